@@ -1,0 +1,32 @@
+use std::time::Duration;
+
+use tokio::time::MissedTickBehavior;
+use tokio_util::sync::CancellationToken;
+
+use crate::broker::Broker;
+
+/// Publishes 0, 1, 2, ... on `stream` every `interval` until `shutdown` is cancelled, like the
+/// r3labs/sse demo server.
+pub(crate) async fn run(
+    broker: Broker,
+    stream: &'static str,
+    interval: Duration,
+    shutdown: CancellationToken,
+) {
+    let mut ticks = tokio::time::interval(interval);
+    // After a stall, carry on at the normal pace instead of bursting to catch up.
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut value: u64 = 0;
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = ticks.tick() => {}
+        }
+        if let Err(error) = broker.publish(stream, None, &value.to_string(), None) {
+            tracing::error!(%error, stream, "counter cannot publish; stopping it");
+            break;
+        }
+        value += 1;
+    }
+    tracing::debug!(stream, last = value, "counter stopped");
+}

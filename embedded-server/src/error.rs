@@ -1,0 +1,21 @@
+use std::io;
+
+/// What can go wrong when publishing to or subscribing to a stream.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BrokerError {
+    #[error("stream `{0}` does not exist")]
+    UnknownStream(String),
+    #[error("stream name must be 1 to 128 characters of letters, digits, `-`, `_` or `.`")]
+    InvalidStreamName,
+    #[error("event type must not contain a line break")]
+    InvalidEventType,
+}
+
+/// What can stop the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot read the listener's address: {0}")]
+    LocalAddr(#[source] io::Error),
+    #[error("server stopped: {0}")]
+    Serve(#[source] io::Error),
+}

@@ -1,0 +1,124 @@
+use bytes::{BufMut, Bytes, BytesMut};
+
+/// One event as published on a stream: its id, optional type, data and optional `retry`.
+///
+/// The wire encoding is computed once at publish time and shared by every subscriber.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: u64,
+    pub event: Option<String>,
+    pub data: String,
+    pub retry_ms: Option<u64>,
+    encoded: Bytes,
+}
+
+impl Event {
+    pub(crate) fn new(id: u64, event: Option<String>, data: String, retry_ms: Option<u64>) -> Self {
+        let encoded = encode(id, event.as_deref(), &data, retry_ms);
+        Self { id, event, data, retry_ms, encoded }
+    }
+
+    /// The exact bytes sent to subscribers, blank line included.
+    pub fn encoded(&self) -> &Bytes {
+        &self.encoded
+    }
+}
+
+/// Splits on the spec's line terminators: "Lines must be separated by either a U+000D CARRIAGE
+/// RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF) character, or a
+/// single U+000D CARRIAGE RETURN (CR) character."
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(['\r', '\n']) {
+            None => {
+                rest = None;
+                Some(current)
+            }
+            Some(at) => {
+                let skip = if current[at..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&current[at + skip..]);
+                Some(&current[..at])
+            }
+        }
+    })
+}
+
+fn put_field(buf: &mut BytesMut, name: &str, value: &str) {
+    buf.put_slice(name.as_bytes());
+    // Always write the space: "If value starts with a U+0020 SPACE character, remove it from
+    // value", so a value that itself starts with a space keeps it.
+    buf.put_slice(b": ");
+    buf.put_slice(value.as_bytes());
+    buf.put_u8(b'\n');
+}
+
+fn encode(id: u64, event: Option<&str>, data: &str, retry_ms: Option<u64>) -> Bytes {
+    let mut buf = BytesMut::with_capacity(data.len() + 32);
+    if let Some(event) = event {
+        put_field(&mut buf, "event", event);
+    }
+    if let Some(retry) = retry_ms {
+        put_field(&mut buf, "retry", &retry.to_string());
+    }
+    put_field(&mut buf, "id", &id.to_string());
+    // One `data:` line per line of data: the client joins them back with LF.
+    for line in lines(data) {
+        put_field(&mut buf, "data", line);
+    }
+    buf.put_u8(b'\n');
+    buf.freeze()
+}
+
+/// A comment block (`: text`), one comment line per line of `text`; clients ignore it.
+pub(crate) fn comment(text: &str) -> Bytes {
+    let mut buf = BytesMut::with_capacity(text.len() + 8);
+    for line in lines(text) {
+        buf.put_slice(b": ");
+        buf.put_slice(line.as_bytes());
+        buf.put_u8(b'\n');
+    }
+    buf.put_u8(b'\n');
+    buf.freeze()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(event: &Event) -> &str {
+        std::str::from_utf8(event.encoded()).unwrap()
+    }
+
+    #[test]
+    fn plain_data_has_id_and_one_data_line() {
+        let event = Event::new(7, None, "42".into(), None);
+        assert_eq!(wire(&event), "id: 7\ndata: 42\n\n");
+    }
+
+    #[test]
+    fn every_line_terminator_starts_a_new_data_line() {
+        let event = Event::new(1, Some("tick".into()), "a\nb\r\nc\rd".into(), Some(500));
+        assert_eq!(
+            wire(&event),
+            "event: tick\nretry: 500\nid: 1\ndata: a\ndata: b\ndata: c\ndata: d\n\n"
+        );
+    }
+
+    #[test]
+    fn empty_and_trailing_lines_are_kept() {
+        assert_eq!(wire(&Event::new(1, None, String::new(), None)), "id: 1\ndata: \n\n");
+        assert_eq!(wire(&Event::new(1, None, "x\n".into(), None)), "id: 1\ndata: x\ndata: \n\n");
+    }
+
+    #[test]
+    fn leading_space_in_data_survives_the_clients_space_stripping() {
+        assert_eq!(wire(&Event::new(1, None, " x".into(), None)), "id: 1\ndata:  x\n\n");
+    }
+
+    #[test]
+    fn comments_never_contain_a_raw_line_break() {
+        assert_eq!(&comment("a\r\nb")[..], b": a\n: b\n\n");
+    }
+}

@@ -1,0 +1,29 @@
+//! An SSE broker on axum: named streams selected with `?stream=`, a demo counter on `messages`,
+//! monotonic event ids, keep-alive comments and CORS so any page (or the Tauri webview) can open
+//! an `EventSource` to it.
+//!
+//! # Layout
+//! - [`ServerConfig`] (`config.rs`): intervals and limits, with the demo's defaults.
+//! - [`Event`] (`event.rs`): one published event and its exact wire encoding.
+//! - [`Broker`] (`broker.rs`): the named streams; publish and subscribe.
+//! - `counter.rs`: the task that publishes 0, 1, 2, ... on `messages`.
+//! - `subscription.rs`: one subscriber's body stream (events, keep-alives, shutdown).
+//! - `http.rs`: the axum router (`/events`, the demo page at `/`).
+//! - [`Server`] (`server.rs`): wires it together; [`Server::run`] takes a bound listener and a
+//!   shutdown future, so the caller chooses the address (port 0 works).
+//! - [`BrokerError`], [`ServerError`] (`error.rs`).
+
+mod broker;
+mod config;
+mod counter;
+mod error;
+mod event;
+mod http;
+mod server;
+mod subscription;
+
+pub use broker::{Broker, StreamInfo};
+pub use config::{ServerConfig, COUNTER_STREAM};
+pub use error::{BrokerError, ServerError};
+pub use event::Event;
+pub use server::Server;

@@ -1,0 +1,15 @@
+use std::time::{Duration, SystemTime};
+
+/// One event as the client received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    /// The event type: `message` when the stream names none.
+    pub event: String,
+    pub data: String,
+    /// The last event ID as EventSource's `lastEventId` defines it: kept from earlier events,
+    /// `""` when none was ever set.
+    pub id: String,
+    /// The reconnection time this event's block set, if any.
+    pub retry: Option<Duration>,
+    pub received_at: SystemTime,
+}
