@@ -13,7 +13,8 @@ pub(crate) async fn run(
     interval: Duration,
     shutdown: CancellationToken,
 ) {
-    let mut ticks = tokio::time::interval(interval);
+    // The first value comes one interval after start, so early subscribers see 0.
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
     // After a stall, carry on at the normal pace instead of bursting to catch up.
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut value: u64 = 0;

@@ -4,18 +4,36 @@
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::PathBuf;
-use std::process::Stdio;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
-use tokio::process::{Child, Command};
 
 /// A running app under WebDriver; the driver (and with it the app) stops when dropped.
 struct App {
     client: Client,
-    _driver: Child,
+    _driver: Driver,
+}
+
+/// The `tauri-driver` process. It stops its WebKitWebDriver (and so the app) on SIGTERM, but
+/// not on SIGKILL, so it is asked to stop politely first.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn free_port() -> u16 {
@@ -46,8 +64,8 @@ async fn spawn_app() -> App {
     let driver = Command::new(tauri_driver())
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .stdout(Stdio::null())
-        .kill_on_drop(true)
         .spawn()
+        .map(Driver)
         .expect("start tauri-driver");
 
     let mut capabilities = serde_json::Map::new();

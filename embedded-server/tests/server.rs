@@ -1,0 +1,254 @@
+//! The embedded server over real HTTP on 127.0.0.1:0.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use embedded_server::{Broker, Server, ServerConfig, ServerError};
+use futures_util::StreamExt;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+struct TestServer {
+    addr: SocketAddr,
+    broker: Broker,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), ServerError>>,
+}
+
+async fn spawn_app(config: ServerConfig) -> TestServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(config);
+    let broker = server.broker();
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(server.run(listener, async {
+        let _ = rx.await;
+    }));
+    TestServer { addr, broker, shutdown: Some(tx), task }
+}
+
+fn quiet_config() -> ServerConfig {
+    ServerConfig { counter_interval: None, ..ServerConfig::default() }
+}
+
+impl TestServer {
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        reqwest::get(self.url(path)).await.unwrap()
+    }
+
+    async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        tokio::time::timeout(Duration::from_secs(5), self.task)
+            .await
+            .expect("server stops within 5 s")
+            .unwrap()
+            .unwrap();
+    }
+}
+
+/// Reads a response body and splits it into SSE blocks (text between blank lines).
+struct Blocks {
+    body: futures_util::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+impl Blocks {
+    fn new(response: reqwest::Response) -> Self {
+        Self { body: response.bytes_stream().boxed(), buffer: String::new() }
+    }
+
+    /// The next block, `None` when the body ends; fails the test after `timeout`.
+    async fn next(&mut self, timeout: Duration) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(at) = self.buffer.find("\n\n") {
+                let block = self.buffer[..at].to_owned();
+                self.buffer.drain(..at + 2);
+                return Some(block);
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let chunk = tokio::time::timeout(remaining, self.body.next())
+                .await
+                .expect("no SSE block before the timeout")?
+                .expect("body read error");
+            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    }
+
+    /// The next block that is an event (not a comment), as (id, data).
+    async fn next_event(&mut self) -> (u64, String) {
+        loop {
+            let block = self.next(Duration::from_secs(5)).await.expect("stream ended early");
+            if block.starts_with(':') {
+                continue;
+            }
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|line| line.strip_prefix(name))
+                    .unwrap_or_else(|| panic!("no {name} in {block:?}"))
+                    .to_owned()
+            };
+            return (field("id: ").parse().unwrap(), field("data: "));
+        }
+    }
+}
+
+/// The counter publishes 0, 1, 2, ... with consecutive ids at the configured interval.
+#[tokio::test]
+async fn counter_publishes_consecutive_values_at_its_interval() {
+    let config =
+        ServerConfig { counter_interval: Some(Duration::from_millis(50)), ..ServerConfig::default() };
+    let app = spawn_app(config).await;
+    let mut blocks = Blocks::new(app.get("/events?stream=messages").await);
+    let (first_id, first_value) = blocks.next_event().await;
+    let started = Instant::now();
+    let mut previous: (u64, u64) = (first_id, first_value.parse().unwrap());
+    for _ in 0..10 {
+        let (id, value) = blocks.next_event().await;
+        let value: u64 = value.parse().unwrap();
+        assert_eq!((id, value), (previous.0 + 1, previous.1 + 1), "not consecutive");
+        previous = (id, value);
+    }
+    let elapsed = started.elapsed();
+    // 10 intervals of 50 ms; loose bounds keep this about the rate, not the scheduler.
+    assert!(elapsed >= Duration::from_millis(400), "too fast: {elapsed:?}");
+    assert!(elapsed <= Duration::from_millis(2000), "too slow: {elapsed:?}");
+    app.stop().await;
+}
+
+/// The counter's first event is value 0 with id 1, one interval after start.
+#[tokio::test]
+async fn counter_starts_at_zero_with_id_one() {
+    let config =
+        ServerConfig { counter_interval: Some(Duration::from_millis(300)), ..ServerConfig::default() };
+    let app = spawn_app(config).await;
+    let mut blocks = Blocks::new(app.get("/events?stream=messages").await);
+    assert_eq!(blocks.next_event().await, (1, "0".to_owned()));
+    assert_eq!(blocks.next_event().await, (2, "1".to_owned()));
+    app.stop().await;
+}
+
+/// A new subscriber gets only events published after it joined (no replay by default).
+#[tokio::test]
+async fn new_subscribers_get_no_replay() {
+    let app = spawn_app(quiet_config()).await;
+    app.broker.publish("messages", None, "before", None).unwrap();
+    let mut blocks = Blocks::new(app.get("/events?stream=messages").await);
+    // The greeting comment proves the subscription is registered before we publish.
+    assert_eq!(blocks.next(Duration::from_secs(5)).await.as_deref(), Some(": ok"));
+    app.broker.publish("messages", None, "after", None).unwrap();
+    assert_eq!(blocks.next_event().await, (2, "after".to_owned()));
+    app.stop().await;
+}
+
+/// The stream response has the SSE content type, no-cache, and the exact wire format.
+#[tokio::test]
+async fn events_are_served_as_text_event_stream() {
+    let app = spawn_app(quiet_config()).await;
+    let response = app.get("/events?stream=messages").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    let mut blocks = Blocks::new(response);
+    blocks.next(Duration::from_secs(5)).await;
+    app.broker.publish("messages", Some("tick"), "a\nb", Some(1500)).unwrap();
+    assert_eq!(
+        blocks.next(Duration::from_secs(5)).await.unwrap(),
+        "event: tick\nretry: 1500\nid: 1\ndata: a\ndata: b"
+    );
+    app.stop().await;
+}
+
+/// A missing `stream` parameter is a 400 and an unknown stream a 404, each with a reason.
+#[tokio::test]
+async fn bad_stream_requests_get_plain_text_reasons() {
+    let app = spawn_app(quiet_config()).await;
+    for (path, status, reason) in [
+        ("/events", 400, "missing `stream` query parameter, e.g. /events?stream=messages\n"),
+        ("/events?stream=", 400, "missing `stream` query parameter, e.g. /events?stream=messages\n"),
+        ("/events?stream=nope", 404, "stream `nope` does not exist\n"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+        assert_eq!(response.text().await.unwrap(), reason, "{path}");
+    }
+    app.stop().await;
+}
+
+/// Any origin (the Tauri webview's `tauri://localhost` too) may open an EventSource.
+#[tokio::test]
+async fn cors_lets_other_origins_read_streams() {
+    let app = spawn_app(quiet_config()).await;
+    let client = reqwest::Client::new();
+    for origin in ["tauri://localhost", "http://tauri.localhost", "http://example.test"] {
+        let response = client
+            .get(app.url("/events?stream=messages"))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["access-control-allow-origin"], "*", "{origin}");
+    }
+    let preflight = client
+        .request(reqwest::Method::OPTIONS, app.url("/events?stream=messages"))
+        .header("origin", "tauri://localhost")
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "last-event-id")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success());
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+    app.stop().await;
+}
+
+/// An idle stream gets keep-alive comments at the configured period.
+#[tokio::test]
+async fn idle_streams_get_keep_alive_comments() {
+    let config = ServerConfig { keep_alive: Duration::from_millis(100), ..quiet_config() };
+    let app = spawn_app(config).await;
+    let mut blocks = Blocks::new(app.get("/events?stream=messages").await);
+    assert_eq!(blocks.next(Duration::from_secs(5)).await.as_deref(), Some(": ok"));
+    for _ in 0..2 {
+        assert_eq!(blocks.next(Duration::from_secs(2)).await.as_deref(), Some(": keep-alive"));
+    }
+    app.stop().await;
+}
+
+/// Shutdown ends open streams cleanly and `run` returns.
+#[tokio::test]
+async fn shutdown_ends_open_streams() {
+    let app = spawn_app(ServerConfig::default()).await;
+    let mut blocks = Blocks::new(app.get("/events?stream=messages").await);
+    blocks.next_event().await;
+    app.stop().await;
+    // The body ends (a clean chunked end, not an error) once the server has stopped.
+    let mut rest = Vec::new();
+    while let Some(block) = blocks.next(Duration::from_secs(5)).await {
+        rest.push(block);
+    }
+    assert!(rest.len() < 5, "stream kept going after shutdown: {rest:?}");
+}
+
+/// `GET /` serves the demo page, whose script writes event data as text only.
+#[tokio::test]
+async fn demo_page_uses_event_source_and_text_content() {
+    let app = spawn_app(quiet_config()).await;
+    let page = app.get("/").await;
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(page.text().await.unwrap().contains("<script src=\"/demo.js\">"));
+    let script = app.get("/demo.js").await.text().await.unwrap();
+    assert!(script.contains("new EventSource(\"/events?stream=messages\")"));
+    assert!(script.contains("textContent"));
+    assert!(!script.contains("innerHTML"));
+    assert!(script.contains("does not support Server-Sent Events"), "fallback text");
+    app.stop().await;
+}

@@ -1,0 +1,82 @@
+//! Test servers: the real embedded server, and a raw one that sends exact bytes.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use embedded_server::{Broker, Server, ServerConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// The embedded server on 127.0.0.1:0; stops when dropped.
+pub struct EmbeddedServer {
+    pub addr: SocketAddr,
+    pub broker: Broker,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl EmbeddedServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+pub async fn spawn_app(counter_interval: Option<Duration>) -> EmbeddedServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(ServerConfig { counter_interval, ..ServerConfig::default() });
+    let broker = server.broker();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(server.run(listener, async {
+        let _ = rx.await;
+    }));
+    EmbeddedServer { addr, broker, _shutdown: tx }
+}
+
+/// A one-shot HTTP server that answers the first request with exact bytes and hands back
+/// the request head it received.
+pub struct RawServer {
+    pub addr: SocketAddr,
+    pub request: oneshot::Receiver<String>,
+}
+
+impl RawServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+/// Answers with `head` (status line and headers, without the blank line), then `body`, then
+/// closes the connection.
+pub async fn spawn_raw(head: &str, body: &[u8]) -> RawServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let response = [format!("{head}\r\nconnection: close\r\n\r\n").as_bytes(), body].concat();
+    let (tx, rx) = oneshot::channel();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            request.extend_from_slice(&buf[..n]);
+        }
+        let _ = tx.send(String::from_utf8_lossy(&request).into_owned());
+        socket.write_all(&response).await.unwrap();
+        socket.shutdown().await.ok();
+    });
+    RawServer { addr, request: rx }
+}
+
+/// An SSE response head.
+pub const SSE_OK: &str = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream";
+
+/// A loopback address where nothing listens.
+pub async fn dead_address() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap()
+}
