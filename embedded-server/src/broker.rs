@@ -137,10 +137,7 @@ mod tests {
     #[test]
     fn publishing_to_an_unknown_stream_is_an_error() {
         let broker = Broker::new(8);
-        assert_eq!(
-            broker.publish("nope", None, "x", None),
-            Err(BrokerError::UnknownStream("nope".into()))
-        );
+        assert_eq!(broker.publish("nope", None, "x", None), Err(BrokerError::UnknownStream("nope".into())));
     }
 
     #[test]

@@ -100,10 +100,7 @@ mod tests {
     #[test]
     fn every_line_terminator_starts_a_new_data_line() {
         let event = Event::new(1, Some("tick".into()), "a\nb\r\nc\rd".into(), Some(500));
-        assert_eq!(
-            wire(&event),
-            "event: tick\nretry: 500\nid: 1\ndata: a\ndata: b\ndata: c\ndata: d\n\n"
-        );
+        assert_eq!(wire(&event), "event: tick\nretry: 500\nid: 1\ndata: a\ndata: b\ndata: c\ndata: d\n\n");
     }
 
     #[test]

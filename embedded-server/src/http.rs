@@ -31,10 +31,7 @@ struct EventsQuery {
 pub(crate) fn router(state: AppState) -> Router {
     // Any origin may read the streams: the Tauri webview's origin is `tauri://localhost`
     // (or `http://tauri.localhost`), and an EventSource without this header closes at once.
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET])
-        .allow_headers(Any);
+    let cors = CorsLayer::new().allow_origin(Any).allow_methods([Method::GET]).allow_headers(Any);
     Router::new()
         .route("/", get(demo_page))
         .route("/demo.js", get(demo_script))
@@ -51,7 +48,10 @@ fn plain_error(status: StatusCode, reason: impl Into<String>) -> Response {
 
 async fn events(State(state): State<AppState>, Query(query): Query<EventsQuery>) -> Response {
     let Some(stream) = query.stream.filter(|s| !s.is_empty()) else {
-        return plain_error(StatusCode::BAD_REQUEST, "missing `stream` query parameter, e.g. /events?stream=messages");
+        return plain_error(
+            StatusCode::BAD_REQUEST,
+            "missing `stream` query parameter, e.g. /events?stream=messages",
+        );
     };
     let receiver = match state.broker.subscribe(&stream) {
         Ok(receiver) => receiver,

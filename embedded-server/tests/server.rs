@@ -189,12 +189,8 @@ async fn cors_lets_other_origins_read_streams() {
     let app = spawn_app(quiet_config()).await;
     let client = reqwest::Client::new();
     for origin in ["tauri://localhost", "http://tauri.localhost", "http://example.test"] {
-        let response = client
-            .get(app.url("/events?stream=messages"))
-            .header("origin", origin)
-            .send()
-            .await
-            .unwrap();
+        let response =
+            client.get(app.url("/events?stream=messages")).header("origin", origin).send().await.unwrap();
         assert_eq!(response.headers()["access-control-allow-origin"], "*", "{origin}");
     }
     let preflight = client

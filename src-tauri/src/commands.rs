@@ -31,10 +31,7 @@ pub fn server_info(state: State<'_, AppState>) -> ServerInfo {
 /// Subscribes the Rust subscriber to the counter and forwards every update to `on_event`.
 /// A second call (the page reloaded) replaces the first feed.
 #[tauri::command]
-pub fn watch_counter(
-    state: State<'_, AppState>,
-    on_event: Channel<FeedUpdate>,
-) -> Result<(), CommandError> {
+pub fn watch_counter(state: State<'_, AppState>, on_event: Channel<FeedUpdate>) -> Result<(), CommandError> {
     let request = SubscribeRequest::new(&counter_url(&state))?;
     let task = tauri::async_runtime::spawn(async move {
         watch(&request, |update| on_event.send(update).is_ok()).await;

@@ -70,17 +70,12 @@ async fn spawn_app() -> App {
 
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), json!("wry"));
-    capabilities.insert(
-        "tauri:options".into(),
-        json!({ "application": env!("CARGO_BIN_EXE_sse-monitor") }),
-    );
+    capabilities.insert("tauri:options".into(), json!({ "application": env!("CARGO_BIN_EXE_sse-monitor") }));
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(60);
     let client = loop {
-        let attempt = ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities.clone())
-            .connect(&url)
-            .await;
+        let attempt =
+            ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await;
         match attempt {
             Ok(client) => break client,
             Err(error) if Instant::now() < deadline => {
@@ -100,9 +95,7 @@ impl App {
     }
 
     async fn text(&self, id: &str) -> String {
-        let value = self
-            .eval(&format!("return document.getElementById({}).textContent", json!(id)))
-            .await;
+        let value = self.eval(&format!("return document.getElementById({}).textContent", json!(id))).await;
         value.as_str().unwrap_or_default().to_owned()
     }
 

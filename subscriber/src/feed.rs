@@ -12,10 +12,22 @@ use crate::subscription::connect;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum FeedUpdate {
-    Connecting { url: String },
-    Open { status: u16, content_type: String },
-    Event { event: String, data: String, id: String, received_at_ms: u64 },
-    Error { message: String },
+    Connecting {
+        url: String,
+    },
+    Open {
+        status: u16,
+        content_type: String,
+    },
+    Event {
+        event: String,
+        data: String,
+        id: String,
+        received_at_ms: u64,
+    },
+    Error {
+        message: String,
+    },
     /// The server ended the stream.
     Closed,
 }
@@ -82,12 +94,9 @@ mod tests {
             received_at: UNIX_EPOCH + Duration::from_millis(1500),
         };
         let json = serde_json::to_string(&FeedUpdate::from(event)).unwrap();
-        assert_eq!(
-            json,
-            r#"{"kind":"event","event":"message","data":"1","id":"2","receivedAtMs":1500}"#
-        );
-        let json = serde_json::to_string(&FeedUpdate::Open { status: 200, content_type: "x".into() })
-            .unwrap();
+        assert_eq!(json, r#"{"kind":"event","event":"message","data":"1","id":"2","receivedAtMs":1500}"#);
+        let json =
+            serde_json::to_string(&FeedUpdate::Open { status: 200, content_type: "x".into() }).unwrap();
         assert_eq!(json, r#"{"kind":"open","status":200,"contentType":"x"}"#);
     }
 }

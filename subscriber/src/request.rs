@@ -34,13 +34,14 @@ impl SubscribeRequest {
 
 /// Parses a `Name: value` line, as given to `curl -H`.
 pub fn parse_header_line(line: &str) -> Result<(HeaderName, HeaderValue), SubscribeError> {
-    let invalid = |reason: &str| SubscribeError::InvalidHeader { line: line.to_owned(), reason: reason.to_owned() };
+    let invalid =
+        |reason: &str| SubscribeError::InvalidHeader { line: line.to_owned(), reason: reason.to_owned() };
     let (name, value) = line.split_once(':').ok_or_else(|| invalid("expected `Name: value`"))?;
     let name = HeaderName::from_bytes(name.trim().as_bytes())
         .map_err(|_| invalid("the name is not a valid header name"))?;
     // HeaderValue refuses CR, LF and NUL, so no header can be smuggled in.
-    let value = HeaderValue::from_str(value.trim())
-        .map_err(|_| invalid("the value contains a control character"))?;
+    let value =
+        HeaderValue::from_str(value.trim()).map_err(|_| invalid("the value contains a control character"))?;
     Ok((name, value))
 }
 

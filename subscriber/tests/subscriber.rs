@@ -36,8 +36,7 @@ async fn receives_the_counter_with_ids() {
 async fn custom_headers_are_sent() {
     let server = spawn_raw(SSE_OK, b"data: hi\n\n").await;
     let (name, value) = parse_header_line("X-Forwarded-For: 127.0.0.1").unwrap();
-    let mut subscription =
-        connect(&request(&server.url("/events")).header(name, value)).await.unwrap();
+    let mut subscription = connect(&request(&server.url("/events")).header(name, value)).await.unwrap();
     assert_eq!(subscription.next_event().await.unwrap().unwrap().data, "hi");
     let head = server.request.await.unwrap().to_ascii_lowercase();
     assert!(head.starts_with("get /events http/1.1\r\n"), "{head}");
@@ -86,18 +85,14 @@ async fn non_200_status_is_reported_with_its_reason() {
 async fn content_type_is_checked() {
     let app = spawn_app(None).await;
     let error = connect(&request(&app.url("/"))).await.unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "expected Content-Type text/event-stream, got text/html; charset=utf-8"
-    );
+    assert_eq!(error.to_string(), "expected Content-Type text/event-stream, got text/html; charset=utf-8");
 
     let server = spawn_raw("HTTP/1.1 200 OK", b"data: x\n\n").await;
     let error = connect(&request(&server.url("/"))).await.unwrap_err();
     assert_eq!(error.to_string(), "expected Content-Type text/event-stream, got none");
 
     let server =
-        spawn_raw("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8", b"data: x\n\n")
-            .await;
+        spawn_raw("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8", b"data: x\n\n").await;
     let mut subscription = connect(&request(&server.url("/"))).await.unwrap();
     assert_eq!(subscription.next_event().await.unwrap().unwrap().data, "x");
 }
@@ -125,7 +120,13 @@ async fn watch_reports_the_whole_lifecycle() {
         .collect();
     assert_eq!(
         kinds,
-        [format!("connecting {url}"), "open 200 text/event-stream".into(), "event 1".into(), "event 2".into(), "closed".into()]
+        [
+            format!("connecting {url}"),
+            "open 200 text/event-stream".into(),
+            "event 1".into(),
+            "event 2".into(),
+            "closed".into()
+        ]
     );
 }
 

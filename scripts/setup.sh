@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what SSE Monitor needs on Debian 12, skipping what is already there.
+#   scripts/setup.sh app    build and run the app
+#   scripts/setup.sh test   also run the tests (Xvfb, WebKitWebDriver, tauri-driver, nextest)
+# Sourced or run; uses sudo when not root.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+mode="${1:-app}"
+if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+apt_packages=(
+  build-essential pkg-config file curl
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
+)
+if [ "$mode" = test ]; then
+  apt_packages+=(xvfb xauth webkit2gtk-driver imagemagick)
+fi
+command -v npm >/dev/null || apt_packages+=(nodejs npm)
+
+missing=()
+for package in "${apt_packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  "${SUDO[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "cargo not found: install Rust with rustup (https://rustup.rs) and run this again" >&2
+  exit 1
+fi
+
+# The Tauri CLI, from the npm package @tauri-apps/cli (prebuilt, pinned in package-lock.json).
+if [ ! -x node_modules/.bin/tauri ]; then
+  say "installing the Tauri CLI (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "$mode" = test ]; then
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    say "installing cargo-nextest"
+    cargo install cargo-nextest --locked
+  fi
+  if ! command -v tauri-driver >/dev/null; then
+    say "installing tauri-driver"
+    cargo install tauri-driver --locked --version 2.1.0
+  fi
+fi
