@@ -76,7 +76,7 @@ function updateComparison() {
 function onIpcUpdate(update) {
   switch (update.kind) {
     case "connecting":
-      ipcFeed.setState("connecting", update.url);
+      ipcFeed.setState("connecting", update.attempt > 1 ? `${update.url} (attempt ${update.attempt})` : update.url);
       break;
     case "open":
       ipcFeed.setState("open", `HTTP ${update.status}, ${update.contentType}`);
@@ -89,10 +89,13 @@ function onIpcUpdate(update) {
       break;
     }
     case "error":
-      ipcFeed.setState("error", update.message, true);
+      ipcFeed.setState(update.willRetry ? "retrying" : "error", update.message, true);
+      break;
+    case "retrying":
+      ipcFeed.setState("retrying", `${ipcFeed.el.detail.textContent} · reconnecting in ${(update.inMs / 1000).toFixed(1)} s`, true);
       break;
     case "closed":
-      ipcFeed.setState("closed", "the server ended the stream");
+      ipcFeed.setState("closed", update.reason);
       break;
   }
 }

@@ -34,7 +34,7 @@ pub fn server_info(state: State<'_, AppState>) -> ServerInfo {
 pub fn watch_counter(state: State<'_, AppState>, on_event: Channel<FeedUpdate>) -> Result<(), CommandError> {
     let request = SubscribeRequest::new(&counter_url(&state))?;
     let task = tauri::async_runtime::spawn(async move {
-        watch(&request, |update| on_event.send(update).is_ok()).await;
+        watch(request, |update| on_event.send(update).is_ok()).await;
     });
     let previous = state.feed.lock().unwrap_or_else(PoisonError::into_inner).replace(task);
     if let Some(previous) = previous {

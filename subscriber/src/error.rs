@@ -17,8 +17,31 @@ pub enum SubscribeError {
     ContentType { found: Option<String> },
     #[error("connection lost: {0}")]
     Read(String),
-    #[error("malformed event stream: {0}")]
-    Parse(String),
+    #[error("no data for {secs} s (idle timeout)")]
+    Idle { secs: f64 },
+    #[error("{what} larger than the {} limit", describe_limit(*.limit))]
+    TooLarge { what: String, limit: usize },
+}
+
+fn describe_limit(limit: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if limit >= MIB && limit % MIB == 0 {
+        format!("{} MiB", limit / MIB)
+    } else {
+        format!("{limit}-byte")
+    }
+}
+
+impl SubscribeError {
+    /// Whether EventSource would reconnect after this error: network failures yes; HTTP
+    /// answers only when `retry_server_errors` is set and the status is 5xx or 429.
+    pub fn is_retryable(&self, retry_server_errors: bool) -> bool {
+        match self {
+            Self::Connect { .. } | Self::Read(_) | Self::Idle { .. } => true,
+            Self::Status { status, .. } => retry_server_errors && (*status >= 500 || *status == 429),
+            _ => false,
+        }
+    }
 }
 
 fn reason_suffix(reason: &str) -> String {

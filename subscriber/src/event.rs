@@ -11,5 +11,7 @@ pub struct SseEvent {
     pub id: String,
     /// The reconnection time this event's block set, if any.
     pub retry: Option<Duration>,
+    /// Bytes on the wire for this event's block.
+    pub size: usize,
     pub received_at: SystemTime,
 }

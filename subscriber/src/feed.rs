@@ -4,32 +4,19 @@ use serde::Serialize;
 
 use crate::event::SseEvent;
 use crate::request::SubscribeRequest;
-use crate::subscription::connect;
+use crate::subscription::{Subscription, Update};
 
-/// What a watched stream reports to a UI: lifecycle changes and events, in order.
-///
-/// Serialised as `{"kind": "event", ...}` with camelCase fields, the shape the app's UI reads.
+/// A subscription's updates in the shape a UI reads over IPC:
+/// `{"kind": "event", ...}` with camelCase fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum FeedUpdate {
-    Connecting {
-        url: String,
-    },
-    Open {
-        status: u16,
-        content_type: String,
-    },
-    Event {
-        event: String,
-        data: String,
-        id: String,
-        received_at_ms: u64,
-    },
-    Error {
-        message: String,
-    },
-    /// The server ended the stream.
-    Closed,
+    Connecting { url: String, attempt: u32 },
+    Open { status: u16, content_type: String },
+    Event { event: String, data: String, id: String, size: usize, received_at_ms: u64 },
+    Error { message: String, will_retry: bool },
+    Retrying { in_ms: u64 },
+    Closed { reason: String },
 }
 
 impl From<SseEvent> for FeedUpdate {
@@ -38,45 +25,48 @@ impl From<SseEvent> for FeedUpdate {
             .received_at
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX));
-        FeedUpdate::Event { event: event.event, data: event.data, id: event.id, received_at_ms }
+        FeedUpdate::Event {
+            event: event.event,
+            data: event.data,
+            id: event.id,
+            size: event.size,
+            received_at_ms,
+        }
     }
 }
 
-/// Connects and reports every change to `emit` until the stream ends, fails, or `emit`
-/// returns `false` (its receiver is gone). Ends with `Closed` or `Error`.
-pub async fn watch(request: &SubscribeRequest, mut emit: impl FnMut(FeedUpdate) -> bool) {
-    if !emit(FeedUpdate::Connecting { url: request.url().to_string() }) {
-        return;
+impl From<Update> for FeedUpdate {
+    fn from(update: Update) -> Self {
+        match update {
+            Update::Connecting { url, attempt } => FeedUpdate::Connecting { url, attempt },
+            Update::Open { status, headers } => {
+                let content_type = headers
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                    .unwrap_or_default();
+                FeedUpdate::Open { status, content_type }
+            }
+            Update::Event(event) => event.into(),
+            Update::Error { error, will_retry } => {
+                FeedUpdate::Error { message: error.to_string(), will_retry }
+            }
+            Update::Retrying { delay } => {
+                FeedUpdate::Retrying { in_ms: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX) }
+            }
+            Update::Closed { reason } => FeedUpdate::Closed { reason },
+        }
     }
-    let mut subscription = match connect(request).await {
-        Ok(subscription) => subscription,
-        Err(error) => {
-            emit(FeedUpdate::Error { message: error.to_string() });
+}
+
+/// Runs a subscription and hands every update to `emit` until the subscription closes or
+/// `emit` returns `false` (its receiver is gone).
+pub async fn watch(request: SubscribeRequest, mut emit: impl FnMut(FeedUpdate) -> bool) {
+    let mut subscription = Subscription::new(request);
+    while let Some(update) = subscription.next().await {
+        if !emit(update.into()) {
             return;
         }
-    };
-    let content_type = subscription
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
-    if !emit(FeedUpdate::Open { status: subscription.status().as_u16(), content_type }) {
-        return;
     }
-    while let Some(item) = subscription.next_event().await {
-        match item {
-            Ok(event) => {
-                if !emit(event.into()) {
-                    return;
-                }
-            }
-            Err(error) => {
-                emit(FeedUpdate::Error { message: error.to_string() });
-                return;
-            }
-        }
-    }
-    emit(FeedUpdate::Closed);
 }
 
 #[cfg(test)]
@@ -91,12 +81,18 @@ mod tests {
             data: "1".into(),
             id: "2".into(),
             retry: None,
+            size: 9,
             received_at: UNIX_EPOCH + Duration::from_millis(1500),
         };
         let json = serde_json::to_string(&FeedUpdate::from(event)).unwrap();
-        assert_eq!(json, r#"{"kind":"event","event":"message","data":"1","id":"2","receivedAtMs":1500}"#);
+        assert_eq!(
+            json,
+            r#"{"kind":"event","event":"message","data":"1","id":"2","size":9,"receivedAtMs":1500}"#
+        );
+        let json = serde_json::to_string(&FeedUpdate::Retrying { in_ms: 3000 }).unwrap();
+        assert_eq!(json, r#"{"kind":"retrying","inMs":3000}"#);
         let json =
-            serde_json::to_string(&FeedUpdate::Open { status: 200, content_type: "x".into() }).unwrap();
-        assert_eq!(json, r#"{"kind":"open","status":200,"contentType":"x"}"#);
+            serde_json::to_string(&FeedUpdate::Error { message: "x".into(), will_retry: true }).unwrap();
+        assert_eq!(json, r#"{"kind":"error","message":"x","willRetry":true}"#);
     }
 }

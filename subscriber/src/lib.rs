@@ -1,22 +1,37 @@
-//! An SSE client: connects to a URL with custom headers, checks the response (status 200,
-//! `Content-Type: text/event-stream`), and yields each event with its id, type, data and
-//! receive time. Parsing is done by `eventsource-stream`.
+//! An SSE client that follows the WHATWG HTML "Server-sent events" rules to the letter and does
+//! what browsers cannot: any method, headers and body.
 //!
 //! # Layout
-//! - [`SubscribeRequest`] (`request.rs`): the URL and headers to send; `Name: value` parsing.
-//! - [`connect`], [`Subscription`] (`subscription.rs`): the HTTP exchange and the event stream.
+//! - [`EventParser`] (`parser.rs`): "Interpreting an event stream", on bytes, no I/O.
+//! - [`SubscribeRequest`] (`request.rs`): URL, method, headers, body, timeouts, reconnection.
+//! - `connection.rs`: one HTTP exchange: the request, status and Content-Type checks.
+//! - [`Subscription`], [`Update`] (`subscription.rs`): reconnection as EventSource does it
+//!   (`retry`, `Last-Event-ID`, 204 stops), with backoff on repeated failures.
 //! - [`SseEvent`] (`event.rs`): one received event.
-//! - [`watch`], [`FeedUpdate`] (`feed.rs`): a stream's lifecycle and events as one feed, for UIs.
+//! - [`watch`], [`FeedUpdate`] (`feed.rs`): the updates as a serialisable feed, for UIs.
 //! - [`SubscribeError`] (`error.rs`): every failure, with a message fit for a user.
+//!
+//! # Parsing: our own parser, not `eventsource-stream`
+//! The parser is ours because `eventsource-stream` 0.2.3 deviates from the spec in ways a
+//! monitoring tool cannot accept (each has a test in `parser.rs`): a leading UTF-8 BOM makes it
+//! panic on a char boundary, and it only looks for the BOM in the first chunk; invalid UTF-8
+//! stalls the stream silently instead of decoding to U+FFFD; an event whose blank line ends in a
+//! lone CR at the end of a chunk is held until more bytes arrive; and lines have no length limit,
+//! so one endless line exhausts memory. Ours splits lines on bytes (CR, LF, CRLF even when split
+//! across chunks), decodes each line as UTF-8 with replacement (the same result as decoding the
+//! stream, since terminators are ASCII), and bounds lines and events (16 MiB by default).
 
+mod connection;
 mod error;
 mod event;
 mod feed;
+mod parser;
 mod request;
 mod subscription;
 
 pub use error::SubscribeError;
 pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};
+pub use parser::{EventParser, ParsedEvent, DEFAULT_MAX_EVENT_SIZE};
 pub use request::{parse_header_line, SubscribeRequest};
-pub use subscription::{connect, Subscription};
+pub use subscription::{Subscription, Update};

@@ -1,29 +1,144 @@
+use std::time::Duration;
+
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::Url;
+use reqwest::{Method, Url};
 
 use crate::error::SubscribeError;
+use crate::parser::DEFAULT_MAX_EVENT_SIZE;
 
-/// What to subscribe to: an `http`/`https` URL and extra request headers.
+/// What to subscribe to and how: URL, method, headers, body, timeouts and reconnection.
 #[derive(Debug, Clone)]
 pub struct SubscribeRequest {
     pub(crate) url: Url,
+    pub(crate) method: Method,
     pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) reconnect: bool,
+    pub(crate) retry_server_errors: bool,
+    pub(crate) default_retry: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) max_event_size: usize,
+    pub(crate) last_event_id: String,
 }
 
 impl SubscribeRequest {
-    /// Checks that `url` is an absolute `http` or `https` URL.
+    /// A `GET` of `url`, which must be an absolute `http` or `https` URL. Defaults: reconnect
+    /// like EventSource (3 s unless the server sends `retry`), 10 s connect timeout, no idle
+    /// timeout, 16 MiB maximum event size.
     pub fn new(url: &str) -> Result<Self, SubscribeError> {
         let invalid = |reason: String| SubscribeError::InvalidUrl { url: url.to_owned(), reason };
         let parsed = Url::parse(url).map_err(|e| invalid(e.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(invalid(format!("scheme `{}` is not http or https", parsed.scheme())));
         }
-        Ok(Self { url: parsed, headers: HeaderMap::new() })
+        Ok(Self {
+            url: parsed,
+            method: Method::GET,
+            headers: HeaderMap::new(),
+            body: None,
+            connect_timeout: Duration::from_secs(10),
+            idle_timeout: None,
+            reconnect: true,
+            retry_server_errors: false,
+            default_retry: Duration::from_secs(3),
+            max_backoff: Duration::from_secs(60),
+            max_event_size: DEFAULT_MAX_EVENT_SIZE,
+            last_event_id: String::new(),
+        })
     }
 
     /// Adds a header sent with every request.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.append(name, value);
+        self
+    }
+
+    /// The HTTP method, e.g. `POST` for LLM-style streaming APIs.
+    pub fn method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// A request body, sent again on every reconnection.
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// `Authorization: Bearer TOKEN`.
+    pub fn bearer_auth(self, token: &str) -> Result<Self, SubscribeError> {
+        let line = format!("Authorization: Bearer {token}");
+        let (name, mut value) = parse_header_line(&line).map_err(|_| SubscribeError::InvalidHeader {
+            line: "Authorization: Bearer ***".into(),
+            reason: "the token contains a control character".into(),
+        })?;
+        value.set_sensitive(true);
+        Ok(self.header(name, value))
+    }
+
+    /// `Authorization: Basic ...` from a user and password.
+    pub fn basic_auth(self, user: &str, password: &str) -> Result<Self, SubscribeError> {
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
+            SubscribeError::InvalidHeader {
+                line: "Authorization: Basic ***".into(),
+                reason: "invalid credentials".into(),
+            }
+        })?;
+        value.set_sensitive(true);
+        Ok(self.header(reqwest::header::AUTHORIZATION, value))
+    }
+
+    /// How long to wait for a connection (TCP and TLS).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Reconnect when nothing (not even a comment) arrives for this long.
+    pub fn idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Whether to reconnect after the stream ends or a network error (on by default).
+    pub fn reconnect(mut self, reconnect: bool) -> Self {
+        self.reconnect = reconnect;
+        self
+    }
+
+    /// Whether HTTP 5xx and 429 answers are retried instead of failing (off by default, as in
+    /// EventSource).
+    pub fn retry_server_errors(mut self, retry: bool) -> Self {
+        self.retry_server_errors = retry;
+        self
+    }
+
+    /// The reconnection time until the server sets one with `retry:` (3 s by default).
+    pub fn default_retry(mut self, retry: Duration) -> Self {
+        self.default_retry = retry;
+        self
+    }
+
+    /// The longest wait between two failed attempts (60 s by default).
+    pub fn max_backoff(mut self, max: Duration) -> Self {
+        self.max_backoff = max;
+        self
+    }
+
+    /// The largest event (and line) accepted, in bytes.
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.max_event_size = bytes.max(1);
+        self
+    }
+
+    /// The `Last-Event-ID` to send on the first connection.
+    pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
+        self.last_event_id = id.into();
         self
     }
 

@@ -1,135 +1,220 @@
-use std::pin::Pin;
+use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
-use eventsource_stream::{EventStreamError, Eventsource};
-use futures_util::{Stream, StreamExt};
-use reqwest::header::{self, HeaderMap, HeaderValue};
-use reqwest::{Response, StatusCode};
+use reqwest::header::HeaderMap;
+use reqwest::Client;
+use tokio::time::Instant;
 
-use crate::error::{root_cause, SubscribeError};
+use crate::connection::{build_client, open, Connection, Opened};
+use crate::error::SubscribeError;
 use crate::event::SseEvent;
+use crate::parser::EventParser;
 use crate::request::SubscribeRequest;
 
-type EventStream = Pin<Box<dyn Stream<Item = Result<SseEvent, SubscribeError>> + Send>>;
+/// What a subscription reports, in order: lifecycle changes and events.
+#[derive(Debug)]
+pub enum Update {
+    /// A connection attempt starts (`attempt` counts from 1 for each subscription).
+    Connecting {
+        url: String,
+        attempt: u32,
+    },
+    /// The response is 200 with `Content-Type: text/event-stream`.
+    Open {
+        status: u16,
+        headers: HeaderMap,
+    },
+    Event(SseEvent),
+    /// Something failed; `will_retry` says whether a `Retrying` follows.
+    Error {
+        error: SubscribeError,
+        will_retry: bool,
+    },
+    /// The next attempt starts after `delay`.
+    Retrying {
+        delay: Duration,
+    },
+    /// The subscription is over for good.
+    Closed {
+        reason: String,
+    },
+}
 
-/// An open event stream: the response was 200 with `Content-Type: text/event-stream`.
+enum Phase {
+    Connect,
+    Open(Box<Connection>),
+    Wait(Instant),
+    Done,
+}
+
+/// A subscription that reconnects like EventSource: after the stream ends or a network error
+/// it waits the reconnection time (the server's `retry`, 3 s by default), sends
+/// `Last-Event-ID`, and backs off exponentially, with jitter, while attempts keep failing.
 pub struct Subscription {
-    status: StatusCode,
-    headers: HeaderMap,
-    events: EventStream,
-}
-
-impl std::fmt::Debug for Subscription {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Subscription").field("status", &self.status).finish_non_exhaustive()
-    }
-}
-
-/// How long to wait for a TCP (and TLS) connection.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How much of an error response's body is read for its reason.
-const ERROR_BODY_LIMIT: usize = 4096;
-
-/// Sends the request and checks the response. Events are read from the returned
-/// [`Subscription`]; this does not reconnect.
-pub async fn connect(request: &SubscribeRequest) -> Result<Subscription, SubscribeError> {
-    let client = reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .build()
-        .map_err(|e| SubscribeError::Client(root_cause(&e)))?;
-    let response = client
-        .get(request.url.clone())
-        .header(header::ACCEPT, HeaderValue::from_static("text/event-stream"))
-        .header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
-        .headers(request.headers.clone())
-        .send()
-        .await
-        .map_err(|e| SubscribeError::Connect { url: request.url.to_string(), reason: root_cause(&e) })?;
-
-    let status = response.status();
-    if status != StatusCode::OK {
-        let reason = error_reason(status, response).await;
-        return Err(SubscribeError::Status { status: status.as_u16(), reason });
-    }
-    let content_type = response.headers().get(header::CONTENT_TYPE);
-    if !content_type.is_some_and(is_event_stream) {
-        let found = content_type.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        return Err(SubscribeError::ContentType { found });
-    }
-
-    let headers = response.headers().clone();
-    let events = response.bytes_stream().eventsource().map(|item| match item {
-        Ok(event) => Ok(SseEvent {
-            event: event.event,
-            data: event.data,
-            id: event.id,
-            retry: event.retry,
-            received_at: SystemTime::now(),
-        }),
-        Err(EventStreamError::Transport(e)) => Err(SubscribeError::Read(root_cause(&e))),
-        Err(EventStreamError::Utf8(e)) => Err(SubscribeError::Parse(format!("invalid UTF-8: {e}"))),
-        Err(EventStreamError::Parser(e)) => Err(SubscribeError::Parse(e.to_string())),
-    });
-    Ok(Subscription { status, headers, events: Box::pin(events) })
-}
-
-/// `text/event-stream`, ignoring case and parameters such as `; charset=utf-8`.
-fn is_event_stream(value: &HeaderValue) -> bool {
-    let Ok(value) = value.to_str() else { return false };
-    let essence = value.split(';').next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("text/event-stream")
-}
-
-/// The status's name and the first line of the body, read with a size and time limit.
-async fn error_reason(status: StatusCode, response: Response) -> String {
-    let mut reason = status.canonical_reason().unwrap_or_default().to_owned();
-    let mut body = Vec::new();
-    let mut chunks = response.bytes_stream();
-    let read = async {
-        while let Some(Ok(chunk)) = chunks.next().await {
-            body.extend_from_slice(&chunk);
-            if body.len() >= ERROR_BODY_LIMIT {
-                break;
-            }
-        }
-    };
-    let _ = tokio::time::timeout(Duration::from_secs(2), read).await;
-    let text = String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_LIMIT)]).into_owned();
-    if let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) {
-        let line: String = line.chars().take(200).collect();
-        if reason.is_empty() {
-            reason = line;
-        } else {
-            reason = format!("{reason}: {line}");
-        }
-    }
-    reason
+    request: SubscribeRequest,
+    client: Option<Client>,
+    parser: EventParser,
+    phase: Phase,
+    attempts: u32,
+    /// Attempts that failed in a row; 0 once a connection opens.
+    failures: u32,
+    outbox: VecDeque<Update>,
 }
 
 impl Subscription {
-    pub fn status(&self) -> StatusCode {
-        self.status
+    pub fn new(request: SubscribeRequest) -> Self {
+        let parser =
+            EventParser::new(request.max_event_size).with_last_event_id(request.last_event_id.clone());
+        Self {
+            request,
+            client: None,
+            parser,
+            phase: Phase::Connect,
+            attempts: 0,
+            failures: 0,
+            outbox: VecDeque::new(),
+        }
     }
 
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+    /// The last event ID: what the next reconnection sends.
+    pub fn last_event_id(&self) -> &str {
+        self.parser.last_event_id()
     }
 
-    /// The next event; `None` when the server ended the stream.
-    pub async fn next_event(&mut self) -> Option<Result<SseEvent, SubscribeError>> {
-        self.events.next().await
+    /// The next update; `None` once the subscription has closed.
+    pub async fn next(&mut self) -> Option<Update> {
+        loop {
+            if let Some(update) = self.outbox.pop_front() {
+                return Some(update);
+            }
+            match std::mem::replace(&mut self.phase, Phase::Done) {
+                Phase::Done => return None,
+                Phase::Wait(until) => {
+                    tokio::time::sleep_until(until).await;
+                    self.phase = Phase::Connect;
+                }
+                Phase::Connect => return Some(self.connect().await),
+                Phase::Open(mut connection) => {
+                    // `read` gives an update only for an event, with the connection still open;
+                    // otherwise it has set the next phase itself.
+                    if let Some(update) = self.read(&mut connection).await {
+                        self.phase = Phase::Open(connection);
+                        return Some(update);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts an attempt: reports `Connecting` now and queues what the attempt gives.
+    async fn connect(&mut self) -> Update {
+        self.attempts += 1;
+        let connecting = Update::Connecting { url: self.request.url.to_string(), attempt: self.attempts };
+        let result = match &self.client {
+            Some(client) => Ok(client.clone()),
+            None => build_client(&self.request),
+        };
+        let opened = match result {
+            Ok(client) => {
+                self.client = Some(client.clone());
+                open(&client, &self.request, self.parser.last_event_id()).await
+            }
+            Err(error) => Err(error),
+        };
+        match opened {
+            Ok(Opened::Stream(connection)) => {
+                self.failures = 0;
+                self.outbox.push_back(Update::Open {
+                    status: connection.status.as_u16(),
+                    headers: connection.headers.clone(),
+                });
+                self.phase = Phase::Open(Box::new(connection));
+            }
+            Ok(Opened::NoContent) => {
+                self.close("HTTP 204 No Content: the server asked not to reconnect");
+            }
+            Err(error) => {
+                self.failures += 1;
+                self.fail(error);
+            }
+        }
+        connecting
+    }
+
+    /// Reads until an event or a change of phase; `None` means "loop again".
+    async fn read(&mut self, connection: &mut Connection) -> Option<Update> {
+        loop {
+            match self.parser.next_event() {
+                Ok(Some(event)) => {
+                    return Some(Update::Event(SseEvent {
+                        event: event.event,
+                        data: event.data,
+                        id: event.id,
+                        retry: event.retry,
+                        size: event.size,
+                        received_at: SystemTime::now(),
+                    }));
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    self.fail(error);
+                    return None;
+                }
+            }
+            match connection.next_chunk(self.request.idle_timeout).await {
+                Ok(Some(chunk)) => self.parser.feed(&chunk),
+                Ok(None) => {
+                    self.parser.finish();
+                    if self.request.reconnect {
+                        self.schedule_retry();
+                    } else {
+                        self.close("the server ended the stream");
+                    }
+                    return None;
+                }
+                Err(error) => {
+                    self.parser.finish();
+                    self.fail(error);
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn fail(&mut self, error: SubscribeError) {
+        let will_retry = self.request.reconnect && error.is_retryable(self.request.retry_server_errors);
+        self.outbox.push_back(Update::Error { error, will_retry });
+        if will_retry {
+            self.schedule_retry();
+        } else {
+            self.phase = Phase::Done;
+        }
+    }
+
+    fn close(&mut self, reason: &str) {
+        self.outbox.push_back(Update::Closed { reason: reason.to_owned() });
+        self.phase = Phase::Done;
+    }
+
+    fn schedule_retry(&mut self) {
+        let base = self.parser.reconnection_time().unwrap_or(self.request.default_retry);
+        let delay = backoff(base, self.failures, self.request.max_backoff, fastrand::f64());
+        self.outbox.push_back(Update::Retrying { delay });
+        self.phase = Phase::Wait(Instant::now() + delay);
     }
 }
 
-impl Stream for Subscription {
-    type Item = Result<SseEvent, SubscribeError>;
-
-    fn poll_next(
-        mut self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Self::Item>> {
-        self.events.as_mut().poll_next(cx)
+/// The wait before the next attempt. After an open stream ends, or the first failure, it is
+/// exactly the reconnection time, as the spec says; each further failure in a row doubles it,
+/// up to `max` (or the reconnection time, if larger), and takes a random half off (`jitter`
+/// in 0..1) so that many clients do not retry in step.
+pub(crate) fn backoff(base: Duration, failures: u32, max: Duration, jitter: f64) -> Duration {
+    if failures <= 1 {
+        return base;
     }
+    let doublings = (failures - 1).min(20);
+    let grown = base.saturating_mul(1 << doublings).min(max.max(base));
+    grown.mul_f64(1.0 - jitter.clamp(0.0, 1.0) * 0.5)
 }
 
 #[cfg(test)]
@@ -137,12 +222,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn content_type_parameters_and_case_are_ignored() {
-        for ok in ["text/event-stream", "text/event-stream; charset=utf-8", "Text/Event-Stream ;x=y"] {
-            assert!(is_event_stream(&HeaderValue::from_static(ok)), "{ok}");
-        }
-        for bad in ["text/plain", "text/event-streams", "application/json"] {
-            assert!(!is_event_stream(&HeaderValue::from_static(bad)), "{bad}");
-        }
+    fn backoff_starts_at_the_reconnection_time_and_grows_to_the_cap() {
+        let base = Duration::from_secs(3);
+        let max = Duration::from_secs(60);
+        assert_eq!(backoff(base, 0, max, 0.9), base);
+        assert_eq!(backoff(base, 1, max, 0.9), base);
+        assert_eq!(backoff(base, 2, max, 0.0), Duration::from_secs(6));
+        assert_eq!(backoff(base, 3, max, 0.0), Duration::from_secs(12));
+        assert_eq!(backoff(base, 10, max, 0.0), max);
+        assert_eq!(backoff(base, 10, max, 1.0), max / 2);
+        assert_eq!(backoff(base, u32::MAX, max, 0.0), max);
+        // A server-set retry above the cap is still honoured.
+        let long = Duration::from_secs(120);
+        assert_eq!(backoff(long, 5, max, 0.0), long);
     }
 }

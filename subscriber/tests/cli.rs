@@ -47,7 +47,7 @@ async fn json_lines_follow_the_live_counter() {
 async fn json_output_is_exact() {
     let body = "id: 7\ndata: a\"b\n\nevent: note\ndata: line1\ndata: line2\n\n".as_bytes();
     let server = spawn_raw(SSE_OK, body).await;
-    let output = sse_sub().args(["--json", &server.url("/")]).output().await.unwrap();
+    let output = sse_sub().args(["--no-reconnect", "--json", &server.url("/")]).output().await.unwrap();
     assert!(output.status.success(), "{output:?}");
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
@@ -62,12 +62,12 @@ async fn json_output_is_exact() {
 async fn plain_output_overwrites_the_line_and_sends_headers() {
     let server = spawn_raw(SSE_OK, b"data: 1\n\ndata: 2\n\n").await;
     let output = sse_sub()
-        .args(["-H", "X-Forwarded-For: 127.0.0.1", &server.url("/events?stream=messages")])
+        .args(["--no-reconnect", "-H", "X-Forwarded-For: 127.0.0.1", &server.url("/events?stream=messages")])
         .output()
         .await
         .unwrap();
     assert!(output.status.success(), "{output:?}");
-    assert_eq!(output.stdout, b"\r1\r2");
+    assert_eq!(output.stdout, b"\r1\r2\n");
     let head = server.request.await.unwrap().to_ascii_lowercase();
     assert!(head.contains("\r\nx-forwarded-for: 127.0.0.1\r\n"), "{head}");
 }
@@ -78,7 +78,7 @@ async fn failures_have_clear_messages_and_exit_codes() {
     let app = spawn_app(None).await;
     let dead = dead_address().await;
     for (args, message) in [
-        (vec![format!("http://{dead}/")], "sse-sub: cannot connect to"),
+        (vec!["--no-reconnect".into(), format!("http://{dead}/")], "sse-sub: cannot connect to"),
         (vec![app.url("/events?stream=nope")], "sse-sub: HTTP 404: Not Found: stream `nope` does not exist"),
         (vec![app.url("/")], "sse-sub: expected Content-Type text/event-stream"),
         (vec!["ftp://x/".into()], "sse-sub: invalid URL `ftp://x/`"),
@@ -92,4 +92,73 @@ async fn failures_have_clear_messages_and_exit_codes() {
     }
     let output = sse_sub().output().await.unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// `--count`, `--event`, `--time` and the `retry` field: only matching events, each with an
+/// RFC 3339 time, and exit 0 after N.
+#[tokio::test]
+async fn count_event_filter_time_and_retry() {
+    let body =
+        "event: a\ndata: 1\n\nevent: b\nretry: 250\ndata: 2\n\nevent: b\ndata: 3\n\nevent: b\ndata: 4\n\n";
+    let server = spawn_raw(SSE_OK, body.as_bytes()).await;
+    let output = sse_sub()
+        .args(["--json", "--time", "--event", "b", "--count", "2", &server.url("/")])
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let lines: Vec<Value> =
+        String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!((lines[0]["data"].as_str(), lines[0]["retry"].as_u64()), (Some("2"), Some(250)));
+    assert_eq!((lines[1]["data"].as_str(), lines[1].get("retry")), (Some("3"), None));
+    let time = lines[0]["time"].as_str().unwrap();
+    assert_eq!(time.len(), "2026-11-27T07:30:00.123456Z".len(), "{time}");
+    assert!(time.ends_with('Z') && time.as_bytes()[10] == b'T', "{time}");
+}
+
+/// `-X`, `-d` and `--last-event-id` shape the request; `--stats` prints totals on stderr.
+#[tokio::test]
+async fn request_options_and_stats() {
+    let server = spawn_raw(SSE_OK, b"data: x\n\n").await;
+    let output = sse_sub()
+        .args([
+            "--no-reconnect",
+            "--quiet",
+            "--stats",
+            "-X",
+            "PUT",
+            "-d",
+            "{\"a\":1}",
+            "--last-event-id",
+            "9",
+        ])
+        .arg(server.url("/p"))
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(output.stdout.is_empty(), "--quiet prints no events");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.starts_with("sse-sub: 1 events, 9 bytes in "), "{stderr}");
+    let head = server.request.await.unwrap().to_ascii_lowercase();
+    assert!(head.starts_with("put /p http/1.1\r\n"), "{head}");
+    assert!(
+        head.contains("\r\nlast-event-id: 9\r\n") && head.contains("\r\ncontent-length: 7\r\n"),
+        "{head}"
+    );
+}
+
+/// `--timeout` ends a live subscription with exit code 3.
+#[tokio::test]
+async fn timeout_exits_with_code_3() {
+    let app = spawn_app(Some(Duration::from_millis(50))).await;
+    let started = std::time::Instant::now();
+    let output = sse_sub()
+        .args(["--quiet", "--timeout", "0.5", &app.url("/events?stream=messages")])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
 }

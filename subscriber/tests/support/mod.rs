@@ -80,3 +80,78 @@ pub async fn dead_address() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     listener.local_addr().unwrap()
 }
+
+/// One scripted answer of [`spawn_script`].
+pub struct Reply {
+    head: String,
+    body: Vec<u8>,
+    hold_open: bool,
+}
+
+impl Reply {
+    /// A 200 `text/event-stream` answer with `body`, then the connection closes.
+    pub fn sse(body: &str) -> Self {
+        Self { head: SSE_OK.to_owned(), body: body.as_bytes().to_vec(), hold_open: false }
+    }
+
+    /// Exactly `head` (status line and headers) and no body.
+    pub fn raw(head: &str) -> Self {
+        Self { head: head.to_owned(), body: Vec::new(), hold_open: false }
+    }
+
+    /// Keep the connection open, silent, after the body.
+    pub fn hold_open(mut self) -> Self {
+        self.hold_open = true;
+        self
+    }
+}
+
+/// A server that answers its n-th connection with the n-th reply, and records every request.
+pub struct ScriptServer {
+    pub addr: SocketAddr,
+    requests: std::sync::Arc<tokio::sync::Mutex<Vec<String>>>,
+}
+
+impl ScriptServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The request heads received so far.
+    pub async fn requests(&self) -> Vec<String> {
+        self.requests.lock().await.clone()
+    }
+}
+
+pub async fn spawn_script(replies: Vec<Reply>) -> ScriptServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let requests = std::sync::Arc::new(tokio::sync::Mutex::new(Vec::new()));
+    let recorded = requests.clone();
+    tokio::spawn(async move {
+        for reply in replies {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            recorded.lock().await.push(String::from_utf8_lossy(&request).into_owned());
+            let response =
+                [format!("{}\r\nconnection: close\r\n\r\n", reply.head).as_bytes(), &reply.body].concat();
+            let _ = socket.write_all(&response).await;
+            if reply.hold_open {
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    drop(socket);
+                });
+            } else {
+                let _ = socket.shutdown().await;
+            }
+        }
+    });
+    ScriptServer { addr, requests }
+}

@@ -1,0 +1,137 @@
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Client, Response, StatusCode};
+
+use crate::error::{root_cause, SubscribeError};
+use crate::request::SubscribeRequest;
+
+/// How much of an error response's body is read for its reason.
+const ERROR_BODY_LIMIT: usize = 4096;
+
+/// One HTTP exchange whose response is an event stream.
+pub(crate) struct Connection {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    body: futures_util::stream::BoxStream<'static, reqwest::Result<Bytes>>,
+}
+
+/// What a request can answer, short of an error.
+pub(crate) enum Opened {
+    Stream(Connection),
+    /// HTTP 204: "the server asked the client to stop reconnecting".
+    NoContent,
+}
+
+pub(crate) fn build_client(request: &SubscribeRequest) -> Result<Client, SubscribeError> {
+    Client::builder()
+        .connect_timeout(request.connect_timeout)
+        .build()
+        .map_err(|e| SubscribeError::Client(root_cause(&e)))
+}
+
+/// Sends the request (with `Last-Event-ID` when one is known) and checks the response.
+pub(crate) async fn open(
+    client: &Client,
+    request: &SubscribeRequest,
+    last_event_id: &str,
+) -> Result<Opened, SubscribeError> {
+    let mut builder = client
+        .request(request.method.clone(), request.url.clone())
+        .header(header::ACCEPT, HeaderValue::from_static("text/event-stream"))
+        .header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+        .headers(request.headers.clone());
+    if !last_event_id.is_empty() {
+        // The id came from the stream; a value a header cannot carry is not sent.
+        match HeaderValue::from_str(last_event_id) {
+            Ok(value) => builder = builder.header("last-event-id", value),
+            Err(_) => tracing::warn!("last event id is not a valid header value; not sent"),
+        }
+    }
+    if let Some(body) = &request.body {
+        builder = builder.body(body.clone());
+    }
+    let response = builder
+        .send()
+        .await
+        .map_err(|e| SubscribeError::Connect { url: request.url.to_string(), reason: root_cause(&e) })?;
+
+    let status = response.status();
+    if status == StatusCode::NO_CONTENT {
+        return Ok(Opened::NoContent);
+    }
+    if status != StatusCode::OK {
+        let reason = error_reason(status, response).await;
+        return Err(SubscribeError::Status { status: status.as_u16(), reason });
+    }
+    let content_type = response.headers().get(header::CONTENT_TYPE);
+    if !content_type.is_some_and(is_event_stream) {
+        let found = content_type.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        return Err(SubscribeError::ContentType { found });
+    }
+    let headers = response.headers().clone();
+    Ok(Opened::Stream(Connection { status, headers, body: response.bytes_stream().boxed() }))
+}
+
+impl Connection {
+    /// The next chunk of the body; `Ok(None)` at its end.
+    pub(crate) async fn next_chunk(
+        &mut self,
+        idle: Option<Duration>,
+    ) -> Result<Option<Bytes>, SubscribeError> {
+        let next = self.body.next();
+        let item = match idle {
+            Some(limit) => tokio::time::timeout(limit, next)
+                .await
+                .map_err(|_| SubscribeError::Idle { secs: limit.as_secs_f64() })?,
+            None => next.await,
+        };
+        item.transpose().map_err(|e| SubscribeError::Read(root_cause(&e)))
+    }
+}
+
+/// `text/event-stream`, ignoring case and parameters such as `; charset=utf-8`.
+fn is_event_stream(value: &HeaderValue) -> bool {
+    let Ok(value) = value.to_str() else { return false };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("text/event-stream")
+}
+
+/// The status's name and the first line of the body, read with a size and time limit.
+async fn error_reason(status: StatusCode, response: Response) -> String {
+    let mut reason = status.canonical_reason().unwrap_or_default().to_owned();
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    let read = async {
+        while let Some(Ok(chunk)) = chunks.next().await {
+            body.extend_from_slice(&chunk);
+            if body.len() >= ERROR_BODY_LIMIT {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(2), read).await;
+    let text = String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_LIMIT)]).into_owned();
+    if let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) {
+        let line: String = line.chars().take(200).collect();
+        reason = if reason.is_empty() { line } else { format!("{reason}: {line}") };
+    }
+    reason
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_type_parameters_and_case_are_ignored() {
+        for ok in ["text/event-stream", "text/event-stream; charset=utf-8", "Text/Event-Stream ;x=y"] {
+            assert!(is_event_stream(&HeaderValue::from_static(ok)), "{ok}");
+        }
+        for bad in ["text/plain", "text/event-streams", "application/json"] {
+            assert!(!is_event_stream(&HeaderValue::from_static(bad)), "{bad}");
+        }
+    }
+}
