@@ -25,11 +25,27 @@ pub(crate) enum Opened {
     NoContent,
 }
 
+/// A client for `request`: rustls with the system's roots (plus an extra CA file, or no
+/// checks at all when asked), proxies from the environment, redirects followed.
 pub(crate) fn build_client(request: &SubscribeRequest) -> Result<Client, SubscribeError> {
-    Client::builder()
-        .connect_timeout(request.connect_timeout)
-        .build()
-        .map_err(|e| SubscribeError::Client(root_cause(&e)))
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Fails only if another thread installed one first, which is just as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    let mut builder = Client::builder().connect_timeout(request.connect_timeout);
+    if let Some(path) = &request.extra_ca_file {
+        let tls = |reason: String| SubscribeError::Tls(format!("CA file {}: {reason}", path.display()));
+        let pem = std::fs::read(path).map_err(|e| tls(e.to_string()))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| tls(root_cause(&e)))?;
+        if certs.is_empty() {
+            return Err(tls("no PEM certificate in it".into()));
+        }
+        builder = builder.tls_certs_merge(certs);
+    }
+    if request.insecure {
+        builder = builder.tls_danger_accept_invalid_certs(true);
+    }
+    builder.build().map_err(|e| SubscribeError::Client(root_cause(&e)))
 }
 
 /// Sends the request (with `Last-Event-ID` when one is known) and checks the response.
@@ -53,10 +69,14 @@ pub(crate) async fn open(
     if let Some(body) = &request.body {
         builder = builder.body(body.clone());
     }
-    let response = builder
-        .send()
-        .await
-        .map_err(|e| SubscribeError::Connect { url: request.url.to_string(), reason: root_cause(&e) })?;
+    let response = builder.send().await.map_err(|e| {
+        let reason = root_cause(&e);
+        if is_tls_error(&e, &reason) {
+            SubscribeError::Tls(format!("{}: {reason}", request.url))
+        } else {
+            SubscribeError::Connect { url: request.url.to_string(), reason }
+        }
+    })?;
 
     let status = response.status();
     if status == StatusCode::NO_CONTENT {
@@ -90,6 +110,31 @@ impl Connection {
         };
         item.transpose().map_err(|e| SubscribeError::Read(root_cause(&e)))
     }
+}
+
+/// Whether a rustls error (a bad certificate, a failed handshake) is in the chain: retrying
+/// does not fix those. hyper-util's connector hides the error's type behind `io::Error`s, so
+/// rustls's own wording is checked as well.
+fn is_tls_error(error: &(dyn std::error::Error + 'static), root_cause: &str) -> bool {
+    const RUSTLS_WORDING: [&str; 4] =
+        ["invalid peer certificate", "peer is incompatible", "received fatal alert", "certificate"];
+    if RUSTLS_WORDING.iter().any(|words| root_cause.contains(words)) {
+        return true;
+    }
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if error.is::<rustls::Error>() {
+            return true;
+        }
+        // `io::Error::source` skips the error it wraps, so look inside explicitly.
+        if let Some(inner) = error.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            if inner.is::<rustls::Error>() {
+                return true;
+            }
+        }
+        current = error.source();
+    }
+    false
 }
 
 /// `text/event-stream`, ignoring case and parameters such as `; charset=utf-8`.

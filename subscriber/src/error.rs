@@ -9,6 +9,8 @@ pub enum SubscribeError {
     InvalidHeader { line: String, reason: String },
     #[error("cannot create the HTTP client: {0}")]
     Client(String),
+    #[error("TLS setup: {0}")]
+    Tls(String),
     #[error("cannot connect to {url}: {reason}")]
     Connect { url: String, reason: String },
     #[error("HTTP {status}{}", reason_suffix(.reason))]

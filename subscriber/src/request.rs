@@ -1,3 +1,4 @@
+use std::path::PathBuf;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -22,6 +23,8 @@ pub struct SubscribeRequest {
     pub(crate) max_backoff: Duration,
     pub(crate) max_event_size: usize,
     pub(crate) last_event_id: String,
+    pub(crate) extra_ca_file: Option<PathBuf>,
+    pub(crate) insecure: bool,
 }
 
 impl SubscribeRequest {
@@ -47,6 +50,8 @@ impl SubscribeRequest {
             max_backoff: Duration::from_secs(60),
             max_event_size: DEFAULT_MAX_EVENT_SIZE,
             last_event_id: String::new(),
+            extra_ca_file: None,
+            insecure: false,
         })
     }
 
@@ -140,6 +145,23 @@ impl SubscribeRequest {
     pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
         self.last_event_id = id.into();
         self
+    }
+
+    /// Trust the CA certificates in this PEM file, besides the system's roots.
+    pub fn extra_ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.extra_ca_file = Some(path.into());
+        self
+    }
+
+    /// Accept any TLS certificate and host name. Dangerous: for test servers only.
+    pub fn insecure(mut self, insecure: bool) -> Self {
+        self.insecure = insecure;
+        self
+    }
+
+    /// Whether TLS certificates go unchecked.
+    pub fn is_insecure(&self) -> bool {
+        self.insecure
     }
 
     pub fn url(&self) -> &Url {

@@ -42,6 +42,12 @@ struct Args {
     /// Basic authentication, `USER:PASSWORD`.
     #[arg(short = 'u', long = "user", value_name = "USER:PASSWORD")]
     user: Option<String>,
+    /// Trust the CA certificates in this PEM file, besides the system's roots.
+    #[arg(long, value_name = "PEM")]
+    cacert: Option<PathBuf>,
+    /// Accept any TLS certificate (dangerous: for test servers only).
+    #[arg(short = 'k', long)]
+    insecure: bool,
     /// Print one JSON object per event and line: {"event", "data", "id"}, plus "retry" (ms)
     /// when the event's block set one and "time" with --time.
     #[arg(long)]
@@ -172,6 +178,13 @@ fn build_request(args: &Args) -> Result<SubscribeRequest, Failure> {
         .retry_server_errors(args.retry_http_errors);
     if let Some(id) = &args.last_event_id {
         request = request.last_event_id(id.clone());
+    }
+    if let Some(path) = &args.cacert {
+        request = request.extra_ca_file(path);
+    }
+    if args.insecure {
+        eprintln!("sse-sub: warning: --insecure: TLS certificates are not checked");
+        request = request.insecure(true);
     }
     if let Some(size) = args.max_event_size {
         request = request.max_event_size(size);
