@@ -155,3 +155,33 @@ pub async fn spawn_script(replies: Vec<Reply>) -> ScriptServer {
     });
     ScriptServer { addr, requests }
 }
+
+/// A server that answers every connection with an SSE head, then `chunks` one by one, each
+/// after its delay and written on its own, then closes.
+pub async fn spawn_chunked(chunks: Vec<(Duration, Vec<u8>)>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let chunks = std::sync::Arc::new(chunks);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let chunks = chunks.clone();
+            tokio::spawn(async move {
+                socket.set_nodelay(true).ok();
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let head = format!("{SSE_OK}\r\nconnection: close\r\n\r\n");
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                for (delay, chunk) in chunks.iter() {
+                    tokio::time::sleep(*delay).await;
+                    if socket.write_all(chunk).await.is_err() || socket.flush().await.is_err() {
+                        return;
+                    }
+                }
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    addr
+}
