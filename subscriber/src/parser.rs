@@ -30,10 +30,14 @@ pub struct ParsedEvent {
 /// reconnections with [`EventParser::with_last_event_id`].
 #[derive(Debug)]
 pub struct EventParser {
-    /// Received bytes not yet consumed as lines.
+    /// Received bytes; those before `start` are consumed. Compacted on `feed`, so consuming a
+    /// line never moves the rest of the buffer.
     pending: Vec<u8>,
-    /// How far `pending` has been searched for a line terminator already.
+    start: usize,
+    /// How far (absolute in `pending`) has been searched for a line terminator already.
     scanned: usize,
+    /// The current line, reused so that lines cost no allocation.
+    line: Vec<u8>,
     /// Whether the stream's first bytes have been checked for a BOM.
     bom_checked: bool,
     /// The previous line ended with CR: an LF right after it belongs to that line ending.
@@ -59,7 +63,9 @@ impl EventParser {
     pub fn new(max_event_size: usize) -> Self {
         Self {
             pending: Vec::new(),
+            start: 0,
             scanned: 0,
+            line: Vec::new(),
             bom_checked: false,
             after_cr: false,
             data: String::new(),
@@ -81,7 +87,21 @@ impl EventParser {
 
     /// Appends received bytes.
     pub fn feed(&mut self, bytes: &[u8]) {
+        if self.start > 0 {
+            self.pending.drain(..self.start);
+            self.scanned = self.scanned.saturating_sub(self.start);
+            self.start = 0;
+        }
         self.pending.extend_from_slice(bytes);
+    }
+
+    fn unconsumed(&self) -> &[u8] {
+        &self.pending[self.start..]
+    }
+
+    fn consume(&mut self, count: usize) {
+        self.start += count;
+        self.scanned = self.scanned.max(self.start);
     }
 
     /// The last event ID buffer: what a reconnection sends as `Last-Event-ID`.
@@ -106,20 +126,20 @@ impl EventParser {
                 // "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark (BOM),
                 // if any." Only at the very start of the stream, and only once, even when the
                 // BOM is split across chunks.
-                if self.pending.len() < BOM.len() && BOM.starts_with(&self.pending) {
+                if self.unconsumed().len() < BOM.len() && BOM.starts_with(self.unconsumed()) {
                     return Ok(None);
                 }
-                if self.pending.starts_with(BOM) {
-                    self.pending.drain(..BOM.len());
+                if self.unconsumed().starts_with(BOM) {
+                    self.consume(BOM.len());
                 }
                 self.bom_checked = true;
             }
             if self.after_cr {
-                match self.pending.first() {
+                match self.unconsumed().first() {
                     None => return Ok(None),
                     // The LF of a CRLF pair that was split across chunks: not a new line.
                     Some(b'\n') => {
-                        self.pending.drain(..1);
+                        self.consume(1);
                         self.block_size += 1;
                     }
                     Some(_) => {}
@@ -127,7 +147,7 @@ impl EventParser {
                 self.after_cr = false;
             }
             let Some(line_len) = self.find_line_end() else {
-                if self.pending.len() > self.max_event_size {
+                if self.unconsumed().len() > self.max_event_size {
                     return Err(self.too_large("line"));
                 }
                 return Ok(None);
@@ -136,28 +156,33 @@ impl EventParser {
             // character pair, a single U+000A LINE FEED (LF) character, or a single U+000D
             // CARRIAGE RETURN (CR) character." A CR ends the line at once, so an event whose
             // blank line ends in a lone CR is dispatched without waiting for more bytes.
-            let terminator = self.pending[line_len];
+            let rest = &self.pending[self.start..];
             let mut consumed = line_len + 1;
-            if terminator == b'\r' {
-                match self.pending.get(consumed) {
+            if rest[line_len] == b'\r' {
+                match rest.get(consumed) {
                     Some(b'\n') => consumed += 1,
                     Some(_) => {}
                     None => self.after_cr = true,
                 }
             }
-            let line: Vec<u8> = self.pending.drain(..consumed).take(line_len).collect();
-            self.scanned = 0;
+            let mut line = std::mem::take(&mut self.line);
+            line.clear();
+            line.extend_from_slice(&self.pending[self.start..self.start + line_len]);
+            self.consume(consumed);
             self.block_size += consumed;
-            if let Some(event) = self.process_line(&line)? {
+            let processed = self.process_line(&line);
+            self.line = line;
+            if let Some(event) = processed? {
                 return Ok(Some(event));
             }
         }
     }
 
+    /// The length of the next line in the unconsumed bytes, if its terminator has arrived.
     fn find_line_end(&mut self) -> Option<usize> {
         let found = memchr::memchr2(b'\r', b'\n', &self.pending[self.scanned..]);
         match found {
-            Some(offset) => Some(self.scanned + offset),
+            Some(offset) => Some(self.scanned + offset - self.start),
             None => {
                 self.scanned = self.pending.len();
                 None
@@ -168,6 +193,7 @@ impl EventParser {
     fn too_large(&mut self, what: &str) -> SubscribeError {
         // Drop what was buffered, so a caller that goes on does not grow without bound.
         self.pending.clear();
+        self.start = 0;
         self.scanned = 0;
         self.data.clear();
         SubscribeError::TooLarge { what: what.to_owned(), limit: self.max_event_size }
@@ -265,8 +291,9 @@ impl EventParser {
     /// must be discarded. (If the file ends in the middle of an event, before the final empty
     /// line, the incomplete event is not dispatched.)" Returns whether anything was discarded.
     pub fn finish(&mut self) -> bool {
-        let discarded = !self.pending.is_empty() || !self.data.is_empty() || !self.event_type.is_empty();
+        let discarded = !self.unconsumed().is_empty() || !self.data.is_empty() || !self.event_type.is_empty();
         self.pending.clear();
+        self.start = 0;
         self.scanned = 0;
         self.data.clear();
         self.event_type.clear();

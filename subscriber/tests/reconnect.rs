@@ -138,3 +138,53 @@ async fn idle_timeout_triggers_a_reconnect() {
     });
     assert!(idle, "{updates:?}");
 }
+
+/// Redirects are followed to the stream.
+#[tokio::test]
+async fn redirects_are_followed() {
+    let server = spawn_script(vec![
+        Reply::raw("HTTP/1.1 307 Temporary Redirect\r\nlocation: /moved\r\ncontent-length: 0"),
+        Reply::sse("data: here\n\n"),
+    ])
+    .await;
+    let request = SubscribeRequest::new(&server.url("/old")).unwrap().reconnect(false);
+    let mut subscription = Subscription::new(request);
+    let updates = collect(&mut subscription, |_| false).await;
+    assert_eq!(events(&updates), [("here".into(), "".into())]);
+    let requests = server.requests().await;
+    assert!(requests[1].starts_with("GET /moved HTTP/1.1\r\n"), "{}", requests[1]);
+}
+
+/// Basic authentication is sent as `Authorization: Basic base64(user:password)`.
+#[tokio::test]
+async fn basic_auth_is_sent() {
+    let server = spawn_script(vec![Reply::sse("data: in\n\n")]).await;
+    let request = SubscribeRequest::new(&server.url("/"))
+        .unwrap()
+        .basic_auth("aladdin", "opensesame")
+        .unwrap()
+        .reconnect(false);
+    let mut subscription = Subscription::new(request);
+    collect(&mut subscription, |_| false).await;
+    let head = server.requests().await.remove(0);
+    assert!(head.contains("\r\nauthorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l\r\n"), "{head}");
+}
+
+/// `sse-sub` uses the proxy named in the environment (`http_proxy`).
+#[tokio::test]
+async fn the_environments_proxy_is_used() {
+    let proxy = spawn_script(vec![Reply::sse("data: via proxy\n\n")]).await;
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_sse-sub"))
+        .args(["--no-reconnect", "http://sse.example.test/stream"])
+        .env("http_proxy", proxy.url(""))
+        .env("HTTP_PROXY", proxy.url(""))
+        .env_remove("no_proxy")
+        .env_remove("NO_PROXY")
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(output.stdout, b"\rvia proxy\n");
+    let head = proxy.requests().await.remove(0);
+    assert!(head.starts_with("GET http://sse.example.test/stream HTTP/1.1\r\n"), "{head}");
+}
