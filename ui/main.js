@@ -133,6 +133,14 @@ async function start() {
   try {
     const info = await invoke("server_info");
     document.getElementById("server-url").textContent = info.baseUrl;
+    const status = new Channel();
+    const subscribersEl = document.getElementById("subscribers");
+    status.onmessage = ({ stream, subscribers }) => {
+      if (stream === "messages") {
+        subscribersEl.textContent = `${subscribers} subscriber${subscribers === 1 ? "" : "s"}`;
+      }
+    };
+    await invoke("watch_server", { onStatus: status });
     const channel = new Channel();
     channel.onmessage = onIpcUpdate;
     await invoke("watch_counter", { onEvent: channel });

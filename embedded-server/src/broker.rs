@@ -1,24 +1,48 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Instant;
 
 use tokio::sync::broadcast;
 
+use crate::config::BrokerConfig;
 use crate::error::BrokerError;
 use crate::event::Event;
+
+/// Idempotency keys remembered per stream, oldest forgotten first.
+const IDEMPOTENCY_KEYS_KEPT: usize = 10_000;
+
+/// Called with a stream's name and its new subscriber count whenever one joins or leaves.
+pub type SubscriberHook = Arc<dyn Fn(&str, usize) + Send + Sync>;
 
 /// The named streams. Cloning is cheap: clones share the same streams.
 #[derive(Clone)]
 pub struct Broker {
-    streams: Arc<RwLock<BTreeMap<String, Arc<Stream>>>>,
-    subscriber_queue: usize,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: BrokerConfig,
+    streams: RwLock<BTreeMap<String, Arc<Stream>>>,
+    subscribers: AtomicUsize,
+    hook: RwLock<Option<SubscriberHook>>,
 }
 
 struct Stream {
+    name: String,
     sender: broadcast::Sender<Arc<Event>>,
-    /// Serialises id allocation with sending, so subscribers see ids in increasing order.
-    last_id: Mutex<u64>,
-    subscribers: Arc<AtomicUsize>,
+    /// Held while publishing and while a subscriber joins, so that what a new subscriber reads
+    /// from the log and what it receives live meet with no gap and no duplicate.
+    state: Mutex<StreamState>,
+    subscribers: AtomicUsize,
+}
+
+#[derive(Default)]
+struct StreamState {
+    last_id: u64,
+    log: VecDeque<(Instant, Arc<Event>)>,
+    idempotency: HashMap<String, u64>,
+    idempotency_order: VecDeque<String>,
 }
 
 /// A snapshot of one stream, for listings and the app's status line.
@@ -30,18 +54,52 @@ pub struct StreamInfo {
     pub last_event_id: u64,
 }
 
-/// A live subscription: events published from now on, in order.
+/// What a publisher sends: optional type, data, optional `retry`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publish {
+    pub event: Option<String>,
+    pub data: String,
+    pub retry: Option<u64>,
+}
+
+/// The outcome of a publish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    pub id: u64,
+    /// The idempotency key was seen before: nothing new was published.
+    pub replayed: bool,
+}
+
+/// Where a new subscriber starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// Only events published from now on (or the whole log with `auto_replay`).
+    Now,
+    /// Right after this event id (`Last-Event-ID`).
+    After(u64),
+}
+
+/// A live subscription: missed events first, then events as they are published.
 pub(crate) struct Receiver {
+    /// Events older than the replay log that the subscriber asked for and cannot get.
+    pub(crate) lost: u64,
+    pub(crate) backlog: VecDeque<Arc<Event>>,
     pub(crate) events: broadcast::Receiver<Arc<Event>>,
-    /// Decrements the stream's subscriber count when the subscription ends.
     pub(crate) _guard: SubscriberGuard,
 }
 
-pub(crate) struct SubscriberGuard(Arc<AtomicUsize>);
+/// Counts a subscriber in while it lives.
+pub(crate) struct SubscriberGuard {
+    broker: Arc<Inner>,
+    stream: Arc<Stream>,
+}
 
 impl Drop for SubscriberGuard {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.broker.subscribers.fetch_sub(1, Ordering::Relaxed);
+        let count = self.stream.subscribers.fetch_sub(1, Ordering::Relaxed) - 1;
+        self.broker.notify(&self.stream.name, count);
     }
 }
 
@@ -50,10 +108,62 @@ fn valid_stream_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Inner {
+    fn notify(&self, stream: &str, count: usize) {
+        let hook = self.hook.read().unwrap_or_else(PoisonError::into_inner).clone();
+        if let Some(hook) = hook {
+            hook(stream, count);
+        }
+    }
+}
+
+impl StreamState {
+    /// Drops what the size and age limits no longer allow.
+    fn prune(&mut self, config: &BrokerConfig) {
+        while self.log.len() > config.replay_log_size {
+            self.log.pop_front();
+        }
+        if let Some(max_age) = config.replay_log_age {
+            while self.log.front().is_some_and(|(at, _)| at.elapsed() > max_age) {
+                self.log.pop_front();
+            }
+        }
+    }
+
+    fn remember_key(&mut self, key: String, id: u64) {
+        if self.idempotency_order.len() >= IDEMPOTENCY_KEYS_KEPT {
+            if let Some(oldest) = self.idempotency_order.pop_front() {
+                self.idempotency.remove(&oldest);
+            }
+        }
+        self.idempotency_order.push_back(key.clone());
+        self.idempotency.insert(key, id);
+    }
+}
+
 impl Broker {
-    /// An empty broker; each subscriber may fall `subscriber_queue` events behind.
-    pub fn new(subscriber_queue: usize) -> Self {
-        Self { streams: Arc::default(), subscriber_queue: subscriber_queue.max(1) }
+    pub fn new(config: BrokerConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                streams: RwLock::default(),
+                subscribers: AtomicUsize::new(0),
+                hook: RwLock::new(None),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &BrokerConfig {
+        &self.inner.config
+    }
+
+    /// Calls `hook(stream, count)` whenever a subscriber joins or leaves a stream.
+    pub fn set_subscriber_hook(&self, hook: impl Fn(&str, usize) + Send + Sync + 'static) {
+        *self.inner.hook.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(hook));
     }
 
     /// Creates `name` if it does not exist yet. Returns whether it was created.
@@ -61,23 +171,29 @@ impl Broker {
         if !valid_stream_name(name) {
             return Err(BrokerError::InvalidStreamName);
         }
-        let mut streams = self.streams.write().unwrap_or_else(PoisonError::into_inner);
+        let mut streams = self.inner.streams.write().unwrap_or_else(PoisonError::into_inner);
         if streams.contains_key(name) {
             return Ok(false);
         }
-        let (sender, _) = broadcast::channel(self.subscriber_queue);
-        let stream = Stream { sender, last_id: Mutex::new(0), subscribers: Arc::default() };
+        let (sender, _) = broadcast::channel(self.inner.config.subscriber_queue.max(1));
+        let stream = Stream {
+            name: name.to_owned(),
+            sender,
+            state: Mutex::default(),
+            subscribers: AtomicUsize::new(0),
+        };
         streams.insert(name.to_owned(), Arc::new(stream));
+        tracing::debug!(stream = name, "stream created");
         Ok(true)
     }
 
     fn stream(&self, name: &str) -> Result<Arc<Stream>, BrokerError> {
-        let streams = self.streams.read().unwrap_or_else(PoisonError::into_inner);
+        let streams = self.inner.streams.read().unwrap_or_else(PoisonError::into_inner);
         streams.get(name).cloned().ok_or_else(|| BrokerError::UnknownStream(name.to_owned()))
     }
 
-    /// Publishes an event on `stream` and returns its id. Never waits for subscribers: one
-    /// that is too far behind loses its place and is disconnected (see `subscription.rs`).
+    /// Publishes `data` on `stream` and returns its id. Never waits for subscribers: one that
+    /// is too far behind loses its place and is disconnected (see `subscription.rs`).
     pub fn publish(
         &self,
         stream: &str,
@@ -85,36 +201,90 @@ impl Broker {
         data: &str,
         retry_ms: Option<u64>,
     ) -> Result<u64, BrokerError> {
-        if event.is_some_and(|e| e.contains(['\r', '\n'])) {
-            return Err(BrokerError::InvalidEventType);
-        }
-        let stream = self.stream(stream)?;
-        let mut last_id = stream.last_id.lock().unwrap_or_else(PoisonError::into_inner);
-        *last_id += 1;
-        let id = *last_id;
-        let event = Event::new(id, event.map(str::to_owned), data.to_owned(), retry_ms);
-        // An error only means nobody is subscribed right now.
-        let _ = stream.sender.send(Arc::new(event));
-        Ok(id)
+        let publish = Publish { event: event.map(str::to_owned), data: data.to_owned(), retry: retry_ms };
+        self.publish_once(stream, publish, None).map(|published| published.id)
     }
 
-    /// Subscribes to events published on `stream` from now on.
-    pub(crate) fn subscribe(&self, stream: &str) -> Result<Receiver, BrokerError> {
+    /// Publishes unless `idempotency_key` was already used on this stream, in which case the
+    /// first publish's id is returned and nothing is sent again.
+    pub fn publish_once(
+        &self,
+        stream: &str,
+        publish: Publish,
+        idempotency_key: Option<&str>,
+    ) -> Result<Published, BrokerError> {
+        if publish.event.as_deref().is_some_and(|e| e.contains(['\r', '\n'])) {
+            return Err(BrokerError::InvalidEventType);
+        }
+        let limit = self.inner.config.max_event_size;
+        if publish.data.len() > limit {
+            return Err(BrokerError::EventTooLarge { size: publish.data.len(), limit });
+        }
         let stream = self.stream(stream)?;
-        stream.subscribers.fetch_add(1, Ordering::Relaxed);
-        let guard = SubscriberGuard(stream.subscribers.clone());
-        Ok(Receiver { events: stream.sender.subscribe(), _guard: guard })
+        let mut state = lock(&stream.state);
+        if let Some(&id) = idempotency_key.and_then(|key| state.idempotency.get(key)) {
+            return Ok(Published { id, replayed: true });
+        }
+        state.last_id += 1;
+        let id = state.last_id;
+        let event = Arc::new(Event::new(id, publish.event, publish.data, publish.retry));
+        if self.inner.config.replay_log_size > 0 {
+            state.log.push_back((Instant::now(), event.clone()));
+            state.prune(&self.inner.config);
+        }
+        if let Some(key) = idempotency_key {
+            state.remember_key(key.to_owned(), id);
+        }
+        // An error only means nobody is subscribed right now.
+        let _ = stream.sender.send(event);
+        Ok(Published { id, replayed: false })
+    }
+
+    /// Subscribes to `stream` from `start`.
+    pub(crate) fn subscribe(&self, stream: &str, start: Start) -> Result<Receiver, BrokerError> {
+        let config = &self.inner.config;
+        if config.auto_stream {
+            self.create_stream(stream)?;
+        }
+        let stream = self.stream(stream)?;
+        let limit = config.max_subscribers;
+        if self.inner.subscribers.fetch_add(1, Ordering::Relaxed) >= limit {
+            self.inner.subscribers.fetch_sub(1, Ordering::Relaxed);
+            return Err(BrokerError::TooManySubscribers { limit });
+        }
+        let count = stream.subscribers.fetch_add(1, Ordering::Relaxed) + 1;
+        let guard = SubscriberGuard { broker: self.inner.clone(), stream: stream.clone() };
+        self.inner.notify(&stream.name, count);
+
+        let mut state = lock(&stream.state);
+        state.prune(config);
+        let events = stream.sender.subscribe();
+        let (lost, backlog) = match start {
+            Start::Now if config.auto_replay => (0, state.log.iter().map(|(_, e)| e.clone()).collect()),
+            Start::Now => (0, VecDeque::new()),
+            // A client ahead of us (say, after a server restart) can only get what comes next.
+            Start::After(after) if after >= state.last_id => (0, VecDeque::new()),
+            Start::After(after) => {
+                let oldest_kept = state.log.front().map_or(state.last_id + 1, |(_, e)| e.id);
+                let lost = oldest_kept.saturating_sub(after + 1);
+                let backlog =
+                    state.log.iter().filter(|(_, e)| e.id > after).map(|(_, e)| e.clone()).collect();
+                (lost, backlog)
+            }
+        };
+        drop(state);
+        Ok(Receiver { lost, backlog, events, _guard: guard })
     }
 
     /// All streams, sorted by name.
     pub fn streams(&self) -> Vec<StreamInfo> {
-        let streams = self.streams.read().unwrap_or_else(PoisonError::into_inner);
+        let streams = self.inner.streams.read().unwrap_or_else(PoisonError::into_inner);
         streams
             .iter()
             .map(|(name, stream)| StreamInfo {
                 name: name.clone(),
                 subscribers: stream.subscribers.load(Ordering::Relaxed),
-                last_event_id: *stream.last_id.lock().unwrap_or_else(PoisonError::into_inner),
+                last_event_id: lock(&stream.state).last_id,
             })
             .collect()
     }
@@ -123,11 +293,21 @@ impl Broker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+
+    fn broker() -> Broker {
+        let broker = Broker::new(BrokerConfig { replay_log_size: 3, ..BrokerConfig::default() });
+        broker.create_stream("a").unwrap();
+        broker
+    }
+
+    fn ids(receiver: &Receiver) -> Vec<u64> {
+        receiver.backlog.iter().map(|e| e.id).collect()
+    }
 
     #[test]
     fn ids_are_monotonic_per_stream() {
-        let broker = Broker::new(8);
-        broker.create_stream("a").unwrap();
+        let broker = broker();
         broker.create_stream("b").unwrap();
         assert_eq!(broker.publish("a", None, "x", None), Ok(1));
         assert_eq!(broker.publish("a", None, "y", None), Ok(2));
@@ -135,21 +315,17 @@ mod tests {
     }
 
     #[test]
-    fn publishing_to_an_unknown_stream_is_an_error() {
-        let broker = Broker::new(8);
+    fn publishing_errors() {
+        let broker = broker();
         assert_eq!(broker.publish("nope", None, "x", None), Err(BrokerError::UnknownStream("nope".into())));
-    }
-
-    #[test]
-    fn event_types_with_line_breaks_are_refused() {
-        let broker = Broker::new(8);
-        broker.create_stream("a").unwrap();
         assert_eq!(broker.publish("a", Some("x\ny"), "d", None), Err(BrokerError::InvalidEventType));
+        let big = "x".repeat(BrokerConfig::default().max_event_size + 1);
+        assert!(matches!(broker.publish("a", None, &big, None), Err(BrokerError::EventTooLarge { .. })));
     }
 
     #[test]
     fn stream_names_are_checked_and_created_once() {
-        let broker = Broker::new(8);
+        let broker = broker();
         assert_eq!(broker.create_stream(""), Err(BrokerError::InvalidStreamName));
         assert_eq!(broker.create_stream("a b"), Err(BrokerError::InvalidStreamName));
         assert_eq!(broker.create_stream("ok-1.x_y"), Ok(true));
@@ -157,26 +333,113 @@ mod tests {
     }
 
     #[test]
-    fn subscriber_count_follows_subscriptions() {
-        let broker = Broker::new(8);
-        broker.create_stream("a").unwrap();
-        let first = broker.subscribe("a").unwrap();
-        let second = broker.subscribe("a").unwrap();
+    fn subscriber_counts_and_hook_follow_subscriptions() {
+        let broker = broker();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = seen.clone();
+        broker.set_subscriber_hook(move |stream, count| lock(&record).push((stream.to_owned(), count)));
+        let first = broker.subscribe("a", Start::Now).unwrap();
+        let second = broker.subscribe("a", Start::Now).unwrap();
         assert_eq!(broker.streams()[0].subscribers, 2);
         drop(first);
-        assert_eq!(broker.streams()[0].subscribers, 1);
         drop(second);
         assert_eq!(broker.streams()[0].subscribers, 0);
+        let counts: Vec<usize> = lock(&seen).iter().map(|(_, c)| *c).collect();
+        assert_eq!(counts, [1, 2, 1, 0]);
+    }
+
+    #[test]
+    fn subscriber_limit_is_enforced() {
+        let broker = Broker::new(BrokerConfig { max_subscribers: 1, ..BrokerConfig::default() });
+        broker.create_stream("a").unwrap();
+        let first = broker.subscribe("a", Start::Now).unwrap();
+        assert!(matches!(
+            broker.subscribe("a", Start::Now),
+            Err(BrokerError::TooManySubscribers { limit: 1 })
+        ));
+        drop(first);
+        assert!(broker.subscribe("a", Start::Now).is_ok());
     }
 
     #[tokio::test]
     async fn subscribers_get_events_published_after_they_joined() {
-        let broker = Broker::new(8);
-        broker.create_stream("a").unwrap();
+        let broker = broker();
         broker.publish("a", None, "before", None).unwrap();
-        let mut receiver = broker.subscribe("a").unwrap();
+        let mut receiver = broker.subscribe("a", Start::Now).unwrap();
+        assert!(receiver.backlog.is_empty());
         broker.publish("a", None, "after", None).unwrap();
         let event = receiver.events.recv().await.unwrap();
         assert_eq!((event.id, event.data.as_str()), (2, "after"));
+    }
+
+    #[test]
+    fn resume_gets_exactly_the_missed_events() {
+        let broker = broker();
+        for n in 0..3 {
+            broker.publish("a", None, &n.to_string(), None).unwrap();
+        }
+        let receiver = broker.subscribe("a", Start::After(1)).unwrap();
+        assert_eq!((receiver.lost, ids(&receiver)), (0, vec![2, 3]));
+        let receiver = broker.subscribe("a", Start::After(3)).unwrap();
+        assert_eq!((receiver.lost, ids(&receiver)), (0, vec![]));
+        let receiver = broker.subscribe("a", Start::After(99)).unwrap();
+        assert_eq!((receiver.lost, ids(&receiver)), (0, vec![]));
+    }
+
+    #[test]
+    fn resume_past_the_log_reports_what_was_lost() {
+        let broker = broker();
+        for n in 0..6 {
+            broker.publish("a", None, &n.to_string(), None).unwrap();
+        }
+        // The log keeps 4, 5 and 6; after 1, events 2 and 3 are gone.
+        let receiver = broker.subscribe("a", Start::After(1)).unwrap();
+        assert_eq!((receiver.lost, ids(&receiver)), (2, vec![4, 5, 6]));
+        let receiver = broker.subscribe("a", Start::After(0)).unwrap();
+        assert_eq!((receiver.lost, ids(&receiver)), (3, vec![4, 5, 6]));
+    }
+
+    #[test]
+    fn auto_replay_sends_the_log_to_new_subscribers() {
+        let broker =
+            Broker::new(BrokerConfig { auto_replay: true, replay_log_size: 2, ..BrokerConfig::default() });
+        broker.create_stream("a").unwrap();
+        for n in 0..3 {
+            broker.publish("a", None, &n.to_string(), None).unwrap();
+        }
+        assert_eq!(ids(&broker.subscribe("a", Start::Now).unwrap()), [2, 3]);
+    }
+
+    #[test]
+    fn old_events_leave_the_log_by_age() {
+        let config =
+            BrokerConfig { replay_log_age: Some(Duration::from_millis(50)), ..BrokerConfig::default() };
+        let broker = Broker::new(config);
+        broker.create_stream("a").unwrap();
+        broker.publish("a", None, "old", None).unwrap();
+        std::thread::sleep(Duration::from_millis(80));
+        broker.publish("a", None, "new", None).unwrap();
+        let receiver = broker.subscribe("a", Start::After(0)).unwrap();
+        assert_eq!((receiver.lost, ids(&receiver)), (1, vec![2]));
+    }
+
+    #[test]
+    fn idempotency_keys_make_a_retried_publish_count_once() {
+        let broker = broker();
+        let publish = Publish { data: "x".into(), ..Publish::default() };
+        let first = broker.publish_once("a", publish.clone(), Some("k1")).unwrap();
+        let again = broker.publish_once("a", publish.clone(), Some("k1")).unwrap();
+        let other = broker.publish_once("a", publish, Some("k2")).unwrap();
+        assert_eq!(first, Published { id: 1, replayed: false });
+        assert_eq!(again, Published { id: 1, replayed: true });
+        assert_eq!(other.id, 2);
+    }
+
+    #[test]
+    fn auto_stream_creates_streams_on_subscribe() {
+        let broker = Broker::new(BrokerConfig { auto_stream: true, ..BrokerConfig::default() });
+        assert!(broker.subscribe("fresh", Start::Now).is_ok());
+        assert_eq!(broker.streams()[0].name, "fresh");
+        assert!(matches!(broker.subscribe("bad name", Start::Now), Err(BrokerError::InvalidStreamName)));
     }
 }

@@ -1,5 +1,7 @@
 use std::time::Duration;
 
+use axum::http::{HeaderName, HeaderValue};
+
 /// The stream the demo counter publishes on.
 pub const COUNTER_STREAM: &str = "messages";
 
@@ -10,8 +12,30 @@ pub struct ServerConfig {
     pub counter_interval: Option<Duration>,
     /// Time between keep-alive comments on an idle subscription.
     pub keep_alive: Duration,
+    /// A connection whose client takes no bytes for this long is closed.
+    pub write_stall_timeout: Duration,
+    /// Subscribers must send this header with this value, or get a 401.
+    pub required_header: Option<(HeaderName, HeaderValue)>,
+    pub broker: BrokerConfig,
+}
+
+/// How streams keep and hand out events.
+#[derive(Debug, Clone)]
+pub struct BrokerConfig {
     /// Events a subscriber may fall behind before it is disconnected.
     pub subscriber_queue: usize,
+    /// Events kept per stream for `Last-Event-ID` resume (0 keeps none).
+    pub replay_log_size: usize,
+    /// Events older than this leave the replay log; `None` keeps them until the size limit.
+    pub replay_log_age: Option<Duration>,
+    /// Subscribing to an unknown stream creates it (off, as in r3labs/sse).
+    pub auto_stream: bool,
+    /// New subscribers without `Last-Event-ID` first get the whole replay log (off).
+    pub auto_replay: bool,
+    /// The largest event data accepted, in bytes.
+    pub max_event_size: usize,
+    /// Open subscriptions allowed across all streams.
+    pub max_subscribers: usize,
 }
 
 impl Default for ServerConfig {
@@ -19,7 +43,23 @@ impl Default for ServerConfig {
         Self {
             counter_interval: Some(Duration::from_millis(100)),
             keep_alive: Duration::from_secs(15),
+            write_stall_timeout: Duration::from_secs(30),
+            required_header: None,
+            broker: BrokerConfig::default(),
+        }
+    }
+}
+
+impl Default for BrokerConfig {
+    fn default() -> Self {
+        Self {
             subscriber_queue: 1024,
+            replay_log_size: 1024,
+            replay_log_age: None,
+            auto_stream: false,
+            auto_replay: false,
+            max_event_size: 1024 * 1024,
+            max_subscribers: 10_000,
         }
     }
 }

@@ -9,6 +9,10 @@ pub enum BrokerError {
     InvalidStreamName,
     #[error("event type must not contain a line break")]
     InvalidEventType,
+    #[error("event data is {size} bytes; the limit is {limit}")]
+    EventTooLarge { size: usize, limit: usize },
+    #[error("too many subscribers (limit {limit})")]
+    TooManySubscribers { limit: usize },
 }
 
 /// What can stop the server.

@@ -71,6 +71,16 @@ fn encode(id: u64, event: Option<&str>, data: &str, retry_ms: Option<u64>) -> By
     buf.freeze()
 }
 
+/// The event type announcing that a resuming subscriber asked for events the replay log no
+/// longer holds; its data is how many.
+pub const LOST_EVENT_TYPE: &str = "sse-monitor.lost";
+
+/// The notice sent before the oldest kept event when `count` events are gone. It has no `id`,
+/// so the client's last event ID stays where it was until a real event arrives.
+pub(crate) fn lost_notice(count: u64) -> Bytes {
+    Bytes::from(format!("event: {LOST_EVENT_TYPE}\ndata: {count}\n\n"))
+}
+
 /// A comment block (`: text`), one comment line per line of `text`; clients ignore it.
 pub(crate) fn comment(text: &str) -> Bytes {
     let mut buf = BytesMut::with_capacity(text.len() + 8);
@@ -112,6 +122,11 @@ mod tests {
     #[test]
     fn leading_space_in_data_survives_the_clients_space_stripping() {
         assert_eq!(wire(&Event::new(1, None, " x".into(), None)), "id: 1\ndata:  x\n\n");
+    }
+
+    #[test]
+    fn lost_notice_has_a_type_and_count_but_no_id() {
+        assert_eq!(&lost_notice(7)[..], b"event: sse-monitor.lost\ndata: 7\n\n");
     }
 
     #[test]

@@ -1,15 +1,15 @@
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use axum::Router;
 use tokio_util::sync::CancellationToken;
 use tower_http::cors::{Any, CorsLayer};
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Publish, Start};
 use crate::error::BrokerError;
 use crate::subscription::Subscription;
 
@@ -20,24 +20,36 @@ const DEMO_SCRIPT: &str = include_str!("../assets/demo.js");
 pub(crate) struct AppState {
     pub(crate) broker: Broker,
     pub(crate) keep_alive: Duration,
+    pub(crate) required_header: Option<(HeaderName, HeaderValue)>,
     pub(crate) shutdown: CancellationToken,
 }
 
 #[derive(serde::Deserialize)]
 struct EventsQuery {
     stream: Option<String>,
+    /// For a browser's first connection, which cannot set `Last-Event-ID` itself.
+    #[serde(rename = "lastEventId")]
+    last_event_id: Option<String>,
 }
 
 pub(crate) fn router(state: AppState) -> Router {
     // Any origin may read the streams: the Tauri webview's origin is `tauri://localhost`
     // (or `http://tauri.localhost`), and an EventSource without this header closes at once.
+    // Publishing gets no CORS: a page on another origin cannot post JSON to it.
     let cors = CorsLayer::new().allow_origin(Any).allow_methods([Method::GET]).allow_headers(Any);
-    Router::new()
+    let read = Router::new()
         .route("/", get(demo_page))
         .route("/demo.js", get(demo_script))
         .route("/events", get(events))
-        .layer(cors)
-        .with_state(state)
+        .route("/streams", get(list_streams))
+        .layer(cors);
+    // Room for the JSON around the largest data; the handler checks the data itself.
+    let body_limit = state.broker.config().max_event_size.saturating_mul(2).saturating_add(64 * 1024);
+    let write = Router::new()
+        .route("/streams/{name}", put(create_stream))
+        .route("/streams/{name}/events", post(publish))
+        .layer(DefaultBodyLimit::max(body_limit));
+    read.merge(write).with_state(state)
 }
 
 fn plain_error(status: StatusCode, reason: impl Into<String>) -> Response {
@@ -46,21 +58,80 @@ fn plain_error(status: StatusCode, reason: impl Into<String>) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], line).into_response()
 }
 
-async fn events(State(state): State<AppState>, Query(query): Query<EventsQuery>) -> Response {
+fn broker_error(error: BrokerError) -> Response {
+    let status = match error {
+        BrokerError::UnknownStream(_) => StatusCode::NOT_FOUND,
+        BrokerError::InvalidStreamName | BrokerError::InvalidEventType => StatusCode::BAD_REQUEST,
+        BrokerError::EventTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        BrokerError::TooManySubscribers { .. } => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    plain_error(status, error.to_string())
+}
+
+fn json(status: StatusCode, value: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Err(error) => plain_error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot encode JSON: {error}")),
+    }
+}
+
+/// A refused request: its status and one-line reason.
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        plain_error(self.0, self.1)
+    }
+}
+
+/// Checks `--require-header`: subscribers without it get a 401 with the reason.
+fn check_required_header(state: &AppState, headers: &HeaderMap) -> Result<(), Refusal> {
+    let Some((name, expected)) = &state.required_header else { return Ok(()) };
+    match headers.get(name) {
+        Some(value) if value == expected => Ok(()),
+        Some(_) => Err(Refusal(StatusCode::UNAUTHORIZED, format!("header `{name}` has the wrong value"))),
+        None => Err(Refusal(StatusCode::UNAUTHORIZED, format!("missing required header `{name}`"))),
+    }
+}
+
+/// Where to start: the `Last-Event-ID` header wins over the `lastEventId` query parameter.
+fn start_from(headers: &HeaderMap, query: Option<&str>) -> Result<Start, Refusal> {
+    let header = headers.get("last-event-id").map(|v| v.to_str().unwrap_or("\u{FFFD}"));
+    let Some(raw) = header.or(query).map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(Start::Now);
+    };
+    raw.parse::<u64>().map(Start::After).map_err(|_| {
+        let shown: String = raw.chars().take(64).collect();
+        Refusal(
+            StatusCode::BAD_REQUEST,
+            format!("Last-Event-ID must be an event id (an integer), got `{shown}`"),
+        )
+    })
+}
+
+async fn events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<EventsQuery>,
+) -> Response {
+    if let Err(refusal) = check_required_header(&state, &headers) {
+        return refusal.into_response();
+    }
     let Some(stream) = query.stream.filter(|s| !s.is_empty()) else {
         return plain_error(
             StatusCode::BAD_REQUEST,
             "missing `stream` query parameter, e.g. /events?stream=messages",
         );
     };
-    let receiver = match state.broker.subscribe(&stream) {
-        Ok(receiver) => receiver,
-        Err(error @ BrokerError::UnknownStream(_)) => {
-            return plain_error(StatusCode::NOT_FOUND, error.to_string())
-        }
-        Err(error) => return plain_error(StatusCode::BAD_REQUEST, error.to_string()),
+    let start = match start_from(&headers, query.last_event_id.as_deref()) {
+        Ok(start) => start,
+        Err(refusal) => return refusal.into_response(),
     };
-    tracing::debug!(stream, "subscriber joined");
+    let receiver = match state.broker.subscribe(&stream, start) {
+        Ok(receiver) => receiver,
+        Err(error) => return broker_error(error),
+    };
+    tracing::debug!(stream, ?start, "subscriber joined");
     let body = Subscription::new(receiver, state.keep_alive, state.shutdown.clone()).into_body_stream();
     Response::builder()
         .header(header::CONTENT_TYPE, "text/event-stream")
@@ -69,6 +140,73 @@ async fn events(State(state): State<AppState>, Query(query): Query<EventsQuery>)
         .header("x-accel-buffering", HeaderValue::from_static("no"))
         .body(Body::from_stream(body))
         .unwrap_or_else(|_| plain_error(StatusCode::INTERNAL_SERVER_ERROR, "cannot build response"))
+}
+
+async fn list_streams(State(state): State<AppState>) -> Response {
+    json(StatusCode::OK, &state.broker.streams())
+}
+
+async fn create_stream(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    match state.broker.create_stream(&name) {
+        Ok(true) => json(StatusCode::CREATED, &serde_json::json!({ "name": name })),
+        Ok(false) => json(StatusCode::OK, &serde_json::json!({ "name": name })),
+        Err(error) => broker_error(error),
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // Requiring JSON means a cross-origin page needs a CORS preflight, which is refused.
+    if !is_json(&headers) {
+        return plain_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "publish with Content-Type: application/json",
+        );
+    }
+    let publish: Publish = match serde_json::from_slice(&body) {
+        Ok(publish) => publish,
+        Err(error) => {
+            return plain_error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "body must be {{\"event\"?: string, \"data\": string, \"retry\"?: integer}}: {error}"
+                ),
+            )
+        }
+    };
+    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(key)) if !key.is_empty() && key.len() <= 256 => Some(key),
+        Some(_) => {
+            return plain_error(
+                StatusCode::BAD_REQUEST,
+                "Idempotency-Key must be 1 to 256 visible ASCII characters",
+            )
+        }
+    };
+    match state.broker.publish_once(&name, publish, key) {
+        Ok(published) => {
+            let status = if published.replayed { StatusCode::OK } else { StatusCode::CREATED };
+            let mut response = json(status, &serde_json::json!({ "id": published.id }));
+            if published.replayed {
+                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+            }
+            response
+        }
+        Err(error) => broker_error(error),
+    }
 }
 
 async fn demo_page() -> Response {

@@ -5,10 +5,13 @@
 //! # Layout
 //! - [`ServerConfig`] (`config.rs`): intervals and limits, with the demo's defaults.
 //! - [`Event`] (`event.rs`): one published event and its exact wire encoding.
-//! - [`Broker`] (`broker.rs`): the named streams; publish and subscribe.
+//! - [`Broker`] (`broker.rs`): the named streams, each with a bounded replay log; publish
+//!   (idempotent on request) and subscribe from now or after a `Last-Event-ID`.
 //! - `counter.rs`: the task that publishes 0, 1, 2, ... on `messages`.
 //! - `subscription.rs`: one subscriber's body stream (events, keep-alives, shutdown).
-//! - `http.rs`: the axum router (`/events`, the demo page at `/`).
+//! - `http.rs`: the axum router: `GET /events?stream=`, `GET /streams`, `PUT /streams/{name}`,
+//!   `POST /streams/{name}/events`, the demo page at `/`.
+//! - `listener.rs`: accepted connections get TCP_NODELAY and a write-stall limit.
 //! - [`Server`] (`server.rs`): wires it together; [`Server::run`] takes a bound listener and a
 //!   shutdown future, so the caller chooses the address (port 0 works).
 //! - [`BrokerError`], [`ServerError`] (`error.rs`).
@@ -19,11 +22,12 @@ mod counter;
 mod error;
 mod event;
 mod http;
+mod listener;
 mod server;
 mod subscription;
 
-pub use broker::{Broker, StreamInfo};
-pub use config::{ServerConfig, COUNTER_STREAM};
+pub use broker::{Broker, Publish, Published, Start, StreamInfo, SubscriberHook};
+pub use config::{BrokerConfig, ServerConfig, COUNTER_STREAM};
 pub use error::{BrokerError, ServerError};
-pub use event::Event;
+pub use event::{Event, LOST_EVENT_TYPE};
 pub use server::Server;

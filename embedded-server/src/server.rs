@@ -1,7 +1,6 @@
 use std::future::Future;
 use std::net::SocketAddr;
 
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -10,6 +9,7 @@ use crate::config::{ServerConfig, COUNTER_STREAM};
 use crate::counter;
 use crate::error::ServerError;
 use crate::http::{router, AppState};
+use crate::listener::GuardedListener;
 
 /// The SSE server: a [`Broker`] with the counter stream, served over HTTP.
 pub struct Server {
@@ -20,7 +20,7 @@ pub struct Server {
 impl Server {
     /// A server with the `messages` stream created (its counter starts with [`Server::run`]).
     pub fn new(config: ServerConfig) -> Self {
-        let broker = Broker::new(config.subscriber_queue);
+        let broker = Broker::new(config.broker.clone());
         // COUNTER_STREAM is a valid name, so this cannot fail.
         let _ = broker.create_stream(COUNTER_STREAM);
         Self { config, broker }
@@ -45,15 +45,11 @@ impl Server {
         let app = router(AppState {
             broker: self.broker,
             keep_alive: self.config.keep_alive,
+            required_header: self.config.required_header.clone(),
             shutdown: stop.clone(),
         });
         tracing::info!(%addr, "SSE server listening");
-        // Small events must not wait on Nagle's algorithm.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::debug!(%error, "cannot set TCP_NODELAY");
-            }
-        });
+        let listener = GuardedListener::new(listener, self.config.write_stall_timeout);
         let stop_streams = stop.clone();
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async move {

@@ -8,7 +8,7 @@ use tokio::time::{Instant, Interval};
 use tokio_util::sync::CancellationToken;
 
 use crate::broker::Receiver;
-use crate::event::comment;
+use crate::event::{comment, lost_notice};
 
 /// One subscriber's response body: its events, keep-alive comments while idle, and a clean end
 /// on shutdown or when it falls too far behind.
@@ -28,6 +28,14 @@ impl Subscription {
     async fn next_chunk(&mut self) -> Option<Bytes> {
         if self.finished {
             return None;
+        }
+        // What the subscriber missed comes first: the lost-events notice, then the backlog.
+        if self.receiver.lost > 0 {
+            let lost = std::mem::take(&mut self.receiver.lost);
+            return Some(lost_notice(lost));
+        }
+        if let Some(event) = self.receiver.backlog.pop_front() {
+            return Some(event.encoded().clone());
         }
         tokio::select! {
             biased;

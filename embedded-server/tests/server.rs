@@ -1,104 +1,11 @@
 //! The embedded server over real HTTP on 127.0.0.1:0.
 
-use std::net::SocketAddr;
+mod support;
+
 use std::time::{Duration, Instant};
 
-use embedded_server::{Broker, Server, ServerConfig, ServerError};
-use futures_util::StreamExt;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-
-struct TestServer {
-    addr: SocketAddr,
-    broker: Broker,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: JoinHandle<Result<(), ServerError>>,
-}
-
-async fn spawn_app(config: ServerConfig) -> TestServer {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = Server::new(config);
-    let broker = server.broker();
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(server.run(listener, async {
-        let _ = rx.await;
-    }));
-    TestServer { addr, broker, shutdown: Some(tx), task }
-}
-
-fn quiet_config() -> ServerConfig {
-    ServerConfig { counter_interval: None, ..ServerConfig::default() }
-}
-
-impl TestServer {
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        reqwest::get(self.url(path)).await.unwrap()
-    }
-
-    async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        tokio::time::timeout(Duration::from_secs(5), self.task)
-            .await
-            .expect("server stops within 5 s")
-            .unwrap()
-            .unwrap();
-    }
-}
-
-/// Reads a response body and splits it into SSE blocks (text between blank lines).
-struct Blocks {
-    body: futures_util::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
-    buffer: String,
-}
-
-impl Blocks {
-    fn new(response: reqwest::Response) -> Self {
-        Self { body: response.bytes_stream().boxed(), buffer: String::new() }
-    }
-
-    /// The next block, `None` when the body ends; fails the test after `timeout`.
-    async fn next(&mut self, timeout: Duration) -> Option<String> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(at) = self.buffer.find("\n\n") {
-                let block = self.buffer[..at].to_owned();
-                self.buffer.drain(..at + 2);
-                return Some(block);
-            }
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let chunk = tokio::time::timeout(remaining, self.body.next())
-                .await
-                .expect("no SSE block before the timeout")?
-                .expect("body read error");
-            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
-        }
-    }
-
-    /// The next block that is an event (not a comment), as (id, data).
-    async fn next_event(&mut self) -> (u64, String) {
-        loop {
-            let block = self.next(Duration::from_secs(5)).await.expect("stream ended early");
-            if block.starts_with(':') {
-                continue;
-            }
-            let field = |name: &str| {
-                block
-                    .lines()
-                    .find_map(|line| line.strip_prefix(name))
-                    .unwrap_or_else(|| panic!("no {name} in {block:?}"))
-                    .to_owned()
-            };
-            return (field("id: ").parse().unwrap(), field("data: "));
-        }
-    }
-}
+use embedded_server::ServerConfig;
+use support::{quiet_config, spawn_app, Blocks};
 
 /// The counter publishes 0, 1, 2, ... with consecutive ids at the configured interval.
 #[tokio::test]

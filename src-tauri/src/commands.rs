@@ -42,3 +42,23 @@ pub fn watch_counter(state: State<'_, AppState>, on_event: Channel<FeedUpdate>) 
     }
     Ok(())
 }
+
+/// A stream's live subscriber count, sent whenever a subscriber joins or leaves.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamStatus {
+    pub stream: String,
+    pub subscribers: usize,
+}
+
+/// Reports the embedded server's subscriber counts to `on_status`: all streams now, then
+/// every change.
+#[tauri::command]
+pub fn watch_server(state: State<'_, AppState>, on_status: Channel<StreamStatus>) {
+    for info in state.broker.streams() {
+        let _ = on_status.send(StreamStatus { stream: info.name, subscribers: info.subscribers });
+    }
+    state.broker.set_subscriber_hook(move |stream, subscribers| {
+        let _ = on_status.send(StreamStatus { stream: stream.to_owned(), subscribers });
+    });
+}

@@ -60,6 +60,8 @@ fn start_server() -> Result<AppState, StartupError> {
     listener.set_nonblocking(true).map_err(StartupError::Server)?;
     let addr = listener.local_addr().map_err(StartupError::Server)?;
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+    let server = Server::new(ServerConfig::default());
+    let broker = server.broker();
     tauri::async_runtime::spawn(async move {
         let listener = match tokio::net::TcpListener::from_std(listener) {
             Ok(listener) => listener,
@@ -71,11 +73,11 @@ fn start_server() -> Result<AppState, StartupError> {
         let shutdown = async {
             let _ = shutdown_rx.await;
         };
-        if let Err(error) = Server::new(ServerConfig::default()).run(listener, shutdown).await {
+        if let Err(error) = server.run(listener, shutdown).await {
             tracing::error!(%error, "embedded server stopped");
         }
     });
-    Ok(AppState::new(addr, shutdown_tx))
+    Ok(AppState::new(addr, broker, shutdown_tx))
 }
 
 fn start() -> Result<(), StartupError> {
@@ -84,7 +86,11 @@ fn start() -> Result<(), StartupError> {
     tracing::info!(addr = %state.server_addr, "embedded SSE server started");
     let app = tauri::Builder::default()
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::server_info, commands::watch_counter])
+        .invoke_handler(tauri::generate_handler![
+            commands::server_info,
+            commands::watch_counter,
+            commands::watch_server
+        ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| {
         if let tauri::RunEvent::Exit = event {

@@ -1,4 +1,6 @@
 use std::net::SocketAddr;
+
+use embedded_server::Broker;
 use std::sync::Mutex;
 
 use tauri::async_runtime::JoinHandle;
@@ -7,6 +9,8 @@ use tokio::sync::oneshot;
 /// What the commands share: the embedded server's address and the running feed.
 pub struct AppState {
     pub server_addr: SocketAddr,
+    /// The embedded server's streams, for live subscriber counts.
+    pub broker: Broker,
     /// The subscriber forwarding the counter to the UI; replaced when the page reloads.
     pub feed: Mutex<Option<JoinHandle<()>>>,
     /// Fired on exit so the server ends its streams cleanly.
@@ -14,7 +18,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(server_addr: SocketAddr, server_shutdown: oneshot::Sender<()>) -> Self {
-        Self { server_addr, feed: Mutex::new(None), server_shutdown: Mutex::new(Some(server_shutdown)) }
+    pub fn new(server_addr: SocketAddr, broker: Broker, server_shutdown: oneshot::Sender<()>) -> Self {
+        Self {
+            server_addr,
+            broker,
+            feed: Mutex::new(None),
+            server_shutdown: Mutex::new(Some(server_shutdown)),
+        }
     }
 }

@@ -154,6 +154,8 @@ async fn both_feeds_advance_together() {
             assert!(ipc > prev_ipc, "IPC feed stopped at {ipc} (round {round})");
             assert!(browser > prev_browser, "browser feed stopped at {browser} (round {round})");
         }
+        // The embedded server counts both: the Rust subscriber and the webview's EventSource.
+        assert_eq!(app.text("subscribers").await, "2 subscribers");
         assert_eq!(app.text("ipc-state").await, "open");
         assert_eq!(app.text("es-state").await, "open");
         previous = (Some(ipc), Some(browser));

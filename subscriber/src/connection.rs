@@ -28,10 +28,6 @@ pub(crate) enum Opened {
 /// A client for `request`: rustls with the system's roots (plus an extra CA file, or no
 /// checks at all when asked), proxies from the environment, redirects followed.
 pub(crate) fn build_client(request: &SubscribeRequest) -> Result<Client, SubscribeError> {
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        // Fails only if another thread installed one first, which is just as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
     let mut builder = Client::builder().connect_timeout(request.connect_timeout);
     if let Some(path) = &request.extra_ca_file {
         let tls = |reason: String| SubscribeError::Tls(format!("CA file {}: {reason}", path.display()));

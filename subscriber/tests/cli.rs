@@ -162,3 +162,47 @@ async fn timeout_exits_with_code_3() {
     assert_eq!(output.status.code(), Some(3), "{output:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// Any data published through the broker comes back exactly through `sse-sub --json`, except
+/// that CR and CRLF line breaks come back as LF (the spec's own normalisation).
+#[tokio::test]
+async fn published_data_round_trips_through_sse_sub() {
+    let app = spawn_app(None).await;
+    let long_line = "y".repeat(200_000);
+    let cases: Vec<(Option<&str>, String)> = vec![
+        (None, "plain".into()),
+        (None, String::new()),
+        (None, "\n".into()),
+        (None, "a\nb".into()),
+        (None, "a\r\nb\rc\n\nd".into()),
+        (None, " leading space and trailing \n".into()),
+        (Some("custom.type"), "nul \0 and replacement \u{FFFD} and emoji 🎉".into()),
+        (None, ": not a comment\ndata: not a field\nid: 99".into()),
+        (None, long_line),
+        (None, "\r\n\r\n".into()),
+    ];
+    let mut child = sse_sub()
+        .args(["--json", "--count", &cases.len().to_string(), &app.url("/events?stream=messages")])
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // Wait until the subscription is registered before publishing.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while app.broker.streams()[0].subscribers == 0 {
+        assert!(std::time::Instant::now() < deadline, "sse-sub did not subscribe");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for (event, data) in &cases {
+        app.broker.publish("messages", *event, data, None).unwrap();
+    }
+    let mut lines = BufReader::new(stdout).lines();
+    for (n, (event, data)) in cases.iter().enumerate() {
+        let line = lines.next_line().await.unwrap().expect("one line per event");
+        let object: Value = serde_json::from_str(&line).unwrap();
+        let expected = data.replace("\r\n", "\n").replace('\r', "\n");
+        assert_eq!(object["data"].as_str(), Some(expected.as_str()), "case {n}");
+        assert_eq!(object["event"].as_str(), Some(event.unwrap_or("message")), "case {n}");
+        assert_eq!(object["id"].as_str(), Some((n + 1).to_string().as_str()), "case {n}");
+    }
+    assert!(child.wait().await.unwrap().success());
+}

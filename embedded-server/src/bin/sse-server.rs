@@ -4,14 +4,16 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::http::{HeaderName, HeaderValue};
 use clap::Parser;
-use embedded_server::{Server, ServerConfig};
+use embedded_server::{BrokerConfig, Server, ServerConfig};
 use tracing_subscriber::EnvFilter;
 
 /// An SSE server publishing a counter (0, 1, 2, ...) on the stream `messages`.
 ///
-/// Subscribe with `curl -N 'http://127.0.0.1:8080/events?stream=messages'`,
-/// or open http://127.0.0.1:8080/ in a browser.
+/// Subscribe with `curl -N 'http://127.0.0.1:8080/events?stream=messages'`, or open
+/// http://127.0.0.1:8080/ in a browser. Publish with
+/// `curl -H 'content-type: application/json' -d '{"data":"hi"}' http://127.0.0.1:8080/streams/messages/events`.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
@@ -24,6 +26,46 @@ struct Args {
     /// Seconds between keep-alive comments on idle streams.
     #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
     keep_alive_secs: u64,
+    /// Create this stream too (repeatable); `messages` always exists.
+    #[arg(long = "stream", value_name = "NAME")]
+    streams: Vec<String>,
+    /// Events kept per stream for Last-Event-ID resume.
+    #[arg(long, default_value_t = 1024)]
+    replay_log_size: usize,
+    /// Drop events older than this many seconds from the replay log.
+    #[arg(long, value_name = "SECS")]
+    replay_log_age_secs: Option<u64>,
+    /// Create streams on first subscribe.
+    #[arg(long)]
+    auto_stream: bool,
+    /// Send the whole replay log to new subscribers that have no Last-Event-ID.
+    #[arg(long)]
+    auto_replay: bool,
+    /// Answer 401 to subscribers that do not send this header, `Name: value`.
+    #[arg(long, value_name = "NAME: VALUE")]
+    require_header: Option<String>,
+    /// Largest event data accepted by publish, in bytes.
+    #[arg(long, default_value_t = 1024 * 1024)]
+    max_event_size: usize,
+    /// Open subscriptions allowed across all streams.
+    #[arg(long, default_value_t = 10_000)]
+    max_subscribers: usize,
+    /// Close connections whose client takes no bytes for this many seconds.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    write_stall_secs: u64,
+    /// Events a subscriber may fall behind before it is disconnected.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    subscriber_queue: u64,
+}
+
+fn parse_required_header(line: &str) -> anyhow::Result<(HeaderName, HeaderValue)> {
+    let (name, value) =
+        line.split_once(':').with_context(|| format!("--require-header `{line}`: expected `Name: value`"))?;
+    let name = HeaderName::from_bytes(name.trim().as_bytes())
+        .with_context(|| format!("--require-header: `{}` is not a header name", name.trim()))?;
+    let value =
+        HeaderValue::from_str(value.trim()).context("--require-header: the value has a control character")?;
+    Ok((name, value))
 }
 
 #[tokio::main]
@@ -36,8 +78,22 @@ async fn main() -> anyhow::Result<()> {
     let config = ServerConfig {
         counter_interval: (args.interval_ms > 0).then(|| Duration::from_millis(args.interval_ms)),
         keep_alive: Duration::from_secs(args.keep_alive_secs),
-        ..ServerConfig::default()
+        write_stall_timeout: Duration::from_secs(args.write_stall_secs),
+        required_header: args.require_header.as_deref().map(parse_required_header).transpose()?,
+        broker: BrokerConfig {
+            subscriber_queue: usize::try_from(args.subscriber_queue).unwrap_or(usize::MAX),
+            replay_log_size: args.replay_log_size,
+            replay_log_age: args.replay_log_age_secs.map(Duration::from_secs),
+            auto_stream: args.auto_stream,
+            auto_replay: args.auto_replay,
+            max_event_size: args.max_event_size,
+            max_subscribers: args.max_subscribers,
+        },
     };
+    let server = Server::new(config);
+    for name in &args.streams {
+        server.broker().create_stream(name).with_context(|| format!("--stream `{name}`"))?;
+    }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -47,7 +103,7 @@ async fn main() -> anyhow::Result<()> {
     }
     // The bound address on stdout, so scripts that pass port 0 can find the server.
     println!("listening on http://{addr}");
-    Server::new(config)
+    server
         .run(listener, async {
             if let Err(error) = tokio::signal::ctrl_c().await {
                 tracing::error!(%error, "cannot listen for Ctrl-C");

@@ -1,0 +1,102 @@
+//! Shared test helpers: the real server on 127.0.0.1:0 and an SSE block reader.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use embedded_server::{Broker, Server, ServerConfig, ServerError};
+use futures_util::StreamExt;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub broker: Broker,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), ServerError>>,
+}
+
+pub async fn spawn_app(config: ServerConfig) -> TestServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(config);
+    let broker = server.broker();
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(server.run(listener, async {
+        let _ = rx.await;
+    }));
+    TestServer { addr, broker, shutdown: Some(tx), task }
+}
+
+pub fn quiet_config() -> ServerConfig {
+    ServerConfig { counter_interval: None, ..ServerConfig::default() }
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        reqwest::get(self.url(path)).await.unwrap()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        tokio::time::timeout(Duration::from_secs(5), self.task)
+            .await
+            .expect("server stops within 5 s")
+            .unwrap()
+            .unwrap();
+    }
+}
+
+/// Reads a response body and splits it into SSE blocks (text between blank lines).
+pub struct Blocks {
+    body: futures_util::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+impl Blocks {
+    pub fn new(response: reqwest::Response) -> Self {
+        Self { body: response.bytes_stream().boxed(), buffer: String::new() }
+    }
+
+    /// The next block, `None` when the body ends; fails the test after `timeout`.
+    pub async fn next(&mut self, timeout: Duration) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(at) = self.buffer.find("\n\n") {
+                let block = self.buffer[..at].to_owned();
+                self.buffer.drain(..at + 2);
+                return Some(block);
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let chunk = tokio::time::timeout(remaining, self.body.next())
+                .await
+                .expect("no SSE block before the timeout")?
+                .expect("body read error");
+            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    }
+
+    /// The next block that is an event (not a comment), as (id, data).
+    pub async fn next_event(&mut self) -> (u64, String) {
+        loop {
+            let block = self.next(Duration::from_secs(5)).await.expect("stream ended early");
+            if block.starts_with(':') {
+                continue;
+            }
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|line| line.strip_prefix(name))
+                    .unwrap_or_else(|| panic!("no {name} in {block:?}"))
+                    .to_owned()
+            };
+            return (field("id: ").parse().unwrap(), field("data: "));
+        }
+    }
+}
