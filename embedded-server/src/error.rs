@@ -23,3 +23,12 @@ pub enum ServerError {
     #[error("server stopped: {0}")]
     Serve(#[source] io::Error),
 }
+
+/// What can go wrong reading a capture to replay.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReplayError {
+    #[error("cannot read the capture: {0}")]
+    Read(String),
+    #[error("line {number}: {reason}")]
+    Line { number: usize, reason: String },
+}

@@ -11,10 +11,12 @@
 //! - `subscription.rs`: one subscriber's body stream (events, keep-alives, shutdown).
 //! - `http.rs`: the axum router: `GET /events?stream=`, `GET /streams`, `PUT /streams/{name}`,
 //!   `POST /streams/{name}/events`, the demo page at `/`.
+//! - [`replay`] (`replay.rs`): a recorded `sse-sub --json` capture published again, at its
+//!   recorded pace or faster.
 //! - `listener.rs`: accepted connections get TCP_NODELAY and a write-stall limit.
 //! - [`Server`] (`server.rs`): wires it together; [`Server::run`] takes a bound listener and a
 //!   shutdown future, so the caller chooses the address (port 0 works).
-//! - [`BrokerError`], [`ServerError`] (`error.rs`).
+//! - [`BrokerError`], [`ServerError`], [`ReplayError`] (`error.rs`).
 
 mod broker;
 mod config;
@@ -23,11 +25,13 @@ mod error;
 mod event;
 mod http;
 mod listener;
+mod replay;
 mod server;
 mod subscription;
 
 pub use broker::{Broker, Publish, Published, Start, StreamInfo, SubscriberHook};
 pub use config::{BrokerConfig, ServerConfig, COUNTER_STREAM};
-pub use error::{BrokerError, ServerError};
+pub use error::{BrokerError, ReplayError, ServerError};
 pub use event::{Event, LOST_EVENT_TYPE};
+pub use replay::{parse_capture, replay, CapturedEvent, Pace};
 pub use server::Server;

@@ -155,3 +155,58 @@ async fn demo_page_uses_event_source_and_text_content() {
     assert!(script.contains("does not support Server-Sent Events"), "fallback text");
     app.stop().await;
 }
+
+/// `sse-server --replay FILE --speed 0` publishes the capture into its stream, where a
+/// subscriber resuming from 0 finds every event.
+#[tokio::test]
+async fn the_binary_replays_a_capture() {
+    use tokio::io::AsyncBufReadExt;
+    let capture = std::env::temp_dir().join(format!("sse-server-replay-{}.ndjson", std::process::id()));
+    std::fs::write(
+        &capture,
+        "{\"event\":\"message\",\"data\":\"a\",\"id\":\"7\"}\n{\"event\":\"tick\",\"data\":\"b\",\"id\":\"8\"}\n",
+    )
+    .unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sse-server"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--interval-ms",
+            "0",
+            "--replay-stream",
+            "r",
+            "--speed",
+            "0",
+            "--replay",
+        ])
+        .arg(&capture)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = lines.next_line().await.unwrap().unwrap();
+    let base = line.strip_prefix("listening on ").expect("the bound address on stdout").to_owned();
+    let mut listing: serde_json::Value = serde_json::Value::Null;
+    for _ in 0..100 {
+        listing = reqwest::get(format!("{base}/streams")).await.unwrap().json().await.unwrap();
+        if listing[1]["lastEventId"] == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(listing[1]["name"], "r");
+    assert_eq!(listing[1]["lastEventId"], 2);
+    let response = reqwest::get(format!("{base}/events?stream=r&lastEventId=0")).await.unwrap();
+    let mut blocks = Blocks::new(response);
+    assert_eq!(blocks.next_event().await, (1, "a".into()));
+    let block = loop {
+        let block = blocks.next(Duration::from_secs(5)).await.unwrap();
+        if !block.starts_with(':') {
+            break block;
+        }
+    };
+    assert_eq!(block, "event: tick\nid: 2\ndata: b");
+    let _ = std::fs::remove_file(capture);
+}

@@ -82,23 +82,23 @@ impl Subscription {
     }
 
     /// The next update; `None` once the subscription has closed.
+    ///
+    /// Cancel-safe: dropping the future (say, in `select!` or `timeout`) loses nothing; an
+    /// attempt cut short is simply made again.
     pub async fn next(&mut self) -> Option<Update> {
         loop {
             if let Some(update) = self.outbox.pop_front() {
                 return Some(update);
             }
-            match std::mem::replace(&mut self.phase, Phase::Done) {
+            match &self.phase {
                 Phase::Done => return None,
                 Phase::Wait(until) => {
-                    tokio::time::sleep_until(until).await;
+                    tokio::time::sleep_until(*until).await;
                     self.phase = Phase::Connect;
                 }
                 Phase::Connect => return Some(self.connect().await),
-                Phase::Open(mut connection) => {
-                    // `read` gives an update only for an event, with the connection still open;
-                    // otherwise it has set the next phase itself.
-                    if let Some(update) = self.read(&mut connection).await {
-                        self.phase = Phase::Open(connection);
+                Phase::Open(_) => {
+                    if let Some(update) = self.read().await {
                         return Some(update);
                     }
                 }
@@ -141,8 +141,8 @@ impl Subscription {
         connecting
     }
 
-    /// Reads until an event or a change of phase; `None` means "loop again".
-    async fn read(&mut self, connection: &mut Connection) -> Option<Update> {
+    /// Reads until an event (the connection stays open) or a change of phase (`None`).
+    async fn read(&mut self) -> Option<Update> {
         loop {
             match self.parser.next_event() {
                 Ok(Some(event)) => {
@@ -161,6 +161,7 @@ impl Subscription {
                     return None;
                 }
             }
+            let Phase::Open(connection) = &mut self.phase else { return None };
             match connection.next_chunk(self.request.idle_timeout).await {
                 Ok(Some(chunk)) => self.parser.feed(&chunk),
                 Ok(None) => {

@@ -206,3 +206,56 @@ async fn published_data_round_trips_through_sse_sub() {
     }
     assert!(child.wait().await.unwrap().success());
 }
+
+/// Record once with `sse-sub --json --time`, replay many times through the broker: types and
+/// data survive, ids are the new stream's own.
+#[tokio::test]
+async fn a_recorded_capture_replays_into_a_stream() {
+    let app = spawn_app(None).await;
+    let recorder = sse_sub()
+        .args(["--json", "--time", "--count", "3", &app.url("/events?stream=messages")])
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while app.broker.streams()[0].subscribers == 0 {
+        assert!(std::time::Instant::now() < deadline, "sse-sub did not subscribe");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.broker.publish("messages", Some("x"), "first", None).unwrap();
+    app.broker.publish("messages", None, "two\nlines", None).unwrap();
+    app.broker.publish("messages", Some("y"), "", None).unwrap();
+    let capture = recorder.wait_with_output().await.unwrap().stdout;
+    let events = embedded_server::parse_capture(&capture[..]).unwrap();
+    assert!(events.iter().all(|e| e.time.is_some()));
+
+    app.broker.create_stream("replayed").unwrap();
+    let mut subscription = sse_subscriber::Subscription::new(
+        sse_subscriber::SubscribeRequest::new(&app.url("/events?stream=replayed")).unwrap(),
+    );
+    // Drive the subscription (its `next` is cancel-safe) until the server has registered it.
+    while app.broker.streams().iter().find(|s| s.name == "replayed").unwrap().subscribers == 0 {
+        let _ = tokio::time::timeout(Duration::from_millis(10), subscription.next()).await;
+    }
+    for _ in 0..2 {
+        embedded_server::replay(&app.broker, "replayed", &events, embedded_server::Pace::AsFastAsPossible)
+            .await
+            .unwrap();
+    }
+    let mut received = Vec::new();
+    while received.len() < 6 {
+        match tokio::time::timeout(Duration::from_secs(5), subscription.next()).await.unwrap() {
+            Some(sse_subscriber::Update::Event(e)) => received.push((e.event, e.data, e.id)),
+            Some(sse_subscriber::Update::Error { error, .. }) => panic!("{error}"),
+            _ => {}
+        }
+    }
+    let expected: Vec<_> = (0..2)
+        .flat_map(|round| {
+            [("x", "first"), ("message", "two\nlines"), ("y", "")]
+                .into_iter()
+                .enumerate()
+                .map(move |(n, (t, d))| (t.to_owned(), d.to_owned(), (round * 3 + n + 1).to_string()))
+        })
+        .collect();
+    assert_eq!(received, expected);
+}

@@ -188,3 +188,30 @@ async fn the_environments_proxy_is_used() {
     let head = proxy.requests().await.remove(0);
     assert!(head.starts_with("GET http://sse.example.test/stream HTTP/1.1\r\n"), "{head}");
 }
+
+/// `next` is cancel-safe: polling it under short timeouts loses no event and no connection.
+#[tokio::test]
+async fn next_survives_cancellation() {
+    let chunks = (1..=5)
+        .map(|n| (Duration::from_millis(60), format!("id: {n}\ndata: {n}\n\n").into_bytes()))
+        .collect();
+    let addr = support::spawn_chunked(chunks).await;
+    let request = SubscribeRequest::new(&format!("http://{addr}/")).unwrap().reconnect(false);
+    let mut subscription = Subscription::new(request);
+    let mut seen = Vec::new();
+    let mut connects = 0;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        assert!(Instant::now() < deadline, "stuck; seen {seen:?}");
+        match tokio::time::timeout(Duration::from_millis(25), subscription.next()).await {
+            Err(_) => continue,
+            Ok(None) => break,
+            Ok(Some(Update::Event(event))) => seen.push(event.data),
+            Ok(Some(Update::Connecting { .. })) => connects += 1,
+            Ok(Some(Update::Error { error, .. })) => panic!("{error}"),
+            Ok(Some(_)) => {}
+        }
+    }
+    assert_eq!(seen, ["1", "2", "3", "4", "5"]);
+    assert_eq!(connects, 1, "one connection throughout");
+}

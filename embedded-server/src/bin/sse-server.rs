@@ -1,12 +1,13 @@
 //! `sse-server`: the embedded SSE server on its own.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
 use axum::http::{HeaderName, HeaderValue};
 use clap::Parser;
-use embedded_server::{BrokerConfig, Server, ServerConfig};
+use embedded_server::{parse_capture, replay, BrokerConfig, Pace, Server, ServerConfig};
 use tracing_subscriber::EnvFilter;
 
 /// An SSE server publishing a counter (0, 1, 2, ...) on the stream `messages`.
@@ -53,6 +54,16 @@ struct Args {
     /// Close connections whose client takes no bytes for this many seconds.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     write_stall_secs: u64,
+    /// Replay this capture (`sse-sub --json [--time]` output) into --replay-stream once the
+    /// server is up.
+    #[arg(long, value_name = "FILE")]
+    replay: Option<PathBuf>,
+    /// The stream the capture is replayed into (created if needed).
+    #[arg(long, value_name = "NAME", default_value = "replay")]
+    replay_stream: String,
+    /// Replay speed: 1 keeps the recorded pace, 10 is ten times faster, 0 is as fast as possible.
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
     /// Events a subscriber may fall behind before it is disconnected.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     subscriber_queue: u64,
@@ -93,6 +104,29 @@ async fn main() -> anyhow::Result<()> {
     let server = Server::new(config);
     for name in &args.streams {
         server.broker().create_stream(name).with_context(|| format!("--stream `{name}`"))?;
+    }
+    if let Some(path) = &args.replay {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot open --replay {}", path.display()))?;
+        let events = parse_capture(std::io::BufReader::new(file))
+            .with_context(|| format!("--replay {}", path.display()))?;
+        let pace = match args.speed {
+            0.0 => Pace::AsFastAsPossible,
+            speed if speed > 0.0 && speed.is_finite() => Pace::Speed(speed),
+            speed => anyhow::bail!("--speed must be a number >= 0, got {speed}"),
+        };
+        let broker = server.broker();
+        broker
+            .create_stream(&args.replay_stream)
+            .with_context(|| format!("--replay-stream `{}`", args.replay_stream))?;
+        let stream = args.replay_stream.clone();
+        tokio::spawn(async move {
+            tracing::info!(stream, events = events.len(), ?pace, "replaying capture");
+            match replay(&broker, &stream, &events, pace).await {
+                Ok(count) => tracing::info!(stream, count, "replay finished"),
+                Err(error) => tracing::error!(%error, stream, "replay failed"),
+            }
+        });
     }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
