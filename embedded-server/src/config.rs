@@ -12,6 +12,8 @@ pub struct ServerConfig {
     pub counter_interval: Option<Duration>,
     /// Time between keep-alive comments on an idle subscription.
     pub keep_alive: Duration,
+    /// A connection that has not sent a complete first request within this time is closed.
+    pub request_timeout: Duration,
     /// A connection whose client takes no bytes for this long is closed.
     pub write_stall_timeout: Duration,
     /// Subscribers must send this header with this value, or get a 401.
@@ -43,6 +45,7 @@ impl Default for ServerConfig {
         Self {
             counter_interval: Some(Duration::from_millis(100)),
             keep_alive: Duration::from_secs(15),
+            request_timeout: Duration::from_secs(10),
             write_stall_timeout: Duration::from_secs(30),
             required_header: None,
             broker: BrokerConfig::default(),

@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -11,6 +11,7 @@ use tower_http::cors::{Any, CorsLayer};
 
 use crate::broker::{Broker, Publish, Start};
 use crate::error::BrokerError;
+use crate::listener::RequestSeen;
 use crate::subscription::Subscription;
 
 const DEMO_PAGE: &str = include_str!("../assets/index.html");
@@ -49,7 +50,15 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/streams/{name}", put(create_stream))
         .route("/streams/{name}/events", post(publish))
         .layer(DefaultBodyLimit::max(body_limit));
-    read.merge(write).with_state(state)
+    read.merge(write).layer(axum::middleware::from_fn(mark_request_seen)).with_state(state)
+}
+
+/// Tells the connection's guard that a complete request arrived (see `listener.rs`).
+async fn mark_request_seen(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if let Some(ConnectInfo(seen)) = request.extensions().get::<ConnectInfo<RequestSeen>>() {
+        seen.mark();
+    }
+    next.run(request).await
 }
 
 fn plain_error(status: StatusCode, reason: impl Into<String>) -> Response {

@@ -4,21 +4,53 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::serve::Listener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use axum::extract::connect_info::Connected;
+use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Sleep;
 
 /// Accepts TCP connections with TCP_NODELAY set (small events must not wait on Nagle's
-/// algorithm) and a write-stall limit on each.
+/// algorithm), a time limit for the first request to arrive, and a write-stall limit.
 pub(crate) struct GuardedListener {
     inner: TcpListener,
-    write_stall: Duration,
+    limits: ConnectionLimits,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConnectionLimits {
+    /// A client must send a complete first request within this time (slow-loris defence).
+    pub(crate) request_timeout: Duration,
+    /// A client must take written bytes within this time.
+    pub(crate) write_stall: Duration,
 }
 
 impl GuardedListener {
-    pub(crate) fn new(inner: TcpListener, write_stall: Duration) -> Self {
-        Self { inner, write_stall }
+    pub(crate) fn new(inner: TcpListener, limits: ConnectionLimits) -> Self {
+        Self { inner, limits }
+    }
+}
+
+/// Set by the router when a connection's first request arrives; see [`StallGuard`].
+#[derive(Clone, Default)]
+pub(crate) struct RequestSeen(Arc<AtomicBool>);
+
+impl RequestSeen {
+    pub(crate) fn mark(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl Connected<IncomingStream<'_, GuardedListener>> for RequestSeen {
+    fn connect_info(stream: IncomingStream<'_, GuardedListener>) -> Self {
+        stream.io().request_seen.clone()
     }
 }
 
@@ -32,7 +64,15 @@ impl Listener for GuardedListener {
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "cannot set TCP_NODELAY");
         }
-        (StallGuard { inner: stream, limit: self.write_stall, stalled: None }, addr)
+        let limits = self.limits;
+        let guard = StallGuard {
+            inner: stream,
+            write_limit: limits.write_stall,
+            stalled: None,
+            request_seen: RequestSeen::default(),
+            request_deadline: Some(Box::pin(tokio::time::sleep(limits.request_timeout))),
+        };
+        (guard, addr)
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
@@ -40,13 +80,18 @@ impl Listener for GuardedListener {
     }
 }
 
-/// A connection whose writes fail once the peer has not taken any bytes for `limit`: a client
-/// that stops reading cannot pin a connection (and its queued events) forever.
+/// A connection that fails its reads when no complete request came within the request
+/// timeout (a slow-loris client trickling headers cannot hold it), and its writes once the
+/// peer has taken no bytes for the write limit (a client that stops reading cannot pin a
+/// connection and its queued events forever).
 pub(crate) struct StallGuard {
     inner: TcpStream,
-    limit: Duration,
+    write_limit: Duration,
     /// Running while a write is blocked.
     stalled: Option<Pin<Box<Sleep>>>,
+    request_seen: RequestSeen,
+    /// Running until the first request has arrived.
+    request_deadline: Option<Pin<Box<Sleep>>>,
 }
 
 impl StallGuard {
@@ -57,7 +102,7 @@ impl StallGuard {
                 Poll::Ready(result)
             }
             Poll::Pending => {
-                let limit = self.limit;
+                let limit = self.write_limit;
                 let timer = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
                 if timer.as_mut().poll(cx).is_ready() {
                     tracing::info!(?limit, "closing a connection whose client stopped reading");
@@ -78,7 +123,22 @@ impl AsyncRead for StallGuard {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let poll = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if self.request_deadline.is_some() && self.request_seen.is_set() {
+            self.request_deadline = None;
+        }
+        if poll.is_pending() {
+            if let Some(deadline) = self.request_deadline.as_mut() {
+                if deadline.as_mut().poll(cx).is_ready() {
+                    tracing::info!("closing a connection that sent no complete request in time");
+                    return Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "no complete request in time",
+                    )));
+                }
+            }
+        }
+        poll
     }
 }
 

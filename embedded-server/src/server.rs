@@ -9,7 +9,7 @@ use crate::config::{ServerConfig, COUNTER_STREAM};
 use crate::counter;
 use crate::error::ServerError;
 use crate::http::{router, AppState};
-use crate::listener::GuardedListener;
+use crate::listener::{ConnectionLimits, GuardedListener, RequestSeen};
 
 /// The SSE server: a [`Broker`] with the counter stream, served over HTTP.
 pub struct Server {
@@ -49,9 +49,13 @@ impl Server {
             shutdown: stop.clone(),
         });
         tracing::info!(%addr, "SSE server listening");
-        let listener = GuardedListener::new(listener, self.config.write_stall_timeout);
+        let limits = ConnectionLimits {
+            request_timeout: self.config.request_timeout,
+            write_stall: self.config.write_stall_timeout,
+        };
+        let listener = GuardedListener::new(listener, limits);
         let stop_streams = stop.clone();
-        let served = axum::serve(listener, app)
+        let served = axum::serve(listener, app.into_make_service_with_connect_info::<RequestSeen>())
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 stop_streams.cancel();

@@ -210,3 +210,35 @@ async fn the_binary_replays_a_capture() {
     assert_eq!(block, "event: tick\nid: 2\ndata: b");
     let _ = std::fs::remove_file(capture);
 }
+
+/// A slow-loris client that trickles its request is disconnected after the request timeout,
+/// while well-behaved clients are served all along.
+#[tokio::test]
+async fn slow_loris_connections_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let config = ServerConfig { request_timeout: Duration::from_millis(500), ..quiet_config() };
+    let app = spawn_app(config).await;
+    let mut slow = Vec::new();
+    for _ in 0..20 {
+        let mut socket = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        socket.write_all(b"GET /events?stream=messages HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        slow.push(socket);
+    }
+    let response = app.get("/streams").await;
+    assert_eq!(response.status(), 200, "well-behaved clients are served meanwhile");
+    let started = Instant::now();
+    for mut socket in slow {
+        // Keep trickling; the server closes the connection anyway.
+        let _ = socket.write_all(b"X-Slow: 1\r\n").await;
+        let mut buf = [0u8; 64];
+        let read = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut buf)).await;
+        assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "still open: {read:?}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(3), "closed after {:?}", started.elapsed());
+    // A subscription that did send its request stays open past the timeout.
+    let mut blocks = Blocks::new(app.get("/events?stream=messages").await);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    app.broker.publish("messages", None, "still here", None).unwrap();
+    assert_eq!(blocks.next_event().await.1, "still here");
+    app.stop().await;
+}

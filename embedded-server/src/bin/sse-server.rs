@@ -51,6 +51,9 @@ struct Args {
     /// Open subscriptions allowed across all streams.
     #[arg(long, default_value_t = 10_000)]
     max_subscribers: usize,
+    /// Close connections that send no complete first request within this many seconds.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout_secs: u64,
     /// Close connections whose client takes no bytes for this many seconds.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     write_stall_secs: u64,
@@ -90,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
         counter_interval: (args.interval_ms > 0).then(|| Duration::from_millis(args.interval_ms)),
         keep_alive: Duration::from_secs(args.keep_alive_secs),
         write_stall_timeout: Duration::from_secs(args.write_stall_secs),
+        request_timeout: Duration::from_secs(args.request_timeout_secs),
         required_header: args.require_header.as_deref().map(parse_required_header).transpose()?,
         broker: BrokerConfig {
             subscriber_queue: usize::try_from(args.subscriber_queue).unwrap_or(usize::MAX),
