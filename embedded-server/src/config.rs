@@ -19,6 +19,16 @@ pub struct ServerConfig {
     /// Subscribers must send this header with this value, or get a 401.
     pub required_header: Option<(HeaderName, HeaderValue)>,
     pub broker: BrokerConfig,
+    /// A load publisher for benchmarks.
+    pub load: Option<LoadConfig>,
+}
+
+/// Publish `rate` events/s on `stream`, each event's data its publish time in nanoseconds
+/// since the Unix epoch.
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    pub stream: String,
+    pub rate: u64,
 }
 
 /// How streams keep and hand out events.
@@ -49,6 +59,7 @@ impl Default for ServerConfig {
             write_stall_timeout: Duration::from_secs(30),
             required_header: None,
             broker: BrokerConfig::default(),
+            load: None,
         }
     }
 }

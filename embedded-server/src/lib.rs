@@ -8,6 +8,7 @@
 //! - [`Broker`] (`broker.rs`): the named streams, each with a bounded replay log; publish
 //!   (idempotent on request) and subscribe from now or after a `Last-Event-ID`.
 //! - `counter.rs`: the task that publishes 0, 1, 2, ... on `messages`.
+//! - `load.rs`: the load publisher: R events/s whose data is the publish time in ns.
 //! - `subscription.rs`: one subscriber's body stream (events, keep-alives, shutdown).
 //! - `http.rs`: the axum router: `GET /events?stream=`, `GET /streams`, `PUT /streams/{name}`,
 //!   `POST /streams/{name}/events`, the demo page at `/`.
@@ -25,12 +26,13 @@ mod error;
 mod event;
 mod http;
 mod listener;
+mod load;
 mod replay;
 mod server;
 mod subscription;
 
 pub use broker::{Broker, Publish, Published, Start, StreamInfo, SubscriberHook};
-pub use config::{BrokerConfig, ServerConfig, COUNTER_STREAM};
+pub use config::{BrokerConfig, LoadConfig, ServerConfig, COUNTER_STREAM};
 pub use error::{BrokerError, ReplayError, ServerError};
 pub use event::{Event, LOST_EVENT_TYPE};
 pub use replay::{parse_capture, replay, CapturedEvent, Pace};

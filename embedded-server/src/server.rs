@@ -23,6 +23,11 @@ impl Server {
         let broker = Broker::new(config.broker.clone());
         // COUNTER_STREAM is a valid name, so this cannot fail.
         let _ = broker.create_stream(COUNTER_STREAM);
+        if let Some(load) = &config.load {
+            if let Err(error) = broker.create_stream(&load.stream) {
+                tracing::error!(%error, stream = load.stream, "cannot create the load stream");
+            }
+        }
         Self { config, broker }
     }
 
@@ -41,6 +46,9 @@ impl Server {
         let stop = CancellationToken::new();
         let counter = self.config.counter_interval.map(|interval| {
             tokio::spawn(counter::run(self.broker.clone(), COUNTER_STREAM, interval, stop.clone()))
+        });
+        let load = self.config.load.clone().map(|load| {
+            tokio::spawn(crate::load::run(self.broker.clone(), load.stream, load.rate, stop.clone()))
         });
         let app = router(AppState {
             broker: self.broker,
@@ -62,8 +70,8 @@ impl Server {
             })
             .await;
         stop.cancel();
-        if let Some(counter) = counter {
-            let _ = counter.await;
+        for task in [counter, load].into_iter().flatten() {
+            let _ = task.await;
         }
         tracing::info!(%addr, "SSE server stopped");
         served.map_err(ServerError::Serve)

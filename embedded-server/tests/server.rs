@@ -242,3 +242,26 @@ async fn slow_loris_connections_are_closed() {
     assert_eq!(blocks.next_event().await.1, "still here");
     app.stop().await;
 }
+
+/// The load publisher sends R events/s whose data is the publish time in ns since the epoch.
+#[tokio::test]
+async fn load_mode_publishes_timestamps_at_the_rate() {
+    let load = Some(embedded_server::LoadConfig { stream: "bench".into(), rate: 1000 });
+    let app = spawn_app(ServerConfig { load, ..quiet_config() }).await;
+    let mut blocks = Blocks::new(app.get("/events?stream=bench").await);
+    let (first_id, _) = blocks.next_event().await;
+    let started = Instant::now();
+    for n in 1..=200u64 {
+        let (id, data) = blocks.next_event().await;
+        assert_eq!(id, first_id + n);
+        let sent = std::time::UNIX_EPOCH + Duration::from_nanos(data.parse().unwrap());
+        let age = std::time::SystemTime::now().duration_since(sent).unwrap();
+        assert!(age < Duration::from_secs(1), "event {id} is {age:?} old");
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(150) && elapsed <= Duration::from_millis(2000),
+        "200 events took {elapsed:?}"
+    );
+    app.stop().await;
+}

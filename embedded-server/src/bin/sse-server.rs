@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::http::{HeaderName, HeaderValue};
 use clap::Parser;
-use embedded_server::{parse_capture, replay, BrokerConfig, Pace, Server, ServerConfig};
+use embedded_server::{parse_capture, replay, BrokerConfig, LoadConfig, Pace, Server, ServerConfig};
 use tracing_subscriber::EnvFilter;
 
 /// An SSE server publishing a counter (0, 1, 2, ...) on the stream `messages`.
@@ -67,6 +67,13 @@ struct Args {
     /// Replay speed: 1 keeps the recorded pace, 10 is ten times faster, 0 is as fast as possible.
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
+    /// Benchmark load: publish --load-rate events/s on this stream, each event's data its
+    /// publish time in ns since the Unix epoch.
+    #[arg(long, value_name = "NAME", requires = "load_rate")]
+    load_stream: Option<String>,
+    /// Events per second for --load-stream.
+    #[arg(long, value_name = "R", requires = "load_stream")]
+    load_rate: Option<u64>,
     /// Events a subscriber may fall behind before it is disconnected.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     subscriber_queue: u64,
@@ -104,6 +111,7 @@ async fn main() -> anyhow::Result<()> {
             max_event_size: args.max_event_size,
             max_subscribers: args.max_subscribers,
         },
+        load: args.load_stream.clone().zip(args.load_rate).map(|(stream, rate)| LoadConfig { stream, rate }),
     };
     let server = Server::new(config);
     for name in &args.streams {
