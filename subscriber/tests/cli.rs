@@ -259,3 +259,43 @@ async fn a_recorded_capture_replays_into_a_stream() {
         .collect();
     assert_eq!(received, expected);
 }
+
+/// `--data-file` sends the file as the body (POST by default).
+#[tokio::test]
+async fn data_file_is_the_body() {
+    let server = spawn_raw(SSE_OK, b"data: ok\n\n").await;
+    let body_file = std::env::temp_dir().join(format!("sse-sub-body-{}.json", std::process::id()));
+    std::fs::write(&body_file, "{\"model\":\"m\",\"stream\":true}").unwrap();
+    let output = sse_sub()
+        .args(["--no-reconnect", "--data-file"])
+        .arg(&body_file)
+        .arg(server.url("/v1/chat"))
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let head = server.request.await.unwrap().to_ascii_lowercase();
+    assert!(
+        head.starts_with("post /v1/chat http/1.1\r\n") && head.contains("\r\ncontent-length: 27\r\n"),
+        "{head}"
+    );
+    let missing =
+        sse_sub().args(["--data-file", "/nonexistent/body", "http://127.0.0.1:9/"]).output().await.unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    let _ = std::fs::remove_file(body_file);
+}
+
+/// In a pipe whose reader goes away (`sse-sub URL | head -1`), sse-sub exits 0 quietly.
+#[tokio::test]
+async fn a_closed_pipe_ends_sse_sub_quietly() {
+    let app = spawn_app(Some(Duration::from_millis(10))).await;
+    let mut child = sse_sub().args(["--json", &app.url("/events?stream=messages")]).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    tokio::time::timeout(Duration::from_secs(5), lines.next_line()).await.unwrap().unwrap().unwrap();
+    drop(lines);
+    let status = tokio::time::timeout(Duration::from_secs(5), child.wait()).await.expect("exits").unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).await.unwrap();
+    assert!(stderr.is_empty(), "{stderr}");
+}
