@@ -18,7 +18,7 @@ apt_packages=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
 )
 if [ "$mode" = test ]; then
-  apt_packages+=(xvfb xauth webkit2gtk-driver)
+  apt_packages+=(xvfb xauth webkit2gtk-driver rpm)
 fi
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 

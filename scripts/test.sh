@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check and test: formatting, clippy, unit and
-# integration tests, and the GUI end-to-end tests under Xvfb.
+# integration tests, the GUI end-to-end tests under Xvfb, and the packaging test.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 started=$SECONDS
@@ -11,6 +11,8 @@ echo "==> cargo fmt --check"
 cargo fmt --all --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "==> packaging: .deb and .rpm built, installed, run and removed"
+bash scripts/package-test.sh
 echo "==> tests (GUI tests run in a virtual X display)"
 xvfb-run -a -s "-screen 0 1280x800x24" cargo nextest run --workspace --locked --no-fail-fast
 echo "==> all checks passed in $((SECONDS - started)) s"

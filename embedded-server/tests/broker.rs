@@ -32,16 +32,6 @@ impl TestServer {
     }
 }
 
-/// The next event block that is not a comment.
-async fn next_event_block(blocks: &mut Blocks) -> String {
-    loop {
-        let block = blocks.next(Duration::from_secs(5)).await.expect("an event block");
-        if !block.starts_with(':') {
-            return block;
-        }
-    }
-}
-
 /// `POST /streams/{name}/events` publishes and answers with the new id; subscribers get it.
 #[tokio::test]
 async fn publish_over_http_reaches_subscribers() {
@@ -51,7 +41,7 @@ async fn publish_over_http_reaches_subscribers() {
     let response = app.publish("messages", json!({"event": "note", "data": "a\nb", "retry": 500})).await;
     assert_eq!(response.status(), 201);
     assert_eq!(response.json::<Value>().await.unwrap(), json!({"id": 1}));
-    assert_eq!(next_event_block(&mut blocks).await, "event: note\nretry: 500\nid: 1\ndata: a\ndata: b");
+    assert_eq!(blocks.next_event_block().await, "event: note\nretry: 500\nid: 1\ndata: a\ndata: b");
     app.stop().await;
 }
 
@@ -175,7 +165,7 @@ async fn resume_past_the_log_announces_the_loss() {
         app.publish("messages", json!({"data": n.to_string()})).await;
     }
     let mut blocks = Blocks::new(app.subscribe("stream=messages", Some("1")).await);
-    assert_eq!(next_event_block(&mut blocks).await, "event: sse-monitor.lost\ndata: 2");
+    assert_eq!(blocks.next_event_block().await, "event: sse-monitor.lost\ndata: 2");
     assert_eq!(blocks.next_event().await, (4, "4".into()));
     assert_eq!(blocks.next_event().await, (5, "5".into()));
     app.stop().await;

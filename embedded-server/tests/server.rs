@@ -201,13 +201,7 @@ async fn the_binary_replays_a_capture() {
     let response = reqwest::get(format!("{base}/events?stream=r&lastEventId=0")).await.unwrap();
     let mut blocks = Blocks::new(response);
     assert_eq!(blocks.next_event().await, (1, "a".into()));
-    let block = loop {
-        let block = blocks.next(Duration::from_secs(5)).await.unwrap();
-        if !block.starts_with(':') {
-            break block;
-        }
-    };
-    assert_eq!(block, "event: tick\nid: 2\ndata: b");
+    assert_eq!(blocks.next_event_block().await, "event: tick\nid: 2\ndata: b");
     let _ = std::fs::remove_file(capture);
 }
 

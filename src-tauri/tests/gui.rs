@@ -1,6 +1,7 @@
 //! End-to-end tests of the real `sse-monitor` binary, driven through `tauri-driver` and
 //! WebKitWebDriver. They need a display (run them under `xvfb-run`, as `scripts/test.sh` does)
-//! and `tauri-driver` on PATH or in `~/.cargo/bin`.
+//! and `tauri-driver` on PATH or in `~/.cargo/bin`. `SSE_MONITOR_BIN` points them at another
+//! build of the app, e.g. the installed package's `/usr/bin/sse-monitor`.
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::PathBuf;
@@ -52,6 +53,11 @@ fn tauri_driver() -> PathBuf {
         "tauri-driver not found: install it with `cargo install tauri-driver --locked` \
          (scripts/test.sh does this)",
     )
+}
+
+/// The app under test: `SSE_MONITOR_BIN`, or the binary this test was built with.
+fn app_binary() -> String {
+    std::env::var("SSE_MONITOR_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_sse-monitor").to_owned())
 }
 
 async fn spawn_app() -> App {

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{dead_address, spawn_app, spawn_raw, SSE_OK};
+use support::{dead_address, spawn_app, spawn_raw, wait_for_subscriber, SSE_OK};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
@@ -186,12 +186,7 @@ async fn published_data_round_trips_through_sse_sub() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    // Wait until the subscription is registered before publishing.
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while app.broker.streams()[0].subscribers == 0 {
-        assert!(std::time::Instant::now() < deadline, "sse-sub did not subscribe");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_for_subscriber(&app, "messages").await;
     for (event, data) in &cases {
         app.broker.publish("messages", *event, data, None).unwrap();
     }
@@ -216,11 +211,7 @@ async fn a_recorded_capture_replays_into_a_stream() {
         .args(["--json", "--time", "--count", "3", &app.url("/events?stream=messages")])
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while app.broker.streams()[0].subscribers == 0 {
-        assert!(std::time::Instant::now() < deadline, "sse-sub did not subscribe");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_for_subscriber(&app, "messages").await;
     app.broker.publish("messages", Some("x"), "first", None).unwrap();
     app.broker.publish("messages", None, "two\nlines", None).unwrap();
     app.broker.publish("messages", Some("y"), "", None).unwrap();

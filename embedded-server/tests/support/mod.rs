@@ -82,13 +82,20 @@ impl Blocks {
         }
     }
 
+    /// The next block that is not a comment.
+    pub async fn next_event_block(&mut self) -> String {
+        loop {
+            let block = self.next(Duration::from_secs(5)).await.expect("an event block");
+            if !block.starts_with(':') {
+                return block;
+            }
+        }
+    }
+
     /// The next block that is an event (not a comment), as (id, data).
     pub async fn next_event(&mut self) -> (u64, String) {
-        loop {
-            let block = self.next(Duration::from_secs(5)).await.expect("stream ended early");
-            if block.starts_with(':') {
-                continue;
-            }
+        {
+            let block = self.next_event_block().await;
             let field = |name: &str| {
                 block
                     .lines()

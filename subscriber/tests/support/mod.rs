@@ -34,6 +34,15 @@ pub async fn spawn_app(counter_interval: Option<Duration>) -> EmbeddedServer {
     EmbeddedServer { addr, broker, _shutdown: tx }
 }
 
+/// Waits until `stream` has a subscriber (say, a spawned `sse-sub`), for at most 5 s.
+pub async fn wait_for_subscriber(app: &EmbeddedServer, stream: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while app.broker.streams().iter().find(|s| s.name == stream).is_none_or(|s| s.subscribers == 0) {
+        assert!(std::time::Instant::now() < deadline, "nobody subscribed to {stream}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// A one-shot HTTP server that answers the first request with exact bytes and hands back
 /// the request head it received.
 pub struct RawServer {
