@@ -76,7 +76,7 @@ async fn spawn_app() -> App {
 
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), json!("wry"));
-    capabilities.insert("tauri:options".into(), json!({ "application": env!("CARGO_BIN_EXE_sse-monitor") }));
+    capabilities.insert("tauri:options".into(), json!({ "application": app_binary() }));
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(60);
     let client = loop {
@@ -127,6 +127,7 @@ impl App {
 /// Both panes receive the counter, both keep advancing, and they stay within 5 values.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn both_feeds_advance_together() {
+    eprintln!("driving {}", app_binary());
     let app = spawn_app().await;
 
     let deadline = Instant::now() + Duration::from_secs(30);
