@@ -94,16 +94,14 @@ impl Blocks {
 
     /// The next block that is an event (not a comment), as (id, data).
     pub async fn next_event(&mut self) -> (u64, String) {
-        {
-            let block = self.next_event_block().await;
-            let field = |name: &str| {
-                block
-                    .lines()
-                    .find_map(|line| line.strip_prefix(name))
-                    .unwrap_or_else(|| panic!("no {name} in {block:?}"))
-                    .to_owned()
-            };
-            return (field("id: ").parse().unwrap(), field("data: "));
-        }
+        let block = self.next_event_block().await;
+        let field = |name: &str| {
+            block
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .unwrap_or_else(|| panic!("no {name} in {block:?}"))
+                .to_owned()
+        };
+        (field("id: ").parse().unwrap(), field("data: "))
     }
 }
