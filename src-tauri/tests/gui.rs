@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::error::NewSessionError;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
@@ -84,7 +85,10 @@ async fn spawn_app() -> App {
             ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await;
         match attempt {
             Ok(client) => break client,
-            Err(error) if Instant::now() < deadline => {
+            // tauri-driver is not listening yet: wait. Any other error is final.
+            Err(error @ (NewSessionError::FailedC(_) | NewSessionError::Failed(_)))
+                if Instant::now() < deadline =>
+            {
                 eprintln!("waiting for tauri-driver: {error}");
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
