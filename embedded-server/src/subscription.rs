@@ -1,14 +1,17 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::Stream;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::time::{Instant, Interval};
 use tokio_util::sync::CancellationToken;
 
 use crate::broker::Receiver;
 use crate::event::{comment, lost_notice};
+
+/// Most bytes sent as one chunk when a subscriber has events queued.
+const MAX_BATCH_BYTES: usize = 64 * 1024;
 
 /// One subscriber's response body: its events, keep-alive comments while idle, and a clean end
 /// on shutdown or when it falls too far behind.
@@ -17,17 +20,22 @@ pub(crate) struct Subscription {
     keep_alive: Interval,
     shutdown: CancellationToken,
     finished: bool,
+    /// Events missed, found while batching; the subscription ends with the reason next.
+    lagged: Option<u64>,
 }
 
 impl Subscription {
     pub(crate) fn new(receiver: Receiver, keep_alive: Duration, shutdown: CancellationToken) -> Self {
         let keep_alive = tokio::time::interval_at(Instant::now() + keep_alive, keep_alive);
-        Self { receiver, keep_alive, shutdown, finished: false }
+        Self { receiver, keep_alive, shutdown, finished: false, lagged: None }
     }
 
     async fn next_chunk(&mut self) -> Option<Bytes> {
         if self.finished {
             return None;
+        }
+        if let Some(missed) = self.lagged.take() {
+            return Some(self.disconnect_lagging(missed));
         }
         // What the subscriber missed comes first: the lost-events notice, then the backlog.
         if self.receiver.lost > 0 {
@@ -43,19 +51,45 @@ impl Subscription {
             received = self.receiver.events.recv() => match received {
                 Ok(event) => {
                     self.keep_alive.reset();
-                    Some(event.encoded().clone())
+                    Some(self.with_queued(event.encoded().clone()))
                 }
-                Err(RecvError::Lagged(missed)) => {
-                    // Its queue overflowed: say why, then end the response; the client can
-                    // reconnect. Memory stays bounded whatever the client does.
-                    self.finished = true;
-                    tracing::warn!(missed, "disconnecting a subscriber that fell behind");
-                    Some(comment(&format!("disconnected: fell {missed} events behind")))
-                }
+                Err(RecvError::Lagged(missed)) => Some(self.disconnect_lagging(missed)),
                 Err(RecvError::Closed) => None,
             },
             _ = self.keep_alive.tick() => Some(comment("keep-alive")),
         }
+    }
+
+    /// Its queue overflowed: say why, then end the response; the client can resume with
+    /// `Last-Event-ID`. Memory stays bounded whatever the client does.
+    fn disconnect_lagging(&mut self, missed: u64) -> Bytes {
+        self.finished = true;
+        tracing::warn!(missed, "disconnecting a subscriber that fell behind");
+        comment(&format!("disconnected: fell {missed} events behind"))
+    }
+
+    /// `first` plus the events already queued behind it, as one chunk: a subscriber that is
+    /// behind catches up with one write instead of one per event. A lag found here (reported
+    /// only once by the channel) is kept for the next call to act on.
+    fn with_queued(&mut self, first: Bytes) -> Bytes {
+        let mut batch: Option<BytesMut> = None;
+        while batch.as_ref().map_or(first.len(), BytesMut::len) < MAX_BATCH_BYTES {
+            let event = match self.receiver.events.try_recv() {
+                Ok(event) => event,
+                Err(TryRecvError::Lagged(missed)) => {
+                    self.lagged = Some(missed);
+                    break;
+                }
+                Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+            };
+            let batch = batch.get_or_insert_with(|| {
+                let mut buf = BytesMut::with_capacity(MAX_BATCH_BYTES.min(first.len() * 16));
+                buf.extend_from_slice(&first);
+                buf
+            });
+            batch.extend_from_slice(event.encoded());
+        }
+        batch.map_or(first, BytesMut::freeze)
     }
 
     /// The body stream: a greeting comment first, so clients see the stream open at once.
@@ -66,5 +100,40 @@ impl Subscription {
             Some((Ok(chunk), subscription))
         });
         futures_util::StreamExt::chain(greeting, events)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broker::{Broker, Start};
+    use crate::config::BrokerConfig;
+
+    fn subscription(queue: usize) -> (Broker, Subscription) {
+        let broker = Broker::new(BrokerConfig { subscriber_queue: queue, ..BrokerConfig::default() });
+        broker.create_stream("s").unwrap();
+        let receiver = broker.subscribe("s", Start::Now).unwrap();
+        (broker, Subscription::new(receiver, Duration::from_secs(60), CancellationToken::new()))
+    }
+
+    #[tokio::test]
+    async fn queued_events_go_out_as_one_chunk_in_order() {
+        let (broker, mut subscription) = subscription(16);
+        for n in 1..=3 {
+            broker.publish("s", None, &n.to_string(), None).unwrap();
+        }
+        let chunk = subscription.next_chunk().await.unwrap();
+        assert_eq!(&chunk[..], b"id: 1\ndata: 1\n\nid: 2\ndata: 2\n\nid: 3\ndata: 3\n\n");
+    }
+
+    #[tokio::test]
+    async fn an_overflowed_queue_ends_the_stream_with_the_reason() {
+        let (broker, mut subscription) = subscription(4);
+        for n in 1..=10 {
+            broker.publish("s", None, &n.to_string(), None).unwrap();
+        }
+        let chunk = subscription.next_chunk().await.unwrap();
+        assert_eq!(&chunk[..], b": disconnected: fell 6 events behind\n\n");
+        assert_eq!(subscription.next_chunk().await, None);
     }
 }
