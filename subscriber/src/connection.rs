@@ -112,8 +112,7 @@ impl Connection {
 /// does not fix those. hyper-util's connector hides the error's type behind `io::Error`s, so
 /// rustls's own wording is checked as well.
 fn is_tls_error(error: &(dyn std::error::Error + 'static), root_cause: &str) -> bool {
-    const RUSTLS_WORDING: [&str; 4] =
-        ["invalid peer certificate", "peer is incompatible", "received fatal alert", "certificate"];
+    const RUSTLS_WORDING: [&str; 3] = ["certificate", "peer is incompatible", "received fatal alert"];
     if RUSTLS_WORDING.iter().any(|words| root_cause.contains(words)) {
         return true;
     }

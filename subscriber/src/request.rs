@@ -75,23 +75,22 @@ impl SubscribeRequest {
 
     /// `Authorization: Bearer TOKEN`.
     pub fn bearer_auth(self, token: &str) -> Result<Self, SubscribeError> {
-        let line = format!("Authorization: Bearer {token}");
-        let (name, mut value) = parse_header_line(&line).map_err(|_| SubscribeError::InvalidHeader {
-            line: "Authorization: Bearer ***".into(),
-            reason: "the token contains a control character".into(),
-        })?;
-        value.set_sensitive(true);
-        Ok(self.header(name, value))
+        self.authorization("Bearer", token)
     }
 
     /// `Authorization: Basic ...` from a user and password.
     pub fn basic_auth(self, user: &str, password: &str) -> Result<Self, SubscribeError> {
         use base64::Engine as _;
         let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-        let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
+        self.authorization("Basic", &encoded)
+    }
+
+    /// `Authorization: SCHEME CREDENTIALS`, marked sensitive; errors never show the secret.
+    fn authorization(self, scheme: &str, credentials: &str) -> Result<Self, SubscribeError> {
+        let mut value = HeaderValue::from_str(&format!("{scheme} {credentials}")).map_err(|_| {
             SubscribeError::InvalidHeader {
-                line: "Authorization: Basic ***".into(),
-                reason: "invalid credentials".into(),
+                line: format!("Authorization: {scheme} ***"),
+                reason: "the credentials contain a control character".into(),
             }
         })?;
         value.set_sensitive(true);

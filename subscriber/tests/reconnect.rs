@@ -22,6 +22,17 @@ async fn collect(subscription: &mut Subscription, mut stop: impl FnMut(&[Update]
     updates
 }
 
+/// The delays of the `Retrying` updates, in order.
+fn retry_delays(updates: &[Update]) -> Vec<Duration> {
+    updates
+        .iter()
+        .filter_map(|u| match u {
+            Update::Retrying { delay } => Some(*delay),
+            _ => None,
+        })
+        .collect()
+}
+
 fn events(updates: &[Update]) -> Vec<(String, String)> {
     updates
         .iter()
@@ -48,11 +59,11 @@ async fn reconnects_after_retry_with_last_event_id() {
         events(&updates),
         [("a".into(), "1".into()), ("b".into(), "2".into()), ("c".into(), "3".into())]
     );
-    let retry = updates.iter().find_map(|u| match u {
-        Update::Retrying { delay } => Some(*delay),
-        _ => None,
-    });
-    assert_eq!(retry, Some(Duration::from_millis(200)), "the server's retry is the first delay");
+    assert_eq!(
+        retry_delays(&updates).first(),
+        Some(&Duration::from_millis(200)),
+        "the server's retry is the first delay"
+    );
     assert!(started.elapsed() >= Duration::from_millis(200));
     let requests = server.requests().await;
     assert_eq!(requests.len(), 2);
@@ -110,13 +121,7 @@ async fn server_errors_are_retried_when_asked() {
         .default_retry(Duration::from_millis(50));
     let mut subscription = Subscription::new(request);
     let updates = collect(&mut subscription, |u| !events(u).is_empty()).await;
-    let delays: Vec<_> = updates
-        .iter()
-        .filter_map(|u| match u {
-            Update::Retrying { delay } => Some(*delay),
-            _ => None,
-        })
-        .collect();
+    let delays = retry_delays(&updates);
     assert_eq!(delays.len(), 2, "{updates:?}");
     assert_eq!(delays[0], Duration::from_millis(50));
     // The second failure in a row doubles the wait, less up to half of jitter.
