@@ -87,7 +87,7 @@ impl SubscribeRequest {
 
     /// `Authorization: SCHEME CREDENTIALS`, marked sensitive; errors never show the secret.
     fn authorization(self, scheme: &str, credentials: &str) -> Result<Self, SubscribeError> {
-        let mut value = HeaderValue::from_str(&format!("{scheme} {credentials}")).map_err(|_| {
+        let mut value = HeaderValue::from_str(format!("{scheme} {credentials}").trim()).map_err(|_| {
             SubscribeError::InvalidHeader {
                 line: format!("Authorization: {scheme} ***"),
                 reason: "the credentials contain a control character".into(),
