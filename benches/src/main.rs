@@ -35,15 +35,29 @@ struct Args {
     /// The `sse-server` binary (default: next to this one).
     #[arg(long)]
     server_bin: Option<PathBuf>,
-    /// Events/s for the firehose scenario.
-    #[arg(long, default_value_t = 200_000)]
-    firehose_rate: u64,
+    /// The firehose's first rate, in events/s; each next step is about 1.41x (sqrt 2).
+    #[arg(long, default_value_t = 50_000)]
+    firehose_start: u64,
+    /// The firehose's highest rate tried.
+    #[arg(long, default_value_t = 4_000_000)]
+    firehose_max: u64,
 }
 
+/// A firehose step keeps up if it delivers this share of the published rate...
+const KEPT_UP_SHARE: f64 = 0.95;
+/// ...with a p99 latency under this (no runaway buffering) and no error or cut-off.
+const KEPT_UP_P99_MS: f64 = 1000.0;
+/// Events our server lets the firehose subscriber fall behind (`--subscriber-queue`): a
+/// firehose client needs more slack than the default 1,024, or a 2 ms hiccup at 500k ev/s cuts
+/// it off. Node buffers without limit.
+const FIREHOSE_QUEUE: usize = 65_536;
+
 struct Scenario {
-    name: &'static str,
+    name: String,
     subscribers: usize,
     rate: u64,
+    /// `--subscriber-queue` for our server.
+    queue: Option<usize>,
 }
 
 #[derive(Clone, Copy)]
@@ -57,6 +71,8 @@ struct Shared {
     events: AtomicU64,
     errors: AtomicU64,
     measuring: AtomicBool,
+    /// Set once the measuring window is over: a stream that ends before is an error.
+    finished: AtomicBool,
     latencies_us: Mutex<Vec<u32>>,
 }
 
@@ -66,11 +82,25 @@ struct Outcome {
     p99_ms: f64,
     max_ms: f64,
     errors: u64,
+    server_cpu_percent: f64,
+    cpu_us_per_delivery: f64,
     rss_per_conn_kib: f64,
 }
 
 fn now_ns() -> u128 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos()
+}
+
+/// User plus system CPU time the process has used, in seconds.
+fn cpu_secs(pid: u32) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let rest = stat.rsplit_once(')').context("bad stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11).context("no utime")?.parse::<u64>()?
+        + fields.get(12).context("no stime")?.parse::<u64>()?;
+    // CLK_TCK is 100 on Linux.
+    Ok(ticks as f64 / 100.0)
 }
 
 fn rss_kib(pid: u32) -> anyhow::Result<u64> {
@@ -79,7 +109,12 @@ fn rss_kib(pid: u32) -> anyhow::Result<u64> {
     Ok(line.split_whitespace().nth(1).context("bad VmRSS")?.parse()?)
 }
 
-async fn start_server(kind: Kind, rate: u64, args: &Args) -> anyhow::Result<(Child, String)> {
+async fn start_server(
+    kind: Kind,
+    rate: u64,
+    queue: Option<usize>,
+    args: &Args,
+) -> anyhow::Result<(Child, String)> {
     let mut command = match kind {
         Kind::Ours => {
             let bin = match &args.server_bin {
@@ -88,6 +123,9 @@ async fn start_server(kind: Kind, rate: u64, args: &Args) -> anyhow::Result<(Chi
             };
             let mut command = Command::new(bin);
             command.args(["--addr", "127.0.0.1:0", "--interval-ms", "0", "--max-subscribers", "100000"]);
+            if let Some(queue) = queue {
+                command.args(["--subscriber-queue", &queue.to_string()]);
+            }
             if rate == 0 {
                 // The idle scenario: the stream exists, nothing is published.
                 command.args(["--stream", "bench"]);
@@ -122,7 +160,9 @@ async fn subscriber(addr: String, shared: Arc<Shared>, ready: tokio::sync::mpsc:
         let request =
             format!("GET /events?stream=bench HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
         socket.write_all(request.as_bytes()).await?;
-        let mut buf = vec![0u8; 64 * 1024];
+        // The client must cost less than the servers it measures: one clock read per read
+        // chunk (its events arrived together), counters kept locally.
+        let mut buf = vec![0u8; 16 * 1024];
         let mut head = Vec::new();
         let body_start = loop {
             let n = socket.read(&mut buf).await?;
@@ -139,34 +179,41 @@ async fn subscriber(addr: String, shared: Arc<Shared>, ready: tokio::sync::mpsc:
         }
         let _ = ready.send(true).await;
         let mut parser = EventParser::default();
-        // Node answers chunked: a chunk-size line is not an SSE field with a colon, and our
-        // parser ignores unknown fields, but a size line can split an event; ours sends
-        // chunked too. Strip the chunk framing before parsing.
+        // Both servers answer chunked: strip the framing before parsing (a chunk-size line
+        // could otherwise split an event).
         let mut dechunk = Dechunker::default();
         let mut local = Vec::new();
-        let mut feed = |bytes: &[u8], parser: &mut EventParser, local: &mut Vec<u32>| {
+        let mut counted = 0u64;
+        let mut feed = |bytes: &[u8], parser: &mut EventParser, local: &mut Vec<u32>, counted: &mut u64| {
+            let received = now_ns();
+            let measuring = shared.measuring.load(Ordering::Relaxed);
             dechunk.feed(bytes, |data| parser.feed(data));
             while let Ok(Some(event)) = parser.next_event() {
                 let sent: u128 = event.data.parse().unwrap_or(0);
-                if shared.measuring.load(Ordering::Relaxed) && sent > 0 {
-                    let latency_us = now_ns().saturating_sub(sent) / 1000;
+                if measuring && sent > 0 {
+                    let latency_us = received.saturating_sub(sent) / 1000;
                     local.push(u32::try_from(latency_us).unwrap_or(u32::MAX));
-                    shared.events.fetch_add(1, Ordering::Relaxed);
+                    *counted += 1;
                 }
             }
         };
-        feed(&head[body_start..], &mut parser, &mut local);
+        feed(&head[body_start..], &mut parser, &mut local, &mut counted);
         loop {
             let n = socket.read(&mut buf).await?;
             if n == 0 {
                 break;
             }
-            feed(&buf[..n], &mut parser, &mut local);
+            feed(&buf[..n], &mut parser, &mut local, &mut counted);
             if local.len() >= 4096 {
+                shared.events.fetch_add(std::mem::take(&mut counted), Ordering::Relaxed);
                 shared.latencies_us.lock().await.append(&mut local);
             }
         }
+        shared.events.fetch_add(counted, Ordering::Relaxed);
         shared.latencies_us.lock().await.append(&mut local);
+        if !shared.finished.load(Ordering::Relaxed) {
+            bail!("the server ended the stream early");
+        }
         Ok(())
     }
     .await;
@@ -229,7 +276,7 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 }
 
 async fn run(kind: Kind, scenario: &Scenario, args: &Args, secs: u64) -> anyhow::Result<Outcome> {
-    let (mut child, addr) = start_server(kind, scenario.rate, args).await?;
+    let (mut child, addr) = start_server(kind, scenario.rate, scenario.queue, args).await?;
     let pid = child.id().context("server pid")?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_before = rss_kib(pid)?;
@@ -253,16 +300,20 @@ async fn run(kind: Kind, scenario: &Scenario, args: &Args, secs: u64) -> anyhow:
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     shared.measuring.store(true, Ordering::Relaxed);
+    let cpu_before = cpu_secs(pid)?;
     let started = Instant::now();
     tokio::time::sleep(Duration::from_secs(secs)).await;
     shared.measuring.store(false, Ordering::Relaxed);
+    shared.finished.store(true, Ordering::Relaxed);
     let elapsed = started.elapsed();
     let rss_after = rss_kib(pid)?;
-    let delivered = shared.events.load(Ordering::Relaxed);
+    let cpu_used = cpu_secs(pid)? - cpu_before;
     let _ = child.kill().await;
     for task in tasks {
         let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
     }
+    // Subscribers add their counts when they end.
+    let delivered = shared.events.load(Ordering::Relaxed);
     let mut latencies = std::mem::take(&mut *shared.latencies_us.lock().await);
     latencies.sort_unstable();
     Ok(Outcome {
@@ -271,22 +322,54 @@ async fn run(kind: Kind, scenario: &Scenario, args: &Args, secs: u64) -> anyhow:
         p99_ms: percentile(&latencies, 0.99),
         max_ms: latencies.last().map_or(f64::NAN, |&m| f64::from(m) / 1000.0),
         errors: shared.errors.load(Ordering::Relaxed) + (scenario.subscribers - connected) as u64,
+        server_cpu_percent: cpu_used / elapsed.as_secs_f64() * 100.0,
+        cpu_us_per_delivery: if delivered > 0 { cpu_used * 1e6 / delivered as f64 } else { f64::NAN },
         rss_per_conn_kib: rss_after.saturating_sub(rss_before) as f64 / scenario.subscribers.max(1) as f64,
     })
 }
 
-fn print_row(scenario: &Scenario, server: &str, outcome: &Outcome) {
+fn print_row(name: &str, server: &str, outcome: &Outcome) {
     println!(
-        "| {:<30} | {:<7} | {:>12.0} | {:>8.2} | {:>8.2} | {:>8.2} | {:>6} | {:>9.2} |",
-        scenario.name,
+        "| {:<30} | {:<7} | {:>12.0} | {:>8.2} | {:>8.2} | {:>8.2} | {:>6} | {:>6.0} | {:>7.2} | {:>9.2} |",
+        name,
         server,
         outcome.delivered_per_sec,
         outcome.p50_ms,
         outcome.p99_ms,
         outcome.max_ms,
         outcome.errors,
+        outcome.server_cpu_percent,
+        outcome.cpu_us_per_delivery,
         outcome.rss_per_conn_kib
     );
+}
+
+/// One subscriber on a firehose whose rate grows by about 1.41x a step while the server keeps
+/// up; the highest delivered rate that kept up.
+async fn saturate(kind: Kind, label: &str, args: &Args, secs: u64) -> anyhow::Result<f64> {
+    let mut best = 0.0;
+    let mut rate = args.firehose_start as f64;
+    while rate <= args.firehose_max as f64 {
+        let scenario = Scenario {
+            name: format!("firehose, 1 subscriber, {:.0}k ev/s", rate / 1000.0),
+            subscribers: 1,
+            rate: rate as u64,
+            queue: Some(FIREHOSE_QUEUE),
+        };
+        let outcome = run(kind, &scenario, args, secs)
+            .await
+            .with_context(|| format!("{} on {label}", scenario.name))?;
+        print_row(&scenario.name, label, &outcome);
+        let kept_up = outcome.errors == 0
+            && outcome.delivered_per_sec >= KEPT_UP_SHARE * rate
+            && outcome.p99_ms < KEPT_UP_P99_MS;
+        if !kept_up {
+            break;
+        }
+        best = outcome.delivered_per_sec;
+        rate *= std::f64::consts::SQRT_2;
+    }
+    Ok(best)
 }
 
 #[tokio::main]
@@ -302,21 +385,50 @@ async fn main() -> anyhow::Result<()> {
     let divide = if args.quick { 10 } else { 1 };
     let secs = if args.quick { 3 } else { args.secs };
     let scenarios = [
-        Scenario { name: "1k subscribers, 10 ev/s", subscribers: 1000 / divide, rate: 10 },
-        Scenario { name: "10k idle subscribers", subscribers: 10_000 / divide, rate: 0 },
-        Scenario { name: "10k subscribers, 10 ev/s", subscribers: 10_000 / divide, rate: 10 },
-        Scenario { name: "firehose, 1 subscriber", subscribers: 1, rate: args.firehose_rate },
+        Scenario {
+            name: "1k subscribers, 10 ev/s".into(),
+            subscribers: 1000 / divide,
+            rate: 10,
+            queue: None,
+        },
+        Scenario { name: "10k idle subscribers".into(), subscribers: 10_000 / divide, rate: 0, queue: None },
+        Scenario {
+            name: "10k subscribers, 10 ev/s".into(),
+            subscribers: 10_000 / divide,
+            rate: 10,
+            queue: None,
+        },
     ];
-    println!("| scenario | server | delivered ev/s | p50 ms | p99 ms | max ms | errors | RSS KiB/conn |");
-    println!("|---|---|---:|---:|---:|---:|---:|---:|");
-    for scenario in
-        scenarios.iter().filter(|s| args.only.as_ref().is_none_or(|only| s.name.contains(only.as_str())))
-    {
+    let wanted = |name: &str| args.only.as_ref().is_none_or(|only| name.contains(only.as_str()));
+    println!(
+        "| scenario | server | delivered ev/s | p50 ms | p99 ms | max ms | errors | server CPU % | CPU µs/delivery | RSS KiB/conn |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for scenario in scenarios.iter().filter(|s| wanted(&s.name)) {
         for (kind, label) in [(Kind::Ours, "ours"), (Kind::Node, "node")] {
             let outcome = run(kind, scenario, &args, secs)
                 .await
                 .with_context(|| format!("{} on {label}", scenario.name))?;
-            print_row(scenario, label, &outcome);
+            print_row(&scenario.name, label, &outcome);
+        }
+    }
+    if wanted("firehose") {
+        let step_secs = if args.quick { 2 } else { 5 };
+        let mut best = Vec::new();
+        for (kind, label) in [(Kind::Ours, "ours"), (Kind::Node, "node")] {
+            best.push((label, saturate(kind, label, &args, step_secs).await?));
+        }
+        println!();
+        println!("Firehose saturation: the highest rate each server kept up with (>= {:.0}% delivered, p99 < {KEPT_UP_P99_MS:.0} ms, no error).", KEPT_UP_SHARE * 100.0);
+        println!();
+        println!("| server | sustained ev/s |");
+        println!("|---|---:|");
+        for (label, delivered) in &best {
+            println!("| {label:<6} | {delivered:>12.0} |");
+        }
+        if let [(_, ours), (_, node)] = best[..] {
+            println!();
+            println!("ours / node: {:.2}x", ours / node);
         }
     }
     Ok(())

@@ -20,8 +20,6 @@ pub enum BrokerError {
 pub enum ServerError {
     #[error("cannot read the listener's address: {0}")]
     LocalAddr(#[source] io::Error),
-    #[error("server stopped: {0}")]
-    Serve(#[source] io::Error),
 }
 
 /// What can go wrong reading a capture to replay.

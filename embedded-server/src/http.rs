@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -11,7 +11,6 @@ use tower_http::cors::{Any, CorsLayer};
 
 use crate::broker::{Broker, Publish, Start};
 use crate::error::BrokerError;
-use crate::listener::RequestSeen;
 use crate::subscription::Subscription;
 
 const DEMO_PAGE: &str = include_str!("../assets/index.html");
@@ -25,12 +24,12 @@ pub(crate) struct AppState {
     pub(crate) shutdown: CancellationToken,
 }
 
-#[derive(serde::Deserialize)]
-struct EventsQuery {
-    stream: Option<String>,
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct EventsQuery {
+    pub(crate) stream: Option<String>,
     /// For a browser's first connection, which cannot set `Last-Event-ID` itself.
     #[serde(rename = "lastEventId")]
-    last_event_id: Option<String>,
+    pub(crate) last_event_id: Option<String>,
 }
 
 pub(crate) fn router(state: AppState) -> Router {
@@ -50,15 +49,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/streams/{name}", put(create_stream))
         .route("/streams/{name}/events", post(publish))
         .layer(DefaultBodyLimit::max(body_limit));
-    read.merge(write).layer(axum::middleware::from_fn(mark_request_seen)).with_state(state)
-}
-
-/// Tells the connection's guard that a complete request arrived (see `listener.rs`).
-async fn mark_request_seen(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    if let Some(ConnectInfo(seen)) = request.extensions().get::<ConnectInfo<RequestSeen>>() {
-        seen.mark();
-    }
-    next.run(request).await
+    read.merge(write).with_state(state)
 }
 
 fn plain_error(status: StatusCode, reason: impl Into<String>) -> Response {
@@ -68,13 +59,17 @@ fn plain_error(status: StatusCode, reason: impl Into<String>) -> Response {
 }
 
 fn broker_error(error: BrokerError) -> Response {
+    broker_refusal(error).into_response()
+}
+
+fn broker_refusal(error: BrokerError) -> Refusal {
     let status = match error {
         BrokerError::UnknownStream(_) => StatusCode::NOT_FOUND,
         BrokerError::InvalidStreamName | BrokerError::InvalidEventType => StatusCode::BAD_REQUEST,
         BrokerError::EventTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         BrokerError::TooManySubscribers { .. } => StatusCode::SERVICE_UNAVAILABLE,
     };
-    plain_error(status, error.to_string())
+    Refusal(status, error.to_string())
 }
 
 fn json(status: StatusCode, value: &impl serde::Serialize) -> Response {
@@ -85,7 +80,7 @@ fn json(status: StatusCode, value: &impl serde::Serialize) -> Response {
 }
 
 /// A refused request: its status and one-line reason.
-struct Refusal(StatusCode, String);
+pub(crate) struct Refusal(StatusCode, String);
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
@@ -118,37 +113,49 @@ fn start_from(headers: &HeaderMap, query: Option<&str>) -> Result<Start, Refusal
     })
 }
 
+/// Checks a subscribe request and opens its subscription, or gives the refusal to send.
+/// Shared by the router and the lean SSE path (`lean_sse.rs`), so both answer alike.
+pub(crate) fn open_subscription(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: EventsQuery,
+) -> Result<Subscription, Refusal> {
+    check_required_header(state, headers)?;
+    let Some(stream) = query.stream.filter(|s| !s.is_empty()) else {
+        return Err(Refusal(
+            StatusCode::BAD_REQUEST,
+            "missing `stream` query parameter, e.g. /events?stream=messages".into(),
+        ));
+    };
+    let start = start_from(headers, query.last_event_id.as_deref())?;
+    let receiver = state.broker.subscribe(&stream, start).map_err(broker_refusal)?;
+    tracing::debug!(stream, ?start, "subscriber joined");
+    // A child token per subscription: waiting on it locks its own node, not one shared by all.
+    Ok(Subscription::new(receiver, state.keep_alive, state.shutdown.child_token()))
+}
+
+/// The headers of an event stream response, besides CORS and framing.
+pub(crate) const EVENT_STREAM_HEADERS: [(&str, &str); 3] = [
+    ("content-type", "text/event-stream"),
+    ("cache-control", "no-cache"),
+    // Tells nginx-style proxies not to buffer the stream.
+    ("x-accel-buffering", "no"),
+];
+
 async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(query): Query<EventsQuery>,
 ) -> Response {
-    if let Err(refusal) = check_required_header(&state, &headers) {
-        return refusal.into_response();
-    }
-    let Some(stream) = query.stream.filter(|s| !s.is_empty()) else {
-        return plain_error(
-            StatusCode::BAD_REQUEST,
-            "missing `stream` query parameter, e.g. /events?stream=messages",
-        );
-    };
-    let start = match start_from(&headers, query.last_event_id.as_deref()) {
-        Ok(start) => start,
+    let subscription = match open_subscription(&state, &headers, query) {
+        Ok(subscription) => subscription,
         Err(refusal) => return refusal.into_response(),
     };
-    let receiver = match state.broker.subscribe(&stream, start) {
-        Ok(receiver) => receiver,
-        Err(error) => return broker_error(error),
-    };
-    tracing::debug!(stream, ?start, "subscriber joined");
-    let body = Subscription::new(receiver, state.keep_alive, state.shutdown.clone()).into_body_stream();
-    Response::builder()
-        .header(header::CONTENT_TYPE, "text/event-stream")
-        .header(header::CACHE_CONTROL, "no-cache")
-        // Tells nginx-style proxies not to buffer the stream.
-        .header("x-accel-buffering", HeaderValue::from_static("no"))
-        .body(Body::from_stream(body))
-        .unwrap_or_else(|_| plain_error(StatusCode::INTERNAL_SERVER_ERROR, "cannot build response"))
+    let mut response = Response::new(Body::from_stream(subscription.into_body_stream()));
+    for (name, value) in EVENT_STREAM_HEADERS {
+        response.headers_mut().insert(name, HeaderValue::from_static(value));
+    }
+    response
 }
 
 async fn list_streams(State(state): State<AppState>) -> Response {

@@ -14,17 +14,25 @@
 //!   `POST /streams/{name}/events`, the demo page at `/`.
 //! - [`replay`] (`replay.rs`): a recorded `sse-sub --json` capture published again, at its
 //!   recorded pace or faster.
-//! - `listener.rs`: accepted connections get TCP_NODELAY and a write-stall limit.
+//! - `listener.rs`: the accept loop (TCP_NODELAY, one task per connection, graceful stop).
+//! - `connection.rs`: reads a connection's first request head (with a time limit), then
+//!   streams an opened subscription on the lean path or hands the connection to hyper.
+//! - `lean_sse.rs`: the lean path: `GET /events` answered straight on the socket, so an idle
+//!   subscriber keeps no HTTP buffers.
+//! - `io.rs`: the connection given to hyper: bytes already read first, a write-stall limit.
 //! - [`Server`] (`server.rs`): wires it together; [`Server::run`] takes a bound listener and a
 //!   shutdown future, so the caller chooses the address (port 0 works).
 //! - [`BrokerError`], [`ServerError`], [`ReplayError`] (`error.rs`).
 
 mod broker;
 mod config;
+mod connection;
 mod counter;
 mod error;
 mod event;
 mod http;
+mod io;
+mod lean_sse;
 mod listener;
 mod load;
 mod replay;

@@ -1,15 +1,17 @@
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::broker::Broker;
 use crate::config::{ServerConfig, COUNTER_STREAM};
+use crate::connection::{ConnectionContext, ConnectionLimits};
 use crate::counter;
 use crate::error::ServerError;
 use crate::http::{router, AppState};
-use crate::listener::{ConnectionLimits, GuardedListener, RequestSeen};
+use crate::listener::accept_until;
 
 /// The SSE server: a [`Broker`] with the counter stream, served over HTTP.
 pub struct Server {
@@ -50,30 +52,27 @@ impl Server {
         let load = self.config.load.clone().map(|load| {
             tokio::spawn(crate::load::run(self.broker.clone(), load.stream, load.rate, stop.clone()))
         });
-        let app = router(AppState {
+        let state = AppState {
             broker: self.broker,
             keep_alive: self.config.keep_alive,
             required_header: self.config.required_header.clone(),
             shutdown: stop.clone(),
+        };
+        let context = Arc::new(ConnectionContext {
+            router: router(state.clone()),
+            state,
+            limits: ConnectionLimits {
+                request_timeout: self.config.request_timeout,
+                write_stall: self.config.write_stall_timeout,
+            },
+            stop: stop.clone(),
         });
         tracing::info!(%addr, "SSE server listening");
-        let limits = ConnectionLimits {
-            request_timeout: self.config.request_timeout,
-            write_stall: self.config.write_stall_timeout,
-        };
-        let listener = GuardedListener::new(listener, limits);
-        let stop_streams = stop.clone();
-        let served = axum::serve(listener, app.into_make_service_with_connect_info::<RequestSeen>())
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                stop_streams.cancel();
-            })
-            .await;
-        stop.cancel();
+        accept_until(listener, context, shutdown).await;
         for task in [counter, load].into_iter().flatten() {
             let _ = task.await;
         }
         tracing::info!(%addr, "SSE server stopped");
-        served.map_err(ServerError::Serve)
+        Ok(())
     }
 }

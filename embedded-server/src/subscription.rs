@@ -1,24 +1,40 @@
 use std::convert::Infallible;
+use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures_util::Stream;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
-use tokio::time::{Instant, Interval};
-use tokio_util::sync::CancellationToken;
+use tokio::time::{Instant, Sleep};
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 use crate::broker::Receiver;
 use crate::event::{comment, lost_notice};
 
 /// Most bytes sent as one chunk when a subscriber has events queued.
 const MAX_BATCH_BYTES: usize = 64 * 1024;
+/// A busy subscription checks for shutdown outright once per this many chunks.
+const SHUTDOWN_CHECK_EVERY: u32 = 32;
+
+/// The first bytes of every stream, so clients see it open at once.
+pub(crate) fn greeting() -> Bytes {
+    comment("ok")
+}
 
 /// One subscriber's response body: its events, keep-alive comments while idle, and a clean end
 /// on shutdown or when it falls too far behind.
 pub(crate) struct Subscription {
     receiver: Receiver,
-    keep_alive: Interval,
+    keep_alive_period: Duration,
+    /// Fires at the earliest time a keep-alive may be due; moved on only when it fires, so
+    /// sending an event costs no timer update.
+    keep_alive: Pin<Box<Sleep>>,
+    last_sent: Instant,
     shutdown: CancellationToken,
+    /// Registered once, polled last: waiting on shutdown costs nothing per event.
+    shutdown_signal: Pin<Box<WaitForCancellationFutureOwned>>,
+    /// Chunks sent since shutdown was last checked, see `SHUTDOWN_CHECK_EVERY`.
+    unchecked_chunks: u32,
     finished: bool,
     /// Events missed, found while batching; the subscription ends with the reason next.
     lagged: Option<u64>,
@@ -26,13 +42,30 @@ pub(crate) struct Subscription {
 
 impl Subscription {
     pub(crate) fn new(receiver: Receiver, keep_alive: Duration, shutdown: CancellationToken) -> Self {
-        let keep_alive = tokio::time::interval_at(Instant::now() + keep_alive, keep_alive);
-        Self { receiver, keep_alive, shutdown, finished: false, lagged: None }
+        let now = Instant::now();
+        Self {
+            receiver,
+            keep_alive_period: keep_alive,
+            keep_alive: Box::pin(tokio::time::sleep_until(now + keep_alive)),
+            last_sent: now,
+            shutdown_signal: Box::pin(shutdown.clone().cancelled_owned()),
+            shutdown,
+            unchecked_chunks: 0,
+            finished: false,
+            lagged: None,
+        }
     }
 
-    async fn next_chunk(&mut self) -> Option<Bytes> {
-        if self.finished {
+    /// The next bytes to send; `None` once the stream has ended. Cancel-safe.
+    pub(crate) async fn next_chunk(&mut self) -> Option<Bytes> {
+        // Events are polled first, so a subscription that always has events ready would not
+        // see shutdown in the select below: check it outright every so often.
+        self.unchecked_chunks += 1;
+        if self.finished || (self.unchecked_chunks >= SHUTDOWN_CHECK_EVERY && self.shutdown.is_cancelled()) {
             return None;
+        }
+        if self.unchecked_chunks >= SHUTDOWN_CHECK_EVERY {
+            self.unchecked_chunks = 0;
         }
         if let Some(missed) = self.lagged.take() {
             return Some(self.disconnect_lagging(missed));
@@ -45,18 +78,33 @@ impl Subscription {
         if let Some(event) = self.receiver.backlog.pop_front() {
             return Some(event.encoded().clone());
         }
-        tokio::select! {
-            biased;
-            _ = self.shutdown.cancelled() => None,
-            received = self.receiver.events.recv() => match received {
-                Ok(event) => {
-                    self.keep_alive.reset();
-                    Some(self.with_queued(event.encoded().clone()))
+        loop {
+            tokio::select! {
+                biased;
+                received = self.receiver.events.recv() => {
+                    return match received {
+                        Ok(event) => {
+                            self.last_sent = Instant::now();
+                            Some(self.with_queued(event.encoded().clone()))
+                        }
+                        Err(RecvError::Lagged(missed)) => Some(self.disconnect_lagging(missed)),
+                        Err(RecvError::Closed) => None,
+                    };
                 }
-                Err(RecvError::Lagged(missed)) => Some(self.disconnect_lagging(missed)),
-                Err(RecvError::Closed) => None,
-            },
-            _ = self.keep_alive.tick() => Some(comment("keep-alive")),
+                () = self.keep_alive.as_mut() => {
+                    let due = self.last_sent + self.keep_alive_period;
+                    let now = Instant::now();
+                    if due > now {
+                        // Something was sent since: wait out the rest of the period.
+                        self.keep_alive.as_mut().reset(due);
+                        continue;
+                    }
+                    self.last_sent = now;
+                    self.keep_alive.as_mut().reset(now + self.keep_alive_period);
+                    return Some(comment("keep-alive"));
+                }
+                () = self.shutdown_signal.as_mut() => return None,
+            }
         }
     }
 
@@ -94,7 +142,7 @@ impl Subscription {
 
     /// The body stream: a greeting comment first, so clients see the stream open at once.
     pub(crate) fn into_body_stream(self) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
-        let greeting = futures_util::stream::once(async { Ok(comment("ok")) });
+        let greeting = futures_util::stream::once(async { Ok(greeting()) });
         let events = futures_util::stream::unfold(self, |mut subscription| async move {
             let chunk = subscription.next_chunk().await?;
             Some((Ok(chunk), subscription))
@@ -124,6 +172,34 @@ mod tests {
         }
         let chunk = subscription.next_chunk().await.unwrap();
         assert_eq!(&chunk[..], b"id: 1\ndata: 1\n\nid: 2\ndata: 2\n\nid: 3\ndata: 3\n\n");
+    }
+
+    /// Even a subscription that always has an event ready ends soon after shutdown.
+    #[tokio::test]
+    async fn shutdown_ends_a_flooded_subscription() {
+        let (broker, mut subscription) = subscription(16);
+        subscription.shutdown.cancel();
+        for n in 0..=SHUTDOWN_CHECK_EVERY {
+            broker.publish("s", None, &n.to_string(), None).unwrap();
+            if subscription.next_chunk().await.is_none() {
+                return;
+            }
+        }
+        panic!("still streaming after shutdown");
+    }
+
+    /// A keep-alive goes out one period after the last bytes sent, not on a fixed beat.
+    #[tokio::test(start_paused = true)]
+    async fn keep_alives_follow_the_last_event_by_one_period() {
+        let (broker, mut subscription) = subscription(16);
+        let started = Instant::now();
+        tokio::time::sleep(Duration::from_secs(40)).await;
+        broker.publish("s", None, "x", None).unwrap();
+        assert_eq!(&subscription.next_chunk().await.unwrap()[..], b"id: 1\ndata: x\n\n");
+        assert_eq!(&subscription.next_chunk().await.unwrap()[..], b": keep-alive\n\n");
+        assert_eq!(started.elapsed(), Duration::from_secs(100), "40 s, then one 60 s period");
+        assert_eq!(&subscription.next_chunk().await.unwrap()[..], b": keep-alive\n\n");
+        assert_eq!(started.elapsed(), Duration::from_secs(160));
     }
 
     #[tokio::test]

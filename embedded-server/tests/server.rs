@@ -259,3 +259,81 @@ async fn load_mode_publishes_timestamps_at_the_rate() {
     );
     app.stop().await;
 }
+
+/// Sends `request` on a fresh connection and returns what the server wrote within `wait`.
+async fn raw_exchange(app: &support::TestServer, request: &[u8], wait: Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut socket = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    socket.write_all(request).await.unwrap();
+    let mut received = Vec::new();
+    let deadline = Instant::now() + wait;
+    let mut buf = [0u8; 4096];
+    while let Ok(Ok(n)) = tokio::time::timeout_at(deadline.into(), socket.read(&mut buf)).await {
+        if n == 0 {
+            break;
+        }
+        received.extend_from_slice(&buf[..n]);
+    }
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+/// An HTTP/1.0 subscriber gets an HTTP/1.0 stream delimited by the connection, not chunked.
+#[tokio::test]
+async fn http_1_0_subscribers_get_an_unchunked_stream() {
+    let app = spawn_app(quiet_config()).await;
+    let broker = app.broker.clone();
+    let publisher = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        broker.publish("messages", None, "hello", None).unwrap();
+    });
+    let text =
+        raw_exchange(&app, b"GET /events?stream=messages HTTP/1.0\r\n\r\n", Duration::from_millis(600)).await;
+    publisher.await.unwrap();
+    assert!(text.starts_with("HTTP/1.0 200 OK\r\n"), "{text}");
+    assert!(!text.to_ascii_lowercase().contains("transfer-encoding"), "{text}");
+    assert!(text.ends_with("\r\n\r\n: ok\n\nid: 1\ndata: hello\n\n"), "{text:?}");
+    app.stop().await;
+}
+
+/// A subscriber that hangs up is counted out at once, not at the next keep-alive or event.
+#[tokio::test]
+async fn a_subscriber_that_leaves_is_counted_out_at_once() {
+    let app = spawn_app(quiet_config()).await;
+    let count = || app.broker.streams().into_iter().find(|s| s.name == "messages").unwrap().subscribers;
+    let response = app.get("/events?stream=messages").await;
+    assert_eq!(count(), 1);
+    drop(response);
+    let started = Instant::now();
+    while count() != 0 {
+        assert!(started.elapsed() < Duration::from_secs(2), "subscriber still counted after 2 s");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    app.stop().await;
+}
+
+/// Requests the lean path does not take (pipelined, other routes, refusals) get the router's
+/// usual answers, and a kept-alive connection serves one request after another.
+#[tokio::test]
+async fn other_requests_get_the_routers_answers() {
+    let app = spawn_app(quiet_config()).await;
+    let two = raw_exchange(
+        &app,
+        b"GET /streams HTTP/1.1\r\nHost: x\r\n\r\nGET /events?stream=nope HTTP/1.1\r\nHost: x\r\n\r\n",
+        Duration::from_millis(300),
+    )
+    .await;
+    assert_eq!(two.matches("HTTP/1.1 200 OK").count(), 1, "{two}");
+    assert!(two.contains("\"name\":\"messages\""), "{two}");
+    assert!(two.contains("HTTP/1.1 404 Not Found") && two.contains("stream `nope` does not exist"), "{two}");
+    let refused =
+        raw_exchange(&app, b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n", Duration::from_millis(300)).await;
+    assert!(refused.starts_with("HTTP/1.1 400") && refused.contains("missing `stream`"), "{refused}");
+    let bad = raw_exchange(
+        &app,
+        b"GET /events?stream=messages HTTP/1.1\r\nBad Header\r\n\r\n",
+        Duration::from_millis(300),
+    )
+    .await;
+    assert!(bad.starts_with("HTTP/1.1 400"), "a malformed head gets hyper's 400: {bad}");
+    app.stop().await;
+}

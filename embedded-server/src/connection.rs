@@ -1,0 +1,109 @@
+use std::io;
+use std::time::Duration;
+
+use axum::Router;
+use bytes::Bytes;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
+use tokio_util::sync::CancellationToken;
+
+use crate::http::{open_subscription, AppState};
+use crate::io::ServedConnection;
+use crate::lean_sse;
+
+/// A request head longer than this is handed to hyper unread, which answers it (431).
+const MAX_LOOKED_AT_HEAD: usize = 16 * 1024;
+/// Header fields parsed while looking for the end of a head.
+const MAX_HEADERS: usize = 100;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConnectionLimits {
+    /// A client must send a complete request head within this time (slow-loris defence).
+    pub(crate) request_timeout: Duration,
+    /// A client must take written bytes within this time.
+    pub(crate) write_stall: Duration,
+}
+
+/// What every connection needs; shared by all of them.
+pub(crate) struct ConnectionContext {
+    pub(crate) router: Router,
+    pub(crate) state: AppState,
+    pub(crate) limits: ConnectionLimits,
+    /// Cancelled at shutdown: streams end, idle connections close.
+    pub(crate) stop: CancellationToken,
+}
+
+/// Serves one accepted connection. Its first request head is read here: a subscribe request
+/// that opens is streamed by the lean path; anything else, and any refusal, goes to hyper and
+/// the router with the bytes already read.
+pub(crate) async fn serve(mut socket: TcpStream, context: &ConnectionContext) {
+    let limits = context.limits;
+    let head = tokio::select! {
+        _ = context.stop.cancelled() => return,
+        head = tokio::time::timeout(limits.request_timeout, read_head(&mut socket)) => head,
+    };
+    let head = match head {
+        Err(_) => {
+            tracing::info!("closing a connection that sent no complete request in time");
+            return;
+        }
+        Ok(Err(error)) => {
+            tracing::debug!(%error, "connection failed before its first request");
+            return;
+        }
+        Ok(Ok(None)) => return,
+        Ok(Ok(Some(head))) => head,
+    };
+    if let Some(request) = lean_sse::recognise(&head) {
+        // A refusal is left to the router, which gives the same answer with hyper's framing.
+        if let Ok(subscription) = open_subscription(&context.state, &request.headers, request.query) {
+            drop(head);
+            lean_sse::stream_events(socket, subscription, request.framing, limits.write_stall).await;
+            return;
+        }
+    }
+    serve_with_hyper(Bytes::from(head), socket, context).await;
+}
+
+/// Reads until the first request head is complete (or cannot be, or is too long to look at).
+/// `None` when the client closed without sending anything.
+async fn read_head(socket: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
+    let mut head = Vec::with_capacity(1024);
+    loop {
+        if head.len() == head.capacity() {
+            head.reserve(head.len());
+        }
+        if socket.read_buf(&mut head).await? == 0 {
+            return Ok((!head.is_empty()).then_some(head));
+        }
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let parsed = httparse::Request::new(&mut headers).parse(&head);
+        if !matches!(parsed, Ok(httparse::Status::Partial)) || head.len() >= MAX_LOOKED_AT_HEAD {
+            return Ok(Some(head));
+        }
+    }
+}
+
+async fn serve_with_hyper(already_read: Bytes, socket: TcpStream, context: &ConnectionContext) {
+    let limits = context.limits;
+    let io = TokioIo::new(ServedConnection::new(already_read, socket, limits.write_stall));
+    let service = TowerToHyperService::new(context.router.clone());
+    let mut builder = http1::Builder::new();
+    // Later requests on a kept-alive connection get the same slow-loris limit.
+    builder.timer(TokioTimer::new()).header_read_timeout(limits.request_timeout);
+    let connection = builder.serve_connection(io, service);
+    tokio::pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        _ = context.stop.cancelled() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(error) = result {
+        tracing::debug!(%error, "connection ended with an error");
+    }
+}
