@@ -9,6 +9,8 @@ pub struct SseEvent {
     /// The last event ID as EventSource's `lastEventId` defines it: kept from earlier events,
     /// `""` when none was ever set.
     pub id: String,
+    /// Whether this event's own block set the id.
+    pub id_set: bool,
     /// The reconnection time this event's block set, if any.
     pub retry: Option<Duration>,
     /// Bytes on the wire for this event's block.

@@ -11,12 +11,35 @@ use crate::subscription::{Subscription, Update};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum FeedUpdate {
-    Connecting { url: String, attempt: u32 },
-    Open { status: u16, content_type: String },
-    Event { event: String, data: String, id: String, size: usize, received_at_ms: u64 },
-    Error { message: String, will_retry: bool },
-    Retrying { in_ms: u64 },
-    Closed { reason: String },
+    Connecting {
+        url: String,
+        attempt: u32,
+    },
+    /// `headers` as `[name, value]` pairs, in the order received.
+    Open {
+        status: u16,
+        content_type: String,
+        headers: Vec<(String, String)>,
+    },
+    /// `id_set`: this event's block set the id (else `id` is carried over from earlier ones).
+    Event {
+        event: String,
+        data: String,
+        id: String,
+        id_set: bool,
+        size: usize,
+        received_at_ms: u64,
+    },
+    Error {
+        message: String,
+        will_retry: bool,
+    },
+    Retrying {
+        in_ms: u64,
+    },
+    Closed {
+        reason: String,
+    },
 }
 
 impl From<SseEvent> for FeedUpdate {
@@ -29,6 +52,7 @@ impl From<SseEvent> for FeedUpdate {
             event: event.event,
             data: event.data,
             id: event.id,
+            id_set: event.id_set,
             size: event.size,
             received_at_ms,
         }
@@ -44,7 +68,13 @@ impl From<Update> for FeedUpdate {
                     .get(reqwest::header::CONTENT_TYPE)
                     .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
                     .unwrap_or_default();
-                FeedUpdate::Open { status, content_type }
+                let headers = headers
+                    .iter()
+                    .map(|(name, value)| {
+                        (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+                    })
+                    .collect();
+                FeedUpdate::Open { status, content_type, headers }
             }
             Update::Event(event) => event.into(),
             Update::Error { error, will_retry } => {
@@ -80,6 +110,7 @@ mod tests {
             event: "message".into(),
             data: "1".into(),
             id: "2".into(),
+            id_set: true,
             retry: None,
             size: 9,
             received_at: UNIX_EPOCH + Duration::from_millis(1500),
@@ -87,7 +118,7 @@ mod tests {
         let json = serde_json::to_string(&FeedUpdate::from(event)).unwrap();
         assert_eq!(
             json,
-            r#"{"kind":"event","event":"message","data":"1","id":"2","size":9,"receivedAtMs":1500}"#
+            r#"{"kind":"event","event":"message","data":"1","id":"2","idSet":true,"size":9,"receivedAtMs":1500}"#
         );
         let json = serde_json::to_string(&FeedUpdate::Retrying { in_ms: 3000 }).unwrap();
         assert_eq!(json, r#"{"kind":"retrying","inMs":3000}"#);

@@ -20,6 +20,8 @@ pub struct ParsedEvent {
     pub data: String,
     /// The last event ID buffer at dispatch time (it persists across events).
     pub id: String,
+    /// Whether this event's own block set the id (else `id` is carried over).
+    pub id_set: bool,
     /// The reconnection time, when this event's block set one.
     pub retry: Option<Duration>,
     /// Bytes of the block that made this event, line terminators included.
@@ -46,6 +48,7 @@ pub struct EventParser {
     event_type: String,
     last_event_id: String,
     block_retry: Option<Duration>,
+    block_id_set: bool,
     block_size: usize,
     reconnection_time: Option<Duration>,
     max_event_size: usize,
@@ -72,6 +75,7 @@ impl EventParser {
             event_type: String::new(),
             last_event_id: String::new(),
             block_retry: None,
+            block_id_set: false,
             block_size: 0,
             reconnection_time: None,
             max_event_size,
@@ -241,6 +245,7 @@ impl EventParser {
             // set the last event ID buffer to the field value. Otherwise, ignore the field."
             b"id" if !value.contains(&0) => {
                 self.last_event_id = String::from_utf8_lossy(value).into_owned();
+                self.block_id_set = true;
             }
             // "If the field name is "retry": If the field value consists of only ASCII digits,
             // then interpret the field value as an integer in base ten, and set the event
@@ -265,6 +270,7 @@ impl EventParser {
     fn dispatch(&mut self) -> Option<ParsedEvent> {
         let size = std::mem::take(&mut self.block_size);
         let retry = self.block_retry.take();
+        let id_set = std::mem::take(&mut self.block_id_set);
         // "If the data buffer is an empty string, set the data buffer and the event type
         // buffer to the empty string and return."
         if self.data.is_empty() {
@@ -284,7 +290,7 @@ impl EventParser {
             name if name.is_empty() => "message".to_owned(),
             name => name,
         };
-        Some(ParsedEvent { event, data, id: self.last_event_id.clone(), retry, size })
+        Some(ParsedEvent { event, data, id: self.last_event_id.clone(), id_set, retry, size })
     }
 
     /// Call at the end of the stream. "Once the end of the file is reached, any pending data
@@ -298,6 +304,7 @@ impl EventParser {
         self.data.clear();
         self.event_type.clear();
         self.block_retry = None;
+        self.block_id_set = false;
         self.block_size = 0;
         // A new connection starts a new stream: its first bytes are checked for a BOM again.
         self.bom_checked = false;
@@ -467,6 +474,16 @@ mod tests {
         assert_eq!(parser.next_event().unwrap().unwrap().id, "41");
         parser.finish();
         assert_eq!(parser.last_event_id(), "41");
+    }
+
+    #[test]
+    fn id_set_tells_an_events_own_id_from_a_carried_one() {
+        let mut parser = EventParser::default();
+        parser.feed(b"id: 1\ndata: a\n\ndata: b\n\nid: 1\ndata: c\n\nid\n\ndata: d\n\n");
+        let ids: Vec<(String, bool)> =
+            std::iter::from_fn(|| parser.next_event().unwrap()).map(|e| (e.id, e.id_set)).collect();
+        let expected = [("1", true), ("1", false), ("1", true), ("", false)];
+        assert_eq!(ids, expected.map(|(id, set)| (id.to_owned(), set)));
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub struct Subscription {
     /// Attempts that failed in a row; 0 once a connection opens.
     failures: u32,
     outbox: VecDeque<Update>,
+    /// When the last bytes (events, comments, keep-alives) arrived.
+    last_received: Option<Instant>,
 }
 
 impl Subscription {
@@ -73,12 +75,18 @@ impl Subscription {
             attempts: 0,
             failures: 0,
             outbox: VecDeque::new(),
+            last_received: None,
         }
     }
 
     /// The last event ID: what the next reconnection sends.
     pub fn last_event_id(&self) -> &str {
         self.parser.last_event_id()
+    }
+
+    /// When bytes last arrived on the stream, comments and keep-alives included.
+    pub fn last_received_at(&self) -> Option<Instant> {
+        self.last_received
     }
 
     /// The next update; `None` once the subscription has closed.
@@ -150,6 +158,7 @@ impl Subscription {
                         event: event.event,
                         data: event.data,
                         id: event.id,
+                        id_set: event.id_set,
                         retry: event.retry,
                         size: event.size,
                         received_at: SystemTime::now(),
@@ -163,7 +172,10 @@ impl Subscription {
             }
             let Phase::Open(connection) = &mut self.phase else { return None };
             match connection.next_chunk(self.request.idle_timeout).await {
-                Ok(Some(chunk)) => self.parser.feed(&chunk),
+                Ok(Some(chunk)) => {
+                    self.last_received = Some(Instant::now());
+                    self.parser.feed(&chunk);
+                }
                 Ok(None) => {
                     self.parser.finish();
                     if self.request.reconnect {

@@ -176,7 +176,7 @@ async fn watch_reports_the_whole_lifecycle() {
         .iter()
         .map(|u| match u {
             FeedUpdate::Connecting { url, attempt } => format!("connecting {url} {attempt}"),
-            FeedUpdate::Open { status, content_type } => format!("open {status} {content_type}"),
+            FeedUpdate::Open { status, content_type, .. } => format!("open {status} {content_type}"),
             FeedUpdate::Event { data, .. } => format!("event {data}"),
             FeedUpdate::Error { message, will_retry } => format!("error {message} {will_retry}"),
             FeedUpdate::Retrying { in_ms } => format!("retrying {in_ms}"),

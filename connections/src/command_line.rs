@@ -1,0 +1,197 @@
+//! "Copy as command": a connection as an equivalent `curl -N` or `sse-sub` command line, for a
+//! POSIX shell. Secrets are included, as the command would not work without them.
+
+use crate::spec::{Auth, ConnectionSpec};
+
+/// Quotes `word` for a POSIX shell: as is when it is plainly safe, else in single quotes.
+pub fn shell_quote(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '_' | '@' | '%' | '+' | '=' | ':' | ',' | '.' | '/' | '-')
+        });
+    if safe {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Builds a command line word by word, quoting each.
+struct Words(Vec<String>);
+
+impl Words {
+    fn new(program: &str) -> Self {
+        Self(vec![program.to_owned()])
+    }
+
+    fn flag(&mut self, flag: &str) -> &mut Self {
+        self.0.push(flag.to_owned());
+        self
+    }
+
+    fn option(&mut self, flag: &str, value: &str) -> &mut Self {
+        self.0.push(flag.to_owned());
+        self.0.push(shell_quote(value));
+        self
+    }
+
+    fn finish(&mut self, url: &str) -> String {
+        self.0.push(shell_quote(url.trim()));
+        self.0.join(" ")
+    }
+}
+
+fn named_headers(spec: &ConnectionSpec) -> impl Iterator<Item = String> + '_ {
+    spec.headers
+        .iter()
+        .filter(|h| !h.name.trim().is_empty())
+        .map(|h| format!("{}: {}", h.name.trim(), h.value.trim()))
+}
+
+fn default_connect_timeout(secs: f64) -> bool {
+    (secs - 10.0).abs() < f64::EPSILON
+}
+
+/// `curl -N ...`: what curl needs to make the same request and print the stream as it comes.
+/// curl does not reconnect; the reconnect options have no curl equivalent.
+pub fn curl_command(spec: &ConnectionSpec) -> String {
+    let mut words = Words::new("curl");
+    words.flag("-N").option("-H", "Accept: text/event-stream");
+    let method = spec.method_name();
+    if method != "GET" {
+        words.option("-X", &method);
+    }
+    for header in named_headers(spec) {
+        words.option("-H", &header);
+    }
+    match &spec.auth {
+        Auth::None => {}
+        Auth::Bearer { token } => {
+            words.option("-H", &format!("Authorization: Bearer {}", token.trim()));
+        }
+        Auth::Basic { user, password } => {
+            words.option("-u", &format!("{user}:{password}"));
+        }
+    }
+    if !spec.body.is_empty() {
+        words.option("--data-raw", &spec.body);
+    }
+    if spec.tls.insecure {
+        words.flag("-k");
+    }
+    if !spec.tls.ca_file.trim().is_empty() {
+        words.option("--cacert", spec.tls.ca_file.trim());
+    }
+    if !default_connect_timeout(spec.reconnect.connect_timeout_secs) {
+        words.option("--connect-timeout", &spec.reconnect.connect_timeout_secs.to_string());
+    }
+    words.finish(&spec.url)
+}
+
+/// `sse-sub ...`: the same connection with this project's subscriber, reconnect options too.
+pub fn sse_sub_command(spec: &ConnectionSpec) -> String {
+    let mut words = Words::new("sse-sub");
+    let method = spec.method_name();
+    if method != "GET" {
+        words.option("-X", &method);
+    }
+    for header in named_headers(spec) {
+        words.option("-H", &header);
+    }
+    match &spec.auth {
+        Auth::None => {}
+        Auth::Bearer { token } => {
+            words.option("--bearer", token.trim());
+        }
+        Auth::Basic { user, password } => {
+            words.option("-u", &format!("{user}:{password}"));
+        }
+    }
+    if !spec.body.is_empty() {
+        words.option("-d", &spec.body);
+    }
+    if spec.tls.insecure {
+        words.flag("-k");
+    }
+    if !spec.tls.ca_file.trim().is_empty() {
+        words.option("--cacert", spec.tls.ca_file.trim());
+    }
+    if !spec.reconnect.enabled {
+        words.flag("--no-reconnect");
+    }
+    if spec.reconnect.retry_http_errors {
+        words.flag("--retry-http-errors");
+    }
+    if !default_connect_timeout(spec.reconnect.connect_timeout_secs) {
+        words.option("--connect-timeout", &spec.reconnect.connect_timeout_secs.to_string());
+    }
+    if spec.reconnect.idle_timeout_secs > 0.0 {
+        words.option("--idle-timeout", &spec.reconnect.idle_timeout_secs.to_string());
+    }
+    words.finish(&spec.url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{HeaderField, ReconnectOptions, TlsOptions};
+
+    #[test]
+    fn words_are_quoted_only_when_needed() {
+        assert_eq!(shell_quote("http://x:1/events?stream=a"), "'http://x:1/events?stream=a'");
+        assert_eq!(shell_quote("http://x:1/events"), "http://x:1/events");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
+    }
+
+    #[test]
+    fn a_plain_get_is_short() {
+        let spec = ConnectionSpec {
+            url: "http://127.0.0.1:8080/events?stream=messages".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            curl_command(&spec),
+            "curl -N -H 'Accept: text/event-stream' 'http://127.0.0.1:8080/events?stream=messages'"
+        );
+        assert_eq!(sse_sub_command(&spec), "sse-sub 'http://127.0.0.1:8080/events?stream=messages'");
+    }
+
+    #[test]
+    fn every_option_has_its_flag() {
+        let spec = ConnectionSpec {
+            url: "https://api.example.com/v1/chat".into(),
+            method: "post".into(),
+            headers: vec![
+                HeaderField::new("Content-Type", "application/json"),
+                HeaderField::new("", "ignored"),
+            ],
+            body: r#"{"q":"it's"}"#.into(),
+            auth: Auth::Bearer { token: "sk-1".into() },
+            tls: TlsOptions { insecure: true, ca_file: "/etc/ca.pem".into() },
+            reconnect: ReconnectOptions {
+                enabled: false,
+                retry_http_errors: true,
+                connect_timeout_secs: 5.0,
+                idle_timeout_secs: 30.0,
+            },
+            ..Default::default()
+        };
+        assert_eq!(
+            curl_command(&spec),
+            "curl -N -H 'Accept: text/event-stream' -X POST -H 'Content-Type: application/json' \
+             -H 'Authorization: Bearer sk-1' --data-raw '{\"q\":\"it'\\''s\"}' -k --cacert /etc/ca.pem \
+             --connect-timeout 5 https://api.example.com/v1/chat"
+        );
+        assert_eq!(
+            sse_sub_command(&spec),
+            "sse-sub -X POST -H 'Content-Type: application/json' --bearer sk-1 -d '{\"q\":\"it'\\''s\"}' -k \
+             --cacert /etc/ca.pem --no-reconnect --retry-http-errors --connect-timeout 5 --idle-timeout 30 \
+             https://api.example.com/v1/chat"
+        );
+        let basic = ConnectionSpec { auth: Auth::Basic { user: "u".into(), password: "p w".into() }, ..spec };
+        assert!(curl_command(&basic).contains(" -u 'u:p w' "));
+    }
+}

@@ -1,0 +1,18 @@
+use sse_subscriber::SubscribeError;
+
+/// A connection spec that cannot become a request.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error(transparent)]
+    Request(#[from] SubscribeError),
+}
+
+/// A JSON path that cannot be parsed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("JSON path `{path}`: {reason}")]
+pub struct JsonPathError {
+    pub path: String,
+    pub reason: String,
+}

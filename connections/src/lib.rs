@@ -1,0 +1,29 @@
+//! Connections to any SSE server, as the app's user sets them up: everything here is
+//! testable without a window; the Tauri layer only wires it to commands.
+//!
+//! # Layout
+//! - [`ConnectionSpec`] (`spec.rs`): URL, method, headers, body, auth, TLS and reconnect
+//!   options; turned into the subscriber's request, with what a browser `EventSource` cannot do.
+//! - [`curl_command`], [`sse_sub_command`] (`command_line.rs`): "copy as command".
+//! - [`Diagnostics`] (`diagnostics.rs`): status, headers and warnings for one connection.
+//! - [`TextAssembler`], [`JsonPath`] (`json_path.rs`): the assembled text of LLM streams.
+//! - [`RunningConnections`], [`ConnectionUpdate`] (`running.rs`): the open connections, each on
+//!   its own task, closed on request; what each reports to the UI.
+//! - [`presets`] (`presets.rs`): the embedded counter and OpenAI-compatible chat completions.
+//! - [`SpecError`], [`JsonPathError`] (`error.rs`).
+
+mod command_line;
+mod diagnostics;
+mod error;
+mod json_path;
+mod presets;
+mod running;
+mod spec;
+
+pub use command_line::{curl_command, shell_quote, sse_sub_command};
+pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
+pub use error::{JsonPathError, SpecError};
+pub use json_path::{JsonPath, TextAssembler};
+pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
+pub use running::{ConnectionUpdate, Emitter, RunningConnections};
+pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};

@@ -1,0 +1,189 @@
+//! Connections against real servers on 127.0.0.1:0: the embedded server (with a required
+//! header, as `sse-server --require-header` runs it) and raw servers that misbehave.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::{HeaderName, HeaderValue};
+use embedded_server::{Broker, Server, ServerConfig};
+use sse_connections::{ConnectionSpec, ConnectionUpdate, HeaderField, RunningConnections, WarningKind};
+use sse_subscriber::FeedUpdate;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, oneshot};
+
+struct TestServer {
+    addr: SocketAddr,
+    broker: Broker,
+    _shutdown: oneshot::Sender<()>,
+}
+
+/// The embedded server, quiet, requiring `X-Token: secret` from subscribers.
+async fn spawn_app() -> TestServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let required_header = Some((HeaderName::from_static("x-token"), HeaderValue::from_static("secret")));
+    let server =
+        Server::new(ServerConfig { counter_interval: None, required_header, ..ServerConfig::default() });
+    let broker = server.broker();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(server.run(listener, async {
+        let _ = rx.await;
+    }));
+    TestServer { addr, broker, _shutdown: tx }
+}
+
+/// A server that answers every connection with `response` and then holds it open.
+async fn spawn_raw(response: &'static str) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket.write_all(response.as_bytes()).await;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    });
+    addr
+}
+
+type Updates = mpsc::UnboundedReceiver<ConnectionUpdate>;
+
+fn open(connections: &RunningConnections, spec: ConnectionSpec) -> (u64, Updates) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let id = connections.open(spec, Arc::new(move |update| tx.send(update).is_ok())).unwrap();
+    (id, rx)
+}
+
+/// The next update that `pick` accepts, within 5 s.
+async fn next_matching<T>(updates: &mut Updates, mut pick: impl FnMut(ConnectionUpdate) -> Option<T>) -> T {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let update = updates.recv().await.expect("the connection stopped reporting");
+            if let Some(found) = pick(update) {
+                return found;
+            }
+        }
+    })
+    .await
+    .expect("no matching update within 5 s")
+}
+
+async fn next_event_data(updates: &mut Updates) -> String {
+    next_matching(updates, |u| match u {
+        ConnectionUpdate::Feed { update: FeedUpdate::Event { data, .. } } => Some(data),
+        _ => None,
+    })
+    .await
+}
+
+async fn next_error(updates: &mut Updates) -> String {
+    next_matching(updates, |u| match u {
+        ConnectionUpdate::Feed { update: FeedUpdate::Error { message, .. } } => Some(message),
+        _ => None,
+    })
+    .await
+}
+
+fn spec(url: String) -> ConnectionSpec {
+    ConnectionSpec { url, ..ConnectionSpec::default() }
+}
+
+/// With the required header set, events flow; closing stops the subscriber on the server.
+#[tokio::test]
+async fn events_flow_with_the_required_header_and_stop_on_close() {
+    let app = spawn_app().await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let mut with_header = spec(format!("http://{}/events?stream=messages", app.addr));
+    with_header.headers.push(HeaderField::new("X-Token", "secret"));
+    let (id, mut updates) = open(&connections, with_header);
+    next_matching(&mut updates, |u| {
+        matches!(u, ConnectionUpdate::Feed { update: FeedUpdate::Open { .. } }).then_some(())
+    })
+    .await;
+    app.broker.publish("messages", None, "hello", None).unwrap();
+    assert_eq!(next_event_data(&mut updates).await, "hello");
+    assert_eq!(connections.ids(), [id]);
+    assert!(connections.close(id));
+    assert!(connections.ids().is_empty());
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while app.broker.streams().iter().any(|s| s.subscribers > 0) {
+        assert!(std::time::Instant::now() < deadline, "the subscriber is still connected");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Without the header the server's 401 and its reason reach the UI, and no retry follows.
+#[tokio::test]
+async fn a_401_shows_its_reason() {
+    let app = spawn_app().await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (_, mut updates) = open(&connections, spec(format!("http://{}/events?stream=messages", app.addr)));
+    let message = next_error(&mut updates).await;
+    assert!(message.contains("401") && message.contains("x-token"), "{message}");
+}
+
+/// A refused connection and an invalid URL each get a clear message; the URL at once.
+#[tokio::test]
+async fn wrong_urls_get_clear_messages() {
+    let unused = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (_, mut updates) = open(&connections, spec(format!("http://{unused}/events")));
+    let message = next_error(&mut updates).await;
+    assert!(message.to_lowercase().contains("refused"), "{message}");
+    let invalid = connections.open(spec("htp:/nowhere".into()), Arc::new(|_| true)).unwrap_err();
+    assert!(invalid.to_string().contains("URL"), "{invalid}");
+}
+
+/// A server with no Cache-Control, gzip encoding and a repeated id gets one warning each.
+#[tokio::test]
+async fn a_misbehaving_server_gets_diagnostics() {
+    let addr = spawn_raw(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: identity, gzip\r\n\r\n\
+         id: 7\ndata: a\n\nid: 7\ndata: b\n\n",
+    )
+    .await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (_, mut updates) = open(&connections, spec(format!("http://{addr}/")));
+    let kinds = Arc::new(Mutex::new(Vec::new()));
+    next_matching(&mut updates, |u| match u {
+        ConnectionUpdate::Diagnostics { report } => {
+            let seen: Vec<WarningKind> = report.warnings.iter().map(|w| w.kind).collect();
+            *kinds.lock().unwrap() = seen.clone();
+            seen.contains(&WarningKind::IdRepeated).then_some(())
+        }
+        _ => None,
+    })
+    .await;
+    let kinds = kinds.lock().unwrap().clone();
+    assert_eq!(kinds, [WarningKind::CacheControl, WarningKind::ContentEncoding, WarningKind::IdRepeated]);
+}
+
+/// An LLM-style POST with a JSON body streams its assembled text piece by piece.
+#[tokio::test]
+async fn a_chat_stream_is_assembled() {
+    let addr = spawn_raw(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n\
+         data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n\
+         data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n\
+         data: [DONE]\n\n",
+    )
+    .await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let preset = sse_connections::presets("http://unused/").into_iter().find(|p| p.id == "ollama").unwrap();
+    let chat = ConnectionSpec { url: format!("http://{addr}/v1/chat/completions"), ..preset.spec };
+    let (_, mut updates) = open(&connections, chat);
+    let mut text = String::new();
+    while text != "Hello" {
+        let piece = next_matching(&mut updates, |u| match u {
+            ConnectionUpdate::Assembled { piece, .. } => Some(piece),
+            _ => None,
+        })
+        .await;
+        text.push_str(&piece);
+    }
+}
