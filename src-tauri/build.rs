@@ -1,8 +1,16 @@
 fn main() {
     // Declaring the app's commands makes Tauri check them against the capabilities, so the
     // webview can call only the commands a capability grants.
-    let manifest =
-        tauri_build::AppManifest::new().commands(&["server_info", "watch_counter", "watch_server"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "server_info",
+        "initial_connection",
+        "connection_presets",
+        "connect",
+        "disconnect",
+        "reconnect",
+        "inspect_connection",
+        "watch_server",
+    ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed (is tauri.conf.json valid?)");
 }

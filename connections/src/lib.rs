@@ -9,6 +9,7 @@
 //! - [`TextAssembler`], [`JsonPath`] (`json_path.rs`): the assembled text of LLM streams.
 //! - [`RunningConnections`], [`ConnectionUpdate`] (`running.rs`): the open connections, each on
 //!   its own task, closed on request; what each reports to the UI.
+//! - [`LaunchOptions`] (`launch.rs`): `sse-monitor --url URL -H 'Name: value'`.
 //! - [`presets`] (`presets.rs`): the embedded counter and OpenAI-compatible chat completions.
 //! - [`SpecError`], [`JsonPathError`] (`error.rs`).
 
@@ -16,6 +17,7 @@ mod command_line;
 mod diagnostics;
 mod error;
 mod json_path;
+mod launch;
 mod presets;
 mod running;
 mod spec;
@@ -24,6 +26,7 @@ pub use command_line::{curl_command, shell_quote, sse_sub_command};
 pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
 pub use error::{JsonPathError, SpecError};
 pub use json_path::{JsonPath, TextAssembler};
+pub use launch::LaunchOptions;
 pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
 pub use running::{ConnectionUpdate, Emitter, RunningConnections};
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};

@@ -162,6 +162,17 @@ impl ConnectionSpec {
             .idle_timeout(if idle > 0.0 { Some(seconds("idle timeout", idle)?) } else { None }))
     }
 
+    /// A copy with tokens and passwords replaced by `***`, for showing on screen.
+    pub fn with_secrets_masked(&self) -> Self {
+        let mask = |secret: &str| if secret.is_empty() { String::new() } else { "***".to_owned() };
+        let auth = match &self.auth {
+            Auth::None => Auth::None,
+            Auth::Bearer { token } => Auth::Bearer { token: mask(token) },
+            Auth::Basic { user, password } => Auth::Basic { user: user.clone(), password: mask(password) },
+        };
+        Self { auth, ..self.clone() }
+    }
+
     /// Why a browser `EventSource` cannot open this connection, if it cannot: it only sends
     /// GET, with no custom headers, body or credentials of ours, and with the system's TLS.
     pub fn browser_limits(&self) -> Vec<String> {
@@ -234,6 +245,20 @@ mod tests {
         let reasons = llm.browser_limits();
         assert_eq!(reasons.len(), 5, "{reasons:?}");
         assert!(reasons[0].contains("POST"));
+    }
+
+    #[test]
+    fn secrets_can_be_masked_for_display() {
+        let basic = ConnectionSpec {
+            auth: Auth::Basic { user: "u".into(), password: "p".into() },
+            ..spec("http://x/")
+        };
+        assert_eq!(
+            basic.with_secrets_masked().auth,
+            Auth::Basic { user: "u".into(), password: "***".into() }
+        );
+        let bearer = ConnectionSpec { auth: Auth::Bearer { token: "sk".into() }, ..spec("http://x/") };
+        assert_eq!(bearer.with_secrets_masked().auth, Auth::Bearer { token: "***".into() });
     }
 
     #[test]

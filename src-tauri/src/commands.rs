@@ -1,8 +1,5 @@
-use std::sync::PoisonError;
-
-use embedded_server::COUNTER_STREAM;
 use serde::Serialize;
-use sse_subscriber::{watch, FeedUpdate, SubscribeRequest};
+use sse_connections::{curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, Preset};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -14,33 +11,79 @@ use crate::state::AppState;
 pub struct ServerInfo {
     /// `http://127.0.0.1:PORT`
     pub base_url: String,
-    /// The counter stream's URL, for the UI's own EventSource.
+    /// The counter stream's URL.
     pub counter_url: String,
-}
-
-fn counter_url(state: &AppState) -> String {
-    format!("http://{}/events?stream={COUNTER_STREAM}", state.server_addr)
 }
 
 /// Where the embedded server listens.
 #[tauri::command]
 pub fn server_info(state: State<'_, AppState>) -> ServerInfo {
-    ServerInfo { base_url: format!("http://{}", state.server_addr), counter_url: counter_url(&state) }
+    ServerInfo { base_url: format!("http://{}", state.server_addr), counter_url: state.counter_url() }
 }
 
-/// Subscribes the Rust subscriber to the counter and forwards every update to `on_event`.
-/// A second call (the page reloaded) replaces the first feed.
+/// What the app opens on: `--url` from the command line, or the embedded counter.
 #[tauri::command]
-pub fn watch_counter(state: State<'_, AppState>, on_event: Channel<FeedUpdate>) -> Result<(), CommandError> {
-    let request = SubscribeRequest::new(&counter_url(&state))?;
-    let task = tauri::async_runtime::spawn(async move {
-        watch(request, |update| on_event.send(update).is_ok()).await;
-    });
-    let previous = state.feed.lock().unwrap_or_else(PoisonError::into_inner).replace(task);
-    if let Some(previous) = previous {
-        previous.abort();
+pub fn initial_connection(state: State<'_, AppState>) -> ConnectionSpec {
+    state.initial_connection.clone()
+}
+
+/// The ready-made connections.
+#[tauri::command]
+pub fn connection_presets(state: State<'_, AppState>) -> Vec<Preset> {
+    presets(&state.counter_url())
+}
+
+/// Opens a connection; its id. Its updates go to `on_update` until it is closed.
+#[tauri::command]
+pub fn connect(
+    state: State<'_, AppState>,
+    spec: ConnectionSpec,
+    on_update: Channel<ConnectionUpdate>,
+) -> Result<u64, CommandError> {
+    let emit = move |update: ConnectionUpdate| on_update.send(update).is_ok();
+    Ok(state.connections.open(spec, std::sync::Arc::new(emit))?)
+}
+
+/// Closes a connection and frees what it held; false if it was not open.
+#[tauri::command]
+pub fn disconnect(state: State<'_, AppState>, id: u64) -> bool {
+    state.connections.close(id)
+}
+
+/// Drops a connection and opens it afresh with the same spec; false if it was not open.
+#[tauri::command]
+pub fn reconnect(state: State<'_, AppState>, id: u64) -> Result<bool, CommandError> {
+    Ok(state.connections.reconnect(id)?)
+}
+
+/// What the UI shows about a spec before and while it runs.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpecInfo {
+    /// For the clipboard: with the secrets, or the command would not work.
+    pub curl: String,
+    pub sse_sub: String,
+    /// For the screen: secrets masked.
+    pub curl_shown: String,
+    pub sse_sub_shown: String,
+    /// Why the browser's EventSource cannot open it, if it cannot.
+    pub browser_limits: Vec<String>,
+    /// The first problem that stops it from connecting.
+    pub problem: Option<String>,
+}
+
+/// Copy-as-command lines, browser limits and validation for a spec.
+#[tauri::command]
+pub fn inspect_connection(spec: ConnectionSpec) -> SpecInfo {
+    let masked = spec.with_secrets_masked();
+    SpecInfo {
+        curl: curl_command(&spec),
+        sse_sub: sse_sub_command(&spec),
+        curl_shown: curl_command(&masked),
+        sse_sub_shown: sse_sub_command(&masked),
+        browser_limits: spec.browser_limits(),
+        problem: spec.to_request().err().map(|e| e.to_string()),
     }
-    Ok(())
 }
 
 /// A stream's live subscriber count, sent whenever a subscriber joins or leaves.

@@ -2,7 +2,7 @@
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
     #[error(transparent)]
-    Subscribe(#[from] sse_subscriber::SubscribeError),
+    Spec(#[from] sse_connections::SpecError),
 }
 
 impl serde::Serialize for CommandError {
@@ -18,6 +18,8 @@ pub enum StartupError {
     NoDisplay(String),
     #[error("cannot start the embedded SSE server: {0}")]
     Server(#[source] std::io::Error),
+    #[error("{0}")]
+    Arguments(#[from] sse_connections::SpecError),
     #[error("cannot start the window: {0}")]
     Tauri(#[from] tauri::Error),
 }

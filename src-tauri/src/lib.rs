@@ -1,8 +1,9 @@
-//! The SSE Monitor desktop app: starts the embedded SSE server on a free loopback port, runs
-//! the Rust subscriber against it and forwards its feed to the UI over a Tauri channel.
+//! The SSE Monitor desktop app: starts the embedded SSE server on a free loopback port and
+//! runs the user's connections (the embedded counter at first, or `--url`), forwarding each
+//! one's updates to the UI over its own Tauri channel.
 //!
 //! # Layout
-//! - `run()` (here): display check, server start, builder, state, handlers.
+//! - `run()` (here): arguments, display check, server start, builder, state, handlers.
 //! - `commands.rs`: the commands the UI calls.
 //! - `state.rs`: what the commands share.
 //! - `error.rs`: command and start-up errors.
@@ -14,13 +15,15 @@ mod state;
 use std::process::ExitCode;
 use std::sync::PoisonError;
 
+use clap::Parser;
 use embedded_server::{Server, ServerConfig};
+use sse_connections::{LaunchOptions, RunningConnections};
 use tauri::Manager;
 use tokio::sync::oneshot;
 use tracing_subscriber::EnvFilter;
 
 use crate::error::StartupError;
-use crate::state::AppState;
+use crate::state::{counter_url, AppState};
 
 /// Runs the app; returns when its window is closed.
 pub fn run() -> ExitCode {
@@ -28,7 +31,9 @@ pub fn run() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
-    match start() {
+    // Parsed before anything starts: `--help` and mistakes need no window.
+    let options = LaunchOptions::parse();
+    match start(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("sse-monitor: {error}");
@@ -55,7 +60,7 @@ fn check_display() -> Result<(), StartupError> {
 }
 
 /// Binds the embedded server on a free loopback port and runs it on Tauri's runtime.
-fn start_server() -> Result<AppState, StartupError> {
+fn start_server(options: &LaunchOptions) -> Result<AppState, StartupError> {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(StartupError::Server)?;
     listener.set_nonblocking(true).map_err(StartupError::Server)?;
     let addr = listener.local_addr().map_err(StartupError::Server)?;
@@ -77,24 +82,38 @@ fn start_server() -> Result<AppState, StartupError> {
             tracing::error!(%error, "embedded server stopped");
         }
     });
-    Ok(AppState::new(addr, broker, shutdown_tx))
+    let initial_connection = options.initial_connection(&counter_url(addr))?;
+    let tauri::async_runtime::RuntimeHandle::Tokio(runtime) = tauri::async_runtime::handle();
+    Ok(AppState {
+        server_addr: addr,
+        broker,
+        connections: RunningConnections::new(runtime),
+        initial_connection,
+        server_shutdown: std::sync::Mutex::new(Some(shutdown_tx)),
+    })
 }
 
-fn start() -> Result<(), StartupError> {
+fn start(options: &LaunchOptions) -> Result<(), StartupError> {
     check_display()?;
-    let state = start_server()?;
+    let state = start_server(options)?;
     tracing::info!(addr = %state.server_addr, "embedded SSE server started");
     let app = tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::server_info,
-            commands::watch_counter,
+            commands::initial_connection,
+            commands::connection_presets,
+            commands::connect,
+            commands::disconnect,
+            commands::reconnect,
+            commands::inspect_connection,
             commands::watch_server
         ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| {
         if let tauri::RunEvent::Exit = event {
             let state = app.state::<AppState>();
+            state.connections.close_all();
             let shutdown = state.server_shutdown.lock().unwrap_or_else(PoisonError::into_inner).take();
             if let Some(shutdown) = shutdown {
                 let _ = shutdown.send(());

@@ -1,7 +1,8 @@
 //! End-to-end tests of the real `sse-monitor` binary, driven through `tauri-driver` and
 //! WebKitWebDriver. They need a display (run them under `xvfb-run`, as `scripts/test.sh` does)
 //! and `tauri-driver` on PATH or in `~/.cargo/bin`. `SSE_MONITOR_BIN` points them at another
-//! build of the app, e.g. the installed package's `/usr/bin/sse-monitor`.
+//! build of the app, e.g. the installed package's `/usr/bin/sse-monitor`, and `SSE_SERVER_BIN`
+//! at another `sse-server` (by default the one built beside these tests).
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::PathBuf;
@@ -61,7 +62,76 @@ fn app_binary() -> String {
     std::env::var("SSE_MONITOR_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_sse-monitor").to_owned())
 }
 
+/// A separately started `sse-server` acting as the remote server: quiet counter every 100 ms,
+/// subscribers must send `X-Token: secret`.
+struct RemoteServer {
+    child: Child,
+    base_url: String,
+}
+
+impl Drop for RemoteServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sse_server_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("SSE_SERVER_BIN") {
+        return PathBuf::from(bin);
+    }
+    // target/debug/deps/gui-HASH -> target/debug/sse-server
+    let exe = std::env::current_exe().expect("test binary path");
+    let bin = exe.parent().and_then(|deps| deps.parent()).map(|dir| dir.join("sse-server"));
+    bin.filter(|bin| bin.is_file()).expect(
+        "sse-server not built: run `cargo build -p embedded-server` (the workspace test run builds it)",
+    )
+}
+
+fn spawn_remote_server() -> RemoteServer {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(sse_server_binary())
+        .args(["--addr", "127.0.0.1:0", "--require-header", "X-Token: secret"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start sse-server");
+    let stdout = child.stdout.take().expect("sse-server stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("read sse-server's first line");
+    let base_url = line.trim().strip_prefix("listening on ").expect("`listening on URL`").to_owned();
+    RemoteServer { child, base_url }
+}
+
+impl RemoteServer {
+    fn events_url(&self) -> String {
+        format!("{}/events?stream=messages", self.base_url)
+    }
+
+    /// The remote's subscriber count on `messages`, from its own `GET /streams`.
+    async fn subscribers(&self) -> u64 {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.base_url.trim_start_matches("http://");
+        let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect to sse-server");
+        let request = format!("GET /streams HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        socket.write_all(request.as_bytes()).await.expect("send");
+        let mut response = String::new();
+        socket.read_to_string(&mut response).await.expect("read");
+        let body = response.split("\r\n\r\n").nth(1).unwrap_or("[]");
+        let streams: Value = serde_json::from_str(body).expect("JSON stream list");
+        streams
+            .as_array()
+            .and_then(|list| list.iter().find(|s| s["name"] == "messages"))
+            .and_then(|s| s["subscribers"].as_u64())
+            .unwrap_or(0)
+    }
+}
+
 async fn spawn_app() -> App {
+    spawn_app_with(&[]).await
+}
+
+async fn spawn_app_with(args: &[&str]) -> App {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "GUI tests need a display: run them under xvfb-run (scripts/test.sh does this)"
@@ -77,7 +147,7 @@ async fn spawn_app() -> App {
 
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), json!("wry"));
-    capabilities.insert("tauri:options".into(), json!({ "application": app_binary() }));
+    capabilities.insert("tauri:options".into(), json!({ "application": app_binary(), "args": args }));
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(60);
     let client = loop {
@@ -121,6 +191,31 @@ impl App {
         )
         .await
         .to_string()
+    }
+
+    /// Waits up to `secs` for `check` to hold, then fails with `what` and the page's text.
+    async fn wait_until<F, Fut>(&self, secs: u64, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while !check().await {
+            assert!(Instant::now() < deadline, "{what} within {secs} s: {}", self.describe().await);
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Types `text` into the field `id`, replacing what was there, as a user would.
+    async fn type_into(&self, id: &str, text: &str) {
+        let field = self.client.find(fantoccini::Locator::Id(id)).await.expect("find field");
+        field.clear().await.expect("clear field");
+        field.send_keys(text).await.expect("type into field");
+    }
+
+    async fn click(&self, id: &str) {
+        let button = self.client.find(fantoccini::Locator::Id(id)).await.expect("find button");
+        button.click().await.expect("click");
     }
 
     async fn close(self) {
@@ -171,6 +266,76 @@ async fn both_feeds_advance_together() {
         assert_eq!(app.text("es-state").await, "open");
         previous = (Some(ipc), Some(browser));
         tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+    app.close().await;
+}
+
+/// `sse-monitor --url URL -H 'X-Token: secret'` opens subscribed to a protected remote server:
+/// its events flow, and the browser pane says why EventSource cannot send the header.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn launch_options_open_a_protected_remote_server() {
+    let remote = spawn_remote_server();
+    let url = remote.events_url();
+    let app = spawn_app_with(&["--url", &url, "-H", "X-Token: secret"]).await;
+    app.wait_until(30, "remote events flow over IPC", || async {
+        app.number("ipc-count").await.unwrap_or(0) >= 3
+    })
+    .await;
+    assert_eq!(app.text("ipc-state").await, "open");
+    assert_eq!(app.text("es-state").await, "unavailable");
+    assert!(app.text("es-detail").await.contains("custom headers"), "{}", app.text("es-detail").await);
+    assert!(
+        app.text("command-preview").await.contains("-H 'x-token: secret'"),
+        "{}",
+        app.text("command-preview").await
+    );
+    assert_eq!(remote.subscribers().await, 1);
+    app.close().await;
+}
+
+/// In the connection form: a refused URL and a 401 each show their message; adding the
+/// required header makes events flow; closing the connection ends it on the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_form_reports_failures_and_connects() {
+    let remote = spawn_remote_server();
+    let unused = free_port();
+    let app = spawn_app().await;
+    app.wait_until(30, "the counter opens", || async { app.text("ipc-state").await == "open" }).await;
+
+    app.click("new-connection").await;
+    app.type_into("f-url", &format!("http://127.0.0.1:{unused}/events")).await;
+    app.click("connect-button").await;
+    app.wait_until(15, "a refused connection is reported", || async {
+        app.text("ipc-detail").await.to_lowercase().contains("refused")
+    })
+    .await;
+
+    app.type_into("f-url", &remote.events_url()).await;
+    app.click("connect-button").await;
+    app.wait_until(15, "the 401 and its reason are shown", || async {
+        let detail = app.text("ipc-detail").await;
+        detail.contains("401") && detail.contains("x-token")
+    })
+    .await;
+    assert_eq!(app.text("ipc-state").await, "failed");
+
+    app.eval("document.getElementById('request-options').open = true").await;
+    app.type_into("f-headers", "X-Token: secret").await;
+    app.click("connect-button").await;
+    app.wait_until(30, "events flow once the header is set", || async {
+        app.number("ipc-count").await.unwrap_or(0) >= 3
+    })
+    .await;
+    assert_eq!(remote.subscribers().await, 1);
+    // The form edits the selected connection: the counter and this one are listed.
+    let listed = app.eval("return document.querySelectorAll('#connection-list li').length").await;
+    assert_eq!(listed, json!(2));
+
+    app.eval("document.querySelector('#connection-list li.selected .close').click()").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while remote.subscribers().await != 0 {
+        assert!(Instant::now() < deadline, "the remote still has a subscriber after closing");
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     app.close().await;
 }

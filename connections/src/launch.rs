@@ -1,0 +1,74 @@
+//! `sse-monitor [--url URL [-H 'Name: value']...]`: what the app opens on.
+
+use clap::Parser;
+use sse_subscriber::parse_header_line;
+
+use crate::error::SpecError;
+use crate::presets::embedded_counter;
+use crate::spec::{ConnectionSpec, HeaderField};
+
+/// The app's command line.
+#[derive(Debug, Clone, Default, Parser)]
+#[command(
+    name = "sse-monitor",
+    version,
+    about = "Start, watch, debug and compare Server-Sent Events streams"
+)]
+pub struct LaunchOptions {
+    /// Open subscribed to this SSE URL instead of the embedded server's counter.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// A request header for --url, `Name: value` (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", requires = "url")]
+    pub headers: Vec<String>,
+}
+
+impl LaunchOptions {
+    /// The connection to open at launch: `--url` with its headers, else the counter at
+    /// `counter_url`. A bad URL or header is an error to report before the window opens.
+    pub fn initial_connection(&self, counter_url: &str) -> Result<ConnectionSpec, SpecError> {
+        let Some(url) = &self.url else { return Ok(embedded_counter(counter_url)) };
+        let mut spec = ConnectionSpec { url: url.clone(), ..ConnectionSpec::default() };
+        for line in &self.headers {
+            let (name, _) = parse_header_line(line)?;
+            let value = line.split_once(':').map_or("", |(_, value)| value.trim());
+            spec.headers.push(HeaderField::new(name.as_str(), value));
+        }
+        spec.to_request()?;
+        Ok(spec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<LaunchOptions, clap::Error> {
+        LaunchOptions::try_parse_from(std::iter::once("sse-monitor").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn no_arguments_open_the_counter() {
+        let spec =
+            parse(&[]).unwrap().initial_connection("http://127.0.0.1:1/events?stream=messages").unwrap();
+        assert_eq!(spec.url, "http://127.0.0.1:1/events?stream=messages");
+        assert_eq!(spec.name, "Embedded counter");
+    }
+
+    #[test]
+    fn url_and_headers_open_that_server() {
+        let options = parse(&["--url", "http://h:9/events", "-H", "X-Token: secret", "-H", "A:b"]).unwrap();
+        let spec = options.initial_connection("unused").unwrap();
+        assert_eq!(spec.url, "http://h:9/events");
+        assert_eq!(spec.headers, [HeaderField::new("x-token", "secret"), HeaderField::new("a", "b")]);
+    }
+
+    #[test]
+    fn bad_launch_arguments_are_errors() {
+        assert!(parse(&["-H", "X: y"]).is_err(), "a header needs --url");
+        let bad_header = parse(&["--url", "http://h/", "-H", "no colon"]).unwrap();
+        assert!(bad_header.initial_connection("").unwrap_err().to_string().contains("Name: value"));
+        let bad_url = parse(&["--url", "nope"]).unwrap();
+        assert!(bad_url.initial_connection("").is_err());
+    }
+}
