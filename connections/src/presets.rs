@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::spec::{Auth, ConnectionSpec, HeaderField};
+use crate::spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions};
 
 /// Where OpenAI-compatible streams put each piece of text.
 pub const OPENAI_TEXT_PATH: &str = "choices[0].delta.content";
@@ -32,6 +32,8 @@ fn chat_completion(name: &str, url: &str, model: &str, auth: Auth) -> Connection
         body: serde_json::to_string_pretty(&body).unwrap_or_default(),
         auth,
         assemble_path: OPENAI_TEXT_PATH.into(),
+        // A completion is one answer: reconnecting would POST again and start another.
+        reconnect: ReconnectOptions { enabled: false, ..ReconnectOptions::default() },
         ..ConnectionSpec::default()
     }
 }
@@ -92,6 +94,7 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(&openai.body).unwrap();
         assert_eq!(body["stream"], true);
         assert_eq!(openai.assemble_path, OPENAI_TEXT_PATH);
+        assert!(!openai.reconnect.enabled, "a finished completion must not be requested again");
         assert!(!openai.browser_limits().is_empty(), "EventSource cannot POST");
     }
 }
