@@ -42,7 +42,7 @@ grep -q '^Categories=Development;' "$desktop" || fail "desktop entry Categories"
 /usr/bin/sse-sub --version
 
 echo "==> the installed app under Xvfb (GUI end-to-end test)"
-SSE_MONITOR_BIN=/usr/bin/sse-monitor xvfb-run -a -s "-screen 0 1280x800x24" \
+SSE_MONITOR_BIN=/usr/bin/sse-monitor SSE_SERVER_BIN=/usr/bin/sse-server xvfb-run -a -s "-screen 0 1280x800x24" \
   cargo nextest run -p sse-monitor --test gui --locked
 
 echo "==> .rpm metadata and files"

@@ -16,9 +16,11 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 apt_packages=(
   build-essential pkg-config file curl
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
+  libdbus-1-dev
 )
 if [ "$mode" = test ]; then
-  apt_packages+=(xvfb xauth webkit2gtk-driver rpm)
+  # dbus and gnome-keyring: a session bus with a Secret Service, for the keyring tests.
+  apt_packages+=(xvfb xauth webkit2gtk-driver rpm dbus gnome-keyring)
 fi
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 

@@ -13,6 +13,7 @@ echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> packaging: .deb and .rpm built, installed, run and removed"
 bash scripts/package-test.sh
-echo "==> tests (GUI tests run in a virtual X display)"
-xvfb-run -a -s "-screen 0 1280x800x24" cargo nextest run --workspace --locked --no-fail-fast
+echo "==> tests (GUI tests in a virtual X display; secrets in a throwaway GNOME Keyring)"
+dbus-run-session -- bash scripts/with-keyring.sh \
+  xvfb-run -a -s "-screen 0 1280x800x24" cargo nextest run --workspace --locked --no-fail-fast
 echo "==> all checks passed in $((SECONDS - started)) s"

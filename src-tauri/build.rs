@@ -10,6 +10,8 @@ fn main() {
         "reconnect",
         "inspect_connection",
         "watch_server",
+        "load_settings",
+        "save_connections",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed (is tauri.conf.json valid?)");

@@ -9,6 +9,7 @@ const LOG_SHOWN = 60; // rows in the DOM, newest first
 const ARRIVALS_KEPT = 500; // per feed, for matching values between feeds
 const DELTAS_KEPT = 100; // arrival-time differences averaged in the comparison line
 const BROWSER_CONNECTIONS_PER_ORIGIN = 6; // HTTP/1.1 connections a browser opens to one server
+const SAVE_DELAY_MS = 400; // settings are saved this long after the last change
 
 const $ = (id) => document.getElementById(id);
 let core = null; // window.__TAURI__.core
@@ -16,6 +17,8 @@ let keys = 0;
 const connections = [];
 let selected = null;
 let renderQueued = false;
+let embeddedBaseUrl = ""; // connections to the embedded server are not saved: its port changes
+const shownNotices = new Set();
 
 /** One feed's counters: the IPC subscriber's or the browser's. */
 class FeedState {
@@ -54,8 +57,10 @@ class FeedState {
 
 /** A connection as the user set it up, and what both feeds have seen of it. */
 class Connection {
-  constructor(spec) {
+  constructor(spec, savedKey = null) {
     this.key = ++keys;
+    // Names the connection in the settings file and its secrets in the keyring.
+    this.savedKey = savedKey || newSavedKey();
     this.spec = spec;
     this.id = null; // the backend's id while open
     this.info = null; // inspect_connection's answer for `spec`
@@ -81,6 +86,45 @@ class Connection {
     } catch {
       return this.spec.url || "New connection";
     }
+  }
+}
+
+function newSavedKey() {
+  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Shows a message above the workspace once, until the user dismisses it. */
+function notify(text) {
+  if (shownNotices.has(text)) return;
+  shownNotices.add(text);
+  const notice = document.createElement("p");
+  notice.className = "notice";
+  const message = document.createElement("span");
+  message.textContent = text;
+  const dismiss = document.createElement("button");
+  dismiss.type = "button";
+  dismiss.textContent = "Dismiss";
+  dismiss.addEventListener("click", () => notice.remove());
+  notice.append(message, dismiss);
+  $("notices").append(notice);
+}
+
+let saveTimer = null;
+function scheduleSave() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveConnections, SAVE_DELAY_MS);
+}
+
+async function saveConnections() {
+  if (!core) return;
+  const kept = connections.filter((c) => !(embeddedBaseUrl && c.spec.url.startsWith(embeddedBaseUrl)) && c.spec.url);
+  const saved = kept.map((c) => ({ key: c.savedKey, spec: c.spec, secrets: "none" }));
+  try {
+    const notes = await core.invoke("save_connections", { connections: saved, selected: selected ? selected.savedKey : null });
+    notes.forEach(notify);
+  } catch (error) {
+    notify(String(error));
   }
 }
 
@@ -175,6 +219,7 @@ function formChanged() {
       selected.spec = spec;
       selected.info = info;
       scheduleRender();
+      scheduleSave();
     }
   }, 150);
 }
@@ -205,11 +250,12 @@ async function copyCommand(which) {
 
 // ---- Connections -----------------------------------------------------------------------------
 
-function addConnection(spec, select = true) {
-  const connection = new Connection(spec);
+function addConnection(spec, select = true, savedKey = null) {
+  const connection = new Connection(spec, savedKey);
   connections.push(connection);
   if (select) selectConnection(connection);
   scheduleRender();
+  scheduleSave();
   return connection;
 }
 
@@ -221,12 +267,14 @@ function selectConnection(connection) {
   formChanged();
   renderLogs(true);
   scheduleRender();
+  scheduleSave();
 }
 
 async function openConnection(connection, spec) {
   await stopConnection(connection);
   connection.spec = spec;
   connection.reset();
+  scheduleSave();
   connection.info = await core.invoke("inspect_connection", { spec });
   const channel = new core.Channel();
   channel.onmessage = (update) => onUpdate(connection, update);
@@ -268,6 +316,7 @@ async function removeConnection(connection) {
     else addConnection(blankSpec());
   }
   scheduleRender();
+  scheduleSave();
 }
 
 function blankSpec() {
@@ -648,6 +697,7 @@ async function start() {
   core = tauri.core;
   try {
     const info = await core.invoke("server_info");
+    embeddedBaseUrl = info.baseUrl;
     $("server-url").textContent = info.baseUrl;
     const status = new core.Channel();
     const subscribersEl = $("subscribers");
@@ -656,6 +706,9 @@ async function start() {
     };
     await core.invoke("watch_server", { onStatus: status });
     wireForm(await core.invoke("connection_presets"));
+    const loaded = await core.invoke("load_settings");
+    loaded.problems.forEach(notify);
+    for (const saved of loaded.settings.connections) addConnection(saved.spec, false, saved.key);
     const initial = addConnection(await core.invoke("initial_connection"));
     await openConnection(initial, initial.spec);
   } catch (error) {

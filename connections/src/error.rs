@@ -16,3 +16,12 @@ pub struct JsonPathError {
     pub path: String,
     pub reason: String,
 }
+
+/// Settings that could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot write the settings to {}: {source}", path.display())]
+    Write { path: std::path::PathBuf, source: std::io::Error },
+    #[error("cannot encode the secrets: {0}")]
+    Secret(String),
+}

@@ -10,6 +10,8 @@
 //! - [`RunningConnections`], [`ConnectionUpdate`] (`running.rs`): the open connections, each on
 //!   its own task, closed on request; what each reports to the UI.
 //! - [`LaunchOptions`] (`launch.rs`): `sse-monitor --url URL -H 'Name: value'`.
+//! - [`SettingsStore`] (`settings.rs`): saved connections and window state in a versioned
+//!   JSON file; secrets in the OS keyring ([`OsKeyring`]) or not saved at all.
 //! - [`presets`] (`presets.rs`): the embedded counter and OpenAI-compatible chat completions.
 //! - [`SpecError`], [`JsonPathError`] (`error.rs`).
 
@@ -20,13 +22,18 @@ mod json_path;
 mod launch;
 mod presets;
 mod running;
+mod settings;
 mod spec;
 
 pub use command_line::{curl_command, shell_quote, sse_sub_command};
 pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
-pub use error::{JsonPathError, SpecError};
+pub use error::{JsonPathError, SettingsError, SpecError};
 pub use json_path::{JsonPath, TextAssembler};
 pub use launch::LaunchOptions;
 pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
 pub use running::{ConnectionUpdate, Emitter, RunningConnections};
+pub use settings::{
+    is_secret_header, Loaded, OsKeyring, SavedConnection, SecretState, SecretStore, Settings, SettingsStore,
+    WindowState, KEYRING_SERVICE, SETTINGS_FILE, SETTINGS_VERSION,
+};
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};

@@ -162,7 +162,8 @@ impl ConnectionSpec {
             .idle_timeout(if idle > 0.0 { Some(seconds("idle timeout", idle)?) } else { None }))
     }
 
-    /// A copy with tokens and passwords replaced by `***`, for showing on screen.
+    /// A copy with tokens, passwords and credential headers replaced by `***`, for showing on
+    /// screen.
     pub fn with_secrets_masked(&self) -> Self {
         let mask = |secret: &str| if secret.is_empty() { String::new() } else { "***".to_owned() };
         let auth = match &self.auth {
@@ -170,7 +171,16 @@ impl ConnectionSpec {
             Auth::Bearer { token } => Auth::Bearer { token: mask(token) },
             Auth::Basic { user, password } => Auth::Basic { user: user.clone(), password: mask(password) },
         };
-        Self { auth, ..self.clone() }
+        let headers = self
+            .headers
+            .iter()
+            .map(|h| {
+                let value =
+                    if crate::settings::is_secret_header(&h.name) { mask(&h.value) } else { h.value.clone() };
+                HeaderField { name: h.name.clone(), value }
+            })
+            .collect();
+        Self { auth, headers, ..self.clone() }
     }
 
     /// Why a browser `EventSource` cannot open this connection, if it cannot: it only sends

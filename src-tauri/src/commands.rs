@@ -1,5 +1,8 @@
 use serde::Serialize;
-use sse_connections::{curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, Preset};
+use sse_connections::{
+    curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, Loaded, Preset,
+    SavedConnection, SettingsStore,
+};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -104,4 +107,20 @@ pub fn watch_server(state: State<'_, AppState>, on_status: Channel<StreamStatus>
     state.broker.set_subscriber_hook(move |stream, subscribers| {
         let _ = on_status.send(StreamStatus { stream: stream.to_owned(), subscribers });
     });
+}
+
+/// The saved connections (secrets back from the keyring) and what went wrong reading them.
+#[tauri::command]
+pub fn load_settings(store: State<'_, SettingsStore>) -> Loaded {
+    store.load()
+}
+
+/// Saves the connections; notes for the user (say, secrets not saved for want of a keyring).
+#[tauri::command]
+pub fn save_connections(
+    store: State<'_, SettingsStore>,
+    connections: Vec<SavedConnection>,
+    selected: Option<String>,
+) -> Result<Vec<String>, CommandError> {
+    Ok(store.save_connections(&connections, selected)?)
 }

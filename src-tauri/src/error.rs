@@ -3,6 +3,8 @@
 pub enum CommandError {
     #[error(transparent)]
     Spec(#[from] sse_connections::SpecError),
+    #[error(transparent)]
+    Settings(#[from] sse_connections::SettingsError),
 }
 
 impl serde::Serialize for CommandError {

@@ -17,7 +17,7 @@ use std::sync::PoisonError;
 
 use clap::Parser;
 use embedded_server::{Server, ServerConfig};
-use sse_connections::{LaunchOptions, RunningConnections};
+use sse_connections::{LaunchOptions, OsKeyring, RunningConnections, SettingsStore, WindowState};
 use tauri::Manager;
 use tokio::sync::oneshot;
 use tracing_subscriber::EnvFilter;
@@ -93,12 +93,61 @@ fn start_server(options: &LaunchOptions) -> Result<AppState, StartupError> {
     })
 }
 
+/// The settings live in `SSE_MONITOR_CONFIG_DIR` if set (tests use it), else in the app's
+/// config directory (`~/.config/dev.ssemonitor.app` on Linux).
+fn settings_store(app: &tauri::AppHandle) -> SettingsStore {
+    let dir = std::env::var_os("SSE_MONITOR_CONFIG_DIR").map(std::path::PathBuf::from).or_else(|| {
+        app.path().app_config_dir().inspect_err(|error| tracing::warn!(%error, "no config directory")).ok()
+    });
+    // Without any directory, settings go to a temporary one and do not outlive the session.
+    let dir = dir.unwrap_or_else(|| std::env::temp_dir().join("sse-monitor-settings"));
+    SettingsStore::new(dir, Box::new(OsKeyring))
+}
+
+/// Puts the window back where it was when last closed.
+fn restore_window(window: &tauri::WebviewWindow, store: &SettingsStore) {
+    let Some(saved) = store.saved_window() else { return };
+    if saved.width >= 200.0 && saved.height >= 150.0 {
+        let _ = window.set_size(tauri::PhysicalSize::new(saved.width, saved.height));
+    }
+    if let (Some(x), Some(y)) = (saved.x, saved.y) {
+        let _ = window.set_position(tauri::PhysicalPosition::new(x, y));
+    }
+    if saved.maximized {
+        let _ = window.maximize();
+    }
+}
+
+fn save_window(window: &tauri::WebviewWindow, store: &SettingsStore) {
+    let (Ok(size), Ok(maximized)) = (window.inner_size(), window.is_maximized()) else { return };
+    let position = window.outer_position().ok();
+    let state = WindowState {
+        width: f64::from(size.width),
+        height: f64::from(size.height),
+        x: position.map(|p| f64::from(p.x)),
+        y: position.map(|p| f64::from(p.y)),
+        maximized,
+    };
+    if let Err(error) = store.save_window(state) {
+        tracing::warn!(%error, "cannot save the window's size and place");
+    }
+}
+
 fn start(options: &LaunchOptions) -> Result<(), StartupError> {
     check_display()?;
     let state = start_server(options)?;
     tracing::info!(addr = %state.server_addr, "embedded SSE server started");
     let app = tauri::Builder::default()
         .manage(state)
+        .setup(|app| {
+            let store = settings_store(app.handle());
+            tracing::info!(path = %store.path().display(), "settings");
+            if let Some(window) = app.get_webview_window("main") {
+                restore_window(&window, &store);
+            }
+            app.manage(store);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::server_info,
             commands::initial_connection,
@@ -107,10 +156,22 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             commands::disconnect,
             commands::reconnect,
             commands::inspect_connection,
-            commands::watch_server
+            commands::watch_server,
+            commands::load_settings,
+            commands::save_connections
         ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| {
+        if let tauri::RunEvent::WindowEvent {
+            label, event: tauri::WindowEvent::CloseRequested { .. }, ..
+        } = &event
+        {
+            if let (Some(window), Some(store)) =
+                (app.get_webview_window(label), app.try_state::<SettingsStore>())
+            {
+                save_window(&window, &store);
+            }
+        }
         if let tauri::RunEvent::Exit = event {
             let state = app.state::<AppState>();
             state.connections.close_all();

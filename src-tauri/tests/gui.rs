@@ -127,11 +127,22 @@ impl RemoteServer {
     }
 }
 
+/// A directory of its own for one app's settings, so tests do not see each other's.
+fn fresh_config_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sse-monitor-gui-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
 async fn spawn_app() -> App {
-    spawn_app_with(&[]).await
+    spawn_app_in(&fresh_config_dir("default"), &[]).await
 }
 
 async fn spawn_app_with(args: &[&str]) -> App {
+    spawn_app_in(&fresh_config_dir("args"), args).await
+}
+
+async fn spawn_app_in(config_dir: &std::path::Path, args: &[&str]) -> App {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "GUI tests need a display: run them under xvfb-run (scripts/test.sh does this)"
@@ -140,6 +151,7 @@ async fn spawn_app_with(args: &[&str]) -> App {
     let native_port = free_port();
     let driver = Command::new(tauri_driver())
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .env("SSE_MONITOR_CONFIG_DIR", config_dir)
         .stdout(Stdio::null())
         .spawn()
         .map(Driver)
@@ -284,8 +296,9 @@ async fn launch_options_open_a_protected_remote_server() {
     assert_eq!(app.text("ipc-state").await, "open");
     assert_eq!(app.text("es-state").await, "unavailable");
     assert!(app.text("es-detail").await.contains("custom headers"), "{}", app.text("es-detail").await);
+    // The header carries a credential: the command shown on screen masks it.
     assert!(
-        app.text("command-preview").await.contains("-H 'x-token: secret'"),
+        app.text("command-preview").await.contains("-H 'x-token: ***'"),
         "{}",
         app.text("command-preview").await
     );
@@ -338,4 +351,44 @@ async fn the_connection_form_reports_failures_and_connects() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     app.close().await;
+}
+
+/// A connection set up in the form is saved and listed again on the next launch, and a
+/// corrupt settings file is reported in the window instead of stopping the app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_are_saved_and_a_corrupt_file_is_reported() {
+    let remote = spawn_remote_server();
+    let config = fresh_config_dir("persist");
+    let app = spawn_app_in(&config, &[]).await;
+    app.wait_until(30, "the counter opens", || async { app.text("ipc-state").await == "open" }).await;
+    app.click("new-connection").await;
+    app.eval("document.getElementById('request-options').open = true").await;
+    app.type_into("f-name", "Remote counter").await;
+    app.type_into("f-url", &remote.events_url()).await;
+    let settings = config.join("settings.json");
+    app.wait_until(10, "the connection is saved", || async {
+        std::fs::read_to_string(&settings).is_ok_and(|text| text.contains("Remote counter"))
+    })
+    .await;
+    app.close().await;
+
+    let app = spawn_app_in(&config, &[]).await;
+    let names =
+        "return [...document.querySelectorAll('#connection-list .name')].map(e => e.textContent).join('|')";
+    app.wait_until(30, "the saved connection is listed again", || async {
+        app.eval(names).await.as_str().unwrap_or_default().contains("Remote counter")
+    })
+    .await;
+    app.close().await;
+
+    std::fs::write(&settings, "{ not json").expect("write a corrupt settings file");
+    let app = spawn_app_in(&config, &[]).await;
+    app.wait_until(30, "the corrupt file is reported", || async {
+        let text = app.eval("return document.getElementById('notices').textContent").await;
+        text.as_str().unwrap_or_default().contains("could not be used")
+    })
+    .await;
+    assert_eq!(app.text("ipc-state").await, "open", "the app works on with the defaults");
+    app.close().await;
+    let _ = std::fs::remove_dir_all(config);
 }

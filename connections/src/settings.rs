@@ -1,0 +1,388 @@
+//! Saved connections and window state, in a small versioned JSON file in the app's config
+//! directory. Secrets (tokens, passwords, sensitive headers) never go into the file: they go to
+//! the OS keyring when there is one, and are not saved otherwise (the save says so).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::SettingsError;
+use crate::spec::{Auth, ConnectionSpec, HeaderField};
+
+/// The schema this build reads and writes.
+pub const SETTINGS_VERSION: u32 = 1;
+pub const SETTINGS_FILE: &str = "settings.json";
+/// The keyring service name secrets are filed under.
+pub const KEYRING_SERVICE: &str = "dev.ssemonitor.app";
+
+/// Where a saved connection's secrets are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SecretState {
+    /// It has none.
+    #[default]
+    None,
+    InKeyring,
+    /// It had some, but there was no keyring to keep them: the user enters them again.
+    NotSaved,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedConnection {
+    /// Stable across saves; names the connection's keyring entry.
+    pub key: String,
+    pub spec: ConnectionSpec,
+    #[serde(default)]
+    pub secrets: SecretState,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WindowState {
+    pub width: f64,
+    pub height: f64,
+    pub x: Option<f64>,
+    pub y: Option<f64>,
+    pub maximized: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub version: u32,
+    #[serde(default)]
+    pub connections: Vec<SavedConnection>,
+    /// The key of the connection shown last.
+    #[serde(default)]
+    pub selected: Option<String>,
+    #[serde(default)]
+    pub window: Option<WindowState>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { version: SETTINGS_VERSION, connections: Vec::new(), selected: None, window: None }
+    }
+}
+
+/// The parts of a spec that must not be written in plain text.
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Secrets {
+    token: Option<String>,
+    password: Option<String>,
+    headers: Vec<HeaderField>,
+}
+
+impl Secrets {
+    fn is_empty(&self) -> bool {
+        self.token.as_deref().is_none_or(str::is_empty)
+            && self.password.as_deref().is_none_or(str::is_empty)
+            && self.headers.is_empty()
+    }
+}
+
+/// Headers that carry credentials by name.
+pub fn is_secret_header(name: &str) -> bool {
+    let name = name.trim().to_ascii_lowercase();
+    matches!(name.as_str(), "authorization" | "proxy-authorization" | "cookie")
+        || ["token", "secret", "key", "password", "auth"].iter().any(|word| name.contains(word))
+}
+
+/// The spec without its secrets, and the secrets.
+fn split_secrets(spec: &ConnectionSpec) -> (ConnectionSpec, Secrets) {
+    let mut bare = spec.clone();
+    let mut secrets = Secrets::default();
+    match &mut bare.auth {
+        Auth::None => {}
+        Auth::Bearer { token } => secrets.token = Some(std::mem::take(token)),
+        Auth::Basic { password, .. } => secrets.password = Some(std::mem::take(password)),
+    }
+    for header in bare.headers.iter_mut().filter(|h| is_secret_header(&h.name) && !h.value.is_empty()) {
+        secrets.headers.push(HeaderField::new(&header.name, &std::mem::take(&mut header.value)));
+    }
+    (bare, secrets)
+}
+
+fn restore_secrets(spec: &mut ConnectionSpec, secrets: Secrets) {
+    match &mut spec.auth {
+        Auth::None => {}
+        Auth::Bearer { token } => *token = secrets.token.unwrap_or_default(),
+        Auth::Basic { password, .. } => *password = secrets.password.unwrap_or_default(),
+    }
+    for saved in secrets.headers {
+        if let Some(header) = spec.headers.iter_mut().find(|h| h.name == saved.name && h.value.is_empty()) {
+            header.value = saved.value;
+        }
+    }
+}
+
+/// Where secrets are kept.
+pub trait SecretStore: Send + Sync {
+    /// What to call it in messages.
+    fn describe(&self) -> String;
+    fn set(&self, key: &str, secret: &str) -> Result<(), String>;
+    /// `None` when it holds nothing under `key`.
+    fn get(&self, key: &str) -> Result<Option<String>, String>;
+    fn delete(&self, key: &str) -> Result<(), String>;
+}
+
+/// The OS keyring: Secret Service on Linux (GNOME Keyring, KWallet), Keychain on macOS,
+/// Credential Manager on Windows.
+pub struct OsKeyring;
+
+impl OsKeyring {
+    fn entry(key: &str) -> Result<keyring::Entry, String> {
+        keyring::Entry::new(KEYRING_SERVICE, &format!("connection:{key}")).map_err(|e| e.to_string())
+    }
+}
+
+impl SecretStore for OsKeyring {
+    fn describe(&self) -> String {
+        "the OS keyring".into()
+    }
+
+    fn set(&self, key: &str, secret: &str) -> Result<(), String> {
+        Self::entry(key)?.set_password(secret).map_err(|e| e.to_string())
+    }
+
+    fn get(&self, key: &str) -> Result<Option<String>, String> {
+        match Self::entry(key)?.get_password() {
+            Ok(secret) => Ok(Some(secret)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
+    fn delete(&self, key: &str) -> Result<(), String> {
+        match Self::entry(key)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+}
+
+/// What a load found besides the settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Loaded {
+    pub settings: Settings,
+    /// Things the user should know: a corrupt file set aside, a secret that could not be read.
+    pub problems: Vec<String>,
+}
+
+/// The settings file and the secret store, used one at a time.
+pub struct SettingsStore {
+    dir: PathBuf,
+    secrets: Box<dyn SecretStore>,
+    busy: Mutex<()>,
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+impl SettingsStore {
+    pub fn new(dir: impl Into<PathBuf>, secrets: Box<dyn SecretStore>) -> Self {
+        Self { dir: dir.into(), secrets, busy: Mutex::new(()) }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(SETTINGS_FILE)
+    }
+
+    /// The file as written (secrets absent); `Ok(None)` when there is none.
+    fn read_file(&self) -> Result<Option<Settings>, String> {
+        let text = match fs::read_to_string(self.path()) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(format!("cannot read it: {error}")),
+        };
+        let settings: Settings = serde_json::from_str(&text).map_err(|e| format!("it is not valid: {e}"))?;
+        if settings.version != SETTINGS_VERSION {
+            return Err(format!(
+                "it has schema version {}, this SSE Monitor reads version {SETTINGS_VERSION}",
+                settings.version
+            ));
+        }
+        Ok(Some(settings))
+    }
+
+    /// Moves an unreadable file out of the way, so that saving starts afresh; where it went.
+    fn set_aside(&self) -> Result<PathBuf, std::io::Error> {
+        let aside = self.dir.join(format!("settings.corrupt-{}.json", now_secs()));
+        fs::rename(self.path(), &aside)?;
+        Ok(aside)
+    }
+
+    /// Reads the settings, with secrets back from the keyring. Never fails: a corrupt file is
+    /// set aside and reported, and the defaults are used.
+    pub fn load(&self) -> Loaded {
+        let _busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut problems = Vec::new();
+        let mut settings = match self.read_file() {
+            Ok(found) => found.unwrap_or_default(),
+            Err(reason) => {
+                let path = self.path();
+                match self.set_aside() {
+                    Ok(aside) => problems.push(format!(
+                        "The settings file {} could not be used ({reason}). It was moved to {} and the defaults are used.",
+                        path.display(),
+                        aside.display()
+                    )),
+                    Err(error) => problems.push(format!(
+                        "The settings file {} could not be used ({reason}) nor moved aside ({error}); the defaults are used.",
+                        path.display()
+                    )),
+                }
+                Settings::default()
+            }
+        };
+        for saved in &mut settings.connections {
+            let name = saved.spec.display_name();
+            match saved.secrets {
+                SecretState::None => {}
+                SecretState::NotSaved => problems.push(format!(
+                    "The secrets of `{name}` were not saved (no keyring was available): enter them again."
+                )),
+                SecretState::InKeyring => match self.secrets.get(&saved.key) {
+                    Ok(Some(json)) => match serde_json::from_str(&json) {
+                        Ok(secrets) => restore_secrets(&mut saved.spec, secrets),
+                        Err(error) => problems
+                            .push(format!("The secrets of `{name}` in the keyring are damaged: {error}")),
+                    },
+                    Ok(None) => problems
+                        .push(format!("The keyring has no secrets for `{name}` any more: enter them again.")),
+                    Err(error) => problems.push(format!(
+                        "The secrets of `{name}` could not be read from {}: {error}",
+                        self.secrets.describe()
+                    )),
+                },
+            }
+        }
+        Loaded { settings, problems }
+    }
+
+    fn write(&self, settings: &Settings) -> Result<(), SettingsError> {
+        let write_error = |source| SettingsError::Write { path: self.path(), source };
+        fs::create_dir_all(&self.dir).map_err(write_error)?;
+        let json = serde_json::to_vec_pretty(settings).map_err(|e| write_error(std::io::Error::other(e)))?;
+        // Written whole, then renamed over the old file: a crash leaves one or the other.
+        let temporary = self.dir.join(format!("{SETTINGS_FILE}.tmp"));
+        fs::write(&temporary, json).map_err(write_error)?;
+        fs::rename(&temporary, self.path()).map_err(write_error)
+    }
+
+    /// The file as it is, or the defaults if it is missing or unreadable (`load` reports that).
+    fn current(&self) -> Settings {
+        self.read_file().ok().flatten().unwrap_or_default()
+    }
+
+    /// Saves the connections (secrets included, as the UI holds them) and which is selected,
+    /// keeping the window state. Returns notes for the user, e.g. secrets not saved.
+    pub fn save_connections(
+        &self,
+        connections: &[SavedConnection],
+        selected: Option<String>,
+    ) -> Result<Vec<String>, SettingsError> {
+        let _busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut settings = self.current();
+        let mut notes = Vec::new();
+        let mut saved = Vec::with_capacity(connections.len());
+        for connection in connections {
+            let (bare, secrets) = split_secrets(&connection.spec);
+            let had_secrets = settings
+                .connections
+                .iter()
+                .any(|old| old.key == connection.key && old.secrets == SecretState::InKeyring);
+            let state = if secrets.is_empty() {
+                // The keyring is only touched for connections that have (or had) secrets.
+                if had_secrets {
+                    let _ = self.secrets.delete(&connection.key);
+                }
+                SecretState::None
+            } else {
+                let json =
+                    serde_json::to_string(&secrets).map_err(|e| SettingsError::Secret(e.to_string()))?;
+                match self.secrets.set(&connection.key, &json) {
+                    Ok(()) => SecretState::InKeyring,
+                    Err(reason) => {
+                        notes.push(format!(
+                            "The secrets of `{}` are not saved: {} is not available ({reason}). They stay in this session only.",
+                            bare.display_name(),
+                            self.secrets.describe()
+                        ));
+                        SecretState::NotSaved
+                    }
+                }
+            };
+            saved.push(SavedConnection { key: connection.key.clone(), spec: bare, secrets: state });
+        }
+        // Connections that were removed take their secrets with them.
+        for gone in settings.connections.iter().filter(|old| !saved.iter().any(|new| new.key == old.key)) {
+            if gone.secrets == SecretState::InKeyring {
+                let _ = self.secrets.delete(&gone.key);
+            }
+        }
+        settings.connections = saved;
+        settings.selected = selected;
+        self.write(&settings)?;
+        Ok(notes)
+    }
+
+    /// The window's saved size and place, read without touching anything else (a corrupt file
+    /// is left for `load` to report).
+    pub fn saved_window(&self) -> Option<WindowState> {
+        self.read_file().ok().flatten()?.window
+    }
+
+    /// Saves the window's size and place, keeping the connections.
+    pub fn save_window(&self, window: WindowState) -> Result<(), SettingsError> {
+        let _busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut settings = self.current();
+        settings.window = Some(window);
+        self.write(&settings)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_split_out_and_put_back() {
+        let spec = ConnectionSpec {
+            url: "https://x/".into(),
+            auth: Auth::Bearer { token: "sk-1".into() },
+            headers: vec![
+                HeaderField::new("X-Api-Key", "k"),
+                HeaderField::new("Accept", "text/event-stream"),
+            ],
+            ..ConnectionSpec::default()
+        };
+        let (mut bare, secrets) = split_secrets(&spec);
+        assert_eq!(bare.auth, Auth::Bearer { token: String::new() });
+        assert_eq!(bare.headers[0].value, "");
+        assert_eq!(bare.headers[1].value, "text/event-stream");
+        assert!(!secrets.is_empty());
+        restore_secrets(&mut bare, secrets);
+        assert_eq!(bare, spec);
+    }
+
+    #[test]
+    fn credential_headers_are_recognised_by_name() {
+        for name in ["Authorization", "Cookie", "X-Api-Key", "x-auth-token", "Client-Secret"] {
+            assert!(is_secret_header(name), "{name}");
+        }
+        for name in ["Accept", "Content-Type", "Last-Event-ID"] {
+            assert!(!is_secret_header(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Settings on disk: saved and loaded again, secrets kept out of the file, a corrupt or newer
+//! file set aside, and secrets in the OS keyring when one is running.
+
+use std::path::PathBuf;
+
+use sse_connections::{
+    Auth, ConnectionSpec, HeaderField, OsKeyring, SavedConnection, SecretState, SettingsStore, WindowState,
+    SETTINGS_FILE,
+};
+
+/// A fresh, empty directory for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sse-monitor-settings-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn saved(key: &str, spec: ConnectionSpec) -> SavedConnection {
+    SavedConnection { key: key.into(), spec, secrets: SecretState::None }
+}
+
+fn plain_spec() -> ConnectionSpec {
+    ConnectionSpec {
+        name: "Local".into(),
+        url: "http://127.0.0.1:8080/events?stream=messages".into(),
+        headers: vec![HeaderField::new("Accept-Language", "en")],
+        ..ConnectionSpec::default()
+    }
+}
+
+fn secret_spec() -> ConnectionSpec {
+    ConnectionSpec {
+        name: "Chat".into(),
+        url: "https://api.example.com/v1/chat/completions".into(),
+        method: "POST".into(),
+        auth: Auth::Bearer { token: "sk-very-secret-token".into() },
+        headers: vec![HeaderField::new("X-Api-Key", "another-secret-key")],
+        ..ConnectionSpec::default()
+    }
+}
+
+fn keyring_available() -> bool {
+    use sse_connections::SecretStore;
+    let probe = format!("probe-{}", std::process::id());
+    let works = OsKeyring.set(&probe, "x").is_ok();
+    let _ = OsKeyring.delete(&probe);
+    works
+}
+
+/// Connections, the selection and the window come back after a save, as they were.
+#[test]
+fn saved_settings_come_back() {
+    let dir = temp_dir("round-trip");
+    let store = SettingsStore::new(&dir, Box::new(OsKeyring));
+    let notes = store.save_connections(&[saved("a", plain_spec())], Some("a".into())).unwrap();
+    assert!(notes.is_empty(), "{notes:?}");
+    let window = WindowState { width: 900.0, height: 600.0, x: Some(10.0), y: Some(20.0), maximized: false };
+    store.save_window(window.clone()).unwrap();
+
+    let loaded = SettingsStore::new(&dir, Box::new(OsKeyring)).load();
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    assert_eq!(loaded.settings.connections, [saved("a", plain_spec())]);
+    assert_eq!(loaded.settings.selected.as_deref(), Some("a"));
+    assert_eq!(loaded.settings.window, Some(window));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A file that is not valid JSON is reported, moved aside, and the defaults are used; the
+/// next save starts a new file.
+#[test]
+fn a_corrupt_file_is_set_aside_and_reported() {
+    let dir = temp_dir("corrupt");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(SETTINGS_FILE), "{\"version\": 1, \"connections\": [tru").unwrap();
+    let store = SettingsStore::new(&dir, Box::new(OsKeyring));
+    let loaded = store.load();
+    assert!(loaded.settings.connections.is_empty());
+    assert_eq!(loaded.problems.len(), 1);
+    assert!(
+        loaded.problems[0].contains("not valid") && loaded.problems[0].contains("moved to"),
+        "{:?}",
+        loaded.problems
+    );
+    let aside: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("settings.corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the corrupt file is kept for the user");
+    assert!(!dir.join(SETTINGS_FILE).exists());
+    store.save_connections(&[saved("a", plain_spec())], None).unwrap();
+    assert!(store.load().problems.is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A file from a newer schema is not misread: it is set aside with the reason.
+#[test]
+fn a_newer_schema_is_set_aside() {
+    let dir = temp_dir("newer");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(SETTINGS_FILE), r#"{"version": 7, "connections": []}"#).unwrap();
+    let loaded = SettingsStore::new(&dir, Box::new(OsKeyring)).load();
+    assert!(loaded.problems[0].contains("schema version 7"), "{:?}", loaded.problems);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Secrets never reach the file. With a keyring they come back on load and leave the keyring
+/// when their connection is removed; without one the save says they were not kept.
+#[test]
+fn secrets_stay_out_of_the_file() {
+    let dir = temp_dir("secrets");
+    let store = SettingsStore::new(&dir, Box::new(OsKeyring));
+    let key = format!("test-{}", std::process::id());
+    let notes = store.save_connections(&[saved(&key, secret_spec())], None).unwrap();
+    let on_disk = std::fs::read_to_string(dir.join(SETTINGS_FILE)).unwrap();
+    assert!(
+        !on_disk.contains("sk-very-secret-token") && !on_disk.contains("another-secret-key"),
+        "{on_disk}"
+    );
+
+    let expected = std::env::var_os("SSE_MONITOR_EXPECT_KEYRING").is_some();
+    if expected || keyring_available() {
+        assert!(notes.is_empty(), "{notes:?}");
+        let loaded = store.load();
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.settings.connections[0].secrets, SecretState::InKeyring);
+        assert_eq!(loaded.settings.connections[0].spec, secret_spec(), "secrets come back from the keyring");
+        store.save_connections(&[], None).unwrap();
+        use sse_connections::SecretStore;
+        assert_eq!(OsKeyring.get(&key).unwrap(), None, "a removed connection's secrets leave the keyring");
+    } else {
+        eprintln!("no OS keyring here: checking that secrets are reported as not saved");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("not saved") && notes[0].contains("keyring"), "{notes:?}");
+        let loaded = store.load();
+        assert_eq!(loaded.settings.connections[0].secrets, SecretState::NotSaved);
+        assert_eq!(loaded.settings.connections[0].spec.auth, Auth::Bearer { token: String::new() });
+        assert!(loaded.problems[0].contains("enter them again"), "{:?}", loaded.problems);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// With no session bus there is no keyring: the secrets are dropped and the save says so.
+#[test]
+fn without_a_keyring_secrets_are_not_saved_and_the_user_is_told() {
+    // nextest runs each test in its own process, so this changes no other test's bus.
+    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/sse-monitor-test");
+    let dir = temp_dir("no-keyring");
+    let store = SettingsStore::new(&dir, Box::new(OsKeyring));
+    let notes = store.save_connections(&[saved("k", secret_spec())], None).unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("`Chat`") && notes[0].contains("not saved"), "{notes:?}");
+    let on_disk = std::fs::read_to_string(dir.join(SETTINGS_FILE)).unwrap();
+    assert!(!on_disk.contains("sk-very-secret-token"), "{on_disk}");
+    let loaded = store.load();
+    assert_eq!(loaded.settings.connections[0].secrets, SecretState::NotSaved);
+    let _ = std::fs::remove_dir_all(dir);
+}
