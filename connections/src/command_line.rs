@@ -53,11 +53,15 @@ fn default_connect_timeout(secs: f64) -> bool {
     (secs - 10.0).abs() < f64::EPSILON
 }
 
-/// `curl -N ...`: what curl needs to make the same request and print the stream as it comes.
-/// curl does not reconnect; the reconnect options have no curl equivalent.
-pub fn curl_command(spec: &ConnectionSpec) -> String {
-    let mut words = Words::new("curl");
-    words.flag("-N").option("-H", "Accept: text/event-stream");
+/// Where curl and sse-sub spell the same request differently.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tool {
+    Curl,
+    SseSub,
+}
+
+/// The options both tools share: method, headers, authentication, body, TLS, connect timeout.
+fn request_options(words: &mut Words, spec: &ConnectionSpec, tool: Tool) {
     let method = spec.method_name();
     if method != "GET" {
         words.option("-X", &method);
@@ -65,17 +69,20 @@ pub fn curl_command(spec: &ConnectionSpec) -> String {
     for header in named_headers(spec) {
         words.option("-H", &header);
     }
-    match &spec.auth {
-        Auth::None => {}
-        Auth::Bearer { token } => {
+    match (&spec.auth, tool) {
+        (Auth::None, _) => {}
+        (Auth::Bearer { token }, Tool::Curl) => {
             words.option("-H", &format!("Authorization: Bearer {}", token.trim()));
         }
-        Auth::Basic { user, password } => {
+        (Auth::Bearer { token }, Tool::SseSub) => {
+            words.option("--bearer", token.trim());
+        }
+        (Auth::Basic { user, password }, _) => {
             words.option("-u", &format!("{user}:{password}"));
         }
     }
     if !spec.body.is_empty() {
-        words.option("--data-raw", &spec.body);
+        words.option(if tool == Tool::Curl { "--data-raw" } else { "-d" }, &spec.body);
     }
     if spec.tls.insecure {
         words.flag("-k");
@@ -86,45 +93,26 @@ pub fn curl_command(spec: &ConnectionSpec) -> String {
     if !default_connect_timeout(spec.reconnect.connect_timeout_secs) {
         words.option("--connect-timeout", &spec.reconnect.connect_timeout_secs.to_string());
     }
+}
+
+/// `curl -N ...`: what curl needs to make the same request and print the stream as it comes.
+/// curl does not reconnect; the reconnect options have no curl equivalent.
+pub fn curl_command(spec: &ConnectionSpec) -> String {
+    let mut words = Words::new("curl");
+    words.flag("-N").option("-H", "Accept: text/event-stream");
+    request_options(&mut words, spec, Tool::Curl);
     words.finish(&spec.url)
 }
 
 /// `sse-sub ...`: the same connection with this project's subscriber, reconnect options too.
 pub fn sse_sub_command(spec: &ConnectionSpec) -> String {
     let mut words = Words::new("sse-sub");
-    let method = spec.method_name();
-    if method != "GET" {
-        words.option("-X", &method);
-    }
-    for header in named_headers(spec) {
-        words.option("-H", &header);
-    }
-    match &spec.auth {
-        Auth::None => {}
-        Auth::Bearer { token } => {
-            words.option("--bearer", token.trim());
-        }
-        Auth::Basic { user, password } => {
-            words.option("-u", &format!("{user}:{password}"));
-        }
-    }
-    if !spec.body.is_empty() {
-        words.option("-d", &spec.body);
-    }
-    if spec.tls.insecure {
-        words.flag("-k");
-    }
-    if !spec.tls.ca_file.trim().is_empty() {
-        words.option("--cacert", spec.tls.ca_file.trim());
-    }
+    request_options(&mut words, spec, Tool::SseSub);
     if !spec.reconnect.enabled {
         words.flag("--no-reconnect");
     }
     if spec.reconnect.retry_http_errors {
         words.flag("--retry-http-errors");
-    }
-    if !default_connect_timeout(spec.reconnect.connect_timeout_secs) {
-        words.option("--connect-timeout", &spec.reconnect.connect_timeout_secs.to_string());
     }
     if spec.reconnect.idle_timeout_secs > 0.0 {
         words.option("--idle-timeout", &spec.reconnect.idle_timeout_secs.to_string());
@@ -188,7 +176,7 @@ mod tests {
         assert_eq!(
             sse_sub_command(&spec),
             "sse-sub -X POST -H 'Content-Type: application/json' --bearer sk-1 -d '{\"q\":\"it'\\''s\"}' -k \
-             --cacert /etc/ca.pem --no-reconnect --retry-http-errors --connect-timeout 5 --idle-timeout 30 \
+             --cacert /etc/ca.pem --connect-timeout 5 --no-reconnect --retry-http-errors --idle-timeout 30 \
              https://api.example.com/v1/chat"
         );
         let basic = ConnectionSpec { auth: Auth::Basic { user: "u".into(), password: "p w".into() }, ..spec };
