@@ -31,7 +31,8 @@ pub enum ConnectionUpdate {
     Diagnostics {
         report: DiagnosticsReport,
     },
-    /// Text found at the assemble path of an event; `used`/`skipped` count events so far.
+    /// After each event when a JSON path is set: the text it added (maybe none); `used` and
+    /// `skipped` count events with and without text so far.
     Assembled {
         piece: String,
         used: u64,
@@ -183,15 +184,14 @@ async fn drive(plan: Plan, emit: &Emitter, stop: &CancellationToken) -> bool {
             FeedUpdate::Event { .. } => opened_at,
             _ => None,
         };
+        // Every event updates the counts, with or without a piece of text.
         let piece = match (&update, assembler.as_mut()) {
-            (FeedUpdate::Event { data, .. }, Some(assembler)) => {
-                assembler.push(data).map(|piece| ConnectionUpdate::Assembled {
-                    piece,
-                    used: assembler.used,
-                    skipped: assembler.skipped,
-                    truncated: assembler.truncated,
-                })
-            }
+            (FeedUpdate::Event { data, .. }, Some(assembler)) => Some(ConnectionUpdate::Assembled {
+                piece: assembler.push(data).unwrap_or_default(),
+                used: assembler.used,
+                skipped: assembler.skipped,
+                truncated: assembler.truncated,
+            }),
             _ => None,
         };
         let changed = diagnostics.observe(&update);

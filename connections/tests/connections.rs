@@ -178,12 +178,17 @@ async fn a_chat_stream_is_assembled() {
     let chat = ConnectionSpec { url: format!("http://{addr}/v1/chat/completions"), ..preset.spec };
     let (_, mut updates) = open(&connections, chat);
     let mut text = String::new();
-    while text != "Hello" {
-        let piece = next_matching(&mut updates, |u| match u {
-            ConnectionUpdate::Assembled { piece, .. } => Some(piece),
+    loop {
+        let (piece, used, skipped) = next_matching(&mut updates, |u| match u {
+            ConnectionUpdate::Assembled { piece, used, skipped, .. } => Some((piece, used, skipped)),
             _ => None,
         })
         .await;
         text.push_str(&piece);
+        if used + skipped == 3 {
+            assert_eq!((used, skipped), (2, 1), "[DONE] is counted as an event without text");
+            break;
+        }
     }
+    assert_eq!(text, "Hello");
 }
