@@ -18,6 +18,9 @@ pub struct ServerConfig {
     pub write_stall_timeout: Duration,
     /// Subscribers must send this header with this value, or get a 401.
     pub required_header: Option<(HeaderName, HeaderValue)>,
+    /// Publishing and creating streams need `Authorization: Bearer TOKEN`. Without a token,
+    /// a server bound to a non-loopback address refuses them.
+    pub publish_token: Option<String>,
     pub broker: BrokerConfig,
     /// A load publisher for benchmarks.
     pub load: Option<LoadConfig>,
@@ -58,6 +61,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(10),
             write_stall_timeout: Duration::from_secs(30),
             required_header: None,
+            publish_token: None,
             broker: BrokerConfig::default(),
             load: None,
         }

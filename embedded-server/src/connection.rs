@@ -10,7 +10,7 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
-use crate::http::{open_subscription, AppState};
+use crate::http::{host_refusal, open_subscription, AppState};
 use crate::io::ServedConnection;
 use crate::lean_sse;
 
@@ -57,7 +57,9 @@ pub(crate) async fn serve(mut socket: TcpStream, context: &ConnectionContext) {
         Ok(Ok(None)) => return,
         Ok(Ok(Some(head))) => head,
     };
-    if let Some(request) = lean_sse::recognise(&head) {
+    if let Some(request) =
+        lean_sse::recognise(&head).filter(|r| host_refusal(&context.state, &r.headers).is_none())
+    {
         // A refusal is left to the router, which gives the same answer with hyper's framing.
         if let Ok(subscription) = open_subscription(&context.state, &request.headers, request.query) {
             drop(head);

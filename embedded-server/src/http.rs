@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
 use tokio_util::sync::CancellationToken;
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 use crate::broker::{Broker, Publish, Start};
 use crate::error::BrokerError;
@@ -21,7 +21,91 @@ pub(crate) struct AppState {
     pub(crate) broker: Broker,
     pub(crate) keep_alive: Duration,
     pub(crate) required_header: Option<(HeaderName, HeaderValue)>,
+    pub(crate) publish_token: Option<String>,
+    /// Bound to a loopback address: requests must name a loopback host (DNS rebinding).
+    pub(crate) loopback_only: bool,
     pub(crate) shutdown: CancellationToken,
+}
+
+/// The Tauri webview's origins: the only pages that may publish from a browser.
+const APP_ORIGINS: [&str; 2] = ["tauri://localhost", "http://tauri.localhost"];
+
+/// Whether `host` (a `Host` header: name or address, maybe a port) names this machine.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim();
+    let name = match host.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
+        None => match host.rsplit_once(':') {
+            Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+            _ => host,
+        },
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// While bound to loopback, a request naming another host is refused: it comes from a page
+/// whose domain was made to resolve to 127.0.0.1 (DNS rebinding), not from this machine's user.
+pub(crate) fn host_refusal(state: &AppState, headers: &HeaderMap) -> Option<Refusal> {
+    if !state.loopback_only {
+        return None;
+    }
+    let host = headers.get(header::HOST)?.to_str().unwrap_or("\u{FFFD}");
+    if is_loopback_host(host) {
+        return None;
+    }
+    let shown: String = host.chars().take(100).collect();
+    Some(Refusal(
+        StatusCode::FORBIDDEN,
+        format!(
+            "Host `{shown}` is refused: this server listens on loopback only, so requests must name it \
+             localhost or 127.0.0.1 (DNS-rebinding protection)"
+        ),
+    ))
+}
+
+async fn check_host(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match host_refusal(&state, request.headers()) {
+        Some(refusal) => refusal.into_response(),
+        None => next.run(request).await,
+    }
+}
+
+/// Publishing and creating streams: with `--publish-token`, only with that bearer token; with
+/// none, only while bound to loopback.
+fn check_publish_token(state: &AppState, headers: &HeaderMap) -> Result<(), Refusal> {
+    let Some(token) = &state.publish_token else {
+        if state.loopback_only {
+            return Ok(());
+        }
+        return Err(Refusal(
+            StatusCode::FORBIDDEN,
+            "publishing over the network is off: start sse-server with --publish-token TOKEN".into(),
+        ));
+    };
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if sent.is_some_and(|sent| constant_time_eq(sent.trim().as_bytes(), token.as_bytes())) {
+        Ok(())
+    } else {
+        Err(Refusal(
+            StatusCode::UNAUTHORIZED,
+            "publishing needs `Authorization: Bearer TOKEN` (--publish-token)".into(),
+        ))
+    }
+}
+
+/// Compares without stopping at the first difference, so timing tells nothing of the token.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -45,11 +129,18 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(cors);
     // Room for the JSON around the largest data; the handler checks the data itself.
     let body_limit = state.broker.config().max_event_size.saturating_mul(2).saturating_add(64 * 1024);
+    // Publishing gets CORS for the app's own webview only: no other page may publish.
+    let app_origins = AllowOrigin::list(APP_ORIGINS.map(HeaderValue::from_static));
+    let write_cors =
+        CorsLayer::new().allow_origin(app_origins).allow_methods([Method::POST, Method::PUT]).allow_headers(
+            [header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("idempotency-key")],
+        );
     let write = Router::new()
         .route("/streams/{name}", put(create_stream))
         .route("/streams/{name}/events", post(publish))
-        .layer(DefaultBodyLimit::max(body_limit));
-    read.merge(write).with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(write_cors);
+    read.merge(write).layer(axum::middleware::from_fn_with_state(state.clone(), check_host)).with_state(state)
 }
 
 fn plain_error(status: StatusCode, reason: impl Into<String>) -> Response {
@@ -162,7 +253,14 @@ async fn list_streams(State(state): State<AppState>) -> Response {
     json(StatusCode::OK, &state.broker.streams())
 }
 
-async fn create_stream(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+async fn create_stream(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = check_publish_token(&state, &headers) {
+        return refusal.into_response();
+    }
     match state.broker.create_stream(&name) {
         Ok(true) => json(StatusCode::CREATED, &serde_json::json!({ "name": name })),
         Ok(false) => json(StatusCode::OK, &serde_json::json!({ "name": name })),
@@ -184,6 +282,9 @@ async fn publish(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Err(refusal) = check_publish_token(&state, &headers) {
+        return refusal.into_response();
+    }
     // Requiring JSON means a cross-origin page needs a CORS preflight, which is refused.
     if !is_json(&headers) {
         return plain_error(
@@ -238,4 +339,37 @@ async fn demo_page() -> Response {
 
 async fn demo_script() -> Response {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], DEMO_SCRIPT).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_host;
+
+    #[test]
+    fn loopback_hosts_are_told_from_others() {
+        for host in [
+            "localhost",
+            "localhost:8080",
+            "LOCALHOST.",
+            "app.localhost:1",
+            "127.0.0.1",
+            "127.0.0.1:80",
+            "127.8.9.1",
+            "[::1]:8080",
+            "[::1]",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:8080",
+            "localhost.evil.example",
+            "10.0.0.1:80",
+            "[::2]",
+            "",
+            "127.0.0.1.evil",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
 }

@@ -56,6 +56,8 @@ impl Server {
             broker: self.broker,
             keep_alive: self.config.keep_alive,
             required_header: self.config.required_header.clone(),
+            publish_token: self.config.publish_token.clone(),
+            loopback_only: addr.ip().is_loopback(),
             shutdown: stop.clone(),
         };
         let context = Arc::new(ConnectionContext {

@@ -388,7 +388,62 @@ async fn connections_are_saved_and_a_corrupt_file_is_reported() {
         text.as_str().unwrap_or_default().contains("could not be used")
     })
     .await;
-    assert_eq!(app.text("ipc-state").await, "open", "the app works on with the defaults");
+    app.wait_until(30, "the app works on with the defaults", || async {
+        app.text("ipc-state").await == "open"
+    })
+    .await;
     app.close().await;
     let _ = std::fs::remove_dir_all(config);
+}
+
+/// Event data never executes: markup streamed through both panes shows as text, no element is
+/// made from it, and its script does not run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn event_data_is_shown_as_text_and_never_runs() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    app.wait_until(30, "both feeds open", || async {
+        app.text("ipc-state").await == "open" && app.text("es-state").await == "open"
+    })
+    .await;
+    let base = app.text("server-url").await;
+    let addr = base.trim_start_matches("http://").to_owned();
+    let payloads = [
+        r#"<img src=x onerror="window.__pwned = 'img'">"#,
+        r#"<script>window.__pwned = 'script'</script>"#,
+        r#"<svg onload="window.__pwned = 'svg'"></svg>"#,
+    ];
+    for data in payloads {
+        let body = json!({ "data": data }).to_string();
+        let request = format!(
+            "POST /streams/messages/events HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let mut socket = tokio::net::TcpStream::connect(&addr).await.expect("connect to the embedded server");
+        socket.write_all(request.as_bytes()).await.expect("publish");
+        let mut response = String::new();
+        let _ = socket.read_to_string(&mut response).await;
+        assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+    }
+    let shown_in_both = "return ['ipc-log', 'es-log'].every(id => \
+        [...arguments[0]].every(p => document.getElementById(id).textContent.includes(p)))";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let shown = app.client.execute(shown_in_both, vec![json!(payloads)]).await.expect("script");
+        if shown == json!(true) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the markup is not shown as text in both logs: {}",
+            app.describe().await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(app.eval("return window.__pwned === undefined").await, json!(true), "event data ran as code");
+    let made = app.eval("return document.querySelectorAll('main img, main svg, main script').length").await;
+    assert_eq!(made, json!(0), "elements were made from event data");
+    app.close().await;
 }

@@ -74,6 +74,10 @@ struct Args {
     /// Events per second for --load-stream.
     #[arg(long, value_name = "R", requires = "load_stream")]
     load_rate: Option<u64>,
+    /// Publishing and creating streams need `Authorization: Bearer TOKEN`. Required to publish
+    /// at all when --addr is not a loopback address.
+    #[arg(long, value_name = "TOKEN")]
+    publish_token: Option<String>,
     /// Events a subscriber may fall behind before it is disconnected.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     subscriber_queue: u64,
@@ -102,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
         write_stall_timeout: Duration::from_secs(args.write_stall_secs),
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         required_header: args.require_header.as_deref().map(parse_required_header).transpose()?,
+        publish_token: args.publish_token.clone().filter(|t| !t.is_empty()),
         broker: BrokerConfig {
             subscriber_queue: usize::try_from(args.subscriber_queue).unwrap_or(usize::MAX),
             replay_log_size: args.replay_log_size,
@@ -145,7 +150,12 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr().context("cannot read the bound address")?;
     if !addr.ip().is_loopback() {
-        tracing::warn!(%addr, "listening on a non-loopback address: other machines can connect");
+        let publishing = if args.publish_token.is_some() {
+            "needs the --publish-token"
+        } else {
+            "is off (no --publish-token)"
+        };
+        tracing::warn!(%addr, "listening on a non-loopback address: other machines can connect; publishing {publishing}");
     }
     // The bound address on stdout, so scripts that pass port 0 can find the server.
     println!("listening on http://{addr}");
