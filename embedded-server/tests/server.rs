@@ -326,7 +326,8 @@ async fn other_requests_get_the_routers_answers() {
     assert!(two.contains("\"name\":\"messages\""), "{two}");
     assert!(two.contains("HTTP/1.1 404 Not Found") && two.contains("stream `nope` does not exist"), "{two}");
     let refused =
-        raw_exchange(&app, b"GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n", Duration::from_millis(300)).await;
+        raw_exchange(&app, b"GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n", Duration::from_millis(300))
+            .await;
     assert!(refused.starts_with("HTTP/1.1 400") && refused.contains("missing `stream`"), "{refused}");
     let bad = raw_exchange(
         &app,
