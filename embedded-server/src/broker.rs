@@ -1,12 +1,13 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use tokio::sync::broadcast;
 
 use crate::config::BrokerConfig;
-use crate::error::BrokerError;
+use crate::durable::{DurableLog, StoredStream};
+use crate::error::{BrokerError, StoreError};
 use crate::event::Event;
 
 /// Idempotency keys remembered per stream, oldest forgotten first.
@@ -23,6 +24,8 @@ pub struct Broker {
 
 struct Inner {
     config: BrokerConfig,
+    /// Where events are stored for good before they are sent, if anywhere.
+    durable: Option<DurableLog>,
     streams: RwLock<BTreeMap<String, Arc<Stream>>>,
     subscribers: AtomicUsize,
     hook: RwLock<Option<SubscriberHook>>,
@@ -145,16 +148,57 @@ impl StreamState {
     }
 }
 
+/// The `Instant` that was `at` (a wall-clock time in the past), for the age limit.
+fn instant_of(at: SystemTime) -> Instant {
+    let age = SystemTime::now().duration_since(at).unwrap_or_default();
+    Instant::now().checked_sub(age).unwrap_or_else(Instant::now)
+}
+
 impl Broker {
     pub fn new(config: BrokerConfig) -> Self {
+        Self::build(config, None)
+    }
+
+    fn build(config: BrokerConfig, durable: Option<DurableLog>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 config,
+                durable,
                 streams: RwLock::default(),
                 subscribers: AtomicUsize::new(0),
                 hook: RwLock::new(None),
             }),
         }
+    }
+
+    /// A broker whose events are stored in `log` before they are sent: the streams, their ids,
+    /// replay logs and idempotency keys come back from the file.
+    pub fn with_durable_log(config: BrokerConfig, log: DurableLog) -> Result<Self, StoreError> {
+        let stored = log.load(config.replay_log_size, IDEMPOTENCY_KEYS_KEPT)?;
+        let broker = Self::build(config, Some(log));
+        let mut streams = broker.inner.streams.write().unwrap_or_else(PoisonError::into_inner);
+        for StoredStream { name, last_id, events, keys } in stored {
+            let mut state = StreamState { last_id, ..StreamState::default() };
+            state.log = events.into_iter().map(|(at, event)| (instant_of(at), Arc::new(event))).collect();
+            for (key, id) in keys {
+                state.remember_key(key, id);
+            }
+            tracing::info!(
+                stream = name,
+                last_id,
+                kept = state.log.len(),
+                "stream restored from the event log"
+            );
+            let stream = broker.new_stream(&name, state);
+            streams.insert(name, Arc::new(stream));
+        }
+        drop(streams);
+        Ok(broker)
+    }
+
+    fn new_stream(&self, name: &str, state: StreamState) -> Stream {
+        let (sender, _) = broadcast::channel(self.inner.config.subscriber_queue.max(1));
+        Stream { name: name.to_owned(), sender, state: Mutex::new(state), subscribers: AtomicUsize::new(0) }
     }
 
     pub fn config(&self) -> &BrokerConfig {
@@ -175,13 +219,10 @@ impl Broker {
         if streams.contains_key(name) {
             return Ok(false);
         }
-        let (sender, _) = broadcast::channel(self.inner.config.subscriber_queue.max(1));
-        let stream = Stream {
-            name: name.to_owned(),
-            sender,
-            state: Mutex::default(),
-            subscribers: AtomicUsize::new(0),
-        };
+        if let Some(log) = &self.inner.durable {
+            log.create_stream(name).map_err(|e| BrokerError::Storage(e.to_string()))?;
+        }
+        let stream = self.new_stream(name, StreamState::default());
         streams.insert(name.to_owned(), Arc::new(stream));
         tracing::debug!(stream = name, "stream created");
         Ok(true)
@@ -220,14 +261,23 @@ impl Broker {
         if publish.data.len() > limit {
             return Err(BrokerError::EventTooLarge { size: publish.data.len(), limit });
         }
+        let name = stream;
         let stream = self.stream(stream)?;
         let mut state = lock(&stream.state);
         if let Some(&id) = idempotency_key.and_then(|key| state.idempotency.get(key)) {
             return Ok(Published { id, replayed: true });
         }
-        state.last_id += 1;
-        let id = state.last_id;
+        let id = state.last_id + 1;
         let event = Arc::new(Event::new(id, publish.event, publish.data, publish.retry));
+        if let Some(log) = &self.inner.durable {
+            // Stored for good before anyone sees it: after a crash, what subscribers got is
+            // in the log, and a retried publish finds its key.
+            let keep_from = (id + 1).saturating_sub(self.inner.config.replay_log_size as u64);
+            let keys_from = (id + 1).saturating_sub(IDEMPOTENCY_KEYS_KEPT as u64);
+            log.append(name, &event, SystemTime::now(), idempotency_key, keep_from, keys_from)
+                .map_err(|e| BrokerError::Storage(e.to_string()))?;
+        }
+        state.last_id = id;
         if self.inner.config.replay_log_size > 0 {
             state.log.push_back((Instant::now(), event.clone()));
             state.prune(&self.inner.config);

@@ -13,6 +13,8 @@ pub enum BrokerError {
     EventTooLarge { size: usize, limit: usize },
     #[error("too many subscribers (limit {limit})")]
     TooManySubscribers { limit: usize },
+    #[error("cannot store the event: {0}")]
+    Storage(String),
 }
 
 /// What can stop the server.
@@ -29,4 +31,18 @@ pub enum ReplayError {
     Read(String),
     #[error("line {number}: {reason}")]
     Line { number: usize, reason: String },
+}
+
+/// The durable event log failed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("event log {path}: {reason}")]
+pub struct StoreError {
+    pub path: String,
+    pub reason: String,
+}
+
+impl StoreError {
+    pub(crate) fn new(path: &std::path::Path, reason: impl std::fmt::Display) -> Self {
+        Self { path: path.display().to_string(), reason: reason.to_string() }
+    }
 }

@@ -158,7 +158,7 @@ fn broker_refusal(error: BrokerError) -> Refusal {
         BrokerError::UnknownStream(_) => StatusCode::NOT_FOUND,
         BrokerError::InvalidStreamName | BrokerError::InvalidEventType => StatusCode::BAD_REQUEST,
         BrokerError::EventTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        BrokerError::TooManySubscribers { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        BrokerError::TooManySubscribers { .. } | BrokerError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
     };
     Refusal(status, error.to_string())
 }

@@ -7,6 +7,8 @@
 //! - [`Event`] (`event.rs`): one published event and its exact wire encoding.
 //! - [`Broker`] (`broker.rs`): the named streams, each with a bounded replay log; publish
 //!   (idempotent on request) and subscribe from now or after a `Last-Event-ID`.
+//! - [`DurableLog`] (`durable.rs`): the optional event log file (redb) the broker stores each
+//!   event in before sending it, so a restarted server resumes subscribers with no gap.
 //! - `counter.rs`: the task that publishes 0, 1, 2, ... on `messages`.
 //! - `load.rs`: the load publisher: R events/s whose data is the publish time in ns.
 //! - `subscription.rs`: one subscriber's body stream (events, keep-alives, shutdown).
@@ -28,6 +30,7 @@ mod broker;
 mod config;
 mod connection;
 mod counter;
+mod durable;
 mod error;
 mod event;
 mod http;
@@ -41,7 +44,8 @@ mod subscription;
 
 pub use broker::{Broker, Publish, Published, Start, StreamInfo, SubscriberHook};
 pub use config::{BrokerConfig, LoadConfig, ServerConfig, COUNTER_STREAM};
-pub use error::{BrokerError, ReplayError, ServerError};
+pub use durable::DurableLog;
+pub use error::{BrokerError, ReplayError, ServerError, StoreError};
 pub use event::{Event, LOST_EVENT_TYPE};
 pub use replay::{parse_capture, replay, CapturedEvent, Pace};
 pub use server::Server;

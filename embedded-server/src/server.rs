@@ -23,6 +23,11 @@ impl Server {
     /// A server with the `messages` stream created (its counter starts with [`Server::run`]).
     pub fn new(config: ServerConfig) -> Self {
         let broker = Broker::new(config.broker.clone());
+        Self::with_broker(config, broker)
+    }
+
+    /// A server on a broker made elsewhere, e.g. [`Broker::with_durable_log`].
+    pub fn with_broker(config: ServerConfig, broker: Broker) -> Self {
         // COUNTER_STREAM is a valid name, so this cannot fail.
         let _ = broker.create_stream(COUNTER_STREAM);
         if let Some(load) = &config.load {

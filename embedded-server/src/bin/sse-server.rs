@@ -7,7 +7,9 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::http::{HeaderName, HeaderValue};
 use clap::Parser;
-use embedded_server::{parse_capture, replay, BrokerConfig, LoadConfig, Pace, Server, ServerConfig};
+use embedded_server::{
+    parse_capture, replay, Broker, BrokerConfig, DurableLog, LoadConfig, Pace, Server, ServerConfig,
+};
 use tracing_subscriber::EnvFilter;
 
 /// An SSE server publishing a counter (0, 1, 2, ...) on the stream `messages`.
@@ -78,6 +80,10 @@ struct Args {
     /// at all when --addr is not a loopback address.
     #[arg(long, value_name = "TOKEN")]
     publish_token: Option<String>,
+    /// Store every event in this file (redb) before sending it: restarted on the same file,
+    /// the server resumes subscribers from their Last-Event-ID with no gap.
+    #[arg(long, value_name = "FILE")]
+    durable_log: Option<PathBuf>,
     /// Events a subscriber may fall behind before it is disconnected.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     subscriber_queue: u64,
@@ -118,7 +124,14 @@ async fn main() -> anyhow::Result<()> {
         },
         load: args.load_stream.clone().zip(args.load_rate).map(|(stream, rate)| LoadConfig { stream, rate }),
     };
-    let server = Server::new(config);
+    let server = match &args.durable_log {
+        Some(path) => {
+            let log = DurableLog::open(path)?;
+            tracing::info!(path = %path.display(), "events are stored in the durable log");
+            Server::with_broker(config.clone(), Broker::with_durable_log(config.broker.clone(), log)?)
+        }
+        None => Server::new(config),
+    };
     for name in &args.streams {
         server.broker().create_stream(name).with_context(|| format!("--stream `{name}`"))?;
     }
