@@ -46,6 +46,11 @@ pub struct EventParser {
     after_cr: bool,
     data: String,
     event_type: String,
+    /// The spec's "last event ID buffer": set by `id:` fields as they are read.
+    id_buffer: String,
+    /// The event source's "last event ID string": the buffer as of the last dispatch. This,
+    /// not the buffer, is what a reconnection sends: a block cut off before its blank line was
+    /// never dispatched, so its id must not count as received.
     last_event_id: String,
     block_retry: Option<Duration>,
     block_id_set: bool,
@@ -73,6 +78,7 @@ impl EventParser {
             after_cr: false,
             data: String::new(),
             event_type: String::new(),
+            id_buffer: String::new(),
             last_event_id: String::new(),
             block_retry: None,
             block_id_set: false,
@@ -86,6 +92,7 @@ impl EventParser {
     /// Starts with a last event ID, as after a reconnection.
     pub fn with_last_event_id(mut self, id: impl Into<String>) -> Self {
         self.last_event_id = id.into();
+        self.id_buffer = self.last_event_id.clone();
         self
     }
 
@@ -108,7 +115,8 @@ impl EventParser {
         self.scanned = self.scanned.max(self.start);
     }
 
-    /// The last event ID buffer: what a reconnection sends as `Last-Event-ID`.
+    /// The last event ID as of the last dispatched block: what a reconnection sends as
+    /// `Last-Event-ID`.
     pub fn last_event_id(&self) -> &str {
         &self.last_event_id
     }
@@ -244,7 +252,7 @@ impl EventParser {
             // "If the field name is "id": If the field value does not contain U+0000 NULL, then
             // set the last event ID buffer to the field value. Otherwise, ignore the field."
             b"id" if !value.contains(&0) => {
-                self.last_event_id = String::from_utf8_lossy(value).into_owned();
+                self.id_buffer = String::from_utf8_lossy(value).into_owned();
                 self.block_id_set = true;
             }
             // "If the field name is "retry": If the field value consists of only ASCII digits,
@@ -271,6 +279,10 @@ impl EventParser {
         let size = std::mem::take(&mut self.block_size);
         let retry = self.block_retry.take();
         let id_set = std::mem::take(&mut self.block_id_set);
+        // "Set the last event ID string of the event source to the value of the last event ID
+        // buffer. The buffer does not get reset, so the last event ID string of the event
+        // source remains set to this value until the next time it is set by the server."
+        self.last_event_id.clone_from(&self.id_buffer);
         // "If the data buffer is an empty string, set the data buffer and the event type
         // buffer to the empty string and return."
         if self.data.is_empty() {
@@ -303,6 +315,8 @@ impl EventParser {
         self.scanned = 0;
         self.data.clear();
         self.event_type.clear();
+        // An id read in the discarded block was never dispatched: back to the last one that was.
+        self.id_buffer.clone_from(&self.last_event_id);
         self.block_retry = None;
         self.block_id_set = false;
         self.block_size = 0;
@@ -474,6 +488,24 @@ mod tests {
         assert_eq!(parser.next_event().unwrap().unwrap().id, "41");
         parser.finish();
         assert_eq!(parser.last_event_id(), "41");
+    }
+
+    /// The Last-Event-ID a reconnection sends is the id of the last dispatched block: an id
+    /// read in a block the connection lost before its blank line does not count.
+    #[test]
+    fn an_id_in_a_block_cut_off_before_dispatch_is_not_the_last_event_id() {
+        let mut parser = EventParser::default();
+        parser.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b");
+        assert_eq!(parser.next_event().unwrap().unwrap().id, "1");
+        assert_eq!(parser.next_event().unwrap(), None);
+        assert_eq!(parser.last_event_id(), "1");
+        assert!(parser.finish());
+        assert_eq!(parser.last_event_id(), "1", "event 2 was never dispatched");
+        // The next connection resends event 2, and an id-only block still moves the id on.
+        parser.feed(b"id: 2\ndata: b\n\nid: 3\n\n");
+        assert_eq!(parser.next_event().unwrap().unwrap().id, "2");
+        assert_eq!(parser.next_event().unwrap(), None);
+        assert_eq!(parser.last_event_id(), "3");
     }
 
     #[test]

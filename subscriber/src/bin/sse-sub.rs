@@ -76,6 +76,10 @@ struct Args {
     /// Retry HTTP 5xx and 429 answers instead of failing.
     #[arg(long)]
     retry_http_errors: bool,
+    /// Milliseconds to wait before reconnecting, until the server sends `retry:` (default 3000,
+    /// as in EventSource); repeated failures back off from it.
+    #[arg(long, value_name = "MS")]
+    reconnect_delay: Option<u64>,
     /// Send this Last-Event-ID on the first connection.
     #[arg(long, value_name = "ID")]
     last_event_id: Option<String>,
@@ -176,6 +180,9 @@ fn build_request(args: &Args) -> Result<SubscribeRequest, Failure> {
         .idle_timeout(args.idle_timeout.map(|s| seconds(s, "--idle-timeout")).transpose()?)
         .reconnect(!args.no_reconnect)
         .retry_server_errors(args.retry_http_errors);
+    if let Some(ms) = args.reconnect_delay {
+        request = request.default_retry(Duration::from_millis(ms));
+    }
     if let Some(id) = &args.last_event_id {
         request = request.last_event_id(id.clone());
     }
