@@ -33,6 +33,8 @@ mod counter;
 mod durable;
 mod error;
 mod event;
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod io;
 mod lean_sse;

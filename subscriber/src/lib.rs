@@ -25,6 +25,8 @@ mod connection;
 mod error;
 mod event;
 mod feed;
+#[doc(hidden)]
+pub mod fuzzing;
 mod parser;
 mod request;
 mod subscription;

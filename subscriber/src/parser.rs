@@ -243,10 +243,12 @@ impl EventParser {
             // "If the field name is "data": Append the field value to the data buffer, then
             // append a single U+000A LINE FEED (LF) character to the data buffer."
             b"data" => {
+                // Checked after decoding: each invalid byte becomes U+FFFD, three bytes long.
+                let value = String::from_utf8_lossy(value);
                 if self.data.len() + value.len() + 1 > self.max_event_size {
                     return Err(self.too_large("event"));
                 }
-                self.data.push_str(&String::from_utf8_lossy(value));
+                self.data.push_str(&value);
                 self.data.push('\n');
             }
             // "If the field name is "id": If the field value does not contain U+0000 NULL, then
@@ -516,6 +518,18 @@ mod tests {
             std::iter::from_fn(|| parser.next_event().unwrap()).map(|e| (e.id, e.id_set)).collect();
         let expected = [("1", true), ("1", false), ("1", true), ("", false)];
         assert_eq!(ids, expected.map(|(id, set)| (id.to_owned(), set)));
+    }
+
+    /// Found by fuzzing: invalid UTF-8 grows threefold when decoded (each byte becomes
+    /// U+FFFD), so the size limit applies to the decoded data.
+    #[test]
+    fn the_size_limit_holds_for_data_that_grows_when_decoded() {
+        let mut parser = EventParser::new(64);
+        let mut stream = b"data: ".to_vec();
+        stream.extend([0xa4; 40]);
+        stream.extend_from_slice(b"\n\n");
+        parser.feed(&stream);
+        assert!(parser.next_event().is_err(), "40 invalid bytes decode to 120 bytes, over 64");
     }
 
     #[test]
