@@ -4,9 +4,8 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 use support::Blocks;
 
@@ -18,17 +17,9 @@ fn temp_file(name: &str) -> PathBuf {
 
 /// `sse-server --durable-log FILE` on a free port; its base URL.
 fn start_server(log: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sse-server"))
-        .args(["--addr", "127.0.0.1:0", "--interval-ms", "0", "--stream", "orders", "--durable-log"])
-        .arg(log)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start sse-server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("first line");
-    let base = line.trim().strip_prefix("listening on ").expect("`listening on URL`").to_owned();
-    (child, base)
+    let log = log.to_string_lossy();
+    let args = ["--addr", "127.0.0.1:0", "--interval-ms", "0", "--stream", "orders", "--durable-log", &log];
+    support::spawn_server_binary(&args).expect("sse-server listens")
 }
 
 async fn publish(client: &reqwest::Client, base: &str, data: &str, key: &str) -> (u16, u64) {

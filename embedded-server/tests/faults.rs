@@ -10,6 +10,8 @@
 //! `SSE_FAULTS_KILLS=120 cargo nextest run -p embedded-server --test faults --no-capture`
 //! (figures in docs/reliability.md).
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -52,24 +54,14 @@ fn free_port() -> u16 {
 /// `sse-server` on `port` with the durable log; waits until it listens.
 fn start_server(port: u16, log: &Path) -> Child {
     let started = Instant::now();
+    let (addr, log) = (format!("127.0.0.1:{port}"), log.to_string_lossy());
+    let args = ["--addr", &addr, "--interval-ms", "0", "--stream", "seq", "--replay-log-size", "1000000"];
+    let args = [&args[..], &["--keep-alive-secs", "1", "--durable-log", &log]].concat();
     loop {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sse-server"))
-            .args(["--addr", &format!("127.0.0.1:{port}"), "--interval-ms", "0", "--stream", "seq"])
-            .args(["--replay-log-size", "1000000", "--keep-alive-secs", "1", "--durable-log"])
-            .arg(log)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start sse-server");
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("stdout");
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        if line.starts_with("listening on") {
+        if let Some((child, _)) = support::spawn_server_binary(&args) {
             return child;
         }
         // The port or the log's lock may not be free yet after a kill: try again.
-        let _ = child.kill();
-        let _ = child.wait();
         assert!(started.elapsed() < Duration::from_secs(20), "sse-server did not restart on port {port}");
         std::thread::sleep(Duration::from_millis(50));
     }

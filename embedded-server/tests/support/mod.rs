@@ -105,3 +105,27 @@ impl Blocks {
         (field("id: ").parse().unwrap(), field("data: "))
     }
 }
+
+/// Starts the `sse-server` binary with `args` and reads its first line: the child and its
+/// base URL (`http://ADDR`), or `None` (the child killed) when it did not start listening.
+pub fn spawn_server_binary(args: &[&str]) -> Option<(std::process::Child, String)> {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sse-server"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start sse-server");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    let _ = BufReader::new(stdout).read_line(&mut line);
+    match line.trim().strip_prefix("listening on ") {
+        Some(base) => Some((child, base.to_owned())),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            None
+        }
+    }
+}
