@@ -229,24 +229,21 @@ async fn oversized(addr: &str) -> anyhow::Result<Vec<(String, String, String)>> 
         format!("GET /streams HTTP/1.1\r\nHost: {addr}\r\nX-Big: {}\r\n\r\n", "a".repeat(1 << 20));
     let (status, body) = exchange(addr, huge_head.as_bytes()).await?;
     seen.push(("1 MiB request head".to_owned(), status, body));
-    let data = "x".repeat(MAX_EVENT_SIZE + 1);
-    let publish = serde_like_json(&data);
-    let request = format!(
-        "POST /streams/messages/events HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{publish}",
-        publish.len()
-    );
-    let (status, body) = exchange(addr, request.as_bytes()).await?;
+    let publish = serde_like_json(&"x".repeat(MAX_EVENT_SIZE + 1));
+    let (status, body) = exchange(addr, publish_request(addr, &publish).as_bytes()).await?;
     seen.push(("publish over --max-event-size".to_owned(), status, body));
     let big_body = "y".repeat(4 << 20);
-    let request = format!(
-        "POST /streams/messages/events HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{big_body}",
-        big_body.len()
-    );
-    let (status, body) = exchange(addr, request.as_bytes()).await?;
+    let (status, body) = exchange(addr, publish_request(addr, &big_body).as_bytes()).await?;
     seen.push(("4 MiB publish body".to_owned(), status, body));
     Ok(seen)
+}
+
+fn publish_request(addr: &str, body: &str) -> String {
+    format!(
+        "POST /streams/messages/events HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
 }
 
 fn serde_like_json(data: &str) -> String {
