@@ -13,7 +13,6 @@ const SAVE_DELAY_MS = 400; // settings are saved this long after the last change
 
 const $ = (id) => document.getElementById(id);
 let core = null; // window.__TAURI__.core
-let keys = 0;
 const connections = [];
 let selected = null;
 let renderQueued = false;
@@ -58,7 +57,6 @@ class FeedState {
 /** A connection as the user set it up, and what both feeds have seen of it. */
 class Connection {
   constructor(spec, savedKey = null) {
-    this.key = ++keys;
     // Names the connection in the settings file and its secrets in the keyring.
     this.savedKey = savedKey || newSavedKey();
     this.spec = spec;
@@ -483,7 +481,6 @@ function renderList() {
   const items = connections.map((connection) => {
     const item = document.createElement("li");
     item.className = connection === selected ? "selected" : "";
-    item.dataset.key = String(connection.key);
     const pick = document.createElement("button");
     pick.type = "button";
     pick.className = "pick";

@@ -21,6 +21,8 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
+use sse_bench::{spawn_listening, sse_server_bin};
+
 #[derive(Parser, Debug)]
 #[command(about = "sse-server under abuse: idle hordes, slow-loris, oversized input, connection floods")]
 struct Args {
@@ -61,34 +63,20 @@ struct Figures {
     counter_gaps: AtomicU64,
 }
 
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| status.lines().find(|l| l.starts_with("VmRSS:")).map(str::to_owned))
-        .and_then(|line| line.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        .unwrap_or(0)
-}
-
 async fn start_server(args: &Args) -> anyhow::Result<(Child, String)> {
-    let bin = match &args.server_bin {
-        Some(bin) => bin.clone(),
-        None => std::env::current_exe()?.with_file_name("sse-server"),
-    };
-    let mut child = Command::new(bin)
+    let mut command = Command::new(sse_server_bin(args.server_bin.as_ref())?);
+    command
         .args(["--addr", "127.0.0.1:0", "--interval-ms", "100", "--keep-alive-secs", "5"])
         .args(["--request-timeout-secs", &REQUEST_TIMEOUT_SECS.to_string()])
         .args(["--max-event-size", &MAX_EVENT_SIZE.to_string(), "--max-subscribers", "100000"])
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()?;
-    let stdout = child.stdout.take().context("server stdout")?;
-    let line = tokio::time::timeout(Duration::from_secs(10), BufReader::new(stdout).lines().next_line())
-        .await??
-        .context("server exited")?;
-    let addr = line.strip_prefix("listening on http://").context("unexpected first line")?.to_owned();
-    Ok((child, addr))
+        .stderr(Stdio::null());
+    spawn_listening(&mut command).await
+}
+
+/// The server's memory; 0 if it cannot be read (it is reported, not relied on).
+fn rss_kib(pid: u32) -> u64 {
+    sse_bench::rss_kib(pid).unwrap_or(0)
 }
 
 /// Sends `request` and returns the status line and the body's first line.

@@ -14,8 +14,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
 use clap::Parser;
+use sse_bench::{cpu_secs, rss_kib, spawn_listening, sse_server_bin};
 use sse_subscriber::EventParser;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 use tokio::sync::Mutex;
@@ -91,24 +92,6 @@ fn now_ns() -> u128 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos()
 }
 
-/// User plus system CPU time the process has used, in seconds.
-fn cpu_secs(pid: u32) -> anyhow::Result<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    let rest = stat.rsplit_once(')').context("bad stat")?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields.get(11).context("no utime")?.parse::<u64>()?
-        + fields.get(12).context("no stime")?.parse::<u64>()?;
-    // CLK_TCK is 100 on Linux.
-    Ok(ticks as f64 / 100.0)
-}
-
-fn rss_kib(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("no VmRSS")?;
-    Ok(line.split_whitespace().nth(1).context("bad VmRSS")?.parse()?)
-}
-
 async fn start_server(
     kind: Kind,
     rate: u64,
@@ -117,11 +100,7 @@ async fn start_server(
 ) -> anyhow::Result<(Child, String)> {
     let mut command = match kind {
         Kind::Ours => {
-            let bin = match &args.server_bin {
-                Some(bin) => bin.clone(),
-                None => std::env::current_exe()?.with_file_name("sse-server"),
-            };
-            let mut command = Command::new(bin);
+            let mut command = Command::new(sse_server_bin(args.server_bin.as_ref())?);
             command.args(["--addr", "127.0.0.1:0", "--interval-ms", "0", "--max-subscribers", "100000"]);
             if let Some(queue) = queue {
                 command.args(["--subscriber-queue", &queue.to_string()]);
@@ -142,13 +121,7 @@ async fn start_server(
             command
         }
     };
-    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true).spawn()?;
-    let stdout = child.stdout.take().context("server stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
-    let line =
-        tokio::time::timeout(Duration::from_secs(10), lines.next_line()).await??.context("server exited")?;
-    let addr = line.strip_prefix("listening on http://").context("unexpected first line")?.to_owned();
-    Ok((child, addr))
+    spawn_listening(command.stderr(Stdio::inherit())).await
 }
 
 /// One subscriber: raw HTTP/1.1 over TCP, parsed with our parser; latencies recorded while

@@ -74,8 +74,9 @@ impl RunningConnections {
         let plan = Plan::new(&spec)?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let stop = CancellationToken::new();
-        self.start(id, plan, emit.clone(), stop.clone());
-        self.lock().insert(id, Running { spec, emit, stop });
+        // Listed before it starts, so a task that ends at once finds its entry to remove.
+        self.lock().insert(id, Running { spec, emit: emit.clone(), stop: stop.clone() });
+        self.start(id, plan, emit, stop);
         Ok(id)
     }
 
@@ -85,10 +86,7 @@ impl RunningConnections {
             let listening = drive(plan, &emit, &stop).await;
             if !listening {
                 // Nobody listens any more (the window reloaded): forget the connection.
-                let mut running = running.lock().unwrap_or_else(PoisonError::into_inner);
-                if running.get(&id).is_some_and(|r| Arc::ptr_eq(&r.emit, &emit)) {
-                    running.remove(&id);
-                }
+                running.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
             }
         });
     }

@@ -3,7 +3,7 @@
 //! the OS keyring when there is one, and are not saved otherwise (the save says so).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -345,10 +345,6 @@ impl SettingsStore {
         let mut settings = self.current();
         settings.window = Some(window);
         self.write(&settings)
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 }
 

@@ -58,14 +58,18 @@ impl Subscription {
 
     /// The next bytes to send; `None` once the stream has ended. Cancel-safe.
     pub(crate) async fn next_chunk(&mut self) -> Option<Bytes> {
+        if self.finished {
+            return None;
+        }
         // Events are polled first, so a subscription that always has events ready would not
         // see shutdown in the select below: check it outright every so often.
         self.unchecked_chunks += 1;
-        if self.finished || (self.unchecked_chunks >= SHUTDOWN_CHECK_EVERY && self.shutdown.is_cancelled()) {
-            return None;
-        }
         if self.unchecked_chunks >= SHUTDOWN_CHECK_EVERY {
             self.unchecked_chunks = 0;
+            if self.shutdown.is_cancelled() {
+                self.finished = true;
+                return None;
+            }
         }
         if let Some(missed) = self.lagged.take() {
             return Some(self.disconnect_lagging(missed));

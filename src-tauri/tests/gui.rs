@@ -103,6 +103,16 @@ fn spawn_remote_server() -> RemoteServer {
     RemoteServer { child, base_url }
 }
 
+/// Sends one raw HTTP/1.1 request (it must ask for `Connection: close`); the whole response.
+async fn http_exchange(addr: &str, request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect to the server");
+    socket.write_all(request.as_bytes()).await.expect("send the request");
+    let mut response = String::new();
+    socket.read_to_string(&mut response).await.expect("read the response");
+    response
+}
+
 impl RemoteServer {
     fn events_url(&self) -> String {
         format!("{}/events?stream=messages", self.base_url)
@@ -110,13 +120,12 @@ impl RemoteServer {
 
     /// The remote's subscriber count on `messages`, from its own `GET /streams`.
     async fn subscribers(&self) -> u64 {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let addr = self.base_url.trim_start_matches("http://");
-        let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect to sse-server");
-        let request = format!("GET /streams HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-        socket.write_all(request.as_bytes()).await.expect("send");
-        let mut response = String::new();
-        socket.read_to_string(&mut response).await.expect("read");
+        let response = http_exchange(
+            addr,
+            &format!("GET /streams HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
         let body = response.split("\r\n\r\n").nth(1).unwrap_or("[]");
         let streams: Value = serde_json::from_str(body).expect("JSON stream list");
         streams
@@ -241,20 +250,10 @@ async fn both_feeds_advance_together() {
     eprintln!("driving {}", app_binary());
     let app = spawn_app().await;
 
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let ipc = app.number("ipc-count").await.unwrap_or(0);
-        let browser = app.number("es-count").await.unwrap_or(0);
-        if ipc >= 5 && browser >= 5 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "feeds did not start within 30 s (ipc {ipc}, browser {browser}): {}",
-            app.describe().await
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.wait_until(30, "both feeds reach 5 events", || async {
+        app.number("ipc-count").await.unwrap_or(0) >= 5 && app.number("es-count").await.unwrap_or(0) >= 5
+    })
+    .await;
 
     let mut previous = (None, None);
     for round in 0..3 {
@@ -345,11 +344,10 @@ async fn the_connection_form_reports_failures_and_connects() {
     assert_eq!(listed, json!(2));
 
     app.eval("document.querySelector('#connection-list li.selected .close').click()").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while remote.subscribers().await != 0 {
-        assert!(Instant::now() < deadline, "the remote still has a subscriber after closing");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.wait_until(10, "the remote has no subscriber left after closing", || async {
+        remote.subscribers().await == 0
+    })
+    .await;
     app.close().await;
 }
 
@@ -400,7 +398,6 @@ async fn connections_are_saved_and_a_corrupt_file_is_reported() {
 /// made from it, and its script does not run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn event_data_is_shown_as_text_and_never_runs() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = spawn_app().await;
     app.wait_until(30, "both feeds open", || async {
         app.text("ipc-state").await == "open" && app.text("es-state").await == "open"
@@ -420,27 +417,15 @@ async fn event_data_is_shown_as_text_and_never_runs() {
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
-        let mut socket = tokio::net::TcpStream::connect(&addr).await.expect("connect to the embedded server");
-        socket.write_all(request.as_bytes()).await.expect("publish");
-        let mut response = String::new();
-        let _ = socket.read_to_string(&mut response).await;
+        let response = http_exchange(&addr, &request).await;
         assert!(response.starts_with("HTTP/1.1 201"), "{response}");
     }
     let shown_in_both = "return ['ipc-log', 'es-log'].every(id => \
         [...arguments[0]].every(p => document.getElementById(id).textContent.includes(p)))";
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let shown = app.client.execute(shown_in_both, vec![json!(payloads)]).await.expect("script");
-        if shown == json!(true) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the markup is not shown as text in both logs: {}",
-            app.describe().await
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.wait_until(10, "the markup is shown as text in both logs", || async {
+        app.client.execute(shown_in_both, vec![json!(payloads)]).await.expect("script") == json!(true)
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(app.eval("return window.__pwned === undefined").await, json!(true), "event data ran as code");
     let made = app.eval("return document.querySelectorAll('main img, main svg, main script').length").await;
