@@ -30,6 +30,10 @@ pub enum FeedUpdate {
         size: usize,
         received_at_ms: u64,
     },
+    /// Body bytes as received (invalid UTF-8 replaced), when the request asked for them.
+    Raw {
+        text: String,
+    },
     Error {
         message: String,
         will_retry: bool,
@@ -77,6 +81,7 @@ impl From<Update> for FeedUpdate {
                 FeedUpdate::Open { status, content_type, headers }
             }
             Update::Event(event) => event.into(),
+            Update::Raw(bytes) => FeedUpdate::Raw { text: String::from_utf8_lossy(&bytes).into_owned() },
             Update::Error { error, will_retry } => {
                 FeedUpdate::Error { message: error.to_string(), will_retry }
             }
@@ -113,6 +118,7 @@ mod tests {
             id_set: true,
             retry: None,
             size: 9,
+            stream_offset: 9,
             received_at: UNIX_EPOCH + Duration::from_millis(1500),
         };
         let json = serde_json::to_string(&FeedUpdate::from(event)).unwrap();

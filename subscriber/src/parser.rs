@@ -58,6 +58,8 @@ pub struct EventParser {
     reconnection_time: Option<Duration>,
     max_event_size: usize,
     comments: u64,
+    /// Bytes of this connection's stream consumed so far (the BOM included).
+    position: u64,
 }
 
 impl Default for EventParser {
@@ -86,6 +88,7 @@ impl EventParser {
             reconnection_time: None,
             max_event_size,
             comments: 0,
+            position: 0,
         }
     }
 
@@ -112,6 +115,7 @@ impl EventParser {
 
     fn consume(&mut self, count: usize) {
         self.start += count;
+        self.position += count as u64;
         self.scanned = self.scanned.max(self.start);
     }
 
@@ -124,6 +128,12 @@ impl EventParser {
     /// The latest reconnection time a `retry` field set, if any.
     pub fn reconnection_time(&self) -> Option<Duration> {
         self.reconnection_time
+    }
+
+    /// Bytes of this connection's stream consumed so far: right after an event is returned,
+    /// where its block ends (its `size` bytes end here). Starts at 0 on each connection.
+    pub fn position(&self) -> u64 {
+        self.position
     }
 
     /// Comment lines seen so far (keep-alives are comments).
@@ -325,6 +335,7 @@ impl EventParser {
         // A new connection starts a new stream: its first bytes are checked for a BOM again.
         self.bom_checked = false;
         self.after_cr = false;
+        self.position = 0;
         discarded
     }
 }

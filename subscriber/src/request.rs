@@ -25,6 +25,7 @@ pub struct SubscribeRequest {
     pub(crate) last_event_id: String,
     pub(crate) extra_ca_file: Option<PathBuf>,
     pub(crate) insecure: bool,
+    pub(crate) report_raw: bool,
 }
 
 impl SubscribeRequest {
@@ -52,7 +53,14 @@ impl SubscribeRequest {
             last_event_id: String::new(),
             extra_ca_file: None,
             insecure: false,
+            report_raw: false,
         })
+    }
+
+    /// Also report the body's bytes as they arrive ([`crate::Update::Raw`]), for raw views.
+    pub fn report_raw(mut self, report: bool) -> Self {
+        self.report_raw = report;
+        self
     }
 
     /// Adds a header sent with every request.

@@ -1,6 +1,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::Client;
 use tokio::time::Instant;
@@ -25,6 +26,9 @@ pub enum Update {
         headers: HeaderMap,
     },
     Event(SseEvent),
+    /// Bytes as they came off the wire, before the events they complete; only when the
+    /// request asked for them ([`SubscribeRequest::report_raw`]).
+    Raw(Bytes),
     /// Something failed; `will_retry` says whether a `Retrying` follows.
     Error {
         error: SubscribeError,
@@ -161,6 +165,7 @@ impl Subscription {
                         id_set: event.id_set,
                         retry: event.retry,
                         size: event.size,
+                        stream_offset: self.parser.position(),
                         received_at: SystemTime::now(),
                     }));
                 }
@@ -175,6 +180,9 @@ impl Subscription {
                 Ok(Some(chunk)) => {
                     self.last_received = Some(Instant::now());
                     self.parser.feed(&chunk);
+                    if self.request.report_raw {
+                        return Some(Update::Raw(chunk));
+                    }
                 }
                 Ok(None) => {
                     self.parser.finish();

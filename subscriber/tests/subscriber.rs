@@ -181,6 +181,7 @@ async fn watch_reports_the_whole_lifecycle() {
             FeedUpdate::Error { message, will_retry } => format!("error {message} {will_retry}"),
             FeedUpdate::Retrying { in_ms } => format!("retrying {in_ms}"),
             FeedUpdate::Closed { reason } => format!("closed {reason}"),
+            FeedUpdate::Raw { text } => format!("raw {text}"),
         })
         .collect();
     assert_eq!(
@@ -208,4 +209,41 @@ async fn watch_stops_when_the_receiver_is_gone() {
     });
     tokio::time::timeout(Duration::from_secs(5), watched).await.expect("watch returned");
     assert_eq!(events, 3);
+}
+
+/// With raw reporting on, the raw chunks add up to the exact body (comments, CRLF and all), and
+/// each event's `stream_offset` and `size` point at its own block in those bytes.
+#[tokio::test]
+async fn raw_bytes_are_reported_and_events_point_into_them() {
+    let body: &[u8] = b": keep-alive\r\nid: 1\r\ndata: one\r\n\r\nevent: x\ndata: two\n\n:bye\n";
+    let server = spawn_raw(SSE_OK, body).await;
+    let mut subscription =
+        Subscription::new(request(&server.url("/events")).reconnect(false).report_raw(true));
+    let (mut raw, mut events) = (Vec::new(), Vec::new());
+    while let Some(update) = subscription.next().await {
+        match update {
+            Update::Raw(bytes) => raw.extend_from_slice(&bytes),
+            Update::Event(event) => events.push(event),
+            _ => {}
+        }
+    }
+    assert_eq!(raw, body);
+    let blocks: Vec<&[u8]> = events
+        .iter()
+        .map(|e| {
+            let end = usize::try_from(e.stream_offset).unwrap();
+            &raw[end - e.size..end]
+        })
+        .collect();
+    assert_eq!(blocks, [&b": keep-alive\r\nid: 1\r\ndata: one\r\n\r\n"[..], b"event: x\ndata: two\n\n"]);
+}
+
+/// Without raw reporting, no raw updates are made.
+#[tokio::test]
+async fn raw_bytes_are_not_reported_unless_asked() {
+    let server = spawn_raw(SSE_OK, b"data: hi\n\n").await;
+    let mut subscription = Subscription::new(request(&server.url("/events")).reconnect(false));
+    while let Some(update) = subscription.next().await {
+        assert!(!matches!(update, Update::Raw(_)), "raw bytes were reported");
+    }
 }

@@ -3,11 +3,13 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use reqwest::Method;
-use sse_subscriber::{parse_header_line, SseEvent, SubscribeError, SubscribeRequest, Subscription, Update};
+use sse_subscriber::{
+    parse_header_line, rfc3339, SseEvent, SubscribeError, SubscribeRequest, Subscription, Update,
+};
 use tracing_subscriber::EnvFilter;
 
 /// Subscribe to a Server-Sent Events stream and print each event.
@@ -199,30 +201,6 @@ fn build_request(args: &Args) -> Result<SubscribeRequest, Failure> {
     Ok(request)
 }
 
-/// RFC 3339 in UTC with microseconds, e.g. `2026-11-27T07:30:00.123456Z`.
-fn rfc3339(time: SystemTime) -> String {
-    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs();
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60,
-        since.subsec_micros()
-    )
-}
-
 fn print_event(out: &mut impl Write, event: &SseEvent, args: &Args) -> Result<(), Failure> {
     if args.json {
         let line = JsonEvent {
@@ -250,6 +228,7 @@ fn describe(update: &Update) -> String {
             format!("open: HTTP {status}, {content_type}")
         }
         Update::Event(event) => format!("event {} ({} bytes)", event.event, event.size),
+        Update::Raw(bytes) => format!("{} bytes received", bytes.len()),
         Update::Error { error, will_retry: true } => format!("error: {error} (will retry)"),
         Update::Error { error, will_retry: false } => format!("error: {error}"),
         Update::Retrying { delay } => format!("retrying in {} ms", delay.as_millis()),
@@ -342,18 +321,5 @@ async fn main() -> ExitCode {
             eprintln!("sse-sub: cannot write output: {error}");
             ExitCode::FAILURE
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_has_microseconds_in_utc() {
-        let time = UNIX_EPOCH + Duration::from_micros(1_795_737_600_123_456);
-        assert_eq!(rfc3339(time), "2026-11-27T00:00:00.123456Z");
-        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000000Z");
-        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)), "2000-02-29T00:00:00.000000Z");
     }
 }

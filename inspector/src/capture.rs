@@ -1,0 +1,168 @@
+//! One subscription as the inspector keeps it: its events, its raw bytes and its figures,
+//! fed the subscriber's updates in order.
+
+use std::time::SystemTime;
+
+use serde::Serialize;
+use sse_subscriber::Update;
+
+use crate::export::{ExportFormat, EXPORT_CHUNK};
+use crate::history::{EventDetail, EventHistory, DEFAULT_KEEP_BYTES, DEFAULT_KEEP_EVENTS};
+use crate::raw::{LineKind, RawCapture, DEFAULT_RAW_BYTES};
+use crate::stats::{LiveStats, StatsReport};
+
+/// How much one subscription keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaptureLimits {
+    pub keep_events: usize,
+    /// Event data and ids, roughly; the oldest events go first beyond it.
+    pub keep_bytes: usize,
+    /// Raw bytes for the raw view and each event's own bytes.
+    pub raw_bytes: usize,
+}
+
+impl Default for CaptureLimits {
+    fn default() -> Self {
+        Self {
+            keep_events: DEFAULT_KEEP_EVENTS,
+            keep_bytes: DEFAULT_KEEP_BYTES,
+            raw_bytes: DEFAULT_RAW_BYTES,
+        }
+    }
+}
+
+/// How many events the log has to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    pub kept: usize,
+    /// Kept events the filter lets through (all of them without a filter).
+    pub matching: usize,
+    /// Old events dropped to stay within the limits.
+    pub dropped: u64,
+    pub filtered: bool,
+}
+
+/// One subscription's kept events, raw bytes and stats.
+pub struct Capture {
+    history: EventHistory,
+    raw: RawCapture,
+    stats: LiveStats,
+    /// Connections opened so far.
+    connections: u32,
+    /// Raw offset where the current connection's body began.
+    connection_base: u64,
+}
+
+impl Capture {
+    pub fn new(limits: CaptureLimits) -> Self {
+        Self {
+            history: EventHistory::new(limits.keep_events, limits.keep_bytes),
+            raw: RawCapture::new(limits.raw_bytes),
+            stats: LiveStats::default(),
+            connections: 0,
+            connection_base: 0,
+        }
+    }
+
+    /// Takes one update from the subscription (events are kept, bytes and figures counted).
+    pub fn observe(&mut self, update: &Update) {
+        match update {
+            Update::Connecting { .. } => self.stats.connecting(SystemTime::now()),
+            Update::Open { .. } => {
+                self.connections += 1;
+                self.stats.opened();
+                self.raw.begin_connection(self.connections);
+                self.connection_base = self.raw.total();
+            }
+            Update::Raw(bytes) => {
+                self.stats.raw(bytes.len());
+                self.raw.push(bytes.clone());
+            }
+            Update::Event(event) => {
+                self.stats.event(event.size, event.received_at);
+                let end = self.connection_base + event.stream_offset;
+                let start = end.checked_sub(event.size as u64);
+                let raw_range = start.filter(|_| end <= self.raw.total()).map(|start| (start, end));
+                self.history.push(event, self.connections, raw_range);
+            }
+            Update::Error { .. } | Update::Retrying { .. } | Update::Closed { .. } => {}
+        }
+    }
+
+    pub fn counts(&self) -> Counts {
+        Counts {
+            kept: self.history.len(),
+            matching: self.history.matching(),
+            dropped: self.history.dropped(),
+            filtered: !self.history.filter().is_empty(),
+        }
+    }
+
+    pub fn stats(&self, now: SystemTime) -> StatsReport {
+        self.stats.report(now)
+    }
+
+    pub fn history(&self) -> &EventHistory {
+        &self.history
+    }
+
+    pub fn history_mut(&mut self) -> &mut EventHistory {
+        &mut self.history
+    }
+
+    pub fn raw(&self) -> &RawCapture {
+        &self.raw
+    }
+
+    /// Everything about a kept event.
+    pub fn detail(&self, seq: u64) -> Option<EventDetail> {
+        let event = self.history.get(seq)?;
+        let raw = event.raw_range.and_then(|(start, end)| {
+            // A block dispatched on a CR that turned out to be half of a CRLF (the LF came in
+            // the next chunk) is shown with its whole CRLF.
+            let lf_follows =
+                self.raw.slice(end.saturating_sub(1), end + 1).is_some_and(|pair| pair == b"\r\n");
+            let end = if lf_follows { end + 1 } else { end };
+            let lines = self.raw.lines(start, end)?;
+            Some(lines.into_iter().filter(|line| line.kind != LineKind::ConnectionStart).collect())
+        });
+        Some(EventDetail {
+            row: event.row(),
+            data: event.data.to_string(),
+            retry_ms: event.retry_ms,
+            connection: event.connection,
+            raw,
+        })
+    }
+
+    /// Forgets the kept events and raw bytes; the figures go on.
+    pub fn clear(&mut self) {
+        self.history.clear();
+        self.raw.clear();
+    }
+
+    /// Appends up to [`EXPORT_CHUNK`] kept events from sequence number `from`, before
+    /// `until`, to `out` (only those the filter lets through, if `matching_only`). Where to
+    /// go on from, or `None` when done.
+    pub fn export_chunk(
+        &self,
+        from: u64,
+        until: u64,
+        matching_only: bool,
+        format: ExportFormat,
+        out: &mut Vec<u8>,
+    ) -> Option<u64> {
+        let mut next = None;
+        for (index, event) in self.history.from_seq(from).take_while(|e| e.seq < until).enumerate() {
+            if index == EXPORT_CHUNK {
+                next = Some(event.seq);
+                break;
+            }
+            if !matching_only || self.history.passes(event) {
+                format.write(event, out);
+            }
+        }
+        next
+    }
+}

@@ -1,0 +1,36 @@
+//! What the app keeps of one subscription and shows in its event inspector. No I/O and no
+//! window: the app's connection tasks feed a [`Capture`] and its commands read pages of it.
+//!
+//! # Layout
+//! - [`Capture`], [`CaptureLimits`], [`Counts`] (`capture.rs`): one subscription's history,
+//!   raw bytes and stats together, fed the subscriber's updates.
+//! - [`EventHistory`], [`KeptEvent`], [`EventRow`], [`EventDetail`] (`history.rs`): the kept
+//!   events, bounded by count and bytes (oldest dropped first), with a filtered view kept up
+//!   to date as events arrive, read a page at a time.
+//! - [`EventFilter`] (`filter.rs`): event types and free text or a regex.
+//! - [`RawCapture`], [`RawLine`] (`raw.rs`): the last bytes received, as lines with their
+//!   endings, comments and connection starts told apart.
+//! - [`LiveStats`], [`StatsReport`] (`stats.rs`): events per second over the last minute,
+//!   totals, time to first event, reconnects.
+//! - [`Batcher`], [`BatchPolicy`] (`batch.rs`): when to send events to the UI, so a fast
+//!   stream crosses in a batch per frame and a slow one is not held back.
+//! - [`ExportFormat`] (`export.rs`): NDJSON (the `sse-sub --json` fields plus time) and CSV.
+//! - [`FilterError`] (`error.rs`).
+
+mod batch;
+mod capture;
+mod error;
+mod export;
+mod filter;
+mod history;
+mod raw;
+mod stats;
+
+pub use batch::{BatchPolicy, Batcher, Flush};
+pub use capture::{Capture, CaptureLimits, Counts};
+pub use error::FilterError;
+pub use export::{ExportFormat, EXPORT_CHUNK};
+pub use filter::EventFilter;
+pub use history::{preview, EventDetail, EventHistory, EventRow, KeptEvent, PREVIEW_CHARS};
+pub use raw::{LineEnding, LineKind, RawCapture, RawLine, RawView};
+pub use stats::{LiveStats, StatsReport, RATE_WINDOW_SECS};

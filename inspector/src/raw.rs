@@ -1,0 +1,265 @@
+//! The last bytes a subscription received, exactly: the raw view shows them as lines with
+//! their endings (LF, CR or CRLF), comments and keep-alives told apart, and where each
+//! connection began. Offsets count bytes across all of the subscription's connections.
+
+use std::collections::VecDeque;
+
+use bytes::Bytes;
+use serde::Serialize;
+
+/// Raw bytes kept per subscription by default.
+pub const DEFAULT_RAW_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LineEnding {
+    Lf,
+    Cr,
+    Crlf,
+    /// The line has not ended (yet): the last bytes received.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LineKind {
+    /// `field: value` (or a field name alone).
+    Field,
+    /// Starts with `:`; keep-alives are comments.
+    Comment,
+    /// Empty: ends (dispatches) an event block.
+    Blank,
+    /// Not bytes: a connection began here.
+    ConnectionStart,
+}
+
+/// One line as received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawLine {
+    /// Where it starts, in the subscription's byte offsets.
+    pub offset: u64,
+    /// The line without its ending; invalid UTF-8 as U+FFFD. For a connection start, which
+    /// connection.
+    pub text: String,
+    pub ending: LineEnding,
+    pub kind: LineKind,
+}
+
+/// The raw view: the last lines, and how much of the stream they cover.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawView {
+    pub lines: Vec<RawLine>,
+    /// Bytes received in all.
+    pub total_bytes: u64,
+    /// Bytes still kept (the view shows the end of them).
+    pub kept_bytes: u64,
+}
+
+/// The last received bytes, bounded.
+pub struct RawCapture {
+    chunks: VecDeque<(u64, Bytes)>,
+    kept: usize,
+    budget: usize,
+    total: u64,
+    /// Connection starts: (offset, connection number).
+    starts: VecDeque<(u64, u32)>,
+}
+
+impl RawCapture {
+    /// Keeps about the last `budget` bytes (whole chunks).
+    pub fn new(budget: usize) -> Self {
+        Self { chunks: VecDeque::new(), kept: 0, budget, total: 0, starts: VecDeque::new() }
+    }
+
+    /// Bytes received in all: the offset the next byte gets.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The offset of the oldest byte still kept.
+    fn first_kept(&self) -> u64 {
+        self.chunks.front().map_or(self.total, |(offset, _)| *offset)
+    }
+
+    /// Marks where connection `number` begins.
+    pub fn begin_connection(&mut self, number: u32) {
+        self.starts.push_back((self.total, number));
+    }
+
+    pub fn push(&mut self, bytes: Bytes) {
+        if bytes.is_empty() {
+            return;
+        }
+        let len = bytes.len();
+        self.chunks.push_back((self.total, bytes));
+        self.total += len as u64;
+        self.kept += len;
+        while self.kept > self.budget && self.chunks.len() > 1 {
+            if let Some((_, dropped)) = self.chunks.pop_front() {
+                self.kept -= dropped.len();
+            }
+        }
+        let first = self.first_kept();
+        while self.starts.front().is_some_and(|(offset, _)| *offset < first) && self.starts.len() > 1 {
+            self.starts.pop_front();
+        }
+    }
+
+    /// Bytes `start..end`, if all of them are still kept.
+    pub fn slice(&self, start: u64, end: u64) -> Option<Vec<u8>> {
+        if start < self.first_kept() || end > self.total || start > end {
+            return None;
+        }
+        let mut out = Vec::with_capacity(usize::try_from(end - start).ok()?);
+        for (offset, chunk) in &self.chunks {
+            let chunk_end = offset + chunk.len() as u64;
+            if chunk_end <= start || *offset >= end {
+                continue;
+            }
+            let from = usize::try_from(start.saturating_sub(*offset)).ok()?;
+            let to = usize::try_from(end.min(chunk_end) - offset).ok()?;
+            out.extend_from_slice(&chunk[from..to]);
+        }
+        Some(out)
+    }
+
+    /// The lines of `start..end` (which must be kept), with connection starts between them.
+    pub fn lines(&self, start: u64, end: u64) -> Option<Vec<RawLine>> {
+        let bytes = self.slice(start, end)?;
+        let mut lines = split_lines(&bytes, start);
+        let starts: Vec<_> = self.starts.iter().filter(|(offset, _)| (start..end).contains(offset)).collect();
+        for (offset, number) in starts.into_iter().rev() {
+            let at = lines.partition_point(|line| line.offset < *offset);
+            lines.insert(
+                at,
+                RawLine {
+                    offset: *offset,
+                    text: format!("connection {number}"),
+                    ending: LineEnding::None,
+                    kind: LineKind::ConnectionStart,
+                },
+            );
+        }
+        Some(lines)
+    }
+
+    /// The last lines within `max_bytes` of the end, starting at a line's start.
+    pub fn tail(&self, max_bytes: usize) -> RawView {
+        let first = self.first_kept();
+        let mut start = self.total.saturating_sub(max_bytes as u64).max(first);
+        if start > first {
+            // Skip the partial line the cut falls in.
+            if let Some(bytes) = self.slice(start, self.total) {
+                let skip = memchr_line_end(&bytes).unwrap_or(bytes.len());
+                start += skip as u64;
+            }
+        }
+        RawView {
+            lines: self.lines(start, self.total).unwrap_or_default(),
+            total_bytes: self.total,
+            kept_bytes: self.total - first,
+        }
+    }
+
+    /// Forgets the kept bytes; offsets go on.
+    pub fn clear(&mut self) {
+        self.chunks.clear();
+        self.kept = 0;
+        self.starts.retain(|(offset, _)| *offset >= self.total);
+    }
+}
+
+/// Bytes up to and including the first line ending (CRLF counts as one).
+fn memchr_line_end(bytes: &[u8]) -> Option<usize> {
+    let at = bytes.iter().position(|b| matches!(b, b'\r' | b'\n'))?;
+    Some(if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 })
+}
+
+/// Splits bytes into lines as the SSE parser does: CRLF, LF or CR ends a line.
+pub(crate) fn split_lines(bytes: &[u8], base: u64) -> Vec<RawLine> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let rest = &bytes[start..];
+        let (len, ending, consumed) = match rest.iter().position(|b| matches!(b, b'\r' | b'\n')) {
+            None => (rest.len(), LineEnding::None, rest.len()),
+            Some(at) if rest[at] == b'\n' => (at, LineEnding::Lf, at + 1),
+            Some(at) if rest.get(at + 1) == Some(&b'\n') => (at, LineEnding::Crlf, at + 2),
+            Some(at) => (at, LineEnding::Cr, at + 1),
+        };
+        let line = &rest[..len];
+        let kind = match line.first() {
+            None => LineKind::Blank,
+            Some(b':') => LineKind::Comment,
+            Some(_) => LineKind::Field,
+        };
+        lines.push(RawLine {
+            offset: base + start as u64,
+            text: String::from_utf8_lossy(line).into_owned(),
+            ending,
+            kind,
+        });
+        start += consumed;
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(lines: &[RawLine]) -> Vec<(String, LineEnding, LineKind)> {
+        lines.iter().map(|l| (l.text.clone(), l.ending, l.kind)).collect()
+    }
+
+    #[test]
+    fn lines_keep_their_endings_and_kinds() {
+        let lines = split_lines(b": ping\r\ndata: a\rdata: b\n\r\nid", 100);
+        use LineEnding::*;
+        use LineKind::*;
+        assert_eq!(
+            shape(&lines),
+            [
+                (": ping".into(), Crlf, Comment),
+                ("data: a".into(), Cr, Field),
+                ("data: b".into(), Lf, Field),
+                (String::new(), Crlf, Blank),
+                ("id".into(), None, Field),
+            ]
+        );
+        assert_eq!(lines[1].offset, 108);
+    }
+
+    #[test]
+    fn the_capture_is_bounded_and_slices_across_chunks() {
+        let mut raw = RawCapture::new(13);
+        raw.begin_connection(1);
+        raw.push(Bytes::from_static(b"data: 1\n"));
+        raw.push(Bytes::from_static(b"\ndata"));
+        assert_eq!(raw.slice(6, 11), Some(b"1\n\nda".to_vec()));
+        raw.push(Bytes::from_static(b": 2\n\n"));
+        assert_eq!(raw.total(), 18);
+        assert_eq!(raw.slice(0, 4), None, "dropped beyond the budget");
+        assert_eq!(raw.slice(8, 18), Some(b"\ndata: 2\n\n".to_vec()));
+        assert_eq!(raw.slice(8, 19), None, "not received yet");
+    }
+
+    #[test]
+    fn the_tail_starts_on_a_line_and_marks_connections() {
+        let mut raw = RawCapture::new(1024);
+        raw.begin_connection(1);
+        raw.push(Bytes::from_static(b"data: one\n\n"));
+        raw.begin_connection(2);
+        raw.push(Bytes::from_static(b": hi\ndata: two\n\n"));
+        let all = raw.tail(1024);
+        assert_eq!(all.lines[0].kind, LineKind::ConnectionStart);
+        assert_eq!(all.lines[3].text, "connection 2");
+        assert_eq!(all.lines[4].kind, LineKind::Comment);
+        let tail = raw.tail(12);
+        let texts: Vec<_> = tail.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["data: two", ""], "the cut line `hi` is skipped");
+        assert_eq!(tail.total_bytes, 27);
+    }
+}
