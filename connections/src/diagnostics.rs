@@ -113,9 +113,14 @@ impl Diagnostics {
                 self.check_headers();
                 true
             }
-            FeedUpdate::Event { id, id_set: true, .. } => self.check_id(id),
+            FeedUpdate::Event { id, id_set, .. } => self.observe_event(id, *id_set),
             _ => false,
         }
+    }
+
+    /// Takes one event's id (`id_set`: its own block set it); whether the report changed.
+    pub fn observe_event(&mut self, id: &str, id_set: bool) -> bool {
+        id_set && self.check_id(id)
     }
 
     fn check_headers(&mut self) {

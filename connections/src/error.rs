@@ -25,3 +25,14 @@ pub enum SettingsError {
     #[error("cannot encode the secrets: {0}")]
     Secret(String),
 }
+
+/// An inspector request that cannot be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    #[error("connection {0} is not open")]
+    NotOpen(u64),
+    #[error(transparent)]
+    Filter(#[from] sse_inspector::FilterError),
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: String },
+}

@@ -7,13 +7,14 @@
 //! - [`curl_command`], [`sse_sub_command`] (`command_line.rs`): "copy as command".
 //! - [`Diagnostics`] (`diagnostics.rs`): status, headers and warnings for one connection.
 //! - [`TextAssembler`], [`JsonPath`] (`json_path.rs`): the assembled text of LLM streams.
-//! - [`RunningConnections`], [`ConnectionUpdate`] (`running.rs`): the open connections, each on
-//!   its own task, closed on request; what each reports to the UI.
+//! - [`RunningConnections`], [`ConnectionUpdate`], [`Page`] (`running.rs`): the open
+//!   connections, each on its own task with its inspector capture (pages, detail, filter,
+//!   clear, raw bytes, export), closed on request; what each reports to the UI, in batches.
 //! - [`LaunchOptions`] (`launch.rs`): `sse-monitor --url URL -H 'Name: value'`.
 //! - [`SettingsStore`] (`settings.rs`): saved connections and window state in a versioned
 //!   JSON file; secrets in the OS keyring ([`OsKeyring`]) or not saved at all.
 //! - [`presets`] (`presets.rs`): the embedded counter and OpenAI-compatible chat completions.
-//! - [`SpecError`], [`JsonPathError`] (`error.rs`).
+//! - [`SpecError`], [`JsonPathError`], [`InspectError`], [`SettingsError`] (`error.rs`).
 
 mod command_line;
 mod diagnostics;
@@ -27,11 +28,11 @@ mod spec;
 
 pub use command_line::{curl_command, shell_quote, sse_sub_command};
 pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
-pub use error::{JsonPathError, SettingsError, SpecError};
+pub use error::{InspectError, JsonPathError, SettingsError, SpecError};
 pub use json_path::{JsonPath, TextAssembler};
 pub use launch::LaunchOptions;
 pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
-pub use running::{ConnectionUpdate, Emitter, RunningConnections};
+pub use running::{ConnectionUpdate, Emitter, Page, RunningConnections};
 pub use settings::{
     is_secret_header, Loaded, OsKeyring, SavedConnection, SecretState, SecretStore, Settings, SettingsStore,
     WindowState, KEYRING_SERVICE, SETTINGS_FILE, SETTINGS_VERSION,

@@ -75,7 +75,7 @@ async fn next_matching<T>(updates: &mut Updates, mut pick: impl FnMut(Connection
 
 async fn next_event_data(updates: &mut Updates) -> String {
     next_matching(updates, |u| match u {
-        ConnectionUpdate::Feed { update: FeedUpdate::Event { data, .. } } => Some(data),
+        ConnectionUpdate::Batch { latest: Some(row), .. } => Some(row.preview),
         _ => None,
     })
     .await
@@ -191,4 +191,121 @@ async fn a_chat_stream_is_assembled() {
         }
     }
     assert_eq!(text, "Hello");
+}
+
+/// The embedded server without a required header, and a connection to its `inspect` stream.
+async fn open_inspected(connections: &RunningConnections) -> (TestServer, u64, Updates) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(ServerConfig { counter_interval: None, ..ServerConfig::default() });
+    let broker = server.broker();
+    broker.create_stream("inspect").unwrap();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(server.run(listener, async {
+        let _ = rx.await;
+    }));
+    let (id, mut updates) = open(connections, spec(format!("http://{addr}/events?stream=inspect")));
+    next_matching(&mut updates, |u| {
+        matches!(u, ConnectionUpdate::Feed { update: FeedUpdate::Open { .. } }).then_some(())
+    })
+    .await;
+    (TestServer { addr, broker, _shutdown: tx }, id, updates)
+}
+
+/// Ids from batches until `count` events have been reported, and how many batches that took.
+async fn batched_ids(updates: &mut Updates, count: usize) -> (Vec<String>, usize) {
+    let (mut ids, mut batches) = (Vec::new(), 0);
+    while ids.len() < count {
+        let batch = next_matching(updates, |u| match u {
+            ConnectionUpdate::Batch { ids, .. } if !ids.is_empty() => Some(ids),
+            _ => None,
+        })
+        .await;
+        batches += 1;
+        ids.extend(batch);
+    }
+    (ids, batches)
+}
+
+/// 5,000 events in a quarter second cross in far fewer batches, every id once and in order; a lone
+/// event after a quiet spell is sent at once, not held for a batch.
+#[tokio::test]
+async fn events_cross_in_batches_without_delaying_a_lone_one() {
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (server, _, mut updates) = open_inspected(&connections).await;
+    // In slices, as a fast server sends them: the broker drops a subscriber 5,000 behind.
+    for n in 0..5000 {
+        server.broker.publish("inspect", None, &n.to_string(), None).unwrap();
+        if n % 100 == 99 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+    let (ids, batches) = batched_ids(&mut updates, 5000).await;
+    let expected: Vec<String> = (1..=5000).map(|n: u64| n.to_string()).collect();
+    assert_eq!(ids, expected);
+    assert!(batches < 500, "{batches} batches for 5,000 events");
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = std::time::Instant::now();
+    server.broker.publish("inspect", None, "lone", None).unwrap();
+    assert_eq!(next_event_data(&mut updates).await, "lone");
+    assert!(sent.elapsed() < Duration::from_millis(100), "a lone event took {:?}", sent.elapsed());
+}
+
+/// Unbatched, each event is a batch of its own.
+#[tokio::test]
+async fn unbatched_connections_send_each_event_alone() {
+    let connections = RunningConnections::new(tokio::runtime::Handle::current())
+        .with_batching(sse_inspector::BatchPolicy::UNBATCHED);
+    let (server, _, mut updates) = open_inspected(&connections).await;
+    for n in 0..200 {
+        server.broker.publish("inspect", None, &n.to_string(), None).unwrap();
+    }
+    let (ids, batches) = batched_ids(&mut updates, 200).await;
+    assert_eq!((ids.len(), batches), (200, 200));
+}
+
+/// The inspector reads the connection's capture: pages, a type filter, an event's detail with
+/// its raw bytes, the raw view, an NDJSON export of what the filter shows, and clearing.
+#[tokio::test]
+async fn the_inspector_pages_filters_exports_and_clears() {
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (server, id, mut updates) = open_inspected(&connections).await;
+    for n in 0..30 {
+        let kind = if n % 3 == 0 { Some("tick") } else { None };
+        server.broker.publish("inspect", kind, &format!("{{\"n\":{n}}}"), None).unwrap();
+    }
+    batched_ids(&mut updates, 30).await;
+
+    let page = connections.page(id, 25, 10).unwrap();
+    assert_eq!((page.counts.kept, page.rows.len()), (30, 5));
+    assert_eq!(page.rows[0].preview, r#"{"n":25}"#);
+    assert!(page.rows[0].delta_us.is_some());
+
+    let ticks = sse_inspector::EventFilter { types: vec!["tick".into()], ..Default::default() };
+    assert_eq!(connections.set_filter(id, &ticks).unwrap().matching, 10);
+    let page = connections.page(id, 0, 100).unwrap();
+    assert!(page.rows.iter().all(|r| r.event == "tick"));
+    let seq = page.rows[1].seq;
+    assert_eq!(connections.position(id, seq).unwrap(), Some(1));
+    let detail = connections.detail(id, seq).unwrap().expect("kept");
+    assert_eq!(detail.data, r#"{"n":3}"#);
+    let raw: Vec<_> = detail.raw.expect("raw bytes kept").into_iter().map(|l| l.text).collect();
+    assert_eq!(raw, ["event: tick", "id: 4", r#"data: {"n":3}"#, ""]);
+    let view = connections.raw_tail(id, 1 << 20).unwrap();
+    assert!(view.lines.iter().any(|l| l.text == r#"data: {"n":29}"#));
+
+    let path = std::env::temp_dir().join(format!("sse-inspector-export-{}.ndjson", std::process::id()));
+    connections.export(id, &path, sse_inspector::ExportFormat::Ndjson, true).unwrap();
+    let exported =
+        embedded_server::parse_capture(std::io::BufReader::new(std::fs::File::open(&path).unwrap())).unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(exported.len(), 10);
+    assert!(exported.iter().all(|e| e.event == "tick" && e.time.is_some()));
+
+    let bad = sse_inspector::EventFilter { text: "(".into(), regex: true, ..Default::default() };
+    assert!(connections.set_filter(id, &bad).unwrap_err().to_string().contains("regular expression"));
+    assert_eq!(connections.clear(id).unwrap().kept, 0);
+    assert!(connections.detail(id, seq).unwrap().is_none());
+    assert!(connections.page(id + 100, 0, 1).is_err(), "an unknown connection is an error");
 }

@@ -1,4 +1,6 @@
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -44,8 +46,13 @@ pub enum Update {
     },
 }
 
+type Opening = Pin<Box<dyn Future<Output = Result<Opened, SubscribeError>> + Send>>;
+
 enum Phase {
     Connect,
+    /// The request is under way; kept here so that a caller's `select!` dropping `next()`
+    /// does not start the attempt over.
+    Opening(Opening),
     Open(Box<Connection>),
     Wait(Instant),
     Done,
@@ -95,20 +102,24 @@ impl Subscription {
 
     /// The next update; `None` once the subscription has closed.
     ///
-    /// Cancel-safe: dropping the future (say, in `select!` or `timeout`) loses nothing; an
-    /// attempt cut short is simply made again.
+    /// Cancel-safe: dropping the future (say, in `select!` or `timeout`) loses nothing; a
+    /// request under way goes on at the next call.
     pub async fn next(&mut self) -> Option<Update> {
         loop {
             if let Some(update) = self.outbox.pop_front() {
                 return Some(update);
             }
-            match &self.phase {
+            match &mut self.phase {
                 Phase::Done => return None,
                 Phase::Wait(until) => {
                     tokio::time::sleep_until(*until).await;
                     self.phase = Phase::Connect;
                 }
-                Phase::Connect => return Some(self.connect().await),
+                Phase::Connect => return Some(self.connect()),
+                Phase::Opening(opening) => {
+                    let opened = opening.as_mut().await;
+                    self.opened(opened);
+                }
                 Phase::Open(_) => {
                     if let Some(update) = self.read().await {
                         return Some(update);
@@ -118,21 +129,32 @@ impl Subscription {
         }
     }
 
-    /// Starts an attempt: reports `Connecting` now and queues what the attempt gives.
-    async fn connect(&mut self) -> Update {
+    /// Starts an attempt: its request goes on in `Phase::Opening`.
+    fn connect(&mut self) -> Update {
         self.attempts += 1;
         let connecting = Update::Connecting { url: self.request.url.to_string(), attempt: self.attempts };
-        let result = match &self.client {
+        let client = match &self.client {
             Some(client) => Ok(client.clone()),
             None => build_client(&self.request),
         };
-        let opened = match result {
+        match client {
             Ok(client) => {
                 self.client = Some(client.clone());
-                open(&client, &self.request, self.parser.last_event_id()).await
+                let request = self.request.clone();
+                let last_event_id = self.parser.last_event_id().to_owned();
+                self.phase =
+                    Phase::Opening(Box::pin(async move { open(&client, &request, &last_event_id).await }));
             }
-            Err(error) => Err(error),
-        };
+            Err(error) => {
+                self.failures += 1;
+                self.fail(error);
+            }
+        }
+        connecting
+    }
+
+    /// What the attempt's response says: a stream, a 204, or a failure.
+    fn opened(&mut self, opened: Result<Opened, SubscribeError>) {
         match opened {
             Ok(Opened::Stream(connection)) => {
                 self.failures = 0;
@@ -150,7 +172,6 @@ impl Subscription {
                 self.fail(error);
             }
         }
-        connecting
     }
 
     /// Reads until an event (the connection stays open) or a change of phase (`None`).

@@ -247,3 +247,40 @@ async fn raw_bytes_are_not_reported_unless_asked() {
         assert!(!matches!(update, Update::Raw(_)), "raw bytes were reported");
     }
 }
+
+/// A caller polling `next()` under short timeouts (as a `select!` with a timer does) does not
+/// restart a slow request: the attempt goes on and opens, still attempt 1.
+#[tokio::test]
+async fn a_slow_response_survives_callers_timeouts() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut head = [0u8; 2048];
+                let _ = socket.read(&mut head).await;
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                let _ = socket.write_all(SSE_OK.as_bytes()).await;
+                let _ = socket.write_all(b"\r\n\r\ndata: late\n\n").await;
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            });
+        }
+    });
+    let mut subscription = Subscription::new(request(&format!("http://{addr}/events")));
+    let mut attempts = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        assert!(std::time::Instant::now() < deadline, "never opened; attempts {attempts:?}");
+        match tokio::time::timeout(Duration::from_millis(50), subscription.next()).await {
+            Ok(Some(Update::Connecting { attempt, .. })) => attempts.push(attempt),
+            Ok(Some(Update::Event(event))) => {
+                assert_eq!(event.data, "late");
+                break;
+            }
+            Ok(Some(Update::Error { error, .. })) => panic!("{error}"),
+            _ => {}
+        }
+    }
+    assert_eq!(attempts, [1]);
+}
