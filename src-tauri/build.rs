@@ -12,6 +12,15 @@ fn main() {
         "watch_server",
         "load_settings",
         "save_connections",
+        "events_page",
+        "event_detail",
+        "event_position",
+        "set_filter",
+        "event_types",
+        "clear_events",
+        "raw_tail",
+        "export_events",
+        "import_capture",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed (is tauri.conf.json valid?)");

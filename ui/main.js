@@ -4,10 +4,11 @@
 "use strict";
 // Note: wry defines a non-configurable `window.ipc`, so no top-level name may be `ipc`.
 
-const LOG_KEPT = 200; // events kept per feed for the log (the full history is the inspector's job)
-const LOG_SHOWN = 60; // rows in the DOM, newest first
-const ARRIVALS_KEPT = 500; // per feed, for matching values between feeds
-const DELTAS_KEPT = 100; // arrival-time differences averaged in the comparison line
+const LOG_KEPT = 200; // browser events kept for its small log (the Rust side keeps the history)
+const LOG_SHOWN = 60; // rows in the browser log, newest first
+const ROW_HEIGHT = 22; // px per inspector row (styles.css .vrow)
+const RAW_TAIL_BYTES = 64 * 1024; // the raw view shows the end of what was received
+const RAW_REFRESH_MS = 250;
 const BROWSER_CONNECTIONS_PER_ORIGIN = 6; // HTTP/1.1 connections a browser opens to one server
 const SAVE_DELAY_MS = 400; // settings are saved this long after the last change
 
@@ -26,7 +27,6 @@ class FeedState {
     this.latest = null;
     this.lastId = "";
     this.log = [];
-    this.arrivals = new Map(); // data -> performance.now() at arrival
     this.state = "idle";
     this.detail = "";
     this.isError = false;
@@ -40,17 +40,13 @@ class FeedState {
     this.isError = isError;
   }
 
-  /** Records one event; returns its arrival time. */
+  /** Records one event in the small log. */
   receive(type, data, id) {
-    const now = performance.now();
     this.count += 1;
     this.latest = data;
     this.lastId = id;
-    this.arrivals.set(data, now);
-    if (this.arrivals.size > ARRIVALS_KEPT) this.arrivals.delete(this.arrivals.keys().next().value);
     this.log.push({ at: new Date(), type, data, id });
-    if (this.log.length > LOG_KEPT) this.log.splice(0, this.log.length - LOG_KEPT);
-    return now;
+    if (this.log.length > LOG_KEPT * 2) this.log.splice(0, this.log.length - LOG_KEPT);
   }
 }
 
@@ -68,7 +64,14 @@ class Connection {
   reset() {
     this.ipcFeed = new FeedState();
     this.browserFeed = new FeedState();
-    this.deltas = [];
+    this.comparison = new PathComparison();
+    this.counts = { kept: 0, matching: 0, dropped: 0, filtered: false };
+    this.stats = null;
+    this.selectedSeq = null;
+    this.detail = null;
+    this.filter = { types: [], text: "", regex: false, caseSensitive: false };
+    this.filterProblem = "";
+    this.typesSeen = [];
     this.diagnostics = null;
     this.assembled = "";
     this.assembledStats = "";
@@ -264,6 +267,12 @@ function selectConnection(connection) {
   $("command-preview").textContent = connection.info ? connection.info.curlShown : "";
   formChanged();
   renderLogs(true);
+  $("filter-text").value = connection.filter.text;
+  $("filter-regex").checked = connection.filter.regex;
+  $("filter-case").checked = connection.filter.caseSensitive;
+  $("follow").checked = true;
+  renderDetail(connection);
+  renderInspector(true);
   scheduleRender();
   scheduleSave();
 }
@@ -287,7 +296,11 @@ async function openConnection(connection, spec) {
     scheduleRender();
     return;
   }
-  if (connection === selected) $("form-problem").textContent = "";
+  if (connection === selected) {
+    $("form-problem").textContent = "";
+    // A fresh connection has a fresh log: the filter on screen applies to it too.
+    if ($("filter-text").value || $("filter-type").value) applyFilter();
+  }
   startBrowserFeed(connection);
   scheduleRender();
 }
@@ -326,8 +339,12 @@ function onUpdate(connection, message) {
     case "feed":
       onFeedUpdate(connection, message.update);
       break;
+    case "batch":
+      onBatch(connection, message);
+      break;
     case "diagnostics":
       connection.diagnostics = message.report;
+      connection.diagnosticsDirty = true;
       break;
     case "assembled":
       connection.assembled += message.piece;
@@ -347,14 +364,6 @@ function onFeedUpdate(connection, update) {
     case "open":
       feed.setState("open", `HTTP ${update.status}, ${update.contentType || "no Content-Type"}`);
       break;
-    case "event": {
-      const now = feed.receive(update.event, update.data, update.id);
-      const other = connection.browserFeed.arrivals.get(update.data);
-      if (other !== undefined) recordDelta(connection, now, other);
-      listenForType(connection, update.event);
-      if (connection === selected) logsDirty = true;
-      break;
-    }
     case "error":
       connection.lastError = update.message;
       feed.setState(update.willRetry ? "retrying" : "failed", update.message, true);
@@ -450,11 +459,32 @@ function browserFailureReason(connection) {
 }
 
 function onBrowserEvent(connection, event) {
-  const now = connection.browserFeed.receive(event.type, event.data, event.lastEventId);
-  const other = connection.ipcFeed.arrivals.get(event.data);
-  if (other !== undefined) recordDelta(connection, other, now);
+  connection.browserFeed.receive(event.type, event.data, event.lastEventId);
+  connection.comparison.observe("browser", event.lastEventId, performance.now());
   if (connection === selected) logsDirty = true;
   scheduleRender();
+}
+
+/** Events the Rust subscriber received since the last batch, and the figures. */
+function onBatch(connection, batch) {
+  const now = performance.now();
+  const feed = connection.ipcFeed;
+  for (const id of batch.ids) connection.comparison.observe("ipc", id, now);
+  feed.count += batch.ids.length;
+  if (batch.latest) {
+    feed.latest = batch.latest.preview;
+    feed.lastId = batch.latest.id;
+  }
+  for (const type of batch.newTypes) {
+    listenForType(connection, type);
+    if (!connection.typesSeen.includes(type)) connection.typesSeen.push(type);
+  }
+  connection.counts = batch.counts;
+  connection.stats = batch.stats;
+  if (connection === selected) {
+    bench.eventsShown += batch.ids.length;
+    inspectorDirty = true;
+  }
 }
 
 function closeBrowserFeed(connection) {
@@ -464,10 +494,6 @@ function closeBrowserFeed(connection) {
   }
 }
 
-function recordDelta(connection, ipcTime, browserTime) {
-  connection.deltas.push(ipcTime - browserTime);
-  if (connection.deltas.length > DELTAS_KEPT) connection.deltas.shift();
-}
 
 // ---- Rendering -------------------------------------------------------------------------------
 
@@ -535,33 +561,80 @@ function renderSelected() {
   $("es-detail").classList.toggle("error", connection.browserFeed.isError);
   renderFeed("es", connection.browserFeed);
 
-  $("comparison").textContent = comparisonText(connection);
-  renderDiagnostics(connection);
+  renderComparison(connection);
+  renderStats(connection);
+  if (connection.diagnosticsDirty !== false) {
+    connection.diagnosticsDirty = false;
+    renderDiagnostics(connection);
+  }
   renderAssembled(connection);
   renderLogs(false);
+  renderInspector(false);
 }
 
-function comparisonText(connection) {
+function renderComparison(connection) {
   const a = connection.ipcFeed;
   const b = connection.browserFeed;
-  if (a.latest === null || b.latest === null) {
-    return b.state === "unavailable" ? "only the Rust subscriber can open this connection" : "waiting for both feeds…";
+  const r = connection.comparison.report(performance.now(), { ipc: a.state === "open", browser: b.state === "open" });
+  const ms = (v) => (v === null ? "–" : `${v >= 0 ? "+" : ""}${v.toFixed(1)} ms`);
+  $("lag-p50").textContent = ms(r.lagP50);
+  $("lag-p99").textContent = ms(r.lagP99);
+  $("missing").textContent = `${r.ipc.missing} / ${r.browser.missing}`;
+  $("duplicates").textContent = `${r.ipc.duplicates} / ${r.browser.duplicates}`;
+  let text;
+  if (b.state === "unavailable") text = "only the Rust subscriber can open this connection";
+  else if (a.count === 0 && b.count === 0) text = "waiting for both feeds…";
+  else {
+    text = `IPC ${a.count} events, browser ${b.count}; ${r.matched} matched by id`;
+    if (r.ipc.withId === 0 && r.browser.withId === 0 && a.count + b.count > 0) text += " (no ids: compared by count only)";
+    else if (r.lagSamples > 0) text += `; lag = IPC arrival − browser arrival, last ${r.lagSamples}`;
   }
-  const parts = [`IPC ${a.count} events, browser ${b.count}`];
-  const x = Number(a.latest);
-  const y = Number(b.latest);
-  if (Number.isFinite(x) && Number.isFinite(y)) {
-    const ahead = x - y;
-    parts.push(ahead === 0 ? "same value on both" : `IPC ${ahead > 0 ? "+" : ""}${ahead} values vs browser`);
-  } else {
-    parts.push(a.latest === b.latest ? "same latest event" : "latest events differ");
+  $("comparison").textContent = text;
+  const ids = [];
+  if (r.ipc.missingIds.length) ids.push(`missing on IPC: ${r.ipc.missingIds.join(", ")}`);
+  if (r.browser.missingIds.length) ids.push(`missing on browser: ${r.browser.missingIds.join(", ")}`);
+  if (r.ipc.duplicateIds.length) ids.push(`repeated on IPC: ${r.ipc.duplicateIds.join(", ")}`);
+  if (r.browser.duplicateIds.length) ids.push(`repeated on browser: ${r.browser.duplicateIds.join(", ")}`);
+  $("comparison-ids").textContent = ids.join(" · ");
+}
+
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
+}
+
+function renderStats(connection) {
+  const stats = connection.stats;
+  const canvas = $("stats-chart");
+  const context = canvas.getContext("2d");
+  const width = canvas.clientWidth || canvas.width;
+  if (canvas.width !== width) canvas.width = width;
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  if (!stats) {
+    for (const id of ["stat-rate", "stat-events", "stat-reconnects"]) $(id).textContent = "0";
+    $("stat-bytes").textContent = "0 B";
+    $("stat-first").textContent = "–";
+    return;
   }
-  if (connection.deltas.length > 0) {
-    const mean = connection.deltas.reduce((sum, d) => sum + d, 0) / connection.deltas.length;
-    const who = mean > 0 ? "browser first" : "IPC first";
-    parts.push(`same value arrives ${Math.abs(mean).toFixed(1)} ms apart on average (${who}, last ${connection.deltas.length})`);
-  }
-  return parts.join(" · ");
+  const values = stats.perSecond;
+  const max = Math.max(1, ...values);
+  const style = getComputedStyle(document.documentElement);
+  context.fillStyle = style.getPropertyValue("--accent").trim() || "#0f766e";
+  const bar = canvas.width / values.length;
+  values.forEach((value, i) => {
+    const height = Math.round((value / max) * (canvas.height - 12));
+    context.fillRect(i * bar + 1, canvas.height - height, Math.max(1, bar - 2), height);
+  });
+  context.fillStyle = style.getPropertyValue("--muted").trim() || "#666";
+  context.font = "10px system-ui, sans-serif";
+  context.fillText(`max ${max}/s · last 60 s`, 4, 10);
+  $("stat-rate").textContent = String(stats.rate);
+  $("stat-events").textContent = String(stats.events);
+  $("stat-bytes").textContent = formatBytes(stats.rawBytes || stats.bytes);
+  $("stat-first").textContent = stats.timeToFirstEventMs === null ? "–" : `${stats.timeToFirstEventMs.toFixed(0)} ms`;
+  $("stat-reconnects").textContent = String(stats.reconnects);
 }
 
 function renderDiagnostics(connection) {
@@ -620,10 +693,8 @@ function renderLogs(force) {
   if (!force && !logsDirty) return;
   logsDirty = false;
   const connection = selected;
-  for (const [prefix, feed] of [["ipc", connection ? connection.ipcFeed : null], ["es", connection ? connection.browserFeed : null]]) {
-    const rows = feed ? feed.log.slice(-LOG_SHOWN).reverse().map(logRow) : [];
-    $(`${prefix}-log`).replaceChildren(...rows);
-  }
+  const feed = connection ? connection.browserFeed : null;
+  $("es-log").replaceChildren(...(feed ? feed.log.slice(-LOG_SHOWN).reverse().map(logRow) : []));
 }
 
 function logRow(entry) {
@@ -641,6 +712,503 @@ function logRow(entry) {
   data.textContent = entry.data === "" ? "(empty)" : entry.data.replace(/\n/g, "⏎");
   row.append(time, id, type, data);
   return row;
+}
+
+// ---- The event inspector ---------------------------------------------------------------------
+// The Rust side keeps each connection's events; the log asks for the rows in view only.
+
+let inspectorDirty = false;
+let pageInFlight = false;
+let pageAgain = false;
+let rawMode = false;
+let rawFetchedAt = 0;
+let lastWindow = { first: 0, count: 0 };
+let lastRows = [];
+
+/** Frame timing for the benchmark: started from WebDriver, read from `window.__sseMonitorBench`. */
+const bench = {
+  running: false,
+  eventsShown: 0,
+  frames: 0,
+  maxGapMs: 0,
+  gapsOver50: 0,
+  last: null,
+  start() {
+    Object.assign(this, { running: true, eventsShown: 0, frames: 0, maxGapMs: 0, gapsOver50: 0, last: null });
+    const tick = (now) => {
+      if (!this.running) return;
+      if (this.last !== null) {
+        const gap = now - this.last;
+        this.maxGapMs = Math.max(this.maxGapMs, gap);
+        if (gap > 50) this.gapsOver50 += 1;
+      }
+      this.last = now;
+      this.frames += 1;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  },
+  stop() {
+    this.running = false;
+  },
+};
+window.__sseMonitorBench = bench;
+
+function pad(n, width = 2) {
+  return String(n).padStart(width, "0");
+}
+
+function timeText(us) {
+  const d = new Date(Math.floor(us / 1000));
+  const utc = $("time-zone").value === "utc";
+  const [h, m, sec, ms] = utc
+    ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()]
+    : [d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()];
+  return `${pad(h)}:${pad(m)}:${pad(sec)}.${pad(ms, 3)}${utc ? "Z" : ""}`;
+}
+
+function deltaText(us) {
+  if (us === null || us === undefined) return "";
+  if (us < 1000) return `+${us} µs`;
+  if (us < 1000000) return `+${(us / 1000).toFixed(1)} ms`;
+  return `+${(us / 1000000).toFixed(2)} s`;
+}
+
+function span(className, text, title) {
+  const el = document.createElement("span");
+  el.className = className;
+  el.textContent = text;
+  if (title) el.title = title;
+  return el;
+}
+
+function eventRow(row, connection) {
+  const el = document.createElement("div");
+  el.className = "vrow" + (row.seq === connection.selectedSeq ? " selected" : "");
+  el.setAttribute("role", "listitem");
+  el.dataset.seq = String(row.seq);
+  const blank = row.preview === "(empty data)" || /^[␠⏎⇥␍·]+$/.test(row.preview);
+  el.append(
+    span("time", timeText(row.receivedAtUs)),
+    span("delta", deltaText(row.deltaUs)),
+    span(row.idSet ? "id" : "id carried", row.id, row.idSet ? "" : "carried over from an earlier event"),
+    span("type", row.event),
+    span("size", formatBytes(row.size)),
+    span(blank ? "data blank" : "data", row.preview + (row.truncated ? " …" : "")),
+  );
+  return el;
+}
+
+function sizeSpacer(total) {
+  $("vlog-spacer").style.height = `${scrollHeight(total, ROW_HEIGHT)}px`;
+}
+
+function renderLogStatus(connection) {
+  const c = connection.counts;
+  const parts = [];
+  if (c.kept === 0) parts.push(connection.id === null ? "Not connected." : "No events yet.");
+  else {
+    parts.push(`${c.kept.toLocaleString()} kept`);
+    if (c.filtered) parts.push(`${c.matching.toLocaleString()} match the filter`);
+  }
+  if (c.dropped > 0) parts.push(`${c.dropped.toLocaleString()} older events dropped (the newest are kept)`);
+  $("log-counts").textContent = parts.join(" · ");
+  const note = $("paused-note");
+  note.hidden = !connection.paused;
+  if (connection.paused) {
+    const received = (connection.stats ? connection.stats.events : 0) - connection.pausedAtEvents;
+    note.textContent = `Paused · ${received.toLocaleString()} received since`;
+  }
+  const pause = $("pause-button");
+  pause.textContent = connection.paused ? "Resume" : "Pause";
+  pause.classList.toggle("paused", Boolean(connection.paused));
+  $("raw-button").setAttribute("aria-pressed", String(rawMode));
+  renderTypeOptions(connection);
+}
+
+function renderTypeOptions(connection) {
+  const select = $("filter-type");
+  const wanted = ["", ...connection.typesSeen];
+  const have = [...select.options].map((o) => o.value);
+  if (wanted.length === have.length && wanted.every((v, i) => v === have[i])) return;
+  const current = connection.filter.types[0] || "";
+  select.replaceChildren(
+    ...wanted.map((type) => {
+      const option = document.createElement("option");
+      option.value = type;
+      option.textContent = type === "" ? "All types" : type;
+      return option;
+    }),
+  );
+  select.value = current;
+}
+
+function renderInspector(force) {
+  const connection = selected;
+  if (!connection) return;
+  renderLogStatus(connection);
+  $("ipc-log").hidden = rawMode;
+  document.querySelector(".log-head").hidden = rawMode;
+  $("raw-view").hidden = !rawMode;
+  if (rawMode) {
+    const due = performance.now() - rawFetchedAt > RAW_REFRESH_MS;
+    if (force || (inspectorDirty && due && !connection.paused)) {
+      inspectorDirty = false;
+      fetchRaw(connection);
+    }
+    return;
+  }
+  if (!force && (connection.paused || !inspectorDirty)) return;
+  inspectorDirty = false;
+  fetchPage(connection);
+}
+
+async function fetchPage(connection) {
+  if (pageInFlight) {
+    pageAgain = true;
+    return;
+  }
+  const log = $("ipc-log");
+  if (connection.id === null) {
+    sizeSpacer(0);
+    $("vlog-rows").replaceChildren();
+    return;
+  }
+  pageInFlight = true;
+  try {
+    const total = connection.paused ? connection.pausedMatching : connection.counts.matching;
+    sizeSpacer(total);
+    if ($("follow").checked && !connection.paused) {
+      log.scrollTop = log.scrollHeight;
+    }
+    const view = visibleWindow(total, ROW_HEIGHT, log.scrollTop, log.clientHeight);
+    const page = await core.invoke("events_page", { id: connection.id, start: view.first, count: view.count });
+    if (connection !== selected) return;
+    if (!connection.paused) connection.counts = page.counts;
+    lastWindow = { first: view.first, count: page.rows.length };
+    lastRows = page.rows;
+    const rows = $("vlog-rows");
+    rows.style.top = `${view.top}px`;
+    rows.replaceChildren(...page.rows.map((row) => eventRow(row, connection)));
+  } catch (error) {
+    // The connection closed meanwhile: its log is gone with it.
+    if (connection.id !== null) $("filter-problem").textContent = String(error);
+  } finally {
+    pageInFlight = false;
+    if (pageAgain) {
+      pageAgain = false;
+      inspectorDirty = true;
+      scheduleRender();
+    }
+  }
+}
+
+function rawLine(line) {
+  const item = document.createElement("li");
+  item.className = line.kind;
+  if (line.kind === "connectionStart") {
+    item.textContent = `── ${line.text} ──`;
+    return item;
+  }
+  item.append(document.createTextNode(line.text));
+  const ending = { lf: "␊", cr: "␍", crlf: "␍␊", none: "" }[line.ending];
+  if (ending) item.append(span("eol", ending));
+  if (line.ending === "none") item.append(span("eol", "(no line ending yet)"));
+  return item;
+}
+
+async function fetchRaw(connection) {
+  rawFetchedAt = performance.now();
+  if (connection.id === null) {
+    $("raw-view").replaceChildren();
+    return;
+  }
+  try {
+    const view = await core.invoke("raw_tail", { id: connection.id, maxBytes: RAW_TAIL_BYTES });
+    if (connection !== selected || !rawMode) return;
+    const list = $("raw-view");
+    const head = document.createElement("li");
+    head.className = "comment";
+    head.textContent = `${formatBytes(view.totalBytes)} received · showing the last ${formatBytes(Math.min(view.keptBytes, RAW_TAIL_BYTES))} · ␊ LF, ␍ CR, ␍␊ CRLF`;
+    list.replaceChildren(head, ...view.lines.map(rawLine));
+    if ($("follow").checked) list.scrollTop = list.scrollHeight;
+  } catch (error) {
+    $("filter-problem").textContent = String(error);
+  }
+}
+
+// ---- The detail pane ----
+
+function jsonNode(key, value) {
+  const label = key === null ? [] : [span("key", JSON.stringify(key)), document.createTextNode(": ")];
+  if (value !== null && typeof value === "object") {
+    const entries = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    const details = document.createElement("details");
+    details.open = true;
+    const summary = document.createElement("summary");
+    const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
+    summary.append(...label, document.createTextNode(`${open} ${entries.length} ${Array.isArray(value) ? "items" : "keys"} ${close}`));
+    details.append(summary, ...entries.map(([k, v]) => jsonNode(Array.isArray(value) ? null : k, v)));
+    return details;
+  }
+  const line = document.createElement("div");
+  line.className = "entry";
+  const kind = typeof value === "string" ? "string" : typeof value === "number" ? "number" : "literal";
+  line.append(...label, span(kind, JSON.stringify(value)));
+  return line;
+}
+
+function visibleWhitespace(data) {
+  return data.replace(/ /g, "␠").replace(/\t/g, "⇥").replace(/\r/g, "␍").replace(/\n/g, "⏎\n");
+}
+
+function renderDetail(connection) {
+  const detail = connection.detail;
+  $("detail-empty").hidden = Boolean(detail);
+  $("detail-body").hidden = !detail;
+  if (!detail) return;
+  $("detail-title").textContent = `Event ${detail.seq + 1}${detail.event === "message" ? "" : ` · ${detail.event}`}`;
+  const meta = [
+    ["Received", `${timeText(detail.receivedAtUs)} (${deltaText(detail.deltaUs) || "first"})`],
+    ["Id", detail.id === "" ? "(none)" : `${detail.id}${detail.idSet ? "" : " (carried over)"}`],
+    ["Type", detail.event],
+    ["Size", `${formatBytes(detail.size)} on the wire, ${detail.data.length} characters of data`],
+    ["Connection", String(detail.connection)],
+  ];
+  if (detail.retryMs !== null) meta.push(["Retry", `${detail.retryMs} ms`]);
+  $("detail-meta").replaceChildren(
+    ...meta.flatMap(([name, value]) => {
+      const dt = document.createElement("dt");
+      dt.textContent = name;
+      const dd = document.createElement("dd");
+      dd.textContent = value;
+      return [dt, dd];
+    }),
+  );
+  let note = "";
+  const data = detail.data;
+  if (data === "") note = "Empty data: the block had a data line with nothing after it.";
+  else if (data.trim() === "") note = `Only whitespace: ${data.length} character${data.length === 1 ? "" : "s"}, shown as ␠ space, ⇥ tab, ⏎ line break.`;
+  $("detail-note").textContent = note;
+  $("detail-data").textContent = data.trim() === "" ? visibleWhitespace(data) : data;
+  let parsed;
+  let isJson = false;
+  try {
+    parsed = JSON.parse(data);
+    isJson = parsed !== null && typeof parsed === "object";
+  } catch {
+    isJson = false;
+  }
+  $("detail-json").hidden = !isJson;
+  $("detail-data").hidden = isJson;
+  $("detail-json").replaceChildren(...(isJson ? [jsonNode(null, parsed)] : []));
+  const raw = detail.raw;
+  $("detail-raw").replaceChildren(
+    ...(raw ? raw.map(rawLine) : [span("muted", "Its bytes are no longer kept (the raw view keeps the last 4 MiB).")]),
+  );
+}
+
+async function selectEvent(connection, seq) {
+  connection.selectedSeq = seq;
+  for (const row of $("vlog-rows").children) row.classList.toggle("selected", row.dataset.seq === String(seq));
+  try {
+    connection.detail = connection.id === null ? null : await core.invoke("event_detail", { id: connection.id, seq });
+  } catch {
+    connection.detail = null;
+  }
+  if (connection === selected) renderDetail(connection);
+}
+
+/** Selects the event `step` rows after (or before) the selected one, scrolling to it. */
+async function stepSelection(step) {
+  const connection = selected;
+  if (!connection || connection.id === null) return;
+  const total = connection.paused ? connection.pausedMatching : connection.counts.matching;
+  if (total === 0) return;
+  let position = null;
+  if (connection.selectedSeq !== null) {
+    position = await core.invoke("event_position", { id: connection.id, seq: connection.selectedSeq });
+  }
+  const target = position === null ? (step > 0 ? lastWindow.first : lastWindow.first + lastWindow.count - 1) : position + step;
+  if (target < 0 || target >= total) return;
+  const page = await core.invoke("events_page", { id: connection.id, start: target, count: 1 });
+  if (page.rows.length === 0) return;
+  if (step < 0) $("follow").checked = false;
+  const log = $("ipc-log");
+  if (target < lastWindow.first || target >= lastWindow.first + lastWindow.count - 1) {
+    $("follow").checked = false;
+    log.scrollTop = scrollTopFor(target, total, ROW_HEIGHT, log.clientHeight, step > 0);
+  }
+  await selectEvent(connection, page.rows[0].seq);
+  renderInspector(true);
+}
+
+// ---- Filter, pause, clear, export, import ----
+
+let filterTimer = null;
+function filterChanged() {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(applyFilter, 200);
+}
+
+async function applyFilter() {
+  const connection = selected;
+  if (!connection) return;
+  const type = $("filter-type").value;
+  connection.filter = {
+    types: type ? [type] : [],
+    text: $("filter-text").value,
+    regex: $("filter-regex").checked,
+    caseSensitive: $("filter-case").checked,
+  };
+  if (connection.id === null) return;
+  try {
+    connection.counts = await core.invoke("set_filter", { id: connection.id, filter: connection.filter });
+    connection.pausedMatching = connection.counts.matching;
+    $("filter-problem").textContent = "";
+  } catch (error) {
+    $("filter-problem").textContent = String(error);
+  }
+  renderInspector(true);
+}
+
+function togglePause() {
+  const connection = selected;
+  if (!connection) return;
+  connection.paused = !connection.paused;
+  connection.pausedAtEvents = connection.stats ? connection.stats.events : 0;
+  connection.pausedMatching = connection.counts.matching;
+  renderInspector(true);
+}
+
+async function clearEvents() {
+  const connection = selected;
+  if (!connection) return;
+  connection.selectedSeq = null;
+  connection.detail = null;
+  renderDetail(connection);
+  if (connection.id !== null) connection.counts = await core.invoke("clear_events", { id: connection.id });
+  connection.pausedMatching = 0;
+  connection.browserFeed.log = [];
+  logsDirty = true;
+  renderInspector(true);
+  scheduleRender();
+}
+
+async function exportEvents() {
+  const connection = selected;
+  if (!connection || connection.id === null) {
+    notify("Connect first: only an open connection's events can be exported.");
+    return;
+  }
+  const format = $("export-format").value;
+  try {
+    const done = await core.invoke("export_events", { id: connection.id, format, matchingOnly: connection.counts.filtered, path: null });
+    if (done) notify(`Exported ${connection.counts.filtered ? "the filtered" : "the kept"} events to ${done.path} (${formatBytes(done.bytes)}).`);
+  } catch (error) {
+    notify(`Export failed: ${error}`);
+  }
+}
+
+async function importCapture() {
+  const speed = Number($("replay-speed").value);
+  try {
+    const imported = await core.invoke("import_capture", { path: null, speed });
+    if (!imported) return;
+    const connection = addConnection(imported.spec);
+    notify(`Replaying ${imported.events} events through the embedded server (${$("replay-speed").selectedOptions[0].textContent}).`);
+    await openConnection(connection, connection.spec);
+  } catch (error) {
+    notify(`Import failed: ${error}`);
+  }
+}
+
+function toggleRaw() {
+  rawMode = !rawMode;
+  renderInspector(true);
+}
+
+function isTyping(target) {
+  return target instanceof HTMLElement && (target.matches("input, textarea, select") || target.isContentEditable);
+}
+
+function onKey(event) {
+  const key = event.key;
+  if (key === "Escape") {
+    if (isTyping(event.target)) event.target.blur();
+    else if (selected) {
+      selected.selectedSeq = null;
+      selected.detail = null;
+      renderDetail(selected);
+      renderInspector(true);
+    }
+    return;
+  }
+  if ((event.ctrlKey || event.metaKey) && (key === "f" || key === "F")) {
+    event.preventDefault();
+    $("filter-text").focus();
+    return;
+  }
+  if (isTyping(event.target) || event.altKey || event.metaKey) return;
+  if (event.ctrlKey) {
+    if (key === "l" || key === "L") {
+      event.preventDefault();
+      clearEvents();
+    }
+    return;
+  }
+  const actions = {
+    "/": () => $("filter-text").focus(),
+    " ": togglePause,
+    p: togglePause,
+    j: () => stepSelection(1),
+    ArrowDown: () => stepSelection(1),
+    k: () => stepSelection(-1),
+    ArrowUp: () => stepSelection(-1),
+    f: () => {
+      $("follow").checked = !$("follow").checked;
+      renderInspector(true);
+    },
+    r: toggleRaw,
+  };
+  const action = actions[key];
+  if (!action) return;
+  event.preventDefault();
+  action();
+}
+
+function wireInspector() {
+  for (const id of ["filter-text", "filter-regex", "filter-case", "filter-type"]) {
+    $(id).addEventListener(id === "filter-text" ? "input" : "change", filterChanged);
+  }
+  $("pause-button").addEventListener("click", togglePause);
+  $("clear-button").addEventListener("click", clearEvents);
+  $("raw-button").addEventListener("click", toggleRaw);
+  $("follow").addEventListener("change", () => renderInspector(true));
+  $("time-zone").addEventListener("change", () => {
+    renderInspector(true);
+    if (selected) renderDetail(selected);
+  });
+  $("export-button").addEventListener("click", exportEvents);
+  $("import-button").addEventListener("click", importCapture);
+  $("copy-data").addEventListener("click", () => selected && selected.detail && copyText(selected.detail.data));
+  $("copy-raw").addEventListener("click", () => {
+    const raw = selected && selected.detail && selected.detail.raw;
+    if (!raw) return;
+    const endings = { lf: "\n", cr: "\r", crlf: "\r\n", none: "" };
+    copyText(raw.map((line) => line.text + endings[line.ending]).join(""));
+  });
+  const log = $("ipc-log");
+  log.addEventListener("scroll", () => {
+    const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - ROW_HEIGHT;
+    if (!atBottom && $("follow").checked && !pageInFlight) $("follow").checked = false;
+    renderInspector(true);
+  });
+  $("vlog-rows").addEventListener("click", (event) => {
+    const row = event.target instanceof Element ? event.target.closest(".vrow") : null;
+    if (row && selected) selectEvent(selected, Number(row.dataset.seq));
+  });
+  document.addEventListener("keydown", onKey);
 }
 
 // ---- Start -----------------------------------------------------------------------------------
@@ -703,6 +1271,7 @@ async function start() {
     };
     await core.invoke("watch_server", { onStatus: status });
     wireForm(await core.invoke("connection_presets"));
+    wireInspector();
     const loaded = await core.invoke("load_settings");
     loaded.problems.forEach(notify);
     for (const saved of loaded.settings.connections) addConnection(saved.spec, false, saved.key);

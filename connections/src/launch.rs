@@ -8,7 +8,7 @@ use crate::presets::embedded_counter;
 use crate::spec::{ConnectionSpec, HeaderField};
 
 /// The app's command line.
-#[derive(Debug, Clone, Default, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "sse-monitor",
     version,
@@ -21,6 +21,18 @@ pub struct LaunchOptions {
     /// A request header for --url, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", requires = "url")]
     pub headers: Vec<String>,
+    /// Events each connection keeps for the inspector; older ones are dropped (and counted).
+    #[arg(long, value_name = "N", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    pub keep_events: u32,
+    /// The embedded server also publishes N events per second on the stream `load` (each
+    /// event's data is its publish time in ns), and the app opens on it: for benchmarks.
+    #[arg(long, value_name = "N", conflicts_with = "url")]
+    pub load_rate: Option<u64>,
+    /// Send each event to the UI as its own IPC message instead of in batches per frame
+    /// (the benchmark's baseline).
+    #[arg(long)]
+    pub ipc_unbatched: bool,
 }
 
 impl LaunchOptions {
@@ -61,6 +73,17 @@ mod tests {
         let spec = options.initial_connection("unused").unwrap();
         assert_eq!(spec.url, "http://h:9/events");
         assert_eq!(spec.headers, [HeaderField::new("x-token", "secret"), HeaderField::new("a", "b")]);
+    }
+
+    #[test]
+    fn inspector_options_have_defaults_and_limits() {
+        let options = parse(&[]).unwrap();
+        assert_eq!((options.keep_events, options.load_rate, options.ipc_unbatched), (100_000, None, false));
+        assert_eq!(options.keep_events as usize, sse_inspector::CaptureLimits::default().keep_events);
+        let options = parse(&["--keep-events", "1000000", "--load-rate", "10000", "--ipc-unbatched"]).unwrap();
+        assert_eq!((options.keep_events, options.load_rate, options.ipc_unbatched), (1_000_000, Some(10_000), true));
+        assert!(parse(&["--keep-events", "0"]).is_err());
+        assert!(parse(&["--load-rate", "5", "--url", "http://h/"]).is_err());
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub enum ConnectionUpdate {
     /// holds and the live figures.
     Batch {
         ids: Vec<String>,
+        /// Event types first seen in this batch.
+        new_types: Vec<String>,
         latest: Option<EventRow>,
         counts: Counts,
         stats: StatsReport,
@@ -305,6 +307,7 @@ struct Task {
 #[derive(Default)]
 struct Pending {
     ids: Vec<String>,
+    new_types: Vec<String>,
     latest: Option<u64>,
     piece: String,
 }
@@ -317,6 +320,7 @@ impl Task {
             let capture = lock(&self.capture);
             ConnectionUpdate::Batch {
                 ids: std::mem::take(&mut pending.ids),
+                new_types: std::mem::take(&mut pending.new_types),
                 latest: pending.latest.take().and_then(|seq| capture.history().get(seq)).map(|e| e.row()),
                 counts: capture.counts(),
                 stats: capture.stats(SystemTime::now()),
@@ -347,6 +351,7 @@ async fn drive(plan: Plan, task: &Task) -> bool {
     let mut batcher = Batcher::new(task.batching);
     let mut pending = Pending::default();
     let mut flush_at: Option<Instant> = None;
+    let mut types_seen = std::collections::HashSet::new();
     loop {
         let update = tokio::select! {
             // Whoever stopped it (close, reconnect) tells the UI.
@@ -417,6 +422,10 @@ async fn drive(plan: Plan, task: &Task) -> bool {
             && !(task.emit)(ConnectionUpdate::Diagnostics { report: diagnostics.report().clone() })
         {
             return false;
+        }
+        if !types_seen.contains(&event.event) {
+            types_seen.insert(event.event.clone());
+            pending.new_types.push(event.event.clone());
         }
         pending.ids.push(event.id);
         pending.latest = Some(lock(&task.capture).history().next_seq().saturating_sub(1));

@@ -49,5 +49,5 @@ pub use config::{BrokerConfig, LoadConfig, ServerConfig, COUNTER_STREAM};
 pub use durable::DurableLog;
 pub use error::{BrokerError, ReplayError, ServerError, StoreError};
 pub use event::{Event, LOST_EVENT_TYPE};
-pub use replay::{parse_capture, replay, CapturedEvent, Pace};
+pub use replay::{parse_capture, replay, replay_when_watched, CapturedEvent, Pace};
 pub use server::Server;

@@ -90,6 +90,26 @@ pub async fn replay(
     Ok(events.len())
 }
 
+/// Replays `events` on `stream` once someone watches it: waits up to `watch_timeout` for a
+/// first subscriber, then `grace` for others to join (so every viewer sees the first event),
+/// then publishes at `pace`. Replays to nobody if nobody came.
+pub async fn replay_when_watched(
+    broker: &Broker,
+    stream: &str,
+    events: &[CapturedEvent],
+    pace: Pace,
+    watch_timeout: Duration,
+    grace: Duration,
+) -> Result<usize, BrokerError> {
+    let deadline = tokio::time::Instant::now() + watch_timeout;
+    let watched = || broker.streams().iter().any(|info| info.name == stream && info.subscribers > 0);
+    while !watched() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(grace).await;
+    replay(broker, stream, events, pace).await
+}
+
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
 fn parse_rfc3339(text: &str) -> Option<SystemTime> {
     let bytes = text.as_bytes();

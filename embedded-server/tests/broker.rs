@@ -322,3 +322,32 @@ async fn a_stalled_subscriber_is_cut_off_and_others_keep_going() {
     drop(stalled);
     app.stop().await;
 }
+
+/// An imported capture waits for its first viewer, so the viewer sees it from its first event.
+#[tokio::test]
+async fn a_replay_waits_for_someone_to_watch() {
+    let app = spawn_app(quiet_config()).await;
+    app.broker.create_stream("replay-1").unwrap();
+    let events: Vec<_> = ["first", "second"]
+        .iter()
+        .map(|data| embedded_server::CapturedEvent { event: "message".into(), data: (*data).into(), time: None })
+        .collect();
+    let broker = app.broker.clone();
+    let replay = tokio::spawn(async move {
+        embedded_server::replay_when_watched(
+            &broker,
+            "replay-1",
+            &events,
+            embedded_server::Pace::AsFastAsPossible,
+            Duration::from_secs(10),
+            Duration::from_millis(50),
+        )
+        .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut blocks = Blocks::new(app.subscribe("stream=replay-1", None).await);
+    assert_eq!(blocks.next_event_block().await, "id: 1\ndata: first");
+    assert_eq!(blocks.next_event_block().await, "id: 2\ndata: second");
+    assert_eq!(replay.await.unwrap(), Ok(2));
+    app.stop().await;
+}

@@ -1,10 +1,18 @@
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use embedded_server::{parse_capture, replay_when_watched, Pace};
 use serde::Serialize;
 use sse_connections::{
-    curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, Loaded, Preset,
+    curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, Loaded, Page, Preset,
     SavedConnection, SettingsStore,
 };
+use sse_inspector::{Counts, EventDetail, EventFilter, ExportFormat, RawView};
 use tauri::ipc::Channel;
 use tauri::State;
+use tauri_plugin_dialog::{DialogExt, FilePath};
+use tokio::sync::oneshot;
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -123,4 +131,151 @@ pub fn save_connections(
     selected: Option<String>,
 ) -> Result<Vec<String>, CommandError> {
     Ok(store.save_connections(&connections, selected)?)
+}
+
+// ---- The event inspector ----------------------------------------------------------------
+
+/// Rows `start..start + count` of a connection's (filtered) log, with its counts.
+#[tauri::command]
+pub fn events_page(state: State<'_, AppState>, id: u64, start: usize, count: usize) -> Result<Page, CommandError> {
+    Ok(state.connections.page(id, start, count)?)
+}
+
+/// Everything about one kept event; null once it was dropped or cleared.
+#[tauri::command]
+pub fn event_detail(state: State<'_, AppState>, id: u64, seq: u64) -> Result<Option<EventDetail>, CommandError> {
+    Ok(state.connections.detail(id, seq)?)
+}
+
+/// Where a kept event stands in the filtered log; null if the filter hides it.
+#[tauri::command]
+pub fn event_position(state: State<'_, AppState>, id: u64, seq: u64) -> Result<Option<usize>, CommandError> {
+    Ok(state.connections.position(id, seq)?)
+}
+
+/// Sets a connection's log filter; the counts it leaves. A bad regex is an error.
+#[tauri::command]
+pub fn set_filter(state: State<'_, AppState>, id: u64, filter: EventFilter) -> Result<Counts, CommandError> {
+    Ok(state.connections.set_filter(id, &filter)?)
+}
+
+/// Event types seen on a connection, with their counts.
+#[tauri::command]
+pub fn event_types(state: State<'_, AppState>, id: u64) -> Result<Vec<(String, u64)>, CommandError> {
+    Ok(state.connections.event_types(id)?)
+}
+
+/// Empties a connection's log and raw bytes.
+#[tauri::command]
+pub fn clear_events(state: State<'_, AppState>, id: u64) -> Result<Counts, CommandError> {
+    Ok(state.connections.clear(id)?)
+}
+
+/// The last `max_bytes` a connection received, as lines.
+#[tauri::command]
+pub fn raw_tail(state: State<'_, AppState>, id: u64, max_bytes: usize) -> Result<RawView, CommandError> {
+    Ok(state.connections.raw_tail(id, max_bytes.min(1 << 20))?)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Exported {
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// Asks for a path with the native dialog; `None` if the user cancelled.
+async fn pick_path(app: &tauri::AppHandle, save: bool, name: &str, filter: (&str, &[&str])) -> Option<PathBuf> {
+    let (tx, rx) = oneshot::channel::<Option<FilePath>>();
+    let dialog = app.dialog().file().add_filter(filter.0, filter.1);
+    if save {
+        dialog.set_file_name(name).save_file(move |path| {
+            let _ = tx.send(path);
+        });
+    } else {
+        dialog.pick_file(move |path| {
+            let _ = tx.send(path);
+        });
+    }
+    rx.await.ok().flatten().and_then(|path| path.into_path().ok())
+}
+
+/// Writes a connection's kept events (only those the filter shows, if `matching_only`) to
+/// `path`, or to a path chosen in the save dialog when none is given; null if cancelled.
+#[tauri::command]
+pub async fn export_events(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+    format: ExportFormat,
+    matching_only: bool,
+    path: Option<String>,
+) -> Result<Option<Exported>, CommandError> {
+    let path = match path {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let (name, filter) = match format {
+                ExportFormat::Ndjson => ("capture.ndjson", ("NDJSON", &["ndjson", "jsonl", "json"][..])),
+                ExportFormat::Csv => ("capture.csv", ("CSV", &["csv"][..])),
+            };
+            match pick_path(&app, true, name, filter).await {
+                Some(path) => path,
+                None => return Ok(None),
+            }
+        }
+    };
+    let connections = state.connections.clone();
+    let target = path.clone();
+    let bytes = tauri::async_runtime::spawn_blocking(move || connections.export(id, &target, format, matching_only))
+        .await
+        .map_err(|e| CommandError::Other(e.to_string()))??;
+    Ok(Some(Exported { path: path.display().to_string(), bytes }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Imported {
+    /// What to open to watch the replay.
+    pub spec: ConnectionSpec,
+    pub events: usize,
+}
+
+/// Reads a capture (NDJSON, as exported or from `sse-sub --json --time`) from `path`, or from
+/// a file chosen in the open dialog, and replays it on a new stream of the embedded server
+/// once watched: at the recorded pace times `speed`, or as fast as possible when `speed` is
+/// 0. Null if cancelled.
+#[tauri::command]
+pub async fn import_capture(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    path: Option<String>,
+    speed: f64,
+) -> Result<Option<Imported>, CommandError> {
+    let path = match path {
+        Some(path) => PathBuf::from(path),
+        None => match pick_path(&app, false, "", ("Captures", &["ndjson", "jsonl", "json"])).await {
+            Some(path) => path,
+            None => return Ok(None),
+        },
+    };
+    let file = std::fs::File::open(&path)
+        .map_err(|e| embedded_server::ReplayError::Read(format!("{}: {e}", path.display())))?;
+    let events = parse_capture(std::io::BufReader::new(file))?;
+    let number = state.replays.fetch_add(1, Ordering::Relaxed) + 1;
+    let stream = format!("replay-{number}");
+    state.broker.create_stream(&stream).map_err(|e| CommandError::Other(e.to_string()))?;
+    let pace = if speed > 0.0 && speed.is_finite() { Pace::Speed(speed) } else { Pace::AsFastAsPossible };
+    let broker = state.broker.clone();
+    let count = events.len();
+    let name = path.file_name().map_or_else(|| stream.clone(), |n| n.to_string_lossy().into_owned());
+    tauri::async_runtime::spawn(async move {
+        let watched = Duration::from_secs(60);
+        match replay_when_watched(&broker, &stream, &events, pace, watched, Duration::from_millis(500)).await {
+            Ok(published) => tracing::info!(stream, published, "replay finished"),
+            Err(error) => tracing::warn!(%error, stream, "replay stopped"),
+        }
+    });
+    let url = format!("http://{}/events?stream=replay-{number}", state.server_addr);
+    let spec = ConnectionSpec { name: format!("Replay of {name}"), url, ..ConnectionSpec::default() };
+    Ok(Some(Imported { spec, events: count }))
 }

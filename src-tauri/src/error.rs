@@ -5,6 +5,12 @@ pub enum CommandError {
     Spec(#[from] sse_connections::SpecError),
     #[error(transparent)]
     Settings(#[from] sse_connections::SettingsError),
+    #[error(transparent)]
+    Inspect(#[from] sse_connections::InspectError),
+    #[error(transparent)]
+    Import(#[from] embedded_server::ReplayError),
+    #[error("{0}")]
+    Other(String),
 }
 
 impl serde::Serialize for CommandError {

@@ -16,8 +16,11 @@ use std::process::ExitCode;
 use std::sync::PoisonError;
 
 use clap::Parser;
-use embedded_server::{Server, ServerConfig};
-use sse_connections::{LaunchOptions, OsKeyring, RunningConnections, SettingsStore, WindowState};
+use std::sync::atomic::AtomicU64;
+
+use embedded_server::{LoadConfig, Server, ServerConfig};
+use sse_connections::{ConnectionSpec, LaunchOptions, OsKeyring, RunningConnections, SettingsStore, WindowState};
+use sse_inspector::{BatchPolicy, CaptureLimits};
 use tauri::Manager;
 use tokio::sync::oneshot;
 use tracing_subscriber::EnvFilter;
@@ -59,13 +62,17 @@ fn check_display() -> Result<(), StartupError> {
     Ok(())
 }
 
+/// The stream `--load-rate` publishes on.
+const LOAD_STREAM: &str = "load";
+
 /// Binds the embedded server on a free loopback port and runs it on Tauri's runtime.
 fn start_server(options: &LaunchOptions) -> Result<AppState, StartupError> {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(StartupError::Server)?;
     listener.set_nonblocking(true).map_err(StartupError::Server)?;
     let addr = listener.local_addr().map_err(StartupError::Server)?;
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-    let server = Server::new(ServerConfig::default());
+    let load = options.load_rate.map(|rate| LoadConfig { stream: LOAD_STREAM.into(), rate });
+    let server = Server::new(ServerConfig { load, ..ServerConfig::default() });
     let broker = server.broker();
     tauri::async_runtime::spawn(async move {
         let listener = match tokio::net::TcpListener::from_std(listener) {
@@ -82,13 +89,23 @@ fn start_server(options: &LaunchOptions) -> Result<AppState, StartupError> {
             tracing::error!(%error, "embedded server stopped");
         }
     });
-    let initial_connection = options.initial_connection(&counter_url(addr))?;
+    let initial_connection = match options.load_rate {
+        Some(rate) => ConnectionSpec {
+            name: format!("Load, {rate} events/s"),
+            url: format!("http://{addr}/events?stream={LOAD_STREAM}"),
+            ..ConnectionSpec::default()
+        },
+        None => options.initial_connection(&counter_url(addr))?,
+    };
+    let limits = CaptureLimits { keep_events: options.keep_events as usize, ..CaptureLimits::default() };
+    let batching = if options.ipc_unbatched { BatchPolicy::UNBATCHED } else { BatchPolicy::PER_FRAME };
     let tauri::async_runtime::RuntimeHandle::Tokio(runtime) = tauri::async_runtime::handle();
     Ok(AppState {
         server_addr: addr,
         broker,
-        connections: RunningConnections::new(runtime),
+        connections: RunningConnections::new(runtime).with_limits(limits).with_batching(batching),
         initial_connection,
+        replays: AtomicU64::new(0),
         server_shutdown: std::sync::Mutex::new(Some(shutdown_tx)),
     })
 }
@@ -138,6 +155,7 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
     let state = start_server(options)?;
     tracing::info!(addr = %state.server_addr, "embedded SSE server started");
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .setup(|app| {
             let store = settings_store(app.handle());
@@ -158,7 +176,16 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             commands::inspect_connection,
             commands::watch_server,
             commands::load_settings,
-            commands::save_connections
+            commands::save_connections,
+            commands::events_page,
+            commands::event_detail,
+            commands::event_position,
+            commands::set_filter,
+            commands::event_types,
+            commands::clear_events,
+            commands::raw_tail,
+            commands::export_events,
+            commands::import_capture
         ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| {

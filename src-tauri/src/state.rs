@@ -1,4 +1,5 @@
 use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
 use std::sync::Mutex;
 
 use embedded_server::{Broker, COUNTER_STREAM};
@@ -14,6 +15,8 @@ pub struct AppState {
     pub connections: RunningConnections,
     /// What the window opens on (`--url`, or the counter).
     pub initial_connection: ConnectionSpec,
+    /// Captures imported so far (each replays on its own stream).
+    pub replays: AtomicU64,
     /// Fired on exit so the server ends its streams cleanly.
     pub server_shutdown: Mutex<Option<oneshot::Sender<()>>>,
 }

@@ -1,0 +1,70 @@
+// The IPC-vs-EventSource comparison: node --test ui/tests
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { PathComparison, percentile } = require("../compare.js");
+
+test("events on both paths match by id and give lag percentiles", () => {
+  const c = new PathComparison();
+  for (let n = 1; n <= 100; n += 1) {
+    c.observe("browser", String(n), n * 10);
+    c.observe("ipc", String(n), n * 10 + (n === 100 ? 40 : 2));
+  }
+  const r = c.report(2000);
+  assert.equal(r.matched, 100);
+  assert.equal(r.lagP50, 2);
+  assert.equal(r.lagP99, 2);
+  assert.equal(c.report(2000).lagSamples, 100);
+  assert.equal(r.ipc.missing + r.browser.missing, 0);
+});
+
+test("an id missing on one path is reported after the grace time", () => {
+  const c = new PathComparison({ graceMs: 100 });
+  c.observe("ipc", "1", 0);
+  c.observe("browser", "1", 1);
+  c.observe("ipc", "2", 10);
+  c.observe("ipc", "3", 20);
+  c.observe("browser", "3", 21);
+  assert.equal(c.report(50).browser.missing, 0, "still within the grace time");
+  const r = c.report(500);
+  assert.equal(r.browser.missing, 1);
+  assert.deepEqual(r.browser.missingIds, ["2"]);
+  assert.equal(r.ipc.missing, 0);
+});
+
+test("events before both paths were up are not missing, nor while the other is closed", () => {
+  const c = new PathComparison({ graceMs: 100 });
+  c.observe("ipc", "1", 0); // the browser had not connected yet
+  c.observe("ipc", "2", 10);
+  c.observe("browser", "2", 12);
+  c.observe("ipc", "3", 20); // the browser feed is closed from here
+  const r = c.report(1000, { ipc: true, browser: false });
+  assert.equal(r.browser.missing, 0);
+});
+
+test("an id that comes back after another is a duplicate; a carried id is not", () => {
+  const c = new PathComparison();
+  for (const id of ["1", "2", "2", "2", "3", "2"]) c.observe("browser", id, 0);
+  const r = c.report(0);
+  assert.equal(r.browser.duplicates, 1);
+  assert.deepEqual(r.browser.duplicateIds, ["2"]);
+  assert.equal(r.browser.count, 6);
+});
+
+test("carried ids match run by run, and events without ids are only counted", () => {
+  const c = new PathComparison();
+  for (const id of ["a", "a", "a"]) c.observe("ipc", id, 0);
+  for (const id of ["a", "a"]) c.observe("browser", id, 5);
+  c.observe("ipc", "", 6);
+  const r = c.report(10);
+  assert.equal(r.matched, 2);
+  assert.equal(r.ipc.count, 4);
+  assert.equal(r.ipc.withId, 3);
+  assert.equal(r.lagP50, -5, "IPC first: negative lag");
+});
+
+test("percentiles use the nearest rank", () => {
+  assert.equal(percentile([], 0.5), null);
+  assert.equal(percentile([1, 2, 3, 4], 0.5), 2);
+  assert.equal(percentile([...Array(100).keys()], 0.99), 98);
+});

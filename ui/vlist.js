@@ -1,0 +1,46 @@
+// The arithmetic of the virtualized event log: which rows a scroll position shows. Browsers
+// cap an element's height (WebKit at about 33.5 million px), so past MAX_SCROLL_PX the
+// scroll range is scaled onto the rows. Loaded as a plain script by the page and with
+// require() by the Node tests.
+"use strict";
+
+const MAX_SCROLL_PX = 8000000;
+
+/** The scroll height for `total` rows of `rowHeight` px. */
+function scrollHeight(total, rowHeight) {
+  return Math.min(total * rowHeight, MAX_SCROLL_PX);
+}
+
+/** Rows shown for a scroll position: the first row's index, how many, and where (px from the
+ * top of the scrolled content) the first row is drawn. */
+function visibleWindow(total, rowHeight, scrollTop, viewportHeight) {
+  const fits = Math.max(1, Math.ceil(viewportHeight / rowHeight));
+  const count = Math.min(total, fits + 1);
+  const full = total * rowHeight;
+  let first;
+  let top;
+  if (full <= MAX_SCROLL_PX) {
+    first = Math.floor(Math.max(0, scrollTop) / rowHeight);
+    top = first * rowHeight;
+  } else {
+    const maxScroll = Math.max(1, MAX_SCROLL_PX - viewportHeight);
+    const maxFirst = Math.max(0, total - fits);
+    first = Math.round((Math.min(Math.max(0, scrollTop), maxScroll) / maxScroll) * maxFirst);
+    top = Math.max(0, scrollTop);
+  }
+  first = Math.max(0, Math.min(first, Math.max(0, total - count)));
+  return { first, count: Math.max(0, Math.min(count, total - first)), top };
+}
+
+/** The scroll position that shows row `index` (at the top, or at the bottom if `atBottom`). */
+function scrollTopFor(index, total, rowHeight, viewportHeight, atBottom = false) {
+  const fits = Math.max(1, Math.floor(viewportHeight / rowHeight));
+  const full = total * rowHeight;
+  const target = atBottom ? Math.max(0, index - fits + 1) : index;
+  if (full <= MAX_SCROLL_PX) return target * rowHeight;
+  const maxScroll = Math.max(1, MAX_SCROLL_PX - viewportHeight);
+  const maxFirst = Math.max(1, total - fits);
+  return (target / maxFirst) * maxScroll;
+}
+
+if (typeof module !== "undefined") module.exports = { MAX_SCROLL_PX, scrollHeight, visibleWindow, scrollTopFor };
