@@ -14,6 +14,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> packaging: .deb and .rpm built, installed, run and removed"
 bash scripts/package-test.sh
 echo "==> tests (GUI tests in a virtual X display; secrets in a throwaway GNOME Keyring)"
+# The UI's own logic (comparison, virtual scrolling) under Node.
+node --test ui/tests
 dbus-run-session -- bash scripts/with-keyring.sh \
   xvfb-run -a -s "-screen 0 1280x800x24" cargo nextest run --workspace --locked --no-fail-fast
 echo "==> all checks passed in $((SECONDS - started)) s"

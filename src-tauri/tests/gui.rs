@@ -432,3 +432,153 @@ async fn event_data_is_shown_as_text_and_never_runs() {
     assert_eq!(made, json!(0), "elements were made from event data");
     app.close().await;
 }
+
+/// Publishes `body` (JSON) on the embedded server's `messages` stream.
+async fn publish_to_app(app: &App, body: &Value) {
+    let base = app.text("server-url").await;
+    let addr = base.trim_start_matches("http://").to_owned();
+    let body = body.to_string();
+    let request = format!(
+        "POST /streams/messages/events HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let response = http_exchange(&addr, &request).await;
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+}
+
+impl App {
+    /// The data column of the log rows in view.
+    async fn shown_rows(&self) -> Vec<String> {
+        let rows = self.eval("return [...document.querySelectorAll('#vlog-rows .vrow .data')].map(e => e.textContent)").await;
+        rows.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    }
+
+    /// Sets a form control's value and tells the page, as a user's change would.
+    async fn set_value(&self, id: &str, value: &str) {
+        let script = "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
+                      el.dispatchEvent(new Event('change', { bubbles: true }));";
+        self.client.execute(script, vec![json!(id), json!(value)]).await.expect("set a value");
+    }
+
+    /// Calls a command the way the page does, waiting for its answer.
+    async fn invoke(&self, command: &str, args: Value) -> Value {
+        let script = "const done = arguments[arguments.length - 1]; \
+                      window.__TAURI__.core.invoke(arguments[0], arguments[1]).then(done, e => done({ error: String(e) }));";
+        self.client.execute_async(script, vec![json!(command), args]).await.expect("invoke a command")
+    }
+}
+
+/// The inspector filters by type, text and regex (a bad one is reported), shows an event's
+/// JSON, raw bytes and whitespace-only data in the detail pane, and pausing freezes the log
+/// while events are still received.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inspector_filters_pauses_and_shows_details() {
+    let app = spawn_app().await;
+    app.wait_until(30, "the counter flows", || async { app.number("ipc-count").await.unwrap_or(0) >= 3 }).await;
+    publish_to_app(&app, &json!({ "event": "note", "data": r#"{"user":"ada","n":1}"# })).await;
+    publish_to_app(&app, &json!({ "data": " \n" })).await;
+
+    app.wait_until(10, "the note type is offered", || async {
+        app.eval("return [...document.getElementById('filter-type').options].some(o => o.value === 'note')").await
+            == json!(true)
+    })
+    .await;
+    app.set_value("filter-type", "note").await;
+    app.wait_until(10, "only the note is listed", || async {
+        app.shown_rows().await == [r#"{"user":"ada","n":1}"#]
+    })
+    .await;
+    assert!(app.text("log-counts").await.contains("1 match"), "{}", app.text("log-counts").await);
+
+    app.eval("document.querySelector('#vlog-rows .vrow').click()").await;
+    app.wait_until(10, "the detail pane shows the JSON and its raw bytes", || async {
+        let json = app.text("detail-json").await;
+        let raw = app.text("detail-raw").await;
+        json.contains("\"user\"") && json.contains("\"ada\"") && raw.contains("event: note")
+    })
+    .await;
+
+    app.set_value("filter-type", "").await;
+    app.type_into("filter-text", "ADA").await;
+    app.wait_until(10, "the text filter finds it, ignoring case", || async {
+        app.shown_rows().await == [r#"{"user":"ada","n":1}"#]
+    })
+    .await;
+    app.click("filter-regex").await;
+    app.type_into("filter-text", "(").await;
+    app.wait_until(10, "a bad regex is reported", || async {
+        app.text("filter-problem").await.contains("regular expression")
+    })
+    .await;
+    app.type_into("filter-text", r"^ \n$").await;
+    app.wait_until(10, "the regex finds the whitespace-only event, shown visibly", || async {
+        app.shown_rows().await == ["␠⏎"]
+    })
+    .await;
+    app.eval("document.querySelector('#vlog-rows .vrow').click()").await;
+    app.wait_until(10, "the detail pane says it is only whitespace", || async {
+        app.text("detail-note").await.contains("Only whitespace: 2 characters")
+    })
+    .await;
+
+    app.eval("document.getElementById('filter-text').value = ''; document.getElementById('filter-regex').click()")
+        .await;
+    app.wait_until(10, "the counter is listed again", || async {
+        app.shown_rows().await.last().is_some_and(|d| d.parse::<u64>().is_ok())
+    })
+    .await;
+    app.click("pause-button").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let frozen = app.shown_rows().await;
+    let count = app.number("ipc-count").await.unwrap_or(0);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(app.shown_rows().await, frozen, "the log moved while paused");
+    assert!(app.number("ipc-count").await.unwrap_or(0) >= count + 5, "events stopped coming while paused");
+    assert!(app.text("paused-note").await.contains("received since"), "{}", app.text("paused-note").await);
+    app.click("pause-button").await;
+    app.wait_until(10, "the log moves on after resuming", || async { app.shown_rows().await != frozen }).await;
+    app.close().await;
+}
+
+/// The export command writes what was received: NDJSON lines with the `sse-sub --json` fields
+/// and time, for every kept counter event in order, and a CSV with a header.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exported_events_match_what_was_received() {
+    let app = spawn_app().await;
+    app.wait_until(30, "20 counter events", || async { app.number("ipc-count").await.unwrap_or(0) >= 20 }).await;
+    let dir = fresh_config_dir("export");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ndjson = dir.join("capture.ndjson");
+    let id = app.eval("return selected.id").await;
+    let answer = app
+        .invoke(
+            "export_events",
+            json!({ "id": id, "format": "ndjson", "matchingOnly": false, "path": ndjson.display().to_string() }),
+        )
+        .await;
+    assert!(answer.get("bytes").is_some(), "{answer}");
+    let text = std::fs::read_to_string(&ndjson).unwrap();
+    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert!(lines.len() >= 20, "{} lines", lines.len());
+    for (n, line) in lines.iter().enumerate() {
+        let id: u64 = line["id"].as_str().unwrap().parse().unwrap();
+        let data: u64 = line["data"].as_str().unwrap().parse().unwrap();
+        assert_eq!(id, data + 1, "line {n}: {line}");
+        assert_eq!(line["event"], "message");
+        assert!(line["time"].as_str().is_some_and(|t| t.ends_with('Z')), "{line}");
+        if n > 0 {
+            assert_eq!(id, lines[n - 1]["id"].as_str().unwrap().parse::<u64>().unwrap() + 1, "a gap at line {n}");
+        }
+    }
+    let csv = dir.join("capture.csv");
+    let answer = app
+        .invoke("export_events", json!({ "id": id, "format": "csv", "matchingOnly": false, "path": csv.display().to_string() }))
+        .await;
+    assert!(answer.get("bytes").is_some(), "{answer}");
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    assert!(csv.starts_with("time,delta_ms,id,event,size,data\r\n"), "{csv}");
+    assert!(csv.lines().count() > lines.len(), "a record per event and the header");
+    app.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
