@@ -17,5 +17,5 @@ echo "==> tests (GUI tests in a virtual X display; secrets in a throwaway GNOME 
 # The UI's own logic (comparison, virtual scrolling) under Node.
 node --test ui/tests
 dbus-run-session -- bash scripts/with-keyring.sh \
-  xvfb-run -a -s "-screen 0 1280x800x24" cargo nextest run --workspace --locked --no-fail-fast
+  xvfb-run -a -s "-screen 0 1400x1000x24" cargo nextest run --workspace --locked --no-fail-fast
 echo "==> all checks passed in $((SECONDS - started)) s"

@@ -6,13 +6,14 @@
 "use strict";
 
 class PathComparison {
-  constructor({ graceMs = 3000, keptIds = 100000, lagSamples = 2000 } = {}) {
+  constructor({ graceMs = 3000, keptIds = 100000 } = {}) {
     this.graceMs = graceMs;
     this.keptIds = keptIds;
-    this.lagSamples = lagSamples;
     this.sides = { ipc: this.newSide(), browser: this.newSide() };
-    this.lags = []; // ipc arrival minus browser arrival, ms
-    this.lagNext = 0;
+    // Lags (IPC arrival minus browser arrival) in a histogram, so every matched event counts
+    // and a report costs the same at a million events as at ten.
+    this.lagBins = new Uint32Array(LAG_BINS);
+    this.lagSamples = 0;
     this.matched = 0;
     this.comparingSince = null; // first match: events before it came before both paths were up
   }
@@ -58,9 +59,8 @@ class PathComparison {
       this.matched += 1;
       if (this.comparingSince === null) this.comparingSince = Math.min(match.at, at);
       const lag = sideName === "ipc" ? at - match.at : match.at - at;
-      if (this.lags.length < this.lagSamples) this.lags.push(lag);
-      else this.lags[this.lagNext] = lag;
-      this.lagNext = (this.lagNext + 1) % this.lagSamples;
+      this.lagBins[lagBin(lag)] += 1;
+      this.lagSamples += 1;
       return;
     }
     side.pending.set(key, { id, at });
@@ -86,7 +86,6 @@ class PathComparison {
   /** The figures the comparison panel shows. */
   report(now, open) {
     this.settle(now, open);
-    const sorted = [...this.lags].sort((a, b) => a - b);
     const side = (s) => ({
       count: s.count,
       withId: s.withId,
@@ -99,11 +98,33 @@ class PathComparison {
       ipc: side(this.sides.ipc),
       browser: side(this.sides.browser),
       matched: this.matched,
-      lagP50: percentile(sorted, 0.5),
-      lagP99: percentile(sorted, 0.99),
-      lagSamples: sorted.length,
+      lagP50: binnedPercentile(this.lagBins, this.lagSamples, 0.5),
+      lagP99: binnedPercentile(this.lagBins, this.lagSamples, 0.99),
+      lagSamples: this.lagSamples,
     };
   }
+}
+
+// Lag histogram: 0.5 ms bins from -LAG_RANGE_MS to +LAG_RANGE_MS, the ends catching the rest.
+const LAG_BIN_MS = 0.5;
+const LAG_RANGE_MS = 5000;
+const LAG_BINS = (2 * LAG_RANGE_MS) / LAG_BIN_MS + 1;
+
+function lagBin(lag) {
+  const bin = Math.round((lag + LAG_RANGE_MS) / LAG_BIN_MS);
+  return Math.min(LAG_BINS - 1, Math.max(0, bin));
+}
+
+/** The nearest-rank percentile from the histogram, to the bin (0.5 ms); null without any. */
+function binnedPercentile(bins, total, p) {
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * total));
+  let seen = 0;
+  for (let bin = 0; bin < bins.length; bin += 1) {
+    seen += bins[bin];
+    if (seen >= rank) return bin * LAG_BIN_MS - LAG_RANGE_MS;
+  }
+  return LAG_RANGE_MS;
 }
 
 /** Keeps the last few ids for display. */
@@ -112,11 +133,4 @@ function remember(list, id) {
   if (list.length > 5) list.shift();
 }
 
-/** The nearest-rank percentile of sorted values; null without any. */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[rank];
-}
-
-if (typeof module !== "undefined") module.exports = { PathComparison, percentile };
+if (typeof module !== "undefined") module.exports = { PathComparison, binnedPercentile, lagBin };

@@ -9,6 +9,7 @@ const LOG_SHOWN = 60; // rows in the browser log, newest first
 const ROW_HEIGHT = 22; // px per inspector row (styles.css .vrow)
 const RAW_TAIL_BYTES = 64 * 1024; // the raw view shows the end of what was received
 const RAW_REFRESH_MS = 250;
+const SLOW_RENDER_MS = 250; // figures, the comparison, the browser log and the list: 4 times a second
 const BROWSER_CONNECTIONS_PER_ORIGIN = 6; // HTTP/1.1 connections a browser opens to one server
 const SAVE_DELAY_MS = 400; // settings are saved this long after the last change
 
@@ -17,6 +18,7 @@ let core = null; // window.__TAURI__.core
 const connections = [];
 let selected = null;
 let renderQueued = false;
+let slowRenderedAt = -Infinity;
 let embeddedBaseUrl = ""; // connections to the embedded server are not saved: its port changes
 const shownNotices = new Set();
 
@@ -132,10 +134,17 @@ async function saveConnections() {
 function scheduleRender() {
   if (renderQueued) return;
   renderQueued = true;
-  requestAnimationFrame(() => {
+  requestAnimationFrame((now) => {
     renderQueued = false;
-    renderList();
-    renderSelected();
+    // The log follows every frame; the rest need not, and at thousands of events per second
+    // redrawing it every frame would cost frames.
+    const slow = now - slowRenderedAt >= SLOW_RENDER_MS;
+    if (slow) {
+      slowRenderedAt = now;
+      renderList();
+    }
+    renderSelected(slow);
+    if (!slow) scheduleRender();
   });
 }
 
@@ -541,7 +550,7 @@ function renderFeed(prefix, feed) {
   $(`${prefix}-id`).textContent = feed.lastId === "" ? "–" : feed.lastId;
 }
 
-function renderSelected() {
+function renderSelected(slow = true) {
   const connection = selected;
   if (!connection) return;
   const open = connection.id !== null;
@@ -561,6 +570,8 @@ function renderSelected() {
   $("es-detail").classList.toggle("error", connection.browserFeed.isError);
   renderFeed("es", connection.browserFeed);
 
+  renderInspector(false);
+  if (!slow) return;
   renderComparison(connection);
   renderStats(connection);
   if (connection.diagnosticsDirty !== false) {
@@ -569,7 +580,6 @@ function renderSelected() {
   }
   renderAssembled(connection);
   renderLogs(false);
-  renderInspector(false);
 }
 
 function renderComparison(connection) {

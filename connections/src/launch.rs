@@ -80,8 +80,12 @@ mod tests {
         let options = parse(&[]).unwrap();
         assert_eq!((options.keep_events, options.load_rate, options.ipc_unbatched), (100_000, None, false));
         assert_eq!(options.keep_events as usize, sse_inspector::CaptureLimits::default().keep_events);
-        let options = parse(&["--keep-events", "1000000", "--load-rate", "10000", "--ipc-unbatched"]).unwrap();
-        assert_eq!((options.keep_events, options.load_rate, options.ipc_unbatched), (1_000_000, Some(10_000), true));
+        let options =
+            parse(&["--keep-events", "1000000", "--load-rate", "10000", "--ipc-unbatched"]).unwrap();
+        assert_eq!(
+            (options.keep_events, options.load_rate, options.ipc_unbatched),
+            (1_000_000, Some(10_000), true)
+        );
         assert!(parse(&["--keep-events", "0"]).is_err());
         assert!(parse(&["--load-rate", "5", "--url", "http://h/"]).is_err());
     }

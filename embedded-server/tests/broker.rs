@@ -330,7 +330,11 @@ async fn a_replay_waits_for_someone_to_watch() {
     app.broker.create_stream("replay-1").unwrap();
     let events: Vec<_> = ["first", "second"]
         .iter()
-        .map(|data| embedded_server::CapturedEvent { event: "message".into(), data: (*data).into(), time: None })
+        .map(|data| embedded_server::CapturedEvent {
+            event: "message".into(),
+            data: (*data).into(),
+            time: None,
+        })
         .collect();
     let broker = app.broker.clone();
     let replay = tokio::spawn(async move {

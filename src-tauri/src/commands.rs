@@ -137,13 +137,22 @@ pub fn save_connections(
 
 /// Rows `start..start + count` of a connection's (filtered) log, with its counts.
 #[tauri::command]
-pub fn events_page(state: State<'_, AppState>, id: u64, start: usize, count: usize) -> Result<Page, CommandError> {
+pub fn events_page(
+    state: State<'_, AppState>,
+    id: u64,
+    start: usize,
+    count: usize,
+) -> Result<Page, CommandError> {
     Ok(state.connections.page(id, start, count)?)
 }
 
 /// Everything about one kept event; null once it was dropped or cleared.
 #[tauri::command]
-pub fn event_detail(state: State<'_, AppState>, id: u64, seq: u64) -> Result<Option<EventDetail>, CommandError> {
+pub fn event_detail(
+    state: State<'_, AppState>,
+    id: u64,
+    seq: u64,
+) -> Result<Option<EventDetail>, CommandError> {
     Ok(state.connections.detail(id, seq)?)
 }
 
@@ -185,7 +194,12 @@ pub struct Exported {
 }
 
 /// Asks for a path with the native dialog; `None` if the user cancelled.
-async fn pick_path(app: &tauri::AppHandle, save: bool, name: &str, filter: (&str, &[&str])) -> Option<PathBuf> {
+async fn pick_path(
+    app: &tauri::AppHandle,
+    save: bool,
+    name: &str,
+    filter: (&str, &[&str]),
+) -> Option<PathBuf> {
     let (tx, rx) = oneshot::channel::<Option<FilePath>>();
     let dialog = app.dialog().file().add_filter(filter.0, filter.1);
     if save {
@@ -226,9 +240,10 @@ pub async fn export_events(
     };
     let connections = state.connections.clone();
     let target = path.clone();
-    let bytes = tauri::async_runtime::spawn_blocking(move || connections.export(id, &target, format, matching_only))
-        .await
-        .map_err(|e| CommandError::Other(e.to_string()))??;
+    let bytes =
+        tauri::async_runtime::spawn_blocking(move || connections.export(id, &target, format, matching_only))
+            .await
+            .map_err(|e| CommandError::Other(e.to_string()))??;
     Ok(Some(Exported { path: path.display().to_string(), bytes }))
 }
 
@@ -270,7 +285,8 @@ pub async fn import_capture(
     let name = path.file_name().map_or_else(|| stream.clone(), |n| n.to_string_lossy().into_owned());
     tauri::async_runtime::spawn(async move {
         let watched = Duration::from_secs(60);
-        match replay_when_watched(&broker, &stream, &events, pace, watched, Duration::from_millis(500)).await {
+        match replay_when_watched(&broker, &stream, &events, pace, watched, Duration::from_millis(500)).await
+        {
             Ok(published) => tracing::info!(stream, published, "replay finished"),
             Err(error) => tracing::warn!(%error, stream, "replay stopped"),
         }

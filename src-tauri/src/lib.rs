@@ -19,7 +19,9 @@ use clap::Parser;
 use std::sync::atomic::AtomicU64;
 
 use embedded_server::{LoadConfig, Server, ServerConfig};
-use sse_connections::{ConnectionSpec, LaunchOptions, OsKeyring, RunningConnections, SettingsStore, WindowState};
+use sse_connections::{
+    ConnectionSpec, LaunchOptions, OsKeyring, RunningConnections, SettingsStore, WindowState,
+};
 use sse_inspector::{BatchPolicy, CaptureLimits};
 use tauri::Manager;
 use tokio::sync::oneshot;

@@ -450,8 +450,12 @@ async fn publish_to_app(app: &App, body: &Value) {
 impl App {
     /// The data column of the log rows in view.
     async fn shown_rows(&self) -> Vec<String> {
-        let rows = self.eval("return [...document.querySelectorAll('#vlog-rows .vrow .data')].map(e => e.textContent)").await;
-        rows.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+        let rows = self
+            .eval("return [...document.querySelectorAll('#vlog-rows .vrow .data')].map(e => e.textContent)")
+            .await;
+        rows.as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
     }
 
     /// Sets a form control's value and tells the page, as a user's change would.
@@ -475,12 +479,14 @@ impl App {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_inspector_filters_pauses_and_shows_details() {
     let app = spawn_app().await;
-    app.wait_until(30, "the counter flows", || async { app.number("ipc-count").await.unwrap_or(0) >= 3 }).await;
+    app.wait_until(30, "the counter flows", || async { app.number("ipc-count").await.unwrap_or(0) >= 3 })
+        .await;
     publish_to_app(&app, &json!({ "event": "note", "data": r#"{"user":"ada","n":1}"# })).await;
     publish_to_app(&app, &json!({ "data": " \n" })).await;
 
     app.wait_until(10, "the note type is offered", || async {
-        app.eval("return [...document.getElementById('filter-type').options].some(o => o.value === 'note')").await
+        app.eval("return [...document.getElementById('filter-type').options].some(o => o.value === 'note')")
+            .await
             == json!(true)
     })
     .await;
@@ -522,8 +528,10 @@ async fn the_inspector_filters_pauses_and_shows_details() {
     })
     .await;
 
-    app.eval("document.getElementById('filter-text').value = ''; document.getElementById('filter-regex').click()")
-        .await;
+    app.eval(
+        "document.getElementById('filter-text').value = ''; document.getElementById('filter-regex').click()",
+    )
+    .await;
     app.wait_until(10, "the counter is listed again", || async {
         app.shown_rows().await.last().is_some_and(|d| d.parse::<u64>().is_ok())
     })
@@ -537,7 +545,8 @@ async fn the_inspector_filters_pauses_and_shows_details() {
     assert!(app.number("ipc-count").await.unwrap_or(0) >= count + 5, "events stopped coming while paused");
     assert!(app.text("paused-note").await.contains("received since"), "{}", app.text("paused-note").await);
     app.click("pause-button").await;
-    app.wait_until(10, "the log moves on after resuming", || async { app.shown_rows().await != frozen }).await;
+    app.wait_until(10, "the log moves on after resuming", || async { app.shown_rows().await != frozen })
+        .await;
     app.close().await;
 }
 
@@ -546,7 +555,8 @@ async fn the_inspector_filters_pauses_and_shows_details() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exported_events_match_what_was_received() {
     let app = spawn_app().await;
-    app.wait_until(30, "20 counter events", || async { app.number("ipc-count").await.unwrap_or(0) >= 20 }).await;
+    app.wait_until(30, "20 counter events", || async { app.number("ipc-count").await.unwrap_or(0) >= 20 })
+        .await;
     let dir = fresh_config_dir("export");
     std::fs::create_dir_all(&dir).unwrap();
     let ndjson = dir.join("capture.ndjson");
@@ -568,12 +578,19 @@ async fn exported_events_match_what_was_received() {
         assert_eq!(line["event"], "message");
         assert!(line["time"].as_str().is_some_and(|t| t.ends_with('Z')), "{line}");
         if n > 0 {
-            assert_eq!(id, lines[n - 1]["id"].as_str().unwrap().parse::<u64>().unwrap() + 1, "a gap at line {n}");
+            assert_eq!(
+                id,
+                lines[n - 1]["id"].as_str().unwrap().parse::<u64>().unwrap() + 1,
+                "a gap at line {n}"
+            );
         }
     }
     let csv = dir.join("capture.csv");
     let answer = app
-        .invoke("export_events", json!({ "id": id, "format": "csv", "matchingOnly": false, "path": csv.display().to_string() }))
+        .invoke(
+            "export_events",
+            json!({ "id": id, "format": "csv", "matchingOnly": false, "path": csv.display().to_string() }),
+        )
         .await;
     assert!(answer.get("bytes").is_some(), "{answer}");
     let csv = std::fs::read_to_string(&csv).unwrap();

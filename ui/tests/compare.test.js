@@ -2,7 +2,7 @@
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const { PathComparison, percentile } = require("../compare.js");
+const { PathComparison } = require("../compare.js");
 
 test("events on both paths match by id and give lag percentiles", () => {
   const c = new PathComparison();
@@ -15,6 +15,11 @@ test("events on both paths match by id and give lag percentiles", () => {
   assert.equal(r.lagP50, 2);
   assert.equal(r.lagP99, 2);
   assert.equal(c.report(2000).lagSamples, 100);
+  c.observe("browser", "101", 3000);
+  c.observe("ipc", "101", 3000 + 40);
+  c.observe("browser", "102", 3000);
+  c.observe("ipc", "102", 3000 + 40);
+  assert.equal(c.report(4000).lagP99, 40, "the slowest 2 of 102 set p99");
   assert.equal(r.ipc.missing + r.browser.missing, 0);
 });
 
@@ -63,8 +68,12 @@ test("carried ids match run by run, and events without ids are only counted", ()
   assert.equal(r.lagP50, -5, "IPC first: negative lag");
 });
 
-test("percentiles use the nearest rank", () => {
-  assert.equal(percentile([], 0.5), null);
-  assert.equal(percentile([1, 2, 3, 4], 0.5), 2);
-  assert.equal(percentile([...Array(100).keys()], 0.99), 98);
+test("the lag histogram keeps half-millisecond precision and clamps outliers", () => {
+  const { binnedPercentile, lagBin } = require("../compare.js");
+  const bins = new Uint32Array(20001);
+  for (const lag of [-3.2, 1.4, 2.6, 99999]) bins[lagBin(lag)] += 1;
+  assert.equal(binnedPercentile(bins, 4, 0.25), -3);
+  assert.equal(binnedPercentile(bins, 4, 0.5), 1.5);
+  assert.equal(binnedPercentile(bins, 4, 1), 5000);
+  assert.equal(binnedPercentile(bins, 0, 0.5), null);
 });

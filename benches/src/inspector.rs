@@ -1,0 +1,204 @@
+//! sse-inspector-bench: the app fed 10,000 events/s from its embedded server for 60 s, driven
+//! through WebDriver under the current X display, with IPC batching (the app as shipped) and
+//! without (one IPC message per event, the baseline), one after the other in one run.
+//!
+//! Prints, per mode: events shown per second, the longest gap between animation frames and
+//! how many gaps exceeded 50 ms, IPC-vs-EventSource lag p50/p99 (over every event matched by
+//! id), and the app's RSS (its process plus its WebKit web process) every 10 s.
+//!
+//! Run: `cargo build --release -p sse-monitor -p sse-bench && \
+//!       xvfb-run -a -s "-screen 0 1400x1000x24" target/release/sse-inspector-bench`
+
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use sse_bench::rss_kib;
+
+#[derive(Parser)]
+#[command(about = "The app's event inspector at 10,000 events/s, batched vs one IPC message per event")]
+struct Args {
+    /// The app binary.
+    #[arg(long, default_value = "target/release/sse-monitor")]
+    app: PathBuf,
+    /// Events per second the embedded server publishes.
+    #[arg(long, default_value_t = 10_000)]
+    rate: u64,
+    /// Seconds measured per mode.
+    #[arg(long, default_value_t = 60)]
+    secs: u64,
+    /// Seconds to let the app settle before measuring.
+    #[arg(long, default_value_t = 5)]
+    warmup: u64,
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
+}
+
+/// The app's process (started by WebKitWebDriver with `--load-rate`) and its children.
+fn app_processes(app_name: &str) -> Vec<u32> {
+    let mut app = None;
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(app_name) && cmdline.contains("--load-rate") {
+            app = Some(pid);
+        }
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let ppid =
+            stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    let Some(app) = app else { return Vec::new() };
+    let mut pids = vec![app];
+    pids.extend(parents.iter().filter(|(_, ppid)| *ppid == app).map(|(pid, _)| *pid));
+    pids
+}
+
+fn total_rss_mib(pids: &[u32]) -> f64 {
+    pids.iter().filter_map(|pid| rss_kib(*pid).ok()).sum::<u64>() as f64 / 1024.0
+}
+
+struct Figures {
+    shown_per_sec: f64,
+    frames: u64,
+    max_gap_ms: f64,
+    gaps_over_50: u64,
+    lag_p50: Option<f64>,
+    lag_p99: Option<f64>,
+    matched: u64,
+    browser_per_sec: f64,
+    rss: Vec<(u64, f64)>,
+    dropped: u64,
+}
+
+async fn measure(args: &Args, unbatched: bool) -> anyhow::Result<Figures> {
+    let port = free_port()?;
+    let native_port = free_port()?;
+    let _driver = Command::new("tauri-driver")
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(Driver)
+        .context("start tauri-driver (cargo install tauri-driver --locked)")?;
+    let app = std::fs::canonicalize(&args.app).with_context(|| format!("{}", args.app.display()))?;
+    let mut app_args = vec![json!("--load-rate"), json!(args.rate.to_string())];
+    if unbatched {
+        app_args.push(json!("--ipc-unbatched"));
+    }
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), json!("wry"));
+    capabilities.insert("tauri:options".into(), json!({ "application": app, "args": app_args }));
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let client: Client = loop {
+        match ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await
+        {
+            Ok(client) => break client,
+            Err(error) if Instant::now() < deadline => {
+                tracing_free_wait(&error.to_string()).await;
+            }
+            Err(error) => bail!("no WebDriver session: {error}"),
+        }
+    };
+    let count = "return selected ? selected.ipcFeed.count : 0";
+    while client.execute(count, vec![]).await?.as_u64().unwrap_or(0) == 0 {
+        if Instant::now() > deadline {
+            bail!("no events reached the app");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(args.warmup)).await;
+    let app_name = app.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let pids = app_processes(&app_name);
+    let start = "selected.comparison = new PathComparison({ lagSamples: 10000000 }); \
+                 window.__sseMonitorBench.start(); \
+                 return [selected.ipcFeed.count, selected.browserFeed.count];";
+    let before = client.execute(start, vec![]).await?;
+    let started = Instant::now();
+    let mut rss = vec![(0, total_rss_mib(&pids))];
+    for step in 1..=(args.secs / 10) {
+        tokio::time::sleep_until((started + Duration::from_secs(step * 10)).into()).await;
+        rss.push((step * 10, total_rss_mib(&pids)));
+    }
+    let finish = "window.__sseMonitorBench.stop(); const b = window.__sseMonitorBench; \
+                  const r = selected.comparison.report(performance.now(), { ipc: true, browser: true }); \
+                  return { frames: b.frames, maxGapMs: b.maxGapMs, gapsOver50: b.gapsOver50, \
+                           ipc: selected.ipcFeed.count, browser: selected.browserFeed.count, \
+                           p50: r.lagP50, p99: r.lagP99, matched: r.matched, dropped: selected.counts.dropped };";
+    let after: Value = client.execute(finish, vec![]).await?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let _ = client.close().await;
+    let number = |v: &Value| v.as_f64().unwrap_or(0.0);
+    Ok(Figures {
+        shown_per_sec: (number(&after["ipc"]) - number(&before[0])) / elapsed,
+        browser_per_sec: (number(&after["browser"]) - number(&before[1])) / elapsed,
+        frames: after["frames"].as_u64().unwrap_or(0),
+        max_gap_ms: number(&after["maxGapMs"]),
+        gaps_over_50: after["gapsOver50"].as_u64().unwrap_or(0),
+        lag_p50: after["p50"].as_f64(),
+        lag_p99: after["p99"].as_f64(),
+        matched: after["matched"].as_u64().unwrap_or(0),
+        rss,
+        dropped: after["dropped"].as_u64().unwrap_or(0),
+    })
+}
+
+async fn tracing_free_wait(reason: &str) {
+    eprintln!("waiting for tauri-driver: {reason}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+}
+
+fn print(label: &str, f: &Figures, secs: u64) {
+    let ms = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{v:.1} ms"));
+    println!("{label}");
+    println!("  events shown/s (IPC)      {:>10.0}", f.shown_per_sec);
+    println!("  events/s (EventSource)    {:>10.0}", f.browser_per_sec);
+    println!("  frames in {secs} s            {:>10} ({:.1} fps)", f.frames, f.frames as f64 / secs as f64);
+    println!("  longest frame gap         {:>10.1} ms ({} gaps over 50 ms)", f.max_gap_ms, f.gaps_over_50);
+    println!("  lag IPC - EventSource p50 {:>10}", ms(f.lag_p50));
+    println!("  lag IPC - EventSource p99 {:>10} ({} events matched)", ms(f.lag_p99), f.matched);
+    let rss: Vec<String> = f.rss.iter().map(|(t, mib)| format!("{t}s {mib:.0}")).collect();
+    println!("  RSS MiB (app + webview)   {}", rss.join(", "));
+    println!("  old events dropped        {:>10}", f.dropped);
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if std::env::var_os("DISPLAY").is_none() {
+        bail!("needs an X display: run it under xvfb-run");
+    }
+    println!(
+        "sse-inspector-bench: {} events/s for {} s per mode, app {}",
+        args.rate,
+        args.secs,
+        args.app.display()
+    );
+    let batched = measure(&args, false).await?;
+    print("batched per frame (as shipped)", &batched, args.secs);
+    let unbatched = measure(&args, true).await?;
+    print("baseline: one IPC message per event", &unbatched, args.secs);
+    Ok(())
+}
