@@ -47,7 +47,7 @@ class FeedState {
     this.count += 1;
     this.latest = data;
     this.lastId = id;
-    this.log.push({ at: new Date(), type, data, id });
+    this.log.push({ at: Date.now(), type, data, id });
     if (this.log.length > LOG_KEPT * 2) this.log.splice(0, this.log.length - LOG_KEPT);
   }
 }
@@ -58,7 +58,8 @@ class Connection {
     // Names the connection in the settings file and its secrets in the keyring.
     this.savedKey = savedKey || newSavedKey();
     this.spec = spec;
-    this.id = null; // the backend's id while open
+    this.id = null; // the backend's id while open, and after Disconnect (its events stay)
+    this.running = false; // subscribed now
     this.info = null; // inspect_connection's answer for `spec`
     this.reset();
   }
@@ -74,6 +75,7 @@ class Connection {
     this.filter = { types: [], text: "", regex: false, caseSensitive: false };
     this.filterProblem = "";
     this.typesSeen = [];
+    this.tail = []; // the last rows of the log, from the latest batch
     this.diagnostics = null;
     this.assembled = "";
     this.assembledStats = "";
@@ -225,7 +227,7 @@ function formChanged() {
     const info = await core.invoke("inspect_connection", { spec });
     $("command-preview").textContent = info.curlShown;
     $("form-problem").textContent = info.problem || "";
-    if (selected.id === null) {
+    if (!selected.running) {
       selected.spec = spec;
       selected.info = info;
       scheduleRender();
@@ -297,6 +299,7 @@ async function openConnection(connection, spec) {
   connection.ipcFeed.setState("connecting", spec.url);
   try {
     connection.id = await core.invoke("connect", { spec, onUpdate: channel });
+    connection.running = true;
   } catch (error) {
     connection.lastError = String(error);
     connection.ipcFeed.setState("failed", String(error), true);
@@ -314,13 +317,15 @@ async function openConnection(connection, spec) {
   scheduleRender();
 }
 
-/** Stops both feeds of a connection (it stays in the list). */
-async function stopConnection(connection, reason = "") {
+/** Stops both feeds of a connection (it stays in the list); with `keep`, its captured events
+ * stay readable in the inspector. */
+async function stopConnection(connection, reason = "", keep = false) {
   closeBrowserFeed(connection);
   if (connection.id !== null) {
     const id = connection.id;
-    connection.id = null;
-    await core.invoke("disconnect", { id });
+    if (!keep) connection.id = null;
+    connection.running = false;
+    await core.invoke("disconnect", { id, keep });
     if (reason) connection.ipcFeed.setState("closed", reason);
     if (reason) connection.browserFeed.setState("closed", reason);
   }
@@ -490,6 +495,7 @@ function onBatch(connection, batch) {
   }
   connection.counts = batch.counts;
   connection.stats = batch.stats;
+  if (batch.tail.length > 0) connection.tail = batch.tail;
   if (connection === selected) {
     bench.eventsShown += batch.ids.length;
     inspectorDirty = true;
@@ -553,10 +559,10 @@ function renderFeed(prefix, feed) {
 function renderSelected(slow = true) {
   const connection = selected;
   if (!connection) return;
-  const open = connection.id !== null;
+  const open = connection.running;
   $("connect-button").textContent = open ? "Apply and reconnect" : "Connect";
   $("disconnect-button").disabled = !open;
-  $("reconnect-button").disabled = !open;
+  $("reconnect-button").disabled = connection.id === null;
   $("insecure-badge").hidden = !(connection.spec.tls && connection.spec.tls.insecure);
 
   setBadge($("ipc-state"), connection.ipcFeed.state);
@@ -710,7 +716,7 @@ function renderLogs(force) {
 function logRow(entry) {
   const row = document.createElement("li");
   const time = document.createElement("time");
-  time.textContent = entry.at.toLocaleTimeString([], { hour12: false }) + "." + String(entry.at.getMilliseconds()).padStart(3, "0");
+  time.textContent = timeText(entry.at * 1000);
   const id = document.createElement("span");
   id.className = "id";
   id.textContent = entry.id === "" ? "" : `#${entry.id}`;
@@ -733,7 +739,6 @@ let pageAgain = false;
 let rawMode = false;
 let rawFetchedAt = 0;
 let lastWindow = { first: 0, count: 0 };
-let lastRows = [];
 
 /** Frame timing for the benchmark: started from WebDriver, read from `window.__sseMonitorBench`. */
 const bench = {
@@ -792,21 +797,36 @@ function span(className, text, title) {
   return el;
 }
 
-function eventRow(row, connection) {
-  const el = document.createElement("div");
+const ROW_FIELDS = ["time", "delta", "id", "type", "size", "data"];
+
+/** Fills a log row element (made once, reused as the view moves) with `row`. */
+function fillRow(el, row, connection) {
+  if (el.childElementCount !== ROW_FIELDS.length) {
+    el.replaceChildren(...ROW_FIELDS.map((name) => span(name, "")));
+    el.setAttribute("role", "listitem");
+  }
   el.className = "vrow" + (row.seq === connection.selectedSeq ? " selected" : "");
-  el.setAttribute("role", "listitem");
   el.dataset.seq = String(row.seq);
   const blank = row.preview === "(empty data)" || /^[␠⏎⇥␍·]+$/.test(row.preview);
-  el.append(
-    span("time", timeText(row.receivedAtUs)),
-    span("delta", deltaText(row.deltaUs)),
-    span(row.idSet ? "id" : "id carried", row.id, row.idSet ? "" : "carried over from an earlier event"),
-    span("type", row.event),
-    span("size", formatBytes(row.size)),
-    span(blank ? "data blank" : "data", row.preview + (row.truncated ? " …" : "")),
-  );
-  return el;
+  const [time, delta, id, type, size, data] = el.children;
+  time.textContent = timeText(row.receivedAtUs);
+  delta.textContent = deltaText(row.deltaUs);
+  id.textContent = row.id;
+  id.className = row.idSet ? "id" : "id carried";
+  id.title = row.idSet ? "" : "carried over from an earlier event";
+  type.textContent = row.event;
+  size.textContent = formatBytes(row.size);
+  data.textContent = row.preview + (row.truncated ? " …" : "");
+  data.className = blank ? "data blank" : "data";
+}
+
+/** Shows `rows` at `top` px, reusing the row elements already there. */
+function showRows(rows, top, connection) {
+  const list = $("vlog-rows");
+  list.style.transform = `translateY(${top}px)`;
+  while (list.childElementCount > rows.length) list.lastElementChild.remove();
+  while (list.childElementCount < rows.length) list.append(document.createElement("div"));
+  rows.forEach((row, i) => fillRow(list.children[i], row, connection));
 }
 
 function sizeSpacer(total) {
@@ -881,7 +901,7 @@ async function fetchPage(connection) {
   const log = $("ipc-log");
   if (connection.id === null) {
     sizeSpacer(0);
-    $("vlog-rows").replaceChildren();
+    showRows([], 0, connection);
     return;
   }
   pageInFlight = true;
@@ -892,14 +912,20 @@ async function fetchPage(connection) {
       log.scrollTop = log.scrollHeight;
     }
     const view = visibleWindow(total, ROW_HEIGHT, log.scrollTop, log.clientHeight);
+    // Following the newest events, the latest batch brought the rows: no round trip.
+    const tailStart = connection.counts.matching - connection.tail.length;
+    if (!connection.paused && total === connection.counts.matching && view.first >= tailStart && connection.tail.length > 0) {
+      const offset = view.first - tailStart;
+      const rows = connection.tail.slice(offset, offset + view.count);
+      lastWindow = { first: view.first, count: rows.length };
+      showRows(rows, view.top, connection);
+      return;
+    }
     const page = await core.invoke("events_page", { id: connection.id, start: view.first, count: view.count });
     if (connection !== selected) return;
     if (!connection.paused) connection.counts = page.counts;
     lastWindow = { first: view.first, count: page.rows.length };
-    lastRows = page.rows;
-    const rows = $("vlog-rows");
-    rows.style.top = `${view.top}px`;
-    rows.replaceChildren(...page.rows.map((row) => eventRow(row, connection)));
+    showRows(page.rows, view.top, connection);
   } catch (error) {
     // The connection closed meanwhile: its log is gone with it.
     if (connection.id !== null) $("filter-problem").textContent = String(error);
@@ -1072,6 +1098,7 @@ async function applyFilter() {
     caseSensitive: $("filter-case").checked,
   };
   if (connection.id === null) return;
+  connection.tail = []; // rows of the old view
   try {
     connection.counts = await core.invoke("set_filter", { id: connection.id, filter: connection.filter });
     connection.pausedMatching = connection.counts.matching;
@@ -1096,6 +1123,7 @@ async function clearEvents() {
   if (!connection) return;
   connection.selectedSeq = null;
   connection.detail = null;
+  connection.tail = [];
   renderDetail(connection);
   if (connection.id !== null) connection.counts = await core.invoke("clear_events", { id: connection.id });
   connection.pausedMatching = 0;
@@ -1120,10 +1148,11 @@ async function exportEvents() {
   }
 }
 
-async function importCapture() {
+/** Replays a capture; `path` null asks with the open dialog (tests pass one). */
+async function importCapture(path = null) {
   const speed = Number($("replay-speed").value);
   try {
-    const imported = await core.invoke("import_capture", { path: null, speed });
+    const imported = await core.invoke("import_capture", { path, speed });
     if (!imported) return;
     const connection = addConnection(imported.spec);
     notify(`Replaying ${imported.events} events through the embedded server (${$("replay-speed").selectedOptions[0].textContent}).`);
@@ -1200,7 +1229,7 @@ function wireInspector() {
     if (selected) renderDetail(selected);
   });
   $("export-button").addEventListener("click", exportEvents);
-  $("import-button").addEventListener("click", importCapture);
+  $("import-button").addEventListener("click", () => importCapture());
   $("copy-data").addEventListener("click", () => selected && selected.detail && copyText(selected.detail.data));
   $("copy-raw").addEventListener("click", () => {
     const raw = selected && selected.detail && selected.detail.raw;
@@ -1231,11 +1260,12 @@ function wireForm(presets) {
     if (selected) openConnection(selected, readForm());
   });
   $("f-auth").addEventListener("change", showAuthFields);
-  $("disconnect-button").addEventListener("click", () => selected && stopConnection(selected, "disconnected"));
+  $("disconnect-button").addEventListener("click", () => selected && stopConnection(selected, "disconnected", true));
   $("reconnect-button").addEventListener("click", async () => {
     if (!selected || selected.id === null) return;
     closeBrowserFeed(selected);
     selected.ipcFeed.setState("connecting", selected.spec.url);
+    selected.running = true;
     await core.invoke("reconnect", { id: selected.id });
     startBrowserFeed(selected);
     scheduleRender();

@@ -44,6 +44,9 @@ pub enum ConnectionUpdate {
         /// Event types first seen in this batch.
         new_types: Vec<String>,
         latest: Option<EventRow>,
+        /// The last rows of the (filtered) log when the batch has events, so a log that
+        /// follows the newest events needs no round trip.
+        tail: Vec<EventRow>,
         counts: Counts,
         stats: StatsReport,
     },
@@ -137,6 +140,18 @@ impl RunningConnections {
                 running.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
             }
         });
+    }
+
+    /// Stops a connection but keeps what it captured, for the inspector (a reconnect starts it
+    /// again); false if there was none with that id.
+    pub fn stop(&self, id: u64) -> bool {
+        match self.lock().get(&id) {
+            Some(running) => {
+                running.stop.cancel();
+                true
+            }
+            None => false,
+        }
     }
 
     /// Stops a connection and forgets it; false if there was none with that id.
@@ -260,6 +275,9 @@ impl RunningConnections {
     }
 }
 
+/// Rows a batch carries from the end of the log: more than the log shows at once.
+const TAIL_ROWS: usize = 24;
+
 /// Rows a page holds at most.
 const MAX_PAGE: usize = 500;
 
@@ -318,7 +336,15 @@ impl Task {
     fn flush(&self, pending: &mut Pending, assembler: Option<&TextAssembler>) -> bool {
         let batch = {
             let capture = lock(&self.capture);
+            // Unbatched (the benchmark's baseline), each message is one event and no more.
+            let tail = if pending.ids.is_empty() || self.batching == BatchPolicy::UNBATCHED {
+                Vec::new()
+            } else {
+                let matching = capture.history().matching();
+                capture.history().rows(matching.saturating_sub(TAIL_ROWS), TAIL_ROWS)
+            };
             ConnectionUpdate::Batch {
+                tail,
                 ids: std::mem::take(&mut pending.ids),
                 new_types: std::mem::take(&mut pending.new_types),
                 latest: pending.latest.take().and_then(|seq| capture.history().get(seq)).map(|e| e.row()),

@@ -228,7 +228,7 @@ async fn batched_ids(updates: &mut Updates, count: usize) -> (Vec<String>, usize
 }
 
 /// 5,000 events in a quarter second cross in far fewer batches, every id once and in order; a lone
-/// event after a quiet spell is sent at once, not held for a batch.
+/// event after a quiet spell is sent at once, not held for a batch, with the log's last rows.
 #[tokio::test]
 async fn events_cross_in_batches_without_delaying_a_lone_one() {
     let connections = RunningConnections::new(tokio::runtime::Handle::current());
@@ -248,7 +248,16 @@ async fn events_cross_in_batches_without_delaying_a_lone_one() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let sent = std::time::Instant::now();
     server.broker.publish("inspect", None, "lone", None).unwrap();
-    assert_eq!(next_event_data(&mut updates).await, "lone");
+    let (latest, tail) = next_matching(&mut updates, |u| match u {
+        ConnectionUpdate::Batch { latest: Some(latest), tail, .. } => Some((latest, tail)),
+        _ => None,
+    })
+    .await;
+    assert_eq!(latest.preview, "lone");
+    // The batch brings the end of the log, so a log that follows needs no round trip.
+    let tail: Vec<_> = tail.iter().map(|row| row.preview.as_str()).collect();
+    assert_eq!(tail.len(), 24);
+    assert_eq!(tail[22..], ["4999", "lone"]);
     assert!(sent.elapsed() < Duration::from_millis(100), "a lone event took {:?}", sent.elapsed());
 }
 
@@ -302,6 +311,15 @@ async fn the_inspector_pages_filters_exports_and_clears() {
     let _ = std::fs::remove_file(&path);
     assert_eq!(exported.len(), 10);
     assert!(exported.iter().all(|e| e.event == "tick" && e.time.is_some()));
+
+    // Stopped, the connection's events stay readable; the server's subscriber is gone.
+    assert!(connections.stop(id));
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while server.broker.streams().iter().any(|s| s.subscribers > 0) {
+        assert!(std::time::Instant::now() < deadline, "the subscriber is still connected");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(connections.page(id, 0, 100).unwrap().rows.len(), 10);
 
     let bad = sse_inspector::EventFilter { text: "(".into(), regex: true, ..Default::default() };
     assert!(connections.set_filter(id, &bad).unwrap_err().to_string().contains("regular expression"));

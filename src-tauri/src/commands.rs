@@ -55,10 +55,15 @@ pub fn connect(
     Ok(state.connections.open(spec, std::sync::Arc::new(emit))?)
 }
 
-/// Closes a connection and frees what it held; false if it was not open.
+/// Closes a connection; with `keep`, its captured events stay for the inspector, else
+/// everything it held is freed. False if there was none with that id.
 #[tauri::command]
-pub fn disconnect(state: State<'_, AppState>, id: u64) -> bool {
-    state.connections.close(id)
+pub fn disconnect(state: State<'_, AppState>, id: u64, keep: Option<bool>) -> bool {
+    if keep.unwrap_or(false) {
+        state.connections.stop(id)
+    } else {
+        state.connections.close(id)
+    }
 }
 
 /// Drops a connection and opens it afresh with the same spec; false if it was not open.

@@ -551,9 +551,10 @@ async fn the_inspector_filters_pauses_and_shows_details() {
 }
 
 /// The export command writes what was received: NDJSON lines with the `sse-sub --json` fields
-/// and time, for every kept counter event in order, and a CSV with a header.
+/// and time, for every kept counter event in order, and a CSV with a header; importing the
+/// NDJSON replays it, in full, as a new connection.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn exported_events_match_what_was_received() {
+async fn exported_events_match_and_replay_on_import() {
     let app = spawn_app().await;
     app.wait_until(30, "20 counter events", || async { app.number("ipc-count").await.unwrap_or(0) >= 20 })
         .await;
@@ -596,6 +597,23 @@ async fn exported_events_match_what_was_received() {
     let csv = std::fs::read_to_string(&csv).unwrap();
     assert!(csv.starts_with("time,delta_ms,id,event,size,data\r\n"), "{csv}");
     assert!(csv.lines().count() > lines.len(), "a record per event and the header");
+
+    // Imported, the capture replays through the embedded server into a new connection.
+    app.set_value("replay-speed", "0").await;
+    app.client
+        .execute("importCapture(arguments[0])", vec![json!(ndjson.display().to_string())])
+        .await
+        .expect("import");
+    let replayed = lines.len() as u64;
+    app.wait_until(30, "the replay arrives in full in a new connection", || async {
+        let name = app.eval("return selected.name").await;
+        name.as_str().is_some_and(|n| n.starts_with("Replay of capture.ndjson"))
+            && app.number("ipc-count").await == Some(replayed as i64)
+    })
+    .await;
+    let shown = app.shown_rows().await;
+    let last_data = lines.last().unwrap()["data"].as_str().unwrap().to_owned();
+    assert_eq!(shown.last(), Some(&last_data), "the replay ends with the capture's last event");
     app.close().await;
     let _ = std::fs::remove_dir_all(dir);
 }
