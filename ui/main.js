@@ -512,9 +512,14 @@ function closeBrowserFeed(connection) {
 
 // ---- Rendering -------------------------------------------------------------------------------
 
+/** Writes text only when it changed: an unchanged write still costs the page a layout. */
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 function setBadge(el, state) {
-  el.dataset.state = state;
-  el.textContent = state;
+  if (el.dataset.state !== state) el.dataset.state = state;
+  setText(el, state);
 }
 
 function renderList() {
@@ -551,28 +556,28 @@ function renderList() {
 }
 
 function renderFeed(prefix, feed) {
-  $(`${prefix}-latest`).textContent = feed.latest === null ? "–" : feed.latest;
-  $(`${prefix}-count`).textContent = String(feed.count);
-  $(`${prefix}-id`).textContent = feed.lastId === "" ? "–" : feed.lastId;
+  setText($(`${prefix}-latest`), feed.latest === null ? "–" : feed.latest);
+  setText($(`${prefix}-count`), String(feed.count));
+  setText($(`${prefix}-id`), feed.lastId === "" ? "–" : feed.lastId);
 }
 
 function renderSelected(slow = true) {
   const connection = selected;
   if (!connection) return;
   const open = connection.running;
-  $("connect-button").textContent = open ? "Apply and reconnect" : "Connect";
+  setText($("connect-button"), open ? "Apply and reconnect" : "Connect");
   $("disconnect-button").disabled = !open;
   $("reconnect-button").disabled = connection.id === null;
   $("insecure-badge").hidden = !(connection.spec.tls && connection.spec.tls.insecure);
 
   setBadge($("ipc-state"), connection.ipcFeed.state);
-  $("ipc-detail").textContent = connection.ipcFeed.detail;
+  setText($("ipc-detail"), connection.ipcFeed.detail);
   $("ipc-detail").classList.toggle("error", connection.ipcFeed.isError);
   renderFeed("ipc", connection.ipcFeed);
 
   setBadge($("es-state"), connection.browserFeed.state);
   const gaveUp = connection.browserFeed.gaveUp && connection.browserFeed.state === "closed";
-  $("es-detail").textContent = gaveUp ? browserFailureReason(connection) : connection.browserFeed.detail;
+  setText($("es-detail"), gaveUp ? browserFailureReason(connection) : connection.browserFeed.detail);
   $("es-detail").classList.toggle("error", connection.browserFeed.isError);
   renderFeed("es", connection.browserFeed);
 
@@ -809,14 +814,14 @@ function fillRow(el, row, connection) {
   el.dataset.seq = String(row.seq);
   const blank = row.preview === "(empty data)" || /^[␠⏎⇥␍·]+$/.test(row.preview);
   const [time, delta, id, type, size, data] = el.children;
-  time.textContent = timeText(row.receivedAtUs);
-  delta.textContent = deltaText(row.deltaUs);
-  id.textContent = row.id;
+  setText(time, timeText(row.receivedAtUs));
+  setText(delta, deltaText(row.deltaUs));
+  setText(id, row.id);
   id.className = row.idSet ? "id" : "id carried";
   id.title = row.idSet ? "" : "carried over from an earlier event";
-  type.textContent = row.event;
-  size.textContent = formatBytes(row.size);
-  data.textContent = row.preview + (row.truncated ? " …" : "");
+  setText(type, row.event);
+  setText(size, formatBytes(row.size));
+  setText(data, row.preview + (row.truncated ? " …" : ""));
   data.className = blank ? "data blank" : "data";
 }
 
@@ -842,15 +847,15 @@ function renderLogStatus(connection) {
     if (c.filtered) parts.push(`${c.matching.toLocaleString()} match the filter`);
   }
   if (c.dropped > 0) parts.push(`${c.dropped.toLocaleString()} older events dropped (the newest are kept)`);
-  $("log-counts").textContent = parts.join(" · ");
+  setText($("log-counts"), parts.join(" · "));
   const note = $("paused-note");
   note.hidden = !connection.paused;
   if (connection.paused) {
     const received = (connection.stats ? connection.stats.events : 0) - connection.pausedAtEvents;
-    note.textContent = `Paused · ${received.toLocaleString()} received since`;
+    setText(note, `Paused · ${received.toLocaleString()} received since`);
   }
   const pause = $("pause-button");
-  pause.textContent = connection.paused ? "Resume" : "Pause";
+  setText(pause, connection.paused ? "Resume" : "Pause");
   pause.classList.toggle("paused", Boolean(connection.paused));
   $("raw-button").setAttribute("aria-pressed", String(rawMode));
   renderTypeOptions(connection);
