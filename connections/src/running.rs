@@ -145,24 +145,12 @@ impl RunningConnections {
     /// Stops a connection but keeps what it captured, for the inspector (a reconnect starts it
     /// again); false if there was none with that id.
     pub fn stop(&self, id: u64) -> bool {
-        match self.lock().get(&id) {
-            Some(running) => {
-                running.stop.cancel();
-                true
-            }
-            None => false,
-        }
+        self.lock().get(&id).map(|running| running.stop.cancel()).is_some()
     }
 
     /// Stops a connection and forgets it; false if there was none with that id.
     pub fn close(&self, id: u64) -> bool {
-        match self.lock().remove(&id) {
-            Some(running) => {
-                running.stop.cancel();
-                true
-            }
-            None => false,
-        }
+        self.lock().remove(&id).map(|running| running.stop.cancel()).is_some()
     }
 
     /// Drops the current connection and makes a fresh one with the same spec (the resume

@@ -465,6 +465,14 @@ impl App {
         self.client.execute(script, vec![json!(id), json!(value)]).await.expect("set a value");
     }
 
+    /// Exports connection `id`'s kept events to `path` through the export command.
+    async fn export(&self, id: &Value, format: &str, path: &std::path::Path) {
+        let args =
+            json!({ "id": id, "format": format, "matchingOnly": false, "path": path.display().to_string() });
+        let answer = self.invoke("export_events", args).await;
+        assert!(answer.get("bytes").is_some(), "{answer}");
+    }
+
     /// Calls a command the way the page does, waiting for its answer.
     async fn invoke(&self, command: &str, args: Value) -> Value {
         let script = "const done = arguments[arguments.length - 1]; \
@@ -562,13 +570,7 @@ async fn exported_events_match_and_replay_on_import() {
     std::fs::create_dir_all(&dir).unwrap();
     let ndjson = dir.join("capture.ndjson");
     let id = app.eval("return selected.id").await;
-    let answer = app
-        .invoke(
-            "export_events",
-            json!({ "id": id, "format": "ndjson", "matchingOnly": false, "path": ndjson.display().to_string() }),
-        )
-        .await;
-    assert!(answer.get("bytes").is_some(), "{answer}");
+    app.export(&id, "ndjson", &ndjson).await;
     let text = std::fs::read_to_string(&ndjson).unwrap();
     let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
     assert!(lines.len() >= 20, "{} lines", lines.len());
@@ -587,13 +589,7 @@ async fn exported_events_match_and_replay_on_import() {
         }
     }
     let csv = dir.join("capture.csv");
-    let answer = app
-        .invoke(
-            "export_events",
-            json!({ "id": id, "format": "csv", "matchingOnly": false, "path": csv.display().to_string() }),
-        )
-        .await;
-    assert!(answer.get("bytes").is_some(), "{answer}");
+    app.export(&id, "csv", &csv).await;
     let csv = std::fs::read_to_string(&csv).unwrap();
     assert!(csv.starts_with("time,delta_ms,id,event,size,data\r\n"), "{csv}");
     assert!(csv.lines().count() > lines.len(), "a record per event and the header");
