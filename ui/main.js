@@ -1194,6 +1194,8 @@ function onKey(event) {
     return;
   }
   if (isTyping(event.target) || event.altKey || event.metaKey) return;
+  // Space and Enter on a button press that button, nothing else.
+  if (event.target instanceof HTMLButtonElement && (key === " " || key === "Enter")) return;
   if (event.ctrlKey) {
     if (key === "l" || key === "L") {
       event.preventDefault();

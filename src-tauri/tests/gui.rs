@@ -544,7 +544,10 @@ async fn the_inspector_filters_pauses_and_shows_details() {
         app.shown_rows().await.last().is_some_and(|d| d.parse::<u64>().is_ok())
     })
     .await;
-    app.click("pause-button").await;
+    let pause = "document.getElementById('pause-button').click()";
+    app.eval(pause).await;
+    app.wait_until(5, "the button offers to resume", || async { app.text("pause-button").await == "Resume" })
+        .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let frozen = app.shown_rows().await;
     let count = app.number("ipc-count").await.unwrap_or(0);
