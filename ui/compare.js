@@ -28,9 +28,27 @@ class PathComparison {
       missingIds: [],
       lastId: null,
       run: 0,
-      seen: new Set(),
-      pending: new Map(), // key -> { id, at }
+      // Ids seen, for duplicates: id -> its slot in `seenOrder`, a ring of the last
+      // `keptIds` ids (the oldest is forgotten without walking the map).
+      seen: new Map(),
+      seenOrder: new Array(this.keptIds),
+      seenNext: 0,
+      // Events not yet seen on the other side: key -> entry, and the same entries in arrival
+      // order (`queue` from `queueHead`), so settling never walks a map full of deletions.
+      pending: new Map(),
+      queue: [],
+      queueHead: 0,
     };
+  }
+
+  /** Remembers `id` as seen on `side`, forgetting the oldest beyond `keptIds`. */
+  rememberSeen(side, id) {
+    const slot = side.seenNext;
+    const evicted = side.seenOrder[slot];
+    if (evicted !== undefined && side.seen.get(evicted) === slot) side.seen.delete(evicted);
+    side.seenOrder[slot] = id;
+    side.seen.set(id, slot);
+    side.seenNext = (slot + 1) % this.keptIds;
   }
 
   /** One event on `side` ("ipc" or "browser") with its lastEventId, arrived at `at` ms. */
@@ -49,8 +67,7 @@ class PathComparison {
       }
       side.run = 1;
       side.lastId = id;
-      side.seen.add(id);
-      if (side.seen.size > this.keptIds) side.seen.delete(side.seen.values().next().value);
+      this.rememberSeen(side, id);
     }
     const key = `${id}\u0000${side.run}`;
     const match = other.pending.get(key);
@@ -63,8 +80,15 @@ class PathComparison {
       this.lagSamples += 1;
       return;
     }
-    side.pending.set(key, { id, at });
-    if (side.pending.size > this.keptIds) side.pending.delete(side.pending.keys().next().value);
+    const entry = { key, id, at };
+    side.pending.set(key, entry);
+    side.queue.push(entry);
+    // Bounded: beyond `keptIds` unmatched events, the oldest are given up on.
+    while (side.queue.length - side.queueHead > this.keptIds) {
+      const oldest = side.queue[side.queueHead++];
+      if (side.pending.get(oldest.key) === oldest) side.pending.delete(oldest.key);
+    }
+    compact(side);
   }
 
   /** Moves events unmatched for longer than the grace time to "missing on the other side",
@@ -73,13 +97,17 @@ class PathComparison {
     for (const [name, side] of Object.entries(this.sides)) {
       const otherName = name === "ipc" ? "browser" : "ipc";
       const other = this.sides[otherName];
-      for (const [key, entry] of side.pending) {
+      while (side.queueHead < side.queue.length) {
+        const entry = side.queue[side.queueHead];
         if (now - entry.at < this.graceMs) break; // oldest first: the rest are newer
-        side.pending.delete(key);
+        side.queueHead += 1;
+        if (side.pending.get(entry.key) !== entry) continue; // matched meanwhile
+        side.pending.delete(entry.key);
         if (this.comparingSince === null || entry.at < this.comparingSince || !open[otherName]) continue;
         other.missing += 1;
         remember(other.missingIds, entry.id);
       }
+      compact(side);
     }
   }
 
@@ -125,6 +153,14 @@ function binnedPercentile(bins, total, p) {
     if (seen >= rank) return bin * LAG_BIN_MS - LAG_RANGE_MS;
   }
   return LAG_RANGE_MS;
+}
+
+/** Drops the consumed front of a side's queue once it is most of the array. */
+function compact(side) {
+  if (side.queueHead > 1024 && side.queueHead * 2 > side.queue.length) {
+    side.queue = side.queue.slice(side.queueHead);
+    side.queueHead = 0;
+  }
 }
 
 /** Keeps the last few ids for display. */

@@ -5,7 +5,8 @@
 // Note: wry defines a non-configurable `window.ipc`, so no top-level name may be `ipc`.
 
 const LOG_KEPT = 200; // browser events kept for its small log (the Rust side keeps the history)
-const LOG_SHOWN = 60; // rows in the browser log, newest first
+const LOG_SHOWN = 12; // rows in the browser log, newest first (it is 6rem tall)
+const FOLLOW_REFRESH_MS = 33; // a log following a fast stream redraws at most ~30 times a second
 const ROW_HEIGHT = 22; // px per inspector row (styles.css .vrow)
 const RAW_TAIL_BYTES = 64 * 1024; // the raw view shows the end of what was received
 const RAW_REFRESH_MS = 250;
@@ -714,25 +715,23 @@ function renderLogs(force) {
   if (!force && !logsDirty) return;
   logsDirty = false;
   const connection = selected;
-  const feed = connection ? connection.browserFeed : null;
-  $("es-log").replaceChildren(...(feed ? feed.log.slice(-LOG_SHOWN).reverse().map(logRow) : []));
+  const entries = connection ? connection.browserFeed.log.slice(-LOG_SHOWN).reverse() : [];
+  const list = $("es-log");
+  while (list.childElementCount > entries.length) list.lastElementChild.remove();
+  while (list.childElementCount < entries.length) list.append(document.createElement("li"));
+  entries.forEach((entry, i) => fillLogRow(list.children[i], entry));
 }
 
-function logRow(entry) {
-  const row = document.createElement("li");
-  const time = document.createElement("time");
-  time.textContent = timeText(entry.at * 1000);
-  const id = document.createElement("span");
-  id.className = "id";
-  id.textContent = entry.id === "" ? "" : `#${entry.id}`;
-  const type = document.createElement("span");
-  type.className = "type";
-  type.textContent = entry.type === "message" ? "" : entry.type;
-  const data = document.createElement("span");
-  data.className = "data";
-  data.textContent = entry.data === "" ? "(empty)" : entry.data.replace(/\n/g, "⏎");
-  row.append(time, id, type, data);
-  return row;
+/** Fills a browser-log row (made once, reused) with `entry`. */
+function fillLogRow(row, entry) {
+  if (row.childElementCount !== 4) {
+    row.replaceChildren(document.createElement("time"), span("id", ""), span("type", ""), span("data", ""));
+  }
+  const [time, id, type, data] = row.children;
+  setText(time, timeText(entry.at * 1000));
+  setText(id, entry.id === "" ? "" : `#${entry.id}`);
+  setText(type, entry.type === "message" ? "" : entry.type);
+  setText(data, entry.data === "" ? "(empty)" : entry.data.replace(/\n/g, "⏎"));
 }
 
 // ---- The event inspector ---------------------------------------------------------------------
@@ -744,6 +743,7 @@ let pageAgain = false;
 let rawMode = false;
 let rawFetchedAt = 0;
 let lastWindow = { first: 0, count: 0 };
+let pageShownAt = -Infinity;
 
 /** Frame timing for the benchmark: started from WebDriver, read from `window.__sseMonitorBench`. */
 const bench = {
@@ -894,6 +894,12 @@ function renderInspector(force) {
     return;
   }
   if (!force && (connection.paused || !inspectorDirty)) return;
+  const now = performance.now();
+  if (!force && now - pageShownAt < FOLLOW_REFRESH_MS) {
+    scheduleRender(); // later, with whatever has come by then
+    return;
+  }
+  pageShownAt = now;
   inspectorDirty = false;
   fetchPage(connection);
 }

@@ -36,15 +36,47 @@ struct Args {
     /// Seconds to let the app settle before measuring.
     #[arg(long, default_value_t = 5)]
     warmup: u64,
+    /// Also measure with the browser's EventSource closed (the IPC path alone).
+    #[arg(long)]
+    ipc_only: bool,
+    /// Measure only the batched app (no baseline).
+    #[arg(long)]
+    batched_only: bool,
+    /// A script run in the page before measuring (for experiments: hide a part, say).
+    #[arg(long, value_name = "JS")]
+    before: Option<String>,
 }
 
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // tauri-driver's WebKitWebDriver would outlive it.
+        for child in children_of(self.0.id()) {
+            let _ = Command::new("kill").arg(child.to_string()).status();
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// (pid, parent pid) of every process.
+fn process_parents() -> Vec<(u32, u32)> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let ppid =
+            stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    parents
+}
+
+fn children_of(parent: u32) -> Vec<u32> {
+    process_parents().into_iter().filter(|(_, ppid)| *ppid == parent).map(|(pid, _)| pid).collect()
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -92,7 +124,7 @@ struct Figures {
     dropped: u64,
 }
 
-async fn measure(args: &Args, unbatched: bool) -> anyhow::Result<Figures> {
+async fn measure(args: &Args, unbatched: bool, ipc_only: bool) -> anyhow::Result<Figures> {
     let port = free_port()?;
     let native_port = free_port()?;
     let _driver = Command::new("tauri-driver")
@@ -132,7 +164,13 @@ async fn measure(args: &Args, unbatched: bool) -> anyhow::Result<Figures> {
     tokio::time::sleep(Duration::from_secs(args.warmup)).await;
     let app_name = app.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let pids = app_processes(&app_name);
-    let start = "selected.comparison = new PathComparison({ lagSamples: 10000000 }); \
+    if ipc_only {
+        client.execute("closeBrowserFeed(selected)", vec![]).await?;
+    }
+    if let Some(script) = &args.before {
+        client.execute(script, vec![]).await?;
+    }
+    let start = "selected.comparison = new PathComparison(); \
                  window.__sseMonitorBench.start(); \
                  return [selected.ipcFeed.count, selected.browserFeed.count];";
     let before = client.execute(start, vec![]).await?;
@@ -196,9 +234,15 @@ async fn main() -> anyhow::Result<()> {
         args.secs,
         args.app.display()
     );
-    let batched = measure(&args, false).await?;
+    let batched = measure(&args, false, false).await?;
     print("batched per frame (as shipped)", &batched, args.secs);
-    let unbatched = measure(&args, true).await?;
-    print("baseline: one IPC message per event", &unbatched, args.secs);
+    if args.ipc_only {
+        let alone = measure(&args, false, true).await?;
+        print("batched, EventSource closed (the IPC path alone)", &alone, args.secs);
+    }
+    if !args.batched_only {
+        let unbatched = measure(&args, true, false).await?;
+        print("baseline: one IPC message per event", &unbatched, args.secs);
+    }
     Ok(())
 }

@@ -64,6 +64,30 @@ fn check_display() -> Result<(), StartupError> {
     Ok(())
 }
 
+/// Whether `dri` (normally `/dev/dri`) offers no GPU render node, so that GL means Mesa's
+/// software rasteriser.
+fn lacks_gpu_render_node(dri: &std::path::Path) -> bool {
+    let nodes = std::fs::read_dir(dri).into_iter().flatten().flatten();
+    !nodes.into_iter().any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
+}
+
+/// WebKitGTK's DMA-BUF renderer draws the page through GL. Without a GPU (a VM, a remote or
+/// virtual X display) that GL is software and so slow that a busy page drops to a few frames
+/// a second (docs/benchmarks.md); WebKit's own software path keeps 60. So, unless the user
+/// chose, the DMA-BUF renderer is turned off when there is no GPU render node.
+#[cfg(target_os = "linux")]
+fn choose_webview_renderer() {
+    const SWITCH: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    if std::env::var_os(SWITCH).is_none() && lacks_gpu_render_node(std::path::Path::new("/dev/dri")) {
+        tracing::info!("no GPU render node: WebKit's DMA-BUF renderer is off ({SWITCH}=1)");
+        // Before any other thread starts and before WebKit reads it.
+        std::env::set_var(SWITCH, "1");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn choose_webview_renderer() {}
+
 /// The stream `--load-rate` publishes on.
 const LOAD_STREAM: &str = "load";
 
@@ -153,6 +177,7 @@ fn save_window(window: &tauri::WebviewWindow, store: &SettingsStore) {
 }
 
 fn start(options: &LaunchOptions) -> Result<(), StartupError> {
+    choose_webview_renderer();
     check_display()?;
     let state = start_server(options)?;
     tracing::info!(addr = %state.server_addr, "embedded SSE server started");
@@ -211,4 +236,22 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_render_node_counts_as_a_gpu() {
+        let dir = std::env::temp_dir().join(format!("sse-monitor-dri-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(lacks_gpu_render_node(&dir), "no /dev/dri at all");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("card0"), "").unwrap();
+        assert!(lacks_gpu_render_node(&dir), "a card without a render node");
+        std::fs::write(dir.join("renderD128"), "").unwrap();
+        assert!(!lacks_gpu_render_node(&dir));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -77,3 +77,15 @@ test("the lag histogram keeps half-millisecond precision and clamps outliers", (
   assert.equal(binnedPercentile(bins, 4, 1), 5000);
   assert.equal(binnedPercentile(bins, 0, 0.5), null);
 });
+
+test("memory stays bounded: old ids are forgotten and unmatched events given up on", () => {
+  const c = new PathComparison({ keptIds: 100, graceMs: 10 });
+  for (let n = 0; n < 10000; n += 1) c.observe("ipc", String(n), n);
+  const side = c.sides.ipc;
+  assert.ok(side.seen.size <= 100, `${side.seen.size} ids kept`);
+  assert.ok(side.pending.size <= 100, `${side.pending.size} pending`);
+  assert.ok(side.queue.length <= 2200, `${side.queue.length} queued`);
+  c.observe("ipc", "9990", 10001); // recent: a duplicate
+  c.observe("ipc", "5", 10002); // long forgotten: not counted
+  assert.equal(c.report(10003).ipc.duplicates, 1);
+});
