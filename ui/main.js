@@ -4,7 +4,6 @@
 "use strict";
 // Note: wry defines a non-configurable `window.ipc`, so no top-level name may be `ipc`.
 
-const LOG_KEPT = 200; // browser events kept for its small log (the Rust side keeps the history)
 const LOG_SHOWN = 12; // rows in the browser log, newest first (it is 6rem tall)
 const FOLLOW_REFRESH_MS = 33; // a log following a fast stream redraws at most ~30 times a second
 const ROW_HEIGHT = 22; // px per inspector row (styles.css .vrow)
@@ -29,7 +28,11 @@ class FeedState {
     this.count = 0;
     this.latest = null;
     this.lastId = "";
-    this.log = [];
+    // The last LOG_SHOWN events, in a ring whose entries are reused: at thousands of events a
+    // second, garbage means collector pauses, and pauses mean dropped frames.
+    this.log = Array.from({ length: LOG_SHOWN }, () => ({ at: 0, type: "", data: "", id: "" }));
+    this.logNext = 0;
+    this.logSize = 0;
     this.state = "idle";
     this.detail = "";
     this.isError = false;
@@ -48,8 +51,20 @@ class FeedState {
     this.count += 1;
     this.latest = data;
     this.lastId = id;
-    this.log.push({ at: Date.now(), type, data, id });
-    if (this.log.length > LOG_KEPT * 2) this.log.splice(0, this.log.length - LOG_KEPT);
+    const entry = this.log[this.logNext];
+    entry.at = Date.now();
+    entry.type = type;
+    entry.data = data;
+    entry.id = id;
+    this.logNext = (this.logNext + 1) % LOG_SHOWN;
+    this.logSize = Math.min(this.logSize + 1, LOG_SHOWN);
+  }
+
+  /** The kept events, newest first. */
+  recent() {
+    const entries = [];
+    for (let i = 1; i <= this.logSize; i += 1) entries.push(this.log[(this.logNext - i + LOG_SHOWN) % LOG_SHOWN]);
+    return entries;
   }
 }
 
@@ -82,6 +97,7 @@ class Connection {
     this.assembledStats = "";
     this.lastError = "";
     this.eventTypes = new Set(["message"]);
+    this.lateTypes = [];
   }
 
   get name() {
@@ -455,6 +471,8 @@ function startBrowserFeed(connection) {
 function listenForType(connection, type) {
   if (connection.eventTypes.has(type)) return;
   connection.eventTypes.add(type);
+  // Learned from the IPC feed: its first events of this type came before the listener.
+  connection.lateTypes.push(type);
   if (connection.source) connection.source.addEventListener(type, (event) => onBrowserEvent(connection, event));
 }
 
@@ -609,7 +627,7 @@ function renderComparison(connection) {
   else {
     text = `IPC ${a.count} events, browser ${b.count}; ${r.matched} matched by id`;
     if (r.ipc.withId === 0 && r.browser.withId === 0 && a.count + b.count > 0) text += " (no ids: compared by count only)";
-    else if (r.lagSamples > 0) text += `; lag = IPC arrival − browser arrival, last ${r.lagSamples}`;
+    else if (r.lagSamples > 0) text += `; lag = IPC arrival − browser arrival, over ${r.lagSamples} events`;
   }
   $("comparison").textContent = text;
   const ids = [];
@@ -617,7 +635,11 @@ function renderComparison(connection) {
   if (r.browser.missingIds.length) ids.push(`missing on browser: ${r.browser.missingIds.join(", ")}`);
   if (r.ipc.duplicateIds.length) ids.push(`repeated on IPC: ${r.ipc.duplicateIds.join(", ")}`);
   if (r.browser.duplicateIds.length) ids.push(`repeated on browser: ${r.browser.duplicateIds.join(", ")}`);
-  $("comparison-ids").textContent = ids.join(" · ");
+  if (r.browser.missing > 0 && connection.lateTypes.length > 0) {
+    const types = connection.lateTypes.slice(-3).join(", ");
+    ids.push(`EventSource hears a named type only once it listens for it, so the first events of a new type (${types}) reach only the IPC feed`);
+  }
+  setText($("comparison-ids"), ids.join(" · "));
 }
 
 function formatBytes(n) {
@@ -626,6 +648,23 @@ function formatBytes(n) {
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
+
+let cachedColours = null;
+/** The theme's chart colours, read once per theme (reading styles forces a style pass). */
+function chartColours() {
+  if (!cachedColours) {
+    const style = getComputedStyle(document.documentElement);
+    cachedColours = {
+      bar: style.getPropertyValue("--accent").trim() || "#0f766e",
+      text: style.getPropertyValue("--muted").trim() || "#666",
+    };
+  }
+  return cachedColours;
+}
+window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+  cachedColours = null;
+  scheduleRender();
+});
 
 function renderStats(connection) {
   const stats = connection.stats;
@@ -642,14 +681,14 @@ function renderStats(connection) {
   }
   const values = stats.perSecond;
   const max = Math.max(1, ...values);
-  const style = getComputedStyle(document.documentElement);
-  context.fillStyle = style.getPropertyValue("--accent").trim() || "#0f766e";
+  const colours = chartColours();
+  context.fillStyle = colours.bar;
   const bar = canvas.width / values.length;
   values.forEach((value, i) => {
     const height = Math.round((value / max) * (canvas.height - 12));
     context.fillRect(i * bar + 1, canvas.height - height, Math.max(1, bar - 2), height);
   });
-  context.fillStyle = style.getPropertyValue("--muted").trim() || "#666";
+  context.fillStyle = colours.text;
   context.font = "10px system-ui, sans-serif";
   context.fillText(`max ${max}/s · last 60 s`, 4, 10);
   $("stat-rate").textContent = String(stats.rate);
@@ -715,7 +754,7 @@ function renderLogs(force) {
   if (!force && !logsDirty) return;
   logsDirty = false;
   const connection = selected;
-  const entries = connection ? connection.browserFeed.log.slice(-LOG_SHOWN).reverse() : [];
+  const entries = connection ? connection.browserFeed.recent() : [];
   const list = $("es-log");
   while (list.childElementCount > entries.length) list.lastElementChild.remove();
   while (list.childElementCount < entries.length) list.append(document.createElement("li"));
@@ -812,7 +851,7 @@ function fillRow(el, row, connection) {
   }
   el.className = "vrow" + (row.seq === connection.selectedSeq ? " selected" : "");
   el.dataset.seq = String(row.seq);
-  const blank = row.preview === "(empty data)" || /^[␠⏎⇥␍·]+$/.test(row.preview);
+  const blank = row.preview === "(empty data)" || /^(?:[␣⏎⇥·]|\^M)+$/.test(row.preview);
   const [time, delta, id, type, size, data] = el.children;
   setText(time, timeText(row.receivedAtUs));
   setText(delta, deltaText(row.deltaUs));
@@ -958,7 +997,7 @@ function rawLine(line) {
     return item;
   }
   item.append(document.createTextNode(line.text));
-  const ending = { lf: "␊", cr: "␍", crlf: "␍␊", none: "" }[line.ending];
+  const ending = { lf: "LF", cr: "CR", crlf: "CRLF", none: "" }[line.ending];
   if (ending) item.append(span("eol", ending));
   if (line.ending === "none") item.append(span("eol", "(no line ending yet)"));
   return item;
@@ -976,7 +1015,7 @@ async function fetchRaw(connection) {
     const list = $("raw-view");
     const head = document.createElement("li");
     head.className = "comment";
-    head.textContent = `${formatBytes(view.totalBytes)} received · showing the last ${formatBytes(Math.min(view.keptBytes, RAW_TAIL_BYTES))} · ␊ LF, ␍ CR, ␍␊ CRLF`;
+    head.textContent = `${formatBytes(view.totalBytes)} received · showing the last ${formatBytes(Math.min(view.keptBytes, RAW_TAIL_BYTES))} · each line ends with its LF, CR or CRLF`;
     list.replaceChildren(head, ...view.lines.map(rawLine));
     if ($("follow").checked) list.scrollTop = list.scrollHeight;
   } catch (error) {
@@ -1006,7 +1045,7 @@ function jsonNode(key, value) {
 }
 
 function visibleWhitespace(data) {
-  return data.replace(/ /g, "␠").replace(/\t/g, "⇥").replace(/\r/g, "␍").replace(/\n/g, "⏎\n");
+  return data.replace(/ /g, "␣").replace(/\t/g, "⇥").replace(/\r/g, "^M").replace(/\n/g, "⏎\n");
 }
 
 function renderDetail(connection) {
@@ -1035,7 +1074,7 @@ function renderDetail(connection) {
   let note = "";
   const data = detail.data;
   if (data === "") note = "Empty data: the block had a data line with nothing after it.";
-  else if (data.trim() === "") note = `Only whitespace: ${data.length} character${data.length === 1 ? "" : "s"}, shown as ␠ space, ⇥ tab, ⏎ line break.`;
+  else if (data.trim() === "") note = `Only whitespace: ${data.length} character${data.length === 1 ? "" : "s"}, shown as ␣ space, ⇥ tab, ⏎ line break, ^M carriage return.`;
   $("detail-note").textContent = note;
   $("detail-data").textContent = data.trim() === "" ? visibleWhitespace(data) : data;
   let parsed;
@@ -1138,7 +1177,7 @@ async function clearEvents() {
   renderDetail(connection);
   if (connection.id !== null) connection.counts = await core.invoke("clear_events", { id: connection.id });
   connection.pausedMatching = 0;
-  connection.browserFeed.log = [];
+  connection.browserFeed.logSize = 0;
   logsDirty = true;
   renderInspector(true);
   scheduleRender();

@@ -4,7 +4,7 @@
 //!
 //! Prints, per mode: events shown per second, the longest gap between animation frames and
 //! how many gaps exceeded 50 ms, IPC-vs-EventSource lag p50/p99 (over every event matched by
-//! id), and the app's RSS (its process plus its WebKit web process) every 10 s.
+//! id), and RSS every 10 s: the app's process, and with its WebKit web and network processes.
 //!
 //! Run: `cargo build --release -p sse-monitor -p sse-bench && \
 //!       xvfb-run -a -s "-screen 0 1400x1000x24" target/release/sse-inspector-bench`
@@ -120,7 +120,8 @@ struct Figures {
     lag_p99: Option<f64>,
     matched: u64,
     browser_per_sec: f64,
-    rss: Vec<(u64, f64)>,
+    /// (second, app MiB, app + its WebKit processes MiB)
+    rss: Vec<(u64, f64, f64)>,
     dropped: u64,
 }
 
@@ -175,10 +176,11 @@ async fn measure(args: &Args, unbatched: bool, ipc_only: bool) -> anyhow::Result
                  return [selected.ipcFeed.count, selected.browserFeed.count];";
     let before = client.execute(start, vec![]).await?;
     let started = Instant::now();
-    let mut rss = vec![(0, total_rss_mib(&pids))];
+    let sample = |t: u64| (t, total_rss_mib(&pids[..1.min(pids.len())]), total_rss_mib(&pids));
+    let mut rss = vec![sample(0)];
     for step in 1..=(args.secs / 10) {
         tokio::time::sleep_until((started + Duration::from_secs(step * 10)).into()).await;
-        rss.push((step * 10, total_rss_mib(&pids)));
+        rss.push(sample(step * 10));
     }
     let finish = "window.__sseMonitorBench.stop(); const b = window.__sseMonitorBench; \
                   const r = selected.comparison.report(performance.now(), { ipc: true, browser: true }); \
@@ -217,8 +219,10 @@ fn print(label: &str, f: &Figures, secs: u64) {
     println!("  longest frame gap         {:>10.1} ms ({} gaps over 50 ms)", f.max_gap_ms, f.gaps_over_50);
     println!("  lag IPC - EventSource p50 {:>10}", ms(f.lag_p50));
     println!("  lag IPC - EventSource p99 {:>10} ({} events matched)", ms(f.lag_p99), f.matched);
-    let rss: Vec<String> = f.rss.iter().map(|(t, mib)| format!("{t}s {mib:.0}")).collect();
-    println!("  RSS MiB (app + webview)   {}", rss.join(", "));
+    let app: Vec<String> = f.rss.iter().map(|(t, mib, _)| format!("{t}s {mib:.0}")).collect();
+    let all: Vec<String> = f.rss.iter().map(|(t, _, mib)| format!("{t}s {mib:.0}")).collect();
+    println!("  RSS MiB, app process      {}", app.join(", "));
+    println!("  RSS MiB, app + WebKit     {}", all.join(", "));
     println!("  old events dropped        {:>10}", f.dropped);
 }
 

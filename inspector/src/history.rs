@@ -95,8 +95,9 @@ pub struct EventDetail {
 }
 
 /// `data` on one line for a log row: line breaks as ⏎, tabs as ⇥, other control characters
-/// as their Unicode pictures. Data that is only whitespace shows each character (␠ for a
-/// space), so it never looks like an empty row; empty data says so.
+/// in caret notation (`^M` for CR, `^[` for ESC), symbols that common monospace fonts have.
+/// Data that is only whitespace shows each character (␣ for a space, · for other spaces), so
+/// it never looks like an empty row; empty data says so.
 pub fn preview(data: &str) -> (String, bool) {
     if data.is_empty() {
         return ("(empty data)".to_owned(), false);
@@ -105,17 +106,20 @@ pub fn preview(data: &str) -> (String, bool) {
     let mut shown = String::with_capacity(data.len().min(PREVIEW_CHARS * 3));
     let mut chars = data.chars();
     for c in chars.by_ref().take(PREVIEW_CHARS) {
-        shown.push(match c {
-            '\n' => '⏎',
-            '\r' => '␍',
-            '\t' => '⇥',
-            ' ' if blank => '␠',
-            c if c.is_control() && (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('�'),
-            '\u{7f}' => '␡',
+        match c {
+            '\n' => shown.push('⏎'),
+            '\t' => shown.push('⇥'),
+            ' ' if blank => shown.push('␣'),
+            // Caret notation: ^@ for NUL ... ^M for CR, ^[ for ESC, ^? for DEL.
+            c if (c as u32) < 0x20 => {
+                shown.push('^');
+                shown.push(char::from(b'@' + c as u8));
+            }
+            '\u{7f}' => shown.push_str("^?"),
             // Other whitespace (no-break space, em space...): a middle dot stands for it.
-            _ if blank => '·',
-            c => c,
-        });
+            _ if blank => shown.push('·'),
+            c => shown.push(c),
+        }
     }
     (shown, chars.next().is_some())
 }
@@ -406,13 +410,31 @@ mod tests {
     fn previews_make_whitespace_and_control_characters_visible() {
         assert_eq!(preview(""), ("(empty data)".into(), false));
         assert_eq!(preview("\n"), ("⏎".into(), false));
-        assert_eq!(preview("  "), ("␠␠".into(), false));
-        assert_eq!(preview(" \t\n"), ("␠⇥⏎".into(), false));
-        assert_eq!(preview("a b\nc\u{1b}"), ("a b⏎c␛".into(), false));
+        assert_eq!(preview("  "), ("␣␣".into(), false));
+        assert_eq!(preview(" \t\n\u{a0}"), ("␣⇥⏎·".into(), false));
+        assert_eq!(preview("a b\r\nc\u{1b}\u{7f}"), ("a b^M⏎c^[^?".into(), false));
         let long = "y".repeat(PREVIEW_CHARS + 1);
         let (shown, truncated) = preview(&long);
         assert_eq!(shown.chars().count(), PREVIEW_CHARS);
         assert!(truncated);
+    }
+
+    #[test]
+    fn a_million_kept_events_page_and_filter_anywhere() {
+        let mut history = EventHistory::new(1_000_000, usize::MAX);
+        for n in 0..1_000_100u64 {
+            let kind = if n % 1000 == 0 { "mark" } else { "message" };
+            history.push(&event(kind, &n.to_string(), &n.to_string(), n), 1, None);
+        }
+        assert_eq!((history.len(), history.dropped()), (1_000_000, 100));
+        let page = history.rows(500_000, 20);
+        assert_eq!(page.len(), 20);
+        assert_eq!(page[0].preview, "500100");
+        assert_eq!(history.rows(999_990, 20).len(), 10);
+        let marks = EventFilter { types: vec!["mark".into()], ..EventFilter::default() };
+        assert_eq!(history.set_filter(&marks), Ok(1000));
+        assert_eq!(history.rows(500, 1)[0].preview, "501000");
+        assert_eq!(history.position(501_000), Some(500));
     }
 
     #[test]

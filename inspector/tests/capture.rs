@@ -51,7 +51,7 @@ async fn events_raw_bytes_and_figures_are_kept() {
     let capture = capture_of(&spawn_server().await).await;
     let rows = capture.history().rows(0, 10);
     let previews: Vec<_> = rows.iter().map(|r| r.preview.as_str()).collect();
-    assert_eq!(previews, [r#"{"n": 1}"#, "␠⏎", "three"]);
+    assert_eq!(previews, [r#"{"n": 1}"#, "␣⏎", "three"]);
     assert_eq!(rows[1].event, "note");
     assert_eq!(rows[1].id, "1", "the id carries over");
     assert!(!rows[1].id_set);

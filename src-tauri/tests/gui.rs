@@ -527,7 +527,7 @@ async fn the_inspector_filters_pauses_and_shows_details() {
     .await;
     app.type_into("filter-text", r"^ \n$").await;
     app.wait_until(10, "the regex finds the whitespace-only event, shown visibly", || async {
-        app.shown_rows().await == ["␠⏎"]
+        app.shown_rows().await == ["␣⏎"]
     })
     .await;
     app.eval("document.querySelector('#vlog-rows .vrow').click()").await;
