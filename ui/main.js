@@ -543,6 +543,18 @@ function setBadge(el, state) {
 
 function renderList() {
   const list = $("connection-list");
+  // Rebuilt only when the list itself changed; otherwise only counts and states move.
+  const shape = connections.map((c) => `${c.savedKey}\u0000${c.name}\u0000${c.spec.url}\u0000${c === selected}`).join("\u0001");
+  if (list.dataset.shape === shape) {
+    connections.forEach((connection, i) => {
+      const item = list.children[i];
+      setText(item.querySelector(".count"), String(connection.ipcFeed.count));
+      const dot = item.querySelector(".dot");
+      if (dot.dataset.state !== connection.ipcFeed.state) dot.dataset.state = connection.ipcFeed.state;
+    });
+    return;
+  }
+  list.dataset.shape = shape;
   const items = connections.map((connection) => {
     const item = document.createElement("li");
     item.className = connection === selected ? "selected" : "";

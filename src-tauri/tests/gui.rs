@@ -465,6 +465,25 @@ impl App {
         self.client.execute(script, vec![json!(id), json!(value)]).await.expect("set a value");
     }
 
+    /// Presses `key` (a character, or a `fantoccini::key::Key` as char) as a user would, on
+    /// whatever has the focus.
+    async fn press(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client.perform_actions(keys).await.expect("press a key");
+    }
+
+    /// The id of the element that has the focus.
+    async fn focused(&self) -> String {
+        self.eval("return document.activeElement ? document.activeElement.id : ''")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Exports connection `id`'s kept events to `path` through the export command.
     async fn export(&self, id: &Value, format: &str, path: &std::path::Path) {
         let args =
@@ -615,4 +634,48 @@ async fn exported_events_match_and_replay_on_import() {
     assert_eq!(shown.last(), Some(&last_data), "the replay ends with the capture's last event");
     app.close().await;
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The keyboard drives the inspector: `p` pauses and resumes, `k` and `j` select the previous
+/// and next event in the detail pane, `/` focuses the filter and Escape leaves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_shortcuts_drive_the_inspector() {
+    let app = spawn_app().await;
+    app.wait_until(30, "the counter flows", || async { app.number("ipc-count").await.unwrap_or(0) >= 5 })
+        .await;
+    app.eval("document.activeElement && document.activeElement.blur()").await;
+
+    app.press('p').await;
+    app.wait_until(5, "p pauses", || async { app.text("pause-button").await == "Resume" }).await;
+    app.press('k').await;
+    app.wait_until(5, "k selects an event", || async {
+        app.text("detail-title").await.starts_with("Event ")
+    })
+    .await;
+    let title = app.text("detail-title").await;
+    app.press('k').await;
+    app.wait_until(5, "k again selects the one before", || async {
+        let now = app.text("detail-title").await;
+        now != title && !now.is_empty()
+    })
+    .await;
+    let number = |title: &str| {
+        title.trim_start_matches("Event ").split(' ').next().and_then(|n| n.parse::<u64>().ok())
+    };
+    let before = number(&app.text("detail-title").await).expect("an event number");
+    app.press('j').await;
+    app.wait_until(5, "j selects the next one", || async {
+        number(&app.text("detail-title").await) == Some(before + 1)
+    })
+    .await;
+    app.press('p').await;
+    app.wait_until(5, "p resumes", || async { app.text("pause-button").await == "Pause" }).await;
+
+    app.press('/').await;
+    app.wait_until(5, "/ focuses the filter", || async { app.focused().await == "filter-text" }).await;
+    app.press('p').await;
+    assert_eq!(app.text("pause-button").await, "Pause", "typing in the filter is not a shortcut");
+    app.press(char::from(fantoccini::key::Key::Escape)).await;
+    app.wait_until(5, "Escape leaves the filter", || async { app.focused().await != "filter-text" }).await;
+    app.close().await;
 }
