@@ -33,10 +33,12 @@ class PathComparison {
       seen: new Map(),
       seenOrder: new Array(this.keptIds),
       seenNext: 0,
-      // Events not yet seen on the other side: key -> entry, and the same entries in arrival
-      // order (`queue` from `queueHead`), so settling never walks a map full of deletions.
+      // Events not yet seen on the other side: key -> arrival time, and the same in arrival
+      // order (`queueKeys`/`queueAts` from `queueHead`), so settling never walks a map full of
+      // deletions. Plain strings and numbers: no object per event for the collector.
       pending: new Map(),
-      queue: [],
+      queueKeys: [],
+      queueAts: [],
       queueHead: 0,
     };
   }
@@ -69,24 +71,26 @@ class PathComparison {
       side.lastId = id;
       this.rememberSeen(side, id);
     }
-    const key = `${id}\u0000${side.run}`;
-    const match = other.pending.get(key);
-    if (match !== undefined) {
+    // Most ids come once: the id itself is the key, and no string is made per event.
+    const key = side.run === 1 ? id : `${id}\u0000${side.run}`;
+    const matchAt = other.pending.get(key);
+    if (matchAt !== undefined) {
       other.pending.delete(key);
       this.matched += 1;
-      if (this.comparingSince === null) this.comparingSince = Math.min(match.at, at);
-      const lag = sideName === "ipc" ? at - match.at : match.at - at;
+      if (this.comparingSince === null) this.comparingSince = Math.min(matchAt, at);
+      const lag = sideName === "ipc" ? at - matchAt : matchAt - at;
       this.lagBins[lagBin(lag)] += 1;
       this.lagSamples += 1;
       return;
     }
-    const entry = { key, id, at };
-    side.pending.set(key, entry);
-    side.queue.push(entry);
+    side.pending.set(key, at);
+    side.queueKeys.push(key);
+    side.queueAts.push(at);
     // Bounded: beyond `keptIds` unmatched events, the oldest are given up on.
-    while (side.queue.length - side.queueHead > this.keptIds) {
-      const oldest = side.queue[side.queueHead++];
-      if (side.pending.get(oldest.key) === oldest) side.pending.delete(oldest.key);
+    while (side.queueKeys.length - side.queueHead > this.keptIds) {
+      const oldest = side.queueKeys[side.queueHead];
+      if (side.pending.get(oldest) === side.queueAts[side.queueHead]) side.pending.delete(oldest);
+      side.queueHead += 1;
     }
     compact(side);
   }
@@ -97,15 +101,16 @@ class PathComparison {
     for (const [name, side] of Object.entries(this.sides)) {
       const otherName = name === "ipc" ? "browser" : "ipc";
       const other = this.sides[otherName];
-      while (side.queueHead < side.queue.length) {
-        const entry = side.queue[side.queueHead];
-        if (now - entry.at < this.graceMs) break; // oldest first: the rest are newer
+      while (side.queueHead < side.queueKeys.length) {
+        const key = side.queueKeys[side.queueHead];
+        const at = side.queueAts[side.queueHead];
+        if (now - at < this.graceMs) break; // oldest first: the rest are newer
         side.queueHead += 1;
-        if (side.pending.get(entry.key) !== entry) continue; // matched meanwhile
-        side.pending.delete(entry.key);
-        if (this.comparingSince === null || entry.at < this.comparingSince || !open[otherName]) continue;
+        if (side.pending.get(key) !== at) continue; // matched meanwhile
+        side.pending.delete(key);
+        if (this.comparingSince === null || at < this.comparingSince || !open[otherName]) continue;
         other.missing += 1;
-        remember(other.missingIds, entry.id);
+        remember(other.missingIds, key.split("\u0000")[0]);
       }
       compact(side);
     }
@@ -157,8 +162,9 @@ function binnedPercentile(bins, total, p) {
 
 /** Drops the consumed front of a side's queue once it is most of the array. */
 function compact(side) {
-  if (side.queueHead > 1024 && side.queueHead * 2 > side.queue.length) {
-    side.queue = side.queue.slice(side.queueHead);
+  if (side.queueHead > 1024 && side.queueHead * 2 > side.queueKeys.length) {
+    side.queueKeys = side.queueKeys.slice(side.queueHead);
+    side.queueAts = side.queueAts.slice(side.queueHead);
     side.queueHead = 0;
   }
 }

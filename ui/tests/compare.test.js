@@ -84,7 +84,7 @@ test("memory stays bounded: old ids are forgotten and unmatched events given up 
   const side = c.sides.ipc;
   assert.ok(side.seen.size <= 100, `${side.seen.size} ids kept`);
   assert.ok(side.pending.size <= 100, `${side.pending.size} pending`);
-  assert.ok(side.queue.length <= 2200, `${side.queue.length} queued`);
+  assert.ok(side.queueKeys.length <= 2200, `${side.queueKeys.length} queued`);
   c.observe("ipc", "9990", 10001); // recent: a duplicate
   c.observe("ipc", "5", 10002); // long forgotten: not counted
   assert.equal(c.report(10003).ipc.duplicates, 1);
