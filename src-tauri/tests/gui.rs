@@ -403,22 +403,13 @@ async fn event_data_is_shown_as_text_and_never_runs() {
         app.text("ipc-state").await == "open" && app.text("es-state").await == "open"
     })
     .await;
-    let base = app.text("server-url").await;
-    let addr = base.trim_start_matches("http://").to_owned();
     let payloads = [
         r#"<img src=x onerror="window.__pwned = 'img'">"#,
         r#"<script>window.__pwned = 'script'</script>"#,
         r#"<svg onload="window.__pwned = 'svg'"></svg>"#,
     ];
     for data in payloads {
-        let body = json!({ "data": data }).to_string();
-        let request = format!(
-            "POST /streams/messages/events HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let response = http_exchange(&addr, &request).await;
-        assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+        publish_to_app(&app, &json!({ "data": data })).await;
     }
     let shown_in_both = "return ['ipc-log', 'es-log'].every(id => \
         [...arguments[0]].every(p => document.getElementById(id).textContent.includes(p)))";
