@@ -41,7 +41,7 @@ pub enum ConnectionUpdate {
     /// holds and the live figures.
     Batch {
         ids: Vec<String>,
-        /// Event types first seen in this batch.
+        /// Event types first seen (since the capture began or was cleared) in this batch.
         new_types: Vec<String>,
         latest: Option<EventRow>,
         /// The last rows of the (filtered) log when the batch has events, so a log that
@@ -319,6 +319,17 @@ struct Pending {
 }
 
 impl Task {
+    /// Sends the pending events now, and tells the batcher so.
+    fn flush_events(
+        &self,
+        batcher: &mut Batcher,
+        pending: &mut Pending,
+        assembler: Option<&TextAssembler>,
+    ) -> bool {
+        batcher.flushed(std::time::Instant::now());
+        self.flush(pending, assembler)
+    }
+
     /// Sends the pending events' batch (also with none, for the figures); false if nobody
     /// listens.
     fn flush(&self, pending: &mut Pending, assembler: Option<&TextAssembler>) -> bool {
@@ -365,15 +376,13 @@ async fn drive(plan: Plan, task: &Task) -> bool {
     let mut batcher = Batcher::new(task.batching);
     let mut pending = Pending::default();
     let mut flush_at: Option<Instant> = None;
-    let mut types_seen = std::collections::HashSet::new();
     loop {
         let update = tokio::select! {
             // Whoever stopped it (close, reconnect) tells the UI.
             () = task.stop.cancelled() => return true,
             () = sleep_until(flush_at), if flush_at.is_some() => {
                 flush_at = None;
-                batcher.flushed(std::time::Instant::now());
-                if !task.flush(&mut pending, assembler.as_ref()) {
+                if !task.flush_events(&mut batcher, &mut pending, assembler.as_ref()) {
                     return false;
                 }
                 continue;
@@ -398,17 +407,16 @@ async fn drive(plan: Plan, task: &Task) -> bool {
         let Some(update) = update else {
             return flush_at.is_none() || task.flush(&mut pending, assembler.as_ref());
         };
-        lock(&task.capture).observe(&update);
+        let kept = lock(&task.capture).observe(&update);
         let event = match update {
             Update::Raw(_) => continue,
             Update::Event(event) => event,
             lifecycle => {
                 // Events before a lifecycle change reach the UI before it.
-                if flush_at.take().is_some() {
-                    batcher.flushed(std::time::Instant::now());
-                    if !task.flush(&mut pending, assembler.as_ref()) {
-                        return false;
-                    }
+                if flush_at.take().is_some()
+                    && !task.flush_events(&mut batcher, &mut pending, assembler.as_ref())
+                {
+                    return false;
                 }
                 let update = FeedUpdate::from(lifecycle);
                 opened_at = match &update {
@@ -437,18 +445,17 @@ async fn drive(plan: Plan, task: &Task) -> bool {
         {
             return false;
         }
-        if !types_seen.contains(&event.event) {
-            types_seen.insert(event.event.clone());
-            pending.new_types.push(event.event.clone());
+        if let Some(kept) = kept {
+            if kept.new_type {
+                pending.new_types.push(event.event);
+            }
+            pending.latest = Some(kept.seq);
         }
         pending.ids.push(event.id);
-        pending.latest = Some(lock(&task.capture).history().next_seq().saturating_sub(1));
-        let now = std::time::Instant::now();
-        match batcher.add(now) {
+        match batcher.add(std::time::Instant::now()) {
             Flush::Now => {
                 flush_at = None;
-                batcher.flushed(now);
-                if !task.flush(&mut pending, assembler.as_ref()) {
+                if !task.flush_events(&mut batcher, &mut pending, assembler.as_ref()) {
                     return false;
                 }
             }

@@ -43,6 +43,14 @@ pub struct Counts {
     pub filtered: bool,
 }
 
+/// Where [`Capture::observe`] kept an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kept {
+    pub seq: u64,
+    /// Its type had not been seen since the capture began (or was last cleared).
+    pub new_type: bool,
+}
+
 /// One subscription's kept events, raw bytes and stats.
 pub struct Capture {
     history: EventHistory,
@@ -65,8 +73,9 @@ impl Capture {
         }
     }
 
-    /// Takes one update from the subscription (events are kept, bytes and figures counted).
-    pub fn observe(&mut self, update: &Update) {
+    /// Takes one update from the subscription (events are kept, bytes and figures counted);
+    /// for an event, where it was kept.
+    pub fn observe(&mut self, update: &Update) -> Option<Kept> {
         match update {
             Update::Connecting { .. } => self.stats.connecting(SystemTime::now()),
             Update::Open { .. } => {
@@ -84,10 +93,13 @@ impl Capture {
                 let end = self.connection_base + event.stream_offset;
                 let start = end.checked_sub(event.size as u64);
                 let raw_range = start.filter(|_| end <= self.raw.total()).map(|start| (start, end));
-                self.history.push(event, self.connections, raw_range);
+                let new_type = !self.history.has_type(&event.event);
+                let seq = self.history.push(event, self.connections, raw_range);
+                return Some(Kept { seq, new_type });
             }
             Update::Error { .. } | Update::Retrying { .. } | Update::Closed { .. } => {}
         }
+        None
     }
 
     pub fn counts(&self) -> Counts {

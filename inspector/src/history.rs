@@ -302,6 +302,11 @@ impl EventHistory {
         self.next_seq
     }
 
+    /// Whether an event of type `name` has been kept since the last clear.
+    pub fn has_type(&self, name: &str) -> bool {
+        self.types.contains_key(name)
+    }
+
     /// Event types seen since the last clear, with their counts, by name.
     pub fn types(&self) -> Vec<(String, u64)> {
         self.types.iter().map(|(name, count)| (name.to_string(), *count)).collect()

@@ -2,7 +2,7 @@
 //! window: the app's connection tasks feed a [`Capture`] and its commands read pages of it.
 //!
 //! # Layout
-//! - [`Capture`], [`CaptureLimits`], [`Counts`] (`capture.rs`): one subscription's history,
+//! - [`Capture`], [`CaptureLimits`], [`Counts`], [`Kept`] (`capture.rs`): one subscription's history,
 //!   raw bytes and stats together, fed the subscriber's updates.
 //! - [`EventHistory`], [`KeptEvent`], [`EventRow`], [`EventDetail`] (`history.rs`): the kept
 //!   events, bounded by count and bytes (oldest dropped first), with a filtered view kept up
@@ -27,7 +27,7 @@ mod raw;
 mod stats;
 
 pub use batch::{BatchPolicy, Batcher, Flush};
-pub use capture::{Capture, CaptureLimits, Counts};
+pub use capture::{Capture, CaptureLimits, Counts, Kept};
 pub use error::FilterError;
 pub use export::{ExportFormat, EXPORT_CHUNK};
 pub use filter::EventFilter;

@@ -283,6 +283,7 @@ pub async fn import_capture(
     let events = parse_capture(std::io::BufReader::new(file))?;
     let number = state.replays.fetch_add(1, Ordering::Relaxed) + 1;
     let stream = format!("replay-{number}");
+    let url = format!("http://{}/events?stream={stream}", state.server_addr);
     state.broker.create_stream(&stream).map_err(|e| CommandError::Other(e.to_string()))?;
     let pace = if speed > 0.0 && speed.is_finite() { Pace::Speed(speed) } else { Pace::AsFastAsPossible };
     let broker = state.broker.clone();
@@ -296,7 +297,6 @@ pub async fn import_capture(
             Err(error) => tracing::warn!(%error, stream, "replay stopped"),
         }
     });
-    let url = format!("http://{}/events?stream=replay-{number}", state.server_addr);
     let spec = ConnectionSpec { name: format!("Replay of {name}"), url, ..ConnectionSpec::default() };
     Ok(Some(Imported { spec, events: count }))
 }
