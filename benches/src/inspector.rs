@@ -3,7 +3,7 @@
 //! without (one IPC message per event, the baseline), one after the other in one run.
 //!
 //! Prints, per mode: events shown per second, the longest gap between animation frames and
-//! how many gaps exceeded 50 ms, IPC-vs-EventSource lag p50/p99 (over every event matched by
+//! each gap over 50 ms (when, and how long the page's own handlers ran in it), IPC-vs-EventSource lag p50/p99 (over every event matched by
 //! id), and RSS every 10 s: the app's process, and with its WebKit web and network processes.
 //!
 //! Run: `cargo build --release -p sse-monitor -p sse-bench && \
@@ -115,7 +115,7 @@ struct Figures {
     shown_per_sec: f64,
     frames: u64,
     max_gap_ms: f64,
-    gaps_over_50: u64,
+    long_frames: Vec<LongFrame>,
     lag_p50: Option<f64>,
     lag_p99: Option<f64>,
     matched: u64,
@@ -124,6 +124,51 @@ struct Figures {
     rss: Vec<(u64, f64, f64)>,
     dropped: u64,
 }
+
+/// A frame that came more than 50 ms after the one before.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LongFrame {
+    /// Page time (since the web process loaded the page) at the late frame, ms.
+    at: f64,
+    gap: f64,
+    /// Time the page's own handlers ran during the gap, and how many times they ran.
+    js_ms: f64,
+    handlers: u64,
+}
+
+/// Injected before measuring: a `requestAnimationFrame` loop timing every frame, and the
+/// app's handlers (IPC messages, EventSource events, rendering) wrapped to time how long they
+/// run, so a long frame can be told apart: the page's own code, or the engine's.
+const FRAME_PROBE: &str = r#"
+const probe = window.__frameProbe = { running: true, frames: 0, maxGapMs: 0, long: [], last: null,
+  js: 0, handlers: 0, jsAtFrame: 0, handlersAtFrame: 0 };
+const timed = (handler) => function (...args) {
+  const t0 = performance.now();
+  try { return handler.apply(this, args); }
+  finally { probe.js += performance.now() - t0; probe.handlers += 1; }
+};
+onUpdate = timed(onUpdate);
+onBrowserEvent = timed(onBrowserEvent);
+renderSelected = timed(renderSelected);
+renderList = timed(renderList);
+showRows = timed(showRows);
+const tick = (now) => {
+  if (!probe.running) return;
+  if (probe.last !== null) {
+    const gap = now - probe.last;
+    probe.maxGapMs = Math.max(probe.maxGapMs, gap);
+    if (gap > 50) probe.long.push({ at: now, gap, jsMs: probe.js - probe.jsAtFrame,
+                                    handlers: probe.handlers - probe.handlersAtFrame });
+  }
+  probe.last = now;
+  probe.jsAtFrame = probe.js;
+  probe.handlersAtFrame = probe.handlers;
+  probe.frames += 1;
+  requestAnimationFrame(tick);
+};
+requestAnimationFrame(tick);
+"#;
 
 async fn measure(args: &Args, unbatched: bool, ipc_only: bool) -> anyhow::Result<Figures> {
     let port = free_port()?;
@@ -171,10 +216,11 @@ async fn measure(args: &Args, unbatched: bool, ipc_only: bool) -> anyhow::Result
     if let Some(script) = &args.before {
         client.execute(script, vec![]).await?;
     }
-    let start = "selected.comparison = new PathComparison(); \
-                 window.__sseMonitorBench.start(); \
-                 return [selected.ipcFeed.count, selected.browserFeed.count];";
-    let before = client.execute(start, vec![]).await?;
+    let start = format!(
+        "{FRAME_PROBE} selected.comparison = new PathComparison(); \
+         return [selected.ipcFeed.count, selected.browserFeed.count];"
+    );
+    let before = client.execute(&start, vec![]).await?;
     let started = Instant::now();
     let sample = |t: u64| (t, total_rss_mib(&pids[..1.min(pids.len())]), total_rss_mib(&pids));
     let mut rss = vec![sample(0)];
@@ -182,9 +228,9 @@ async fn measure(args: &Args, unbatched: bool, ipc_only: bool) -> anyhow::Result
         tokio::time::sleep_until((started + Duration::from_secs(step * 10)).into()).await;
         rss.push(sample(step * 10));
     }
-    let finish = "window.__sseMonitorBench.stop(); const b = window.__sseMonitorBench; \
+    let finish = "const b = window.__frameProbe; b.running = false; \
                   const r = selected.comparison.report(performance.now(), { ipc: true, browser: true }); \
-                  return { frames: b.frames, maxGapMs: b.maxGapMs, gapsOver50: b.gapsOver50, \
+                  return { frames: b.frames, maxGapMs: b.maxGapMs, long: b.long, \
                            ipc: selected.ipcFeed.count, browser: selected.browserFeed.count, \
                            p50: r.lagP50, p99: r.lagP99, matched: r.matched, dropped: selected.counts.dropped };";
     let after: Value = client.execute(finish, vec![]).await?;
@@ -196,7 +242,7 @@ async fn measure(args: &Args, unbatched: bool, ipc_only: bool) -> anyhow::Result
         browser_per_sec: (number(&after["browser"]) - number(&before[1])) / elapsed,
         frames: after["frames"].as_u64().unwrap_or(0),
         max_gap_ms: number(&after["maxGapMs"]),
-        gaps_over_50: after["gapsOver50"].as_u64().unwrap_or(0),
+        long_frames: serde_json::from_value(after["long"].clone()).unwrap_or_default(),
         lag_p50: after["p50"].as_f64(),
         lag_p99: after["p99"].as_f64(),
         matched: after["matched"].as_u64().unwrap_or(0),
@@ -216,7 +262,20 @@ fn print(label: &str, f: &Figures, secs: u64) {
     println!("  events shown/s (IPC)      {:>10.0}", f.shown_per_sec);
     println!("  events/s (EventSource)    {:>10.0}", f.browser_per_sec);
     println!("  frames in {secs} s            {:>10} ({:.1} fps)", f.frames, f.frames as f64 / secs as f64);
-    println!("  longest frame gap         {:>10.1} ms ({} gaps over 50 ms)", f.max_gap_ms, f.gaps_over_50);
+    println!(
+        "  longest frame gap         {:>10.1} ms ({} gaps over 50 ms)",
+        f.max_gap_ms,
+        f.long_frames.len()
+    );
+    for long in &f.long_frames {
+        println!(
+            "    {:>6.1} ms at page time {:>6.1} s, the page's handlers ran {:.1} ms ({} calls)",
+            long.gap,
+            long.at / 1000.0,
+            long.js_ms,
+            long.handlers
+        );
+    }
     println!("  lag IPC - EventSource p50 {:>10}", ms(f.lag_p50));
     println!("  lag IPC - EventSource p99 {:>10} ({} events matched)", ms(f.lag_p99), f.matched);
     let app: Vec<String> = f.rss.iter().map(|(t, mib, _)| format!("{t}s {mib:.0}")).collect();

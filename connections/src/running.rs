@@ -12,8 +12,8 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use sse_inspector::{
-    BatchPolicy, Batcher, Capture, CaptureLimits, Counts, EventDetail, EventFilter, EventRow, ExportFormat,
-    Flush, RawView, StatsReport,
+    BatchIds, BatchPolicy, Batcher, Capture, CaptureLimits, Counts, EventDetail, EventFilter, EventRow,
+    ExportFormat, Flush, RawView, StatsReport,
 };
 use sse_subscriber::{FeedUpdate, SubscribeRequest, Subscription, Update};
 use tokio::runtime::Handle;
@@ -40,10 +40,10 @@ pub enum ConnectionUpdate {
     /// feed; maybe none, as the figures go out every second), the latest event, what the log
     /// holds and the live figures.
     Batch {
-        ids: Vec<String>,
+        ids: BatchIds,
         /// Event types first seen (since the capture began or was cleared) in this batch.
         new_types: Vec<String>,
-        latest: Option<EventRow>,
+        latest: Option<Box<EventRow>>,
         /// The last rows of the (filtered) log when the batch has events, so a log that
         /// follows the newest events needs no round trip.
         tail: Vec<EventRow>,
@@ -312,7 +312,7 @@ struct Task {
 /// Events received since the last batch went.
 #[derive(Default)]
 struct Pending {
-    ids: Vec<String>,
+    ids: BatchIds,
     new_types: Vec<String>,
     latest: Option<u64>,
     piece: String,
@@ -346,7 +346,7 @@ impl Task {
                 tail,
                 ids: std::mem::take(&mut pending.ids),
                 new_types: std::mem::take(&mut pending.new_types),
-                latest: pending.latest.take().and_then(|seq| capture.history().get(seq)).map(|e| e.row()),
+                latest: pending.latest.take().and_then(|seq| capture.history().get(seq)).map(|e| Box::new(e.row())),
                 counts: capture.counts(),
                 stats: capture.stats(SystemTime::now()),
             }
@@ -451,7 +451,7 @@ async fn drive(plan: Plan, task: &Task) -> bool {
             }
             pending.latest = Some(kept.seq);
         }
-        pending.ids.push(event.id);
+        pending.ids.push(&event.id);
         match batcher.add(std::time::Instant::now()) {
             Flush::Now => {
                 flush_at = None;

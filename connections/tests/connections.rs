@@ -222,7 +222,7 @@ async fn batched_ids(updates: &mut Updates, count: usize) -> (Vec<String>, usize
         })
         .await;
         batches += 1;
-        ids.extend(batch);
+        ids.extend(batch.iter().map(str::to_owned));
     }
     (ids, batches)
 }

@@ -14,10 +14,12 @@
 //!   totals, time to first event, reconnects.
 //! - [`Batcher`], [`BatchPolicy`] (`batch.rs`): when to send events to the UI, so a fast
 //!   stream crosses in a batch per frame and a slow one is not held back.
+//! - [`BatchIds`] (`batch_ids.rs`): a batch's event ids as one string, cheap for the webview.
 //! - [`ExportFormat`] (`export.rs`): NDJSON (the `sse-sub --json` fields plus time) and CSV.
 //! - [`FilterError`] (`error.rs`).
 
 mod batch;
+mod batch_ids;
 mod capture;
 mod error;
 mod export;
@@ -27,6 +29,7 @@ mod raw;
 mod stats;
 
 pub use batch::{BatchPolicy, Batcher, Flush};
+pub use batch_ids::BatchIds;
 pub use capture::{Capture, CaptureLimits, Counts, Kept};
 pub use error::FilterError;
 pub use export::{ExportFormat, EXPORT_CHUNK};
