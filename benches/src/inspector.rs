@@ -267,7 +267,8 @@ fn print(label: &str, f: &Figures, secs: u64) {
         f.max_gap_ms,
         f.long_frames.len()
     );
-    for long in &f.long_frames {
+    const LISTED: usize = 12;
+    for long in f.long_frames.iter().take(LISTED) {
         println!(
             "    {:>6.1} ms at page time {:>6.1} s, the page's handlers ran {:.1} ms ({} calls)",
             long.gap,
@@ -275,6 +276,9 @@ fn print(label: &str, f: &Figures, secs: u64) {
             long.js_ms,
             long.handlers
         );
+    }
+    if f.long_frames.len() > LISTED {
+        println!("    … and {} more", f.long_frames.len() - LISTED);
     }
     println!("  lag IPC - EventSource p50 {:>10}", ms(f.lag_p50));
     println!("  lag IPC - EventSource p99 {:>10} ({} events matched)", ms(f.lag_p99), f.matched);

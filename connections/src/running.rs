@@ -346,7 +346,11 @@ impl Task {
                 tail,
                 ids: std::mem::take(&mut pending.ids),
                 new_types: std::mem::take(&mut pending.new_types),
-                latest: pending.latest.take().and_then(|seq| capture.history().get(seq)).map(|e| Box::new(e.row())),
+                latest: pending
+                    .latest
+                    .take()
+                    .and_then(|seq| capture.history().get(seq))
+                    .map(|e| Box::new(e.row())),
                 counts: capture.counts(),
                 stats: capture.stats(SystemTime::now()),
             }

@@ -86,7 +86,7 @@ impl Capture {
             }
             Update::Raw(bytes) => {
                 self.stats.raw(bytes.len());
-                self.raw.push(bytes.clone());
+                self.raw.push(bytes);
             }
             Update::Event(event) => {
                 self.stats.event(event.size, event.received_at);

@@ -4,7 +4,6 @@
 
 use std::collections::VecDeque;
 
-use bytes::Bytes;
 use serde::Serialize;
 
 /// Raw bytes kept per subscription by default.
@@ -57,9 +56,13 @@ pub struct RawView {
     pub kept_bytes: u64,
 }
 
-/// The last received bytes, bounded.
+/// The last received bytes, bounded. They are copied into blocks of its own: a network
+/// chunk is a slice of a read buffer many times its size, and keeping the slice would keep
+/// the whole buffer (a 40-byte event could hold 8 KiB).
 pub struct RawCapture {
-    chunks: VecDeque<(u64, Bytes)>,
+    /// (offset of the first byte, bytes): every block but the last is full.
+    blocks: VecDeque<(u64, Vec<u8>)>,
+    block_size: usize,
     kept: usize,
     budget: usize,
     total: u64,
@@ -68,9 +71,10 @@ pub struct RawCapture {
 }
 
 impl RawCapture {
-    /// Keeps about the last `budget` bytes (whole chunks).
+    /// Keeps about the last `budget` bytes (whole blocks of a 64th of it, at most 64 KiB).
     pub fn new(budget: usize) -> Self {
-        Self { chunks: VecDeque::new(), kept: 0, budget, total: 0, starts: VecDeque::new() }
+        let block_size = (budget / 64).clamp(1, 64 * 1024);
+        Self { blocks: VecDeque::new(), block_size, kept: 0, budget, total: 0, starts: VecDeque::new() }
     }
 
     /// Bytes received in all: the offset the next byte gets.
@@ -80,7 +84,7 @@ impl RawCapture {
 
     /// The offset of the oldest byte still kept.
     fn first_kept(&self) -> u64 {
-        self.chunks.front().map_or(self.total, |(offset, _)| *offset)
+        self.blocks.front().map_or(self.total, |(offset, _)| *offset)
     }
 
     /// Marks where connection `number` begins.
@@ -88,16 +92,26 @@ impl RawCapture {
         self.starts.push_back((self.total, number));
     }
 
-    pub fn push(&mut self, bytes: Bytes) {
-        if bytes.is_empty() {
-            return;
+    pub fn push(&mut self, mut bytes: &[u8]) {
+        let mut offset = self.total;
+        self.total += bytes.len() as u64;
+        self.kept += bytes.len();
+        let block_size = self.block_size;
+        while !bytes.is_empty() {
+            let room = self.blocks.back().map_or(0, |(_, block)| block_size - block.len());
+            if room == 0 {
+                self.blocks.push_back((offset, Vec::with_capacity(block_size)));
+                continue;
+            }
+            let (now, rest) = bytes.split_at(room.min(bytes.len()));
+            if let Some((_, block)) = self.blocks.back_mut() {
+                block.extend_from_slice(now);
+            }
+            offset += now.len() as u64;
+            bytes = rest;
         }
-        let len = bytes.len();
-        self.chunks.push_back((self.total, bytes));
-        self.total += len as u64;
-        self.kept += len;
-        while self.kept > self.budget && self.chunks.len() > 1 {
-            if let Some((_, dropped)) = self.chunks.pop_front() {
+        while self.kept > self.budget && self.blocks.len() > 1 {
+            if let Some((_, dropped)) = self.blocks.pop_front() {
                 self.kept -= dropped.len();
             }
         }
@@ -113,7 +127,7 @@ impl RawCapture {
             return None;
         }
         let mut out = Vec::with_capacity(usize::try_from(end - start).ok()?);
-        for (offset, chunk) in &self.chunks {
+        for (offset, chunk) in &self.blocks {
             let chunk_end = offset + chunk.len() as u64;
             if chunk_end <= start || *offset >= end {
                 continue;
@@ -165,7 +179,7 @@ impl RawCapture {
 
     /// Forgets the kept bytes; offsets go on.
     pub fn clear(&mut self) {
-        self.chunks.clear();
+        self.blocks.clear();
         self.kept = 0;
         self.starts.retain(|(offset, _)| *offset >= self.total);
     }
@@ -209,6 +223,7 @@ pub(crate) fn split_lines(bytes: &[u8], base: u64) -> Vec<RawLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
     fn shape(lines: &[RawLine]) -> Vec<(String, LineEnding, LineKind)> {
         lines.iter().map(|l| (l.text.clone(), l.ending, l.kind)).collect()
@@ -236,10 +251,10 @@ mod tests {
     fn the_capture_is_bounded_and_slices_across_chunks() {
         let mut raw = RawCapture::new(13);
         raw.begin_connection(1);
-        raw.push(Bytes::from_static(b"data: 1\n"));
-        raw.push(Bytes::from_static(b"\ndata"));
+        raw.push(&Bytes::from_static(b"data: 1\n"));
+        raw.push(&Bytes::from_static(b"\ndata"));
         assert_eq!(raw.slice(6, 11), Some(b"1\n\nda".to_vec()));
-        raw.push(Bytes::from_static(b": 2\n\n"));
+        raw.push(&Bytes::from_static(b": 2\n\n"));
         assert_eq!(raw.total(), 18);
         assert_eq!(raw.slice(0, 4), None, "dropped beyond the budget");
         assert_eq!(raw.slice(8, 18), Some(b"\ndata: 2\n\n".to_vec()));
@@ -250,9 +265,9 @@ mod tests {
     fn the_tail_starts_on_a_line_and_marks_connections() {
         let mut raw = RawCapture::new(1024);
         raw.begin_connection(1);
-        raw.push(Bytes::from_static(b"data: one\n\n"));
+        raw.push(&Bytes::from_static(b"data: one\n\n"));
         raw.begin_connection(2);
-        raw.push(Bytes::from_static(b": hi\ndata: two\n\n"));
+        raw.push(&Bytes::from_static(b": hi\ndata: two\n\n"));
         let all = raw.tail(1024);
         assert_eq!(all.lines[0].kind, LineKind::ConnectionStart);
         assert_eq!(all.lines[3].text, "connection 2");
