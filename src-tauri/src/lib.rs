@@ -71,22 +71,37 @@ fn lacks_gpu_render_node(dri: &std::path::Path) -> bool {
     !nodes.into_iter().any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
 }
 
-/// WebKitGTK's DMA-BUF renderer draws the page through GL. Without a GPU (a VM, a remote or
-/// virtual X display) that GL is software and so slow that a busy page drops to a few frames
-/// a second (docs/benchmarks.md); WebKit's own software path keeps 60. So, unless the user
-/// chose, the DMA-BUF renderer is turned off when there is no GPU render node.
+/// Turns off WebKitGTK's DMA-BUF renderer. It draws the page through GL; without a GPU (a VM,
+/// a remote or virtual X display) that GL is software and so slow that a busy page drops to a
+/// few frames a second (docs/benchmarks.md), where WebKit's own software path keeps 60.
+const NO_DMABUF_RENDERER: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+
+/// Turns off WebKit's memory-pressure monitor. Every 30 s it measures the page's process by
+/// reading `/proc/self/smaps` on the page's main thread, and on a busy page (thousands of
+/// mappings) that stops the window for a 50-70 ms frame (docs/benchmarks.md). It is there to
+/// purge caches and stop runaway tabs in a browser; the app shows one page of its own, whose
+/// data is bounded on the Rust side.
+const NO_MEMORY_MONITOR: &str = "WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR";
+
+/// The WebKit switches to set: never one the user set (either way), the renderer's only
+/// without a GPU.
+fn webkit_switches(user_set: impl Fn(&str) -> bool, has_gpu: bool) -> Vec<&'static str> {
+    let wanted = [(NO_DMABUF_RENDERER, !has_gpu), (NO_MEMORY_MONITOR, true)];
+    wanted.into_iter().filter(|(name, wanted)| *wanted && !user_set(name)).map(|(name, _)| name).collect()
+}
+
 #[cfg(target_os = "linux")]
-fn choose_webview_renderer() {
-    const SWITCH: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
-    if std::env::var_os(SWITCH).is_none() && lacks_gpu_render_node(std::path::Path::new("/dev/dri")) {
-        tracing::info!("no GPU render node: WebKit's DMA-BUF renderer is off ({SWITCH}=1)");
+fn configure_webkit() {
+    let has_gpu = !lacks_gpu_render_node(std::path::Path::new("/dev/dri"));
+    for switch in webkit_switches(|name| std::env::var_os(name).is_some(), has_gpu) {
+        tracing::info!(gpu = has_gpu, "{switch}=1");
         // Before any other thread starts and before WebKit reads it.
-        std::env::set_var(SWITCH, "1");
+        std::env::set_var(switch, "1");
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn choose_webview_renderer() {}
+fn configure_webkit() {}
 
 /// The stream `--load-rate` publishes on.
 const LOAD_STREAM: &str = "load";
@@ -177,7 +192,7 @@ fn save_window(window: &tauri::WebviewWindow, store: &SettingsStore) {
 }
 
 fn start(options: &LaunchOptions) -> Result<(), StartupError> {
-    choose_webview_renderer();
+    configure_webkit();
     check_display()?;
     let state = start_server(options)?;
     tracing::info!(addr = %state.server_addr, "embedded SSE server started");
@@ -253,5 +268,17 @@ mod tests {
         std::fs::write(dir.join("renderD128"), "").unwrap();
         assert!(!lacks_gpu_render_node(&dir));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The renderer goes only without a GPU, the memory monitor always, and a switch the user
+    /// set is left as it is.
+    #[test]
+    fn webkit_switches_respect_the_gpu_and_the_user() {
+        let unset = |_: &str| false;
+        assert_eq!(webkit_switches(unset, false), [NO_DMABUF_RENDERER, NO_MEMORY_MONITOR]);
+        assert_eq!(webkit_switches(unset, true), [NO_MEMORY_MONITOR]);
+        let user_chose_monitor = |name: &str| name == NO_MEMORY_MONITOR;
+        assert_eq!(webkit_switches(user_chose_monitor, false), [NO_DMABUF_RENDERER]);
+        assert!(webkit_switches(|_| true, false).is_empty());
     }
 }
