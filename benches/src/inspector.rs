@@ -3,8 +3,9 @@
 //! without (one IPC message per event, the baseline), one after the other in one run.
 //!
 //! Prints, per mode: events shown per second, the longest gap between animation frames and
-//! each gap over 50 ms (when, and how long the page's own handlers ran in it), IPC-vs-EventSource lag p50/p99 (over every event matched by
-//! id), and RSS every 10 s: the app's process, and with its WebKit web and network processes.
+//! each gap over 50 ms (when, and how long the page's own handlers ran in it), IPC-vs-EventSource
+//! lag p50/p99 (over every event matched by id), and RSS every 10 s: the app's process, and with
+//! its WebKit web and network processes.
 //!
 //! Run: `cargo build --release -p sse-monitor -p sse-bench && \
 //!       xvfb-run -a -s "-screen 0 1400x1000x24" target/release/sse-inspector-bench`
@@ -85,25 +86,14 @@ fn free_port() -> anyhow::Result<u16> {
 
 /// The app's process (started by WebKitWebDriver with `--load-rate`) and its children.
 fn app_processes(app_name: &str) -> Vec<u32> {
-    let mut app = None;
-    let mut parents = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+    let is_app = |pid: &u32| {
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        if cmdline.contains(app_name) && cmdline.contains("--load-rate") {
-            app = Some(pid);
-        }
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let ppid =
-            stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
-        if let Some(ppid) = ppid {
-            parents.push((pid, ppid));
-        }
-    }
-    let Some(app) = app else { return Vec::new() };
+        cmdline.contains(app_name) && cmdline.contains("--load-rate")
+    };
+    let Some(app) = process_parents().into_iter().map(|(pid, _)| pid).find(is_app) else { return Vec::new() };
     let mut pids = vec![app];
-    pids.extend(parents.iter().filter(|(_, ppid)| *ppid == app).map(|(pid, _)| *pid));
+    pids.extend(children_of(app));
     pids
 }
 
