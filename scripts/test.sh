@@ -11,11 +11,13 @@ echo "==> cargo fmt --check"
 cargo fmt --all --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The app as the tests build it, with the GUI tests' hooks (a release build has none).
+cargo clippy -p sse-monitor --all-targets --locked --features test-hooks -- -D warnings
 echo "==> packaging: .deb and .rpm built, installed, run and removed"
 bash scripts/package-test.sh
 echo "==> tests (GUI tests in a virtual X display; secrets in a throwaway GNOME Keyring)"
 # The UI's own logic (comparison, virtual scrolling) under Node.
 node --test ui/tests
 dbus-run-session -- bash scripts/with-keyring.sh \
-  xvfb-run -a -s "-screen 0 1400x1000x24" cargo nextest run --workspace --locked --no-fail-fast
+  xvfb-run -a -s "-screen 0 1400x1000x24" cargo nextest run --workspace --locked --no-fail-fast --features sse-monitor/test-hooks
 echo "==> all checks passed in $((SECONDS - started)) s"

@@ -16,7 +16,6 @@ fn main() {
         "event_detail",
         "event_position",
         "set_filter",
-        "event_types",
         "clear_events",
         "raw_tail",
         "export_events",

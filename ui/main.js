@@ -22,6 +22,12 @@ let slowRenderedAt = -Infinity;
 let embeddedBaseUrl = ""; // connections to the embedded server are not saved: its port changes
 const shownNotices = new Set();
 
+/** A command's error as text: commands reject with `{kind, message}`. */
+function errorMessage(error) {
+  if (error && typeof error === "object" && "message" in error) return String(error.message);
+  return String(error);
+}
+
 /** One feed's counters: the IPC subscriber's or the browser's. */
 class FeedState {
   constructor() {
@@ -146,7 +152,7 @@ async function saveConnections() {
     const notes = await core.invoke("save_connections", { connections: saved, selected: selected ? selected.savedKey : null });
     notes.forEach(notify);
   } catch (error) {
-    notify(String(error));
+    notify(errorMessage(error));
   }
 }
 
@@ -318,8 +324,8 @@ async function openConnection(connection, spec) {
     connection.id = await core.invoke("connect", { spec, onUpdate: channel });
     connection.running = true;
   } catch (error) {
-    connection.lastError = String(error);
-    connection.ipcFeed.setState("failed", String(error), true);
+    connection.lastError = errorMessage(error);
+    connection.ipcFeed.setState("failed", errorMessage(error), true);
     connection.browserFeed.setState("idle", "");
     if (connection === selected) $("form-problem").textContent = connection.lastError;
     scheduleRender();
@@ -961,7 +967,7 @@ async function fetchPage(connection) {
     showRows(page.rows, view.top, connection);
   } catch (error) {
     // The connection closed meanwhile: its log is gone with it.
-    if (connection.id !== null) $("filter-problem").textContent = String(error);
+    if (connection.id !== null) $("filter-problem").textContent = errorMessage(error);
   } finally {
     pageInFlight = false;
     if (pageAgain) {
@@ -1002,7 +1008,7 @@ async function fetchRaw(connection) {
     list.replaceChildren(head, ...view.lines.map(rawLine));
     if ($("follow").checked) list.scrollTop = list.scrollHeight;
   } catch (error) {
-    $("filter-problem").textContent = String(error);
+    $("filter-problem").textContent = errorMessage(error);
   }
 }
 
@@ -1137,7 +1143,7 @@ async function applyFilter() {
     connection.pausedMatching = connection.counts.matching;
     $("filter-problem").textContent = "";
   } catch (error) {
-    $("filter-problem").textContent = String(error);
+    $("filter-problem").textContent = errorMessage(error);
   }
   renderInspector(true);
 }
@@ -1177,7 +1183,7 @@ async function exportEvents() {
     const done = await core.invoke("export_events", { id: connection.id, format, matchingOnly: connection.counts.filtered, path: null });
     if (done) notify(`Exported ${connection.counts.filtered ? "the filtered" : "the kept"} events to ${done.path} (${formatBytes(done.bytes)}).`);
   } catch (error) {
-    notify(`Export failed: ${error}`);
+    notify(`Export failed: ${errorMessage(error)}`);
   }
 }
 
@@ -1191,7 +1197,7 @@ async function importCapture(path = null) {
     notify(`Replaying ${imported.events} events through the embedded server (${$("replay-speed").selectedOptions[0].textContent}).`);
     await openConnection(connection, connection.spec);
   } catch (error) {
-    notify(`Import failed: ${error}`);
+    notify(`Import failed: ${errorMessage(error)}`);
   }
 }
 

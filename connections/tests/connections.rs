@@ -105,7 +105,7 @@ async fn events_flow_with_the_required_header_and_stop_on_close() {
         matches!(u, ConnectionUpdate::Feed { update: FeedUpdate::Open { .. } }).then_some(())
     })
     .await;
-    app.broker.publish("messages", None, "hello", None).unwrap();
+    app.broker.publish("messages", embedded_server::Publish::data("hello")).unwrap();
     assert_eq!(next_event_data(&mut updates).await, "hello");
     assert_eq!(connections.ids(), [id]);
     assert!(connections.close(id));
@@ -235,7 +235,7 @@ async fn events_cross_in_batches_without_delaying_a_lone_one() {
     let (server, _, mut updates) = open_inspected(&connections).await;
     // In slices, as a fast server sends them: the broker drops a subscriber 5,000 behind.
     for n in 0..5000 {
-        server.broker.publish("inspect", None, &n.to_string(), None).unwrap();
+        server.broker.publish("inspect", embedded_server::Publish::data(n.to_string())).unwrap();
         if n % 100 == 99 {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
@@ -247,7 +247,7 @@ async fn events_cross_in_batches_without_delaying_a_lone_one() {
 
     tokio::time::sleep(Duration::from_millis(300)).await;
     let sent = std::time::Instant::now();
-    server.broker.publish("inspect", None, "lone", None).unwrap();
+    server.broker.publish("inspect", embedded_server::Publish::data("lone")).unwrap();
     let (latest, tail) = next_matching(&mut updates, |u| match u {
         ConnectionUpdate::Batch { latest: Some(latest), tail, .. } => Some((latest, tail)),
         _ => None,
@@ -268,7 +268,7 @@ async fn unbatched_connections_send_each_event_alone() {
         .with_batching(sse_inspector::BatchPolicy::UNBATCHED);
     let (server, _, mut updates) = open_inspected(&connections).await;
     for n in 0..200 {
-        server.broker.publish("inspect", None, &n.to_string(), None).unwrap();
+        server.broker.publish("inspect", embedded_server::Publish::data(n.to_string())).unwrap();
     }
     let (ids, batches) = batched_ids(&mut updates, 200).await;
     assert_eq!((ids.len(), batches), (200, 200));
@@ -282,7 +282,16 @@ async fn the_inspector_pages_filters_exports_and_clears() {
     let (server, id, mut updates) = open_inspected(&connections).await;
     for n in 0..30 {
         let kind = if n % 3 == 0 { Some("tick") } else { None };
-        server.broker.publish("inspect", kind, &format!("{{\"n\":{n}}}"), None).unwrap();
+        server
+            .broker
+            .publish(
+                "inspect",
+                embedded_server::Publish {
+                    event: kind.map(str::to_owned),
+                    ..embedded_server::Publish::data(format!("{{\"n\":{n}}}"))
+                },
+            )
+            .unwrap();
     }
     batched_ids(&mut updates, 30).await;
 
@@ -306,8 +315,9 @@ async fn the_inspector_pages_filters_exports_and_clears() {
 
     let path = std::env::temp_dir().join(format!("sse-inspector-export-{}.ndjson", std::process::id()));
     connections.export(id, &path, sse_inspector::ExportFormat::Ndjson, true).unwrap();
-    let exported =
-        embedded_server::parse_capture(std::io::BufReader::new(std::fs::File::open(&path).unwrap())).unwrap();
+    let exported = sse_capture::read_capture(std::io::BufReader::new(std::fs::File::open(&path).unwrap()))
+        .unwrap()
+        .events;
     let _ = std::fs::remove_file(&path);
     assert_eq!(exported.len(), 10);
     assert!(exported.iter().all(|e| e.event == "tick" && e.time.is_some()));

@@ -57,13 +57,20 @@ pub struct StreamInfo {
     pub last_event_id: u64,
 }
 
-/// What a publisher sends: optional type, data, optional `retry`.
+/// What a publisher sends: optional type, data, optional `retry` (ms).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Publish {
     pub event: Option<String>,
     pub data: String,
     pub retry: Option<u64>,
+}
+
+impl Publish {
+    /// A `message` event carrying `data`.
+    pub fn data(data: impl Into<String>) -> Self {
+        Self { data: data.into(), ..Self::default() }
+    }
 }
 
 /// The outcome of a publish.
@@ -220,7 +227,7 @@ impl Broker {
             return Ok(false);
         }
         if let Some(log) = &self.inner.durable {
-            log.create_stream(name).map_err(|e| BrokerError::Storage(e.to_string()))?;
+            log.create_stream(name).map_err(BrokerError::Storage)?;
         }
         let stream = self.new_stream(name, StreamState::default());
         streams.insert(name.to_owned(), Arc::new(stream));
@@ -233,22 +240,43 @@ impl Broker {
         streams.get(name).cloned().ok_or_else(|| BrokerError::UnknownStream(name.to_owned()))
     }
 
-    /// Publishes `data` on `stream` and returns its id. Never waits for subscribers: one that
-    /// is too far behind loses its place and is disconnected (see `subscription.rs`).
-    pub fn publish(
-        &self,
-        stream: &str,
-        event: Option<&str>,
-        data: &str,
-        retry_ms: Option<u64>,
-    ) -> Result<u64, BrokerError> {
-        let publish = Publish { event: event.map(str::to_owned), data: data.to_owned(), retry: retry_ms };
-        self.publish_once(stream, publish, None).map(|published| published.id)
+    /// Publishes on `stream` and returns the event's id. Never waits for subscribers: one that
+    /// is too far behind loses its place and is disconnected (see `subscription.rs`). With a
+    /// durable log this waits for the disk: async code calls [`Broker::publish_async`].
+    pub fn publish(&self, stream: &str, publish: Publish) -> Result<u64, BrokerError> {
+        self.publish_with_key(stream, publish, None).map(|published| published.id)
     }
 
-    /// Publishes unless `idempotency_key` was already used on this stream, in which case the
-    /// first publish's id is returned and nothing is sent again.
-    pub fn publish_once(
+    /// Publishes unless `key` was already used on this stream, in which case the first
+    /// publish's id is returned and nothing is sent again.
+    pub fn publish_idempotent(
+        &self,
+        stream: &str,
+        publish: Publish,
+        key: &str,
+    ) -> Result<Published, BrokerError> {
+        self.publish_with_key(stream, publish, Some(key))
+    }
+
+    /// Publishes from async code: with a durable log, the write and its sync to disk (done
+    /// while the stream is locked, so ids and the file agree) run on a blocking thread, never
+    /// on a runtime worker.
+    pub async fn publish_async(
+        &self,
+        stream: &str,
+        publish: Publish,
+        key: Option<&str>,
+    ) -> Result<Published, BrokerError> {
+        if self.inner.durable.is_none() {
+            return self.publish_with_key(stream, publish, key);
+        }
+        let (broker, stream, key) = (self.clone(), stream.to_owned(), key.map(str::to_owned));
+        tokio::task::spawn_blocking(move || broker.publish_with_key(&stream, publish, key.as_deref()))
+            .await
+            .map_err(|error| BrokerError::Interrupted(error.to_string()))?
+    }
+
+    fn publish_with_key(
         &self,
         stream: &str,
         publish: Publish,
@@ -275,7 +303,7 @@ impl Broker {
             let keep_from = (id + 1).saturating_sub(self.inner.config.replay_log_size as u64);
             let keys_from = (id + 1).saturating_sub(IDEMPOTENCY_KEYS_KEPT as u64);
             log.append(name, &event, SystemTime::now(), idempotency_key, keep_from, keys_from)
-                .map_err(|e| BrokerError::Storage(e.to_string()))?;
+                .map_err(BrokerError::Storage)?;
         }
         state.last_id = id;
         if self.inner.config.replay_log_size > 0 {
@@ -359,18 +387,24 @@ mod tests {
     fn ids_are_monotonic_per_stream() {
         let broker = broker();
         broker.create_stream("b").unwrap();
-        assert_eq!(broker.publish("a", None, "x", None), Ok(1));
-        assert_eq!(broker.publish("a", None, "y", None), Ok(2));
-        assert_eq!(broker.publish("b", None, "z", None), Ok(1));
+        assert_eq!(broker.publish("a", Publish::data("x")), Ok(1));
+        assert_eq!(broker.publish("a", Publish::data("y")), Ok(2));
+        assert_eq!(broker.publish("b", Publish::data("z")), Ok(1));
     }
 
     #[test]
     fn publishing_errors() {
         let broker = broker();
-        assert_eq!(broker.publish("nope", None, "x", None), Err(BrokerError::UnknownStream("nope".into())));
-        assert_eq!(broker.publish("a", Some("x\ny"), "d", None), Err(BrokerError::InvalidEventType));
+        assert_eq!(
+            broker.publish("nope", Publish::data("x")),
+            Err(BrokerError::UnknownStream("nope".into()))
+        );
+        assert_eq!(
+            broker.publish("a", Publish { event: Some("x\ny".into()), ..Publish::data("d") }),
+            Err(BrokerError::InvalidEventType)
+        );
         let big = "x".repeat(BrokerConfig::default().max_event_size + 1);
-        assert!(matches!(broker.publish("a", None, &big, None), Err(BrokerError::EventTooLarge { .. })));
+        assert!(matches!(broker.publish("a", Publish::data(big)), Err(BrokerError::EventTooLarge { .. })));
     }
 
     #[test]
@@ -414,10 +448,10 @@ mod tests {
     #[tokio::test]
     async fn subscribers_get_events_published_after_they_joined() {
         let broker = broker();
-        broker.publish("a", None, "before", None).unwrap();
+        broker.publish("a", Publish::data("before")).unwrap();
         let mut receiver = broker.subscribe("a", Start::Now).unwrap();
         assert!(receiver.backlog.is_empty());
-        broker.publish("a", None, "after", None).unwrap();
+        broker.publish("a", Publish::data("after")).unwrap();
         let event = receiver.events.recv().await.unwrap();
         assert_eq!((event.id, event.data.as_str()), (2, "after"));
     }
@@ -426,7 +460,7 @@ mod tests {
     fn resume_gets_exactly_the_missed_events() {
         let broker = broker();
         for n in 0..3 {
-            broker.publish("a", None, &n.to_string(), None).unwrap();
+            broker.publish("a", Publish::data(n.to_string())).unwrap();
         }
         let receiver = broker.subscribe("a", Start::After(1)).unwrap();
         assert_eq!((receiver.lost, ids(&receiver)), (0, vec![2, 3]));
@@ -440,7 +474,7 @@ mod tests {
     fn resume_past_the_log_reports_what_was_lost() {
         let broker = broker();
         for n in 0..6 {
-            broker.publish("a", None, &n.to_string(), None).unwrap();
+            broker.publish("a", Publish::data(n.to_string())).unwrap();
         }
         // The log keeps 4, 5 and 6; after 1, events 2 and 3 are gone.
         let receiver = broker.subscribe("a", Start::After(1)).unwrap();
@@ -455,7 +489,7 @@ mod tests {
             Broker::new(BrokerConfig { auto_replay: true, replay_log_size: 2, ..BrokerConfig::default() });
         broker.create_stream("a").unwrap();
         for n in 0..3 {
-            broker.publish("a", None, &n.to_string(), None).unwrap();
+            broker.publish("a", Publish::data(n.to_string())).unwrap();
         }
         assert_eq!(ids(&broker.subscribe("a", Start::Now).unwrap()), [2, 3]);
     }
@@ -466,9 +500,9 @@ mod tests {
             BrokerConfig { replay_log_age: Some(Duration::from_millis(50)), ..BrokerConfig::default() };
         let broker = Broker::new(config);
         broker.create_stream("a").unwrap();
-        broker.publish("a", None, "old", None).unwrap();
+        broker.publish("a", Publish::data("old")).unwrap();
         std::thread::sleep(Duration::from_millis(80));
-        broker.publish("a", None, "new", None).unwrap();
+        broker.publish("a", Publish::data("new")).unwrap();
         let receiver = broker.subscribe("a", Start::After(0)).unwrap();
         assert_eq!((receiver.lost, ids(&receiver)), (1, vec![2]));
     }
@@ -477,9 +511,9 @@ mod tests {
     fn idempotency_keys_make_a_retried_publish_count_once() {
         let broker = broker();
         let publish = Publish { data: "x".into(), ..Publish::default() };
-        let first = broker.publish_once("a", publish.clone(), Some("k1")).unwrap();
-        let again = broker.publish_once("a", publish.clone(), Some("k1")).unwrap();
-        let other = broker.publish_once("a", publish, Some("k2")).unwrap();
+        let first = broker.publish_idempotent("a", publish.clone(), "k1").unwrap();
+        let again = broker.publish_idempotent("a", publish.clone(), "k1").unwrap();
+        let other = broker.publish_idempotent("a", publish, "k2").unwrap();
         assert_eq!(first, Published { id: 1, replayed: false });
         assert_eq!(again, Published { id: 1, replayed: true });
         assert_eq!(other.id, 2);

@@ -10,7 +10,7 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
-use crate::http::{host_refusal, open_subscription, AppState};
+use crate::http::{host_refusal, open_subscription, HttpState};
 use crate::io::ServedConnection;
 use crate::lean_sse;
 
@@ -30,7 +30,7 @@ pub(crate) struct ConnectionLimits {
 /// What every connection needs; shared by all of them.
 pub(crate) struct ConnectionContext {
     pub(crate) router: Router,
-    pub(crate) state: AppState,
+    pub(crate) state: HttpState,
     pub(crate) limits: ConnectionLimits,
     /// Cancelled at shutdown: streams end, idle connections close.
     pub(crate) stop: CancellationToken,

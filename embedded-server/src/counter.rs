@@ -3,7 +3,7 @@ use std::time::Duration;
 use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Publish};
 
 /// Publishes 0, 1, 2, ... on `stream` every `interval` until `shutdown` is cancelled, like the
 /// r3labs/sse demo server.
@@ -23,7 +23,7 @@ pub(crate) async fn run(
             _ = shutdown.cancelled() => break,
             _ = ticks.tick() => {}
         }
-        if let Err(error) = broker.publish(stream, None, &value.to_string(), None) {
+        if let Err(error) = broker.publish_async(stream, Publish::data(value.to_string()), None).await {
             tracing::error!(%error, stream, "counter cannot publish; stopping it");
             break;
         }

@@ -29,6 +29,16 @@ struct StoredRecord {
     at_ms: u64,
 }
 
+/// A stored event that no longer reads.
+#[derive(Debug, thiserror::Error)]
+#[error("event {id} of `{stream}` is damaged: {source}")]
+struct Damaged {
+    stream: String,
+    id: u64,
+    #[source]
+    source: serde_json::Error,
+}
+
 /// One stream as the file holds it.
 #[derive(Debug)]
 pub(crate) struct StoredStream {
@@ -68,7 +78,7 @@ impl DurableLog {
         Ok(log)
     }
 
-    fn error(&self, error: impl std::fmt::Display) -> StoreError {
+    fn error(&self, error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
         StoreError::new(&self.path, error)
     }
 
@@ -94,7 +104,7 @@ impl DurableLog {
                 let (key, value) = entry.map_err(|e| self.error(e))?;
                 let id = key.value().1;
                 let record: StoredRecord = serde_json::from_slice(value.value())
-                    .map_err(|e| self.error(format!("event {id} of `{}` is damaged: {e}", stream.name)))?;
+                    .map_err(|source| self.error(Damaged { stream: stream.name.clone(), id, source }))?;
                 let at = UNIX_EPOCH + Duration::from_millis(record.at_ms);
                 stream.events.push((at, Event::new(id, record.event, record.data, record.retry)));
             }

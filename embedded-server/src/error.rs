@@ -14,7 +14,9 @@ pub enum BrokerError {
     #[error("too many subscribers (limit {limit})")]
     TooManySubscribers { limit: usize },
     #[error("cannot store the event: {0}")]
-    Storage(String),
+    Storage(#[source] StoreError),
+    #[error("the publish was interrupted: {0}")]
+    Interrupted(String),
 }
 
 /// What can stop the server.
@@ -24,25 +26,47 @@ pub enum ServerError {
     LocalAddr(#[source] io::Error),
 }
 
-/// What can go wrong reading a capture to replay.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// What can go wrong replaying a capture.
+#[derive(Debug, thiserror::Error)]
 pub enum ReplayError {
-    #[error("cannot read the capture: {0}")]
-    Read(String),
-    #[error("line {number}: {reason}")]
-    Line { number: usize, reason: String },
+    #[error("cannot open {path}: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{path}: {source}")]
+    Capture {
+        path: String,
+        #[source]
+        source: sse_capture::CaptureError,
+    },
+    #[error("cannot create the replay's stream: {0}")]
+    Stream(#[from] BrokerError),
 }
 
-/// The durable event log failed.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("event log {path}: {reason}")]
+type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// The durable event log failed: which file, and the storage engine's error.
+#[derive(Debug, thiserror::Error)]
+#[error("event log {path}: {source}")]
 pub struct StoreError {
     pub path: String,
-    pub reason: String,
+    #[source]
+    pub source: Cause,
 }
 
 impl StoreError {
-    pub(crate) fn new(path: &std::path::Path, reason: impl std::fmt::Display) -> Self {
-        Self { path: path.display().to_string(), reason: reason.to_string() }
+    pub(crate) fn new(path: &std::path::Path, source: impl Into<Cause>) -> Self {
+        Self { path: path.display().to_string(), source: source.into() }
     }
 }
+
+/// Equal when they name the same file and the same failure (the causes' types differ).
+impl PartialEq for StoreError {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.source.to_string() == other.source.to_string()
+    }
+}
+
+impl Eq for StoreError {}

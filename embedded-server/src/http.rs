@@ -17,7 +17,7 @@ const DEMO_PAGE: &str = include_str!("../assets/index.html");
 const DEMO_SCRIPT: &str = include_str!("../assets/demo.js");
 
 #[derive(Clone)]
-pub(crate) struct AppState {
+pub(crate) struct HttpState {
     pub(crate) broker: Broker,
     pub(crate) keep_alive: Duration,
     pub(crate) required_header: Option<(HeaderName, HeaderValue)>,
@@ -48,7 +48,7 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 
 /// While bound to loopback, a request naming another host is refused: it comes from a page
 /// whose domain was made to resolve to 127.0.0.1 (DNS rebinding), not from this machine's user.
-pub(crate) fn host_refusal(state: &AppState, headers: &HeaderMap) -> Option<Refusal> {
+pub(crate) fn host_refusal(state: &HttpState, headers: &HeaderMap) -> Option<Refusal> {
     if !state.loopback_only {
         return None;
     }
@@ -67,7 +67,7 @@ pub(crate) fn host_refusal(state: &AppState, headers: &HeaderMap) -> Option<Refu
 }
 
 async fn check_host(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -79,7 +79,7 @@ async fn check_host(
 
 /// Publishing and creating streams: with `--publish-token`, only with that bearer token; with
 /// none, only while bound to loopback.
-fn check_publish_token(state: &AppState, headers: &HeaderMap) -> Result<(), Refusal> {
+fn check_publish_token(state: &HttpState, headers: &HeaderMap) -> Result<(), Refusal> {
     let Some(token) = &state.publish_token else {
         if state.loopback_only {
             return Ok(());
@@ -116,7 +116,7 @@ pub(crate) struct EventsQuery {
     pub(crate) last_event_id: Option<String>,
 }
 
-pub(crate) fn router(state: AppState) -> Router {
+pub(crate) fn router(state: HttpState) -> Router {
     // Any origin may read the streams: the Tauri webview's origin is `tauri://localhost`
     // (or `http://tauri.localhost`), and an EventSource without this header closes at once.
     // Publishing gets no CORS: a page on another origin cannot post JSON to it.
@@ -149,28 +149,28 @@ fn plain_error(status: StatusCode, reason: impl Into<String>) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], line).into_response()
 }
 
-fn broker_error(error: BrokerError) -> Response {
-    broker_refusal(error).into_response()
-}
-
-fn broker_refusal(error: BrokerError) -> Refusal {
-    let status = match error {
-        BrokerError::UnknownStream(_) => StatusCode::NOT_FOUND,
-        BrokerError::InvalidStreamName | BrokerError::InvalidEventType => StatusCode::BAD_REQUEST,
-        BrokerError::EventTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        BrokerError::TooManySubscribers { .. } | BrokerError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
-    };
-    Refusal(status, error.to_string())
-}
-
-fn json(status: StatusCode, value: &impl serde::Serialize) -> Response {
-    match serde_json::to_vec(value) {
-        Ok(body) => (status, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
-        Err(error) => plain_error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot encode JSON: {error}")),
+impl From<BrokerError> for Refusal {
+    fn from(error: BrokerError) -> Self {
+        let status = match error {
+            BrokerError::UnknownStream(_) => StatusCode::NOT_FOUND,
+            BrokerError::InvalidStreamName | BrokerError::InvalidEventType => StatusCode::BAD_REQUEST,
+            BrokerError::EventTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            BrokerError::TooManySubscribers { .. }
+            | BrokerError::Storage(_)
+            | BrokerError::Interrupted(_) => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        Refusal(status, error.to_string())
     }
 }
 
-/// A refused request: its status and one-line reason.
+fn json(status: StatusCode, value: &impl serde::Serialize) -> Result<Response, Refusal> {
+    let body = serde_json::to_vec(value).map_err(|error| {
+        Refusal(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot encode JSON: {error}"))
+    })?;
+    Ok((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// A refused request: its status and one-line reason, sent as plain text.
 pub(crate) struct Refusal(StatusCode, String);
 
 impl IntoResponse for Refusal {
@@ -180,7 +180,7 @@ impl IntoResponse for Refusal {
 }
 
 /// Checks `--require-header`: subscribers without it get a 401 with the reason.
-fn check_required_header(state: &AppState, headers: &HeaderMap) -> Result<(), Refusal> {
+fn check_required_header(state: &HttpState, headers: &HeaderMap) -> Result<(), Refusal> {
     let Some((name, expected)) = &state.required_header else { return Ok(()) };
     match headers.get(name) {
         Some(value) if value == expected => Ok(()),
@@ -207,7 +207,7 @@ fn start_from(headers: &HeaderMap, query: Option<&str>) -> Result<Start, Refusal
 /// Checks a subscribe request and opens its subscription, or gives the refusal to send.
 /// Shared by the router and the lean SSE path (`lean_sse.rs`), so both answer alike.
 pub(crate) fn open_subscription(
-    state: &AppState,
+    state: &HttpState,
     headers: &HeaderMap,
     query: EventsQuery,
 ) -> Result<Subscription, Refusal> {
@@ -219,7 +219,7 @@ pub(crate) fn open_subscription(
         ));
     };
     let start = start_from(headers, query.last_event_id.as_deref())?;
-    let receiver = state.broker.subscribe(&stream, start).map_err(broker_refusal)?;
+    let receiver = state.broker.subscribe(&stream, start)?;
     tracing::debug!(stream, ?start, "subscriber joined");
     // A child token per subscription: waiting on it locks its own node, not one shared by all.
     Ok(Subscription::new(receiver, state.keep_alive, state.shutdown.child_token()))
@@ -234,38 +234,30 @@ pub(crate) const EVENT_STREAM_HEADERS: [(&str, &str); 3] = [
 ];
 
 async fn events(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     headers: HeaderMap,
     Query(query): Query<EventsQuery>,
-) -> Response {
-    let subscription = match open_subscription(&state, &headers, query) {
-        Ok(subscription) => subscription,
-        Err(refusal) => return refusal.into_response(),
-    };
+) -> Result<Response, Refusal> {
+    let subscription = open_subscription(&state, &headers, query)?;
     let mut response = Response::new(Body::from_stream(subscription.into_body_stream()));
     for (name, value) in EVENT_STREAM_HEADERS {
         response.headers_mut().insert(name, HeaderValue::from_static(value));
     }
-    response
+    Ok(response)
 }
 
-async fn list_streams(State(state): State<AppState>) -> Response {
+async fn list_streams(State(state): State<HttpState>) -> Result<Response, Refusal> {
     json(StatusCode::OK, &state.broker.streams())
 }
 
 async fn create_stream(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     Path(name): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    if let Err(refusal) = check_publish_token(&state, &headers) {
-        return refusal.into_response();
-    }
-    match state.broker.create_stream(&name) {
-        Ok(true) => json(StatusCode::CREATED, &serde_json::json!({ "name": name })),
-        Ok(false) => json(StatusCode::OK, &serde_json::json!({ "name": name })),
-        Err(error) => broker_error(error),
-    }
+) -> Result<Response, Refusal> {
+    check_publish_token(&state, &headers)?;
+    let status = if state.broker.create_stream(&name)? { StatusCode::CREATED } else { StatusCode::OK };
+    json(status, &serde_json::json!({ "name": name }))
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -277,53 +269,42 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 async fn publish(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    if let Err(refusal) = check_publish_token(&state, &headers) {
-        return refusal.into_response();
-    }
+) -> Result<Response, Refusal> {
+    check_publish_token(&state, &headers)?;
     // Requiring JSON means a cross-origin page needs a CORS preflight, which is refused.
     if !is_json(&headers) {
-        return plain_error(
+        return Err(Refusal(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "publish with Content-Type: application/json",
-        );
+            "publish with Content-Type: application/json".into(),
+        ));
     }
-    let publish: Publish = match serde_json::from_slice(&body) {
-        Ok(publish) => publish,
-        Err(error) => {
-            return plain_error(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "body must be {{\"event\"?: string, \"data\": string, \"retry\"?: integer}}: {error}"
-                ),
-            )
-        }
-    };
+    let publish: Publish = serde_json::from_slice(&body).map_err(|error| {
+        Refusal(
+            StatusCode::BAD_REQUEST,
+            format!("body must be {{\"event\"?: string, \"data\": string, \"retry\"?: integer}}: {error}"),
+        )
+    })?;
     let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
         None => None,
         Some(Ok(key)) if !key.is_empty() && key.len() <= 256 => Some(key),
         Some(_) => {
-            return plain_error(
+            return Err(Refusal(
                 StatusCode::BAD_REQUEST,
-                "Idempotency-Key must be 1 to 256 visible ASCII characters",
-            )
+                "Idempotency-Key must be 1 to 256 visible ASCII characters".into(),
+            ))
         }
     };
-    match state.broker.publish_once(&name, publish, key) {
-        Ok(published) => {
-            let status = if published.replayed { StatusCode::OK } else { StatusCode::CREATED };
-            let mut response = json(status, &serde_json::json!({ "id": published.id }));
-            if published.replayed {
-                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-            }
-            response
-        }
-        Err(error) => broker_error(error),
+    let published = state.broker.publish_async(&name, publish, key).await?;
+    let status = if published.replayed { StatusCode::OK } else { StatusCode::CREATED };
+    let mut response = json(status, &serde_json::json!({ "id": published.id }))?;
+    if published.replayed {
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
+    Ok(response)
 }
 
 async fn demo_page() -> Response {

@@ -14,8 +14,8 @@
 //! - `subscription.rs`: one subscriber's body stream (events, keep-alives, shutdown).
 //! - `http.rs`: the axum router: `GET /events?stream=`, `GET /streams`, `PUT /streams/{name}`,
 //!   `POST /streams/{name}/events`, the demo page at `/`.
-//! - [`replay`] (`replay.rs`): a recorded `sse-sub --json` capture published again, at its
-//!   recorded pace or faster.
+//! - [`replay`], [`replay_file`] (`replay.rs`): a recorded capture (`sse_capture`) published
+//!   again on a stream, at its recorded pace or faster; an imported file on a new stream.
 //! - `listener.rs`: the accept loop (TCP_NODELAY, one task per connection, graceful stop).
 //! - `connection.rs`: reads a connection's first request head (with a time limit), then
 //!   streams an opened subscription on the lean path or hands the connection to hyper.
@@ -49,5 +49,6 @@ pub use config::{BrokerConfig, LoadConfig, ServerConfig, COUNTER_STREAM};
 pub use durable::DurableLog;
 pub use error::{BrokerError, ReplayError, ServerError, StoreError};
 pub use event::{Event, LOST_EVENT_TYPE};
-pub use replay::{parse_capture, replay, replay_when_watched, CapturedEvent, Pace};
+pub use replay::{replay, replay_file, replay_when_watched, Pace, ReplayStarted, JOIN_GRACE, WATCH_TIMEOUT};
 pub use server::Server;
+pub use sse_capture::CapturedEvent;

@@ -3,7 +3,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Publish};
 
 /// Publishes `rate` events per second on `stream` until `shutdown`, each event's data being
 /// its publish time in nanoseconds since the Unix epoch (CLOCK_REALTIME), so any SSE client
@@ -26,7 +26,7 @@ pub(crate) async fn run(broker: Broker, stream: String, rate: u64, shutdown: Can
         let due = (started.elapsed().as_secs_f64() * rate as f64) as u64 + 1;
         while published < due {
             let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos();
-            if let Err(error) = broker.publish(&stream, None, &now.to_string(), None) {
+            if let Err(error) = broker.publish_async(&stream, Publish::data(now.to_string()), None).await {
                 tracing::error!(%error, stream, "load publisher stopped");
                 return;
             }

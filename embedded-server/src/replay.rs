@@ -1,27 +1,13 @@
-//! Replaying a recorded capture (the `sse-sub --json` NDJSON format) into a stream.
+//! Replaying a recorded capture (`sse_capture`'s NDJSON: `sse-sub --json --time`, or an
+//! inspector export) into a stream, at its recorded pace or faster.
 
-use std::io::BufRead;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use sse_capture::{read_capture, CapturedEvent};
 
 use crate::broker::{Broker, Publish};
 use crate::error::{BrokerError, ReplayError};
-
-/// One recorded event: its type and data, and when it was received, if recorded (`--time`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CapturedEvent {
-    pub event: String,
-    pub data: String,
-    pub time: Option<SystemTime>,
-}
-
-#[derive(serde::Deserialize)]
-struct CaptureLine {
-    #[serde(default)]
-    event: Option<String>,
-    data: String,
-    #[serde(default)]
-    time: Option<String>,
-}
 
 /// How fast to replay.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,32 +19,65 @@ pub enum Pace {
     AsFastAsPossible,
 }
 
-/// Reads a capture: one JSON object per line with `data` and optionally `event` and `time`
-/// (RFC 3339); other fields (`id`, `retry`) are ignored, blank lines skipped.
-pub fn parse_capture(reader: impl BufRead) -> Result<Vec<CapturedEvent>, ReplayError> {
-    let mut events = Vec::new();
-    for (index, line) in reader.lines().enumerate() {
-        let number = index + 1;
-        let line = line.map_err(|e| ReplayError::Read(e.to_string()))?;
-        if line.trim().is_empty() {
-            continue;
+impl Pace {
+    /// `speed` times the recorded pace; 0, a negative or a non-finite speed means as fast as
+    /// possible.
+    pub fn from_speed(speed: f64) -> Self {
+        if speed > 0.0 && speed.is_finite() {
+            Pace::Speed(speed)
+        } else {
+            Pace::AsFastAsPossible
         }
-        let parsed: CaptureLine =
-            serde_json::from_str(&line).map_err(|e| ReplayError::Line { number, reason: e.to_string() })?;
-        let time = parsed
-            .time
-            .map(|t| {
-                parse_rfc3339(&t)
-                    .ok_or_else(|| ReplayError::Line { number, reason: format!("bad time `{t}`") })
-            })
-            .transpose()?;
-        events.push(CapturedEvent {
-            event: parsed.event.unwrap_or_else(|| "message".into()),
-            data: parsed.data,
-            time,
-        });
     }
-    Ok(events)
+}
+
+/// How long an imported capture waits for its first viewer, and then for others to join.
+pub const WATCH_TIMEOUT: Duration = Duration::from_secs(60);
+pub const JOIN_GRACE: Duration = Duration::from_millis(500);
+
+/// A capture read from a file and being replayed on a new stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayStarted {
+    /// The new stream: `replay-N`, the first N not in use.
+    pub stream: String,
+    pub events: usize,
+    /// The file's name, to name the connection that watches it.
+    pub file_name: String,
+}
+
+/// Reads the capture at `path`, creates a new stream `replay-N` for it and replays it there
+/// at `pace` once someone watches ([`replay_when_watched`] on the current tokio runtime).
+pub fn replay_file(broker: &Broker, path: &Path, pace: Pace) -> Result<ReplayStarted, ReplayError> {
+    let shown = || path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| ReplayError::Open { path: shown(), source })?;
+    let capture = read_capture(std::io::BufReader::new(file))
+        .map_err(|source| ReplayError::Capture { path: shown(), source })?;
+    let stream = new_replay_stream(broker)?;
+    let started = ReplayStarted {
+        stream: stream.clone(),
+        events: capture.events.len(),
+        file_name: path.file_name().map_or_else(|| stream.clone(), |n| n.to_string_lossy().into_owned()),
+    };
+    let broker = broker.clone();
+    tokio::spawn(async move {
+        match replay_when_watched(&broker, &stream, &capture.events, pace, WATCH_TIMEOUT, JOIN_GRACE).await {
+            Ok(published) => tracing::info!(stream, published, "replay finished"),
+            Err(error) => tracing::warn!(%error, stream, "replay stopped"),
+        }
+    });
+    Ok(started)
+}
+
+/// Creates the first `replay-N` stream that does not exist yet.
+fn new_replay_stream(broker: &Broker) -> Result<String, BrokerError> {
+    let mut number = 1;
+    loop {
+        let name = format!("replay-{number}");
+        if broker.create_stream(&name)? {
+            return Ok(name);
+        }
+        number += 1;
+    }
 }
 
 /// Publishes `events` on `stream` at `pace`; each gets the stream's next id. Returns how many
@@ -66,11 +85,11 @@ pub fn parse_capture(reader: impl BufRead) -> Result<Vec<CapturedEvent>, ReplayE
 pub async fn replay(
     broker: &Broker,
     stream: &str,
-    events: &[CapturedEvent],
+    events: &[CapturedEvent<'_>],
     pace: Pace,
 ) -> Result<usize, BrokerError> {
     let started = tokio::time::Instant::now();
-    let first_time = events.iter().find_map(|e| e.time);
+    let first_time: Option<SystemTime> = events.iter().find_map(|e| e.time);
     for (published, captured) in events.iter().enumerate() {
         if let (Pace::Speed(speed), Some(first), Some(time)) = (pace, first_time, captured.time) {
             let offset = time.duration_since(first).unwrap_or_default();
@@ -79,10 +98,9 @@ pub async fn replay(
             }
         }
         // `message` is the default type: no `event:` line, as in the original.
-        let event = (captured.event != "message").then(|| captured.event.clone());
-        if let Err(error) =
-            broker.publish_once(stream, Publish { event, data: captured.data.clone(), retry: None }, None)
-        {
+        let event = (captured.event != "message").then(|| captured.event.to_string());
+        let publish = Publish { event, data: captured.data.to_string(), retry: None };
+        if let Err(error) = broker.publish_async(stream, publish, None).await {
             tracing::warn!(%error, published, "replay stopped");
             return Err(error);
         }
@@ -96,7 +114,7 @@ pub async fn replay(
 pub async fn replay_when_watched(
     broker: &Broker,
     stream: &str,
-    events: &[CapturedEvent],
+    events: &[CapturedEvent<'_>],
     pace: Pace,
     watch_timeout: Duration,
     grace: Duration,
@@ -110,79 +128,11 @@ pub async fn replay_when_watched(
     replay(broker, stream, events, pace).await
 }
 
-/// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
-fn parse_rfc3339(text: &str) -> Option<SystemTime> {
-    let bytes = text.as_bytes();
-    if bytes.len() < 20 || bytes[4] != b'-' || bytes[7] != b'-' || !matches!(bytes[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    let mut rest = &text[19..];
-    let mut nanos = 0u32;
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        let kept = &fraction[..digits.min(9)];
-        nanos = kept.parse::<u32>().ok()? * 10u32.pow(9 - kept.len() as u32);
-        rest = &fraction[digits..];
-    }
-    let offset_secs = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6 && matches!(&rest[..1], "+" | "-") && &rest[3..4] == ":" => {
-            let sign = if rest.starts_with('-') { -1 } else { 1 };
-            sign * (rest[1..3].parse::<i64>().ok()? * 3600 + rest[4..6].parse::<i64>().ok()? * 60)
-        }
-        _ => return None,
-    };
-    // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
-    let secs = u64::try_from(secs).ok()?;
-    Some(UNIX_EPOCH + Duration::new(secs, nanos))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::BrokerConfig;
-
-    #[test]
-    fn rfc3339_times_parse_with_fractions_and_offsets() {
-        let at = |s: &str| parse_rfc3339(s).map(|t| t.duration_since(UNIX_EPOCH).unwrap());
-        assert_eq!(at("1970-01-01T00:00:00Z"), Some(Duration::ZERO));
-        assert_eq!(at("2026-11-27T00:00:00.123456Z"), Some(Duration::new(1_795_737_600, 123_456_000)));
-        assert_eq!(at("2000-02-29T01:00:00+01:00"), Some(Duration::from_secs(951_782_400)));
-        for bad in ["", "2026-11-27", "2026-13-01T00:00:00Z", "2026-11-27T00:00:00", "2026-11-27T00:00:00.Z"]
-        {
-            assert_eq!(parse_rfc3339(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn captures_parse_and_report_bad_lines() {
-        let capture = "{\"event\":\"message\",\"data\":\"a\",\"id\":\"1\"}\n\n{\"event\":\"x\",\"data\":\"b\\nc\",\"id\":\"2\",\"retry\":5,\"time\":\"2026-11-27T00:00:00.5Z\"}\n";
-        let events = parse_capture(capture.as_bytes()).unwrap();
-        assert_eq!(events.len(), 2);
-        assert_eq!((events[1].event.as_str(), events[1].data.as_str()), ("x", "b\nc"));
-        assert!(events[1].time.is_some());
-        let error = parse_capture("{\"data\":\"ok\"}\nnot json\n".as_bytes()).unwrap_err();
-        assert!(error.to_string().starts_with("line 2: "), "{error}");
-        let error = parse_capture("{\"data\":\"x\",\"time\":\"yesterday\"}".as_bytes()).unwrap_err();
-        assert_eq!(error.to_string(), "line 1: bad time `yesterday`");
-    }
+    use std::time::UNIX_EPOCH;
 
     #[tokio::test(start_paused = true)]
     async fn replay_keeps_the_recorded_pace_divided_by_speed() {
@@ -191,9 +141,8 @@ mod tests {
         let base = UNIX_EPOCH + Duration::from_secs(1000);
         let events: Vec<_> = (0..3)
             .map(|n| CapturedEvent {
-                event: "message".into(),
-                data: n.to_string(),
                 time: Some(base + Duration::from_secs(n * 10)),
+                ..CapturedEvent::message(n.to_string())
             })
             .collect();
         let started = tokio::time::Instant::now();
@@ -203,5 +152,41 @@ mod tests {
         replay(&broker, "r", &events, Pace::AsFastAsPossible).await.unwrap();
         assert_eq!(started.elapsed(), Duration::ZERO);
         assert_eq!(broker.streams()[0].last_event_id, 6, "replayed events get new ids");
+    }
+
+    #[test]
+    fn speeds_become_paces() {
+        assert_eq!(Pace::from_speed(10.0), Pace::Speed(10.0));
+        for fastest in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(Pace::from_speed(fastest), Pace::AsFastAsPossible);
+        }
+    }
+
+    /// Each imported file gets a stream of its own, named after the first free number, and a
+    /// file that cannot be read names itself and its line.
+    #[tokio::test]
+    async fn files_replay_on_new_streams_and_bad_files_are_named() {
+        let broker = Broker::new(BrokerConfig::default());
+        broker.create_stream("replay-2").unwrap();
+        let dir = std::env::temp_dir().join(format!("sse-replay-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("good.ndjson");
+        std::fs::write(&good, "{\"data\":\"a\"}\n{\"event\":\"x\",\"data\":\"b\"}\n").unwrap();
+        let first = replay_file(&broker, &good, Pace::AsFastAsPossible).unwrap();
+        assert_eq!(
+            (first.stream.as_str(), first.events, first.file_name.as_str()),
+            ("replay-1", 2, "good.ndjson")
+        );
+        let second = replay_file(&broker, &good, Pace::AsFastAsPossible).unwrap();
+        assert_eq!(second.stream, "replay-3", "replay-2 was taken");
+        let bad = dir.join("bad.ndjson");
+        std::fs::write(&bad, "{\"data\":\"a\"}\n{\"data\":\"b\",\"time\":\"2026-11-27T00:00:00é1234\"}\n")
+            .unwrap();
+        let error = replay_file(&broker, &bad, Pace::AsFastAsPossible).unwrap_err().to_string();
+        assert!(error.contains("bad.ndjson: line 2: bad time"), "{error}");
+        let error =
+            replay_file(&broker, &dir.join("missing"), Pace::AsFastAsPossible).unwrap_err().to_string();
+        assert!(error.starts_with("cannot open ") && error.contains("missing"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

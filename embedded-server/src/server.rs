@@ -10,7 +10,7 @@ use crate::config::{ServerConfig, COUNTER_STREAM};
 use crate::connection::{ConnectionContext, ConnectionLimits};
 use crate::counter;
 use crate::error::ServerError;
-use crate::http::{router, AppState};
+use crate::http::{router, HttpState};
 use crate::listener::accept_until;
 
 /// The SSE server: a [`Broker`] with the counter stream, served over HTTP.
@@ -57,7 +57,7 @@ impl Server {
         let load = self.config.load.clone().map(|load| {
             tokio::spawn(crate::load::run(self.broker.clone(), load.stream, load.rate, stop.clone()))
         });
-        let state = AppState {
+        let state = HttpState {
             broker: self.broker,
             keep_alive: self.config.keep_alive,
             required_header: self.config.required_header.clone(),

@@ -172,7 +172,7 @@ mod tests {
     async fn queued_events_go_out_as_one_chunk_in_order() {
         let (broker, mut subscription) = subscription(16);
         for n in 1..=3 {
-            broker.publish("s", None, &n.to_string(), None).unwrap();
+            broker.publish("s", crate::broker::Publish::data(n.to_string())).unwrap();
         }
         let chunk = subscription.next_chunk().await.unwrap();
         assert_eq!(&chunk[..], b"id: 1\ndata: 1\n\nid: 2\ndata: 2\n\nid: 3\ndata: 3\n\n");
@@ -184,7 +184,7 @@ mod tests {
         let (broker, mut subscription) = subscription(16);
         subscription.shutdown.cancel();
         for n in 0..=SHUTDOWN_CHECK_EVERY {
-            broker.publish("s", None, &n.to_string(), None).unwrap();
+            broker.publish("s", crate::broker::Publish::data(n.to_string())).unwrap();
             if subscription.next_chunk().await.is_none() {
                 return;
             }
@@ -198,7 +198,7 @@ mod tests {
         let (broker, mut subscription) = subscription(16);
         let started = Instant::now();
         tokio::time::sleep(Duration::from_secs(40)).await;
-        broker.publish("s", None, "x", None).unwrap();
+        broker.publish("s", crate::broker::Publish::data("x")).unwrap();
         assert_eq!(&subscription.next_chunk().await.unwrap()[..], b"id: 1\ndata: x\n\n");
         assert_eq!(&subscription.next_chunk().await.unwrap()[..], b": keep-alive\n\n");
         assert_eq!(started.elapsed(), Duration::from_secs(100), "40 s, then one 60 s period");
@@ -210,7 +210,7 @@ mod tests {
     async fn an_overflowed_queue_ends_the_stream_with_the_reason() {
         let (broker, mut subscription) = subscription(4);
         for n in 1..=10 {
-            broker.publish("s", None, &n.to_string(), None).unwrap();
+            broker.publish("s", crate::broker::Publish::data(n.to_string())).unwrap();
         }
         let chunk = subscription.next_chunk().await.unwrap();
         assert_eq!(&chunk[..], b": disconnected: fell 6 events behind\n\n");

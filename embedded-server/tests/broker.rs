@@ -269,7 +269,7 @@ async fn a_thousand_subscribers_get_every_event_in_order() {
         subscribers.push(blocks);
     }
     for n in 1..=20 {
-        app.broker.publish("messages", None, &n.to_string(), None).unwrap();
+        app.broker.publish("messages", embedded_server::Publish::data(n.to_string())).unwrap();
     }
     let readers = subscribers.into_iter().map(|mut blocks| {
         tokio::spawn(async move {
@@ -302,7 +302,7 @@ async fn a_stalled_subscriber_is_cut_off_and_others_keep_going() {
         let broker = app.broker.clone();
         tokio::spawn(async move {
             for _ in 0..total {
-                broker.publish("messages", None, &data, None).unwrap();
+                broker.publish("messages", embedded_server::Publish::data(data.as_str())).unwrap();
                 tokio::task::yield_now().await;
             }
         })
@@ -328,14 +328,8 @@ async fn a_stalled_subscriber_is_cut_off_and_others_keep_going() {
 async fn a_replay_waits_for_someone_to_watch() {
     let app = spawn_app(quiet_config()).await;
     app.broker.create_stream("replay-1").unwrap();
-    let events: Vec<_> = ["first", "second"]
-        .iter()
-        .map(|data| embedded_server::CapturedEvent {
-            event: "message".into(),
-            data: (*data).into(),
-            time: None,
-        })
-        .collect();
+    let events: Vec<_> =
+        ["first", "second"].iter().map(|data| embedded_server::CapturedEvent::message(*data)).collect();
     let broker = app.broker.clone();
     let replay = tokio::spawn(async move {
         embedded_server::replay_when_watched(

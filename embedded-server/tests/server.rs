@@ -46,11 +46,11 @@ async fn counter_starts_at_zero_with_id_one() {
 #[tokio::test]
 async fn new_subscribers_get_no_replay() {
     let app = spawn_app(quiet_config()).await;
-    app.broker.publish("messages", None, "before", None).unwrap();
+    app.broker.publish("messages", embedded_server::Publish::data("before")).unwrap();
     let mut blocks = Blocks::new(app.get("/events?stream=messages").await);
     // The greeting comment proves the subscription is registered before we publish.
     assert_eq!(blocks.next(Duration::from_secs(5)).await.as_deref(), Some(": ok"));
-    app.broker.publish("messages", None, "after", None).unwrap();
+    app.broker.publish("messages", embedded_server::Publish::data("after")).unwrap();
     assert_eq!(blocks.next_event().await, (2, "after".to_owned()));
     app.stop().await;
 }
@@ -65,7 +65,16 @@ async fn events_are_served_as_text_event_stream() {
     assert_eq!(response.headers()["cache-control"], "no-cache");
     let mut blocks = Blocks::new(response);
     blocks.next(Duration::from_secs(5)).await;
-    app.broker.publish("messages", Some("tick"), "a\nb", Some(1500)).unwrap();
+    app.broker
+        .publish(
+            "messages",
+            embedded_server::Publish {
+                event: Some("tick".into()),
+                retry: Some(1500),
+                ..embedded_server::Publish::data("a\nb")
+            },
+        )
+        .unwrap();
     assert_eq!(
         blocks.next(Duration::from_secs(5)).await.unwrap(),
         "event: tick\nretry: 1500\nid: 1\ndata: a\ndata: b"
@@ -232,7 +241,7 @@ async fn slow_loris_connections_are_closed() {
     // A subscription that did send its request stays open past the timeout.
     let mut blocks = Blocks::new(app.get("/events?stream=messages").await);
     tokio::time::sleep(Duration::from_millis(800)).await;
-    app.broker.publish("messages", None, "still here", None).unwrap();
+    app.broker.publish("messages", embedded_server::Publish::data("still here")).unwrap();
     assert_eq!(blocks.next_event().await.1, "still here");
     app.stop().await;
 }
@@ -284,7 +293,7 @@ async fn http_1_0_subscribers_get_an_unchunked_stream() {
     let broker = app.broker.clone();
     let publisher = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        broker.publish("messages", None, "hello", None).unwrap();
+        broker.publish("messages", embedded_server::Publish::data("hello")).unwrap();
     });
     let text =
         raw_exchange(&app, b"GET /events?stream=messages HTTP/1.0\r\n\r\n", Duration::from_millis(600)).await;
@@ -336,5 +345,39 @@ async fn other_requests_get_the_routers_answers() {
     )
     .await;
     assert!(bad.starts_with("HTTP/1.1 400"), "a malformed head gets hyper's 400: {bad}");
+    app.stop().await;
+}
+
+/// The header fields of the response head that starts at `text`'s `at`, lowercased, without
+/// the ones that differ by nature (date, framing).
+fn head_fields(text: &str, at: usize) -> Vec<(String, String)> {
+    let head = &text[at..text[at..].find("\r\n\r\n").map_or(text.len(), |end| at + end)];
+    let mut fields: Vec<(String, String)> = head
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_ascii_lowercase()))
+        .filter(|(name, _)| !matches!(name.as_str(), "date" | "transfer-encoding" | "content-length"))
+        .collect();
+    fields.sort();
+    fields
+}
+
+/// A subscription opened on the lean path and one opened through the router (the second of
+/// two pipelined requests) answer with the same CORS, Vary and cache headers.
+#[tokio::test]
+async fn the_lean_path_and_the_router_send_the_same_stream_headers() {
+    let app = spawn_app(quiet_config()).await;
+    let subscribe =
+        "GET /events?stream=messages HTTP/1.1\r\nHost: localhost\r\nOrigin: http://page.example\r\n\r\n";
+    let lean = raw_exchange(&app, subscribe.as_bytes(), Duration::from_millis(300)).await;
+    let pipelined = format!("GET /streams HTTP/1.1\r\nHost: localhost\r\n\r\n{subscribe}");
+    let routed = raw_exchange(&app, pipelined.as_bytes(), Duration::from_millis(300)).await;
+    let second = routed.match_indices("HTTP/1.1 200 OK").nth(1).map(|(at, _)| at).expect("two responses");
+    let (lean, routed) = (head_fields(&lean, 0), head_fields(&routed, second));
+    assert_eq!(lean, routed);
+    for name in ["access-control-allow-origin", "vary", "cache-control", "content-type"] {
+        assert!(lean.iter().any(|(n, _)| n == name), "{name} missing from {lean:?}");
+    }
     app.stop().await;
 }

@@ -1,10 +1,12 @@
-//! Captured events as files: NDJSON with the fields of `sse-sub --json` plus `time` (so
-//! `sse-server --replay` and the app's import read it back), or CSV for spreadsheets.
+//! Captured events as files: the capture format (`sse_capture`: the fields of `sse-sub
+//! --json` plus `time`, so `sse-server --replay` and the app's import read it back), or CSV
+//! for spreadsheets.
 
-use std::time::{Duration, UNIX_EPOCH};
+use std::borrow::Cow;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use sse_subscriber::rfc3339;
+use sse_capture::{rfc3339, write_event, CapturedEvent};
 
 use crate::history::KeptEvent;
 
@@ -18,20 +20,10 @@ pub enum ExportFormat {
     Csv,
 }
 
-#[derive(Serialize)]
-struct NdjsonLine<'a> {
-    event: &'a str,
-    data: &'a str,
-    id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    retry: Option<u64>,
-    time: String,
-}
-
 const CSV_HEADER: &str = "time,delta_ms,id,event,size,data\r\n";
 
-fn time_of(event: &KeptEvent) -> String {
-    rfc3339(UNIX_EPOCH + Duration::from_micros(event.received_at_us))
+fn time_of(event: &KeptEvent) -> SystemTime {
+    UNIX_EPOCH + Duration::from_micros(event.received_at_us)
 }
 
 impl ExportFormat {
@@ -47,22 +39,19 @@ impl ExportFormat {
     pub fn write(self, event: &KeptEvent, out: &mut Vec<u8>) {
         match self {
             ExportFormat::Ndjson => {
-                let line = NdjsonLine {
-                    event: &event.event,
-                    data: &event.data,
-                    id: &event.id,
+                let line = CapturedEvent {
+                    event: Cow::Borrowed(&event.event),
+                    data: Cow::Borrowed(&event.data),
+                    id: Cow::Borrowed(&event.id),
                     retry: event.retry_ms,
-                    time: time_of(event),
+                    time: Some(time_of(event)),
                 };
-                // Strings and numbers only: serialising into memory cannot fail.
-                if serde_json::to_writer(&mut *out, &line).is_ok() {
-                    out.push(b'\n');
-                }
+                write_event(&line, out);
             }
             ExportFormat::Csv => {
                 let delta = event.delta_us.map(|us| format!("{:.3}", us as f64 / 1000.0)).unwrap_or_default();
                 let fields = [
-                    time_of(event),
+                    rfc3339(time_of(event)),
                     delta,
                     event.id.to_string(),
                     event.event.to_string(),

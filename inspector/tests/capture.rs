@@ -2,7 +2,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use embedded_server::parse_capture;
 use sse_inspector::{Capture, CaptureLimits, EventFilter, ExportFormat, LineEnding, LineKind};
 use sse_subscriber::{SubscribeRequest, Subscription};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -91,8 +90,8 @@ async fn exports_read_back_as_captures() {
     let mut out = Vec::new();
     let until = capture.history().next_seq();
     assert_eq!(capture.export_chunk(0, until, false, ExportFormat::Ndjson, &mut out), None);
-    let events = parse_capture(&out[..]).unwrap();
-    let read_back: Vec<_> = events.iter().map(|e| (e.event.as_str(), e.data.as_str())).collect();
+    let events = sse_capture::read_capture(&out[..]).unwrap().events;
+    let read_back: Vec<_> = events.iter().map(|e| (&*e.event, &*e.data)).collect();
     assert_eq!(read_back, [("message", r#"{"n": 1}"#), ("note", " \n"), ("message", "three")]);
     assert!(events.iter().all(|e| e.time.is_some()));
 

@@ -1,8 +1,7 @@
+#[cfg(feature = "test-hooks")]
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
-use std::time::Duration;
 
-use embedded_server::{parse_capture, replay_when_watched, Pace};
+use embedded_server::COUNTER_STREAM;
 use serde::Serialize;
 use sse_connections::{
     curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, Loaded, Page, Preset,
@@ -11,10 +10,9 @@ use sse_connections::{
 use sse_inspector::{Counts, EventDetail, EventFilter, ExportFormat, RawView};
 use tauri::ipc::Channel;
 use tauri::State;
-use tauri_plugin_dialog::{DialogExt, FilePath};
-use tokio::sync::oneshot;
 
 use crate::error::CommandError;
+use crate::files::{self, Exported, Imported};
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -29,7 +27,10 @@ pub struct ServerInfo {
 /// Where the embedded server listens.
 #[tauri::command]
 pub fn server_info(state: State<'_, AppState>) -> ServerInfo {
-    ServerInfo { base_url: format!("http://{}", state.server_addr), counter_url: state.counter_url() }
+    ServerInfo {
+        base_url: format!("http://{}", state.server_addr),
+        counter_url: state.stream_url(COUNTER_STREAM),
+    }
 }
 
 /// What the app opens on: `--url` from the command line, or the embedded counter.
@@ -41,7 +42,7 @@ pub fn initial_connection(state: State<'_, AppState>) -> ConnectionSpec {
 /// The ready-made connections.
 #[tauri::command]
 pub fn connection_presets(state: State<'_, AppState>) -> Vec<Preset> {
-    presets(&state.counter_url())
+    presets(&state.stream_url(COUNTER_STREAM))
 }
 
 /// Opens a connection; its id. Its updates go to `on_update` until it is closed.
@@ -173,12 +174,6 @@ pub fn set_filter(state: State<'_, AppState>, id: u64, filter: EventFilter) -> R
     Ok(state.connections.set_filter(id, &filter)?)
 }
 
-/// Event types seen on a connection, with their counts.
-#[tauri::command]
-pub fn event_types(state: State<'_, AppState>, id: u64) -> Result<Vec<(String, u64)>, CommandError> {
-    Ok(state.connections.event_types(id)?)
-}
-
 /// Empties a connection's log and raw bytes.
 #[tauri::command]
 pub fn clear_events(state: State<'_, AppState>, id: u64) -> Result<Counts, CommandError> {
@@ -191,36 +186,22 @@ pub fn raw_tail(state: State<'_, AppState>, id: u64, max_bytes: usize) -> Result
     Ok(state.connections.raw_tail(id, max_bytes.min(1 << 20))?)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Exported {
-    pub path: String,
-    pub bytes: u64,
+/// Writes a connection's kept events (only those the filter shows, if `matching_only`) to a
+/// file chosen in the save dialog; null if cancelled.
+#[cfg(not(feature = "test-hooks"))]
+#[tauri::command]
+pub async fn export_events(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+    format: ExportFormat,
+    matching_only: bool,
+) -> Result<Option<Exported>, CommandError> {
+    files::export(&app, &state, id, format, matching_only, None).await
 }
 
-/// Asks for a path with the native dialog; `None` if the user cancelled.
-async fn pick_path(
-    app: &tauri::AppHandle,
-    save: bool,
-    name: &str,
-    filter: (&str, &[&str]),
-) -> Option<PathBuf> {
-    let (tx, rx) = oneshot::channel::<Option<FilePath>>();
-    let dialog = app.dialog().file().add_filter(filter.0, filter.1);
-    if save {
-        dialog.set_file_name(name).save_file(move |path| {
-            let _ = tx.send(path);
-        });
-    } else {
-        dialog.pick_file(move |path| {
-            let _ = tx.send(path);
-        });
-    }
-    rx.await.ok().flatten().and_then(|path| path.into_path().ok())
-}
-
-/// Writes a connection's kept events (only those the filter shows, if `matching_only`) to
-/// `path`, or to a path chosen in the save dialog when none is given; null if cancelled.
+/// As in release builds, or to `path` without a dialog (the GUI tests' hook).
+#[cfg(feature = "test-hooks")]
 #[tauri::command]
 pub async fn export_events(
     app: tauri::AppHandle,
@@ -230,40 +211,24 @@ pub async fn export_events(
     matching_only: bool,
     path: Option<String>,
 ) -> Result<Option<Exported>, CommandError> {
-    let path = match path {
-        Some(path) => PathBuf::from(path),
-        None => {
-            let (name, filter) = match format {
-                ExportFormat::Ndjson => ("capture.ndjson", ("NDJSON", &["ndjson", "jsonl", "json"][..])),
-                ExportFormat::Csv => ("capture.csv", ("CSV", &["csv"][..])),
-            };
-            match pick_path(&app, true, name, filter).await {
-                Some(path) => path,
-                None => return Ok(None),
-            }
-        }
-    };
-    let connections = state.connections.clone();
-    let target = path.clone();
-    let bytes =
-        tauri::async_runtime::spawn_blocking(move || connections.export(id, &target, format, matching_only))
-            .await
-            .map_err(|e| CommandError::Other(e.to_string()))??;
-    Ok(Some(Exported { path: path.display().to_string(), bytes }))
+    files::export(&app, &state, id, format, matching_only, path.map(PathBuf::from)).await
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Imported {
-    /// What to open to watch the replay.
-    pub spec: ConnectionSpec,
-    pub events: usize,
+/// Reads a capture (NDJSON, as exported or from `sse-sub --json --time`) chosen in the open
+/// dialog and replays it on a new stream of the embedded server once watched: at the recorded
+/// pace times `speed`, or as fast as possible when `speed` is 0. Null if cancelled.
+#[cfg(not(feature = "test-hooks"))]
+#[tauri::command]
+pub async fn import_capture(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    speed: f64,
+) -> Result<Option<Imported>, CommandError> {
+    files::import(&app, &state, None, speed).await
 }
 
-/// Reads a capture (NDJSON, as exported or from `sse-sub --json --time`) from `path`, or from
-/// a file chosen in the open dialog, and replays it on a new stream of the embedded server
-/// once watched: at the recorded pace times `speed`, or as fast as possible when `speed` is
-/// 0. Null if cancelled.
+/// As in release builds, or from `path` without a dialog (the GUI tests' hook).
+#[cfg(feature = "test-hooks")]
 #[tauri::command]
 pub async fn import_capture(
     app: tauri::AppHandle,
@@ -271,32 +236,5 @@ pub async fn import_capture(
     path: Option<String>,
     speed: f64,
 ) -> Result<Option<Imported>, CommandError> {
-    let path = match path {
-        Some(path) => PathBuf::from(path),
-        None => match pick_path(&app, false, "", ("Captures", &["ndjson", "jsonl", "json"])).await {
-            Some(path) => path,
-            None => return Ok(None),
-        },
-    };
-    let file = std::fs::File::open(&path)
-        .map_err(|e| embedded_server::ReplayError::Read(format!("{}: {e}", path.display())))?;
-    let events = parse_capture(std::io::BufReader::new(file))?;
-    let number = state.replays.fetch_add(1, Ordering::Relaxed) + 1;
-    let stream = format!("replay-{number}");
-    let url = format!("http://{}/events?stream={stream}", state.server_addr);
-    state.broker.create_stream(&stream).map_err(|e| CommandError::Other(e.to_string()))?;
-    let pace = if speed > 0.0 && speed.is_finite() { Pace::Speed(speed) } else { Pace::AsFastAsPossible };
-    let broker = state.broker.clone();
-    let count = events.len();
-    let name = path.file_name().map_or_else(|| stream.clone(), |n| n.to_string_lossy().into_owned());
-    tauri::async_runtime::spawn(async move {
-        let watched = Duration::from_secs(60);
-        match replay_when_watched(&broker, &stream, &events, pace, watched, Duration::from_millis(500)).await
-        {
-            Ok(published) => tracing::info!(stream, published, "replay finished"),
-            Err(error) => tracing::warn!(%error, stream, "replay stopped"),
-        }
-    });
-    let spec = ConnectionSpec { name: format!("Replay of {name}"), url, ..ConnectionSpec::default() };
-    Ok(Some(Imported { spec, events: count }))
+    files::import(&app, &state, path.map(PathBuf::from), speed).await
 }

@@ -1,4 +1,6 @@
-/// Errors a command returns to the UI, as their message.
+use serde::ser::SerializeStruct;
+
+/// Errors a command returns to the UI, each keeping its cause; the UI gets `{kind, message}`.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
     #[error(transparent)]
@@ -8,14 +10,33 @@ pub enum CommandError {
     #[error(transparent)]
     Inspect(#[from] sse_connections::InspectError),
     #[error(transparent)]
-    Import(#[from] embedded_server::ReplayError),
-    #[error("{0}")]
-    Other(String),
+    Replay(#[from] embedded_server::ReplayError),
+    #[error(transparent)]
+    Broker(#[from] embedded_server::BrokerError),
+    #[error("the background task failed: {0}")]
+    Task(#[from] tauri::Error),
+}
+
+impl CommandError {
+    /// What the UI can tell apart.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CommandError::Spec(_) => "spec",
+            CommandError::Settings(_) => "settings",
+            CommandError::Inspect(_) => "inspect",
+            CommandError::Replay(_) => "replay",
+            CommandError::Broker(_) => "broker",
+            CommandError::Task(_) => "task",
+        }
+    }
 }
 
 impl serde::Serialize for CommandError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_string())
+        let mut error = serializer.serialize_struct("CommandError", 2)?;
+        error.serialize_field("kind", self.kind())?;
+        error.serialize_field("message", &self.to_string())?;
+        error.end()
     }
 }
 
@@ -30,4 +51,25 @@ pub enum StartupError {
     Arguments(#[from] sse_connections::SpecError),
     #[error("cannot start the window: {0}")]
     Tauri(#[from] tauri::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The UI receives the kind and the message, and the cause stays reachable in Rust.
+    #[test]
+    fn command_errors_serialise_as_kind_and_message_and_keep_their_cause() {
+        let error = CommandError::from(sse_connections::InspectError::NotOpen(7));
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            serde_json::json!({ "kind": "inspect", "message": "connection 7 is not open" })
+        );
+        let broker = CommandError::from(embedded_server::BrokerError::InvalidStreamName);
+        assert_eq!(broker.kind(), "broker");
+        assert!(std::error::Error::source(&CommandError::from(embedded_server::ReplayError::Stream(
+            embedded_server::BrokerError::InvalidStreamName
+        )))
+        .is_some());
+    }
 }

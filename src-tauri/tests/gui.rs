@@ -571,62 +571,6 @@ async fn the_inspector_filters_pauses_and_shows_details() {
     app.close().await;
 }
 
-/// The export command writes what was received: NDJSON lines with the `sse-sub --json` fields
-/// and time, for every kept counter event in order, and a CSV with a header; importing the
-/// NDJSON replays it, in full, as a new connection.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn exported_events_match_and_replay_on_import() {
-    let app = spawn_app().await;
-    app.wait_until(30, "20 counter events", || async { app.number("ipc-count").await.unwrap_or(0) >= 20 })
-        .await;
-    let dir = fresh_config_dir("export");
-    std::fs::create_dir_all(&dir).unwrap();
-    let ndjson = dir.join("capture.ndjson");
-    let id = app.eval("return selected.id").await;
-    app.export(&id, "ndjson", &ndjson).await;
-    let text = std::fs::read_to_string(&ndjson).unwrap();
-    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
-    assert!(lines.len() >= 20, "{} lines", lines.len());
-    for (n, line) in lines.iter().enumerate() {
-        let id: u64 = line["id"].as_str().unwrap().parse().unwrap();
-        let data: u64 = line["data"].as_str().unwrap().parse().unwrap();
-        assert_eq!(id, data + 1, "line {n}: {line}");
-        assert_eq!(line["event"], "message");
-        assert!(line["time"].as_str().is_some_and(|t| t.ends_with('Z')), "{line}");
-        if n > 0 {
-            assert_eq!(
-                id,
-                lines[n - 1]["id"].as_str().unwrap().parse::<u64>().unwrap() + 1,
-                "a gap at line {n}"
-            );
-        }
-    }
-    let csv = dir.join("capture.csv");
-    app.export(&id, "csv", &csv).await;
-    let csv = std::fs::read_to_string(&csv).unwrap();
-    assert!(csv.starts_with("time,delta_ms,id,event,size,data\r\n"), "{csv}");
-    assert!(csv.lines().count() > lines.len(), "a record per event and the header");
-
-    // Imported, the capture replays through the embedded server into a new connection.
-    app.set_value("replay-speed", "0").await;
-    app.client
-        .execute("importCapture(arguments[0])", vec![json!(ndjson.display().to_string())])
-        .await
-        .expect("import");
-    let replayed = lines.len() as u64;
-    app.wait_until(30, "the replay arrives in full in a new connection", || async {
-        let name = app.eval("return selected.name").await;
-        name.as_str().is_some_and(|n| n.starts_with("Replay of capture.ndjson"))
-            && app.number("ipc-count").await == Some(replayed as i64)
-    })
-    .await;
-    let shown = app.shown_rows().await;
-    let last_data = lines.last().unwrap()["data"].as_str().unwrap().to_owned();
-    assert_eq!(shown.last(), Some(&last_data), "the replay ends with the capture's last event");
-    app.close().await;
-    let _ = std::fs::remove_dir_all(dir);
-}
-
 /// The keyboard drives the inspector: `p` pauses and resumes, `k` and `j` select the previous
 /// and next event in the detail pane, `/` focuses the filter and Escape leaves it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -669,4 +613,68 @@ async fn keyboard_shortcuts_drive_the_inspector() {
     app.press(char::from(fantoccini::key::Key::Escape)).await;
     app.wait_until(5, "Escape leaves the filter", || async { app.focused().await != "filter-text" }).await;
     app.close().await;
+}
+
+/// Tests that need the app's `test-hooks` feature (paths instead of native dialogs): on in the
+/// test command and CI's debug package; `package-test.sh --release` skips them and says so.
+mod test_hooks {
+    use super::*;
+
+    /// The export command writes what was received: NDJSON lines with the `sse-sub --json` fields
+    /// and time, for every kept counter event in order, and a CSV with a header; importing the
+    /// NDJSON replays it, in full, as a new connection.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn exported_events_match_and_replay_on_import() {
+        let app = spawn_app().await;
+        app.wait_until(30, "20 counter events", || async {
+            app.number("ipc-count").await.unwrap_or(0) >= 20
+        })
+        .await;
+        let dir = fresh_config_dir("export");
+        std::fs::create_dir_all(&dir).unwrap();
+        let ndjson = dir.join("capture.ndjson");
+        let id = app.eval("return selected.id").await;
+        app.export(&id, "ndjson", &ndjson).await;
+        let text = std::fs::read_to_string(&ndjson).unwrap();
+        let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+        assert!(lines.len() >= 20, "{} lines", lines.len());
+        for (n, line) in lines.iter().enumerate() {
+            let id: u64 = line["id"].as_str().unwrap().parse().unwrap();
+            let data: u64 = line["data"].as_str().unwrap().parse().unwrap();
+            assert_eq!(id, data + 1, "line {n}: {line}");
+            assert_eq!(line["event"], "message");
+            assert!(line["time"].as_str().is_some_and(|t| t.ends_with('Z')), "{line}");
+            if n > 0 {
+                assert_eq!(
+                    id,
+                    lines[n - 1]["id"].as_str().unwrap().parse::<u64>().unwrap() + 1,
+                    "a gap at line {n}"
+                );
+            }
+        }
+        let csv = dir.join("capture.csv");
+        app.export(&id, "csv", &csv).await;
+        let csv = std::fs::read_to_string(&csv).unwrap();
+        assert!(csv.starts_with("time,delta_ms,id,event,size,data\r\n"), "{csv}");
+        assert!(csv.lines().count() > lines.len(), "a record per event and the header");
+
+        // Imported, the capture replays through the embedded server into a new connection.
+        app.set_value("replay-speed", "0").await;
+        app.client
+            .execute("importCapture(arguments[0])", vec![json!(ndjson.display().to_string())])
+            .await
+            .expect("import");
+        let replayed = lines.len() as u64;
+        app.wait_until(30, "the replay arrives in full in a new connection", || async {
+            let name = app.eval("return selected.name").await;
+            name.as_str().is_some_and(|n| n.starts_with("Replay of capture.ndjson"))
+                && app.number("ipc-count").await == Some(replayed as i64)
+        })
+        .await;
+        let shown = app.shown_rows().await;
+        let last_data = lines.last().unwrap()["data"].as_str().unwrap().to_owned();
+        assert_eq!(shown.last(), Some(&last_data), "the replay ends with the capture's last event");
+        app.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

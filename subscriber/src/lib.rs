@@ -7,7 +7,7 @@
 //! - `connection.rs`: one HTTP exchange: the request, status and Content-Type checks.
 //! - [`Subscription`], [`Update`] (`subscription.rs`): reconnection as EventSource does it
 //!   (`retry`, `Last-Event-ID`, 204 stops), with backoff on repeated failures.
-//! - [`SseEvent`], [`rfc3339`] (`event.rs`): one received event; receive times as text.
+//! - [`SseEvent`] (`event.rs`): one received event.
 //! - [`watch`], [`FeedUpdate`] (`feed.rs`): the updates as a serialisable feed, for UIs.
 //! - [`SubscribeError`] (`error.rs`): every failure, with a message fit for a user.
 //!
@@ -32,7 +32,7 @@ mod request;
 mod subscription;
 
 pub use error::SubscribeError;
-pub use event::{rfc3339, SseEvent};
+pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};
 pub use parser::{EventParser, ParsedEvent, DEFAULT_MAX_EVENT_SIZE};
 pub use request::{parse_header_line, SubscribeRequest};

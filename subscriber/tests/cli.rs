@@ -188,7 +188,15 @@ async fn published_data_round_trips_through_sse_sub() {
     let stdout = child.stdout.take().unwrap();
     wait_for_subscriber(&app, "messages").await;
     for (event, data) in &cases {
-        app.broker.publish("messages", *event, data, None).unwrap();
+        app.broker
+            .publish(
+                "messages",
+                embedded_server::Publish {
+                    event: event.map(str::to_owned),
+                    ..embedded_server::Publish::data(data.as_str())
+                },
+            )
+            .unwrap();
     }
     let mut lines = BufReader::new(stdout).lines();
     for (n, (event, data)) in cases.iter().enumerate() {
@@ -212,11 +220,21 @@ async fn a_recorded_capture_replays_into_a_stream() {
         .spawn()
         .unwrap();
     wait_for_subscriber(&app, "messages").await;
-    app.broker.publish("messages", Some("x"), "first", None).unwrap();
-    app.broker.publish("messages", None, "two\nlines", None).unwrap();
-    app.broker.publish("messages", Some("y"), "", None).unwrap();
+    app.broker
+        .publish(
+            "messages",
+            embedded_server::Publish { event: Some("x".into()), ..embedded_server::Publish::data("first") },
+        )
+        .unwrap();
+    app.broker.publish("messages", embedded_server::Publish::data("two\nlines")).unwrap();
+    app.broker
+        .publish(
+            "messages",
+            embedded_server::Publish { event: Some("y".into()), ..embedded_server::Publish::data("") },
+        )
+        .unwrap();
     let capture = recorder.wait_with_output().await.unwrap().stdout;
-    let events = embedded_server::parse_capture(&capture[..]).unwrap();
+    let events = sse_capture::read_capture(&capture[..]).unwrap().events;
     assert!(events.iter().all(|e| e.time.is_some()));
 
     app.broker.create_stream("replayed").unwrap();

@@ -45,7 +45,9 @@ fn published_data_round_trips_through_the_subscriber() {
     let subscription = std::cell::Cell::new(Some(subscription));
     let mut runner = TestRunner::new(Config { cases: 200, failure_persistence: None, ..Config::default() });
     let result = runner.run(&hostile_data(), |data| {
-        app.broker.publish("messages", None, &data, None).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        app.broker
+            .publish("messages", embedded_server::Publish::data(data.as_str()))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
         let mut taken =
             subscription.take().ok_or_else(|| TestCaseError::fail("the subscription was lost"))?;
         let received = runtime.block_on(async {

@@ -7,9 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::http::{HeaderName, HeaderValue};
 use clap::Parser;
-use embedded_server::{
-    parse_capture, replay, Broker, BrokerConfig, DurableLog, LoadConfig, Pace, Server, ServerConfig,
-};
+use embedded_server::{replay, Broker, BrokerConfig, DurableLog, LoadConfig, Pace, Server, ServerConfig};
 use tracing_subscriber::EnvFilter;
 
 /// An SSE server publishing a counter (0, 1, 2, ...) on the stream `messages`.
@@ -138,8 +136,9 @@ async fn main() -> anyhow::Result<()> {
     if let Some(path) = &args.replay {
         let file =
             std::fs::File::open(path).with_context(|| format!("cannot open --replay {}", path.display()))?;
-        let events = parse_capture(std::io::BufReader::new(file))
-            .with_context(|| format!("--replay {}", path.display()))?;
+        let events = sse_capture::read_capture(std::io::BufReader::new(file))
+            .with_context(|| format!("--replay {}", path.display()))?
+            .events;
         let pace = match args.speed {
             0.0 => Pace::AsFastAsPossible,
             speed if speed > 0.0 && speed.is_finite() => Pace::Speed(speed),

@@ -1,5 +1,6 @@
 //! `sse-sub`: subscribe to an SSE stream and print its events.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,9 +8,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use reqwest::Method;
-use sse_subscriber::{
-    parse_header_line, rfc3339, SseEvent, SubscribeError, SubscribeRequest, Subscription, Update,
-};
+use sse_capture::{write_event, CapturedEvent};
+use sse_subscriber::{parse_header_line, SseEvent, SubscribeError, SubscribeRequest, Subscription, Update};
 use tracing_subscriber::EnvFilter;
 
 /// Subscribe to a Server-Sent Events stream and print each event.
@@ -97,17 +97,6 @@ struct Args {
     /// Print connection lifecycle (connecting, open, errors, retries) on stderr.
     #[arg(short, long)]
     verbose: bool,
-}
-
-#[derive(serde::Serialize)]
-struct JsonEvent<'a> {
-    event: &'a str,
-    data: &'a str,
-    id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    retry: Option<u128>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    time: Option<String>,
 }
 
 enum Failure {
@@ -203,15 +192,16 @@ fn build_request(args: &Args) -> Result<SubscribeRequest, Failure> {
 
 fn print_event(out: &mut impl Write, event: &SseEvent, args: &Args) -> Result<(), Failure> {
     if args.json {
-        let line = JsonEvent {
-            event: &event.event,
-            data: &event.data,
-            id: &event.id,
-            retry: event.retry.map(|r| r.as_millis()),
-            time: args.time.then(|| rfc3339(event.received_at)),
+        let line = CapturedEvent {
+            event: Cow::Borrowed(&event.event),
+            data: Cow::Borrowed(&event.data),
+            id: Cow::Borrowed(&event.id),
+            retry: event.retry.map(|r| u64::try_from(r.as_millis()).unwrap_or(u64::MAX)),
+            time: args.time.then_some(event.received_at),
         };
-        serde_json::to_writer(&mut *out, &line).map_err(io::Error::from)?;
-        out.write_all(b"\n")?;
+        let mut buffer = Vec::with_capacity(event.data.len() + 64);
+        write_event(&line, &mut buffer);
+        out.write_all(&buffer)?;
     } else {
         // Like the demo client: overwrite the line with the latest value.
         write!(out, "\r{}", event.data)?;

@@ -1,0 +1,97 @@
+//! Export and import: a path chosen in the native dialogs (opened from Rust, so the webview
+//! needs no dialog permission), or given by the GUI tests in builds with `test-hooks`.
+
+use std::path::PathBuf;
+
+use embedded_server::{replay_file, Pace};
+use serde::Serialize;
+use sse_connections::ConnectionSpec;
+use sse_inspector::ExportFormat;
+use tauri_plugin_dialog::{DialogExt, FilePath};
+use tokio::sync::oneshot;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+const CAPTURE_EXTENSIONS: &[&str] = &["ndjson", "jsonl", "json"];
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Exported {
+    pub path: String,
+    pub bytes: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Imported {
+    /// What to open to watch the replay.
+    pub spec: ConnectionSpec,
+    pub events: usize,
+}
+
+/// Asks for a path with the native dialog; `None` if the user cancelled.
+async fn pick_path(app: &tauri::AppHandle, save: Option<&str>, filter: (&str, &[&str])) -> Option<PathBuf> {
+    let (tx, rx) = oneshot::channel::<Option<FilePath>>();
+    let dialog = app.dialog().file().add_filter(filter.0, filter.1);
+    match save {
+        Some(name) => dialog.set_file_name(name).save_file(move |path| {
+            let _ = tx.send(path);
+        }),
+        None => dialog.pick_file(move |path| {
+            let _ = tx.send(path);
+        }),
+    }
+    rx.await.ok().flatten().and_then(|path| path.into_path().ok())
+}
+
+/// Writes a connection's kept events (only those the filter shows, if `matching_only`) to
+/// `path`, or to one chosen in the save dialog; `None` if cancelled.
+pub async fn export(
+    app: &tauri::AppHandle,
+    state: &AppState,
+    id: u64,
+    format: ExportFormat,
+    matching_only: bool,
+    path: Option<PathBuf>,
+) -> Result<Option<Exported>, CommandError> {
+    let (name, filter) = match format {
+        ExportFormat::Ndjson => ("capture.ndjson", ("NDJSON", CAPTURE_EXTENSIONS)),
+        ExportFormat::Csv => ("capture.csv", ("CSV", &["csv"][..])),
+    };
+    let Some(path) = (match path {
+        Some(path) => Some(path),
+        None => pick_path(app, Some(name), filter).await,
+    }) else {
+        return Ok(None);
+    };
+    let (connections, target) = (state.connections.clone(), path.clone());
+    let bytes =
+        tauri::async_runtime::spawn_blocking(move || connections.export(id, &target, format, matching_only))
+            .await??;
+    Ok(Some(Exported { path: path.display().to_string(), bytes }))
+}
+
+/// Reads a capture from `path`, or from one chosen in the open dialog, and replays it on a new
+/// stream of the embedded server once watched, at the recorded pace times `speed` (0: as fast
+/// as possible); `None` if cancelled.
+pub async fn import(
+    app: &tauri::AppHandle,
+    state: &AppState,
+    path: Option<PathBuf>,
+    speed: f64,
+) -> Result<Option<Imported>, CommandError> {
+    let Some(path) = (match path {
+        Some(path) => Some(path),
+        None => pick_path(app, None, ("Captures", CAPTURE_EXTENSIONS)).await,
+    }) else {
+        return Ok(None);
+    };
+    let started = replay_file(&state.broker, &path, Pace::from_speed(speed))?;
+    let spec = ConnectionSpec {
+        name: format!("Replay of {}", started.file_name),
+        url: state.stream_url(&started.stream),
+        ..ConnectionSpec::default()
+    };
+    Ok(Some(Imported { spec, events: started.events }))
+}
