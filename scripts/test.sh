@@ -9,6 +9,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 echo "==> cargo fmt --check"
 cargo fmt --all --check
+echo "==> no two files of a crate use each other"
+python3 scripts/check-module-cycles.py
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # The app as the tests build it, with the GUI tests' hooks (a release build has none).

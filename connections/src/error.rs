@@ -23,7 +23,7 @@ pub enum SettingsError {
     #[error("cannot write the settings to {}: {source}", path.display())]
     Write { path: std::path::PathBuf, source: std::io::Error },
     #[error("cannot encode the secrets: {0}")]
-    Secret(String),
+    Secret(#[source] serde_json::Error),
 }
 
 /// An inspector request that cannot be answered.
@@ -33,6 +33,10 @@ pub enum InspectError {
     NotOpen(u64),
     #[error(transparent)]
     Filter(#[from] sse_inspector::FilterError),
-    #[error("cannot write {path}: {reason}")]
-    Write { path: String, reason: String },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }

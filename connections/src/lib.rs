@@ -12,7 +12,9 @@
 //!   clear, raw bytes, export), closed on request; what each reports to the UI, in batches.
 //! - [`LaunchOptions`] (`launch.rs`): `sse-monitor --url URL -H 'Name: value'`.
 //! - [`SettingsStore`] (`settings.rs`): saved connections and window state in a versioned
-//!   JSON file; secrets in the OS keyring ([`OsKeyring`]) or not saved at all.
+//!   JSON file; secrets split out of the specs, in the keyring or not saved at all.
+//! - [`SecretStore`], [`OsKeyring`], [`is_secret_header`] (`secrets.rs`): what counts as a
+//!   secret and where it is kept.
 //! - [`presets`] (`presets.rs`): the embedded counter and OpenAI-compatible chat completions.
 //! - [`SpecError`], [`JsonPathError`], [`InspectError`], [`SettingsError`] (`error.rs`).
 
@@ -23,6 +25,7 @@ mod json_path;
 mod launch;
 mod presets;
 mod running;
+mod secrets;
 mod settings;
 mod spec;
 
@@ -33,8 +36,9 @@ pub use json_path::{JsonPath, TextAssembler};
 pub use launch::LaunchOptions;
 pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
 pub use running::{ConnectionUpdate, Emitter, Page, RunningConnections};
+pub use secrets::{is_secret_header, OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};
 pub use settings::{
-    is_secret_header, Loaded, OsKeyring, SavedConnection, SecretState, SecretStore, Settings, SettingsStore,
-    WindowState, KEYRING_SERVICE, SETTINGS_FILE, SETTINGS_VERSION,
+    Loaded, SavedConnection, SecretState, Settings, SettingsStore, WindowState, SETTINGS_FILE,
+    SETTINGS_VERSION,
 };
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};

@@ -172,11 +172,6 @@ impl RunningConnections {
         Ok(true)
     }
 
-    /// The ids open now, oldest first.
-    pub fn ids(&self) -> Vec<u64> {
-        self.lock().keys().copied().collect()
-    }
-
     /// Stops every connection.
     pub fn close_all(&self) {
         for (_, running) in std::mem::take(&mut *self.lock()) {
@@ -242,10 +237,7 @@ impl RunningConnections {
         matching_only: bool,
     ) -> Result<u64, InspectError> {
         let capture = self.capture(id)?;
-        let io = |e: std::io::Error| InspectError::Write {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        };
+        let io = |source: std::io::Error| InspectError::Write { path: path.display().to_string(), source };
         let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
         file.write_all(format.header().as_bytes()).map_err(io)?;
         let mut written = format.header().len() as u64;

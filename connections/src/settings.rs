@@ -10,13 +10,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SettingsError;
-use crate::spec::{Auth, ConnectionSpec, HeaderField};
+use crate::secrets::{is_secret_header, SecretHeader, SecretStore, Secrets};
+use crate::spec::{Auth, ConnectionSpec};
 
 /// The schema this build reads and writes.
 pub const SETTINGS_VERSION: u32 = 1;
 pub const SETTINGS_FILE: &str = "settings.json";
-/// The keyring service name secrets are filed under.
-pub const KEYRING_SERVICE: &str = "dev.ssemonitor.app";
 
 /// Where a saved connection's secrets are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,29 +68,6 @@ impl Default for Settings {
     }
 }
 
-/// The parts of a spec that must not be written in plain text.
-#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
-struct Secrets {
-    token: Option<String>,
-    password: Option<String>,
-    headers: Vec<HeaderField>,
-}
-
-impl Secrets {
-    fn is_empty(&self) -> bool {
-        self.token.as_deref().is_none_or(str::is_empty)
-            && self.password.as_deref().is_none_or(str::is_empty)
-            && self.headers.is_empty()
-    }
-}
-
-/// Headers that carry credentials by name.
-pub fn is_secret_header(name: &str) -> bool {
-    let name = name.trim().to_ascii_lowercase();
-    matches!(name.as_str(), "authorization" | "proxy-authorization" | "cookie")
-        || ["token", "secret", "key", "password", "auth"].iter().any(|word| name.contains(word))
-}
-
 /// The spec without its secrets, and the secrets.
 fn split_secrets(spec: &ConnectionSpec) -> (ConnectionSpec, Secrets) {
     let mut bare = spec.clone();
@@ -102,7 +78,9 @@ fn split_secrets(spec: &ConnectionSpec) -> (ConnectionSpec, Secrets) {
         Auth::Basic { password, .. } => secrets.password = Some(std::mem::take(password)),
     }
     for header in bare.headers.iter_mut().filter(|h| is_secret_header(&h.name) && !h.value.is_empty()) {
-        secrets.headers.push(HeaderField::new(&header.name, &std::mem::take(&mut header.value)));
+        secrets
+            .headers
+            .push(SecretHeader { name: header.name.clone(), value: std::mem::take(&mut header.value) });
     }
     (bare, secrets)
 }
@@ -116,51 +94,6 @@ fn restore_secrets(spec: &mut ConnectionSpec, secrets: Secrets) {
     for saved in secrets.headers {
         if let Some(header) = spec.headers.iter_mut().find(|h| h.name == saved.name && h.value.is_empty()) {
             header.value = saved.value;
-        }
-    }
-}
-
-/// Where secrets are kept.
-pub trait SecretStore: Send + Sync {
-    /// What to call it in messages.
-    fn describe(&self) -> String;
-    fn set(&self, key: &str, secret: &str) -> Result<(), String>;
-    /// `None` when it holds nothing under `key`.
-    fn get(&self, key: &str) -> Result<Option<String>, String>;
-    fn delete(&self, key: &str) -> Result<(), String>;
-}
-
-/// The OS keyring: Secret Service on Linux (GNOME Keyring, KWallet), Keychain on macOS,
-/// Credential Manager on Windows.
-pub struct OsKeyring;
-
-impl OsKeyring {
-    fn entry(key: &str) -> Result<keyring::Entry, String> {
-        keyring::Entry::new(KEYRING_SERVICE, &format!("connection:{key}")).map_err(|e| e.to_string())
-    }
-}
-
-impl SecretStore for OsKeyring {
-    fn describe(&self) -> String {
-        "the OS keyring".into()
-    }
-
-    fn set(&self, key: &str, secret: &str) -> Result<(), String> {
-        Self::entry(key)?.set_password(secret).map_err(|e| e.to_string())
-    }
-
-    fn get(&self, key: &str) -> Result<Option<String>, String> {
-        match Self::entry(key)?.get_password() {
-            Ok(secret) => Ok(Some(secret)),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(error) => Err(error.to_string()),
-        }
-    }
-
-    fn delete(&self, key: &str) -> Result<(), String> {
-        match Self::entry(key)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(error) => Err(error.to_string()),
         }
     }
 }
@@ -305,8 +238,7 @@ impl SettingsStore {
                 }
                 SecretState::None
             } else {
-                let json =
-                    serde_json::to_string(&secrets).map_err(|e| SettingsError::Secret(e.to_string()))?;
+                let json = serde_json::to_string(&secrets).map_err(SettingsError::Secret)?;
                 match self.secrets.set(&connection.key, &json) {
                     Ok(()) => SecretState::InKeyring,
                     Err(reason) => {
@@ -351,6 +283,7 @@ impl SettingsStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::HeaderField;
 
     #[test]
     fn secrets_are_split_out_and_put_back() {
@@ -370,15 +303,5 @@ mod tests {
         assert!(!secrets.is_empty());
         restore_secrets(&mut bare, secrets);
         assert_eq!(bare, spec);
-    }
-
-    #[test]
-    fn credential_headers_are_recognised_by_name() {
-        for name in ["Authorization", "Cookie", "X-Api-Key", "x-auth-token", "Client-Secret"] {
-            assert!(is_secret_header(name), "{name}");
-        }
-        for name in ["Accept", "Content-Type", "Last-Event-ID"] {
-            assert!(!is_secret_header(name), "{name}");
-        }
     }
 }

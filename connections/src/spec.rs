@@ -176,7 +176,7 @@ impl ConnectionSpec {
             .iter()
             .map(|h| {
                 let value =
-                    if crate::settings::is_secret_header(&h.name) { mask(&h.value) } else { h.value.clone() };
+                    if crate::secrets::is_secret_header(&h.name) { mask(&h.value) } else { h.value.clone() };
                 HeaderField { name: h.name.clone(), value }
             })
             .collect();

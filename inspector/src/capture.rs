@@ -6,8 +6,9 @@ use std::time::SystemTime;
 use serde::Serialize;
 use sse_subscriber::Update;
 
+use crate::event::EventDetail;
 use crate::export::{ExportFormat, EXPORT_CHUNK};
-use crate::history::{EventDetail, EventHistory, DEFAULT_KEEP_BYTES, DEFAULT_KEEP_EVENTS};
+use crate::history::{EventHistory, DEFAULT_KEEP_BYTES, DEFAULT_KEEP_EVENTS};
 use crate::raw::{LineKind, RawCapture, DEFAULT_RAW_BYTES};
 use crate::stats::{LiveStats, StatsReport};
 

@@ -1,6 +1,6 @@
 /// A filter that cannot be used.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error, PartialEq)]
 pub enum FilterError {
     #[error("the regular expression is not valid: {0}")]
-    Regex(String),
+    Regex(#[source] regex::Error),
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use sse_capture::{rfc3339, write_event, CapturedEvent};
 
-use crate::history::KeptEvent;
+use crate::event::KeptEvent;
 
 /// Events written per step, so a long export never holds the capture for long.
 pub const EXPORT_CHUNK: usize = 4096;

@@ -6,7 +6,7 @@ use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::error::FilterError;
-use crate::history::KeptEvent;
+use crate::event::KeptEvent;
 
 /// Compiled regexes are bounded, so a pasted monster pattern is refused rather than
 /// eating memory (matching itself is linear time in the `regex` crate).
@@ -41,7 +41,7 @@ impl EventFilter {
                     .size_limit(REGEX_SIZE_LIMIT)
                     .dfa_size_limit(REGEX_SIZE_LIMIT)
                     .build()
-                    .map_err(|e| FilterError::Regex(e.to_string()))?;
+                    .map_err(FilterError::Regex)?;
                 Text::Pattern(compiled)
             }
         };

@@ -4,9 +4,10 @@
 //! # Layout
 //! - [`Capture`], [`CaptureLimits`], [`Counts`], [`Kept`] (`capture.rs`): one subscription's history,
 //!   raw bytes and stats together, fed the subscriber's updates.
-//! - [`EventHistory`], [`KeptEvent`], [`EventRow`], [`EventDetail`] (`history.rs`): the kept
-//!   events, bounded by count and bytes (oldest dropped first), with a filtered view kept up
-//!   to date as events arrive, read a page at a time.
+//! - [`KeptEvent`], [`EventRow`], [`EventDetail`], [`preview`] (`event.rs`): one kept event,
+//!   and what the UI is sent of it.
+//! - [`EventHistory`] (`history.rs`): the kept events, bounded by count and bytes (oldest
+//!   dropped first), with a filtered view kept up to date as events arrive, read a page at a time.
 //! - [`EventFilter`] (`filter.rs`): event types and free text or a regex.
 //! - [`RawCapture`], [`RawLine`] (`raw.rs`): the last bytes received, as lines with their
 //!   endings, comments and connection starts told apart.
@@ -22,6 +23,7 @@ mod batch;
 mod batch_ids;
 mod capture;
 mod error;
+mod event;
 mod export;
 mod filter;
 mod history;
@@ -32,8 +34,9 @@ pub use batch::{BatchPolicy, Batcher, Flush};
 pub use batch_ids::BatchIds;
 pub use capture::{Capture, CaptureLimits, Counts, Kept};
 pub use error::FilterError;
+pub use event::{preview, EventDetail, EventRow, KeptEvent, PREVIEW_CHARS};
 pub use export::{ExportFormat, EXPORT_CHUNK};
 pub use filter::EventFilter;
-pub use history::{preview, EventDetail, EventHistory, EventRow, KeptEvent, PREVIEW_CHARS};
+pub use history::EventHistory;
 pub use raw::{LineEnding, LineKind, RawCapture, RawLine, RawView};
 pub use stats::{LiveStats, StatsReport, RATE_WINDOW_SECS};

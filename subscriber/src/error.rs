@@ -21,8 +21,15 @@ pub enum SubscribeError {
     Read(String),
     #[error("no data for {secs} s (idle timeout)")]
     Idle { secs: f64 },
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+/// What the sans-I/O parser refuses: a line or an event over the size limit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
     #[error("{what} larger than the {} limit", describe_limit(*.limit))]
-    TooLarge { what: String, limit: usize },
+    TooLarge { what: &'static str, limit: usize },
 }
 
 fn describe_limit(limit: usize) -> String {

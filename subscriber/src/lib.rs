@@ -9,7 +9,8 @@
 //!   (`retry`, `Last-Event-ID`, 204 stops), with backoff on repeated failures.
 //! - [`SseEvent`] (`event.rs`): one received event.
 //! - [`watch`], [`FeedUpdate`] (`feed.rs`): the updates as a serialisable feed, for UIs.
-//! - [`SubscribeError`] (`error.rs`): every failure, with a message fit for a user.
+//! - [`SubscribeError`], [`ParseError`] (`error.rs`): every failure, with a message fit for a
+//!   user; the parser's own refusals apart.
 //!
 //! # Parsing: our own parser, not `eventsource-stream`
 //! The parser is ours because `eventsource-stream` 0.2.3 deviates from the spec in ways a
@@ -31,7 +32,7 @@ mod parser;
 mod request;
 mod subscription;
 
-pub use error::SubscribeError;
+pub use error::{ParseError, SubscribeError};
 pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};
 pub use parser::{EventParser, ParsedEvent, DEFAULT_MAX_EVENT_SIZE};

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::error::SubscribeError;
+use crate::error::ParseError;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -57,7 +57,6 @@ pub struct EventParser {
     block_size: usize,
     reconnection_time: Option<Duration>,
     max_event_size: usize,
-    comments: u64,
     /// Bytes of this connection's stream consumed so far (the BOM included).
     position: u64,
 }
@@ -87,7 +86,6 @@ impl EventParser {
             block_size: 0,
             reconnection_time: None,
             max_event_size,
-            comments: 0,
             position: 0,
         }
     }
@@ -136,13 +134,8 @@ impl EventParser {
         self.position
     }
 
-    /// Comment lines seen so far (keep-alives are comments).
-    pub fn comments(&self) -> u64 {
-        self.comments
-    }
-
     /// The next complete event, `Ok(None)` when more bytes are needed.
-    pub fn next_event(&mut self) -> Result<Option<ParsedEvent>, SubscribeError> {
+    pub fn next_event(&mut self) -> Result<Option<ParsedEvent>, ParseError> {
         loop {
             if !self.bom_checked {
                 // "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark (BOM),
@@ -212,23 +205,22 @@ impl EventParser {
         }
     }
 
-    fn too_large(&mut self, what: &str) -> SubscribeError {
+    fn too_large(&mut self, what: &'static str) -> ParseError {
         // Drop what was buffered, so a caller that goes on does not grow without bound.
         self.pending.clear();
         self.start = 0;
         self.scanned = 0;
         self.data.clear();
-        SubscribeError::TooLarge { what: what.to_owned(), limit: self.max_event_size }
+        ParseError::TooLarge { what, limit: self.max_event_size }
     }
 
-    fn process_line(&mut self, line: &[u8]) -> Result<Option<ParsedEvent>, SubscribeError> {
+    fn process_line(&mut self, line: &[u8]) -> Result<Option<ParsedEvent>, ParseError> {
         // "If the line is empty (a blank line): Dispatch the event."
         if line.is_empty() {
             return Ok(self.dispatch());
         }
         // "If the line starts with a U+003A COLON character (:): Ignore the line."
         if line[0] == b':' {
-            self.comments += 1;
             return Ok(None);
         }
         // "If the line contains a U+003A COLON character (:): Collect the characters on the

@@ -192,7 +192,7 @@ impl Subscription {
                 }
                 Ok(None) => {}
                 Err(error) => {
-                    self.fail(error);
+                    self.fail(error.into());
                     return None;
                 }
             }

@@ -1,0 +1,131 @@
+//! One kept event, as the inspector holds it and as the UI sees it (a log row, the detail).
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::raw::RawLine;
+
+/// Characters of data a log row shows.
+pub const PREVIEW_CHARS: usize = 240;
+
+/// One kept event. Sequence numbers count every event since the capture began (clearing
+/// does not reset them), so a row the UI holds never names another event.
+#[derive(Debug, Clone)]
+pub struct KeptEvent {
+    pub seq: u64,
+    /// Receive time, microseconds since the Unix epoch.
+    pub received_at_us: u64,
+    /// Time since the previous event, if there was one.
+    pub delta_us: Option<u64>,
+    pub event: Arc<str>,
+    pub id: Box<str>,
+    pub id_set: bool,
+    pub data: Box<str>,
+    pub size: usize,
+    pub retry_ms: Option<u64>,
+    /// Which connection of the subscription brought it (1 for the first).
+    pub connection: u32,
+    /// Where its block lies in the raw capture's offsets, when raw bytes are kept.
+    pub raw_range: Option<(u64, u64)>,
+}
+
+impl KeptEvent {
+    /// What keeping it costs, roughly: the struct and its strings.
+    pub(crate) fn cost(&self) -> usize {
+        std::mem::size_of::<Self>() + self.data.len() + self.id.len()
+    }
+
+    pub fn row(&self) -> EventRow {
+        let (preview, truncated) = preview(&self.data);
+        EventRow {
+            seq: self.seq,
+            received_at_us: self.received_at_us,
+            delta_us: self.delta_us,
+            event: self.event.to_string(),
+            id: self.id.to_string(),
+            id_set: self.id_set,
+            size: self.size,
+            preview,
+            truncated,
+        }
+    }
+}
+
+/// One log row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventRow {
+    pub seq: u64,
+    pub received_at_us: u64,
+    pub delta_us: Option<u64>,
+    pub event: String,
+    pub id: String,
+    pub id_set: bool,
+    pub size: usize,
+    /// The data on one line, with line breaks, tabs and control characters made visible.
+    pub preview: String,
+    /// Whether the preview stops short of the data.
+    pub truncated: bool,
+}
+
+/// Everything about one event, for the detail pane.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventDetail {
+    #[serde(flatten)]
+    pub row: EventRow,
+    pub data: String,
+    pub retry_ms: Option<u64>,
+    pub connection: u32,
+    /// The event's block as received, when those bytes are still kept.
+    pub raw: Option<Vec<RawLine>>,
+}
+
+/// `data` on one line for a log row: line breaks as ⏎, tabs as ⇥, other control characters
+/// in caret notation (`^M` for CR, `^[` for ESC), symbols that common monospace fonts have.
+/// Data that is only whitespace shows each character (␣ for a space, · for other spaces), so
+/// it never looks like an empty row; empty data says so.
+pub fn preview(data: &str) -> (String, bool) {
+    if data.is_empty() {
+        return ("(empty data)".to_owned(), false);
+    }
+    let blank = data.chars().all(char::is_whitespace);
+    let mut shown = String::with_capacity(data.len().min(PREVIEW_CHARS * 3));
+    let mut chars = data.chars();
+    for c in chars.by_ref().take(PREVIEW_CHARS) {
+        match c {
+            '\n' => shown.push('⏎'),
+            '\t' => shown.push('⇥'),
+            ' ' if blank => shown.push('␣'),
+            // Caret notation: ^@ for NUL ... ^M for CR, ^[ for ESC, ^? for DEL.
+            c if (c as u32) < 0x20 => {
+                shown.push('^');
+                shown.push(char::from(b'@' + c as u8));
+            }
+            '\u{7f}' => shown.push_str("^?"),
+            // Other whitespace (no-break space, em space...): a middle dot stands for it.
+            _ if blank => shown.push('·'),
+            c => shown.push(c),
+        }
+    }
+    (shown, chars.next().is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn previews_make_whitespace_and_control_characters_visible() {
+        assert_eq!(preview(""), ("(empty data)".into(), false));
+        assert_eq!(preview("\n"), ("⏎".into(), false));
+        assert_eq!(preview("  "), ("␣␣".into(), false));
+        assert_eq!(preview(" \t\n\u{a0}"), ("␣⇥⏎·".into(), false));
+        assert_eq!(preview("a b\r\nc\u{1b}\u{7f}"), ("a b^M⏎c^[^?".into(), false));
+        let long = "y".repeat(PREVIEW_CHARS + 1);
+        let (shown, truncated) = preview(&long);
+        assert_eq!(shown.chars().count(), PREVIEW_CHARS);
+        assert!(truncated);
+    }
+}
