@@ -26,12 +26,13 @@ pub struct LaunchOptions {
           value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
     pub keep_events: u32,
     /// The embedded server also publishes N events per second on the stream `load` (each
-    /// event's data is its publish time in ns), and the app opens on it: for benchmarks.
-    #[arg(long, value_name = "N", conflicts_with = "url")]
+    /// event's data is its publish time in ns), and the app opens on it: for benchmarks, so
+    /// not in `--help`.
+    #[arg(long, value_name = "N", conflicts_with = "url", hide = true)]
     pub load_rate: Option<u64>,
     /// Send each event to the UI as its own IPC message instead of in batches per frame
-    /// (the benchmark's baseline).
-    #[arg(long)]
+    /// (the benchmark's baseline; not in `--help`).
+    #[arg(long, hide = true)]
     pub ipc_unbatched: bool,
 }
 
@@ -88,6 +89,15 @@ mod tests {
         );
         assert!(parse(&["--keep-events", "0"]).is_err());
         assert!(parse(&["--load-rate", "5", "--url", "http://h/"]).is_err());
+    }
+
+    /// The benchmark switches work but are not offered to users.
+    #[test]
+    fn benchmark_switches_are_hidden_from_help() {
+        use clap::CommandFactory;
+        let help = LaunchOptions::command().render_long_help().to_string();
+        assert!(help.contains("--keep-events") && help.contains("--url"), "{help}");
+        assert!(!help.contains("--load-rate") && !help.contains("--ipc-unbatched"), "{help}");
     }
 
     #[test]

@@ -7,9 +7,10 @@
 //! - [`curl_command`], [`sse_sub_command`] (`command_line.rs`): "copy as command".
 //! - [`Diagnostics`] (`diagnostics.rs`): status, headers and warnings for one connection.
 //! - [`TextAssembler`], [`JsonPath`] (`json_path.rs`): the assembled text of LLM streams.
-//! - [`RunningConnections`], [`ConnectionUpdate`], [`Page`] (`running.rs`): the open
-//!   connections, each on its own task with its inspector capture (pages, detail, filter,
-//!   clear, raw bytes, export), closed on request; what each reports to the UI, in batches.
+//! - [`RunningConnections`], [`Page`] (`running.rs`): the open connections, each with its
+//!   inspector capture (pages, detail, filter, clear, raw bytes, export), closed on request.
+//! - `task.rs`: one connection's task: subscription, capture, diagnostics, batches.
+//! - [`ConnectionUpdate`], [`Emitter`] (`update.rs`): what a connection reports to the UI.
 //! - [`LaunchOptions`] (`launch.rs`): `sse-monitor --url URL -H 'Name: value'`.
 //! - [`SettingsStore`] (`settings.rs`): saved connections and window state in a versioned
 //!   JSON file; secrets split out of the specs, in the keyring or not saved at all.
@@ -28,6 +29,8 @@ mod running;
 mod secrets;
 mod settings;
 mod spec;
+mod task;
+mod update;
 
 pub use command_line::{curl_command, shell_quote, sse_sub_command};
 pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
@@ -35,10 +38,11 @@ pub use error::{InspectError, JsonPathError, SettingsError, SpecError};
 pub use json_path::{JsonPath, TextAssembler};
 pub use launch::LaunchOptions;
 pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
-pub use running::{ConnectionUpdate, Emitter, Page, RunningConnections};
+pub use running::{Page, RunningConnections};
 pub use secrets::{is_secret_header, OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};
 pub use settings::{
     Loaded, SavedConnection, SecretState, Settings, SettingsStore, WindowState, SETTINGS_FILE,
     SETTINGS_VERSION,
 };
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};
+pub use update::{ConnectionUpdate, Emitter};

@@ -337,3 +337,110 @@ async fn the_inspector_pages_filters_exports_and_clears() {
     assert!(connections.detail(id, seq).unwrap().is_none());
     assert!(connections.page(id + 100, 0, 1).is_err(), "an unknown connection is an error");
 }
+
+/// Reconnecting drops the server's subscriber and opens a fresh one: the lifecycle starts
+/// over, new events flow, and the events kept before stay in the log.
+#[tokio::test]
+async fn reconnect_opens_afresh_and_keeps_the_events() {
+    let app = spawn_app().await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let mut with_header = spec(format!("http://{}/events?stream=messages", app.addr));
+    with_header.headers.push(HeaderField::new("X-Token", "secret"));
+    let (id, mut updates) = open(&connections, with_header);
+    let is_open = |u: ConnectionUpdate| {
+        matches!(u, ConnectionUpdate::Feed { update: FeedUpdate::Open { .. } }).then_some(())
+    };
+    next_matching(&mut updates, is_open).await;
+    app.broker.publish("messages", embedded_server::Publish::data("before")).unwrap();
+    assert_eq!(next_event_data(&mut updates).await, "before");
+
+    assert!(connections.reconnect(id).unwrap());
+    next_matching(&mut updates, |u| {
+        matches!(u, ConnectionUpdate::Feed { update: FeedUpdate::Connecting { .. } }).then_some(())
+    })
+    .await;
+    next_matching(&mut updates, is_open).await;
+    let subscribers = app.broker.streams().iter().find(|s| s.name == "messages").map(|s| s.subscribers);
+    assert_eq!(subscribers, Some(1), "the old subscription is gone, the new one counted");
+    app.broker.publish("messages", embedded_server::Publish::data("after")).unwrap();
+    assert_eq!(next_event_data(&mut updates).await, "after");
+    let rows: Vec<_> = connections.page(id, 0, 10).unwrap().rows.into_iter().map(|r| r.preview).collect();
+    assert_eq!(rows, ["before", "after"]);
+    assert!(!connections.reconnect(id + 100).unwrap(), "an unknown id is not reconnected");
+}
+
+/// A connection whose emitter says nobody listens (the window reloaded) ends by itself: it is
+/// forgotten and the server's subscriber leaves.
+#[tokio::test]
+async fn a_connection_nobody_listens_to_is_forgotten() {
+    let app = spawn_app().await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let mut with_header = spec(format!("http://{}/events?stream=messages", app.addr));
+    with_header.headers.push(HeaderField::new("X-Token", "secret"));
+    let heard = Arc::new(Mutex::new(0u32));
+    let count = heard.clone();
+    // Listens to the first two updates only.
+    let emit = Arc::new(move |_: ConnectionUpdate| {
+        let mut heard = count.lock().unwrap();
+        *heard += 1;
+        *heard <= 2
+    });
+    let id = connections.open(with_header, emit).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while connections.page(id, 0, 1).is_ok() {
+        assert!(std::time::Instant::now() < deadline, "the connection is still listed");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    while app.broker.streams().iter().any(|s| s.subscribers > 0) {
+        assert!(std::time::Instant::now() < deadline, "the subscriber is still connected");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(*heard.lock().unwrap(), 3, "it stopped at the first update nobody heard");
+}
+
+/// Silence is measured on tokio's clock: with time paused once the stream is open, 30 silent
+/// seconds pass at once and the warning comes, timed by that clock.
+#[tokio::test]
+async fn silence_is_warned_of_on_tokios_clock() {
+    // A thread of its own, so the paused clock cannot end its wait.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut socket, _)) = listener.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf);
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
+            let _ = socket.write_all(head.as_bytes());
+            std::thread::sleep(Duration::from_secs(20));
+        }
+    });
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (_id, mut updates) = open(&connections, spec(format!("http://{addr}/events")));
+    next_matching(&mut updates, |u| {
+        matches!(u, ConnectionUpdate::Feed { update: FeedUpdate::Open { .. } }).then_some(())
+    })
+    .await;
+    tokio::time::pause();
+    let paused_at = tokio::time::Instant::now();
+    let warned = tokio::time::timeout(Duration::from_secs(120), async {
+        loop {
+            match updates.recv().await.expect("still reporting") {
+                ConnectionUpdate::Diagnostics { report }
+                    if report.warnings.iter().any(|w| w.kind == WarningKind::NoKeepAlive) =>
+                {
+                    return;
+                }
+                _ => {}
+            }
+        }
+    })
+    .await;
+    assert!(warned.is_ok(), "no silence warning within 120 s of tokio's time");
+    let waited = paused_at.elapsed();
+    assert!(
+        waited >= Duration::from_secs(29) && waited <= Duration::from_secs(32),
+        "warned after {waited:?}"
+    );
+}

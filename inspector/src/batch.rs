@@ -12,13 +12,16 @@ pub struct BatchPolicy {
     pub interval: Duration,
     /// A batch this full goes at once.
     pub max_events: usize,
+    /// Rows from the end of the log each batch with events carries, so a log that follows
+    /// the newest events needs no round trip (more than the log shows at once).
+    pub tail_rows: usize,
 }
 
 impl BatchPolicy {
     /// About one batch per display frame.
-    pub const PER_FRAME: Self = Self { interval: Duration::from_millis(16), max_events: 2000 };
-    /// Every event on its own (the benchmark's baseline).
-    pub const UNBATCHED: Self = Self { interval: Duration::ZERO, max_events: 1 };
+    pub const PER_FRAME: Self = Self { interval: Duration::from_millis(16), max_events: 2000, tail_rows: 24 };
+    /// Every event on its own and nothing more (the benchmark's baseline).
+    pub const UNBATCHED: Self = Self { interval: Duration::ZERO, max_events: 1, tail_rows: 0 };
 }
 
 impl Default for BatchPolicy {
@@ -101,7 +104,7 @@ mod tests {
     #[test]
     fn a_full_batch_goes_at_once() {
         let start = Instant::now();
-        let policy = BatchPolicy { interval: Duration::from_secs(1), max_events: 3 };
+        let policy = BatchPolicy { interval: Duration::from_secs(1), max_events: 3, tail_rows: 0 };
         let mut batcher = Batcher::new(policy);
         batcher.add(start);
         batcher.flushed(start);

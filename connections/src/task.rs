@@ -1,0 +1,249 @@
+//! One connection's task: it runs the subscription, keeps what arrives in the capture, works
+//! out diagnostics and assembled text, and sends batches. Each step returns `Result<_, Gone>`,
+//! so "nobody listens any more" leaves the loop by `?`. Time is tokio's clock throughout, so
+//! tests can pause it.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use sse_inspector::{BatchIds, BatchPolicy, Batcher, Capture, Flush, Kept};
+use sse_subscriber::{FeedUpdate, SseEvent, SubscribeRequest, Subscription, Update};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::diagnostics::Diagnostics;
+use crate::error::SpecError;
+use crate::json_path::TextAssembler;
+use crate::spec::ConnectionSpec;
+use crate::update::{ConnectionUpdate, Emitter};
+
+/// How often an open connection is checked for silence and its figures sent.
+const TICK: Duration = Duration::from_secs(1);
+
+pub(crate) type SharedCapture = Arc<Mutex<Capture>>;
+
+pub(crate) fn lock(capture: &SharedCapture) -> MutexGuard<'_, Capture> {
+    capture.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Nobody listens to the connection any more (the window reloaded): it ends and is forgotten.
+#[derive(Debug)]
+pub(crate) struct Gone;
+
+/// What a connection's task needs, checked before it starts.
+pub(crate) struct Plan {
+    request: SubscribeRequest,
+    assembler: Option<TextAssembler>,
+}
+
+impl Plan {
+    pub(crate) fn new(spec: &ConnectionSpec) -> Result<Self, SpecError> {
+        let request = spec.to_request()?.report_raw(true);
+        let path = spec.assemble_path.trim();
+        let assembler = if path.is_empty() {
+            None
+        } else {
+            Some(
+                TextAssembler::new(path)
+                    .map_err(|e| SpecError::Invalid { field: "JSON path", reason: e.reason })?,
+            )
+        };
+        Ok(Self { request, assembler })
+    }
+}
+
+/// Where a connection's task reports and keeps things.
+pub(crate) struct Links {
+    pub(crate) emit: Emitter,
+    pub(crate) stop: CancellationToken,
+    pub(crate) capture: SharedCapture,
+}
+
+/// Events received since the last batch went.
+#[derive(Default)]
+struct Pending {
+    ids: BatchIds,
+    new_types: Vec<String>,
+    latest: Option<u64>,
+    piece: String,
+}
+
+struct ConnectionTask {
+    links: Links,
+    policy: BatchPolicy,
+    batcher: Batcher,
+    pending: Pending,
+    /// When the pending events are due, if any are waiting.
+    flush_at: Option<Instant>,
+    diagnostics: Diagnostics,
+    assembler: Option<TextAssembler>,
+    /// Since when the connection is open, and when bytes last came (keep-alives included).
+    opened_at: Option<Instant>,
+    last_received: Option<Instant>,
+}
+
+/// Runs one connection until it closes or is stopped (`Ok`), or nobody listens (`Gone`).
+pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result<(), Gone> {
+    let Plan { request, assembler } = plan;
+    let mut task = ConnectionTask {
+        links,
+        policy,
+        batcher: Batcher::new(policy),
+        pending: Pending::default(),
+        flush_at: None,
+        diagnostics: Diagnostics::default(),
+        assembler,
+        opened_at: None,
+        last_received: None,
+    };
+    let mut subscription = Subscription::new(request);
+    let mut tick = tokio::time::interval(TICK);
+    let stop = task.links.stop.clone();
+    loop {
+        tokio::select! {
+            // Whoever stopped it (close, reconnect) tells the UI.
+            () = stop.cancelled() => return Ok(()),
+            () = sleep_until(task.flush_at), if task.flush_at.is_some() => task.flush_events()?,
+            update = subscription.next() => match update {
+                Some(update) => task.on_update(update)?,
+                None => return task.finish(),
+            },
+            _ = tick.tick() => task.on_tick()?,
+        }
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl ConnectionTask {
+    fn send(&self, update: ConnectionUpdate) -> Result<(), Gone> {
+        if (self.links.emit)(update) {
+            Ok(())
+        } else {
+            Err(Gone)
+        }
+    }
+
+    fn send_diagnostics(&self) -> Result<(), Gone> {
+        self.send(ConnectionUpdate::Diagnostics { report: self.diagnostics.report().clone() })
+    }
+
+    /// The stream ended for good: what is pending goes first.
+    fn finish(&mut self) -> Result<(), Gone> {
+        if self.flush_at.is_some() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Every second: the silence check, and the figures (a batch due soon carries them).
+    fn on_tick(&mut self) -> Result<(), Gone> {
+        if let Some(opened_at) = self.opened_at {
+            let last = self.last_received.map_or(opened_at, |at| at.max(opened_at));
+            if self.diagnostics.check_silence(last.elapsed()) {
+                self.send_diagnostics()?;
+            }
+        }
+        if self.flush_at.is_none() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn on_update(&mut self, update: Update) -> Result<(), Gone> {
+        let kept = lock(&self.links.capture).observe(&update);
+        match update {
+            Update::Raw(_) => {
+                self.last_received = Some(Instant::now());
+                Ok(())
+            }
+            Update::Event(event) => self.on_event(event, kept),
+            lifecycle => self.on_lifecycle(lifecycle),
+        }
+    }
+
+    fn on_lifecycle(&mut self, lifecycle: Update) -> Result<(), Gone> {
+        // Events before a lifecycle change reach the UI before it.
+        if self.flush_at.take().is_some() {
+            self.flush_events()?;
+        }
+        let update = FeedUpdate::from(lifecycle);
+        self.opened_at = matches!(update, FeedUpdate::Open { .. }).then(Instant::now);
+        let changed = self.diagnostics.observe(&update);
+        self.send(ConnectionUpdate::Feed { update })?;
+        if changed {
+            self.send_diagnostics()?;
+        }
+        Ok(())
+    }
+
+    fn on_event(&mut self, event: SseEvent, kept: Option<Kept>) -> Result<(), Gone> {
+        if let Some(piece) = self.assembler.as_mut().and_then(|assembler| assembler.push(&event.data)) {
+            self.pending.piece.push_str(&piece);
+        }
+        if self.diagnostics.observe_event(&event.id, event.id_set) {
+            self.send_diagnostics()?;
+        }
+        if let Some(kept) = kept {
+            if kept.new_type {
+                self.pending.new_types.push(event.event);
+            }
+            self.pending.latest = Some(kept.seq);
+        }
+        self.pending.ids.push(&event.id);
+        match self.batcher.add(Instant::now().into_std()) {
+            Flush::Now => {
+                self.flush_at = None;
+                self.flush_events()
+            }
+            Flush::At(at) => {
+                self.flush_at = Some(Instant::from_std(at));
+                Ok(())
+            }
+        }
+    }
+
+    /// Sends the pending events now, and tells the batcher so.
+    fn flush_events(&mut self) -> Result<(), Gone> {
+        self.flush_at = None;
+        self.batcher.flushed(Instant::now().into_std());
+        self.flush()
+    }
+
+    /// Sends the pending events' batch (also with none, for the figures).
+    fn flush(&mut self) -> Result<(), Gone> {
+        let pending = std::mem::take(&mut self.pending);
+        let batch = {
+            let capture = lock(&self.links.capture);
+            let history = capture.history();
+            let tail = if pending.ids.is_empty() {
+                Vec::new()
+            } else {
+                history.rows(history.matching().saturating_sub(self.policy.tail_rows), self.policy.tail_rows)
+            };
+            ConnectionUpdate::Batch {
+                tail,
+                ids: pending.ids,
+                new_types: pending.new_types,
+                latest: pending.latest.and_then(|seq| history.get(seq)).map(|e| Box::new(e.row())),
+                counts: capture.counts(),
+                stats: capture.stats(SystemTime::now()),
+            }
+        };
+        self.send(batch)?;
+        match &self.assembler {
+            Some(assembler) => self.send(ConnectionUpdate::Assembled {
+                piece: pending.piece,
+                used: assembler.used,
+                skipped: assembler.skipped,
+                truncated: assembler.truncated,
+            }),
+            None => Ok(()),
+        }
+    }
+}
