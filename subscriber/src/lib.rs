@@ -9,6 +9,7 @@
 //!   (`retry`, `Last-Event-ID`, 204 stops), with backoff on repeated failures.
 //! - [`SseEvent`] (`event.rs`): one received event.
 //! - [`watch`], [`FeedUpdate`] (`feed.rs`): the updates as a serialisable feed, for UIs.
+//! - [`cli`] (`cli.rs`, feature `cli`): `sse-sub`'s arguments and the request they describe.
 //! - [`SubscribeError`], [`ParseError`] (`error.rs`): every failure, with a message fit for a
 //!   user; the parser's own refusals apart.
 //!
@@ -22,6 +23,8 @@
 //! across chunks), decodes each line as UTF-8 with replacement (the same result as decoding the
 //! stream, since terminators are ASCII), and bounds lines and events (16 MiB by default).
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod connection;
 mod error;
 mod event;

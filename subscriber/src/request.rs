@@ -9,7 +9,7 @@ use crate::error::SubscribeError;
 use crate::parser::DEFAULT_MAX_EVENT_SIZE;
 
 /// What to subscribe to and how: URL, method, headers, body, timeouts and reconnection.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubscribeRequest {
     pub(crate) url: Url,
     pub(crate) method: Method,
