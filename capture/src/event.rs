@@ -20,12 +20,7 @@ pub struct CapturedEvent<'a> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<u64>,
     /// The receive time, RFC 3339 in UTC with microseconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "write_time",
-        deserialize_with = "read_time"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "optional_time")]
     pub time: Option<SystemTime>,
 }
 
@@ -57,17 +52,27 @@ impl CapturedEvent<'_> {
     }
 }
 
-pub(crate) fn write_time<S: Serializer>(time: &Option<SystemTime>, serializer: S) -> Result<S::Ok, S::Error> {
-    match time {
-        Some(time) => serializer.serialize_str(&rfc3339(*time)),
-        None => serializer.serialize_none(),
-    }
-}
+/// An optional time as RFC 3339 text, for `#[serde(with = ...)]`.
+pub(crate) mod optional_time {
+    use super::*;
 
-pub(crate) fn read_time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<SystemTime>, D::Error> {
-    let Some(text) = Option::<Cow<'de, str>>::deserialize(deserializer)? else { return Ok(None) };
-    parse_rfc3339(&text).map(Some).ok_or_else(|| {
-        let shown: String = text.chars().take(64).collect();
-        serde::de::Error::custom(format!("bad time `{shown}`"))
-    })
+    pub(crate) fn serialize<S: Serializer>(
+        time: &Option<SystemTime>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match time {
+            Some(time) => serializer.serialize_str(&rfc3339(*time)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<SystemTime>, D::Error> {
+        let Some(text) = Option::<Cow<'de, str>>::deserialize(deserializer)? else { return Ok(None) };
+        parse_rfc3339(&text).map(Some).ok_or_else(|| {
+            let shown: String = text.chars().take(64).collect();
+            serde::de::Error::custom(format!("bad time `{shown}`"))
+        })
+    }
 }

@@ -2,7 +2,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{read_time, write_time};
+use crate::event::optional_time;
 
 /// The head line's format version.
 pub const CAPTURE_VERSION: u32 = 1;
@@ -27,12 +27,7 @@ pub struct RecordedRequest {
     #[serde(default)]
     pub headers: Vec<(String, String)>,
     /// When it was sent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "write_time",
-        deserialize_with = "read_time"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "optional_time")]
     pub time: Option<SystemTime>,
 }
 
@@ -44,11 +39,6 @@ pub struct RecordedResponse {
     #[serde(default)]
     pub headers: Vec<(String, String)>,
     /// When the head arrived.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "write_time",
-        deserialize_with = "read_time"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "optional_time")]
     pub time: Option<SystemTime>,
 }

@@ -93,13 +93,19 @@ fn spec(url: String) -> ConnectionSpec {
     ConnectionSpec { url, ..ConnectionSpec::default() }
 }
 
+/// The embedded server's `messages`, with the header it requires.
+fn protected_spec(app: &TestServer) -> ConnectionSpec {
+    let mut with_header = spec(format!("http://{}/events?stream=messages", app.addr));
+    with_header.headers.push(HeaderField::new("X-Token", "secret"));
+    with_header
+}
+
 /// With the required header set, events flow; closing stops the subscriber on the server.
 #[tokio::test]
 async fn events_flow_with_the_required_header_and_stop_on_close() {
     let app = spawn_app().await;
     let connections = RunningConnections::new(tokio::runtime::Handle::current());
-    let mut with_header = spec(format!("http://{}/events?stream=messages", app.addr));
-    with_header.headers.push(HeaderField::new("X-Token", "secret"));
+    let with_header = protected_spec(&app);
     let (id, mut updates) = open(&connections, with_header);
     next_matching(&mut updates, |u| {
         matches!(u, ConnectionUpdate::Feed { update: FeedUpdate::Open { .. } }).then_some(())
@@ -344,8 +350,7 @@ async fn the_inspector_pages_filters_exports_and_clears() {
 async fn reconnect_opens_afresh_and_keeps_the_events() {
     let app = spawn_app().await;
     let connections = RunningConnections::new(tokio::runtime::Handle::current());
-    let mut with_header = spec(format!("http://{}/events?stream=messages", app.addr));
-    with_header.headers.push(HeaderField::new("X-Token", "secret"));
+    let with_header = protected_spec(&app);
     let (id, mut updates) = open(&connections, with_header);
     let is_open = |u: ConnectionUpdate| {
         matches!(u, ConnectionUpdate::Feed { update: FeedUpdate::Open { .. } }).then_some(())
@@ -375,8 +380,7 @@ async fn reconnect_opens_afresh_and_keeps_the_events() {
 async fn a_connection_nobody_listens_to_is_forgotten() {
     let app = spawn_app().await;
     let connections = RunningConnections::new(tokio::runtime::Handle::current());
-    let mut with_header = spec(format!("http://{}/events?stream=messages", app.addr));
-    with_header.headers.push(HeaderField::new("X-Token", "secret"));
+    let with_header = protected_spec(&app);
     let heard = Arc::new(Mutex::new(0u32));
     let count = heard.clone();
     // Listens to the first two updates only.
