@@ -267,11 +267,27 @@ impl Broker {
         publish: Publish,
         key: Option<&str>,
     ) -> Result<Published, BrokerError> {
+        let (stream, key) = (stream.to_owned(), key.map(str::to_owned));
+        self.off_worker(move |broker| broker.publish_with_key(&stream, publish, key.as_deref())).await
+    }
+
+    /// [`Broker::create_stream`] from async code (a durable log records it on disk).
+    pub async fn create_stream_async(&self, name: &str) -> Result<bool, BrokerError> {
+        let name = name.to_owned();
+        self.off_worker(move |broker| broker.create_stream(&name)).await
+    }
+
+    /// Runs `work` at once without a durable log; with one, on a blocking thread, as it
+    /// writes and syncs the file.
+    async fn off_worker<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Broker) -> Result<T, BrokerError> + Send + 'static,
+    ) -> Result<T, BrokerError> {
         if self.inner.durable.is_none() {
-            return self.publish_with_key(stream, publish, key);
+            return work(self);
         }
-        let (broker, stream, key) = (self.clone(), stream.to_owned(), key.map(str::to_owned));
-        tokio::task::spawn_blocking(move || broker.publish_with_key(&stream, publish, key.as_deref()))
+        let broker = self.clone();
+        tokio::task::spawn_blocking(move || work(&broker))
             .await
             .map_err(|error| BrokerError::Interrupted(error.to_string()))?
     }
@@ -517,6 +533,32 @@ mod tests {
         assert_eq!(first, Published { id: 1, replayed: false });
         assert_eq!(again, Published { id: 1, replayed: true });
         assert_eq!(other.id, 2);
+    }
+
+    /// With a durable log, async publishes (written and synced off the runtime's workers) keep
+    /// their order and are in the file when the broker is opened again.
+    #[tokio::test]
+    async fn async_publishes_reach_the_durable_log_in_order() {
+        let path = std::env::temp_dir().join(format!("sse-broker-async-{}.redb", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let broker =
+            Broker::with_durable_log(BrokerConfig::default(), DurableLog::open(&path).unwrap()).unwrap();
+        assert_eq!(broker.create_stream_async("d").await, Ok(true));
+        for n in 1..=3u64 {
+            let published =
+                broker.publish_async("d", Publish::data(n.to_string()), Some(&format!("k{n}"))).await;
+            assert_eq!(published, Ok(Published { id: n, replayed: false }));
+        }
+        let again = broker.publish_async("d", Publish::data("x"), Some("k2")).await;
+        assert_eq!(again, Ok(Published { id: 2, replayed: true }));
+        drop(broker);
+        let reopened =
+            Broker::with_durable_log(BrokerConfig::default(), DurableLog::open(&path).unwrap()).unwrap();
+        assert_eq!(reopened.streams()[0].last_event_id, 3);
+        let receiver = reopened.subscribe("d", Start::After(0)).unwrap();
+        let data: Vec<_> = receiver.backlog.iter().map(|e| e.data.clone()).collect();
+        assert_eq!(data, ["1", "2", "3"]);
+        let _ = std::fs::remove_file(&path);
     }
 
     #[test]

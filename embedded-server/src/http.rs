@@ -256,7 +256,8 @@ async fn create_stream(
     headers: HeaderMap,
 ) -> Result<Response, Refusal> {
     check_publish_token(&state, &headers)?;
-    let status = if state.broker.create_stream(&name)? { StatusCode::CREATED } else { StatusCode::OK };
+    let status =
+        if state.broker.create_stream_async(&name).await? { StatusCode::CREATED } else { StatusCode::OK };
     json(status, &serde_json::json!({ "name": name }))
 }
 
