@@ -381,3 +381,26 @@ async fn the_lean_path_and_the_router_send_the_same_stream_headers() {
     }
     app.stop().await;
 }
+
+/// Logs written to a pipe carry no colour codes, whether or not NO_COLOR is set.
+#[test]
+fn logs_into_a_pipe_have_no_colour_codes() {
+    use std::io::Read;
+    for no_color in [None, Some("1")] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_sse-server"));
+        command.args(["--addr", "127.0.0.1:0", "--interval-ms", "0"]);
+        command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+        command.env("RUST_LOG", "info");
+        if let Some(value) = no_color {
+            command.env("NO_COLOR", value);
+        }
+        let mut child = command.spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        let _ = child.kill();
+        let mut logs = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+        let _ = child.wait();
+        assert!(logs.contains("listening"), "{logs}");
+        assert!(!logs.contains('\u{1b}'), "{logs:?}");
+    }
+}

@@ -19,6 +19,7 @@ mod platform;
 mod state;
 mod window_state;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -34,6 +35,10 @@ pub fn run() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
+        // Colour only for a terminal, and never when NO_COLOR is set (no-color.org).
+        .with_ansi(
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
         .init();
     // Parsed before anything starts: `--help` and mistakes need no window.
     let options = LaunchOptions::parse();

@@ -27,7 +27,7 @@ pub enum CliError {
 /// Exit codes: 0 the stream ended for good (server closed it with --no-reconnect, HTTP 204,
 /// --count reached, or stdout closed); 1 an error ended the subscription (connection, HTTP
 /// status, Content-Type, oversized event, bad URL or header); 2 bad arguments; 3 --timeout
-/// elapsed first.
+/// elapsed first; 130 Ctrl-C, 143 SIGTERM (--stats totals are printed first).
 #[derive(Parser, Debug)]
 #[command(
     name = "sse-sub",

@@ -15,12 +15,14 @@ const ERROR_BODY_LIMIT: usize = 4096;
 pub(crate) struct Connection {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
+    /// Where the redirects (if any) led: reconnections go there.
+    pub(crate) final_url: reqwest::Url,
     body: futures_util::stream::BoxStream<'static, reqwest::Result<Bytes>>,
 }
 
 /// What a request can answer, short of an error.
 pub(crate) enum Opened {
-    Stream(Connection),
+    Stream(Box<Connection>),
     /// HTTP 204: "the server asked the client to stop reconnecting".
     NoContent,
 }
@@ -65,7 +67,14 @@ pub(crate) async fn open(
     if let Some(body) = &request.body {
         builder = builder.body(body.clone());
     }
-    let response = builder.send().await.map_err(|e| {
+    // The connect timeout covers everything up to the response head: a server that accepts
+    // the connection and never answers fails the attempt too.
+    let limit = request.connect_timeout;
+    let sent = tokio::time::timeout(limit, builder.send()).await.map_err(|_| SubscribeError::Connect {
+        url: request.url.to_string(),
+        reason: format!("no response within {}", describe_secs(limit)),
+    })?;
+    let response = sent.map_err(|e| {
         let reason = root_cause(&e);
         if is_tls_error(&e, &reason) {
             SubscribeError::Tls(format!("{}: {reason}", request.url))
@@ -88,7 +97,13 @@ pub(crate) async fn open(
         return Err(SubscribeError::ContentType { found });
     }
     let headers = response.headers().clone();
-    Ok(Opened::Stream(Connection { status, headers, body: response.bytes_stream().boxed() }))
+    let final_url = response.url().clone();
+    Ok(Opened::Stream(Box::new(Connection {
+        status,
+        headers,
+        final_url,
+        body: response.bytes_stream().boxed(),
+    })))
 }
 
 impl Connection {
@@ -105,6 +120,16 @@ impl Connection {
             None => next.await,
         };
         item.transpose().map_err(|e| SubscribeError::Read(root_cause(&e)))
+    }
+}
+
+/// `2 s`, `0.5 s`.
+pub(crate) fn describe_secs(duration: Duration) -> String {
+    let secs = duration.as_secs_f64();
+    if secs.fract() == 0.0 {
+        format!("{secs:.0} s")
+    } else {
+        format!("{secs} s")
     }
 }
 

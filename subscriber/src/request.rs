@@ -34,7 +34,10 @@ impl SubscribeRequest {
     /// timeout, 16 MiB maximum event size.
     pub fn new(url: &str) -> Result<Self, SubscribeError> {
         let invalid = |reason: String| SubscribeError::InvalidUrl { url: url.to_owned(), reason };
-        let parsed = Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+        let parsed = Url::parse(url).map_err(|e| match e {
+            url::ParseError::RelativeUrlWithoutBase => invalid("add http:// or https://".into()),
+            other => invalid(other.to_string()),
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(invalid(format!("scheme `{}` is not http or https", parsed.scheme())));
         }

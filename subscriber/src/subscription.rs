@@ -158,11 +158,16 @@ impl Subscription {
         match opened {
             Ok(Opened::Stream(connection)) => {
                 self.failures = 0;
+                // "Reestablish the connection" fetches the request again, whose URL is now
+                // where its redirects ended (as Chromium does).
+                if connection.final_url != self.request.url {
+                    self.request.url = connection.final_url.clone();
+                }
                 self.outbox.push_back(Update::Open {
                     status: connection.status.as_u16(),
                     headers: connection.headers.clone(),
                 });
-                self.phase = Phase::Open(Box::new(connection));
+                self.phase = Phase::Open(connection);
             }
             Ok(Opened::NoContent) => {
                 self.close("HTTP 204 No Content: the server asked not to reconnect");

@@ -82,6 +82,10 @@ async fn failures_have_clear_messages_and_exit_codes() {
         (vec![app.url("/events?stream=nope")], "sse-sub: HTTP 404: Not Found: stream `nope` does not exist"),
         (vec![app.url("/")], "sse-sub: expected Content-Type text/event-stream"),
         (vec!["ftp://x/".into()], "sse-sub: invalid URL `ftp://x/`"),
+        (
+            vec!["127.0.0.1:8080/events".into()],
+            "sse-sub: invalid URL `127.0.0.1:8080/events`: add http:// or https://",
+        ),
         (vec!["-H".into(), "nocolon".into(), app.url("/")], "sse-sub: invalid header `nocolon`"),
     ] {
         let output = sse_sub().args(&args).output().await.unwrap();
@@ -307,4 +311,83 @@ async fn a_closed_pipe_ends_sse_sub_quietly() {
     let mut stderr = String::new();
     tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).await.unwrap();
     assert!(stderr.is_empty(), "{stderr}");
+}
+
+/// A listener that accepts connections and never answers them, on its own thread.
+fn silent_listener() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept() {
+            held.push(socket);
+        }
+    });
+    addr
+}
+
+/// A server that accepts the connection and never sends a response head fails the attempt at
+/// the connect timeout: with --no-reconnect sse-sub exits 1 saying so; otherwise it retries.
+#[tokio::test]
+async fn no_response_head_within_the_connect_timeout_fails_the_attempt() {
+    let addr = silent_listener();
+    let url = format!("http://{addr}/events");
+    let started = std::time::Instant::now();
+    let output = sse_sub().args(["--connect-timeout", "1", "--no-reconnect", &url]).output().await.unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no response within 1 s"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+
+    let output = sse_sub()
+        .args(["--connect-timeout", "0.5", "--reconnect-delay", "100", "--timeout", "2.5", &url])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("no response within 0.5 s; retrying in 0.1 s (attempt 2)"), "{stderr}");
+}
+
+/// Each failed attempt and the wait before the next is one line on stderr, unless -q.
+#[tokio::test]
+async fn retries_are_said_on_stderr_unless_quiet() {
+    let dead = dead_address().await;
+    let url = format!("http://{dead}/events");
+    let output =
+        sse_sub().args(["--reconnect-delay", "200", "--timeout", "1.5", &url]).output().await.unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<_> = stderr.lines().collect();
+    assert!(lines.len() >= 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("sse-sub: cannot connect to ")
+            && lines[0].ends_with("retrying in 0.2 s (attempt 2)"),
+        "{stderr}"
+    );
+    assert!(lines[1].ends_with("(attempt 3)"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no colour codes in a pipe: {stderr:?}");
+    let quiet =
+        sse_sub().args(["-q", "--reconnect-delay", "200", "--timeout", "1", &url]).output().await.unwrap();
+    assert_eq!(String::from_utf8(quiet.stderr).unwrap(), "", "-q says nothing");
+}
+
+/// SIGTERM and SIGINT end sse-sub with 143 and 130, and --stats still prints its totals.
+#[cfg(unix)]
+#[tokio::test]
+async fn stats_are_printed_on_sigterm_and_sigint() {
+    let app = spawn_app(Some(Duration::from_millis(20))).await;
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let mut child =
+            sse_sub().args(["--json", "--stats", &app.url("/events?stream=messages")]).spawn().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        lines.next_line().await.unwrap().expect("a first event");
+        let pid = child.id().unwrap().to_string();
+        let killed = std::process::Command::new("kill").args([signal, &pid]).status().unwrap();
+        assert!(killed.success());
+        let output =
+            tokio::time::timeout(Duration::from_secs(5), child.wait_with_output()).await.unwrap().unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(code), "{signal}: {stderr}");
+        assert!(stderr.contains(" events, ") && stderr.contains("events/s"), "{signal}: {stderr}");
+    }
 }

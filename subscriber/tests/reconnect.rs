@@ -160,6 +160,37 @@ async fn redirects_are_followed() {
     assert!(requests[1].starts_with("GET /moved HTTP/1.1\r\n"), "{}", requests[1]);
 }
 
+/// After a 301 or a 308, a reconnection goes straight to where the redirect led (the fetch's
+/// final URL, as Chromium's EventSource does), still sending `Last-Event-ID`.
+#[tokio::test]
+async fn reconnections_go_to_the_redirects_target() {
+    for status in ["301 Moved Permanently", "308 Permanent Redirect"] {
+        let server = spawn_script(vec![
+            Reply::raw(&format!("HTTP/1.1 {status}\r\nlocation: /new?stream=x\r\ncontent-length: 0")),
+            Reply::sse("retry: 10\nid: 1\ndata: a\n\n"),
+            Reply::sse("id: 2\ndata: b\n\n"),
+        ])
+        .await;
+        let request = SubscribeRequest::new(&server.url("/old")).unwrap();
+        let mut subscription = Subscription::new(request);
+        let updates = collect(&mut subscription, |updates| events(updates).len() == 2).await;
+        assert_eq!(events(&updates), [("a".into(), "1".into()), ("b".into(), "2".into())], "{status}");
+        let requests = server.requests().await;
+        assert!(requests[0].starts_with("GET /old HTTP/1.1\r\n"), "{}", requests[0]);
+        assert!(requests[2].starts_with("GET /new?stream=x HTTP/1.1\r\n"), "{status}: {}", requests[2]);
+        assert!(requests[2].contains("\r\nlast-event-id: 1\r\n"), "{}", requests[2]);
+        let reconnecting = updates.iter().filter_map(|u| match u {
+            Update::Connecting { url, attempt: 2 } => Some(url.clone()),
+            _ => None,
+        });
+        assert_eq!(
+            reconnecting.collect::<Vec<_>>(),
+            [server.url("/new?stream=x")],
+            "the attempt names the new URL"
+        );
+    }
+}
+
 /// Basic authentication is sent as `Authorization: Basic base64(user:password)`.
 #[tokio::test]
 async fn basic_auth_is_sent() {

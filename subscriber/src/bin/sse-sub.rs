@@ -1,7 +1,7 @@
 //! `sse-sub`: subscribe to an SSE stream and print its events.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,8 @@ enum Failure {
     Subscribe(SubscribeError),
     Usage(String),
     TimedOut,
+    /// SIGINT or SIGTERM: its exit code (128 + the signal's number).
+    Interrupted(u8),
     StdoutClosed,
     Io(io::Error),
 }
@@ -82,8 +84,18 @@ fn describe(update: &Update) -> String {
         Update::Raw(bytes) => format!("{} bytes received", bytes.len()),
         Update::Error { error, will_retry: true } => format!("error: {error} (will retry)"),
         Update::Error { error, will_retry: false } => format!("error: {error}"),
-        Update::Retrying { delay } => format!("retrying in {} ms", delay.as_millis()),
+        Update::Retrying { delay } => format!("retrying in {}", describe_delay(*delay)),
         Update::Closed { reason } => format!("closed: {reason}"),
+    }
+}
+
+/// `3 s`, `0.2 s`, `250 ms`.
+fn describe_delay(delay: Duration) -> String {
+    let ms = delay.as_millis();
+    if ms >= 100 && ms % 100 == 0 {
+        format!("{} s", ms as f64 / 1000.0)
+    } else {
+        format!("{ms} ms")
     }
 }
 
@@ -95,6 +107,7 @@ async fn subscribe(args: &Args, stats: &mut Stats, started: Instant) -> Result<(
     let mut subscription = Subscription::new(args.request()?);
     let mut out = io::stdout().lock();
     let mut printed = 0u64;
+    let (mut attempt, mut failure) = (0u32, None::<String>);
     if args.count == Some(0) {
         return Ok(());
     }
@@ -107,10 +120,22 @@ async fn subscribe(args: &Args, stats: &mut Stats, started: Instant) -> Result<(
             None => next.await,
         };
         let Some(update) = update else { return Ok(()) };
-        if args.verbose {
+        // A failure that will be retried and its wait are said in one line (unless -q).
+        let retry_note = matches!(update, Update::Error { will_retry: true, .. } | Update::Retrying { .. });
+        if args.verbose && (args.quiet || !retry_note) {
             eprintln!("sse-sub: {}", describe(&update));
         }
         match update {
+            Update::Connecting { attempt: number, .. } => attempt = number,
+            Update::Error { error, will_retry: true } => failure = Some(error.to_string()),
+            Update::Retrying { delay } if !args.quiet => {
+                let reason = failure.take().unwrap_or_else(|| "the stream ended".into());
+                eprintln!(
+                    "sse-sub: {reason}; retrying in {} (attempt {})",
+                    describe_delay(delay),
+                    attempt + 1
+                );
+            }
             Update::Event(event) => {
                 stats.events += 1;
                 stats.bytes += event.size as u64;
@@ -143,16 +168,47 @@ fn print_stats(stats: &Stats, elapsed: Duration) {
     );
 }
 
+/// Waits for Ctrl-C or SIGTERM; the exit code that reports it.
+async fn interrupted() -> u8 {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut interrupt), Ok(mut terminate)) =
+            (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+        else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = interrupt.recv() => 130,
+            _ = terminate.recv() => 143,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => 130,
+            Err(_) => std::future::pending().await,
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Colour only for a terminal, and never when NO_COLOR is set (no-color.org).
+    let colour = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
         .with_writer(io::stderr)
+        .with_ansi(colour)
         .init();
     let args = Args::parse();
     let started = Instant::now();
     let mut stats = Stats::default();
-    let result = subscribe(&args, &mut stats, started).await;
+    // Ctrl-C and SIGTERM end the subscription too, and the totals are still printed.
+    let result = tokio::select! {
+        result = subscribe(&args, &mut stats, started) => result,
+        code = interrupted() => Err(Failure::Interrupted(code)),
+    };
     if !args.json && !args.quiet && stats.events > 0 {
         // End the `\r` line so the shell prompt starts on a fresh one.
         let _ = writeln!(io::stdout());
@@ -171,6 +227,7 @@ async fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::TimedOut) => ExitCode::from(3),
+        Err(Failure::Interrupted(code)) => ExitCode::from(code),
         Err(Failure::Io(error)) => {
             eprintln!("sse-sub: cannot write output: {error}");
             ExitCode::FAILURE
