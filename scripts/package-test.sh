@@ -47,6 +47,20 @@ grep -q '^Categories=Development;' "$desktop" || fail "desktop entry Categories"
 /usr/bin/sse-server --version
 /usr/bin/sse-sub --version
 
+echo "==> completions and man pages"
+for program in sse-sub sse-server sse-monitor; do
+  for file in "/usr/share/bash-completion/completions/$program" "/usr/share/zsh/vendor-completions/_$program" \
+    "/usr/share/fish/vendor_completions.d/$program.fish" "/usr/share/man/man1/$program.1.gz"; do
+    [ -s "$file" ] || fail "missing $file"
+  done
+  page=$(zcat "/usr/share/man/man1/$program.1.gz")
+  grep -q "^\.TH $program" <<<"$page" || fail "$program.1.gz is not its man page"
+  bash -c "source /usr/share/bash-completion/completions/$program && complete -p $program" >/dev/null \
+    || fail "the bash completion of $program does not load"
+done
+page=$(zcat /usr/share/man/man1/sse-sub.1.gz)
+grep -q 'connect\\-timeout' <<<"$page" || fail "sse-sub.1 lacks its options"
+
 echo "==> the installed app under Xvfb (GUI end-to-end test)"
 if [ "$dir" = release ]; then
   skipped=$(cargo nextest list -p sse-monitor --test gui --locked -E 'test(/^test_hooks::/)' \
@@ -63,7 +77,9 @@ grep -Eq '^License *: MIT OR Apache-2.0' /tmp/rpm-info.txt || fail "rpm license"
 rpm -qpR "$rpm_file" | grep -q 'libwebkit2gtk-4.1' || fail "rpm runtime dependencies"
 rpm -qlp "$rpm_file" > /tmp/rpm-files.txt
 for file in /usr/bin/sse-monitor /usr/bin/sse-server /usr/bin/sse-sub "$desktop" \
-  /usr/share/icons/hicolor/128x128/apps/sse-monitor.png; do
+  /usr/share/icons/hicolor/128x128/apps/sse-monitor.png /usr/share/man/man1/sse-sub.1.gz \
+  /usr/share/bash-completion/completions/sse-server /usr/share/zsh/vendor-completions/_sse-monitor \
+  /usr/share/fish/vendor_completions.d/sse-sub.fish; do
   grep -qxF "$file" /tmp/rpm-files.txt || fail "rpm lacks $file"
 done
 

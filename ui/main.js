@@ -102,6 +102,7 @@ class Connection {
     this.assembled = "";
     this.assembledStats = "";
     this.lastError = "";
+    this.attempt = 0; // the subscriber's latest connection attempt
     this.eventTypes = new Set(["message"]);
     this.lateTypes = [];
   }
@@ -396,6 +397,7 @@ function onFeedUpdate(connection, update) {
   const feed = connection.ipcFeed;
   switch (update.kind) {
     case "connecting":
+      connection.attempt = update.attempt;
       feed.setState("connecting", update.attempt > 1 ? `${update.url} (attempt ${update.attempt})` : update.url);
       break;
     case "open":
@@ -406,7 +408,7 @@ function onFeedUpdate(connection, update) {
       feed.setState(update.willRetry ? "retrying" : "failed", update.message, true);
       break;
     case "retrying":
-      feed.setState("retrying", `${connection.lastError ? connection.lastError + " · " : ""}reconnecting in ${(update.inMs / 1000).toFixed(1)} s`, Boolean(connection.lastError));
+      feed.setState("retrying", `${connection.lastError ? connection.lastError + " · " : ""}reconnecting in ${(update.inMs / 1000).toFixed(1)} s (attempt ${connection.attempt + 1})`, Boolean(connection.lastError));
       break;
     case "closed":
       feed.setState("closed", update.reason);

@@ -24,9 +24,11 @@
 //! - `io.rs`: the connection given to hyper: bytes already read first, a write-stall limit.
 //! - [`Server`] (`server.rs`): wires it together; [`Server::run`] takes a bound listener and a
 //!   shutdown future, so the caller chooses the address (port 0 works).
+//! - [`cli`] (`cli.rs`): `sse-server`'s arguments.
 //! - [`BrokerError`], [`ServerError`], [`ReplayError`] (`error.rs`).
 
 mod broker;
+pub mod cli;
 mod config;
 mod connection;
 mod counter;

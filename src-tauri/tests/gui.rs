@@ -305,8 +305,9 @@ async fn launch_options_open_a_protected_remote_server() {
     app.close().await;
 }
 
-/// In the connection form: a refused URL and a 401 each show their message; adding the
-/// required header makes events flow; closing the connection ends it on the server.
+/// In the connection form: a refused URL shows its message and the attempt the retry will be,
+/// a 401 its reason; adding the required header makes events flow; closing the connection
+/// ends it on the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_connection_form_reports_failures_and_connects() {
     let remote = spawn_remote_server();
@@ -317,8 +318,9 @@ async fn the_connection_form_reports_failures_and_connects() {
     app.click("new-connection").await;
     app.type_into("f-url", &format!("http://127.0.0.1:{unused}/events")).await;
     app.click("connect-button").await;
-    app.wait_until(15, "a refused connection is reported", || async {
-        app.text("ipc-detail").await.to_lowercase().contains("refused")
+    app.wait_until(15, "a refused connection is reported with the next attempt", || async {
+        let detail = app.text("ipc-detail").await.to_lowercase();
+        detail.contains("refused") && detail.contains("(attempt 2)")
     })
     .await;
 

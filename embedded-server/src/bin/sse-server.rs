@@ -1,92 +1,14 @@
 //! `sse-server`: the embedded SSE server on its own.
 
 use std::io::IsTerminal;
-use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
 use axum::http::{HeaderName, HeaderValue};
 use clap::Parser;
+use embedded_server::cli::ServerArgs as Args;
 use embedded_server::{replay, Broker, BrokerConfig, DurableLog, LoadConfig, Pace, Server, ServerConfig};
 use tracing_subscriber::EnvFilter;
-
-/// An SSE server publishing a counter (0, 1, 2, ...) on the stream `messages`.
-///
-/// Subscribe with `curl -N 'http://127.0.0.1:8080/events?stream=messages'`, or open
-/// http://127.0.0.1:8080/ in a browser. Publish with
-/// `curl -H 'content-type: application/json' -d '{"data":"hi"}' http://127.0.0.1:8080/streams/messages/events`.
-#[derive(Parser, Debug)]
-#[command(version)]
-struct Args {
-    /// Address to listen on; port 0 picks a free port.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    addr: SocketAddr,
-    /// Milliseconds between two counter events (0 disables the counter).
-    #[arg(long, default_value_t = 100)]
-    interval_ms: u64,
-    /// Seconds between keep-alive comments on idle streams.
-    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
-    keep_alive_secs: u64,
-    /// Create this stream too (repeatable); `messages` always exists.
-    #[arg(long = "stream", value_name = "NAME")]
-    streams: Vec<String>,
-    /// Events kept per stream for Last-Event-ID resume.
-    #[arg(long, default_value_t = 1024)]
-    replay_log_size: usize,
-    /// Drop events older than this many seconds from the replay log.
-    #[arg(long, value_name = "SECS")]
-    replay_log_age_secs: Option<u64>,
-    /// Create streams on first subscribe.
-    #[arg(long)]
-    auto_stream: bool,
-    /// Send the whole replay log to new subscribers that have no Last-Event-ID.
-    #[arg(long)]
-    auto_replay: bool,
-    /// Answer 401 to subscribers that do not send this header, `Name: value`.
-    #[arg(long, value_name = "NAME: VALUE")]
-    require_header: Option<String>,
-    /// Largest event data accepted by publish, in bytes.
-    #[arg(long, default_value_t = 1024 * 1024)]
-    max_event_size: usize,
-    /// Open subscriptions allowed across all streams.
-    #[arg(long, default_value_t = 10_000)]
-    max_subscribers: usize,
-    /// Close connections that send no complete first request within this many seconds.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
-    request_timeout_secs: u64,
-    /// Close connections whose client takes no bytes for this many seconds.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
-    write_stall_secs: u64,
-    /// Replay this capture (`sse-sub --json [--time]` output) into --replay-stream once the
-    /// server is up.
-    #[arg(long, value_name = "FILE")]
-    replay: Option<PathBuf>,
-    /// The stream the capture is replayed into (created if needed).
-    #[arg(long, value_name = "NAME", default_value = "replay")]
-    replay_stream: String,
-    /// Replay speed: 1 keeps the recorded pace, 10 is ten times faster, 0 is as fast as possible.
-    #[arg(long, default_value_t = 1.0)]
-    speed: f64,
-    /// Benchmark load: publish --load-rate events/s on this stream, each event's data its
-    /// publish time in ns since the Unix epoch.
-    #[arg(long, value_name = "NAME", requires = "load_rate")]
-    load_stream: Option<String>,
-    /// Events per second for --load-stream.
-    #[arg(long, value_name = "R", requires = "load_stream")]
-    load_rate: Option<u64>,
-    /// Publishing and creating streams need `Authorization: Bearer TOKEN`. Required to publish
-    /// at all when --addr is not a loopback address.
-    #[arg(long, value_name = "TOKEN")]
-    publish_token: Option<String>,
-    /// Store every event in this file (redb) before sending it: restarted on the same file,
-    /// the server resumes subscribers from their Last-Event-ID with no gap.
-    #[arg(long, value_name = "FILE")]
-    durable_log: Option<PathBuf>,
-    /// Events a subscriber may fall behind before it is disconnected.
-    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
-    subscriber_queue: u64,
-}
 
 fn parse_required_header(line: &str) -> anyhow::Result<(HeaderName, HeaderValue)> {
     let (name, value) =
