@@ -38,6 +38,10 @@ impl SubscribeRequest {
             url::ParseError::RelativeUrlWithoutBase => invalid("add http:// or https://".into()),
             other => invalid(other.to_string()),
         })?;
+        // `localhost:8080/events` parses as the scheme `localhost`: it lacks one, too.
+        if parsed.cannot_be_a_base() {
+            return Err(invalid("add http:// or https://".into()));
+        }
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(invalid(format!("scheme `{}` is not http or https", parsed.scheme())));
         }

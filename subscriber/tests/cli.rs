@@ -86,6 +86,10 @@ async fn failures_have_clear_messages_and_exit_codes() {
             vec!["127.0.0.1:8080/events".into()],
             "sse-sub: invalid URL `127.0.0.1:8080/events`: add http:// or https://",
         ),
+        (
+            vec!["localhost:8080/events".into()],
+            "sse-sub: invalid URL `localhost:8080/events`: add http:// or https://",
+        ),
         (vec!["-H".into(), "nocolon".into(), app.url("/")], "sse-sub: invalid header `nocolon`"),
     ] {
         let output = sse_sub().args(&args).output().await.unwrap();
