@@ -94,9 +94,64 @@ pub enum Start {
 pub(crate) struct Receiver {
     /// Events older than the replay log that the subscriber asked for and cannot get.
     pub(crate) lost: u64,
+    /// Events older than the replay log still in the durable log, read a page at a time.
+    pub(crate) from_file: Option<FileBacklog>,
     pub(crate) backlog: VecDeque<Arc<Event>>,
     pub(crate) events: broadcast::Receiver<Arc<Event>>,
     pub(crate) _guard: SubscriberGuard,
+}
+
+/// Ids `next..until` of a stream, to be read from the durable log before the in-memory backlog.
+pub(crate) struct FileBacklog {
+    next: u64,
+    until: u64,
+}
+
+/// Events read from the file at a time: a subscriber far behind never holds them all.
+const FILE_PAGE: usize = 512;
+
+/// What the next page of a file backlog gave.
+pub(crate) enum FilePage {
+    /// Events ids went missing meanwhile (pruned while it read): how many.
+    Lost(u64),
+    Events(Vec<Event>),
+    /// Read to the end (or the file failed: the rest is lost, and said so).
+    Done,
+}
+
+impl Receiver {
+    /// The next page of events from the durable log, if the subscriber resumed from that far back.
+    pub(crate) fn next_file_page(&mut self) -> FilePage {
+        let Some(file) = &mut self.from_file else { return FilePage::Done };
+        let Some(log) = &self._guard.broker.durable else { return FilePage::Done };
+        if file.next >= file.until {
+            self.from_file = None;
+            return FilePage::Done;
+        }
+        match log.read_range(&self._guard.stream.name, file.next, file.until, FILE_PAGE) {
+            Ok(events) if !events.is_empty() => {
+                let first = events[0].id;
+                if first > file.next {
+                    let lost = first - file.next;
+                    file.next = first;
+                    return FilePage::Lost(lost);
+                }
+                file.next = events.last().map_or(file.until, |e| e.id + 1);
+                FilePage::Events(events)
+            }
+            Ok(_) => {
+                let lost = file.until - file.next;
+                self.from_file = None;
+                FilePage::Lost(lost)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the durable log for a resuming subscriber");
+                let lost = file.until - file.next;
+                self.from_file = None;
+                FilePage::Lost(lost)
+            }
+        }
+    }
 }
 
 /// Counts a subscriber in while it lives.
@@ -316,7 +371,9 @@ impl Broker {
         if let Some(log) = &self.inner.durable {
             // Stored for good before anyone sees it: after a crash, what subscribers got is
             // in the log, and a retried publish finds its key.
-            let keep_from = (id + 1).saturating_sub(self.inner.config.replay_log_size as u64);
+            let config = &self.inner.config;
+            let window = config.durable_window.max(config.replay_log_size) as u64;
+            let keep_from = (id + 1).saturating_sub(window);
             let keys_from = (id + 1).saturating_sub(IDEMPOTENCY_KEYS_KEPT as u64);
             log.append(name, &event, SystemTime::now(), idempotency_key, keep_from, keys_from)
                 .map_err(BrokerError::Storage)?;
@@ -353,6 +410,7 @@ impl Broker {
         let mut state = lock(&stream.state);
         state.prune(config);
         let events = stream.sender.subscribe();
+        let mut from_file = None;
         let (lost, backlog) = match start {
             Start::Now if config.auto_replay => (0, state.log.iter().map(|(_, e)| e.clone()).collect()),
             Start::Now => (0, VecDeque::new()),
@@ -360,14 +418,28 @@ impl Broker {
             Start::After(after) if after >= state.last_id => (0, VecDeque::new()),
             Start::After(after) => {
                 let oldest_kept = state.log.front().map_or(state.last_id + 1, |(_, e)| e.id);
-                let lost = oldest_kept.saturating_sub(after + 1);
+                let mut lost = oldest_kept.saturating_sub(after + 1);
+                if lost > 0 {
+                    // Older than memory: what the durable log still has comes from the file.
+                    let oldest_in_file = self.inner.durable.as_ref().and_then(|log| {
+                        log.oldest_id(&stream.name)
+                            .inspect_err(|error| tracing::warn!(%error, "cannot read the durable log"))
+                            .ok()
+                            .flatten()
+                    });
+                    if let Some(oldest) = oldest_in_file.filter(|&oldest| oldest < oldest_kept) {
+                        let next = oldest.max(after + 1);
+                        lost = next - (after + 1);
+                        from_file = Some(FileBacklog { next, until: oldest_kept });
+                    }
+                }
                 let backlog =
                     state.log.iter().filter(|(_, e)| e.id > after).map(|(_, e)| e.clone()).collect();
                 (lost, backlog)
             }
         };
         drop(state);
-        Ok(Receiver { lost, backlog, events, _guard: guard })
+        Ok(Receiver { lost, from_file, backlog, events, _guard: guard })
     }
 
     /// All streams, sorted by name.
@@ -558,6 +630,37 @@ mod tests {
         let receiver = reopened.subscribe("d", Start::After(0)).unwrap();
         let data: Vec<_> = receiver.backlog.iter().map(|e| e.data.clone()).collect();
         assert_eq!(data, ["1", "2", "3"]);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    /// Restarted on its file, the broker holds only the in-memory window, yet serves a resume
+    /// from further back out of the file, in pages, and says how many the file's own window lost.
+    #[test]
+    fn the_file_serves_resumes_older_than_memory_without_loading_them() {
+        let path = std::env::temp_dir().join(format!("sse-broker-window-{}.redb", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let config = BrokerConfig { replay_log_size: 16, durable_window: 1000, ..BrokerConfig::default() };
+        let broker = Broker::with_durable_log(config.clone(), DurableLog::open(&path).unwrap()).unwrap();
+        broker.create_stream("d").unwrap();
+        for n in 1..=1200u64 {
+            broker.publish("d", Publish::data(n.to_string())).unwrap();
+        }
+        drop(broker);
+        let broker = Broker::with_durable_log(config, DurableLog::open(&path).unwrap()).unwrap();
+        let stream = broker.stream("d").unwrap();
+        assert_eq!(lock(&stream.state).log.len(), 16, "only the in-memory window is loaded");
+        let mut receiver = broker.subscribe("d", Start::After(500)).unwrap();
+        assert_eq!(receiver.lost, 0);
+        let mut ids = Vec::new();
+        while let FilePage::Events(events) = receiver.next_file_page() {
+            assert!(events.len() <= FILE_PAGE);
+            ids.extend(events.iter().map(|e| e.id));
+        }
+        ids.extend(receiver.backlog.iter().map(|e| e.id));
+        assert_eq!(ids, (501..=1200).collect::<Vec<_>>());
+        // The file keeps about its window (pruned two at a time): from before it, some are lost.
+        let receiver = broker.subscribe("d", Start::After(0)).unwrap();
+        assert!((100..=200).contains(&receiver.lost), "lost {}", receiver.lost);
         let _ = std::fs::remove_file(&path);
     }
 

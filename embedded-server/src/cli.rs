@@ -78,6 +78,10 @@ pub struct ServerArgs {
     /// the server resumes subscribers from their Last-Event-ID with no gap.
     #[arg(long, value_name = "FILE")]
     pub durable_log: Option<PathBuf>,
+    /// With --durable-log: events per stream the file keeps, so a subscriber that comes back
+    /// from further back than the in-memory replay log still resumes exactly.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub durable_window: usize,
     /// Events a subscriber may fall behind before it is disconnected.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     pub subscriber_queue: u64,

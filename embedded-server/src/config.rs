@@ -51,6 +51,10 @@ pub struct BrokerConfig {
     pub max_event_size: usize,
     /// Open subscriptions allowed across all streams.
     pub max_subscribers: usize,
+    /// With a durable log: events per stream the file keeps (at least `replay_log_size`), so
+    /// a subscriber resuming from further back than the in-memory log is served from the
+    /// file. Neither memory nor start-up grows with it: only `replay_log_size` is loaded.
+    pub durable_window: usize,
 }
 
 impl Default for ServerConfig {
@@ -78,6 +82,7 @@ impl Default for BrokerConfig {
             auto_replay: false,
             max_event_size: 1024 * 1024,
             max_subscribers: 10_000,
+            durable_window: 1_000_000,
         }
     }
 }

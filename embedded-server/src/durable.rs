@@ -122,6 +122,38 @@ impl DurableLog {
         Ok(loaded)
     }
 
+    /// The oldest event id the file still holds for `stream`.
+    pub(crate) fn oldest_id(&self, stream: &str) -> Result<Option<u64>, StoreError> {
+        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let events = txn.open_table(EVENTS).map_err(|e| self.error(e))?;
+        let mut range = events.range((stream, 0)..=(stream, u64::MAX)).map_err(|e| self.error(e))?;
+        match range.next() {
+            Some(entry) => Ok(Some(entry.map_err(|e| self.error(e))?.0.value().1)),
+            None => Ok(None),
+        }
+    }
+
+    /// Up to `max` events of `stream` with ids in `from..until`, oldest first.
+    pub(crate) fn read_range(
+        &self,
+        stream: &str,
+        from: u64,
+        until: u64,
+        max: usize,
+    ) -> Result<Vec<Event>, StoreError> {
+        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let events = txn.open_table(EVENTS).map_err(|e| self.error(e))?;
+        let mut read = Vec::new();
+        for entry in events.range((stream, from)..(stream, until)).map_err(|e| self.error(e))?.take(max) {
+            let (key, value) = entry.map_err(|e| self.error(e))?;
+            let id = key.value().1;
+            let record: StoredRecord = serde_json::from_slice(value.value())
+                .map_err(|source| self.error(Damaged { stream: stream.to_owned(), id, source }))?;
+            read.push(Event::new(id, record.event, record.data, record.retry));
+        }
+        Ok(read)
+    }
+
     /// Records that `name` exists.
     pub(crate) fn create_stream(&self, name: &str) -> Result<(), StoreError> {
         let txn = self.db.begin_write().map_err(|e| self.error(e))?;

@@ -8,7 +8,7 @@ use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
-use crate::broker::Receiver;
+use crate::broker::{FilePage, Receiver};
 use crate::event::{comment, lost_notice};
 
 /// Most bytes sent as one chunk when a subscriber has events queued.
@@ -78,6 +78,18 @@ impl Subscription {
         if self.receiver.lost > 0 {
             let lost = std::mem::take(&mut self.receiver.lost);
             return Some(lost_notice(lost));
+        }
+        // Then, for a subscriber from further back than memory, the durable log's pages.
+        match self.receiver.next_file_page() {
+            FilePage::Events(events) => {
+                let mut chunk = BytesMut::with_capacity(events.iter().map(|e| e.encoded().len()).sum());
+                for event in &events {
+                    chunk.extend_from_slice(event.encoded());
+                }
+                return Some(chunk.freeze());
+            }
+            FilePage::Lost(lost) => return Some(lost_notice(lost)),
+            FilePage::Done => {}
         }
         if let Some(event) = self.receiver.backlog.pop_front() {
             return Some(event.encoded().clone());

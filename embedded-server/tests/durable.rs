@@ -83,3 +83,51 @@ async fn a_damaged_log_file_is_a_clear_error() {
     assert!(stderr.contains("event log") && stderr.contains(&*log.to_string_lossy()), "{stderr}");
     let _ = std::fs::remove_file(log);
 }
+
+/// A subscriber that comes back after 50,000 newer events (far past the in-memory 1,024),
+/// across a restart, resumes from the durable log's file with no gap and no duplicate, then
+/// goes on live; the restarted broker loads only the in-memory window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_back_after_50_000_events_resumes_from_the_file() {
+    use embedded_server::{Broker, BrokerConfig, DurableLog, Publish, Server, ServerConfig};
+    let path = temp_file("window");
+    let total = 50_001u64;
+    let writer = path.clone();
+    // Published before the restart, off the runtime (each publish is synced to disk).
+    tokio::task::spawn_blocking(move || {
+        let broker =
+            Broker::with_durable_log(BrokerConfig::default(), DurableLog::open(&writer).unwrap()).unwrap();
+        broker.create_stream("orders").unwrap();
+        for n in 1..=total {
+            broker.publish("orders", Publish::data(format!("order {n}"))).unwrap();
+        }
+    })
+    .await
+    .unwrap();
+
+    let broker = Broker::with_durable_log(BrokerConfig::default(), DurableLog::open(&path).unwrap()).unwrap();
+    let config = ServerConfig { counter_interval: None, ..ServerConfig::default() };
+    let server = Server::with_broker(config, broker.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(server.run(listener, async {
+        let _ = stopped.await;
+    }));
+    let response = reqwest::Client::new()
+        .get(format!("http://{addr}/events?stream=orders"))
+        .header("last-event-id", "1")
+        .send()
+        .await
+        .unwrap();
+    let mut blocks = Blocks::new(response);
+    for n in 2..=total {
+        let (id, data) = blocks.next_event().await;
+        assert_eq!((id, data.as_str()), (n, format!("order {n}").as_str()), "no gap, no duplicate");
+    }
+    broker.publish("orders", Publish::data("live")).unwrap();
+    assert_eq!(blocks.next_event().await, (total + 1, "live".to_owned()));
+    let _ = stop.send(());
+    let _ = task.await;
+    let _ = std::fs::remove_file(path);
+}

@@ -46,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
             auto_replay: args.auto_replay,
             max_event_size: args.max_event_size,
             max_subscribers: args.max_subscribers,
+            durable_window: args.durable_window,
         },
         load: args.load_stream.clone().zip(args.load_rate).map(|(stream, rate)| LoadConfig { stream, rate }),
     };
