@@ -326,7 +326,9 @@ async function openConnection(connection, spec) {
     connection.running = true;
   } catch (error) {
     connection.lastError = errorMessage(error);
-    connection.ipcFeed.setState("failed", errorMessage(error), true);
+    // A request the form can fix is said once, under the form; the feed only says it did not start.
+    const inForm = error && typeof error === "object" && error.kind === "spec";
+    connection.ipcFeed.setState("failed", inForm ? "not started: see the request above" : connection.lastError, true);
     connection.browserFeed.setState("idle", "");
     if (connection === selected) $("form-problem").textContent = connection.lastError;
     scheduleRender();

@@ -306,7 +306,7 @@ async fn launch_options_open_a_protected_remote_server() {
 }
 
 /// In the connection form: a refused URL shows its message and the attempt the retry will be,
-/// a 401 its reason; adding the required header makes events flow; closing the connection
+/// a URL without a scheme says to add one (once), a 401 shows its reason; adding the required header makes events flow; closing the connection
 /// ends it on the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_connection_form_reports_failures_and_connects() {
@@ -323,6 +323,17 @@ async fn the_connection_form_reports_failures_and_connects() {
         detail.contains("refused") && detail.contains("(attempt 2)")
     })
     .await;
+
+    // A URL without a scheme: what to do, said once, under the form.
+    app.type_into("f-url", "localhost:8080/events").await;
+    app.click("connect-button").await;
+    app.wait_until(10, "the missing scheme is reported", || async {
+        app.text("form-problem").await.contains("add http:// or https://")
+    })
+    .await;
+    let said = app.eval("return document.body.innerText.split('add http:// or https://').length - 1").await;
+    assert_eq!(said, json!(1), "the missing scheme is said exactly once");
+    assert_eq!(app.text("ipc-state").await, "failed");
 
     app.type_into("f-url", &remote.events_url()).await;
     app.click("connect-button").await;
