@@ -18,18 +18,22 @@ function visibleWindow(total, rowHeight, scrollTop, viewportHeight) {
   const count = Math.min(total, fits + 1);
   const full = total * rowHeight;
   let first;
-  let top;
   if (full <= MAX_SCROLL_PX) {
     first = Math.floor(Math.max(0, scrollTop) / rowHeight);
-    top = first * rowHeight;
   } else {
     const maxScroll = Math.max(1, MAX_SCROLL_PX - viewportHeight);
     const maxFirst = Math.max(0, total - fits);
     first = Math.round((Math.min(Math.max(0, scrollTop), maxScroll) / maxScroll) * maxFirst);
-    top = Math.max(0, scrollTop);
   }
   first = Math.max(0, Math.min(first, Math.max(0, total - count)));
-  return { first, count: Math.max(0, Math.min(count, total - first)), top };
+  const shown = Math.max(0, Math.min(count, total - first));
+  // Where the rows go is decided after `first` is clamped, and never past the end of the
+  // scroll area: rows drawn below it would grow it, and a log that follows the newest row
+  // would scroll after them for ever.
+  const top = full <= MAX_SCROLL_PX
+    ? first * rowHeight
+    : Math.min(Math.max(0, scrollTop), Math.max(0, MAX_SCROLL_PX - shown * rowHeight));
+  return { first, count: shown, top };
 }
 
 /** The scroll position that shows row `index` (at the top, or at the bottom if `atBottom`). */

@@ -364,6 +364,32 @@ async fn the_connection_form_reports_failures_and_connects() {
     app.close().await;
 }
 
+/// A log that follows the counter stays the height of its rows (it once grew a row per
+/// redraw, scrolling after rows drawn below its end) and shows the newest event at its bottom.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_following_log_keeps_its_height_and_shows_the_newest_row() {
+    let app = spawn_app().await;
+    app.wait_until(30, "30 counter events", || async { app.number("ipc-count").await.unwrap_or(0) >= 30 }).await;
+    let measure = "const log = document.getElementById('ipc-log'); \
+                   const rows = document.getElementById('vlog-rows').children; \
+                   const last = rows[rows.length - 1]; \
+                   const view = log.getBoundingClientRect(), row = last.getBoundingClientRect(); \
+                   return { overflow: log.scrollHeight - parseFloat(document.getElementById('vlog-spacer').style.height), \
+                            lastId: last.children[2].textContent, inView: row.top >= view.top - 1 && row.bottom <= view.bottom + 1 };";
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let seen = app.eval(measure).await;
+        assert!(seen["overflow"].as_f64().is_some_and(|o| o <= 1.0), "the log grew past its rows: {seen}");
+        assert_eq!(seen["inView"], json!(true), "{seen}");
+    }
+    // The newest row is the newest event (ids move on 10 a second: allow the one in flight).
+    let seen = app.eval(measure).await;
+    let shown: i64 = seen["lastId"].as_str().unwrap().parse().unwrap();
+    let newest = app.number("ipc-id").await.unwrap();
+    assert!((newest - shown).abs() <= 2, "shown {shown}, newest {newest}");
+    app.close().await;
+}
+
 /// A connection set up in the form is saved and listed again on the next launch, and a
 /// corrupt settings file is reported in the window instead of stopping the app.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -28,3 +28,15 @@ test("fewer rows than fit show them all", () => {
   assert.deepEqual(visibleWindow(3, 20, 0, 200), { first: 0, count: 3, top: 0 });
   assert.deepEqual(visibleWindow(0, 20, 0, 200), { first: 0, count: 0, top: 0 });
 });
+
+test("scrolled to the very end, the rows end with the scroll area and show the newest row", () => {
+  // Follow sets scrollTop to the scroll height; the browser clamps it to the height less the view.
+  for (const [total, viewport] of [[100, 264], [13, 264], [5000, 440], [1000000, 440], [400000, 700]]) {
+    const height = scrollHeight(total, 22);
+    for (const scrollTop of [height - viewport, height, height + 500]) {
+      const view = visibleWindow(total, 22, scrollTop, viewport);
+      assert.ok(view.top + view.count * 22 <= height, `${total} rows at ${scrollTop}: rows end at ${view.top + view.count * 22} > ${height}`);
+      assert.equal(view.first + view.count, total, `${total} rows at ${scrollTop}: the newest row shows`);
+    }
+  }
+});
