@@ -844,7 +844,7 @@ function fillRow(el, row, connection) {
   }
   el.className = "vrow" + (row.seq === connection.selectedSeq ? " selected" : "");
   el.dataset.seq = String(row.seq);
-  const blank = row.preview === "(empty data)" || /^(?:[␣⏎⇥·]|\^M)+$/.test(row.preview);
+  const blank = row.blank; // decided in Rust on the data, not on the preview's symbols
   const [time, delta, id, type, size, data] = el.children;
   setText(time, timeText(row.receivedAtUs));
   setText(delta, deltaText(row.deltaUs));
@@ -1349,10 +1349,11 @@ async function start() {
     const info = await core.invoke("server_info");
     embeddedBaseUrl = info.baseUrl;
     $("server-url").textContent = info.baseUrl;
+    $("counter-stream").textContent = info.counterStream;
     const status = new core.Channel();
     const subscribersEl = $("subscribers");
     status.onmessage = ({ stream, subscribers }) => {
-      if (stream === "messages") subscribersEl.textContent = `${subscribers} subscriber${subscribers === 1 ? "" : "s"}`;
+      if (stream === info.counterStream) subscribersEl.textContent = `${subscribers} subscriber${subscribers === 1 ? "" : "s"}`;
     };
     await core.invoke("watch_server", { onStatus: status });
     wireForm(await core.invoke("connection_presets"));

@@ -48,8 +48,15 @@ impl KeptEvent {
             size: self.size,
             preview,
             truncated,
+            blank: is_blank(&self.data),
         }
     }
+}
+
+/// Data that is empty or only whitespace: its row shows symbols, not text, so the UI styles it
+/// apart. Decided here, on the data, not from the preview's symbols.
+pub fn is_blank(data: &str) -> bool {
+    data.chars().all(char::is_whitespace)
 }
 
 /// One log row.
@@ -67,6 +74,8 @@ pub struct EventRow {
     pub preview: String,
     /// Whether the preview stops short of the data.
     pub truncated: bool,
+    /// The data is empty or only whitespace (the preview shows it as symbols).
+    pub blank: bool,
 }
 
 /// Everything about one event, for the detail pane.
@@ -90,7 +99,7 @@ pub fn preview(data: &str) -> (String, bool) {
     if data.is_empty() {
         return ("(empty data)".to_owned(), false);
     }
-    let blank = data.chars().all(char::is_whitespace);
+    let blank = is_blank(data);
     let mut shown = String::with_capacity(data.len().min(PREVIEW_CHARS * 3));
     let mut chars = data.chars();
     for c in chars.by_ref().take(PREVIEW_CHARS) {
@@ -115,6 +124,18 @@ pub fn preview(data: &str) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Blank is a property of the data: data that is literally a symbol the preview uses is
+    /// not blank, and every whitespace character (a lone vertical tab too) is.
+    #[test]
+    fn blank_rows_are_decided_on_the_data() {
+        for blank in ["", " ", " \n", "\u{b}", "\r\n\t", "\u{a0}"] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for not_blank in ["⏎", "␣", "^M", "·", " x ", "\0"] {
+            assert!(!is_blank(not_blank), "{not_blank:?}");
+        }
+    }
 
     #[test]
     fn previews_make_whitespace_and_control_characters_visible() {

@@ -20,7 +20,8 @@ use crate::state::AppState;
 pub struct ServerInfo {
     /// `http://127.0.0.1:PORT`
     pub base_url: String,
-    /// The counter stream's URL.
+    /// The counter stream's name and URL.
+    pub counter_stream: &'static str,
     pub counter_url: String,
 }
 
@@ -29,6 +30,7 @@ pub struct ServerInfo {
 pub fn server_info(state: State<'_, AppState>) -> ServerInfo {
     ServerInfo {
         base_url: format!("http://{}", state.server_addr),
+        counter_stream: COUNTER_STREAM,
         counter_url: state.stream_url(COUNTER_STREAM),
     }
 }

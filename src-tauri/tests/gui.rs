@@ -369,7 +369,8 @@ async fn the_connection_form_reports_failures_and_connects() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_following_log_keeps_its_height_and_shows_the_newest_row() {
     let app = spawn_app().await;
-    app.wait_until(30, "30 counter events", || async { app.number("ipc-count").await.unwrap_or(0) >= 30 }).await;
+    app.wait_until(30, "30 counter events", || async { app.number("ipc-count").await.unwrap_or(0) >= 30 })
+        .await;
     let measure = "const log = document.getElementById('ipc-log'); \
                    const rows = document.getElementById('vlog-rows').children; \
                    const last = rows[rows.length - 1]; \
@@ -531,8 +532,8 @@ impl App {
 }
 
 /// The inspector filters by type, text and regex (a bad one is reported), shows an event's
-/// JSON, raw bytes and whitespace-only data in the detail pane, and pausing freezes the log
-/// while events are still received.
+/// JSON, raw bytes and whitespace-only data in the detail pane, styles blank rows by their
+/// data, and pausing freezes the log while events are still received.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_inspector_filters_pauses_and_shows_details() {
     let app = spawn_app().await;
@@ -584,6 +585,19 @@ async fn the_inspector_filters_pauses_and_shows_details() {
         app.text("detail-note").await.contains("Only whitespace: 2 characters")
     })
     .await;
+
+    // Blank is decided on the data: a literal ⏎ is text, a lone vertical tab is whitespace.
+    publish_to_app(&app, &json!({ "data": "⏎" })).await;
+    publish_to_app(&app, &json!({ "data": "\u{b}" })).await;
+    app.type_into("filter-text", r"^(⏎|\x0b)$").await;
+    app.wait_until(10, "the symbol and the vertical tab are listed", || async {
+        app.shown_rows().await == ["⏎", "^K"]
+    })
+    .await;
+    let classes = app
+        .eval("return [...document.querySelectorAll('#vlog-rows .vrow .data')].map(d => d.className)")
+        .await;
+    assert_eq!(classes, json!(["data", "data blank"]));
 
     app.eval(
         "document.getElementById('filter-text').value = ''; document.getElementById('filter-regex').click()",
