@@ -53,8 +53,9 @@ impl<R: BufRead> CaptureReader<R> {
         CaptureError::Line { number: self.number, source }
     }
 
-    /// The next line's bytes without its ending; `None` at the end.
-    fn next_line(&mut self) -> Result<Option<&[u8]>, CaptureError> {
+    /// Reads the next line into the buffer; where its bytes lie there, without its ending, or
+    /// `None` at the end.
+    fn next_line(&mut self) -> Result<Option<std::ops::Range<usize>>, CaptureError> {
         self.buffer.clear();
         let limit = u64::try_from(self.limit).unwrap_or(u64::MAX).saturating_add(1);
         let read =
@@ -63,17 +64,17 @@ impl<R: BufRead> CaptureReader<R> {
             return Ok(None);
         }
         self.number += 1;
-        let mut line = &self.buffer[..];
-        if let Some(rest) = line.strip_suffix(b"\n") {
-            line = rest;
+        let mut end = self.buffer.len();
+        if self.buffer.ends_with(b"\n") {
+            end -= 1;
         }
-        if line.len() > self.limit {
-            return Err(CaptureError::Line {
-                number: self.number,
-                source: LineError::TooLong { limit: self.limit },
-            });
+        if end > self.limit {
+            return Err(self.line_error(LineError::TooLong { limit: self.limit }));
         }
-        Ok(Some(line.strip_suffix(b"\r").unwrap_or(line)))
+        if self.buffer[..end].ends_with(b"\r") {
+            end -= 1;
+        }
+        Ok(Some(0..end))
     }
 
     fn parse(&self, line: &[u8]) -> Result<CaptureLine, LineError> {
@@ -111,11 +112,11 @@ impl<R: BufRead> Iterator for CaptureReader<R> {
                     return Some(Err(error));
                 }
             };
+            let line = &self.buffer[line];
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let line = line.to_vec();
-            let parsed = self.parse(&line).map_err(|source| self.line_error(source));
+            let parsed = self.parse(line).map_err(|source| self.line_error(source));
             self.read_any = true;
             self.failed = parsed.is_err();
             return Some(parsed);

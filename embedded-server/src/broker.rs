@@ -136,16 +136,14 @@ impl Receiver {
                     file.next = first;
                     return FilePage::Lost(lost);
                 }
-                file.next = events.last().map_or(file.until, |e| e.id + 1);
+                file.next = events[events.len() - 1].id + 1;
                 FilePage::Events(events)
             }
-            Ok(_) => {
-                let lost = file.until - file.next;
-                self.from_file = None;
-                FilePage::Lost(lost)
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot read the durable log for a resuming subscriber");
+            // Nothing left in the file, or it failed: the rest is lost, and said so.
+            read => {
+                if let Err(error) = read {
+                    tracing::warn!(%error, "cannot read the durable log for a resuming subscriber");
+                }
                 let lost = file.until - file.next;
                 self.from_file = None;
                 FilePage::Lost(lost)

@@ -201,11 +201,6 @@ impl EventHistory {
         self.types.contains_key(name)
     }
 
-    /// Event types seen since the last clear, with their counts, by name.
-    pub fn types(&self) -> Vec<(String, u64)> {
-        self.types.iter().map(|(name, count)| (name.to_string(), *count)).collect()
-    }
-
     /// Forgets every kept event; the filter stays.
     pub fn clear(&mut self) {
         self.events.clear();

@@ -70,8 +70,6 @@ pub struct Subscription {
     /// Attempts that failed in a row; 0 once a connection opens.
     failures: u32,
     outbox: VecDeque<Update>,
-    /// When the last bytes (events, comments, keep-alives) arrived.
-    last_received: Option<Instant>,
 }
 
 impl Subscription {
@@ -86,18 +84,12 @@ impl Subscription {
             attempts: 0,
             failures: 0,
             outbox: VecDeque::new(),
-            last_received: None,
         }
     }
 
     /// The last event ID: what the next reconnection sends.
     pub fn last_event_id(&self) -> &str {
         self.parser.last_event_id()
-    }
-
-    /// When bytes last arrived on the stream, comments and keep-alives included.
-    pub fn last_received_at(&self) -> Option<Instant> {
-        self.last_received
     }
 
     /// The next update; `None` once the subscription has closed.
@@ -204,7 +196,6 @@ impl Subscription {
             let Phase::Open(connection) = &mut self.phase else { return None };
             match connection.next_chunk(self.request.idle_timeout).await {
                 Ok(Some(chunk)) => {
-                    self.last_received = Some(Instant::now());
                     self.parser.feed(&chunk);
                     if self.request.report_raw {
                         return Some(Update::Raw(chunk));
