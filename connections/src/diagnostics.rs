@@ -13,6 +13,7 @@ pub const SILENCE_LIMIT: Duration = Duration::from_secs(30);
 const RESUMES_KEPT: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum WarningKind {
     ContentType,
@@ -26,6 +27,7 @@ pub enum WarningKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
     pub kind: WarningKind,
@@ -34,6 +36,7 @@ pub struct Warning {
 
 /// How a resume went, judged from the ids around a reconnection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "outcome", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Resume {
     /// The first id after is the one after the last id before.
@@ -60,6 +63,7 @@ pub enum Resume {
 
 /// What the diagnostics pane shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DiagnosticsReport {
     pub status: Option<u16>,

@@ -9,6 +9,7 @@ use crate::spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions};
 pub const OPENAI_TEXT_PATH: &str = "choices[0].delta.content";
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Preset {
     pub id: &'static str,

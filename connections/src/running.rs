@@ -200,6 +200,7 @@ const MAX_PAGE: usize = 500;
 
 /// Part of a connection's log.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Page {
     /// Where `rows` start in the (filtered) log.

@@ -19,6 +19,7 @@ pub const SETTINGS_FILE: &str = "settings.json";
 
 /// Where a saved connection's secrets are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum SecretState {
     /// It has none.
@@ -30,6 +31,7 @@ pub enum SecretState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SavedConnection {
     /// Stable across saves; names the connection's keyring entry.
@@ -40,6 +42,7 @@ pub struct SavedConnection {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct WindowState {
     pub width: f64,
@@ -50,6 +53,7 @@ pub struct WindowState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     pub version: u32,
@@ -100,6 +104,7 @@ fn restore_secrets(spec: &mut ConnectionSpec, secrets: Secrets) {
 
 /// What a load found besides the settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Loaded {
     pub settings: Settings,

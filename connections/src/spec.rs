@@ -10,6 +10,7 @@ use crate::error::SpecError;
 
 /// Everything the user set for one connection, as the UI edits it and settings keep it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ConnectionSpec {
     /// Shown in the connection list; the URL's host when empty.
@@ -29,6 +30,7 @@ pub struct ConnectionSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HeaderField {
     pub name: String,
     pub value: String,
@@ -36,6 +38,7 @@ pub struct HeaderField {
 
 /// How the request authenticates. Secrets are kept out of saved settings (see `settings.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Auth {
     #[default]
@@ -50,6 +53,7 @@ pub enum Auth {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct TlsOptions {
     /// Accept any certificate: for test servers only, and marked as such in the UI.
@@ -59,6 +63,7 @@ pub struct TlsOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReconnectOptions {
     /// Reconnect like EventSource after the stream ends or the network fails.

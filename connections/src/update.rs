@@ -10,6 +10,7 @@ use crate::diagnostics::DiagnosticsReport;
 
 /// What one connection reports to the UI.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum ConnectionUpdate {
     /// A lifecycle change, as the subscriber reports it (events come in batches).

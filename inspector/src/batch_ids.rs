@@ -7,6 +7,7 @@ use serde::Serialize;
 /// The ids of a batch's events, in order, one per line: an SSE id never holds a line break
 /// ("the stream is split into lines" first), so the lines give every id back unchanged.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BatchIds {
     /// How many events (an event without an id is an empty line, so the lines alone cannot
     /// tell one such event from none).

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 use sse_subscriber::Update;
 
-use crate::event::EventDetail;
+use crate::event::{EventDetail, WhitespaceView};
 use crate::export::{ExportFormat, EXPORT_CHUNK};
 use crate::history::{EventHistory, DEFAULT_KEEP_BYTES, DEFAULT_KEEP_EVENTS};
 use crate::raw::{LineKind, RawCapture, DEFAULT_RAW_BYTES};
@@ -34,6 +34,7 @@ impl Default for CaptureLimits {
 
 /// How many events the log has to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Counts {
     pub kept: usize,
@@ -142,6 +143,7 @@ impl Capture {
         });
         Some(EventDetail {
             row: event.row(),
+            whitespace: WhitespaceView::of(&event.data),
             data: event.data.to_string(),
             retry_ms: event.retry_ms,
             connection: event.connection,

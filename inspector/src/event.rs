@@ -61,6 +61,7 @@ pub fn is_blank(data: &str) -> bool {
 
 /// One log row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EventRow {
     pub seq: u64,
@@ -80,6 +81,7 @@ pub struct EventRow {
 
 /// Everything about one event, for the detail pane.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EventDetail {
     #[serde(flatten)]
@@ -89,6 +91,57 @@ pub struct EventDetail {
     pub connection: u32,
     /// The event's block as received, when those bytes are still kept.
     pub raw: Option<Vec<RawLine>>,
+    /// For empty or whitespace-only data: how the detail pane shows it.
+    pub whitespace: Option<WhitespaceView>,
+}
+
+/// Data that is empty or only whitespace, made visible for the detail pane.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct WhitespaceView {
+    /// What the data is, in a sentence, with the legend of the symbols.
+    pub note: String,
+    /// Each character as a symbol; line breaks also break the line, so the shape stays.
+    pub shown: String,
+}
+
+impl WhitespaceView {
+    /// `None` unless `data` is empty or only whitespace.
+    pub fn of(data: &str) -> Option<WhitespaceView> {
+        if data.is_empty() {
+            return Some(WhitespaceView {
+                note: "Empty data: the block had a data line with nothing after it.".to_owned(),
+                shown: String::new(),
+            });
+        }
+        if !is_blank(data) {
+            return None;
+        }
+        let count = data.chars().count();
+        let mut shown = String::with_capacity(data.len() * 3);
+        for c in data.chars() {
+            match c {
+                ' ' => shown.push('␣'),
+                '\t' => shown.push('⇥'),
+                '\n' => shown.push_str("⏎\n"),
+                // Caret notation, as in the log's preview: ^M for CR, ^K for a vertical tab.
+                c if (c as u32) < 0x20 => {
+                    shown.push('^');
+                    shown.push(char::from(b'@' + c as u8));
+                }
+                _ => shown.push('·'),
+            }
+        }
+        let plural = if count == 1 { "" } else { "s" };
+        Some(WhitespaceView {
+            note: format!(
+                "Only whitespace: {count} character{plural}, shown as ␣ space, ⇥ tab, ⏎ line break, \
+                 ^M carriage return, ^K vertical tab, ^L form feed, · any other space."
+            ),
+            shown,
+        })
+    }
 }
 
 /// `data` on one line for a log row: line breaks as ⏎, tabs as ⇥, other control characters
@@ -135,6 +188,21 @@ mod tests {
         for not_blank in ["⏎", "␣", "^M", "·", " x ", "\0"] {
             assert!(!is_blank(not_blank), "{not_blank:?}");
         }
+    }
+
+    /// The detail pane's view of blank data keeps its shape and names every character; other
+    /// data has none.
+    #[test]
+    fn whitespace_only_data_is_shown_symbol_by_symbol() {
+        let empty = WhitespaceView::of("").expect("empty data has a view");
+        assert!(empty.note.starts_with("Empty data"), "{}", empty.note);
+        assert_eq!(empty.shown, "");
+        let blank = WhitespaceView::of(" \t\r\n\u{b}\u{a0}").expect("blank data has a view");
+        assert_eq!(blank.shown, "␣⇥^M⏎\n^K·");
+        assert!(blank.note.starts_with("Only whitespace: 6 characters"), "{}", blank.note);
+        assert!(WhitespaceView::of(" ").unwrap().note.contains("1 character,"));
+        assert_eq!(WhitespaceView::of(" x "), None);
+        assert_eq!(WhitespaceView::of("⏎"), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::event::KeptEvent;
 pub const EXPORT_CHUNK: usize = 4096;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     Ndjson,

@@ -15,6 +15,7 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// What the user asked to see: event types (none = all) and text found in the data or id,
 /// taken literally or as a regular expression.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct EventFilter {
     pub types: Vec<String>,

@@ -10,6 +10,7 @@ use serde::Serialize;
 pub const DEFAULT_RAW_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum LineEnding {
     Lf,
@@ -20,6 +21,7 @@ pub enum LineEnding {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum LineKind {
     /// `field: value` (or a field name alone).
@@ -34,6 +36,7 @@ pub enum LineKind {
 
 /// One line as received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RawLine {
     /// Where it starts, in the subscription's byte offsets.
@@ -47,6 +50,7 @@ pub struct RawLine {
 
 /// The raw view: the last lines, and how much of the stream they cover.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RawView {
     pub lines: Vec<RawLine>,

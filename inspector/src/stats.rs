@@ -24,6 +24,7 @@ pub struct LiveStats {
 
 /// What the stats panel shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StatsReport {
     pub events: u64,

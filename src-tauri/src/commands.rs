@@ -16,6 +16,7 @@ use crate::files::{self, Exported, Imported};
 use crate::state::AppState;
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ServerInfo {
     /// `http://127.0.0.1:PORT`
@@ -23,6 +24,8 @@ pub struct ServerInfo {
     /// The counter stream's name and URL.
     pub counter_stream: &'static str,
     pub counter_url: String,
+    /// Built with `test-hooks`: the page installs its test hook (`ui/test-hook.js`).
+    pub test_hooks: bool,
 }
 
 /// Where the embedded server listens.
@@ -32,6 +35,7 @@ pub fn server_info(state: State<'_, AppState>) -> ServerInfo {
         base_url: format!("http://{}", state.server_addr),
         counter_stream: COUNTER_STREAM,
         counter_url: state.stream_url(COUNTER_STREAM),
+        test_hooks: cfg!(feature = "test-hooks"),
     }
 }
 
@@ -77,6 +81,7 @@ pub fn reconnect(state: State<'_, AppState>, id: u64) -> Result<bool, CommandErr
 
 /// What the UI shows about a spec before and while it runs.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SpecInfo {
     /// For the clipboard: with the secrets, or the command would not work.
@@ -107,6 +112,7 @@ pub fn inspect_connection(spec: ConnectionSpec) -> SpecInfo {
 
 /// A stream's live subscriber count, sent whenever a subscriber joins or leaves.
 #[derive(Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StreamStatus {
     pub stream: String,

@@ -1,5 +1,3 @@
-use serde::ser::SerializeStruct;
-
 /// Errors a command returns to the UI, each keeping its cause; the UI gets `{kind, message}`.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -17,26 +15,47 @@ pub enum CommandError {
     Task(#[from] tauri::Error),
 }
 
+/// What the UI can tell apart in a command's error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    Spec,
+    Settings,
+    Inspect,
+    Replay,
+    Broker,
+    Task,
+}
+
+/// A command's error as the UI receives it.
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorPayload {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
 impl CommandError {
-    /// What the UI can tell apart.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            CommandError::Spec(_) => "spec",
-            CommandError::Settings(_) => "settings",
-            CommandError::Inspect(_) => "inspect",
-            CommandError::Replay(_) => "replay",
-            CommandError::Broker(_) => "broker",
-            CommandError::Task(_) => "task",
+            CommandError::Spec(_) => ErrorKind::Spec,
+            CommandError::Settings(_) => ErrorKind::Settings,
+            CommandError::Inspect(_) => ErrorKind::Inspect,
+            CommandError::Replay(_) => ErrorKind::Replay,
+            CommandError::Broker(_) => ErrorKind::Broker,
+            CommandError::Task(_) => ErrorKind::Task,
         }
     }
 }
 
 impl serde::Serialize for CommandError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut error = serializer.serialize_struct("CommandError", 2)?;
-        error.serialize_field("kind", self.kind())?;
-        error.serialize_field("message", &self.to_string())?;
-        error.end()
+        serde::Serialize::serialize(
+            &ErrorPayload { kind: self.kind(), message: self.to_string() },
+            serializer,
+        )
     }
 }
 
@@ -66,7 +85,7 @@ mod tests {
             serde_json::json!({ "kind": "inspect", "message": "connection 7 is not open" })
         );
         let broker = CommandError::from(embedded_server::BrokerError::InvalidStreamName);
-        assert_eq!(broker.kind(), "broker");
+        assert_eq!(broker.kind(), ErrorKind::Broker);
         assert!(std::error::Error::source(&CommandError::from(embedded_server::ReplayError::Stream(
             embedded_server::BrokerError::InvalidStreamName
         )))

@@ -16,6 +16,7 @@ use crate::state::AppState;
 const CAPTURE_EXTENSIONS: &[&str] = &["ndjson", "jsonl", "json"];
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Exported {
     pub path: String,
@@ -23,6 +24,7 @@ pub struct Exported {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Imported {
     /// What to open to watch the replay.

@@ -11,10 +11,13 @@
 //! - `commands.rs`: the commands the UI calls, each a line or two.
 //! - `files.rs`: export and import through the native dialogs.
 //! - `error.rs`: command errors (`{kind, message}` for the UI) and start-up errors.
+//! - `ipc_types.rs` (tests only): writes and checks `ui/gen/ipc.d.ts` from the payload types.
 
 mod commands;
 mod error;
 mod files;
+#[cfg(test)]
+mod ipc_types;
 mod platform;
 mod state;
 mod window_state;

@@ -9,6 +9,7 @@ use crate::subscription::{Subscription, Update};
 /// A subscription's updates in the shape a UI reads over IPC:
 /// `{"kind": "event", ...}` with camelCase fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum FeedUpdate {
     Connecting {

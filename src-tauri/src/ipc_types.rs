@@ -1,0 +1,233 @@
+//! `ui/gen/ipc.d.ts`: TypeScript declarations of everything that crosses IPC, generated from
+//! the Rust types with ts-rs, and the command table the UI's `ipc.js` is checked against.
+//! The test fails when the committed file is stale; `UPDATE_IPC_TYPES=1 cargo test -p
+//! sse-monitor --lib ipc_types` rewrites it.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use sse_connections::{
+    Auth, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, HeaderField, Loaded, Page, Preset,
+    ReconnectOptions, Resume, SavedConnection, SecretState, Settings, TlsOptions, Warning, WarningKind,
+    WindowState,
+};
+use sse_inspector::{
+    BatchIds, Counts, EventDetail, EventFilter, EventRow, ExportFormat, LineEnding, LineKind, RawLine,
+    RawView, StatsReport, WhitespaceView,
+};
+use sse_subscriber::FeedUpdate;
+use ts_rs::{Config, TS};
+
+use crate::commands::{ServerInfo, SpecInfo, StreamStatus};
+use crate::error::{ErrorKind, ErrorPayload};
+use crate::files::{Exported, Imported};
+
+const HEADER: &str = "\
+// Generated from the Rust types by src-tauri/src/ipc_types.rs: do not edit.
+// UPDATE_IPC_TYPES=1 cargo test -p sse-monitor --lib ipc_types rewrites it.
+
+/** A Tauri channel as a command receives it: the page sets `onmessage`. */
+export interface ChannelOf<T> {
+  onmessage: (message: T) => void;
+}
+";
+
+/// One command: its name, its arguments (name, TypeScript type, optional) and its result.
+struct Command {
+    name: &'static str,
+    args: Vec<(&'static str, String, bool)>,
+    result: String,
+}
+
+fn ts<T: TS>(cfg: &Config) -> String {
+    T::name(cfg)
+}
+
+fn command(name: &'static str, args: Vec<(&'static str, String, bool)>, result: String) -> Command {
+    Command { name, args, result }
+}
+
+fn arg(name: &'static str, ty: String) -> (&'static str, String, bool) {
+    (name, ty, false)
+}
+
+fn optional(name: &'static str, ty: String) -> (&'static str, String, bool) {
+    (name, ty, true)
+}
+
+/// Every command the app registers, as `commands.rs` declares it (arguments in camelCase, as
+/// Tauri maps them).
+fn commands(cfg: &Config) -> Vec<Command> {
+    let id = || arg("id", ts::<u64>(cfg));
+    vec![
+        command("server_info", vec![], ts::<ServerInfo>(cfg)),
+        command("initial_connection", vec![], ts::<ConnectionSpec>(cfg)),
+        command("connection_presets", vec![], ts::<Vec<Preset>>(cfg)),
+        command(
+            "connect",
+            vec![
+                arg("spec", ts::<ConnectionSpec>(cfg)),
+                arg("onUpdate", format!("ChannelOf<{}>", ts::<ConnectionUpdate>(cfg))),
+            ],
+            ts::<u64>(cfg),
+        ),
+        command("disconnect", vec![id(), optional("keep", ts::<Option<bool>>(cfg))], ts::<bool>(cfg)),
+        command("reconnect", vec![id()], ts::<bool>(cfg)),
+        command("inspect_connection", vec![arg("spec", ts::<ConnectionSpec>(cfg))], ts::<SpecInfo>(cfg)),
+        command(
+            "watch_server",
+            vec![arg("onStatus", format!("ChannelOf<{}>", ts::<StreamStatus>(cfg)))],
+            ts::<()>(cfg),
+        ),
+        command("load_settings", vec![], ts::<Loaded>(cfg)),
+        command(
+            "save_connections",
+            vec![
+                arg("connections", ts::<Vec<SavedConnection>>(cfg)),
+                arg("selected", ts::<Option<String>>(cfg)),
+            ],
+            ts::<Vec<String>>(cfg),
+        ),
+        command(
+            "events_page",
+            vec![id(), arg("start", ts::<usize>(cfg)), arg("count", ts::<usize>(cfg))],
+            ts::<Page>(cfg),
+        ),
+        command("event_detail", vec![id(), arg("seq", ts::<u64>(cfg))], ts::<Option<EventDetail>>(cfg)),
+        command("event_position", vec![id(), arg("seq", ts::<u64>(cfg))], ts::<Option<usize>>(cfg)),
+        command("set_filter", vec![id(), arg("filter", ts::<EventFilter>(cfg))], ts::<Counts>(cfg)),
+        command("clear_events", vec![id()], ts::<Counts>(cfg)),
+        command("raw_tail", vec![id(), arg("maxBytes", ts::<usize>(cfg))], ts::<RawView>(cfg)),
+        command(
+            "export_events",
+            vec![
+                id(),
+                arg("format", ts::<ExportFormat>(cfg)),
+                arg("matchingOnly", ts::<bool>(cfg)),
+                // Only builds with `test-hooks` read it; release builds always ask.
+                optional("path", ts::<Option<String>>(cfg)),
+            ],
+            ts::<Option<Exported>>(cfg),
+        ),
+        command(
+            "import_capture",
+            vec![optional("path", ts::<Option<String>>(cfg)), arg("speed", ts::<f64>(cfg))],
+            ts::<Option<Imported>>(cfg),
+        ),
+    ]
+}
+
+/// The whole file.
+fn declarations() -> String {
+    // JSON numbers: the UI reads u64 and usize values as numbers (ids and counts stay far
+    // below 2^53).
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(HEADER);
+    macro_rules! declare {
+        ($($t:ty),* $(,)?) => {$(
+            let _ = write!(out, "\nexport {}\n", <$t as TS>::decl(&cfg));
+        )*};
+    }
+    declare!(
+        ErrorKind,
+        ErrorPayload,
+        ServerInfo,
+        SpecInfo,
+        StreamStatus,
+        Exported,
+        Imported,
+        ConnectionSpec,
+        HeaderField,
+        Auth,
+        TlsOptions,
+        ReconnectOptions,
+        Preset,
+        SecretState,
+        SavedConnection,
+        WindowState,
+        Settings,
+        Loaded,
+        Page,
+        WarningKind,
+        Warning,
+        Resume,
+        DiagnosticsReport,
+        ConnectionUpdate,
+        FeedUpdate,
+        BatchIds,
+        Counts,
+        EventRow,
+        EventDetail,
+        WhitespaceView,
+        EventFilter,
+        ExportFormat,
+        LineEnding,
+        LineKind,
+        RawLine,
+        RawView,
+        StatsReport,
+    );
+    out.push_str(
+        "\n/** Every command: its arguments and what it resolves to. */\nexport interface Commands {\n",
+    );
+    for command in commands(&cfg) {
+        let args: Vec<String> = command
+            .args
+            .iter()
+            .map(|(name, ty, optional)| format!("{name}{}: {ty}", if *optional { "?" } else { "" }))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {}: {{ args: {{ {} }}; result: {} }};",
+            command.name,
+            args.join("; "),
+            command.result
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn committed_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/gen/ipc.d.ts")
+}
+
+/// The command names registered in `lib.rs`'s `generate_handler!`.
+fn registered_commands() -> Vec<String> {
+    let lib = include_str!("lib.rs");
+    let start = lib.find("generate_handler![").expect("lib.rs registers its commands");
+    let end = start + lib[start..].find(']').expect("the handler list ends");
+    lib[start..end]
+        .split("commands::")
+        .skip(1)
+        .map(|s| s.trim().trim_end_matches(',').trim().to_owned())
+        .collect()
+}
+
+/// The committed `ui/gen/ipc.d.ts` is what the Rust types generate now.
+#[test]
+fn ipc_types_are_current() {
+    let generated = declarations();
+    let path = committed_path();
+    if std::env::var_os("UPDATE_IPC_TYPES").is_some() {
+        std::fs::create_dir_all(path.parent().expect("ui/gen")).expect("create ui/gen");
+        std::fs::write(&path, &generated).expect("write ui/gen/ipc.d.ts");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "ui/gen/ipc.d.ts is stale: run UPDATE_IPC_TYPES=1 cargo test -p sse-monitor --lib ipc_types"
+    );
+}
+
+/// The command table lists exactly the commands the app registers.
+#[test]
+fn the_command_table_lists_every_registered_command() {
+    let cfg = Config::new();
+    let mut listed: Vec<String> = commands(&cfg).iter().map(|c| c.name.to_owned()).collect();
+    let mut registered = registered_commands();
+    listed.sort();
+    registered.sort();
+    assert_eq!(listed, registered);
+}

@@ -1,0 +1,300 @@
+// Generated from the Rust types by src-tauri/src/ipc_types.rs: do not edit.
+// UPDATE_IPC_TYPES=1 cargo test -p sse-monitor --lib ipc_types rewrites it.
+
+/** A Tauri channel as a command receives it: the page sets `onmessage`. */
+export interface ChannelOf<T> {
+  onmessage: (message: T) => void;
+}
+
+export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "task";
+
+export type ErrorPayload = { kind: ErrorKind, message: string, };
+
+export type ServerInfo = { 
+/**
+ * `http://127.0.0.1:PORT`
+ */
+baseUrl: string, 
+/**
+ * The counter stream's name and URL.
+ */
+counterStream: string, counterUrl: string, 
+/**
+ * Built with `test-hooks`: the page installs its test hook (`ui/test-hook.js`).
+ */
+testHooks: boolean, };
+
+export type SpecInfo = { 
+/**
+ * For the clipboard: with the secrets, or the command would not work.
+ */
+curl: string, sseSub: string, 
+/**
+ * For the screen: secrets masked.
+ */
+curlShown: string, sseSubShown: string, 
+/**
+ * Why the browser's EventSource cannot open it, if it cannot.
+ */
+browserLimits: Array<string>, 
+/**
+ * The first problem that stops it from connecting.
+ */
+problem: string | null, };
+
+export type StreamStatus = { stream: string, subscribers: number, };
+
+export type Exported = { path: string, bytes: number, };
+
+export type Imported = { 
+/**
+ * What to open to watch the replay.
+ */
+spec: ConnectionSpec, events: number, };
+
+export type ConnectionSpec = { 
+/**
+ * Shown in the connection list; the URL's host when empty.
+ */
+name: string, url: string, 
+/**
+ * `GET` unless set; `POST` for most LLM APIs.
+ */
+method: string, headers: Array<HeaderField>, 
+/**
+ * Sent with every (re)connection; empty means none.
+ */
+body: string, auth: Auth, tls: TlsOptions, reconnect: ReconnectOptions, 
+/**
+ * A JSON path joined from every event into the assembled text, e.g.
+ * `choices[0].delta.content`; empty turns the assembled view off.
+ */
+assemblePath: string, };
+
+export type HeaderField = { name: string, value: string, };
+
+export type Auth = { "kind": "none" } | { "kind": "bearer", token: string, } | { "kind": "basic", user: string, password: string, };
+
+export type TlsOptions = { 
+/**
+ * Accept any certificate: for test servers only, and marked as such in the UI.
+ */
+insecure: boolean, 
+/**
+ * A PEM file of extra CA certificates to trust; empty for none.
+ */
+caFile: string, };
+
+export type ReconnectOptions = { 
+/**
+ * Reconnect like EventSource after the stream ends or the network fails.
+ */
+enabled: boolean, 
+/**
+ * Also retry HTTP 5xx and 429 answers.
+ */
+retryHttpErrors: boolean, connectTimeoutSecs: number, 
+/**
+ * Reconnect when nothing, not even a keep-alive, arrives for this long; 0 for never.
+ */
+idleTimeoutSecs: number, };
+
+export type Preset = { id: string, label: string, 
+/**
+ * What the user still has to fill in, if anything.
+ */
+hint: string, spec: ConnectionSpec, };
+
+export type SecretState = "none" | "inKeyring" | "notSaved";
+
+export type SavedConnection = { 
+/**
+ * Stable across saves; names the connection's keyring entry.
+ */
+key: string, spec: ConnectionSpec, secrets: SecretState, };
+
+export type WindowState = { width: number, height: number, x: number | null, y: number | null, maximized: boolean, };
+
+export type Settings = { version: number, connections: Array<SavedConnection>, 
+/**
+ * The key of the connection shown last.
+ */
+selected: string | null, window: WindowState | null, };
+
+export type Loaded = { settings: Settings, 
+/**
+ * Things the user should know: a corrupt file set aside, a secret that could not be read.
+ */
+problems: Array<string>, };
+
+export type Page = { 
+/**
+ * Where `rows` start in the (filtered) log.
+ */
+start: number, rows: Array<EventRow>, counts: Counts, };
+
+export type WarningKind = "contentType" | "cacheControl" | "contentEncoding" | "noKeepAlive" | "idRepeated" | "idBackwards" | "resumeGap" | "resumeDuplicates";
+
+export type Warning = { kind: WarningKind, message: string, };
+
+export type Resume = { "outcome": "clean", lastBefore: string, firstAfter: string, } | { "outcome": "gap", lastBefore: string, firstAfter: string, missing: number, } | { "outcome": "duplicates", lastBefore: string, firstAfter: string, replayed: number, } | { "outcome": "unknown", lastBefore: string, firstAfter: string, };
+
+export type DiagnosticsReport = { status: number | null, 
+/**
+ * The last response's headers as `[name, value]`.
+ */
+headers: Array<[string, string]>, 
+/**
+ * One per kind, the first occurrence's message; `count` how often it was seen.
+ */
+warnings: Array<Warning>, reconnects: number, resumes: Array<Resume>, };
+
+export type ConnectionUpdate = { "type": "feed", update: FeedUpdate, } | { "type": "batch", ids: BatchIds, 
+/**
+ * Event types first seen (since the capture began or was cleared) in this batch.
+ */
+newTypes: Array<string>, latest: EventRow | null, 
+/**
+ * The last rows of the (filtered) log when the batch has events, so a log that
+ * follows the newest events needs no round trip.
+ */
+tail: Array<EventRow>, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, };
+
+export type FeedUpdate = { "kind": "connecting", url: string, attempt: number, } | { "kind": "open", status: number, contentType: string, headers: Array<[string, string]>, } | { "kind": "event", event: string, data: string, id: string, idSet: boolean, size: number, receivedAtMs: number, } | { "kind": "raw", text: string, } | { "kind": "error", message: string, willRetry: boolean, } | { "kind": "retrying", inMs: number, } | { "kind": "closed", reason: string, };
+
+export type BatchIds = { 
+/**
+ * How many events (an event without an id is an empty line, so the lines alone cannot
+ * tell one such event from none).
+ */
+count: number, lines: string, };
+
+export type Counts = { kept: number, 
+/**
+ * Kept events the filter lets through (all of them without a filter).
+ */
+matching: number, 
+/**
+ * Old events dropped to stay within the limits.
+ */
+dropped: number, filtered: boolean, };
+
+export type EventRow = { seq: number, receivedAtUs: number, deltaUs: number | null, event: string, id: string, idSet: boolean, size: number, 
+/**
+ * The data on one line, with line breaks, tabs and control characters made visible.
+ */
+preview: string, 
+/**
+ * Whether the preview stops short of the data.
+ */
+truncated: boolean, 
+/**
+ * The data is empty or only whitespace (the preview shows it as symbols).
+ */
+blank: boolean, };
+
+export type EventDetail = { data: string, retryMs: number | null, connection: number, 
+/**
+ * The event's block as received, when those bytes are still kept.
+ */
+raw: Array<RawLine> | null, 
+/**
+ * For empty or whitespace-only data: how the detail pane shows it.
+ */
+whitespace: WhitespaceView | null, seq: number, receivedAtUs: number, deltaUs: number | null, event: string, id: string, idSet: boolean, size: number, 
+/**
+ * The data on one line, with line breaks, tabs and control characters made visible.
+ */
+preview: string, 
+/**
+ * Whether the preview stops short of the data.
+ */
+truncated: boolean, 
+/**
+ * The data is empty or only whitespace (the preview shows it as symbols).
+ */
+blank: boolean, };
+
+export type WhitespaceView = { 
+/**
+ * What the data is, in a sentence, with the legend of the symbols.
+ */
+note: string, 
+/**
+ * Each character as a symbol; line breaks also break the line, so the shape stays.
+ */
+shown: string, };
+
+export type EventFilter = { types: Array<string>, text: string, regex: boolean, caseSensitive: boolean, };
+
+export type ExportFormat = "ndjson" | "csv";
+
+export type LineEnding = "lf" | "cr" | "crlf" | "none";
+
+export type LineKind = "field" | "comment" | "blank" | "connectionStart";
+
+export type RawLine = { 
+/**
+ * Where it starts, in the subscription's byte offsets.
+ */
+offset: number, 
+/**
+ * The line without its ending; invalid UTF-8 as U+FFFD. For a connection start, which
+ * connection.
+ */
+text: string, ending: LineEnding, kind: LineKind, };
+
+export type RawView = { lines: Array<RawLine>, 
+/**
+ * Bytes received in all.
+ */
+totalBytes: number, 
+/**
+ * Bytes still kept (the view shows the end of them).
+ */
+keptBytes: number, };
+
+export type StatsReport = { events: number, 
+/**
+ * Bytes of the event blocks.
+ */
+bytes: number, 
+/**
+ * Bytes received in all, comments and keep-alives included (when raw bytes are kept).
+ */
+rawBytes: number, 
+/**
+ * From the first connection attempt to the first event.
+ */
+timeToFirstEventMs: number | null, reconnects: number, 
+/**
+ * Events in each of the last `RATE_WINDOW_SECS` seconds, oldest first; the last is the
+ * second now under way.
+ */
+perSecond: Array<number>, 
+/**
+ * Events in the last whole second.
+ */
+rate: number, };
+
+/** Every command: its arguments and what it resolves to. */
+export interface Commands {
+  server_info: { args: {  }; result: ServerInfo };
+  initial_connection: { args: {  }; result: ConnectionSpec };
+  connection_presets: { args: {  }; result: Array<Preset> };
+  connect: { args: { spec: ConnectionSpec; onUpdate: ChannelOf<ConnectionUpdate> }; result: number };
+  disconnect: { args: { id: number; keep?: boolean | null }; result: boolean };
+  reconnect: { args: { id: number }; result: boolean };
+  inspect_connection: { args: { spec: ConnectionSpec }; result: SpecInfo };
+  watch_server: { args: { onStatus: ChannelOf<StreamStatus> }; result: null };
+  load_settings: { args: {  }; result: Loaded };
+  save_connections: { args: { connections: Array<SavedConnection>; selected: string | null }; result: Array<string> };
+  events_page: { args: { id: number; start: number; count: number }; result: Page };
+  event_detail: { args: { id: number; seq: number }; result: EventDetail | null };
+  event_position: { args: { id: number; seq: number }; result: number | null };
+  set_filter: { args: { id: number; filter: EventFilter }; result: Counts };
+  clear_events: { args: { id: number }; result: Counts };
+  raw_tail: { args: { id: number; maxBytes: number }; result: RawView };
+  export_events: { args: { id: number; format: ExportFormat; matchingOnly: boolean; path?: string | null }; result: Exported | null };
+  import_capture: { args: { path?: string | null; speed: number }; result: Imported | null };
+}
