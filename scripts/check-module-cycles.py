@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Fails when two files of one crate use each other, directly or round a longer loop.
+"""Fails when two files of one crate use each other, directly or round a longer loop, or when
+two of the window's ES modules (ui/) import each other.
 
 Each top-level module (a file under a crate's src/, lib.rs and binaries aside) is a node; a
-`crate::NAME` path outside its `#[cfg(test)] mod tests` is an edge to NAME. Run by the test
-command, so a new cycle fails CI with the loop it found.
+`crate::NAME` path outside its `#[cfg(test)] mod tests` is an edge to NAME. In ui/, each .js
+file is a node and each `import ... from "./x.js"` an edge. Run by the test command, so a new
+cycle fails CI with the loop it found.
 """
 import pathlib
 import re
@@ -66,7 +68,7 @@ def find_cycle(graph):
     def visit(node):
         state[node] = "open"
         stack.append(node)
-        for nxt in sorted(graph[node]):
+        for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == "open":
                 return stack[stack.index(nxt):] + [nxt]
             if nxt not in state:
@@ -85,8 +87,24 @@ def find_cycle(graph):
     return None
 
 
+def ui_graph():
+    ui = ROOT / "ui"
+    files = [p for p in sorted(ui.rglob("*.js")) if "tests" not in p.relative_to(ui).parts]
+    graph = {}
+    for path in files:
+        name = path.relative_to(ui).as_posix()
+        text = path.read_text()
+        targets = re.findall(r"""^\s*(?:import|export)\b[^;]*?\bfrom\s+["'](\.{1,2}/[^"']+)["']""", text, re.M | re.S)
+        graph[name] = {(path.parent / t).resolve().relative_to(ui.resolve()).as_posix() for t in targets}
+    return graph
+
+
 def main():
     failed = False
+    cycle = find_cycle(ui_graph())
+    if cycle:
+        failed = True
+        print(f"ui: modules import each other: {' -> '.join(cycle)}", file=sys.stderr)
     for crate in CRATES:
         modules = modules_of(crate)
         graph = {}
@@ -99,7 +117,7 @@ def main():
             print(f"{crate}: modules use each other: {' -> '.join(cycle)}", file=sys.stderr)
     if failed:
         sys.exit(1)
-    print(f"no module cycles in {len(CRATES)} crates")
+    print(f"no module cycles in {len(CRATES)} crates and the window's modules")
 
 
 main()

@@ -40,9 +40,10 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
-# The Tauri CLI, from the npm package @tauri-apps/cli (prebuilt, pinned in package-lock.json).
-if [ ! -x node_modules/.bin/tauri ]; then
-  say "installing the Tauri CLI (npm ci)"
+# The Tauri CLI (npm @tauri-apps/cli, prebuilt) and TypeScript (tsc checks the window's
+# JSDoc types), pinned in package-lock.json.
+if [ ! -x node_modules/.bin/tauri ] || [ ! -x node_modules/.bin/tsc ]; then
+  say "installing the Tauri CLI and TypeScript (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -18,7 +18,8 @@ cargo clippy -p sse-monitor --all-targets --locked --features test-hooks -- -D w
 echo "==> packaging: .deb and .rpm built, installed, run and removed"
 bash scripts/package-test.sh
 echo "==> tests (GUI tests in a virtual X display; secrets in a throwaway GNOME Keyring)"
-# The UI's own logic (comparison, virtual scrolling) under Node.
+echo "==> the window's code: types checked (tsc), its logic under Node"
+node_modules/.bin/tsc -p ui
 node --test ui/tests
 dbus-run-session -- bash scripts/with-keyring.sh \
   xvfb-run -a -s "-screen 0 1400x1000x24" cargo nextest run --workspace --locked --no-fail-fast --features sse-monitor/test-hooks

@@ -1,11 +1,32 @@
 // Compares the two paths an event takes to the window: the Rust subscriber over IPC and the
 // browser's EventSource. Events are matched by id: the nth event in a run carrying the same
 // lastEventId matches the nth on the other side, so carried ids match too. An id that comes
-// back after a different one is a duplicate (a replay). Loaded as a plain script by the page
-// and with require() by the Node tests.
-"use strict";
+// back after a different one is a duplicate (a replay).
 
-class PathComparison {
+/**
+ * One path's bookkeeping.
+ * @typedef {object} Side
+ * @property {number} count
+ * @property {number} withId
+ * @property {number} duplicates
+ * @property {string[]} duplicateIds
+ * @property {number} missing
+ * @property {string[]} missingIds
+ * @property {string | null} lastId
+ * @property {number} run events in a row with `lastId`
+ * @property {Map<string, number>} seen
+ * @property {(string | undefined)[]} seenOrder
+ * @property {number} seenNext
+ * @property {Map<string, number>} pending
+ * @property {string[]} queueKeys
+ * @property {number[]} queueAts
+ * @property {number} queueHead
+ */
+
+/** @typedef {"ipc" | "browser"} SideName */
+
+export class PathComparison {
+  /** @param {{ graceMs?: number, keptIds?: number }} [options] */
   constructor({ graceMs = 3000, keptIds = 100000 } = {}) {
     this.graceMs = graceMs;
     this.keptIds = keptIds;
@@ -15,9 +36,11 @@ class PathComparison {
     this.lagBins = new Uint32Array(LAG_BINS);
     this.lagSamples = 0;
     this.matched = 0;
+    /** @type {number | null} */
     this.comparingSince = null; // first match: events before it came before both paths were up
   }
 
+  /** @returns {Side} */
   newSide() {
     return {
       count: 0,
@@ -43,7 +66,8 @@ class PathComparison {
     };
   }
 
-  /** Remembers `id` as seen on `side`, forgetting the oldest beyond `keptIds`. */
+  /** Remembers `id` as seen on `side`, forgetting the oldest beyond `keptIds`.
+   * @param {Side} side @param {string} id */
   rememberSeen(side, id) {
     const slot = side.seenNext;
     const evicted = side.seenOrder[slot];
@@ -53,7 +77,8 @@ class PathComparison {
     side.seenNext = (slot + 1) % this.keptIds;
   }
 
-  /** One event on `side` ("ipc" or "browser") with its lastEventId, arrived at `at` ms. */
+  /** One event on `side` ("ipc" or "browser") with its lastEventId, arrived at `at` ms.
+   * @param {SideName} sideName @param {string | null | undefined} id @param {number} at */
   observe(sideName, id, at) {
     const side = this.sides[sideName];
     const other = this.sides[sideName === "ipc" ? "browser" : "ipc"];
@@ -96,9 +121,11 @@ class PathComparison {
   }
 
   /** Moves events unmatched for longer than the grace time to "missing on the other side",
-   * while the other side is open; events from before both paths were up are dropped. */
+   * while the other side is open; events from before both paths were up are dropped.
+   * @param {number} now @param {Record<SideName, boolean>} [open] */
   settle(now, open = { ipc: true, browser: true }) {
-    for (const [name, side] of Object.entries(this.sides)) {
+    for (const name of /** @type {SideName[]} */ (["ipc", "browser"])) {
+      const side = this.sides[name];
       const otherName = name === "ipc" ? "browser" : "ipc";
       const other = this.sides[otherName];
       while (side.queueHead < side.queueKeys.length) {
@@ -116,10 +143,11 @@ class PathComparison {
     }
   }
 
-  /** The figures the comparison panel shows. */
+  /** The figures the comparison panel shows.
+   * @param {number} now @param {Record<SideName, boolean>} [open] */
   report(now, open) {
     this.settle(now, open);
-    const side = (s) => ({
+    const side = (/** @type {Side} */ s) => ({
       count: s.count,
       withId: s.withId,
       duplicates: s.duplicates,
@@ -143,13 +171,15 @@ const LAG_BIN_MS = 0.5;
 const LAG_RANGE_MS = 5000;
 const LAG_BINS = (2 * LAG_RANGE_MS) / LAG_BIN_MS + 1;
 
-function lagBin(lag) {
+/** The histogram bin of a lag in ms. @param {number} lag */
+export function lagBin(lag) {
   const bin = Math.round((lag + LAG_RANGE_MS) / LAG_BIN_MS);
   return Math.min(LAG_BINS - 1, Math.max(0, bin));
 }
 
-/** The nearest-rank percentile from the histogram, to the bin (0.5 ms); null without any. */
-function binnedPercentile(bins, total, p) {
+/** The nearest-rank percentile from the histogram, to the bin (0.5 ms); null without any.
+ * @param {Uint32Array} bins @param {number} total @param {number} p */
+export function binnedPercentile(bins, total, p) {
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(p * total));
   let seen = 0;
@@ -160,7 +190,8 @@ function binnedPercentile(bins, total, p) {
   return LAG_RANGE_MS;
 }
 
-/** Drops the consumed front of a side's queue once it is most of the array. */
+/** Drops the consumed front of a side's queue once it is most of the array.
+ * @param {Side} side */
 function compact(side) {
   if (side.queueHead > 1024 && side.queueHead * 2 > side.queueKeys.length) {
     side.queueKeys = side.queueKeys.slice(side.queueHead);
@@ -169,10 +200,9 @@ function compact(side) {
   }
 }
 
-/** Keeps the last few ids for display. */
+/** Keeps the last few ids for display. @param {string[]} list @param {string} id */
 function remember(list, id) {
   list.push(id);
   if (list.length > 5) list.shift();
 }
 
-if (typeof module !== "undefined") module.exports = { PathComparison, binnedPercentile, lagBin };

@@ -1,19 +1,19 @@
 // The arithmetic of the virtualized event log: which rows a scroll position shows. Browsers
 // cap an element's height (WebKit at about 33.5 million px), so past MAX_SCROLL_PX the
-// scroll range is scaled onto the rows. Loaded as a plain script by the page and with
-// require() by the Node tests.
-"use strict";
+// scroll range is scaled onto the rows.
 
-const MAX_SCROLL_PX = 8000000;
+export const MAX_SCROLL_PX = 8000000;
 
-/** The scroll height for `total` rows of `rowHeight` px. */
-function scrollHeight(total, rowHeight) {
+/** The scroll height for `total` rows of `rowHeight` px.
+ * @param {number} total @param {number} rowHeight */
+export function scrollHeight(total, rowHeight) {
   return Math.min(total * rowHeight, MAX_SCROLL_PX);
 }
 
 /** Rows shown for a scroll position: the first row's index, how many, and where (px from the
- * top of the scrolled content) the first row is drawn. */
-function visibleWindow(total, rowHeight, scrollTop, viewportHeight) {
+ * top of the scrolled content) the first row is drawn.
+ * @param {number} total @param {number} rowHeight @param {number} scrollTop @param {number} viewportHeight */
+export function visibleWindow(total, rowHeight, scrollTop, viewportHeight) {
   const fits = Math.max(1, Math.ceil(viewportHeight / rowHeight));
   const count = Math.min(total, fits + 1);
   const full = total * rowHeight;
@@ -36,8 +36,10 @@ function visibleWindow(total, rowHeight, scrollTop, viewportHeight) {
   return { first, count: shown, top };
 }
 
-/** The scroll position that shows row `index` (at the top, or at the bottom if `atBottom`). */
-function scrollTopFor(index, total, rowHeight, viewportHeight, atBottom = false) {
+/** The scroll position that shows row `index` (at the top, or at the bottom if `atBottom`).
+ * @param {number} index @param {number} total @param {number} rowHeight @param {number} viewportHeight
+ * @param {boolean} [atBottom] */
+export function scrollTopFor(index, total, rowHeight, viewportHeight, atBottom = false) {
   const fits = Math.max(1, Math.floor(viewportHeight / rowHeight));
   const full = total * rowHeight;
   const target = atBottom ? Math.max(0, index - fits + 1) : index;
@@ -46,5 +48,3 @@ function scrollTopFor(index, total, rowHeight, viewportHeight, atBottom = false)
   const maxFirst = Math.max(1, total - fits);
   return (target / maxFirst) * maxScroll;
 }
-
-if (typeof module !== "undefined") module.exports = { MAX_SCROLL_PX, scrollHeight, visibleWindow, scrollTopFor };

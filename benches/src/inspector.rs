@@ -7,7 +7,8 @@
 //! lag p50/p99 (over every event matched by id), and RSS every 10 s: the app's process, and with
 //! its WebKit web and network processes.
 //!
-//! Run: `cargo build --release -p sse-monitor -p sse-bench && \
+//! The app must be built with `test-hooks` (the page's test hook carries the frame probe).
+//! Run: `cargo build --release -p sse-monitor --features test-hooks && cargo build --release -p sse-bench && \
 //!       xvfb-run -a -s "-screen 0 1400x1000x24" target/release/sse-inspector-bench`
 
 use std::net::{Ipv4Addr, TcpListener};
@@ -127,22 +128,14 @@ struct LongFrame {
     handlers: u64,
 }
 
-/// Injected before measuring: a `requestAnimationFrame` loop timing every frame, and the
-/// app's handlers (IPC messages, EventSource events, rendering) wrapped to time how long they
-/// run, so a long frame can be told apart: the page's own code, or the engine's.
+/// Injected before measuring: a `requestAnimationFrame` loop timing every frame, and a probe
+/// set through the page's test hook (`ui/test-hook.js`) that is told how long each of the
+/// app's handlers (IPC messages, EventSource events, frames, log pages) ran, so a long frame
+/// can be told apart: the page's own code, or the engine's.
 const FRAME_PROBE: &str = r#"
 const probe = window.__frameProbe = { running: true, frames: 0, maxGapMs: 0, long: [], last: null,
   js: 0, handlers: 0, jsAtFrame: 0, handlersAtFrame: 0 };
-const timed = (handler) => function (...args) {
-  const t0 = performance.now();
-  try { return handler.apply(this, args); }
-  finally { probe.js += performance.now() - t0; probe.handlers += 1; }
-};
-onUpdate = timed(onUpdate);
-onBrowserEvent = timed(onBrowserEvent);
-renderSelected = timed(renderSelected);
-renderList = timed(renderList);
-showRows = timed(showRows);
+window.__sseMonitorTest.setProbe((ms) => { probe.js += ms; probe.handlers += 1; });
 const tick = (now) => {
   if (!probe.running) return;
   if (probe.last !== null) {
@@ -190,7 +183,18 @@ async fn measure(args: &Args, unbatched: bool, ipc_only: bool) -> anyhow::Result
             Err(error) => bail!("no WebDriver session: {error}"),
         }
     };
-    let count = "return selected ? selected.ipcFeed.count : 0";
+    // The page's test hook exists only in builds with `test-hooks`.
+    let hooked = "return typeof window.__sseMonitorTest === 'object'";
+    while client.execute(hooked, vec![]).await? != json!(true) {
+        if Instant::now() > deadline {
+            bail!(
+                "the app has no test hook: build it with \
+                 `cargo build --release -p sse-monitor --features test-hooks`"
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let count = "const s = window.__sseMonitorTest.selected(); return s ? s.ipcCount : 0";
     while client.execute(count, vec![]).await?.as_u64().unwrap_or(0) == 0 {
         if Instant::now() > deadline {
             bail!("no events reached the app");
@@ -201,14 +205,14 @@ async fn measure(args: &Args, unbatched: bool, ipc_only: bool) -> anyhow::Result
     let app_name = app.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let pids = app_processes(&app_name);
     if ipc_only {
-        client.execute("closeBrowserFeed(selected)", vec![]).await?;
+        client.execute("window.__sseMonitorTest.closeBrowserFeed()", vec![]).await?;
     }
     if let Some(script) = &args.before {
         client.execute(script, vec![]).await?;
     }
     let start = format!(
-        "{FRAME_PROBE} selected.comparison = new PathComparison(); \
-         return [selected.ipcFeed.count, selected.browserFeed.count];"
+        "{FRAME_PROBE} const hook = window.__sseMonitorTest; hook.resetComparison(); \
+         const s = hook.selected(); return [s.ipcCount, s.browserCount];"
     );
     let before = client.execute(&start, vec![]).await?;
     let started = Instant::now();
@@ -219,10 +223,11 @@ async fn measure(args: &Args, unbatched: bool, ipc_only: bool) -> anyhow::Result
         rss.push(sample(step * 10));
     }
     let finish = "const b = window.__frameProbe; b.running = false; \
-                  const r = selected.comparison.report(performance.now(), { ipc: true, browser: true }); \
+                  const hook = window.__sseMonitorTest; hook.setProbe(null); \
+                  const r = hook.comparison(); const s = hook.selected(); \
                   return { frames: b.frames, maxGapMs: b.maxGapMs, long: b.long, \
-                           ipc: selected.ipcFeed.count, browser: selected.browserFeed.count, \
-                           p50: r.lagP50, p99: r.lagP99, matched: r.matched, dropped: selected.counts.dropped };";
+                           ipc: s.ipcCount, browser: s.browserCount, \
+                           p50: r.p50, p99: r.p99, matched: r.matched, dropped: s.dropped };";
     let after: Value = client.execute(finish, vec![]).await?;
     let elapsed = started.elapsed().as_secs_f64();
     let _ = client.close().await;

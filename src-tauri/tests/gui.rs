@@ -186,7 +186,13 @@ async fn spawn_app_in(config_dir: &std::path::Path, args: &[&str]) -> App {
             Err(error) => panic!("cannot start a WebDriver session: {error}"),
         }
     };
-    App { client, _driver: driver }
+    let app = App { client, _driver: driver };
+    // The page's modules run before the document completes: then its panels are built.
+    app.wait_until(30, "the page loaded", || async {
+        app.eval("return document.readyState").await == "complete"
+    })
+    .await;
+    app
 }
 
 impl App {
@@ -196,7 +202,9 @@ impl App {
     }
 
     async fn text(&self, id: &str) -> String {
-        let value = self.eval(&format!("return document.getElementById({}).textContent", json!(id))).await;
+        let script =
+            format!("const el = document.getElementById({}); return el ? el.textContent : null", json!(id));
+        let value = self.eval(&script).await;
         value.as_str().unwrap_or_default().to_owned()
     }
 
@@ -686,7 +694,7 @@ mod test_hooks {
         let dir = fresh_config_dir("export");
         std::fs::create_dir_all(&dir).unwrap();
         let ndjson = dir.join("capture.ndjson");
-        let id = app.eval("return selected.id").await;
+        let id = app.eval("return window.__sseMonitorTest.selected().id").await;
         app.export(&id, "ndjson", &ndjson).await;
         let text = std::fs::read_to_string(&ndjson).unwrap();
         let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
@@ -714,12 +722,15 @@ mod test_hooks {
         // Imported, the capture replays through the embedded server into a new connection.
         app.set_value("replay-speed", "0").await;
         app.client
-            .execute("importCapture(arguments[0])", vec![json!(ndjson.display().to_string())])
+            .execute(
+                "window.__sseMonitorTest.importCapture(arguments[0])",
+                vec![json!(ndjson.display().to_string())],
+            )
             .await
             .expect("import");
         let replayed = lines.len() as u64;
         app.wait_until(30, "the replay arrives in full in a new connection", || async {
-            let name = app.eval("return selected.name").await;
+            let name = app.eval("return window.__sseMonitorTest.selected().name").await;
             name.as_str().is_some_and(|n| n.starts_with("Replay of capture.ndjson"))
                 && app.number("ipc-count").await == Some(replayed as i64)
         })

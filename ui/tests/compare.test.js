@@ -1,8 +1,7 @@
 // The IPC-vs-EventSource comparison: node --test ui/tests
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const { PathComparison } = require("../compare.js");
+import test from "node:test";
+import assert from "node:assert/strict";
+import { PathComparison, binnedPercentile, lagBin } from "../compare.js";
 
 test("events on both paths match by id and give lag percentiles", () => {
   const c = new PathComparison();
@@ -69,7 +68,6 @@ test("carried ids match run by run, and events without ids are only counted", ()
 });
 
 test("the lag histogram keeps half-millisecond precision and clamps outliers", () => {
-  const { binnedPercentile, lagBin } = require("../compare.js");
   const bins = new Uint32Array(20001);
   for (const lag of [-3.2, 1.4, 2.6, 99999]) bins[lagBin(lag)] += 1;
   assert.equal(binnedPercentile(bins, 4, 0.25), -3);

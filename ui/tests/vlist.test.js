@@ -1,8 +1,7 @@
 // The virtualized log's arithmetic: node --test ui/tests
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const { MAX_SCROLL_PX, scrollHeight, visibleWindow, scrollTopFor } = require("../vlist.js");
+import test from "node:test";
+import assert from "node:assert/strict";
+import { MAX_SCROLL_PX, scrollHeight, visibleWindow, scrollTopFor } from "../vlist.js";
 
 test("small logs scroll row by row", () => {
   assert.equal(scrollHeight(100, 20), 2000);

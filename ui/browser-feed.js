@@ -1,0 +1,118 @@
+// The browser's own EventSource on a connection's URL, the second path events take to the
+// window (compared with the Rust subscriber's by the comparison panel).
+import { state } from "./model.js";
+import { timed } from "./probe.js";
+import { scheduleRender } from "./schedule.js";
+
+/** @typedef {import("./model.js").Connection} Connection */
+
+const BROWSER_CONNECTIONS_PER_ORIGIN = 6; // HTTP/1.1 connections a browser opens to one server
+
+/** @param {string} url */
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Opens the browser's feed on `connection`, unless the browser cannot open it.
+ * @param {Connection} connection */
+export function startBrowserFeed(connection) {
+  const feed = connection.run.browserFeed;
+  const limits = connection.info ? connection.info.browserLimits : [];
+  if (limits.length > 0) {
+    feed.setState("unavailable", `Not possible here: ${limits.join("; ")}.`);
+    return;
+  }
+  if (typeof EventSource === "undefined") {
+    feed.setState("unsupported", "This webview does not support Server-Sent Events (EventSource).", true);
+    return;
+  }
+  const origin = originOf(connection.spec.url);
+  const sharing = state.connections.filter((c) => c !== connection && c.source && c.sourceOrigin === origin).length;
+  /** @type {EventSource} */
+  let source;
+  try {
+    source = new EventSource(connection.spec.url);
+  } catch (error) {
+    feed.setState("unavailable", `The browser refused the URL: ${error instanceof Error ? error.message : String(error)}`, true);
+    return;
+  }
+  connection.source = source;
+  connection.sourceOrigin = origin;
+  const waiting = sharing >= BROWSER_CONNECTIONS_PER_ORIGIN;
+  feed.setState(
+    "connecting",
+    waiting
+      ? `The browser opens at most ${BROWSER_CONNECTIONS_PER_ORIGIN} HTTP/1.1 connections to one server, and ${sharing} direct feeds already use ${origin}: this one waits for a free connection.`
+      : connection.spec.url,
+  );
+  source.onopen = () => {
+    feed.setState("open", "EventSource readyState OPEN");
+    scheduleRender();
+  };
+  source.onmessage = (event) => onBrowserEvent(connection, event);
+  for (const type of connection.run.eventTypes) {
+    if (type !== "message") source.addEventListener(type, (event) => onBrowserEvent(connection, /** @type {MessageEvent} */ (event)));
+  }
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) {
+      // The reason is worked out when shown: the IPC side may report its error later.
+      feed.setState("closed", "", true);
+      feed.gaveUp = true;
+    } else {
+      feed.setState("connecting", "connection lost; the browser is reconnecting");
+    }
+    scheduleRender();
+  };
+}
+
+/** Named event types reach EventSource listeners only if registered: follow the IPC feed.
+ * @param {Connection} connection @param {string} type */
+export function listenForType(connection, type) {
+  const run = connection.run;
+  if (run.eventTypes.has(type)) return;
+  run.eventTypes.add(type);
+  // Learned from the IPC feed: its first events of this type came before the listener.
+  run.lateTypes.push(type);
+  if (connection.source) {
+    connection.source.addEventListener(type, (event) => onBrowserEvent(connection, /** @type {MessageEvent} */ (event)));
+  }
+}
+
+/** Why EventSource gave up, told from what the Rust subscriber saw of the same server.
+ * @param {Connection} connection */
+export function browserFailureReason(connection) {
+  const run = connection.run;
+  const report = run.diagnostics;
+  if (report && report.status === 200) {
+    const allowed = report.headers.some(([name]) => name.toLowerCase() === "access-control-allow-origin");
+    if (!allowed) {
+      return "The server sends no Access-Control-Allow-Origin header, so the browser refuses a stream from another origin (CORS). The Rust subscriber is not bound by CORS.";
+    }
+  }
+  if (run.ipcFeed.state === "failed" || run.ipcFeed.state === "retrying") {
+    return `EventSource closed the connection; the Rust subscriber says: ${run.lastError}`;
+  }
+  return "EventSource closed the connection (a non-200 status, a wrong Content-Type, a TLS or network failure, or CORS).";
+}
+
+const onBrowserEvent = timed(
+  /** @param {Connection} connection @param {MessageEvent} event */
+  (connection, event) => {
+    const data = typeof event.data === "string" ? event.data : String(event.data);
+    connection.run.browserFeed.receive(event.type, data, event.lastEventId);
+    connection.run.comparison.observe("browser", event.lastEventId, performance.now());
+    scheduleRender();
+  },
+);
+
+/** @param {Connection} connection */
+export function closeBrowserFeed(connection) {
+  if (connection.source) {
+    connection.source.close();
+    connection.source = null;
+  }
+}

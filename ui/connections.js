@@ -1,0 +1,192 @@
+// The connection list's life: adding, selecting, opening, stopping and removing connections,
+// and what each one's channel reports.
+import { closeBrowserFeed, listenForType, startBrowserFeed } from "./browser-feed.js";
+import { renderDetail } from "./detail.js";
+import { applyFilter, filterOnScreen, showFilter } from "./filter.js";
+import { fillForm, formChanged, setCommandPreview, setFormProblem } from "./form.js";
+import * as ipc from "./ipc.js";
+import { renderInspector, setFollow } from "./log.js";
+import { Connection, blankSpec, state } from "./model.js";
+import { timed } from "./probe.js";
+import { scheduleRender } from "./schedule.js";
+import { scheduleSave } from "./settings.js";
+
+/** @typedef {import("./gen/ipc").ConnectionSpec} ConnectionSpec */
+/** @typedef {import("./gen/ipc").ConnectionUpdate} ConnectionUpdate */
+/** @typedef {import("./gen/ipc").FeedUpdate} FeedUpdate */
+
+/** @param {ConnectionSpec} spec @param {boolean} [select] @param {string | null} [savedKey] */
+export function addConnection(spec, select = true, savedKey = null) {
+  const connection = new Connection(spec, savedKey);
+  state.connections.push(connection);
+  if (select) selectConnection(connection);
+  scheduleRender();
+  scheduleSave();
+  return connection;
+}
+
+/** Shows `connection` in the form and the inspector. @param {Connection} connection */
+export function selectConnection(connection) {
+  state.selected = connection;
+  fillForm(connection.spec);
+  setFormProblem(connection.run.lastError);
+  setCommandPreview(connection.info ? connection.info.curlShown : "");
+  formChanged();
+  showFilter(connection.run.filter);
+  setFollow(true);
+  renderDetail(connection);
+  renderInspector(true);
+  scheduleRender();
+  scheduleSave();
+}
+
+/** (Re)opens `connection` with `spec`: both feeds start afresh.
+ * @param {Connection} connection @param {ConnectionSpec} spec */
+export async function openConnection(connection, spec) {
+  await stopConnection(connection);
+  connection.spec = spec;
+  connection.reset();
+  scheduleSave();
+  connection.info = await ipc.inspectConnection(spec);
+  const run = connection.run;
+  run.ipcFeed.setState("connecting", spec.url);
+  try {
+    connection.id = await ipc.connect(spec, (update) => onUpdate(connection, update));
+    connection.running = true;
+  } catch (error) {
+    run.lastError = ipc.errorMessage(error);
+    // A request the form can fix is said once, under the form; the feed only says it did not start.
+    const inForm = ipc.errorKind(error) === "spec";
+    run.ipcFeed.setState("failed", inForm ? "not started: see the request above" : run.lastError, true);
+    run.browserFeed.setState("idle", "");
+    if (connection === state.selected) setFormProblem(run.lastError);
+    scheduleRender();
+    return;
+  }
+  if (connection === state.selected) {
+    setFormProblem("");
+    // A fresh connection has a fresh log: the filter on screen applies to it too.
+    if (filterOnScreen()) applyFilter();
+  }
+  startBrowserFeed(connection);
+  scheduleRender();
+}
+
+/** Stops both feeds of a connection (it stays in the list); with `keep`, its captured events
+ * stay readable in the inspector.
+ * @param {Connection} connection @param {string} [reason] @param {boolean} [keep] */
+export async function stopConnection(connection, reason = "", keep = false) {
+  closeBrowserFeed(connection);
+  if (connection.id !== null) {
+    const id = connection.id;
+    if (!keep) connection.id = null;
+    connection.running = false;
+    await ipc.disconnect(id, keep);
+    if (reason) connection.run.ipcFeed.setState("closed", reason);
+    if (reason) connection.run.browserFeed.setState("closed", reason);
+  }
+  scheduleRender();
+}
+
+/** Drops the connection and opens it afresh with the same spec. @param {Connection} connection */
+export async function reconnectConnection(connection) {
+  if (connection.id === null) return;
+  closeBrowserFeed(connection);
+  connection.run.ipcFeed.setState("connecting", connection.spec.url);
+  connection.running = true;
+  await ipc.reconnect(connection.id);
+  startBrowserFeed(connection);
+  scheduleRender();
+}
+
+/** @param {Connection} connection */
+export async function removeConnection(connection) {
+  await stopConnection(connection);
+  state.connections.splice(state.connections.indexOf(connection), 1);
+  if (state.selected === connection) {
+    state.selected = null;
+    const last = state.connections[state.connections.length - 1];
+    if (last) selectConnection(last);
+    else addConnection(blankSpec());
+  }
+  scheduleRender();
+  scheduleSave();
+}
+
+const onUpdate = timed(
+  /** @param {Connection} connection @param {ConnectionUpdate} message */
+  (connection, message) => {
+    const run = connection.run;
+    switch (message.type) {
+      case "feed":
+        onFeedUpdate(connection, message.update);
+        break;
+      case "batch":
+        onBatch(connection, message);
+        break;
+      case "diagnostics":
+        run.diagnostics = message.report;
+        break;
+      case "assembled":
+        run.assembled += message.piece;
+        run.assembledStats =
+          `${message.used} events with text, ${message.skipped} without` + (message.truncated ? " · truncated at 4 MiB" : "");
+        break;
+    }
+    scheduleRender();
+  },
+);
+
+/** @param {Connection} connection @param {FeedUpdate} update */
+function onFeedUpdate(connection, update) {
+  const run = connection.run;
+  const feed = run.ipcFeed;
+  switch (update.kind) {
+    case "connecting":
+      run.attempt = update.attempt;
+      feed.setState("connecting", update.attempt > 1 ? `${update.url} (attempt ${update.attempt})` : update.url);
+      break;
+    case "open":
+      feed.setState("open", `HTTP ${update.status}, ${update.contentType || "no Content-Type"}`);
+      break;
+    case "error":
+      run.lastError = update.message;
+      feed.setState(update.willRetry ? "retrying" : "failed", update.message, true);
+      break;
+    case "retrying": {
+      const lost = run.lastError ? `${run.lastError} · ` : "";
+      const wait = `reconnecting in ${(update.inMs / 1000).toFixed(1)} s (attempt ${run.attempt + 1})`;
+      feed.setState("retrying", lost + wait, Boolean(run.lastError));
+      break;
+    }
+    case "closed":
+      feed.setState("closed", update.reason);
+      break;
+  }
+}
+
+/** Events the Rust subscriber received since the last batch, and the figures.
+ * @param {Connection} connection
+ * @param {Extract<ConnectionUpdate, { type: "batch" }>} batch */
+function onBatch(connection, batch) {
+  const now = performance.now();
+  const run = connection.run;
+  const feed = run.ipcFeed;
+  // One string, an id per line (see BatchIds): far less for the collector than a list.
+  if (batch.ids.count > 0) {
+    for (const id of batch.ids.lines.split("\n")) run.comparison.observe("ipc", id, now);
+  }
+  feed.count += batch.ids.count;
+  if (batch.latest) {
+    feed.latest = batch.latest.preview;
+    feed.lastId = batch.latest.id;
+  }
+  for (const type of batch.newTypes) {
+    listenForType(connection, type);
+    if (!run.typesSeen.includes(type)) run.typesSeen.push(type);
+  }
+  run.counts = batch.counts;
+  run.stats = batch.stats;
+  if (batch.tail.length > 0) run.tail = batch.tail;
+  if (connection === state.selected) state.render.inspectorDirty = true;
+}

@@ -1,0 +1,44 @@
+// Numbers, sizes and times as the window writes them.
+
+/** @param {number} n */
+export function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
+}
+
+/** @param {number} n @param {number} [width] */
+function pad(n, width = 2) {
+  return String(n).padStart(width, "0");
+}
+
+/** A receive time (µs since the epoch) as `HH:MM:SS.mmm`, local or UTC (with a Z).
+ * @param {number} us @param {boolean} utc */
+export function timeText(us, utc) {
+  const d = new Date(Math.floor(us / 1000));
+  const [h, m, sec, ms] = utc
+    ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()]
+    : [d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()];
+  return `${pad(h)}:${pad(m)}:${pad(sec)}.${pad(ms, 3)}${utc ? "Z" : ""}`;
+}
+
+/** The time since the event before, `+12.3 ms`; empty for the first.
+ * @param {number | null | undefined} us */
+export function deltaText(us) {
+  if (us === null || us === undefined) return "";
+  if (us < 1000) return `+${us} µs`;
+  if (us < 1000000) return `+${(us / 1000).toFixed(1)} ms`;
+  return `+${(us / 1000000).toFixed(2)} s`;
+}
+
+/** A signed lag in ms, `+1.5 ms`, or a dash.
+ * @param {number | null} v */
+export function lagText(v) {
+  return v === null ? "–" : `${v >= 0 ? "+" : ""}${v.toFixed(1)} ms`;
+}
+
+/** `n thing` or `n things`. @param {number} n @param {string} thing */
+export function plural(n, thing) {
+  return `${n} ${thing}${n === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,80 @@
+// The log's toolbar and the detail pane's buttons: filter, pause, clear, follow, time zone,
+// raw, export and import, copying, and picking a row.
+import { selectEvent, setUtc, unselectEvent } from "./detail.js";
+import { $, button, copyText, input, select } from "./dom.js";
+import { exportEvents, importCapture } from "./files.js";
+import { filterChanged } from "./filter.js";
+import * as ipc from "./ipc.js";
+import { onLogScroll, renderInspector, setFollow } from "./log.js";
+import { state } from "./model.js";
+import { rawText } from "./raw-view.js";
+import { scheduleRender } from "./schedule.js";
+
+export function togglePause() {
+  const connection = state.selected;
+  if (!connection) return;
+  connection.paused = !connection.paused;
+  connection.pausedAtEvents = connection.run.stats ? connection.run.stats.events : 0;
+  connection.pausedMatching = connection.run.counts.matching;
+  renderInspector(true);
+}
+
+/** Forgets the selected connection's kept events (it stays connected). */
+export async function clearEvents() {
+  const connection = state.selected;
+  if (!connection) return;
+  const run = connection.run;
+  run.tail = [];
+  unselectEvent(connection);
+  if (connection.id !== null) run.counts = await ipc.clearEvents(connection.id);
+  connection.pausedMatching = 0;
+  run.browserFeed.logSize = 0;
+  renderInspector(true);
+  scheduleRender();
+}
+
+export function toggleRaw() {
+  state.view.raw = !state.view.raw;
+  renderInspector(true);
+}
+
+export function toggleFollow() {
+  setFollow(!state.view.follow);
+  renderInspector(true);
+}
+
+/** Escape with nothing focused: drop the selected event. */
+export function clearSelection() {
+  const connection = state.selected;
+  if (!connection) return;
+  unselectEvent(connection);
+  renderInspector(true);
+}
+
+export function wireInspector() {
+  input("filter-text").addEventListener("input", filterChanged);
+  for (const id of ["filter-regex", "filter-case", "filter-type"]) $(id).addEventListener("change", filterChanged);
+  button("pause-button").addEventListener("click", togglePause);
+  button("clear-button").addEventListener("click", clearEvents);
+  button("raw-button").addEventListener("click", toggleRaw);
+  input("follow").addEventListener("change", () => {
+    state.view.follow = input("follow").checked;
+    renderInspector(true);
+  });
+  select("time-zone").addEventListener("change", () => setUtc(select("time-zone").value === "utc"));
+  button("export-button").addEventListener("click", exportEvents);
+  button("import-button").addEventListener("click", () => importCapture());
+  button("copy-data").addEventListener("click", () => {
+    const detail = state.selected && state.selected.run.detail;
+    if (detail) copyText(detail.data);
+  });
+  button("copy-raw").addEventListener("click", () => {
+    const raw = state.selected && state.selected.run.detail && state.selected.run.detail.raw;
+    if (raw) copyText(rawText(raw));
+  });
+  $("ipc-log").addEventListener("scroll", onLogScroll);
+  $("vlog-rows").addEventListener("click", (event) => {
+    const row = event.target instanceof Element ? event.target.closest(".vrow") : null;
+    if (row instanceof HTMLElement && state.selected) selectEvent(state.selected, Number(row.dataset.seq));
+  });
+}

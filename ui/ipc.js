@@ -1,0 +1,102 @@
+// The only file that names Tauri commands and opens channels. Arguments and results are
+// the types generated from Rust (gen/ipc.d.ts); commands reject with `{kind, message}`.
+
+/** @typedef {import("./gen/ipc").Commands} Commands */
+/** @typedef {import("./gen/ipc").ConnectionSpec} ConnectionSpec */
+/** @typedef {import("./gen/ipc").ConnectionUpdate} ConnectionUpdate */
+/** @typedef {import("./gen/ipc").StreamStatus} StreamStatus */
+/** @typedef {import("./gen/ipc").SavedConnection} SavedConnection */
+/** @typedef {import("./gen/ipc").EventFilter} EventFilter */
+/** @typedef {import("./gen/ipc").ExportFormat} ExportFormat */
+
+/** Whether the page runs in the app (and not, say, opened as a file). */
+export function available() {
+  return window.__TAURI__ !== undefined;
+}
+
+/**
+ * @template {keyof Commands} K
+ * @param {K} name
+ * @param {Commands[K]["args"]} args
+ * @returns {Promise<Commands[K]["result"]>}
+ */
+function call(name, args) {
+  const tauri = window.__TAURI__;
+  if (!tauri) return Promise.reject({ kind: "task", message: "Tauri IPC is not available: open this page in the SSE Monitor app." });
+  return /** @type {Promise<Commands[K]["result"]>} */ (tauri.core.invoke(name, args));
+}
+
+/**
+ * A channel for a command to send to; `onmessage` receives each message.
+ * @template T
+ * @param {(message: T) => void} onmessage
+ */
+function channel(onmessage) {
+  const tauri = window.__TAURI__;
+  if (!tauri) throw new Error("Tauri IPC is not available");
+  /** @type {import("./gen/ipc").ChannelOf<T>} */
+  const opened = new tauri.core.Channel();
+  opened.onmessage = onmessage;
+  return opened;
+}
+
+/** A command's error as text. @param {unknown} error */
+export function errorMessage(error) {
+  if (error && typeof error === "object" && "message" in error) return String(error.message);
+  return String(error);
+}
+
+/** A command's error kind (`spec`, `inspect`...), if it has one. @param {unknown} error */
+export function errorKind(error) {
+  return error && typeof error === "object" && "kind" in error ? String(error.kind) : null;
+}
+
+export const serverInfo = () => call("server_info", {});
+export const initialConnection = () => call("initial_connection", {});
+export const connectionPresets = () => call("connection_presets", {});
+export const loadSettings = () => call("load_settings", {});
+
+/** @param {(status: StreamStatus) => void} onStatus */
+export const watchServer = (onStatus) => call("watch_server", { onStatus: channel(onStatus) });
+
+/** @param {SavedConnection[]} connections @param {string | null} selected */
+export const saveConnections = (connections, selected) => call("save_connections", { connections, selected });
+
+/** @param {ConnectionSpec} spec */
+export const inspectConnection = (spec) => call("inspect_connection", { spec });
+
+/** Opens a connection; its updates go to `onUpdate`. Its id.
+ * @param {ConnectionSpec} spec @param {(update: ConnectionUpdate) => void} onUpdate */
+export const connect = (spec, onUpdate) => call("connect", { spec, onUpdate: channel(onUpdate) });
+
+/** @param {number} id @param {boolean} keep */
+export const disconnect = (id, keep) => call("disconnect", { id, keep });
+
+/** @param {number} id */
+export const reconnect = (id) => call("reconnect", { id });
+
+/** @param {number} id @param {number} start @param {number} count */
+export const eventsPage = (id, start, count) => call("events_page", { id, start, count });
+
+/** @param {number} id @param {number} seq */
+export const eventDetail = (id, seq) => call("event_detail", { id, seq });
+
+/** @param {number} id @param {number} seq */
+export const eventPosition = (id, seq) => call("event_position", { id, seq });
+
+/** @param {number} id @param {EventFilter} filter */
+export const setFilter = (id, filter) => call("set_filter", { id, filter });
+
+/** @param {number} id */
+export const clearEvents = (id) => call("clear_events", { id });
+
+/** @param {number} id @param {number} maxBytes */
+export const rawTail = (id, maxBytes) => call("raw_tail", { id, maxBytes });
+
+/** Asks for a file in the save dialog (builds with test hooks take `path`).
+ * @param {number} id @param {ExportFormat} format @param {boolean} matchingOnly @param {string | null} path */
+export const exportEvents = (id, format, matchingOnly, path = null) => call("export_events", { id, format, matchingOnly, path });
+
+/** Asks for a capture in the open dialog (builds with test hooks take `path`).
+ * @param {string | null} path @param {number} speed */
+export const importCapture = (path, speed) => call("import_capture", { path, speed });

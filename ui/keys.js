@@ -1,0 +1,51 @@
+// Keyboard shortcuts of the inspector (listed in the buttons' titles and the README).
+import { stepSelection } from "./detail.js";
+import { input } from "./dom.js";
+import { clearEvents, clearSelection, toggleFollow, togglePause, toggleRaw } from "./inspector.js";
+
+/** @param {EventTarget | null} target */
+function isTyping(target) {
+  return target instanceof HTMLElement && (target.matches("input, textarea, select") || target.isContentEditable);
+}
+
+/** @type {Record<string, () => void>} */
+const ACTIONS = {
+  "/": () => input("filter-text").focus(),
+  " ": togglePause,
+  p: togglePause,
+  j: () => stepSelection(1),
+  ArrowDown: () => stepSelection(1),
+  k: () => stepSelection(-1),
+  ArrowUp: () => stepSelection(-1),
+  f: toggleFollow,
+  r: toggleRaw,
+};
+
+/** @param {KeyboardEvent} event */
+export function onKey(event) {
+  const key = event.key;
+  if (key === "Escape") {
+    if (isTyping(event.target) && event.target instanceof HTMLElement) event.target.blur();
+    else clearSelection();
+    return;
+  }
+  if ((event.ctrlKey || event.metaKey) && (key === "f" || key === "F")) {
+    event.preventDefault();
+    input("filter-text").focus();
+    return;
+  }
+  if (isTyping(event.target) || event.altKey || event.metaKey) return;
+  // Space and Enter on a button press that button, nothing else.
+  if (event.target instanceof HTMLButtonElement && (key === " " || key === "Enter")) return;
+  if (event.ctrlKey) {
+    if (key === "l" || key === "L") {
+      event.preventDefault();
+      clearEvents();
+    }
+    return;
+  }
+  const action = ACTIONS[key];
+  if (!action) return;
+  event.preventDefault();
+  action();
+}

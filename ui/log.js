@@ -1,0 +1,203 @@
+// The event log: a virtual list that asks Rust for the rows in view only, its status line and
+// type menu, and the switch to the raw bytes.
+import { $, input, select, setText, span } from "./dom.js";
+import { deltaText, formatBytes, timeText } from "./format.js";
+import * as ipc from "./ipc.js";
+import { state } from "./model.js";
+import { timed } from "./probe.js";
+import { fetchRaw } from "./raw-view.js";
+import { scheduleRender } from "./schedule.js";
+import { scrollHeight, visibleWindow } from "./vlist.js";
+
+/** @typedef {import("./gen/ipc").EventRow} EventRow */
+/** @typedef {import("./model.js").Connection} Connection */
+
+export const ROW_HEIGHT = 22; // px per row (styles.css .vrow)
+const FOLLOW_REFRESH_MS = 33; // a log following a fast stream redraws at most ~30 times a second
+const RAW_REFRESH_MS = 250;
+const ROW_FIELDS = ["time", "delta", "id", "type", "size", "data"];
+
+/** The message under the toolbar (a bad regex, a failed page). @param {string} text */
+export function setFilterProblem(text) {
+  setText($("filter-problem"), text);
+}
+
+/** Keeps the newest row in view, or not. @param {boolean} on */
+export function setFollow(on) {
+  state.view.follow = on;
+  input("follow").checked = on;
+}
+
+/** Fills a row element (made once, reused as the view moves) with `row`.
+ * @param {Element} el @param {EventRow} row @param {Connection} connection */
+function fillRow(el, row, connection) {
+  if (el.childElementCount !== ROW_FIELDS.length) {
+    el.replaceChildren(...ROW_FIELDS.map((name) => span(name, "")));
+    el.setAttribute("role", "listitem");
+  }
+  el.className = "vrow" + (row.seq === connection.run.selectedSeq ? " selected" : "");
+  if (el instanceof HTMLElement) el.dataset.seq = String(row.seq);
+  const [time, delta, id, type, size, data] = el.children;
+  setText(time, timeText(row.receivedAtUs, state.view.utc));
+  setText(delta, deltaText(row.deltaUs));
+  setText(id, row.id);
+  id.className = row.idSet ? "id" : "id carried";
+  id.setAttribute("title", row.idSet ? "" : "carried over from an earlier event");
+  setText(type, row.event);
+  setText(size, formatBytes(row.size));
+  setText(data, row.preview + (row.truncated ? " …" : ""));
+  // Decided in Rust on the data, not on the preview's symbols.
+  data.className = row.blank ? "data blank" : "data";
+}
+
+/** Shows `rows` at `top` px, reusing the row elements already there. */
+const showRows = timed(
+  /** @param {EventRow[]} rows @param {number} top @param {Connection} connection */
+  (rows, top, connection) => {
+    const list = $("vlog-rows");
+    list.style.transform = `translateY(${top}px)`;
+    while (list.childElementCount > rows.length) list.lastElementChild?.remove();
+    while (list.childElementCount < rows.length) list.append(document.createElement("div"));
+    rows.forEach((row, i) => fillRow(list.children[i], row, connection));
+  },
+);
+
+/** Marks the selected row, without a redraw. @param {number | null} seq */
+export function markSelectedRow(seq) {
+  for (const row of $("vlog-rows").children) {
+    if (row instanceof HTMLElement) row.classList.toggle("selected", row.dataset.seq === String(seq));
+  }
+}
+
+/** @param {number} total */
+function sizeSpacer(total) {
+  $("vlog-spacer").style.height = `${scrollHeight(total, ROW_HEIGHT)}px`;
+}
+
+/** @param {Connection} connection */
+function renderLogStatus(connection) {
+  const c = connection.run.counts;
+  const parts = [];
+  if (c.kept === 0) parts.push(connection.id === null ? "Not connected." : "No events yet.");
+  else {
+    parts.push(`${c.kept.toLocaleString()} kept`);
+    if (c.filtered) parts.push(`${c.matching.toLocaleString()} match the filter`);
+  }
+  if (c.dropped > 0) parts.push(`${c.dropped.toLocaleString()} older events dropped (the newest are kept)`);
+  setText($("log-counts"), parts.join(" · "));
+  const note = $("paused-note");
+  note.hidden = !connection.paused;
+  if (connection.paused) {
+    const received = (connection.run.stats ? connection.run.stats.events : 0) - connection.pausedAtEvents;
+    setText(note, `Paused · ${received.toLocaleString()} received since`);
+  }
+  const pause = $("pause-button");
+  setText(pause, connection.paused ? "Resume" : "Pause");
+  pause.classList.toggle("paused", connection.paused);
+  $("raw-button").setAttribute("aria-pressed", String(state.view.raw));
+  renderTypeOptions(connection);
+}
+
+/** The type menu: every type seen so far. @param {Connection} connection */
+function renderTypeOptions(connection) {
+  const menu = select("filter-type");
+  const wanted = ["", ...connection.run.typesSeen];
+  const have = [...menu.options].map((o) => o.value);
+  if (wanted.length === have.length && wanted.every((v, i) => v === have[i])) return;
+  const current = connection.run.filter.types[0] || "";
+  menu.replaceChildren(
+    ...wanted.map((type) => {
+      const option = document.createElement("option");
+      option.value = type;
+      option.textContent = type === "" ? "All types" : type;
+      return option;
+    }),
+  );
+  menu.value = current;
+}
+
+/** Redraws the log if it has news (or with `force`), at most ~30 times a second.
+ * @param {boolean} force */
+export function renderInspector(force) {
+  const connection = state.selected;
+  if (!connection) return;
+  const render = state.render;
+  renderLogStatus(connection);
+  const raw = state.view.raw;
+  $("ipc-log").hidden = raw;
+  $("log-head").hidden = raw;
+  $("raw-view").hidden = !raw;
+  if (raw) {
+    const due = performance.now() - render.rawFetchedAt > RAW_REFRESH_MS;
+    if (force || (render.inspectorDirty && due && !connection.paused)) {
+      render.inspectorDirty = false;
+      fetchRaw(connection, setFilterProblem);
+    }
+    return;
+  }
+  if (!force && (connection.paused || !render.inspectorDirty)) return;
+  const now = performance.now();
+  if (!force && now - render.pageShownAt < FOLLOW_REFRESH_MS) {
+    scheduleRender(); // later, with whatever has come by then
+    return;
+  }
+  render.pageShownAt = now;
+  render.inspectorDirty = false;
+  fetchPage(connection);
+}
+
+/** Shows the rows in view: from the latest batch when following, else asked of Rust.
+ * @param {Connection} connection */
+async function fetchPage(connection) {
+  const render = state.render;
+  if (render.pageInFlight) {
+    render.pageAgain = true;
+    return;
+  }
+  const log = $("ipc-log");
+  if (connection.id === null) {
+    sizeSpacer(0);
+    showRows([], 0, connection);
+    return;
+  }
+  render.pageInFlight = true;
+  const run = connection.run;
+  try {
+    const total = connection.shownTotal;
+    sizeSpacer(total);
+    if (state.view.follow && !connection.paused) log.scrollTop = log.scrollHeight;
+    const view = visibleWindow(total, ROW_HEIGHT, log.scrollTop, log.clientHeight);
+    // Following the newest events, the latest batch brought the rows: no round trip.
+    const tailStart = run.counts.matching - run.tail.length;
+    if (!connection.paused && total === run.counts.matching && view.first >= tailStart && run.tail.length > 0) {
+      const offset = view.first - tailStart;
+      const rows = run.tail.slice(offset, offset + view.count);
+      render.lastWindow = { first: view.first, count: rows.length };
+      showRows(rows, view.top, connection);
+      return;
+    }
+    const page = await ipc.eventsPage(connection.id, view.first, view.count);
+    if (connection !== state.selected) return;
+    if (!connection.paused) run.counts = page.counts;
+    render.lastWindow = { first: view.first, count: page.rows.length };
+    showRows(page.rows, view.top, connection);
+  } catch (error) {
+    // The connection closed meanwhile: its log is gone with it.
+    if (connection.id !== null) setFilterProblem(ipc.errorMessage(error));
+  } finally {
+    render.pageInFlight = false;
+    if (render.pageAgain) {
+      render.pageAgain = false;
+      render.inspectorDirty = true;
+      scheduleRender();
+    }
+  }
+}
+
+/** Scrolling away from the newest row stops following it. */
+export function onLogScroll() {
+  const log = $("ipc-log");
+  const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - ROW_HEIGHT;
+  if (!atBottom && state.view.follow && !state.render.pageInFlight) setFollow(false);
+  renderInspector(true);
+}

@@ -1,0 +1,193 @@
+// The one home of the window's mutable state: the connections with everything each one has
+// seen (every field declared in a constructor here), and the view's own state in `state`.
+import { PathComparison } from "./compare.js";
+
+/** @typedef {import("./gen/ipc").ConnectionSpec} ConnectionSpec */
+/** @typedef {import("./gen/ipc").SpecInfo} SpecInfo */
+/** @typedef {import("./gen/ipc").Counts} Counts */
+/** @typedef {import("./gen/ipc").EventRow} EventRow */
+/** @typedef {import("./gen/ipc").EventDetail} EventDetail */
+/** @typedef {import("./gen/ipc").EventFilter} EventFilter */
+/** @typedef {import("./gen/ipc").StatsReport} StatsReport */
+/** @typedef {import("./gen/ipc").DiagnosticsReport} DiagnosticsReport */
+
+export const LOG_SHOWN = 12; // rows in the browser log, newest first (it is 6rem tall)
+
+/** @typedef {{ at: number, type: string, data: string, id: string }} LogEntry */
+
+/** One feed's counters: the IPC subscriber's or the browser's. */
+export class FeedState {
+  constructor() {
+    this.count = 0;
+    /** @type {string | null} */
+    this.latest = null;
+    this.lastId = "";
+    // The last LOG_SHOWN events, in a ring whose entries are reused: at thousands of events a
+    // second, garbage means collector pauses, and pauses mean dropped frames.
+    /** @type {LogEntry[]} */
+    this.log = Array.from({ length: LOG_SHOWN }, () => ({ at: 0, type: "", data: "", id: "" }));
+    this.logNext = 0;
+    this.logSize = 0;
+    this.state = "idle";
+    this.detail = "";
+    this.isError = false;
+    this.gaveUp = false; // EventSource closed for good; the reason is told when shown
+  }
+
+  /** @param {string} state @param {string} [detail] @param {boolean} [isError] */
+  setState(state, detail = "", isError = false) {
+    this.gaveUp = false;
+    this.state = state;
+    this.detail = detail;
+    this.isError = isError;
+  }
+
+  /** Records one event in the small log. @param {string} type @param {string} data @param {string} id */
+  receive(type, data, id) {
+    this.count += 1;
+    this.latest = data;
+    this.lastId = id;
+    const entry = this.log[this.logNext];
+    entry.at = Date.now();
+    entry.type = type;
+    entry.data = data;
+    entry.id = id;
+    this.logNext = (this.logNext + 1) % LOG_SHOWN;
+    this.logSize = Math.min(this.logSize + 1, LOG_SHOWN);
+  }
+
+  /** The kept events, newest first. */
+  recent() {
+    const entries = [];
+    for (let i = 1; i <= this.logSize; i += 1) entries.push(this.log[(this.logNext - i + LOG_SHOWN) % LOG_SHOWN]);
+    return entries;
+  }
+}
+
+/** What one run of a connection has seen: made afresh each time it is (re)opened. */
+export class Run {
+  constructor() {
+    this.ipcFeed = new FeedState();
+    this.browserFeed = new FeedState();
+    this.comparison = new PathComparison();
+    /** @type {Counts} */
+    this.counts = { kept: 0, matching: 0, dropped: 0, filtered: false };
+    /** @type {StatsReport | null} */
+    this.stats = null;
+    /** @type {number | null} */
+    this.selectedSeq = null;
+    /** @type {EventDetail | null} */
+    this.detail = null;
+    /** @type {EventFilter} */
+    this.filter = { types: [], text: "", regex: false, caseSensitive: false };
+    /** @type {string[]} */
+    this.typesSeen = [];
+    /** @type {EventRow[]} the last rows of the log, from the latest batch */
+    this.tail = [];
+    /** @type {DiagnosticsReport | null} */
+    this.diagnostics = null;
+    this.assembled = "";
+    this.assembledStats = "";
+    this.lastError = "";
+    this.attempt = 0; // the subscriber's latest connection attempt
+    /** @type {Set<string>} types the browser's EventSource listens for */
+    this.eventTypes = new Set(["message"]);
+    /** @type {string[]} types learned from the IPC feed after their first events */
+    this.lateTypes = [];
+  }
+}
+
+/** A connection as the user set it up, and what both feeds have seen of it. */
+export class Connection {
+  /** @param {ConnectionSpec} spec @param {string | null} [savedKey] */
+  constructor(spec, savedKey = null) {
+    // Names the connection in the settings file and its secrets in the keyring.
+    this.savedKey = savedKey || newSavedKey();
+    this.spec = spec;
+    /** @type {number | null} the backend's id while open, and after Disconnect (its events stay) */
+    this.id = null;
+    this.running = false; // subscribed now
+    /** @type {SpecInfo | null} inspect_connection's answer for `spec` */
+    this.info = null;
+    /** @type {EventSource | null} the browser's feed */
+    this.source = null;
+    /** @type {string | null} */
+    this.sourceOrigin = null;
+    // The view is paused (events still arrive and are kept); kept across reconnects.
+    this.paused = false;
+    this.pausedAtEvents = 0;
+    this.pausedMatching = 0;
+    this.run = new Run();
+  }
+
+  /** Forgets what the last run saw. */
+  reset() {
+    this.run = new Run();
+  }
+
+  get name() {
+    if (this.spec.name && this.spec.name.trim()) return this.spec.name.trim();
+    try {
+      const url = new URL(this.spec.url);
+      return url.host + url.pathname;
+    } catch {
+      return this.spec.url || "New connection";
+    }
+  }
+
+  /** Rows the log shows: frozen while paused. */
+  get shownTotal() {
+    return this.paused ? this.pausedMatching : this.run.counts.matching;
+  }
+}
+
+function newSavedKey() {
+  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** @returns {ConnectionSpec} */
+export function blankSpec() {
+  return {
+    name: "",
+    url: "",
+    method: "GET",
+    headers: [],
+    body: "",
+    auth: { kind: "none" },
+    tls: { insecure: false, caFile: "" },
+    reconnect: { enabled: true, retryHttpErrors: false, connectTimeoutSecs: 10, idleTimeoutSecs: 0 },
+    assemblePath: "",
+  };
+}
+
+export const state = {
+  /** @type {Connection[]} */
+  connections: [],
+  /** @type {Connection | null} */
+  selected: null,
+  /** Connections to the embedded server are not saved: its port changes. */
+  embeddedBaseUrl: "",
+  /** @type {Set<string>} notices shown once */
+  shownNotices: new Set(),
+  view: {
+    follow: true, // keep the newest event in view
+    raw: false, // the raw bytes instead of the log
+    utc: false,
+  },
+  render: {
+    queued: false,
+    slowRenderedAt: -Infinity,
+    /** The selected connection's event log has news. */
+    inspectorDirty: false,
+    pageInFlight: false,
+    pageAgain: false,
+    pageShownAt: -Infinity,
+    rawFetchedAt: 0,
+    /** Rows on screen: the first's index in the (filtered) log and how many. */
+    lastWindow: { first: 0, count: 0 },
+  },
+  timers: { save: 0, inspect: 0, filter: 0 },
+  /** @type {((ms: number) => void) | null} told how long each handler ran (probe.js) */
+  probe: null,
+};

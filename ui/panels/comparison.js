@@ -1,0 +1,56 @@
+// IPC vs EventSource: both feeds matched by id, with lag percentiles, missing and repeated
+// events.
+import { find, fromTemplate, setText } from "../dom.js";
+import { lagText } from "../format.js";
+
+/** @returns {import("../panels.js").Panel} */
+export function comparisonPanel() {
+  /** @type {Record<"summary" | "p50" | "p99" | "missing" | "duplicates" | "ids", HTMLElement> | null} */
+  let els = null;
+  return {
+    id: "comparison-pane",
+    title: "IPC vs EventSource",
+    frame: "pane",
+    slot: "feeds",
+    everyFrame: false,
+    appliesTo: () => true,
+    mount(element) {
+      element.append(fromTemplate("panel-comparison"));
+      const at = (/** @type {string} */ id) => find(element, `#${id}`, HTMLElement);
+      els = { summary: at("comparison"), p50: at("lag-p50"), p99: at("lag-p99"), missing: at("missing"), duplicates: at("duplicates"), ids: at("comparison-ids") };
+    },
+    update(connection) {
+      if (!els) return;
+      const run = connection.run;
+      const a = run.ipcFeed;
+      const b = run.browserFeed;
+      const r = run.comparison.report(performance.now(), { ipc: a.state === "open", browser: b.state === "open" });
+      setText(els.p50, lagText(r.lagP50));
+      setText(els.p99, lagText(r.lagP99));
+      setText(els.missing, `${r.ipc.missing} / ${r.browser.missing}`);
+      setText(els.duplicates, `${r.ipc.duplicates} / ${r.browser.duplicates}`);
+      let text;
+      if (b.state === "unavailable") text = "only the Rust subscriber can open this connection";
+      else if (a.count === 0 && b.count === 0) text = "waiting for both feeds…";
+      else {
+        text = `IPC ${a.count} events, browser ${b.count}; ${r.matched} matched by id`;
+        if (r.ipc.withId === 0 && r.browser.withId === 0 && a.count + b.count > 0) text += " (no ids: compared by count only)";
+        else if (r.lagSamples > 0) text += `; lag = IPC arrival − browser arrival, over ${r.lagSamples} events`;
+      }
+      setText(els.summary, text);
+      const ids = [];
+      if (r.ipc.missingIds.length) ids.push(`missing on IPC: ${r.ipc.missingIds.join(", ")}`);
+      if (r.browser.missingIds.length) ids.push(`missing on browser: ${r.browser.missingIds.join(", ")}`);
+      if (r.ipc.duplicateIds.length) ids.push(`repeated on IPC: ${r.ipc.duplicateIds.join(", ")}`);
+      if (r.browser.duplicateIds.length) ids.push(`repeated on browser: ${r.browser.duplicateIds.join(", ")}`);
+      if (r.browser.missing > 0 && run.lateTypes.length > 0) {
+        const types = run.lateTypes.slice(-3).join(", ");
+        ids.push(`EventSource hears a named type only once it listens for it, so the first events of a new type (${types}) reach only the IPC feed`);
+      }
+      setText(els.ids, ids.join(" · "));
+    },
+    unmount() {
+      els = null;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Diagnostics: what the Rust subscriber noticed about the response (warnings, resumes) and
+// its headers.
+import { find, fromTemplate, setText } from "../dom.js";
+import { plural } from "../format.js";
+
+/** @typedef {import("../gen/ipc").DiagnosticsReport} DiagnosticsReport */
+/** @typedef {import("../gen/ipc").Resume} Resume */
+
+/** @param {Resume} r */
+function resumeText(r) {
+  switch (r.outcome) {
+    case "clean":
+      return `${r.lastBefore} → ${r.firstAfter} clean`;
+    case "gap":
+      return `${r.lastBefore} → ${r.firstAfter}: ${r.missing} missed`;
+    case "duplicates":
+      return `${r.lastBefore} → ${r.firstAfter}: ${r.replayed} again`;
+    default:
+      return `${r.lastBefore} → ${r.firstAfter}`;
+  }
+}
+
+/** @returns {import("../panels.js").Panel} */
+export function diagnosticsPanel() {
+  /** @type {{ warnings: HTMLElement, summary: HTMLElement, headers: HTMLElement } | null} */
+  let els = null;
+  // The report last drawn: reports are replaced, never changed, so the same one needs no redraw.
+  /** @type {DiagnosticsReport | null | undefined} */
+  let drawn = undefined;
+  return {
+    id: "diagnostics",
+    title: "Diagnostics",
+    frame: "card",
+    slot: "lower",
+    everyFrame: false,
+    appliesTo: () => true,
+    mount(element) {
+      element.append(fromTemplate("panel-diagnostics"));
+      const at = (/** @type {string} */ id) => find(element, `#${id}`, HTMLElement);
+      els = { warnings: at("warnings"), summary: at("diagnostics-summary"), headers: at("response-headers") };
+    },
+    update(connection) {
+      const report = connection.run.diagnostics;
+      if (!els || report === drawn) return;
+      drawn = report;
+      const warnings = (report ? report.warnings : []).map((warning) => {
+        const item = document.createElement("li");
+        item.dataset.kind = warning.kind;
+        item.textContent = warning.message;
+        return item;
+      });
+      els.warnings.replaceChildren(...warnings);
+      if (!report) {
+        setText(els.summary, "No response yet.");
+        els.headers.replaceChildren();
+        return;
+      }
+      const resumes = report.resumes.map(resumeText);
+      const summary = [`HTTP ${report.status}`, plural(report.reconnects, "reconnect")];
+      if (resumes.length > 0) summary.push(`resumes: ${resumes.slice(-3).join(", ")}`);
+      if (report.warnings.length === 0) summary.push("no warnings");
+      setText(els.summary, summary.join(" · "));
+      const rows = report.headers.map(([name, value]) => {
+        const row = document.createElement("tr");
+        const th = document.createElement("th");
+        th.textContent = name;
+        const td = document.createElement("td");
+        td.textContent = value;
+        row.append(th, td);
+        return row;
+      });
+      els.headers.replaceChildren(...rows);
+    },
+    unmount() {
+      els = null;
+      drawn = undefined;
+    },
+  };
+}

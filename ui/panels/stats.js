@@ -1,0 +1,89 @@
+// Live stats: events per second over the last minute, totals, time to first event,
+// reconnects.
+import { find, fromTemplate, setText } from "../dom.js";
+import { formatBytes } from "../format.js";
+
+/** @returns {import("../panels.js").Panel} */
+export function statsPanel() {
+  /** @type {{ chart: HTMLCanvasElement, rate: HTMLElement, events: HTMLElement, bytes: HTMLElement, first: HTMLElement, reconnects: HTMLElement } | null} */
+  let els = null;
+  /** @type {{ bar: string, text: string } | null} the theme's colours, read once per theme */
+  let colours = null;
+  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  const forgetColours = () => {
+    colours = null;
+  };
+
+  function chartColours() {
+    if (!colours) {
+      // Reading styles forces a style pass: once per theme, not per frame.
+      const style = getComputedStyle(document.documentElement);
+      colours = {
+        bar: style.getPropertyValue("--accent").trim() || "#0f766e",
+        text: style.getPropertyValue("--muted").trim() || "#666",
+      };
+    }
+    return colours;
+  }
+
+  return {
+    id: "stats",
+    title: "Live stats",
+    frame: "card",
+    slot: "lower",
+    everyFrame: false,
+    appliesTo: () => true,
+    mount(element) {
+      element.append(fromTemplate("panel-stats"));
+      const at = (/** @type {string} */ id) => find(element, `#${id}`, HTMLElement);
+      els = {
+        chart: find(element, "#stats-chart", HTMLCanvasElement),
+        rate: at("stat-rate"),
+        events: at("stat-events"),
+        bytes: at("stat-bytes"),
+        first: at("stat-first"),
+        reconnects: at("stat-reconnects"),
+      };
+      dark.addEventListener("change", forgetColours);
+    },
+    update(connection) {
+      if (!els) return;
+      const stats = connection.run.stats;
+      const canvas = els.chart;
+      const context = canvas.getContext("2d");
+      const width = canvas.clientWidth || canvas.width;
+      if (canvas.width !== width) canvas.width = width;
+      if (context) context.clearRect(0, 0, canvas.width, canvas.height);
+      if (!stats) {
+        for (const el of [els.rate, els.events, els.reconnects]) setText(el, "0");
+        setText(els.bytes, "0 B");
+        setText(els.first, "–");
+        return;
+      }
+      const values = stats.perSecond;
+      const max = Math.max(1, ...values);
+      if (context) {
+        const { bar: barColour, text } = chartColours();
+        context.fillStyle = barColour;
+        const bar = canvas.width / values.length;
+        values.forEach((value, i) => {
+          const height = Math.round((value / max) * (canvas.height - 12));
+          context.fillRect(i * bar + 1, canvas.height - height, Math.max(1, bar - 2), height);
+        });
+        context.fillStyle = text;
+        context.font = "10px system-ui, sans-serif";
+        context.fillText(`max ${max}/s · last 60 s`, 4, 10);
+      }
+      setText(els.rate, String(stats.rate));
+      setText(els.events, String(stats.events));
+      setText(els.bytes, formatBytes(stats.rawBytes || stats.bytes));
+      setText(els.first, stats.timeToFirstEventMs === null ? "–" : `${stats.timeToFirstEventMs.toFixed(0)} ms`);
+      setText(els.reconnects, String(stats.reconnects));
+    },
+    unmount() {
+      dark.removeEventListener("change", forgetColours);
+      els = null;
+      colours = null;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// The one door the GUI tests and sse-inspector-bench have into the page, installed only in
+// builds with the `test-hooks` feature (server_info says so): `window.__sseMonitorTest`.
+// Nothing else of the page's state is reachable from outside.
+import { closeBrowserFeed } from "./browser-feed.js";
+import { PathComparison } from "./compare.js";
+import { importCapture } from "./files.js";
+import { state } from "./model.js";
+
+/**
+ * @typedef {object} SelectedSummary
+ * @property {number | null} id the backend's id of the selected connection
+ * @property {string} name as the list shows it
+ * @property {number} ipcCount events the Rust subscriber delivered
+ * @property {number} browserCount events the browser's EventSource delivered
+ * @property {number} dropped old events the log dropped
+ */
+
+/**
+ * @typedef {object} TestHook
+ * @property {() => SelectedSummary | null} selected
+ * @property {(path: string) => Promise<void>} importCapture replays a capture file (no dialog)
+ * @property {() => void} closeBrowserFeed closes the selected connection's EventSource
+ * @property {() => void} resetComparison starts the IPC-vs-EventSource comparison afresh
+ * @property {() => { p50: number | null, p99: number | null, matched: number } | null} comparison
+ * @property {(probe: ((ms: number) => void) | null) => void} setProbe told how long each of the
+ *   page's handlers ran (probe.js)
+ */
+
+export function installTestHook() {
+  /** @type {TestHook} */
+  const hook = {
+    selected() {
+      const c = state.selected;
+      if (!c) return null;
+      const run = c.run;
+      return { id: c.id, name: c.name, ipcCount: run.ipcFeed.count, browserCount: run.browserFeed.count, dropped: run.counts.dropped };
+    },
+    importCapture: (path) => importCapture(path),
+    closeBrowserFeed() {
+      if (state.selected) closeBrowserFeed(state.selected);
+    },
+    resetComparison() {
+      if (state.selected) state.selected.run.comparison = new PathComparison();
+    },
+    comparison() {
+      const c = state.selected;
+      if (!c) return null;
+      const r = c.run.comparison.report(performance.now(), { ipc: true, browser: true });
+      return { p50: r.lagP50, p99: r.lagP99, matched: r.matched };
+    },
+    setProbe(probe) {
+      state.probe = probe;
+    },
+  };
+  Object.defineProperty(window, "__sseMonitorTest", { value: Object.freeze(hook) });
+}
