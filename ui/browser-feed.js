@@ -100,6 +100,7 @@ export function browserFailureReason(connection) {
 }
 
 const onBrowserEvent = timed(
+  "onBrowserEvent",
   /** @param {Connection} connection @param {MessageEvent} event */
   (connection, event) => {
     const data = typeof event.data === "string" ? event.data : String(event.data);

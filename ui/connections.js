@@ -114,6 +114,7 @@ export async function removeConnection(connection) {
 }
 
 const onUpdate = timed(
+  "onUpdate",
   /** @param {Connection} connection @param {ConnectionUpdate} message */
   (connection, message) => {
     const run = connection.run;

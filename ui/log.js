@@ -16,6 +16,8 @@ export const ROW_HEIGHT = 22; // px per row (styles.css .vrow)
 const FOLLOW_REFRESH_MS = 33; // a log following a fast stream redraws at most ~30 times a second
 const RAW_REFRESH_MS = 250;
 const ROW_FIELDS = ["time", "delta", "id", "type", "size", "data"];
+// Made once: toLocaleString() builds a formatter on every call.
+const COUNT = new Intl.NumberFormat();
 
 /** The message under the toolbar (a bad regex, a failed page). @param {string} text */
 export function setFilterProblem(text) {
@@ -52,6 +54,7 @@ function fillRow(el, row, connection) {
 
 /** Shows `rows` at `top` px, reusing the row elements already there. */
 const showRows = timed(
+  "showRows",
   /** @param {EventRow[]} rows @param {number} top @param {Connection} connection */
   (rows, top, connection) => {
     const list = $("vlog-rows");
@@ -80,16 +83,16 @@ function renderLogStatus(connection) {
   const parts = [];
   if (c.kept === 0) parts.push(connection.id === null ? "Not connected." : "No events yet.");
   else {
-    parts.push(`${c.kept.toLocaleString()} kept`);
-    if (c.filtered) parts.push(`${c.matching.toLocaleString()} match the filter`);
+    parts.push(`${COUNT.format(c.kept)} kept`);
+    if (c.filtered) parts.push(`${COUNT.format(c.matching)} match the filter`);
   }
-  if (c.dropped > 0) parts.push(`${c.dropped.toLocaleString()} older events dropped (the newest are kept)`);
+  if (c.dropped > 0) parts.push(`${COUNT.format(c.dropped)} older events dropped (the newest are kept)`);
   setText($("log-counts"), parts.join(" · "));
   const note = $("paused-note");
   note.hidden = !connection.paused;
   if (connection.paused) {
     const received = (connection.run.stats ? connection.run.stats.events : 0) - connection.pausedAtEvents;
-    setText(note, `Paused · ${received.toLocaleString()} received since`);
+    setText(note, `Paused · ${COUNT.format(received)} received since`);
   }
   const pause = $("pause-button");
   setText(pause, connection.paused ? "Resume" : "Pause");

@@ -8,8 +8,8 @@ import { wireForm } from "./form.js";
 import { wireInspector } from "./inspector.js";
 import * as ipc from "./ipc.js";
 import { onKey } from "./keys.js";
-import { renderList } from "./list.js";
-import { renderInspector } from "./log.js";
+import { renderList as drawList } from "./list.js";
+import { renderInspector as drawInspector } from "./log.js";
 import { blankSpec, state } from "./model.js";
 import { notify } from "./notices.js";
 import { mountPanels, updatePanels } from "./panels.js";
@@ -17,29 +17,43 @@ import { wirePresets } from "./presets.js";
 import { timed } from "./probe.js";
 import { plural } from "./format.js";
 import { setFrame } from "./schedule.js";
-import { renderStatus } from "./status.js";
+import { renderStatus as drawStatus } from "./status.js";
 import { installTestHook } from "./test-hook.js";
 
 const SLOW_RENDER_MS = 250; // the list, figures and the comparison: 4 times a second
+// A frame drawn for news takes the slow parts along once they are this old, so at a few
+// events a second they need no frames of their own.
+const SLOW_EARLY_MS = 200;
+const PAUSED_RENDER_MS = 1000; // a paused view holds still: it redraws once a second
 
-/** One frame: the log and the feeds' figures every frame, the rest 4 times a second (at
- * thousands of events a second, redrawing it all every frame would cost frames). True when
- * another frame is wanted. */
+// The parts of a frame, timed for the frame probe (probe.js).
+const renderList = timed("list", drawList);
+const renderStatus = timed("status", drawStatus);
+const renderInspector = timed("log", drawInspector);
+
+/** One frame: the log and the feeds' figures every frame, the rest at most 4 times a second
+ * (at thousands of events a second, redrawing it all every frame would cost frames); a paused
+ * view only once a second. Returns when the rest is due, if it was not drawn now. */
 const drawFrame = timed(
-  /** @param {number} now */
+  "drawFrame",
+  /** @param {number} now @returns {number | null} */
   (now) => {
-    const slow = now - state.render.slowRenderedAt >= SLOW_RENDER_MS;
+    const connection = state.selected;
+    const paused = connection !== null && connection.paused;
+    const period = paused ? PAUSED_RENDER_MS : SLOW_RENDER_MS;
+    const sinceSlow = now - state.render.slowRenderedAt;
+    const slow = sinceSlow >= (paused ? PAUSED_RENDER_MS : SLOW_EARLY_MS);
+    if (!slow && paused) return period - sinceSlow;
     if (slow) {
       state.render.slowRenderedAt = now;
       renderList();
     }
-    const connection = state.selected;
     if (connection) {
       renderStatus(connection);
       updatePanels(connection, slow);
       renderInspector(false);
     }
-    return !slow;
+    return slow ? null : period - sinceSlow;
   },
 );
 

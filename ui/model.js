@@ -177,6 +177,8 @@ export const state = {
   },
   render: {
     queued: false,
+    /** A timer for a frame later (the slow parts' next turn); 0 for none. */
+    laterTimer: 0,
     slowRenderedAt: -Infinity,
     /** The selected connection's event log has news. */
     inspectorDirty: false,
@@ -188,6 +190,8 @@ export const state = {
     lastWindow: { first: 0, count: 0 },
   },
   timers: { save: 0, inspect: 0, filter: 0 },
-  /** @type {((ms: number) => void) | null} told how long each handler ran (probe.js) */
+  /** @type {((name: string, ms: number, outermost: boolean) => void) | null} told how long each
+   * handler ran (probe.js) */
   probe: null,
+  probeDepth: 0,
 };

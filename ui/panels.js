@@ -1,6 +1,7 @@
 // The registered panels: the views beside the log. A panel is one module in panels/ that
 // makes a `Panel`; to add a view, add its module and a line below.
 import { $ } from "./dom.js";
+import { timed } from "./probe.js";
 import { assembledPanel } from "./panels/assembled.js";
 import { browserFeedPanel } from "./panels/browser-feed.js";
 import { comparisonPanel } from "./panels/comparison.js";
@@ -29,6 +30,8 @@ const PANELS = [ipcFeedPanel(), browserFeedPanel(), comparisonPanel(), statsPane
 
 /** @type {Map<Panel, HTMLElement>} */
 const mounted = new Map();
+/** Each panel's update, timed for the frame probe (probe.js). */
+const timedUpdates = new Map(PANELS.map((panel) => [panel, timed(`panel:${panel.id}`, panel.update.bind(panel))]));
 
 /** Builds every panel in its slot. */
 export function mountPanels() {
@@ -52,7 +55,7 @@ export function updatePanels(connection, slow) {
     if (!slow && !panel.everyFrame) continue;
     const applies = panel.appliesTo(connection);
     if (section.hidden === applies) section.hidden = !applies;
-    if (applies) panel.update(connection, slow);
+    if (applies) timedUpdates.get(panel)?.(connection, slow);
   }
 }
 

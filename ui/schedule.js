@@ -1,21 +1,34 @@
-// One redraw per animation frame, however many updates asked for it. What a frame draws is
-// set once by main.js (so the modules that ask for frames need not know what draws).
+// Redraws on demand: one animation frame however many updates asked for it, and no frames at
+// all when nothing changed. What a frame draws is set once by main.js (so the modules that
+// ask for frames need not know what draws).
 import { state } from "./model.js";
 
-/** @type {(now: number) => boolean} */
-let drawFrame = () => false;
+/** @type {(now: number) => number | null} */
+let drawFrame = () => null;
 
-/** Sets what a frame draws; it returns true when it wants another frame.
- * @param {(now: number) => boolean} draw */
+/** Sets what a frame draws; it returns in how many ms it wants another frame, or null.
+ * @param {(now: number) => number | null} draw */
 export function setFrame(draw) {
   drawFrame = draw;
 }
 
 export function scheduleRender() {
-  if (state.render.queued) return;
-  state.render.queued = true;
+  const render = state.render;
+  if (render.queued) return;
+  render.queued = true;
   requestAnimationFrame((now) => {
-    state.render.queued = false;
-    if (drawFrame(now)) scheduleRender();
+    render.queued = false;
+    const later = drawFrame(now);
+    if (later !== null) scheduleRenderIn(later);
   });
+}
+
+/** A frame in `ms` (a timer, not a chain of idle frames). @param {number} ms */
+function scheduleRenderIn(ms) {
+  const render = state.render;
+  if (render.laterTimer !== 0) return;
+  render.laterTimer = setTimeout(() => {
+    render.laterTimer = 0;
+    scheduleRender();
+  }, ms);
 }

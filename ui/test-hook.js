@@ -22,8 +22,9 @@ import { state } from "./model.js";
  * @property {() => void} closeBrowserFeed closes the selected connection's EventSource
  * @property {() => void} resetComparison starts the IPC-vs-EventSource comparison afresh
  * @property {() => { p50: number | null, p99: number | null, matched: number } | null} comparison
- * @property {(probe: ((ms: number) => void) | null) => void} setProbe told how long each of the
- *   page's handlers ran (probe.js)
+ * @property {(probe: ((name: string, ms: number, outermost: boolean) => void) | null) => void}
+ *   setProbe told how long each of the page's entry points and parts of a frame ran, by name,
+ *   and whether the call was outermost (probe.js)
  */
 
 export function installTestHook() {

@@ -373,7 +373,8 @@ async fn the_connection_form_reports_failures_and_connects() {
 }
 
 /// A log that follows the counter stays the height of its rows (it once grew a row per
-/// redraw, scrolling after rows drawn below its end) and shows the newest event at its bottom.
+/// redraw, scrolling after rows drawn below its end), shows the newest event at its bottom,
+/// and the mouse wheel takes it back into history (and Follow off).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_following_log_keeps_its_height_and_shows_the_newest_row() {
     let app = spawn_app().await;
@@ -396,6 +397,31 @@ async fn a_following_log_keeps_its_height_and_shows_the_newest_row() {
     let shown: i64 = seen["lastId"].as_str().unwrap().parse().unwrap();
     let newest = app.number("ipc-id").await.unwrap();
     assert!((newest - shown).abs() <= 2, "shown {shown}, newest {newest}");
+
+    // The wheel, over the log, scrolls it up into older events and stops following.
+    let centre = app
+        .eval(
+            "const r = document.getElementById('ipc-log').getBoundingClientRect(); \
+             return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];",
+        )
+        .await;
+    let (x, y) = (centre[0].as_i64().unwrap(), centre[1].as_i64().unwrap());
+    let mut wheel = fantoccini::actions::WheelActions::new("wheel".into());
+    wheel.push(fantoccini::actions::WheelAction::Scroll { duration: None, x, y, delta_x: 0, delta_y: -400 });
+    app.client.perform_actions(wheel).await.expect("scroll the wheel");
+    app.wait_until(5, "the wheel scrolls the log back and turns Follow off", || async {
+        let seen = app
+            .eval(
+                "const rows = document.getElementById('vlog-rows').children; \
+                 return { follow: document.getElementById('follow').checked, \
+                          first: Number(rows[0].children[2].textContent), \
+                          top: document.getElementById('ipc-log').scrollTop };",
+            )
+            .await;
+        let newest = app.number("ipc-id").await.unwrap_or(0);
+        seen["follow"] == json!(false) && seen["first"].as_i64().is_some_and(|first| newest - first > 20)
+    })
+    .await;
     app.close().await;
 }
 

@@ -3,16 +3,32 @@
 import { find, fromTemplate, setText } from "../dom.js";
 import { formatBytes } from "../format.js";
 
+const CHART_REFRESH_MS = 1000;
+
 /** @returns {import("../panels.js").Panel} */
 export function statsPanel() {
   /** @type {{ chart: HTMLCanvasElement, rate: HTMLElement, events: HTMLElement, bytes: HTMLElement, first: HTMLElement, reconnects: HTMLElement } | null} */
   let els = null;
   /** @type {{ bar: string, text: string } | null} the theme's colours, read once per theme */
   let colours = null;
+  // What the chart last showed: a report is replaced, never changed, so the same report at
+  // the same width in the same theme needs no redraw (a redrawn canvas is repainted).
+  /** @type {{ run: unknown, stats: unknown, width: number, colours: unknown, at: number }} */
+  let drawn = { run: null, stats: undefined, width: 0, colours: null, at: -Infinity };
   const dark = window.matchMedia("(prefers-color-scheme: dark)");
   const forgetColours = () => {
     colours = null;
   };
+
+  /** @param {import("../gen/ipc").StatsReport} stats */
+  function setFigures(stats) {
+    if (!els) return;
+    setText(els.rate, String(stats.rate));
+    setText(els.events, String(stats.events));
+    setText(els.bytes, formatBytes(stats.rawBytes || stats.bytes));
+    setText(els.first, stats.timeToFirstEventMs === null ? "–" : `${stats.timeToFirstEventMs.toFixed(0)} ms`);
+    setText(els.reconnects, String(stats.reconnects));
+  }
 
   function chartColours() {
     if (!colours) {
@@ -52,12 +68,22 @@ export function statsPanel() {
       const canvas = els.chart;
       const context = canvas.getContext("2d");
       const width = canvas.clientWidth || canvas.width;
+      // Bars per second: redrawn once a second (a redrawn canvas is repainted), or at once
+      // for a new size, theme or connection.
+      const now = performance.now();
+      const run = connection.run;
+      const same = drawn.run === run && drawn.width === width && drawn.colours === colours && (drawn.stats === null) === (stats === null);
+      if (same && (drawn.stats === stats || now - drawn.at < CHART_REFRESH_MS)) {
+        if (stats) setFigures(stats);
+        return;
+      }
       if (canvas.width !== width) canvas.width = width;
       if (context) context.clearRect(0, 0, canvas.width, canvas.height);
       if (!stats) {
         for (const el of [els.rate, els.events, els.reconnects]) setText(el, "0");
         setText(els.bytes, "0 B");
         setText(els.first, "–");
+        drawn = { run, stats, width, colours, at: now };
         return;
       }
       const values = stats.perSecond;
@@ -74,16 +100,14 @@ export function statsPanel() {
         context.font = "10px system-ui, sans-serif";
         context.fillText(`max ${max}/s · last 60 s`, 4, 10);
       }
-      setText(els.rate, String(stats.rate));
-      setText(els.events, String(stats.events));
-      setText(els.bytes, formatBytes(stats.rawBytes || stats.bytes));
-      setText(els.first, stats.timeToFirstEventMs === null ? "–" : `${stats.timeToFirstEventMs.toFixed(0)} ms`);
-      setText(els.reconnects, String(stats.reconnects));
+      drawn = { run, stats, width, colours, at: now };
+      setFigures(stats);
     },
     unmount() {
       dark.removeEventListener("change", forgetColours);
       els = null;
       colours = null;
+      drawn = { run: null, stats: undefined, width: 0, colours: null, at: -Infinity };
     },
   };
 }

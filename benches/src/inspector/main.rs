@@ -1,0 +1,245 @@
+//! sse-inspector-bench: the app's window under load and at rest, driven through WebDriver
+//! under the current X display.
+//!
+//! - By default: the app fed 10,000 events/s from its embedded server for 60 s, with IPC
+//!   batching (the app as shipped) and without (one IPC message per event, the baseline), one
+//!   after the other. Prints, per mode: events shown per second, the longest gap between
+//!   animation frames and each gap over 50 ms (when, and how long the page's own handlers ran
+//!   in it), IPC-vs-EventSource lag p50/p99 (over every event matched by id), and RSS every
+//!   10 s: the app's process, and with its WebKit web and network processes.
+//! - `--idle`: the CPU the app and its WebKit processes use on the counter (10 events/s)
+//!   following, with Follow off, paused and disconnected (`idle.rs`).
+//! - `--app-baseline PATH`: the same measurements of another build (say, the release binary
+//!   of an earlier commit) in the same run.
+//!
+//! The app must be built with `test-hooks` for the 10,000 events/s mode (the page's test hook
+//! carries the frame probe); a baseline from before the hook existed is probed through its
+//! page's globals. Run:
+//! `cargo build --release -p sse-monitor --features test-hooks && cargo build --release -p sse-bench && \
+//!  xvfb-run -a -s "-screen 0 1280x800x24" target/release/sse-inspector-bench [--idle]`
+
+mod idle;
+mod page;
+mod session;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use clap::Parser;
+use serde_json::Value;
+
+use crate::page::Page;
+use crate::session::{total_rss_mib, Session};
+
+#[derive(Parser)]
+#[command(
+    about = "The app's window at 10,000 events/s (batched vs one IPC message per event), or at rest (--idle)"
+)]
+struct Args {
+    /// The app binary.
+    #[arg(long, default_value = "target/release/sse-monitor")]
+    app: PathBuf,
+    /// Another build of the app measured the same way in the same run, for comparison.
+    #[arg(long, value_name = "PATH")]
+    app_baseline: Option<PathBuf>,
+    /// Measure CPU at rest instead: following the counter, Follow off, paused, disconnected.
+    #[arg(long)]
+    idle: bool,
+    /// With --idle: seconds to let the app settle before measuring.
+    #[arg(long, default_value_t = 10)]
+    settle: u64,
+    /// Events per second the embedded server publishes.
+    #[arg(long, default_value_t = 10_000)]
+    rate: u64,
+    /// Seconds measured per mode (with --idle, per state).
+    #[arg(long, default_value_t = 60)]
+    secs: u64,
+    /// Seconds to let the app settle before measuring.
+    #[arg(long, default_value_t = 5)]
+    warmup: u64,
+    /// Also measure with the browser's EventSource closed (the IPC path alone).
+    #[arg(long)]
+    ipc_only: bool,
+    /// Measure only the batched app (no baseline).
+    #[arg(long)]
+    batched_only: bool,
+    /// A script run in the page before measuring (for experiments: hide a part, say).
+    #[arg(long, value_name = "JS")]
+    before: Option<String>,
+}
+
+struct Figures {
+    shown_per_sec: f64,
+    /// Time the page's own handlers ran in all (ms), and how many times they ran.
+    js_ms: f64,
+    handlers: u64,
+    /// Per entry point or part of a frame (as the page names them): ms in all, and calls.
+    by_name: Vec<(String, f64, u64)>,
+    frames: u64,
+    max_gap_ms: f64,
+    long_frames: Vec<LongFrame>,
+    lag_p50: Option<f64>,
+    lag_p99: Option<f64>,
+    matched: u64,
+    browser_per_sec: f64,
+    /// (second, app MiB, app + its WebKit processes MiB)
+    rss: Vec<(u64, f64, f64)>,
+    dropped: u64,
+}
+
+/// A frame that came more than 50 ms after the one before.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LongFrame {
+    /// Page time (since the web process loaded the page) at the late frame, ms.
+    at: f64,
+    gap: f64,
+    /// Time the page's own handlers ran during the gap, and how many times they ran.
+    js_ms: f64,
+    handlers: u64,
+}
+
+async fn measure(args: &Args, app: &Path, unbatched: bool, ipc_only: bool) -> anyhow::Result<Figures> {
+    let rate = args.rate.to_string();
+    let mut app_args = vec!["--load-rate", rate.as_str()];
+    if unbatched {
+        app_args.push("--ipc-unbatched");
+    }
+    let session = Session::open(app, &app_args).await?;
+    let page = Page::of(&session).await?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while page.ipc_count(&session).await? == 0 {
+        if Instant::now() > deadline {
+            bail!("no events reached the app");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(args.warmup)).await;
+    let pids = session.processes();
+    if ipc_only {
+        page.close_browser_feed(&session).await?;
+    }
+    if let Some(script) = &args.before {
+        session.client.execute(script, vec![]).await?;
+    }
+    let before = page.start_probe(&session).await?;
+    let started = Instant::now();
+    let sample = |t: u64| (t, total_rss_mib(&pids[..1.min(pids.len())]), total_rss_mib(&pids));
+    let mut rss = vec![sample(0)];
+    for step in 1..=(args.secs / 10) {
+        tokio::time::sleep_until((started + Duration::from_secs(step * 10)).into()).await;
+        rss.push(sample(step * 10));
+    }
+    let after = page.finish_probe(&session).await?;
+    let elapsed = started.elapsed().as_secs_f64();
+    session.close().await;
+    let number = |v: &Value| v.as_f64().unwrap_or(0.0);
+    Ok(Figures {
+        shown_per_sec: (number(&after["ipc"]) - number(&before[0])) / elapsed,
+        js_ms: number(&after["jsMs"]),
+        handlers: after["handlers"].as_u64().unwrap_or(0),
+        by_name: by_name(&after["by"]),
+        browser_per_sec: (number(&after["browser"]) - number(&before[1])) / elapsed,
+        frames: after["frames"].as_u64().unwrap_or(0),
+        max_gap_ms: number(&after["maxGapMs"]),
+        long_frames: serde_json::from_value(after["long"].clone()).unwrap_or_default(),
+        lag_p50: after["p50"].as_f64(),
+        lag_p99: after["p99"].as_f64(),
+        matched: after["matched"].as_u64().unwrap_or(0),
+        rss,
+        dropped: after["dropped"].as_u64().unwrap_or(0),
+    })
+}
+
+/// `{name: [ms, calls]}`, the most costly first.
+fn by_name(value: &Value) -> Vec<(String, f64, u64)> {
+    let mut spent: Vec<(String, f64, u64)> = value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, v)| (name.clone(), v[0].as_f64().unwrap_or(0.0), v[1].as_u64().unwrap_or(0)))
+        .collect();
+    spent.sort_by(|a, b| b.1.total_cmp(&a.1));
+    spent
+}
+
+fn print(label: &str, f: &Figures, secs: u64) {
+    let ms = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{v:.1} ms"));
+    println!("{label}");
+    println!("  events shown/s (IPC)      {:>10.0}", f.shown_per_sec);
+    println!("  events/s (EventSource)    {:>10.0}", f.browser_per_sec);
+    println!("  page's handlers           {:>10.1} ms/s ({} calls)", f.js_ms / secs as f64, f.handlers);
+    for (name, ms, calls) in &f.by_name {
+        println!("    {name:<22} {:>10.1} ms/s ({calls} calls)", ms / secs as f64);
+    }
+    println!("  frames in {secs} s            {:>10} ({:.1} fps)", f.frames, f.frames as f64 / secs as f64);
+    println!(
+        "  longest frame gap         {:>10.1} ms ({} gaps over 50 ms)",
+        f.max_gap_ms,
+        f.long_frames.len()
+    );
+    const LISTED: usize = 12;
+    for long in f.long_frames.iter().take(LISTED) {
+        println!(
+            "    {:>6.1} ms at page time {:>6.1} s, the page's handlers ran {:.1} ms ({} calls)",
+            long.gap,
+            long.at / 1000.0,
+            long.js_ms,
+            long.handlers
+        );
+    }
+    if f.long_frames.len() > LISTED {
+        println!("    … and {} more", f.long_frames.len() - LISTED);
+    }
+    println!("  lag IPC - EventSource p50 {:>10}", ms(f.lag_p50));
+    println!("  lag IPC - EventSource p99 {:>10} ({} events matched)", ms(f.lag_p99), f.matched);
+    let app: Vec<String> = f.rss.iter().map(|(t, mib, _)| format!("{t}s {mib:.0}")).collect();
+    let all: Vec<String> = f.rss.iter().map(|(t, _, mib)| format!("{t}s {mib:.0}")).collect();
+    println!("  RSS MiB, app process      {}", app.join(", "));
+    println!("  RSS MiB, app + WebKit     {}", all.join(", "));
+    println!("  old events dropped        {:>10}", f.dropped);
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if std::env::var_os("DISPLAY").is_none() {
+        bail!("needs an X display: run it under xvfb-run");
+    }
+    if args.idle {
+        println!(
+            "sse-inspector-bench --idle: the embedded counter (10 events/s), {} s to settle, {} s per state",
+            args.settle, args.secs
+        );
+        let (settle, span) = (Duration::from_secs(args.settle), Duration::from_secs(args.secs));
+        let figures = idle::measure(&args.app, settle, span, args.before.as_deref()).await?;
+        idle::print(&format!("app {}", args.app.display()), &figures);
+        if let Some(baseline) = &args.app_baseline {
+            let figures = idle::measure(baseline, settle, span, args.before.as_deref()).await?;
+            idle::print(&format!("baseline {}", baseline.display()), &figures);
+        }
+        return Ok(());
+    }
+    println!(
+        "sse-inspector-bench: {} events/s for {} s per mode, app {}",
+        args.rate,
+        args.secs,
+        args.app.display()
+    );
+    let batched = measure(&args, &args.app, false, false).await?;
+    print("batched per frame (as shipped)", &batched, args.secs);
+    if let Some(baseline) = &args.app_baseline {
+        let figures = measure(&args, baseline, false, false).await?;
+        print(&format!("baseline build {}, batched", baseline.display()), &figures, args.secs);
+    }
+    if args.ipc_only {
+        let alone = measure(&args, &args.app, false, true).await?;
+        print("batched, EventSource closed (the IPC path alone)", &alone, args.secs);
+    }
+    if !args.batched_only {
+        let unbatched = measure(&args, &args.app, true, false).await?;
+        print("baseline: one IPC message per event", &unbatched, args.secs);
+    }
+    Ok(())
+}

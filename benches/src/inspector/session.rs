@@ -1,0 +1,155 @@
+//! The app under WebDriver: tauri-driver started on free ports, a session that launches the
+//! app with some arguments and a fresh settings directory, and the app's processes (its own
+//! and its WebKit children) for CPU and memory.
+
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use sse_bench::{cpu_secs, rss_kib};
+
+/// tauri-driver, killed with its WebKitWebDriver when dropped.
+pub struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // tauri-driver's WebKitWebDriver would outlive it.
+        for child in children_of(self.0.id()) {
+            let _ = Command::new("kill").arg(child.to_string()).status();
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A WebDriver session on the app; the app closes with it.
+pub struct Session {
+    pub client: Client,
+    pub app: PathBuf,
+    _driver: Driver,
+    _config: TempDir,
+}
+
+impl Session {
+    /// Starts `app` with `args` (and settings in a fresh directory) under tauri-driver and
+    /// waits for its page to load.
+    pub async fn open(app: &Path, args: &[&str]) -> anyhow::Result<Session> {
+        let app = std::fs::canonicalize(app).with_context(|| format!("{}", app.display()))?;
+        let config = TempDir::new()?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("SSE_MONITOR_CONFIG_DIR", &config.0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map(Driver)
+            .context("start tauri-driver (cargo install tauri-driver --locked)")?;
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("wry"));
+        capabilities.insert("tauri:options".into(), json!({ "application": app, "args": args }));
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let client = loop {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => break client,
+                Err(error) if Instant::now() < deadline => {
+                    eprintln!("waiting for tauri-driver: {error}");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(error) => bail!("no WebDriver session: {error}"),
+            }
+        };
+        let session = Session { client, app, _driver: driver, _config: config };
+        session.wait_for("the page to load", "return document.readyState === 'complete'").await?;
+        Ok(session)
+    }
+
+    /// Waits up to 60 s for `script` to return true.
+    pub async fn wait_for(&self, what: &str, script: &str) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.client.execute(script, vec![]).await? != json!(true) {
+            if Instant::now() > deadline {
+                bail!("gave up waiting for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Ok(())
+    }
+
+    /// The app's process and its children (WebKit's web and network processes).
+    pub fn processes(&self) -> Vec<u32> {
+        let is_app =
+            |pid: &u32| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == self.app);
+        let Some(app) = process_parents().into_iter().map(|(pid, _)| pid).find(is_app) else {
+            return Vec::new();
+        };
+        let mut pids = vec![app];
+        pids.extend(children_of(app));
+        pids
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+/// User plus system CPU seconds of `pids` together (processes gone count nothing).
+pub fn total_cpu_secs(pids: &[u32]) -> f64 {
+    pids.iter().filter_map(|pid| cpu_secs(*pid).ok()).sum()
+}
+
+pub fn total_rss_mib(pids: &[u32]) -> f64 {
+    pids.iter().filter_map(|pid| rss_kib(*pid).ok()).sum::<u64>() as f64 / 1024.0
+}
+
+/// (pid, parent pid) of every process.
+fn process_parents() -> Vec<(u32, u32)> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let ppid =
+            stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    parents
+}
+
+fn children_of(parent: u32) -> Vec<u32> {
+    process_parents().into_iter().filter(|(_, ppid)| *ppid == parent).map(|(pid, _)| pid).collect()
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
+}
+
+/// A settings directory of its own for each session, removed afterwards.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> anyhow::Result<TempDir> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos();
+        let dir = std::env::temp_dir().join(format!("sse-inspector-bench-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(TempDir(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
