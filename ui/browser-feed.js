@@ -2,7 +2,7 @@
 // window (compared with the Rust subscriber's by the comparison panel).
 import { state } from "./model.js";
 import { timed } from "./probe.js";
-import { scheduleRender } from "./schedule.js";
+import { scheduleRender, scheduleRenderFor } from "./schedule.js";
 
 /** @typedef {import("./model.js").Connection} Connection */
 
@@ -106,7 +106,7 @@ const onBrowserEvent = timed(
     const data = typeof event.data === "string" ? event.data : String(event.data);
     connection.run.browserFeed.receive(event.type, data, event.lastEventId);
     connection.run.comparison.observe("browser", event.lastEventId, performance.now());
-    scheduleRender();
+    scheduleRenderFor(connection);
   },
 );
 

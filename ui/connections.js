@@ -8,12 +8,14 @@ import * as ipc from "./ipc.js";
 import { renderInspector, setFollow } from "./log.js";
 import { Connection, blankSpec, state } from "./model.js";
 import { timed } from "./probe.js";
-import { scheduleRender } from "./schedule.js";
+import { scheduleRender, scheduleRenderFor } from "./schedule.js";
 import { scheduleSave } from "./settings.js";
 
 /** @typedef {import("./gen/ipc").ConnectionSpec} ConnectionSpec */
 /** @typedef {import("./gen/ipc").ConnectionUpdate} ConnectionUpdate */
 /** @typedef {import("./gen/ipc").FeedUpdate} FeedUpdate */
+
+const TAIL_KEPT = 64; // the log's newest rows kept from batches: a following log needs no round trip
 
 /** @param {ConnectionSpec} spec @param {boolean} [select] @param {string | null} [savedKey] */
 export function addConnection(spec, select = true, savedKey = null) {
@@ -134,7 +136,7 @@ const onUpdate = timed(
           `${message.used} events with text, ${message.skipped} without` + (message.truncated ? " · truncated at 4 MiB" : "");
         break;
     }
-    scheduleRender();
+    scheduleRenderFor(connection);
   },
 );
 
@@ -188,6 +190,9 @@ function onBatch(connection, batch) {
   }
   run.counts = batch.counts;
   run.stats = batch.stats;
-  if (batch.tail.length > 0) run.tail = batch.tail;
+  // The newest rows: appended to what earlier batches brought, or starting afresh.
+  if (!batch.tailContinues) run.tail = batch.tail;
+  else if (batch.tail.length > 0) run.tail = run.tail.concat(batch.tail);
+  if (run.tail.length > TAIL_KEPT) run.tail = run.tail.slice(-TAIL_KEPT);
   if (connection === state.selected) state.render.inspectorDirty = true;
 }

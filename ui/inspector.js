@@ -17,6 +17,7 @@ export function togglePause() {
   connection.pausedAtEvents = connection.run.stats ? connection.run.stats.events : 0;
   connection.pausedMatching = connection.run.counts.matching;
   renderInspector(true);
+  scheduleRender(); // a paused view's once-a-second frames start here
 }
 
 /** Forgets the selected connection's kept events (it stays connected). */

@@ -53,7 +53,9 @@ const drawFrame = timed(
       updatePanels(connection, slow);
       renderInspector(false);
     }
-    return slow ? null : period - sinceSlow;
+    // A paused view ticks on by itself (its news asks for no frames); the rest waits for news.
+    if (slow) return paused ? PAUSED_RENDER_MS : null;
+    return period - sinceSlow;
   },
 );
 

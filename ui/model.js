@@ -82,7 +82,7 @@ export class Run {
     this.filter = { types: [], text: "", regex: false, caseSensitive: false };
     /** @type {string[]} */
     this.typesSeen = [];
-    /** @type {EventRow[]} the last rows of the log, from the latest batch */
+    /** @type {EventRow[]} the newest rows of the log, as the batches brought them */
     this.tail = [];
     /** @type {DiagnosticsReport | null} */
     this.diagnostics = null;

@@ -23,6 +23,14 @@ export function scheduleRender() {
   });
 }
 
+/** A frame for news of `connection`: none for the paused view on screen, whose frames come
+ * once a second (main.js), so a paused window holds still.
+ * @param {import("./model.js").Connection} connection */
+export function scheduleRenderFor(connection) {
+  if (connection.paused && connection === state.selected) return;
+  scheduleRender();
+}
+
 /** A frame in `ms` (a timer, not a chain of idle frames). @param {number} ms */
 function scheduleRenderIn(ms) {
   const render = state.render;

@@ -80,6 +80,8 @@ struct ConnectionTask {
     /// Since when the connection is open, and when bytes last came (keep-alives included).
     opened_at: Option<Instant>,
     last_received: Option<Instant>,
+    /// The newest row the UI was sent in a batch's tail: later batches send only newer ones.
+    tail_sent: Option<u64>,
 }
 
 /// Runs one connection until it closes or is stopped (`Ok`), or nobody listens (`Gone`).
@@ -95,6 +97,7 @@ pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result
         assembler,
         opened_at: None,
         last_received: None,
+        tail_sent: None,
     };
     let mut subscription = Subscription::new(request);
     let mut tick = tokio::time::interval(TICK);
@@ -221,13 +224,26 @@ impl ConnectionTask {
         let batch = {
             let capture = lock(&self.links.capture);
             let history = capture.history();
-            let tail = if pending.ids.is_empty() {
-                Vec::new()
+            let (tail, tail_continues) = if pending.ids.is_empty() {
+                (Vec::new(), true)
             } else {
-                history.rows(history.matching().saturating_sub(self.policy.tail_rows), self.policy.tail_rows)
+                // One row more than is sent: if it is one the UI already has, the new rows
+                // follow on from what it has (most batches: a row or two instead of the lot).
+                let wanted = self.policy.tail_rows;
+                let mut rows = history.rows(history.matching().saturating_sub(wanted + 1), wanted + 1);
+                let sent = self.tail_sent;
+                let fresh =
+                    rows.iter().position(|row| sent.is_none_or(|sent| row.seq > sent)).unwrap_or(rows.len());
+                let continues = fresh > 0;
+                rows.drain(..fresh.max(rows.len().saturating_sub(wanted)));
+                if let Some(last) = rows.last() {
+                    self.tail_sent = Some(last.seq);
+                }
+                (rows, continues)
             };
             ConnectionUpdate::Batch {
                 tail,
+                tail_continues,
                 ids: pending.ids,
                 new_types: pending.new_types,
                 latest: pending.latest.and_then(|seq| history.get(seq)).map(|e| Box::new(e.row())),

@@ -25,9 +25,13 @@ pub enum ConnectionUpdate {
         /// Event types first seen (since the capture began or was cleared) in this batch.
         new_types: Vec<String>,
         latest: Option<Box<EventRow>>,
-        /// The last rows of the (filtered) log when the batch has events, so a log that
-        /// follows the newest events needs no round trip.
+        /// The newest rows of the (filtered) log that the UI was not sent before (at most
+        /// the policy's `tail_rows`), so a log that follows the newest events needs no
+        /// round trip.
         tail: Vec<EventRow>,
+        /// The rows follow on from the last batch's tail (else they start a new one: more
+        /// came than were sent, or the UI's tail was of another view).
+        tail_continues: bool,
         counts: Counts,
         stats: StatsReport,
     },

@@ -218,23 +218,39 @@ async fn open_inspected(connections: &RunningConnections) -> (TestServer, u64, U
     (TestServer { addr, broker, _shutdown: tx }, id, updates)
 }
 
-/// Ids from batches until `count` events have been reported, and how many batches that took.
-async fn batched_ids(updates: &mut Updates, count: usize) -> (Vec<String>, usize) {
-    let (mut ids, mut batches) = (Vec::new(), 0);
+/// Ids from batches until `count` events have been reported, how many batches that took, and
+/// the end of the log as the UI keeps it from the batches' tails (the last 24 rows' data).
+async fn batched_ids(updates: &mut Updates, count: usize) -> (Vec<String>, usize, Vec<String>) {
+    let (mut ids, mut batches, mut tail) = (Vec::new(), 0, Vec::new());
     while ids.len() < count {
-        let batch = next_matching(updates, |u| match u {
-            ConnectionUpdate::Batch { ids, .. } if !ids.is_empty() => Some(ids),
+        let (batch, rows, continues) = next_matching(updates, |u| match u {
+            ConnectionUpdate::Batch { ids, tail, tail_continues, .. } if !ids.is_empty() => {
+                Some((ids, tail, tail_continues))
+            }
             _ => None,
         })
         .await;
         batches += 1;
         ids.extend(batch.iter().map(str::to_owned));
+        keep_tail(&mut tail, &rows, continues);
     }
-    (ids, batches)
+    (ids, batches, tail)
 }
 
-/// 5,000 events in a quarter second cross in far fewer batches, every id once and in order; a lone
-/// event after a quiet spell is sent at once, not held for a batch, with the log's last rows.
+/// What the UI does with a batch's tail (ui/connections.js, which keeps 64): append or start
+/// afresh, keep the last 24.
+fn keep_tail(tail: &mut Vec<String>, rows: &[sse_inspector::EventRow], continues: bool) {
+    if !continues {
+        tail.clear();
+    }
+    tail.extend(rows.iter().map(|row| row.preview.clone()));
+    let extra = tail.len().saturating_sub(24);
+    tail.drain(..extra);
+}
+
+/// 5,000 events in a quarter second cross in far fewer batches, every id once and in order, and
+/// the batches' tails add up to the log's last rows; a lone event after a quiet spell is sent at
+/// once, not held for a batch, with only the row the UI does not have.
 #[tokio::test]
 async fn events_cross_in_batches_without_delaying_a_lone_one() {
     let connections = RunningConnections::new(tokio::runtime::Handle::current());
@@ -246,22 +262,28 @@ async fn events_cross_in_batches_without_delaying_a_lone_one() {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
     }
-    let (ids, batches) = batched_ids(&mut updates, 5000).await;
+    let (ids, batches, mut tail) = batched_ids(&mut updates, 5000).await;
     let expected: Vec<String> = (1..=5000).map(|n: u64| n.to_string()).collect();
     assert_eq!(ids, expected);
     assert!(batches < 500, "{batches} batches for 5,000 events");
+    let last_rows: Vec<String> = (4976..5000).map(|n: u64| n.to_string()).collect();
+    assert_eq!(tail, last_rows, "the tails kept add up to the log's end");
 
     tokio::time::sleep(Duration::from_millis(300)).await;
     let sent = std::time::Instant::now();
     server.broker.publish("inspect", embedded_server::Publish::data("lone")).unwrap();
-    let (latest, tail) = next_matching(&mut updates, |u| match u {
-        ConnectionUpdate::Batch { latest: Some(latest), tail, .. } => Some((latest, tail)),
+    let (latest, rows, continues) = next_matching(&mut updates, |u| match u {
+        ConnectionUpdate::Batch { latest: Some(latest), tail, tail_continues, .. } => {
+            Some((latest, tail, tail_continues))
+        }
         _ => None,
     })
     .await;
     assert_eq!(latest.preview, "lone");
-    // The batch brings the end of the log, so a log that follows needs no round trip.
-    let tail: Vec<_> = tail.iter().map(|row| row.preview.as_str()).collect();
+    // Only the new row travels; with what the UI kept, a log that follows needs no round trip.
+    assert_eq!(rows.iter().map(|row| row.preview.as_str()).collect::<Vec<_>>(), ["lone"]);
+    assert!(continues);
+    keep_tail(&mut tail, &rows, continues);
     assert_eq!(tail.len(), 24);
     assert_eq!(tail[22..], ["4999", "lone"]);
     assert!(sent.elapsed() < Duration::from_millis(100), "a lone event took {:?}", sent.elapsed());
@@ -276,7 +298,7 @@ async fn unbatched_connections_send_each_event_alone() {
     for n in 0..200 {
         server.broker.publish("inspect", embedded_server::Publish::data(n.to_string())).unwrap();
     }
-    let (ids, batches) = batched_ids(&mut updates, 200).await;
+    let (ids, batches, _) = batched_ids(&mut updates, 200).await;
     assert_eq!((ids.len(), batches), (200, 200));
 }
 

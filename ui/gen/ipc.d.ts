@@ -155,10 +155,16 @@ export type ConnectionUpdate = { "type": "feed", update: FeedUpdate, } | { "type
  */
 newTypes: Array<string>, latest: EventRow | null, 
 /**
- * The last rows of the (filtered) log when the batch has events, so a log that
- * follows the newest events needs no round trip.
+ * The newest rows of the (filtered) log that the UI was not sent before (at most
+ * the policy's `tail_rows`), so a log that follows the newest events needs no
+ * round trip.
  */
-tail: Array<EventRow>, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, };
+tail: Array<EventRow>, 
+/**
+ * The rows follow on from the last batch's tail (else they start a new one: more
+ * came than were sent, or the UI's tail was of another view).
+ */
+tailContinues: boolean, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, };
 
 export type FeedUpdate = { "kind": "connecting", url: string, attempt: number, } | { "kind": "open", status: number, contentType: string, headers: Array<[string, string]>, } | { "kind": "event", event: string, data: string, id: string, idSet: boolean, size: number, receivedAtMs: number, } | { "kind": "raw", text: string, } | { "kind": "error", message: string, willRetry: boolean, } | { "kind": "retrying", inMs: number, } | { "kind": "closed", reason: string, };
 
