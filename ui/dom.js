@@ -68,10 +68,24 @@ export function span(className, text, title) {
 }
 
 /** A copy of `<template id=...>`'s content. @param {string} id */
-export function fromTemplate(id) {
+function fromTemplate(id) {
   const template = document.getElementById(id);
   if (!(template instanceof HTMLTemplateElement)) throw new Error(`the page has no template #${id}`);
   return /** @type {DocumentFragment} */ (template.content.cloneNode(true));
+}
+
+/**
+ * Fills `element` with a copy of `<template id=template>` and returns the elements named in
+ * `ids` (key: element id), found in the copy.
+ * @template {string} K
+ * @param {HTMLElement} element @param {string} template @param {Record<K, string>} ids
+ * @returns {Record<K, HTMLElement>}
+ */
+export function mountTemplate(element, template, ids) {
+  element.append(fromTemplate(template));
+  const found = /** @type {Record<K, HTMLElement>} */ ({});
+  for (const key of /** @type {K[]} */ (Object.keys(ids))) found[key] = find(element, `#${ids[key]}`, HTMLElement);
+  return found;
 }
 
 /** Puts `text` on the clipboard; false if that failed. @param {string} text */

@@ -39,7 +39,8 @@ const drawFrame = timed(
   /** @param {number} now @returns {number | null} */
   (now) => {
     const connection = state.selected;
-    const paused = connection !== null && connection.paused;
+    // Paused while news can come: a stopped connection brings none, so needs no ticks.
+    const paused = connection !== null && connection.paused && connection.running;
     const period = paused ? PAUSED_RENDER_MS : SLOW_RENDER_MS;
     const sinceSlow = now - state.render.slowRenderedAt;
     const slow = sinceSlow >= (paused ? PAUSED_RENDER_MS : SLOW_EARLY_MS);

@@ -1,6 +1,6 @@
 // Assembled text: one JSON path of every event joined (an LLM's answer, say); shown only for
 // connections with a path set.
-import { find, fromTemplate, setText } from "../dom.js";
+import { mountTemplate, setText } from "../dom.js";
 
 /** @returns {import("../panels.js").Panel} */
 export function assembledPanel() {
@@ -14,9 +14,7 @@ export function assembledPanel() {
     everyFrame: false,
     appliesTo: (connection) => Boolean(connection.spec.assemblePath),
     mount(element) {
-      element.append(fromTemplate("panel-assembled"));
-      const at = (/** @type {string} */ id) => find(element, `#${id}`, HTMLElement);
-      els = { path: at("assembled-path"), text: at("assembled-text"), stats: at("assembled-stats") };
+      els = mountTemplate(element, "panel-assembled", { path: "assembled-path", text: "assembled-text", stats: "assembled-stats" });
     },
     update(connection) {
       if (!els) return;

@@ -1,7 +1,7 @@
 // The browser's EventSource feed: its state (and why it gave up), count, last id, latest
 // event and its last few events.
 import { browserFailureReason } from "../browser-feed.js";
-import { find, fromTemplate, setBadge, setText, span } from "../dom.js";
+import { mountTemplate, setBadge, setText, span } from "../dom.js";
 import { timeText } from "../format.js";
 import { state } from "../model.js";
 
@@ -34,9 +34,14 @@ export function browserFeedPanel() {
     everyFrame: true,
     appliesTo: () => true,
     mount(element) {
-      element.append(fromTemplate("panel-es"));
-      const at = (/** @type {string} */ id) => find(element, `#${id}`, HTMLElement);
-      els = { state: at("es-state"), count: at("es-count"), id: at("es-id"), latest: at("es-latest"), detail: at("es-detail"), log: at("es-log") };
+      els = mountTemplate(element, "panel-es", {
+        state: "es-state",
+        count: "es-count",
+        id: "es-id",
+        latest: "es-latest",
+        detail: "es-detail",
+        log: "es-log",
+      });
     },
     update(connection, slow) {
       if (!els) return;

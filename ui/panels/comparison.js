@@ -1,6 +1,6 @@
 // IPC vs EventSource: both feeds matched by id, with lag percentiles, missing and repeated
 // events.
-import { find, fromTemplate, setText } from "../dom.js";
+import { mountTemplate, setText } from "../dom.js";
 import { lagText } from "../format.js";
 
 /** @returns {import("../panels.js").Panel} */
@@ -15,9 +15,14 @@ export function comparisonPanel() {
     everyFrame: false,
     appliesTo: () => true,
     mount(element) {
-      element.append(fromTemplate("panel-comparison"));
-      const at = (/** @type {string} */ id) => find(element, `#${id}`, HTMLElement);
-      els = { summary: at("comparison"), p50: at("lag-p50"), p99: at("lag-p99"), missing: at("missing"), duplicates: at("duplicates"), ids: at("comparison-ids") };
+      els = mountTemplate(element, "panel-comparison", {
+        summary: "comparison",
+        p50: "lag-p50",
+        p99: "lag-p99",
+        missing: "missing",
+        duplicates: "duplicates",
+        ids: "comparison-ids",
+      });
     },
     update(connection) {
       if (!els) return;

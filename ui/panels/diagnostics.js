@@ -1,6 +1,6 @@
 // Diagnostics: what the Rust subscriber noticed about the response (warnings, resumes) and
 // its headers.
-import { find, fromTemplate, setText } from "../dom.js";
+import { mountTemplate, setText } from "../dom.js";
 import { plural } from "../format.js";
 
 /** @typedef {import("../gen/ipc").DiagnosticsReport} DiagnosticsReport */
@@ -35,9 +35,7 @@ export function diagnosticsPanel() {
     everyFrame: false,
     appliesTo: () => true,
     mount(element) {
-      element.append(fromTemplate("panel-diagnostics"));
-      const at = (/** @type {string} */ id) => find(element, `#${id}`, HTMLElement);
-      els = { warnings: at("warnings"), summary: at("diagnostics-summary"), headers: at("response-headers") };
+      els = mountTemplate(element, "panel-diagnostics", { warnings: "warnings", summary: "diagnostics-summary", headers: "response-headers" });
     },
     update(connection) {
       const report = connection.run.diagnostics;

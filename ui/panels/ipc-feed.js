@@ -1,5 +1,5 @@
 // The Rust subscriber's feed: its count, last id and latest event.
-import { find, fromTemplate, setText } from "../dom.js";
+import { mountTemplate, setText } from "../dom.js";
 
 /** @returns {import("../panels.js").Panel} */
 export function ipcFeedPanel() {
@@ -13,12 +13,7 @@ export function ipcFeedPanel() {
     everyFrame: true,
     appliesTo: () => true,
     mount(element) {
-      element.append(fromTemplate("panel-ipc"));
-      els = {
-        count: find(element, "#ipc-count", HTMLElement),
-        id: find(element, "#ipc-id", HTMLElement),
-        latest: find(element, "#ipc-latest", HTMLElement),
-      };
+      els = mountTemplate(element, "panel-ipc", { count: "ipc-count", id: "ipc-id", latest: "ipc-latest" });
     },
     update(connection) {
       if (!els) return;

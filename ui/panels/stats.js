@@ -1,6 +1,6 @@
 // Live stats: events per second over the last minute, totals, time to first event,
 // reconnects.
-import { find, fromTemplate, setText } from "../dom.js";
+import { find, mountTemplate, setText } from "../dom.js";
 import { formatBytes } from "../format.js";
 
 const CHART_REFRESH_MS = 1000;
@@ -50,33 +50,31 @@ export function statsPanel() {
     everyFrame: false,
     appliesTo: () => true,
     mount(element) {
-      element.append(fromTemplate("panel-stats"));
-      const at = (/** @type {string} */ id) => find(element, `#${id}`, HTMLElement);
-      els = {
-        chart: find(element, "#stats-chart", HTMLCanvasElement),
-        rate: at("stat-rate"),
-        events: at("stat-events"),
-        bytes: at("stat-bytes"),
-        first: at("stat-first"),
-        reconnects: at("stat-reconnects"),
-      };
+      const figures = mountTemplate(element, "panel-stats", {
+        rate: "stat-rate",
+        events: "stat-events",
+        bytes: "stat-bytes",
+        first: "stat-first",
+        reconnects: "stat-reconnects",
+      });
+      els = { ...figures, chart: find(element, "#stats-chart", HTMLCanvasElement) };
       dark.addEventListener("change", forgetColours);
     },
     update(connection) {
       if (!els) return;
       const stats = connection.run.stats;
       const canvas = els.chart;
-      const context = canvas.getContext("2d");
-      const width = canvas.clientWidth || canvas.width;
-      // Bars per second: redrawn once a second (a redrawn canvas is repainted), or at once
-      // for a new size, theme or connection.
+      // Bars per second: redrawn once a second (a redrawn canvas is repainted; reading its
+      // width costs a layout), or at once for a new theme or connection.
       const now = performance.now();
       const run = connection.run;
-      const same = drawn.run === run && drawn.width === width && drawn.colours === colours && (drawn.stats === null) === (stats === null);
+      const same = drawn.run === run && drawn.colours === colours && (drawn.stats === null) === (stats === null);
       if (same && (drawn.stats === stats || now - drawn.at < CHART_REFRESH_MS)) {
         if (stats) setFigures(stats);
         return;
       }
+      const context = canvas.getContext("2d");
+      const width = canvas.clientWidth || canvas.width;
       if (canvas.width !== width) canvas.width = width;
       if (context) context.clearRect(0, 0, canvas.width, canvas.height);
       if (!stats) {
