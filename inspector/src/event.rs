@@ -121,16 +121,10 @@ impl WhitespaceView {
         let count = data.chars().count();
         let mut shown = String::with_capacity(data.len() * 3);
         for c in data.chars() {
-            match c {
-                ' ' => shown.push('␣'),
-                '\t' => shown.push('⇥'),
-                '\n' => shown.push_str("⏎\n"),
-                // Caret notation, as in the log's preview: ^M for CR, ^K for a vertical tab.
-                c if (c as u32) < 0x20 => {
-                    shown.push('^');
-                    shown.push(char::from(b'@' + c as u8));
-                }
-                _ => shown.push('·'),
+            // The log's symbols, and a line break also breaks the line.
+            push_visible(&mut shown, c, true);
+            if c == '\n' {
+                shown.push('\n');
             }
         }
         let plural = if count == 1 { "" } else { "s" };
@@ -156,22 +150,27 @@ pub fn preview(data: &str) -> (String, bool) {
     let mut shown = String::with_capacity(data.len().min(PREVIEW_CHARS * 3));
     let mut chars = data.chars();
     for c in chars.by_ref().take(PREVIEW_CHARS) {
-        match c {
-            '\n' => shown.push('⏎'),
-            '\t' => shown.push('⇥'),
-            ' ' if blank => shown.push('␣'),
-            // Caret notation: ^@ for NUL ... ^M for CR, ^[ for ESC, ^? for DEL.
-            c if (c as u32) < 0x20 => {
-                shown.push('^');
-                shown.push(char::from(b'@' + c as u8));
-            }
-            '\u{7f}' => shown.push_str("^?"),
-            // Other whitespace (no-break space, em space...): a middle dot stands for it.
-            _ if blank => shown.push('·'),
-            c => shown.push(c),
-        }
+        push_visible(&mut shown, c, blank);
     }
     (shown, chars.next().is_some())
+}
+
+/// `c` as the log shows it; in `blank` data (only whitespace) spaces show too.
+fn push_visible(shown: &mut String, c: char, blank: bool) {
+    match c {
+        '\n' => shown.push('⏎'),
+        '\t' => shown.push('⇥'),
+        ' ' if blank => shown.push('␣'),
+        // Caret notation: ^@ for NUL ... ^M for CR, ^[ for ESC, ^? for DEL.
+        c if (c as u32) < 0x20 => {
+            shown.push('^');
+            shown.push(char::from(b'@' + c as u8));
+        }
+        '\u{7f}' => shown.push_str("^?"),
+        // Other whitespace (no-break space, em space...): a middle dot stands for it.
+        _ if blank => shown.push('·'),
+        c => shown.push(c),
+    }
 }
 
 #[cfg(test)]

@@ -11,10 +11,10 @@ export function statsPanel() {
   let els = null;
   /** @type {{ bar: string, text: string } | null} the theme's colours, read once per theme */
   let colours = null;
-  // What the chart last showed: a report is replaced, never changed, so the same report at
-  // the same width in the same theme needs no redraw (a redrawn canvas is repainted).
-  /** @type {{ run: unknown, stats: unknown, width: number, colours: unknown, at: number }} */
-  let drawn = { run: null, stats: undefined, width: 0, colours: null, at: -Infinity };
+  // What the chart last showed: a report is replaced, never changed, so the same report in
+  // the same theme needs no redraw (a redrawn canvas is repainted).
+  /** @type {{ run: unknown, stats: unknown, colours: unknown, at: number }} */
+  let drawn = { run: null, stats: undefined, colours: null, at: -Infinity };
   const dark = window.matchMedia("(prefers-color-scheme: dark)");
   const forgetColours = () => {
     colours = null;
@@ -81,7 +81,7 @@ export function statsPanel() {
         for (const el of [els.rate, els.events, els.reconnects]) setText(el, "0");
         setText(els.bytes, "0 B");
         setText(els.first, "–");
-        drawn = { run, stats, width, colours, at: now };
+        drawn = { run, stats, colours, at: now };
         return;
       }
       const values = stats.perSecond;
@@ -98,14 +98,14 @@ export function statsPanel() {
         context.font = "10px system-ui, sans-serif";
         context.fillText(`max ${max}/s · last 60 s`, 4, 10);
       }
-      drawn = { run, stats, width, colours, at: now };
+      drawn = { run, stats, colours, at: now };
       setFigures(stats);
     },
     unmount() {
       dark.removeEventListener("change", forgetColours);
       els = null;
       colours = null;
-      drawn = { run: null, stats: undefined, width: 0, colours: null, at: -Infinity };
+      drawn = { run: null, stats: undefined, colours: null, at: -Infinity };
     },
   };
 }
