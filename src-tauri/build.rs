@@ -12,6 +12,8 @@ fn main() {
         "watch_server",
         "load_settings",
         "save_connections",
+        "save_panes",
+        "window_ready",
         "events_page",
         "event_detail",
         "event_position",

@@ -4,6 +4,7 @@ import { closeBrowserFeed, listenForType, startBrowserFeed } from "./browser-fee
 import { renderDetail } from "./detail.js";
 import { applyFilter, filterOnScreen, showFilter } from "./filter.js";
 import { fillForm, formChanged, setCommandPreview, setFormProblem } from "./form.js";
+import { input } from "./dom.js";
 import * as ipc from "./ipc.js";
 import { renderInspector, setFollow } from "./log.js";
 import { Connection, blankSpec, state } from "./model.js";
@@ -48,6 +49,10 @@ export async function openConnection(connection, spec) {
   await stopConnection(connection);
   connection.spec = spec;
   connection.reset();
+  // A paused view stays paused across a reconnect, frozen on the new (empty) log; what
+  // arrives is counted from here.
+  connection.pausedAtEvents = 0;
+  connection.pausedMatching = 0;
   scheduleSave();
   connection.info = await ipc.inspectConnection(spec);
   const run = connection.run;
@@ -67,8 +72,10 @@ export async function openConnection(connection, spec) {
   }
   if (connection === state.selected) {
     setFormProblem("");
-    // A fresh connection has a fresh log: the filter on screen applies to it too.
+    // A fresh connection has a fresh log: the filter on screen applies to it too, and a
+    // paused view shows it (frozen, empty) rather than the old connection's rows.
     if (filterOnScreen()) applyFilter();
+    else renderInspector(true);
   }
   startBrowserFeed(connection);
   scheduleRender();
@@ -115,6 +122,16 @@ export async function removeConnection(connection) {
   scheduleSave();
 }
 
+/** Names a connection (empty: none, it is listed by its URL); saved, and shown in the form.
+ * A running connection keeps running: the name is only how it is listed.
+ * @param {Connection} connection @param {string} name */
+export function renameConnection(connection, name) {
+  connection.spec = { ...connection.spec, name };
+  if (connection === state.selected) input("f-name").value = name;
+  scheduleRender();
+  scheduleSave();
+}
+
 const onUpdate = timed(
   "onUpdate",
   /** @param {Connection} connection @param {ConnectionUpdate} message */
@@ -132,8 +149,7 @@ const onUpdate = timed(
         break;
       case "assembled":
         run.assembled += message.piece;
-        run.assembledStats =
-          `${message.used} events with text, ${message.skipped} without` + (message.truncated ? " · truncated at 4 MiB" : "");
+        run.assembledCounts = { used: message.used, skipped: message.skipped, truncated: message.truncated, done: message.done };
         break;
     }
     scheduleRenderFor(connection);
@@ -188,8 +204,11 @@ function onBatch(connection, batch) {
     listenForType(connection, type);
     if (!run.typesSeen.includes(type)) run.typesSeen.push(type);
   }
-  run.counts = batch.counts;
   run.stats = batch.stats;
+  // A batch made before the last filter or clear took effect (it crossed their answer on the
+  // way) has rows and counts of the old view: only its figures above count.
+  if (batch.counts.view < run.counts.view) return;
+  run.counts = batch.counts;
   // The newest rows: appended to what earlier batches brought, or starting afresh.
   if (!batch.tailContinues) run.tail = batch.tail;
   else if (batch.tail.length > 0) run.tail = run.tail.concat(batch.tail);

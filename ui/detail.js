@@ -50,7 +50,9 @@ export function renderDetail(connection) {
   $("detail-body").hidden = !detail;
   if (!detail) return;
   const utc = state.view.utc;
-  setText($("detail-title"), `Event ${detail.seq + 1}${detail.event === "message" ? "" : ` · ${detail.event}`}`);
+  // Its place in the log, and the id as the log's Id column shows it (the two differ).
+  const id = detail.id === "" ? "no id" : `id ${detail.id}`;
+  setText($("detail-title"), `Event ${detail.seq + 1} · ${id}${detail.event === "message" ? "" : ` · ${detail.event}`}`);
   const meta = [
     ["Received", `${timeText(detail.receivedAtUs, utc)} (${deltaText(detail.deltaUs) || "first"})`],
     ["Id", detail.id === "" ? "(none)" : `${detail.id}${detail.idSet ? "" : " (carried over)"}`],

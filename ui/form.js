@@ -1,6 +1,6 @@
 // The request form: the selected connection's spec, read and filled, checked as it is typed
 // (command preview, the first problem), and the copy-as-command buttons.
-import { $, button, copyText, element, input, select, setText, textarea } from "./dom.js";
+import { $, button, copyText, input, select, setText, textarea } from "./dom.js";
 import * as ipc from "./ipc.js";
 import { state } from "./model.js";
 import { scheduleRender } from "./schedule.js";
@@ -70,8 +70,14 @@ export function fillForm(spec) {
   input("f-idle-timeout").value = String((reconnect && reconnect.idleTimeoutSecs) || 0);
   input("f-assemble").value = spec.assemblePath || "";
   const needsOptions = spec.method !== "GET" || (spec.headers || []).length > 0 || auth.kind !== "none" || spec.body;
-  element("request-options", HTMLDetailsElement).open = Boolean(needsOptions);
+  showOptions(Boolean(needsOptions));
   showAuthFields();
+}
+
+/** Opens or closes the request options. @param {boolean} open */
+function showOptions(open) {
+  $("request-options").hidden = !open;
+  button("options-toggle").setAttribute("aria-expanded", String(open));
 }
 
 export function showAuthFields() {
@@ -104,9 +110,12 @@ export function formChanged() {
     if (!connection.running) {
       connection.spec = spec;
       connection.info = info;
-      scheduleRender();
-      scheduleSave();
-    }
+    } else if (spec.name !== connection.spec.name) {
+      // A name is only how the list shows it: no reconnect needed.
+      connection.spec = { ...connection.spec, name: spec.name };
+    } else return;
+    scheduleRender();
+    scheduleSave();
   }, CHECK_DELAY_MS);
 }
 
@@ -129,6 +138,7 @@ export function wireForm(onSubmit) {
     onSubmit(readForm());
   });
   select("f-auth").addEventListener("change", showAuthFields);
+  button("options-toggle").addEventListener("click", () => showOptions($("request-options").hidden));
   button("copy-curl").addEventListener("click", () => copyCommand("curl"));
   button("copy-sse-sub").addEventListener("click", () => copyCommand("sse-sub"));
 }

@@ -42,3 +42,32 @@ export function lagText(v) {
 export function plural(n, thing) {
   return `${n} ${thing}${n === 1 ? "" : "s"}`;
 }
+
+/**
+ * How a connection is told apart in the list: `title` (its name, else what sets it apart:
+ * the path and any `stream` parameter) over `where` (host:port, or the embedded server).
+ * @param {string} url @param {string} name the user's name for it, or empty
+ * @param {string} embeddedBase the embedded server's base URL, or empty
+ * @returns {{ title: string, where: string }}
+ */
+export function connectionLabel(url, name, embeddedBase) {
+  const named = name.trim();
+  /** @type {URL | null} */
+  let parsed = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // not a URL yet (the form says why)
+  }
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    return { title: named || url || "New connection", where: url && named ? url : "" };
+  }
+  const stream = parsed.searchParams.get("stream");
+  const embedded = embeddedBase !== "" && url.startsWith(embeddedBase);
+  const streamName = stream || parsed.pathname;
+  if (embedded) return named ? { title: named, where: `embedded · ${streamName}` } : { title: `stream ${streamName}`, where: "embedded server" };
+  const path = parsed.pathname === "/" ? "" : parsed.pathname;
+  const tail = `${path}${stream ? ` · ${stream}` : ""}`;
+  if (named) return { title: named, where: `${parsed.host}${path}` };
+  return { title: tail || parsed.host, where: tail ? parsed.host : "" };
+}

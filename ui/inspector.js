@@ -35,8 +35,23 @@ export async function clearEvents() {
 }
 
 export function toggleRaw() {
-  state.view.raw = !state.view.raw;
+  showRaw(!state.view.raw);
+}
+
+/** The raw bytes (true) or the events (false) in the log's place. @param {boolean} raw */
+function showRaw(raw) {
+  state.view.raw = raw;
   renderInspector(true);
+}
+
+/** The log's two tabs, Events and Raw: clicked, or moved between with the arrow keys.
+ * @param {KeyboardEvent} event */
+function onViewTabKey(event) {
+  if (event.key !== "ArrowLeft" && event.key !== "ArrowRight" && event.key !== "Home" && event.key !== "End") return;
+  event.preventDefault();
+  const raw = event.key === "Home" ? false : event.key === "End" ? true : !state.view.raw;
+  showRaw(raw);
+  $(raw ? "raw-button" : "events-tab").focus();
 }
 
 export function toggleFollow() {
@@ -57,7 +72,9 @@ export function wireInspector() {
   for (const id of ["filter-regex", "filter-case", "filter-type"]) $(id).addEventListener("change", filterChanged);
   button("pause-button").addEventListener("click", togglePause);
   button("clear-button").addEventListener("click", clearEvents);
-  button("raw-button").addEventListener("click", toggleRaw);
+  button("events-tab").addEventListener("click", () => showRaw(false));
+  button("raw-button").addEventListener("click", () => showRaw(true));
+  $("events-tab").parentElement?.addEventListener("keydown", onViewTabKey);
   input("follow").addEventListener("change", () => {
     state.view.follow = input("follow").checked;
     renderInspector(true);

@@ -62,6 +62,12 @@ export const watchServer = (onStatus) => call("watch_server", { onStatus: channe
 /** @param {SavedConnection[]} connections @param {string | null} selected */
 export const saveConnections = (connections, selected) => call("save_connections", { connections, selected });
 
+/** @param {import("./gen/ipc").PaneLayout} panes */
+export const savePanes = (panes) => call("save_panes", { panes });
+
+/** The page has drawn: the window may be shown. */
+export const windowReady = () => call("window_ready", {});
+
 /** @param {ConnectionSpec} spec */
 export const inspectConnection = (spec) => call("inspect_connection", { spec });
 

@@ -23,10 +23,15 @@ const ACTIONS = {
 
 /** @param {KeyboardEvent} event */
 export function onKey(event) {
+  if (event.defaultPrevented) return; // a splitter or a tab list used the key
   const key = event.key;
   if (key === "Escape") {
-    if (isTyping(event.target) && event.target instanceof HTMLElement) event.target.blur();
-    else clearSelection();
+    if (isTyping(event.target) && event.target instanceof HTMLElement) {
+      // Leaves the field as it is (a search field would clear itself without telling the
+      // filter, which would then disagree with what the field shows).
+      event.preventDefault();
+      event.target.blur();
+    } else clearSelection();
     return;
   }
   if ((event.ctrlKey || event.metaKey) && (key === "f" || key === "F")) {

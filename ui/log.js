@@ -97,7 +97,15 @@ function renderLogStatus(connection) {
   const pause = $("pause-button");
   setText(pause, connection.paused ? "Resume" : "Pause");
   pause.classList.toggle("paused", connection.paused);
-  $("raw-button").setAttribute("aria-pressed", String(state.view.raw));
+  /** @type {[string, boolean][]} */
+  const tabs = [["events-tab", !state.view.raw], ["raw-button", state.view.raw]];
+  for (const [id, shown] of tabs) {
+    const tab = $(id);
+    if (tab.getAttribute("aria-selected") !== String(shown)) {
+      tab.setAttribute("aria-selected", String(shown));
+      tab.tabIndex = shown ? 0 : -1;
+    }
+  }
   renderTypeOptions(connection);
 }
 

@@ -8,6 +8,7 @@ import { wireForm } from "./form.js";
 import { wireInspector } from "./inspector.js";
 import * as ipc from "./ipc.js";
 import { onKey } from "./keys.js";
+import { wireLayout } from "./layout.js";
 import { renderList as drawList } from "./list.js";
 import { renderInspector as drawInspector } from "./log.js";
 import { blankSpec, state } from "./model.js";
@@ -98,13 +99,24 @@ async function start() {
     wireInspector();
     document.addEventListener("keydown", onKey);
     const loaded = await ipc.loadSettings();
+    wireLayout(loaded.settings.panes);
     loaded.problems.forEach(notify);
     for (const saved of loaded.settings.connections) addConnection(saved.spec, false, saved.key);
     const initial = addConnection(await ipc.initialConnection());
+    // A new size of the log (a splitter, the window) shows a new number of rows.
+    new ResizeObserver(() => drawInspector(true)).observe($("ipc-log"));
+    showWindow();
     await openConnection(initial, initial.spec);
   } catch (error) {
     setText($("ipc-detail"), ipc.errorMessage(error));
+    showWindow();
   }
+}
+
+/** The window starts hidden, on the page's background: it is shown once the page is laid out
+ * with the saved sizes, so it never flashes white or jumps. */
+function showWindow() {
+  ipc.windowReady().catch(() => {});
 }
 
 start();

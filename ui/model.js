@@ -1,6 +1,7 @@
 // The one home of the window's mutable state: the connections with everything each one has
 // seen (every field declared in a constructor here), and the view's own state in `state`.
 import { PathComparison } from "./compare.js";
+import { connectionLabel } from "./format.js";
 
 /** @typedef {import("./gen/ipc").ConnectionSpec} ConnectionSpec */
 /** @typedef {import("./gen/ipc").SpecInfo} SpecInfo */
@@ -11,7 +12,7 @@ import { PathComparison } from "./compare.js";
 /** @typedef {import("./gen/ipc").StatsReport} StatsReport */
 /** @typedef {import("./gen/ipc").DiagnosticsReport} DiagnosticsReport */
 
-export const LOG_SHOWN = 12; // rows in the browser log, newest first (it is 6rem tall)
+export const LOG_SHOWN = 12; // rows in the browser log, newest first
 
 /** @typedef {{ at: number, type: string, data: string, id: string }} LogEntry */
 
@@ -71,7 +72,7 @@ export class Run {
     this.browserFeed = new FeedState();
     this.comparison = new PathComparison();
     /** @type {Counts} */
-    this.counts = { kept: 0, matching: 0, dropped: 0, filtered: false };
+    this.counts = { kept: 0, matching: 0, dropped: 0, filtered: false, view: 0 };
     /** @type {StatsReport | null} */
     this.stats = null;
     /** @type {number | null} */
@@ -87,7 +88,9 @@ export class Run {
     /** @type {DiagnosticsReport | null} */
     this.diagnostics = null;
     this.assembled = "";
-    this.assembledStats = "";
+    /** @type {{ used: number, skipped: number, truncated: boolean, done: boolean } | null} the
+     * assembled text's counts, once events came */
+    this.assembledCounts = null;
     this.lastError = "";
     this.attempt = 0; // the subscriber's latest connection attempt
     /** @type {Set<string>} types the browser's EventSource listens for */
@@ -125,14 +128,13 @@ export class Connection {
     this.run = new Run();
   }
 
+  /** How the list tells it apart: `title` over `where` (format.js). */
+  get label() {
+    return connectionLabel(this.spec.url, this.spec.name || "", state.embeddedBaseUrl);
+  }
+
   get name() {
-    if (this.spec.name && this.spec.name.trim()) return this.spec.name.trim();
-    try {
-      const url = new URL(this.spec.url);
-      return url.host + url.pathname;
-    } catch {
-      return this.spec.url || "New connection";
-    }
+    return this.label.title;
   }
 
   /** Rows the log shows: frozen while paused. */
@@ -175,6 +177,8 @@ export const state = {
     raw: false, // the raw bytes instead of the log
     utc: false,
   },
+  /** @type {import("./gen/ipc").PaneLayout} the splitters' sizes (px) and the tab shown; saved */
+  panes: { sidebar: null, detail: null, lower: null, tab: null },
   render: {
     queued: false,
     /** A timer for a frame later (the slow parts' next turn); 0 for none. */
@@ -189,7 +193,7 @@ export const state = {
     /** Rows on screen: the first's index in the (filtered) log and how many. */
     lastWindow: { first: 0, count: 0 },
   },
-  timers: { save: 0, inspect: 0, filter: 0 },
+  timers: { save: 0, inspect: 0, filter: 0, panes: 0 },
   /** @type {((name: string, ms: number, outermost: boolean) => void) | null} told how long each
    * handler ran (probe.js) */
   probe: null,

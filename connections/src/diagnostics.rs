@@ -69,6 +69,9 @@ pub struct DiagnosticsReport {
     pub status: Option<u16>,
     /// The last response's headers as `[name, value]`.
     pub headers: Vec<(String, String)>,
+    /// When the last response was refused (a 4xx, a wrong Content-Type): its body's first
+    /// lines, as text.
+    pub refused_body: Option<String>,
     /// One per kind, the first occurrence's message; `count` how often it was seen.
     pub warnings: Vec<Warning>,
     pub reconnects: u32,
@@ -109,12 +112,21 @@ impl Diagnostics {
             FeedUpdate::Open { status, headers, .. } => {
                 self.report.status = Some(*status);
                 self.report.headers = headers.clone();
+                self.report.refused_body = None;
                 if self.opened_before {
                     self.report.reconnects += 1;
                     self.resume_from = self.last_id.clone().filter(|id| !id.is_empty());
                 }
                 self.opened_before = true;
                 self.check_headers();
+                true
+            }
+            FeedUpdate::Error { response: Some(response), .. } => {
+                // A refused response is shown whole (status, headers, body); the stream's
+                // header checks do not apply to it.
+                self.report.status = Some(response.status);
+                self.report.headers = response.headers.clone();
+                self.report.refused_body = Some(response.body_start.clone());
                 true
             }
             FeedUpdate::Event { id, id_set, .. } => self.observe_event(id, *id_set),

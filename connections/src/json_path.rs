@@ -77,15 +77,31 @@ pub struct TextAssembler {
     pub skipped: u64,
     /// Text was dropped past the size limit.
     pub truncated: bool,
+    /// The stream's terminal event came: data `[DONE]`, as OpenAI's and compatible APIs end
+    /// a completion. A stream that ends without it was cut short.
+    pub done: bool,
 }
+
+/// The data of the event that ends an OpenAI-style stream.
+pub const DONE_MARKER: &str = "[DONE]";
 
 impl TextAssembler {
     pub fn new(path: &str) -> Result<Self, JsonPathError> {
-        Ok(Self { path: JsonPath::parse(path)?, text: String::new(), used: 0, skipped: 0, truncated: false })
+        Ok(Self {
+            path: JsonPath::parse(path)?,
+            text: String::new(),
+            used: 0,
+            skipped: 0,
+            truncated: false,
+            done: false,
+        })
     }
 
     /// Reads one event's data; the piece it added, if any.
     pub fn push(&mut self, data: &str) -> Option<String> {
+        if data.trim() == DONE_MARKER {
+            self.done = true;
+        }
         let piece =
             serde_json::from_str::<Value>(data).ok().and_then(|json| match self.path.find(&json)? {
                 Value::String(text) => Some(text.clone()),
@@ -116,6 +132,16 @@ impl TextAssembler {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_stream_is_done_only_once_its_done_marker_came() {
+        let mut assembler = TextAssembler::new("choices[0].delta.content").unwrap();
+        assembler.push(r#"{"choices":[{"delta":{"content":"Hi"}}]}"#);
+        assert!(!assembler.done, "text alone is not the end");
+        assembler.push("[DONE]");
+        assert!(assembler.done);
+        assert_eq!((assembler.text(), assembler.used, assembler.skipped), ("Hi", 1, 1));
+    }
 
     #[test]
     fn paths_read_keys_indexes_and_quoted_keys() {

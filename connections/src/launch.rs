@@ -43,9 +43,9 @@ impl LaunchOptions {
         let Some(url) = &self.url else { return Ok(embedded_counter(counter_url)) };
         let mut spec = ConnectionSpec { url: url.clone(), ..ConnectionSpec::default() };
         for line in &self.headers {
-            let (name, _) = parse_header_line(line)?;
-            let value = line.split_once(':').map_or("", |(_, value)| value.trim());
-            spec.headers.push(HeaderField::new(name.as_str(), value));
+            parse_header_line(line)?; // checked here, kept as typed: names keep their case
+            let (name, value) = line.split_once(':').unwrap_or((line, ""));
+            spec.headers.push(HeaderField::new(name.trim(), value.trim()));
         }
         spec.to_request()?;
         Ok(spec)
@@ -73,7 +73,7 @@ mod tests {
         let options = parse(&["--url", "http://h:9/events", "-H", "X-Token: secret", "-H", "A:b"]).unwrap();
         let spec = options.initial_connection("unused").unwrap();
         assert_eq!(spec.url, "http://h:9/events");
-        assert_eq!(spec.headers, [HeaderField::new("x-token", "secret"), HeaderField::new("a", "b")]);
+        assert_eq!(spec.headers, [HeaderField::new("X-Token", "secret"), HeaderField::new("A", "b")]);
     }
 
     #[test]

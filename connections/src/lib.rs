@@ -41,7 +41,7 @@ pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
 pub use running::{Page, RunningConnections};
 pub use secrets::{is_secret_header, OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};
 pub use settings::{
-    Loaded, SavedConnection, SecretState, Settings, SettingsStore, WindowState, SETTINGS_FILE,
+    Loaded, PaneLayout, SavedConnection, SecretState, Settings, SettingsStore, WindowState, SETTINGS_FILE,
     SETTINGS_VERSION,
 };
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};

@@ -52,6 +52,41 @@ pub struct WindowState {
     pub maximized: bool,
 }
 
+/// How the window's parts are sized, in CSS pixels, and which tab is shown below the log: the
+/// window's to set (each splitter clamps its own size; unset is the default).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", default)]
+pub struct PaneLayout {
+    /// The connection list's width.
+    pub sidebar: Option<f64>,
+    /// The detail pane's width (its height when it stacks under the log).
+    pub detail: Option<f64>,
+    /// The tabs' height below the log.
+    pub lower: Option<f64>,
+    /// The id of the tab shown.
+    pub tab: Option<String>,
+}
+
+/// The longest tab id kept: ids are short names, not data.
+const TAB_ID_MAX: usize = 64;
+/// No part of a window is this many pixels.
+const PANE_SIZE_MAX: f64 = 100_000.0;
+
+impl PaneLayout {
+    /// The layout with what no window could use dropped (a size that is not a finite,
+    /// positive number of pixels; a tab id that is not a short name).
+    pub fn sanitized(self) -> Self {
+        let size = |px: Option<f64>| px.filter(|px| px.is_finite() && *px > 0.0 && *px < PANE_SIZE_MAX);
+        let tab = self.tab.filter(|tab| {
+            !tab.is_empty()
+                && tab.len() <= TAB_ID_MAX
+                && tab.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+        Self { sidebar: size(self.sidebar), detail: size(self.detail), lower: size(self.lower), tab }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -64,11 +99,19 @@ pub struct Settings {
     pub selected: Option<String>,
     #[serde(default)]
     pub window: Option<WindowState>,
+    #[serde(default)]
+    pub panes: PaneLayout,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { version: SETTINGS_VERSION, connections: Vec::new(), selected: None, window: None }
+        Self {
+            version: SETTINGS_VERSION,
+            connections: Vec::new(),
+            selected: None,
+            window: None,
+            panes: PaneLayout::default(),
+        }
     }
 }
 
@@ -281,6 +324,14 @@ impl SettingsStore {
         let _busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
         let mut settings = self.current();
         settings.window = Some(window);
+        self.write(&settings)
+    }
+
+    /// Saves how the window's parts are sized (sanitized), keeping everything else.
+    pub fn save_panes(&self, panes: PaneLayout) -> Result<(), SettingsError> {
+        let _busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut settings = self.current();
+        settings.panes = panes.sanitized();
         self.write(&settings)
     }
 }

@@ -258,6 +258,7 @@ impl ConnectionTask {
                 used: assembler.used,
                 skipped: assembler.skipped,
                 truncated: assembler.truncated,
+                done: assembler.done,
             }),
             None => Ok(()),
         }

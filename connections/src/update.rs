@@ -39,12 +39,14 @@ pub enum ConnectionUpdate {
         report: DiagnosticsReport,
     },
     /// When a JSON path is set: the text the batch's events added (maybe none); `used` and
-    /// `skipped` count events with and without text so far.
+    /// `skipped` count events with and without text so far; `done`: the stream's terminal
+    /// `[DONE]` has come.
     Assembled {
         piece: String,
         used: u64,
         skipped: u64,
         truncated: bool,
+        done: bool,
     },
 }
 
@@ -63,10 +65,16 @@ mod tests {
             serde_json::to_string(&update).unwrap(),
             r#"{"type":"feed","update":{"kind":"retrying","inMs":5}}"#
         );
-        let piece = ConnectionUpdate::Assembled { piece: "Hi".into(), used: 1, skipped: 0, truncated: false };
+        let piece = ConnectionUpdate::Assembled {
+            piece: "Hi".into(),
+            used: 1,
+            skipped: 0,
+            truncated: false,
+            done: false,
+        };
         assert_eq!(
             serde_json::to_string(&piece).unwrap(),
-            r#"{"type":"assembled","piece":"Hi","used":1,"skipped":0,"truncated":false}"#
+            r#"{"type":"assembled","piece":"Hi","used":1,"skipped":0,"truncated":false,"done":false}"#
         );
     }
 }

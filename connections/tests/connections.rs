@@ -185,16 +185,20 @@ async fn a_chat_stream_is_assembled() {
     let (_, mut updates) = open(&connections, chat);
     let mut text = String::new();
     loop {
-        let (piece, used, skipped) = next_matching(&mut updates, |u| match u {
-            ConnectionUpdate::Assembled { piece, used, skipped, .. } => Some((piece, used, skipped)),
+        let (piece, used, skipped, done) = next_matching(&mut updates, |u| match u {
+            ConnectionUpdate::Assembled { piece, used, skipped, done, .. } => {
+                Some((piece, used, skipped, done))
+            }
             _ => None,
         })
         .await;
         text.push_str(&piece);
         if used + skipped == 3 {
             assert_eq!((used, skipped), (2, 1), "[DONE] is counted as an event without text");
+            assert!(done, "[DONE] ends the stream");
             break;
         }
+        assert!(!done, "not done before [DONE]");
     }
     assert_eq!(text, "Hello");
 }
@@ -469,4 +473,42 @@ async fn silence_is_warned_of_on_tokios_clock() {
         waited >= Duration::from_secs(29) && waited <= Duration::from_secs(32),
         "warned after {waited:?}"
     );
+}
+
+/// A refused response reaches the diagnostics whole: a 401's status, headers in their order
+/// and its HTML body's first lines as text; a 200 of the wrong Content-Type likewise.
+#[tokio::test]
+async fn a_refused_response_shows_its_status_headers_and_body() {
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let denied = spawn_raw(
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\nWWW-Authenticate: Bearer realm=\"api\"\r\n\
+         Content-Length: 52\r\nConnection: close\r\n\r\n<html><body>\n<h1>Sign in first</h1>\n</body></html>\n",
+    )
+    .await;
+    let (_, mut updates) = open(&connections, spec(format!("http://{denied}/events")));
+    let report = next_matching(&mut updates, |u| match u {
+        ConnectionUpdate::Diagnostics { report } if report.refused_body.is_some() => Some(report),
+        _ => None,
+    })
+    .await;
+    assert_eq!(report.status, Some(401));
+    let names: Vec<&str> = report.headers.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["content-type", "www-authenticate", "content-length", "connection"]);
+    assert_eq!(
+        report.refused_body.as_deref(),
+        Some("<html><body>\n<h1>Sign in first</h1>\n</body></html>\n")
+    );
+    assert!(report.warnings.is_empty(), "no stream warnings for a refused response: {:?}", report.warnings);
+
+    let json =
+        spawn_raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"error\": \"use /stream\"}\n")
+            .await;
+    let (_, mut updates) = open(&connections, spec(format!("http://{json}/events")));
+    let report = next_matching(&mut updates, |u| match u {
+        ConnectionUpdate::Diagnostics { report } if report.refused_body.is_some() => Some(report),
+        _ => None,
+    })
+    .await;
+    assert_eq!(report.status, Some(200));
+    assert_eq!(report.refused_body.as_deref(), Some("{\"error\": \"use /stream\"}\n"));
 }

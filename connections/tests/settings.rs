@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use sse_connections::{
-    Auth, ConnectionSpec, HeaderField, OsKeyring, SavedConnection, SecretState, SettingsStore, WindowState,
-    SETTINGS_FILE,
+    Auth, ConnectionSpec, HeaderField, OsKeyring, PaneLayout, SavedConnection, SecretState, SettingsStore,
+    WindowState, SETTINGS_FILE,
 };
 
 /// A fresh, empty directory for one test.
@@ -56,12 +56,38 @@ fn saved_settings_come_back() {
     assert!(notes.is_empty(), "{notes:?}");
     let window = WindowState { width: 900.0, height: 600.0, x: Some(10.0), y: Some(20.0), maximized: false };
     store.save_window(window.clone()).unwrap();
+    let panes =
+        PaneLayout { sidebar: Some(240.0), detail: Some(300.5), lower: None, tab: Some("stats".into()) };
+    store.save_panes(panes.clone()).unwrap();
 
     let loaded = SettingsStore::new(&dir, Box::new(OsKeyring)).load();
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     assert_eq!(loaded.settings.connections, [saved("a", plain_spec())]);
     assert_eq!(loaded.settings.selected.as_deref(), Some("a"));
     assert_eq!(loaded.settings.window, Some(window));
+    assert_eq!(loaded.settings.panes, panes);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Pane sizes no window could use (not finite, not positive, absurdly large) and a tab id
+/// that is not a short name are dropped on save; the rest is kept.
+#[test]
+fn pane_sizes_are_sanitized_on_save() {
+    let dir = temp_dir("panes");
+    let store = SettingsStore::new(&dir, Box::new(OsKeyring));
+    let odd = PaneLayout {
+        sidebar: Some(f64::NAN),
+        detail: Some(-3.0),
+        lower: Some(1e9),
+        tab: Some("<img src=x>".into()),
+    };
+    store.save_panes(odd).unwrap();
+    assert_eq!(store.load().settings.panes, PaneLayout::default());
+    store
+        .save_panes(PaneLayout { lower: Some(180.0), tab: Some("es-events".into()), ..PaneLayout::default() })
+        .unwrap();
+    let kept = store.load().settings.panes;
+    assert_eq!((kept.lower, kept.tab.as_deref()), (Some(180.0), Some("es-events")));
     let _ = std::fs::remove_dir_all(dir);
 }
 

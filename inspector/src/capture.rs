@@ -43,6 +43,9 @@ pub struct Counts {
     /// Old events dropped to stay within the limits.
     pub dropped: u64,
     pub filtered: bool,
+    /// The view these counts (and the rows sent with them) belong to: a batch of an older
+    /// view than the UI's last filter answer is out of date.
+    pub view: u64,
 }
 
 /// Where [`Capture::observe`] kept an event.
@@ -110,6 +113,7 @@ impl Capture {
             matching: self.history.matching(),
             dropped: self.history.dropped(),
             filtered: !self.history.filter().is_empty(),
+            view: self.history.view_version(),
         }
     }
 

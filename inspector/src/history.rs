@@ -18,10 +18,18 @@ pub const DEFAULT_KEEP_EVENTS: usize = 100_000;
 /// Bytes of events kept per subscription by default.
 pub const DEFAULT_KEEP_BYTES: usize = 512 * 1024 * 1024;
 
-/// The view the filter selects: the matching events' sequence numbers, oldest first.
+/// The view the filter selects: the matching events' sequence numbers, oldest first. A filter
+/// that does not compile (a bad regex) has no matcher and lets nothing through: the log shows
+/// none of the old filter's matches under the new filter's error.
 struct FilteredView {
-    matcher: Matcher,
+    matcher: Option<Matcher>,
     seqs: VecDeque<u64>,
+}
+
+impl FilteredView {
+    fn passes(&self, event: &KeptEvent) -> bool {
+        self.matcher.as_ref().is_some_and(|matcher| matcher.matches(event))
+    }
 }
 
 /// The kept events of one subscription.
@@ -36,6 +44,9 @@ pub struct EventHistory {
     types: BTreeMap<Arc<str>, u64>,
     filter: EventFilter,
     view: Option<FilteredView>,
+    /// Bumped whenever positions in the view stop meaning what they meant (a new filter, a
+    /// clear), so a reader can tell rows of an older view from the current one's.
+    view_version: u64,
     last_received_us: Option<u64>,
 }
 
@@ -52,8 +63,14 @@ impl EventHistory {
             types: BTreeMap::new(),
             filter: EventFilter::default(),
             view: None,
+            view_version: 0,
             last_received_us: None,
         }
+    }
+
+    /// Which view positions refer to; see the field.
+    pub fn view_version(&self) -> u64 {
+        self.view_version
     }
 
     /// Keeps `event`, dropping the oldest ones beyond the limits; its sequence number.
@@ -85,7 +102,7 @@ impl EventHistory {
             raw_range,
         };
         if let Some(view) = &mut self.view {
-            if view.matcher.matches(&kept) {
+            if view.passes(&kept) {
                 view.seqs.push_back(seq);
             }
         }
@@ -134,21 +151,31 @@ impl EventHistory {
     }
 
     /// Sets the filter and selects the kept events it lets through; how many that is.
+    /// A filter that does not compile is still the one in force: it matches nothing (and its
+    /// error is returned).
     pub fn set_filter(&mut self, filter: &EventFilter) -> Result<usize, FilterError> {
+        self.filter = filter.clone();
+        self.view_version += 1;
         if filter.is_empty() {
             self.view = None;
-        } else {
-            let matcher = filter.compile()?;
-            let seqs = self.events.iter().filter(|e| matcher.matches(e)).map(|e| e.seq).collect();
-            self.view = Some(FilteredView { matcher, seqs });
+            return Ok(self.matching());
         }
-        self.filter = filter.clone();
-        Ok(self.matching())
+        match filter.compile() {
+            Ok(matcher) => {
+                let seqs = self.events.iter().filter(|e| matcher.matches(e)).map(|e| e.seq).collect();
+                self.view = Some(FilteredView { matcher: Some(matcher), seqs });
+                Ok(self.matching())
+            }
+            Err(error) => {
+                self.view = Some(FilteredView { matcher: None, seqs: VecDeque::new() });
+                Err(error)
+            }
+        }
     }
 
     /// Whether a kept event passes the filter in force.
     pub fn passes(&self, event: &KeptEvent) -> bool {
-        self.view.as_ref().is_none_or(|view| view.matcher.matches(event))
+        self.view.as_ref().is_none_or(|view| view.passes(event))
     }
 
     fn first_seq(&self) -> u64 {
@@ -203,6 +230,7 @@ impl EventHistory {
 
     /// Forgets every kept event; the filter stays.
     pub fn clear(&mut self) {
+        self.view_version += 1;
         self.events.clear();
         self.bytes = 0;
         self.dropped = 0;
@@ -296,8 +324,15 @@ mod tests {
         assert_eq!(history.set_filter(&text(r"^a\.b$", true, false)), Ok(1));
         assert_eq!(history.set_filter(&text("x-4", false, false)), Ok(1), "ids match too");
         assert_eq!(history.set_filter(&text(r"price.: \d+", true, true)), Ok(1));
+        let before = history.view_version();
         assert!(matches!(history.set_filter(&text("(", true, false)), Err(FilterError::Regex(_))));
-        assert_eq!(history.filter(), &text(r"price.: \d+", true, true), "a bad regex keeps the old filter");
+        assert!(history.view_version() > before, "a new filter is a new view, even a bad one");
+        assert_eq!(history.filter(), &text("(", true, false), "a bad regex is the filter in force");
+        assert_eq!(history.matching(), 0, "and it lists none of the old filter's matches");
+        assert!(history.rows(0, 10).is_empty());
+        history.push(&event("message", "price: 5", "x-9", 9), 1, None);
+        assert_eq!(history.matching(), 0, "nor any new event");
+        assert_eq!(history.set_filter(&text(r"price.: \d+", true, true)), Ok(1), "a good one lists again");
     }
 
     #[test]

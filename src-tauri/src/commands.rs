@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use embedded_server::COUNTER_STREAM;
 use serde::Serialize;
 use sse_connections::{
-    curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, Loaded, Page, Preset,
-    SavedConnection, SettingsStore,
+    curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, Loaded, Page, PaneLayout,
+    Preset, SavedConnection, SettingsStore,
 };
 use sse_inspector::{Counts, EventDetail, EventFilter, ExportFormat, RawView};
 use tauri::ipc::Channel;
@@ -145,6 +145,18 @@ pub fn save_connections(
     selected: Option<String>,
 ) -> Result<Vec<String>, CommandError> {
     Ok(store.save_connections(&connections, selected)?)
+}
+
+/// The page has drawn: show the window (it starts hidden, so it never flashes white).
+#[tauri::command]
+pub fn window_ready(window: tauri::WebviewWindow) {
+    crate::window_state::show_window(&window);
+}
+
+/// Saves how the window's parts are sized and which tab is shown.
+#[tauri::command]
+pub fn save_panes(store: State<'_, SettingsStore>, panes: PaneLayout) -> Result<(), CommandError> {
+    Ok(store.save_panes(panes)?)
 }
 
 // ---- The event inspector ----------------------------------------------------------------

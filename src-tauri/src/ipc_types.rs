@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use sse_connections::{
-    Auth, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, HeaderField, Loaded, Page, Preset,
+    Auth, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, HeaderField, Loaded, Page, PaneLayout, Preset,
     ReconnectOptions, Resume, SavedConnection, SecretState, Settings, TlsOptions, Warning, WarningKind,
     WindowState,
 };
@@ -15,7 +15,7 @@ use sse_inspector::{
     BatchIds, Counts, EventDetail, EventFilter, EventRow, ExportFormat, LineEnding, LineKind, RawLine,
     RawView, StatsReport, WhitespaceView,
 };
-use sse_subscriber::FeedUpdate;
+use sse_subscriber::{FailedResponse, FeedUpdate};
 use ts_rs::{Config, TS};
 
 use crate::commands::{ServerInfo, SpecInfo, StreamStatus};
@@ -88,6 +88,8 @@ fn commands(cfg: &Config) -> Vec<Command> {
             ],
             ts::<Vec<String>>(cfg),
         ),
+        command("save_panes", vec![arg("panes", ts::<PaneLayout>(cfg))], ts::<()>(cfg)),
+        command("window_ready", vec![], ts::<()>(cfg)),
         command(
             "events_page",
             vec![id(), arg("start", ts::<usize>(cfg)), arg("count", ts::<usize>(cfg))],
@@ -145,6 +147,7 @@ fn declarations() -> String {
         SecretState,
         SavedConnection,
         WindowState,
+        PaneLayout,
         Settings,
         Loaded,
         Page,
@@ -154,6 +157,7 @@ fn declarations() -> String {
         DiagnosticsReport,
         ConnectionUpdate,
         FeedUpdate,
+        FailedResponse,
         BatchIds,
         Counts,
         EventRow,

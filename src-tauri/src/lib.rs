@@ -7,7 +7,7 @@
 //! - `run()` (here): arguments, then the builder with its state and handlers.
 //! - `platform.rs`: the display check and the WebKitGTK switches.
 //! - `state.rs`: what the commands share, and starting it (the embedded server, settings).
-//! - `window_state.rs`: the window's size and place between runs.
+//! - `window_state.rs`: the window's size and place between runs, and showing it once drawn.
 //! - `commands.rs`: the commands the UI calls, each a line or two.
 //! - `files.rs`: export and import through the native dialogs.
 //! - `error.rs`: command errors (`{kind, message}` for the UI) and start-up errors.
@@ -67,6 +67,7 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             tracing::info!(path = %store.path().display(), "settings");
             if let Some(window) = app.get_webview_window("main") {
                 window_state::restore_window(&window, &store);
+                window_state::prepare_window(&window);
             }
             app.manage(store);
             Ok(())
@@ -82,6 +83,8 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             commands::watch_server,
             commands::load_settings,
             commands::save_connections,
+            commands::save_panes,
+            commands::window_ready,
             commands::events_page,
             commands::event_detail,
             commands::event_position,

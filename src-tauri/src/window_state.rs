@@ -1,6 +1,38 @@
-//! The window's size and place, kept in the settings between runs.
+//! The window's size and place, kept in the settings between runs, and its showing: hidden
+//! until the page has drawn, on the page's background, so it never flashes white.
+
+use std::time::Duration;
 
 use sse_connections::{SettingsStore, WindowState};
+use tauri::window::Color;
+
+/// The page's background (styles.css `--bg`), light and dark.
+const LIGHT_BACKGROUND: Color = Color(0xf6, 0xf7, 0xf9, 0xff);
+const DARK_BACKGROUND: Color = Color(0x11, 0x15, 0x1a, 0xff);
+/// Shown by then even if the page never says it is ready (a page that failed to load must
+/// still be seen, with its error).
+const SHOW_AT_LATEST: Duration = Duration::from_secs(3);
+
+/// Paints the hidden window in the theme's background and makes sure it is shown.
+pub fn prepare_window(window: &tauri::WebviewWindow) {
+    let dark = matches!(window.theme(), Ok(tauri::Theme::Dark));
+    let _ = window.set_background_color(Some(if dark { DARK_BACKGROUND } else { LIGHT_BACKGROUND }));
+    let later = window.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(SHOW_AT_LATEST);
+        show_window(&later);
+    });
+}
+
+/// Shows the window (the page calls this once it has drawn). Showing a shown window does
+/// nothing.
+pub fn show_window(window: &tauri::WebviewWindow) {
+    if !window.is_visible().unwrap_or(false) {
+        if let Err(error) = window.show() {
+            tracing::warn!(%error, "cannot show the window");
+        }
+    }
+}
 
 /// Puts the window back where it was when last closed.
 pub fn restore_window(window: &tauri::WebviewWindow, store: &SettingsStore) {

@@ -305,7 +305,7 @@ async fn launch_options_open_a_protected_remote_server() {
     assert!(app.text("es-detail").await.contains("custom headers"), "{}", app.text("es-detail").await);
     // The header carries a credential: the command shown on screen masks it.
     assert!(
-        app.text("command-preview").await.contains("-H 'x-token: ***'"),
+        app.text("command-preview").await.contains("-H 'X-Token: ***'"),
         "{}",
         app.text("command-preview").await
     );
@@ -352,7 +352,7 @@ async fn the_connection_form_reports_failures_and_connects() {
     .await;
     assert_eq!(app.text("ipc-state").await, "failed");
 
-    app.eval("document.getElementById('request-options').open = true").await;
+    app.click("options-toggle").await;
     app.type_into("f-headers", "X-Token: secret").await;
     app.click("connect-button").await;
     app.wait_until(30, "events flow once the header is set", || async {
@@ -434,7 +434,7 @@ async fn connections_are_saved_and_a_corrupt_file_is_reported() {
     let app = spawn_app_in(&config, &[]).await;
     app.wait_until(30, "the counter opens", || async { app.text("ipc-state").await == "open" }).await;
     app.click("new-connection").await;
-    app.eval("document.getElementById('request-options').open = true").await;
+    app.click("options-toggle").await;
     app.type_into("f-name", "Remote counter").await;
     app.type_into("f-url", &remote.events_url()).await;
     let settings = config.join("settings.json");
@@ -482,6 +482,8 @@ async fn event_data_is_shown_as_text_and_never_runs() {
         r#"<script>window.__pwned = 'script'</script>"#,
         r#"<svg onload="window.__pwned = 'svg'"></svg>"#,
     ];
+    // The browser's log is a tab below the log: shown, so it is drawn.
+    app.click("tab-es-events").await;
     for data in payloads {
         publish_to_app(&app, &json!({ "data": data })).await;
     }
@@ -609,6 +611,10 @@ async fn the_inspector_filters_pauses_and_shows_details() {
         app.text("filter-problem").await.contains("regular expression")
     })
     .await;
+    app.wait_until(10, "a bad regex lists none of the old filter's matches", || async {
+        app.shown_rows().await.is_empty()
+    })
+    .await;
     app.type_into("filter-text", r"^ \n$").await;
     app.wait_until(10, "the regex finds the whitespace-only event, shown visibly", || async {
         app.shown_rows().await == ["␣⏎"]
@@ -658,6 +664,39 @@ async fn the_inspector_filters_pauses_and_shows_details() {
     app.close().await;
 }
 
+/// Pause survives "Apply and reconnect": the view stays paused on the new connection (the
+/// status says so and counts what arrives), and Resume shows the new connection's events.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_survives_apply_and_reconnect() {
+    let app = spawn_app().await;
+    app.wait_until(30, "the counter flows", || async { app.number("ipc-count").await.unwrap_or(0) >= 3 })
+        .await;
+    app.click("pause-button").await;
+    app.wait_until(5, "paused", || async { app.text("pause-button").await == "Resume" }).await;
+    assert_eq!(app.text("connect-button").await, "Apply and reconnect");
+    app.click("connect-button").await;
+    let received_since = || async {
+        let note = app.text("paused-note").await;
+        note.strip_prefix("Paused · ")
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.replace(',', "").parse::<u64>().ok())
+    };
+    app.wait_until(15, "the new connection counts events while still paused", || async {
+        app.text("ipc-state").await == "open" && received_since().await.unwrap_or(0) >= 3
+    })
+    .await;
+    assert_eq!(app.text("pause-button").await, "Resume", "still paused after reconnecting");
+    let hidden = app.eval("return document.getElementById('paused-note').hidden").await;
+    assert_eq!(hidden, json!(false), "the status says Paused");
+    assert!(app.shown_rows().await.is_empty(), "the paused view is frozen on the new, empty log");
+    app.click("pause-button").await;
+    app.wait_until(10, "resumed, the new connection's events are listed", || async {
+        app.text("pause-button").await == "Pause" && app.shown_rows().await.len() >= 3
+    })
+    .await;
+    app.close().await;
+}
+
 /// The keyboard drives the inspector: `p` pauses and resumes, `k` and `j` select the previous
 /// and next event in the detail pane, `/` focuses the filter and Escape leaves it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -685,6 +724,14 @@ async fn keyboard_shortcuts_drive_the_inspector() {
         title.trim_start_matches("Event ").split(' ').next().and_then(|n| n.parse::<u64>().ok())
     };
     let before = number(&app.text("detail-title").await).expect("an event number");
+    // The title names the id as the selected row's Id column shows it.
+    let row_id = app.eval("return document.querySelector('#vlog-rows .vrow.selected .id').textContent").await;
+    let row_id = row_id.as_str().expect("the selected row is in view").to_owned();
+    assert!(
+        app.text("detail-title").await.contains(&format!("· id {row_id}")),
+        "title {:?}, row id {row_id:?}",
+        app.text("detail-title").await
+    );
     app.press('j').await;
     app.wait_until(5, "j selects the next one", || async {
         number(&app.text("detail-title").await) == Some(before + 1)

@@ -5,11 +5,15 @@ use futures_util::StreamExt;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Client, Response, StatusCode};
 
-use crate::error::{root_cause, SubscribeError};
+use crate::error::{root_cause, FailedResponse, SubscribeError};
 use crate::request::SubscribeRequest;
 
 /// How much of an error response's body is read for its reason.
 const ERROR_BODY_LIMIT: usize = 4096;
+/// How many of its lines are kept to show.
+const ERROR_BODY_LINES: usize = 20;
+/// How long reading it may take (a wrong Content-Type can be an endless stream).
+const ERROR_BODY_WAIT: Duration = Duration::from_secs(2);
 
 /// One HTTP exchange whose response is an event stream.
 pub(crate) struct Connection {
@@ -88,13 +92,15 @@ pub(crate) async fn open(
         return Ok(Opened::NoContent);
     }
     if status != StatusCode::OK {
-        let reason = error_reason(status, response).await;
-        return Err(SubscribeError::Status { status: status.as_u16(), reason });
+        let response = failed_response(status, response).await;
+        let reason = error_reason(status, &response.body_start);
+        return Err(SubscribeError::Status { status: status.as_u16(), reason, response: Box::new(response) });
     }
     let content_type = response.headers().get(header::CONTENT_TYPE);
     if !content_type.is_some_and(is_event_stream) {
         let found = content_type.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        return Err(SubscribeError::ContentType { found });
+        let response = Box::new(failed_response(status, response).await);
+        return Err(SubscribeError::ContentType { found, response });
     }
     let headers = response.headers().clone();
     let final_url = response.url().clone();
@@ -165,8 +171,20 @@ fn is_event_stream(value: &HeaderValue) -> bool {
 }
 
 /// The status's name and the first line of the body, read with a size and time limit.
-async fn error_reason(status: StatusCode, response: Response) -> String {
-    let mut reason = status.canonical_reason().unwrap_or_default().to_owned();
+/// Headers as `[name, value]` pairs, in the order received (values that are not UTF-8 shown
+/// with replacement characters).
+pub(crate) fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+        })
+        .collect()
+}
+
+/// The refused response's head and its body's first lines (read for at most a moment).
+async fn failed_response(status: StatusCode, response: Response) -> FailedResponse {
+    let headers = header_pairs(response.headers());
     let mut body = Vec::new();
     let mut chunks = response.bytes_stream();
     let read = async {
@@ -177,13 +195,26 @@ async fn error_reason(status: StatusCode, response: Response) -> String {
             }
         }
     };
-    let _ = tokio::time::timeout(Duration::from_secs(2), read).await;
+    let _ = tokio::time::timeout(ERROR_BODY_WAIT, read).await;
     let text = String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_LIMIT)]).into_owned();
-    if let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) {
-        let line: String = line.chars().take(200).collect();
-        reason = if reason.is_empty() { line } else { format!("{reason}: {line}") };
+    let body_start = text.split_inclusive('\n').take(ERROR_BODY_LINES).collect();
+    FailedResponse { status: status.as_u16(), headers, body_start }
+}
+
+/// The status's reason phrase and the body's first line, if any: `Unauthorized: bad token`.
+fn error_reason(status: StatusCode, body: &str) -> String {
+    let reason = status.canonical_reason().unwrap_or_default().to_owned();
+    match body.lines().map(str::trim).find(|l| !l.is_empty()) {
+        Some(line) => {
+            let line: String = line.chars().take(200).collect();
+            if reason.is_empty() {
+                line
+            } else {
+                format!("{reason}: {line}")
+            }
+        }
+        None => reason,
     }
-    reason
 }
 
 #[cfg(test)]

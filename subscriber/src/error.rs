@@ -14,15 +14,29 @@ pub enum SubscribeError {
     #[error("cannot connect to {url}: {reason}")]
     Connect { url: String, reason: String },
     #[error("HTTP {status}{}", reason_suffix(.reason))]
-    Status { status: u16, reason: String },
+    Status { status: u16, reason: String, response: Box<FailedResponse> },
     #[error("expected Content-Type text/event-stream, got {}", .found.as_deref().unwrap_or("none"))]
-    ContentType { found: Option<String> },
+    ContentType { found: Option<String>, response: Box<FailedResponse> },
     #[error("connection lost: {0}")]
     Read(String),
     #[error("no data for {secs} s (idle timeout)")]
     Idle { secs: f64 },
     #[error(transparent)]
     Parse(#[from] ParseError),
+}
+
+/// A response that was not an event stream, as far as it was read: what a user needs to see
+/// why (a 401's `WWW-Authenticate`, a proxy's HTML error page).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct FailedResponse {
+    pub status: u16,
+    /// `[name, value]` in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The body's first lines as text (invalid UTF-8 replaced), bounded; shown as text, never
+    /// rendered.
+    pub body_start: String,
 }
 
 /// What the sans-I/O parser refuses: a line or an event over the size limit.
@@ -42,6 +56,14 @@ fn describe_limit(limit: usize) -> String {
 }
 
 impl SubscribeError {
+    /// The response that was refused, for the errors that had one.
+    pub fn response(&self) -> Option<&FailedResponse> {
+        match self {
+            Self::Status { response, .. } | Self::ContentType { response, .. } => Some(response),
+            _ => None,
+        }
+    }
+
     /// Whether EventSource would reconnect after this error: network failures yes; HTTP
     /// answers only when `retry_server_errors` is set and the status is 5xx or 429.
     pub fn is_retryable(&self, retry_server_errors: bool) -> bool {

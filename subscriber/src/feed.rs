@@ -2,6 +2,8 @@ use std::time::UNIX_EPOCH;
 
 use serde::Serialize;
 
+use crate::connection::header_pairs;
+use crate::error::FailedResponse;
 use crate::event::SseEvent;
 use crate::request::SubscribeRequest;
 use crate::subscription::{Subscription, Update};
@@ -35,9 +37,13 @@ pub enum FeedUpdate {
     Raw {
         text: String,
     },
+    /// `response`: the response refused (a 4xx, a wrong Content-Type), when there was one.
     Error {
         message: String,
         will_retry: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        response: Option<FailedResponse>,
     },
     Retrying {
         in_ms: u64,
@@ -73,19 +79,15 @@ impl From<Update> for FeedUpdate {
                     .get(reqwest::header::CONTENT_TYPE)
                     .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
                     .unwrap_or_default();
-                let headers = headers
-                    .iter()
-                    .map(|(name, value)| {
-                        (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
-                    })
-                    .collect();
-                FeedUpdate::Open { status, content_type, headers }
+                FeedUpdate::Open { status, content_type, headers: header_pairs(&headers) }
             }
             Update::Event(event) => event.into(),
             Update::Raw(bytes) => FeedUpdate::Raw { text: String::from_utf8_lossy(&bytes).into_owned() },
-            Update::Error { error, will_retry } => {
-                FeedUpdate::Error { message: error.to_string(), will_retry }
-            }
+            Update::Error { error, will_retry } => FeedUpdate::Error {
+                message: error.to_string(),
+                will_retry,
+                response: error.response().cloned(),
+            },
             Update::Retrying { delay } => {
                 FeedUpdate::Retrying { in_ms: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX) }
             }
@@ -129,8 +131,12 @@ mod tests {
         );
         let json = serde_json::to_string(&FeedUpdate::Retrying { in_ms: 3000 }).unwrap();
         assert_eq!(json, r#"{"kind":"retrying","inMs":3000}"#);
-        let json =
-            serde_json::to_string(&FeedUpdate::Error { message: "x".into(), will_retry: true }).unwrap();
+        let json = serde_json::to_string(&FeedUpdate::Error {
+            message: "x".into(),
+            will_retry: true,
+            response: None,
+        })
+        .unwrap();
         assert_eq!(json, r#"{"kind":"error","message":"x","willRetry":true}"#);
     }
 }

@@ -35,7 +35,7 @@ mod parser;
 mod request;
 mod subscription;
 
-pub use error::{ParseError, SubscribeError};
+pub use error::{FailedResponse, ParseError, SubscribeError};
 pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};
 pub use parser::{EventParser, ParsedEvent, DEFAULT_MAX_EVENT_SIZE};

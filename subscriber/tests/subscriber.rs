@@ -178,7 +178,7 @@ async fn watch_reports_the_whole_lifecycle() {
             FeedUpdate::Connecting { url, attempt } => format!("connecting {url} {attempt}"),
             FeedUpdate::Open { status, content_type, .. } => format!("open {status} {content_type}"),
             FeedUpdate::Event { data, .. } => format!("event {data}"),
-            FeedUpdate::Error { message, will_retry } => format!("error {message} {will_retry}"),
+            FeedUpdate::Error { message, will_retry, .. } => format!("error {message} {will_retry}"),
             FeedUpdate::Retrying { in_ms } => format!("retrying {in_ms}"),
             FeedUpdate::Closed { reason } => format!("closed {reason}"),
             FeedUpdate::Raw { text } => format!("raw {text}"),

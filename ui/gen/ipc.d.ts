@@ -115,11 +115,29 @@ key: string, spec: ConnectionSpec, secrets: SecretState, };
 
 export type WindowState = { width: number, height: number, x: number | null, y: number | null, maximized: boolean, };
 
+export type PaneLayout = { 
+/**
+ * The connection list's width.
+ */
+sidebar: number | null, 
+/**
+ * The detail pane's width (its height when it stacks under the log).
+ */
+detail: number | null, 
+/**
+ * The tabs' height below the log.
+ */
+lower: number | null, 
+/**
+ * The id of the tab shown.
+ */
+tab: string | null, };
+
 export type Settings = { version: number, connections: Array<SavedConnection>, 
 /**
  * The key of the connection shown last.
  */
-selected: string | null, window: WindowState | null, };
+selected: string | null, window: WindowState | null, panes: PaneLayout, };
 
 export type Loaded = { settings: Settings, 
 /**
@@ -145,6 +163,11 @@ export type DiagnosticsReport = { status: number | null,
  */
 headers: Array<[string, string]>, 
 /**
+ * When the last response was refused (a 4xx, a wrong Content-Type): its body's first
+ * lines, as text.
+ */
+refusedBody: string | null, 
+/**
  * One per kind, the first occurrence's message; `count` how often it was seen.
  */
 warnings: Array<Warning>, reconnects: number, resumes: Array<Resume>, };
@@ -164,9 +187,20 @@ tail: Array<EventRow>,
  * The rows follow on from the last batch's tail (else they start a new one: more
  * came than were sent, or the UI's tail was of another view).
  */
-tailContinues: boolean, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, };
+tailContinues: boolean, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, done: boolean, };
 
-export type FeedUpdate = { "kind": "connecting", url: string, attempt: number, } | { "kind": "open", status: number, contentType: string, headers: Array<[string, string]>, } | { "kind": "event", event: string, data: string, id: string, idSet: boolean, size: number, receivedAtMs: number, } | { "kind": "raw", text: string, } | { "kind": "error", message: string, willRetry: boolean, } | { "kind": "retrying", inMs: number, } | { "kind": "closed", reason: string, };
+export type FeedUpdate = { "kind": "connecting", url: string, attempt: number, } | { "kind": "open", status: number, contentType: string, headers: Array<[string, string]>, } | { "kind": "event", event: string, data: string, id: string, idSet: boolean, size: number, receivedAtMs: number, } | { "kind": "raw", text: string, } | { "kind": "error", message: string, willRetry: boolean, response?: FailedResponse, } | { "kind": "retrying", inMs: number, } | { "kind": "closed", reason: string, };
+
+export type FailedResponse = { status: number, 
+/**
+ * `[name, value]` in the order received.
+ */
+headers: Array<[string, string]>, 
+/**
+ * The body's first lines as text (invalid UTF-8 replaced), bounded; shown as text, never
+ * rendered.
+ */
+bodyStart: string, };
 
 export type BatchIds = { 
 /**
@@ -183,7 +217,12 @@ matching: number,
 /**
  * Old events dropped to stay within the limits.
  */
-dropped: number, filtered: boolean, };
+dropped: number, filtered: boolean, 
+/**
+ * The view these counts (and the rows sent with them) belong to: a batch of an older
+ * view than the UI's last filter answer is out of date.
+ */
+view: number, };
 
 export type EventRow = { seq: number, receivedAtUs: number, deltaUs: number | null, event: string, id: string, idSet: boolean, size: number, 
 /**
@@ -295,6 +334,8 @@ export interface Commands {
   watch_server: { args: { onStatus: ChannelOf<StreamStatus> }; result: null };
   load_settings: { args: {  }; result: Loaded };
   save_connections: { args: { connections: Array<SavedConnection>; selected: string | null }; result: Array<string> };
+  save_panes: { args: { panes: PaneLayout }; result: null };
+  window_ready: { args: {  }; result: null };
   events_page: { args: { id: number; start: number; count: number }; result: Page };
   event_detail: { args: { id: number; seq: number }; result: EventDetail | null };
   event_position: { args: { id: number; seq: number }; result: number | null };

@@ -10,8 +10,7 @@ export function comparisonPanel() {
   return {
     id: "comparison-pane",
     title: "IPC vs EventSource",
-    frame: "pane",
-    slot: "feeds",
+    slot: "summary",
     everyFrame: false,
     appliesTo: () => true,
     mount(element) {
@@ -43,6 +42,7 @@ export function comparisonPanel() {
         else if (r.lagSamples > 0) text += `; lag = IPC arrival − browser arrival, over ${r.lagSamples} events`;
       }
       setText(els.summary, text);
+      if (els.summary.title !== text) els.summary.title = text;
       const ids = [];
       if (r.ipc.missingIds.length) ids.push(`missing on IPC: ${r.ipc.missingIds.join(", ")}`);
       if (r.browser.missingIds.length) ids.push(`missing on browser: ${r.browser.missingIds.join(", ")}`);
@@ -52,7 +52,10 @@ export function comparisonPanel() {
         const types = run.lateTypes.slice(-3).join(", ");
         ids.push(`EventSource hears a named type only once it listens for it, so the first events of a new type (${types}) reach only the IPC feed`);
       }
-      setText(els.ids, ids.join(" · "));
+      // Always a line (so the summary keeps its height and the log does not jump).
+      const idsText = ids.length > 0 ? ids.join(" · ") : a.count + b.count > 0 ? "nothing missing or repeated" : "";
+      setText(els.ids, idsText);
+      if (els.ids.title !== idsText) els.ids.title = idsText;
     },
     unmount() {
       els = null;

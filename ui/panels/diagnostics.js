@@ -22,7 +22,7 @@ function resumeText(r) {
 
 /** @returns {import("../panels.js").Panel} */
 export function diagnosticsPanel() {
-  /** @type {{ warnings: HTMLElement, summary: HTMLElement, headers: HTMLElement } | null} */
+  /** @type {{ warnings: HTMLElement, summary: HTMLElement, headers: HTMLElement, refused: HTMLElement, body: HTMLElement } | null} */
   let els = null;
   // The report last drawn: reports are replaced, never changed, so the same one needs no redraw.
   /** @type {DiagnosticsReport | null | undefined} */
@@ -30,12 +30,17 @@ export function diagnosticsPanel() {
   return {
     id: "diagnostics",
     title: "Diagnostics",
-    frame: "card",
-    slot: "lower",
+    slot: "tabs",
     everyFrame: false,
     appliesTo: () => true,
     mount(element) {
-      els = mountTemplate(element, "panel-diagnostics", { warnings: "warnings", summary: "diagnostics-summary", headers: "response-headers" });
+      els = mountTemplate(element, "panel-diagnostics", {
+        warnings: "warnings",
+        summary: "diagnostics-summary",
+        headers: "response-headers",
+        refused: "refused",
+        body: "refused-body",
+      });
     },
     update(connection) {
       const report = connection.run.diagnostics;
@@ -48,15 +53,21 @@ export function diagnosticsPanel() {
         return item;
       });
       els.warnings.replaceChildren(...warnings);
-      if (!report) {
+      // A refused response's body is shown as text (an HTML error page stays its source).
+      const refused = report ? report.refusedBody : null;
+      els.refused.hidden = refused === null;
+      setText(els.body, refused === null ? "" : refused || "(empty body)");
+      if (!report || report.status === null) {
         setText(els.summary, "No response yet.");
         els.headers.replaceChildren();
         return;
       }
       const resumes = report.resumes.map(resumeText);
-      const summary = [`HTTP ${report.status}`, plural(report.reconnects, "reconnect")];
+      const summary = [`HTTP ${report.status}`];
+      if (refused !== null) summary.push("refused: not an event stream (its body is below)");
+      summary.push(plural(report.reconnects, "reconnect"));
       if (resumes.length > 0) summary.push(`resumes: ${resumes.slice(-3).join(", ")}`);
-      if (report.warnings.length === 0) summary.push("no warnings");
+      if (report.warnings.length === 0 && refused === null) summary.push("no warnings");
       setText(els.summary, summary.join(" · "));
       const rows = report.headers.map(([name, value]) => {
         const row = document.createElement("tr");

@@ -8,8 +8,7 @@ export function ipcFeedPanel() {
   return {
     id: "ipc",
     title: "Rust subscriber over IPC",
-    frame: "pane",
-    slot: "feeds",
+    slot: "summary",
     everyFrame: true,
     appliesTo: () => true,
     mount(element) {

@@ -45,8 +45,7 @@ export function statsPanel() {
   return {
     id: "stats",
     title: "Live stats",
-    frame: "card",
-    slot: "lower",
+    slot: "tabs",
     everyFrame: false,
     appliesTo: () => true,
     mount(element) {

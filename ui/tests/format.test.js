@@ -1,7 +1,7 @@
 // How the window writes sizes and times: node --test ui/tests
 import test from "node:test";
 import assert from "node:assert/strict";
-import { deltaText, formatBytes, lagText, plural, timeText } from "../format.js";
+import { connectionLabel, deltaText, formatBytes, lagText, plural, timeText } from "../format.js";
 
 test("sizes switch unit at each 1024", () => {
   assert.equal(formatBytes(0), "0 B");
@@ -28,4 +28,16 @@ test("gaps between events read in the unit that fits", () => {
   assert.equal(lagText(-2), "-2.0 ms");
   assert.equal(plural(1, "reconnect"), "1 reconnect");
   assert.equal(plural(0, "reconnect"), "0 reconnects");
+});
+
+test("connections to one server are told apart by path and stream, the embedded one by its stream", () => {
+  const base = "http://127.0.0.1:40000";
+  assert.deepEqual(connectionLabel(`${base}/events?stream=messages`, "", base), { title: "stream messages", where: "embedded server" });
+  assert.deepEqual(connectionLabel(`${base}/events?stream=replay-1`, "Counter", base), { title: "Counter", where: "embedded · replay-1" });
+  assert.deepEqual(connectionLabel("http://127.0.0.1:18080/events?stream=a", "", base), { title: "/events · a", where: "127.0.0.1:18080" });
+  assert.deepEqual(connectionLabel("http://127.0.0.1:18080/events?stream=b", "", base), { title: "/events · b", where: "127.0.0.1:18080" });
+  assert.deepEqual(connectionLabel("https://api.example.com/", "", base), { title: "api.example.com", where: "" });
+  assert.deepEqual(connectionLabel("https://api.example.com/v1/chat", " Chat ", base), { title: "Chat", where: "api.example.com/v1/chat" });
+  assert.deepEqual(connectionLabel("", "", base), { title: "New connection", where: "" });
+  assert.deepEqual(connectionLabel("localhost:8080", "", base), { title: "localhost:8080", where: "" });
 });
