@@ -42,6 +42,7 @@ export async function applyFilter() {
   run.tail = []; // rows of the old view
   try {
     run.counts = await ipc.setFilter(connection.id, run.filter);
+    run.tail = []; // and any a batch of the old view brought meanwhile
     connection.pausedMatching = run.counts.matching;
     setFilterProblem("");
   } catch (error) {

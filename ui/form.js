@@ -97,25 +97,28 @@ export function setCommandPreview(text) {
   setText($("command-preview"), text);
 }
 
-/** Re-checks the form (debounced): command preview, browser limits, first problem. */
+/** Re-checks the form (debounced): command preview, browser limits, first problem (said
+ * once the user has typed, or the connection has a URL). The form is read now, for the
+ * connection it shows now: switching connections before the check runs loses nothing. */
 export function formChanged() {
+  const connection = state.selected;
+  if (!connection || !ipc.available()) return;
+  const spec = readForm();
+  if (!connection.running) connection.spec = spec;
+  else if (spec.name !== connection.spec.name) {
+    // A name is only how the list shows it: no reconnect needed.
+    connection.spec = { ...connection.spec, name: spec.name };
+  }
+  scheduleRender();
+  scheduleSave();
   clearTimeout(state.timers.inspect);
   state.timers.inspect = setTimeout(async () => {
-    const connection = state.selected;
-    if (!connection || !ipc.available()) return;
-    const spec = readForm();
     const info = await ipc.inspectConnection(spec);
+    if (!connection.running && connection.spec === spec) connection.info = info;
+    if (connection !== state.selected) return;
     setCommandPreview(info.curlShown);
-    setFormProblem(info.problem || "");
-    if (!connection.running) {
-      connection.spec = spec;
-      connection.info = info;
-    } else if (spec.name !== connection.spec.name) {
-      // A name is only how the list shows it: no reconnect needed.
-      connection.spec = { ...connection.spec, name: spec.name };
-    } else return;
-    scheduleRender();
-    scheduleSave();
+    const judged = connection.edited || spec.url !== "";
+    setFormProblem(judged ? info.problem || "" : "");
   }, CHECK_DELAY_MS);
 }
 
@@ -132,9 +135,13 @@ async function copyCommand(which) {
  * @param {(spec: ConnectionSpec) => void} onSubmit */
 export function wireForm(onSubmit) {
   const form = $("request-form");
-  form.addEventListener("input", formChanged);
+  form.addEventListener("input", () => {
+    if (state.selected) state.selected.edited = true;
+    formChanged();
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (state.selected) state.selected.edited = true;
     onSubmit(readForm());
   });
   select("f-auth").addEventListener("change", showAuthFields);

@@ -189,6 +189,10 @@ async function fetchPage(connection) {
     }
     const page = await ipc.eventsPage(connection.id, view.first, view.count);
     if (connection !== state.selected) return;
+    if (page.counts.view < run.counts.view) {
+      render.pageAgain = true; // asked before a new filter took effect: its rows are of the old one
+      return;
+    }
     if (!connection.paused) run.counts = page.counts;
     render.lastWindow = { first: view.first, count: page.rows.length };
     showRows(page.rows, view.top, connection);

@@ -116,6 +116,9 @@ export class Connection {
     this.source = null;
     /** @type {string | null} */
     this.sourceOrigin = null;
+    // The user has typed in its form: only then does the form say what is wrong with it (a
+    // blank connection is not an error yet).
+    this.edited = false;
     // The view is paused (events still arrive and are kept); kept across reconnects.
     this.paused = false;
     this.pausedAtEvents = 0;

@@ -1,0 +1,317 @@
+//! The harness of the GUI tests: the app under WebDriver, a remote `sse-server`, and what a
+//! test does to the page (read text, type, click, publish, call a command).
+
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::error::NewSessionError;
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+/// A running app under WebDriver; the driver (and with it the app) stops when dropped.
+pub(crate) struct App {
+    pub(crate) client: Client,
+    _driver: Driver,
+}
+
+/// The `tauri-driver` process. It stops its WebKitWebDriver (and so the app) on SIGTERM, but
+/// not on SIGKILL, so it is asked to stop politely first.
+pub(crate) struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub(crate) fn free_port() -> u16 {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a free port");
+    listener.local_addr().expect("local address").port()
+}
+
+pub(crate) fn tauri_driver() -> PathBuf {
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).map(|dir| dir.join("tauri-driver")).find(|p| p.is_file())
+    });
+    let in_cargo_home = std::env::var_os("HOME")
+        .map(|home| PathBuf::from(home).join(".cargo/bin/tauri-driver"))
+        .filter(|p| p.is_file());
+    on_path.or(in_cargo_home).expect(
+        "tauri-driver not found: install it with `cargo install tauri-driver --locked` \
+         (scripts/test.sh does this)",
+    )
+}
+
+/// The app under test: `SSE_MONITOR_BIN`, or the binary this test was built with.
+pub(crate) fn app_binary() -> String {
+    std::env::var("SSE_MONITOR_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_sse-monitor").to_owned())
+}
+
+/// A separately started `sse-server` acting as the remote server: quiet counter every 100 ms,
+/// subscribers must send `X-Token: secret`.
+pub(crate) struct RemoteServer {
+    child: Child,
+    base_url: String,
+}
+
+impl Drop for RemoteServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn sse_server_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("SSE_SERVER_BIN") {
+        return PathBuf::from(bin);
+    }
+    // target/debug/deps/gui-HASH -> target/debug/sse-server
+    let exe = std::env::current_exe().expect("test binary path");
+    let bin = exe.parent().and_then(|deps| deps.parent()).map(|dir| dir.join("sse-server"));
+    bin.filter(|bin| bin.is_file()).expect(
+        "sse-server not built: run `cargo build -p embedded-server` (the workspace test run builds it)",
+    )
+}
+
+pub(crate) fn spawn_remote_server() -> RemoteServer {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(sse_server_binary())
+        .args(["--addr", "127.0.0.1:0", "--require-header", "X-Token: secret"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start sse-server");
+    let stdout = child.stdout.take().expect("sse-server stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("read sse-server's first line");
+    let base_url = line.trim().strip_prefix("listening on ").expect("`listening on URL`").to_owned();
+    RemoteServer { child, base_url }
+}
+
+/// Sends one raw HTTP/1.1 request (it must ask for `Connection: close`); the whole response.
+pub(crate) async fn http_exchange(addr: &str, request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect to the server");
+    socket.write_all(request.as_bytes()).await.expect("send the request");
+    let mut response = String::new();
+    socket.read_to_string(&mut response).await.expect("read the response");
+    response
+}
+
+impl RemoteServer {
+    pub(crate) fn events_url(&self) -> String {
+        format!("{}/events?stream=messages", self.base_url)
+    }
+
+    /// The remote's subscriber count on `messages`, from its own `GET /streams`.
+    pub(crate) async fn subscribers(&self) -> u64 {
+        let addr = self.base_url.trim_start_matches("http://");
+        let response = http_exchange(
+            addr,
+            &format!("GET /streams HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+        let body = response.split("\r\n\r\n").nth(1).unwrap_or("[]");
+        let streams: Value = serde_json::from_str(body).expect("JSON stream list");
+        streams
+            .as_array()
+            .and_then(|list| list.iter().find(|s| s["name"] == "messages"))
+            .and_then(|s| s["subscribers"].as_u64())
+            .unwrap_or(0)
+    }
+}
+
+/// A directory of its own for one app's settings, so tests do not see each other's.
+pub(crate) fn fresh_config_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sse-monitor-gui-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+pub(crate) async fn spawn_app() -> App {
+    spawn_app_in(&fresh_config_dir("default"), &[]).await
+}
+
+pub(crate) async fn spawn_app_with(args: &[&str]) -> App {
+    spawn_app_in(&fresh_config_dir("args"), args).await
+}
+
+pub(crate) async fn spawn_app_in(config_dir: &std::path::Path, args: &[&str]) -> App {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "GUI tests need a display: run them under xvfb-run (scripts/test.sh does this)"
+    );
+    let port = free_port();
+    let native_port = free_port();
+    let driver = Command::new(tauri_driver())
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .env("SSE_MONITOR_CONFIG_DIR", config_dir)
+        .stdout(Stdio::null())
+        .spawn()
+        .map(Driver)
+        .expect("start tauri-driver");
+
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), json!("wry"));
+    capabilities.insert("tauri:options".into(), json!({ "application": app_binary(), "args": args }));
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let client = loop {
+        let attempt =
+            ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await;
+        match attempt {
+            Ok(client) => break client,
+            // tauri-driver is not listening yet: wait. Any other error is final.
+            Err(error @ (NewSessionError::FailedC(_) | NewSessionError::Failed(_)))
+                if Instant::now() < deadline =>
+            {
+                eprintln!("waiting for tauri-driver: {error}");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(error) => panic!("cannot start a WebDriver session: {error}"),
+        }
+    };
+    let app = App { client, _driver: driver };
+    // The page's modules run before the document completes: then its panels are built.
+    app.wait_until(30, "the page loaded", || async {
+        app.eval("return document.readyState").await == "complete"
+    })
+    .await;
+    app
+}
+
+impl App {
+    /// Runs `script` in the page and returns its result.
+    pub(crate) async fn eval(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.expect("execute script in the webview")
+    }
+
+    pub(crate) async fn text(&self, id: &str) -> String {
+        let script =
+            format!("const el = document.getElementById({}); return el ? el.textContent : null", json!(id));
+        let value = self.eval(&script).await;
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
+    pub(crate) async fn number(&self, id: &str) -> Option<i64> {
+        self.text(id).await.trim().parse().ok()
+    }
+
+    /// A one-line picture of the page, for failure messages.
+    pub(crate) async fn describe(&self) -> String {
+        self.eval(
+            "return location.href + ' | tauri=' + (typeof window.__TAURI__) + ' | ' + \
+             document.body.innerText.replace(/\\s+/g, ' ')",
+        )
+        .await
+        .to_string()
+    }
+
+    /// Waits up to `secs` for `check` to hold, then fails with `what` and the page's text.
+    pub(crate) async fn wait_until<F, Fut>(&self, secs: u64, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while !check().await {
+            assert!(Instant::now() < deadline, "{what} within {secs} s: {}", self.describe().await);
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Types `text` into the field `id`, replacing what was there, as a user would.
+    pub(crate) async fn type_into(&self, id: &str, text: &str) {
+        let field = self.client.find(fantoccini::Locator::Id(id)).await.expect("find field");
+        field.clear().await.expect("clear field");
+        field.send_keys(text).await.expect("type into field");
+    }
+
+    pub(crate) async fn click(&self, id: &str) {
+        let button = self.client.find(fantoccini::Locator::Id(id)).await.expect("find button");
+        button.click().await.expect("click");
+    }
+
+    pub(crate) async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+/// Publishes `body` (JSON) on the embedded server's `messages` stream.
+pub(crate) async fn publish_to_app(app: &App, body: &Value) {
+    let base = app.text("server-url").await;
+    let addr = base.trim_start_matches("http://").to_owned();
+    let body = body.to_string();
+    let request = format!(
+        "POST /streams/messages/events HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let response = http_exchange(&addr, &request).await;
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+}
+
+impl App {
+    /// The data column of the log rows in view.
+    pub(crate) async fn shown_rows(&self) -> Vec<String> {
+        let rows = self
+            .eval("return [...document.querySelectorAll('#vlog-rows .vrow .data')].map(e => e.textContent)")
+            .await;
+        rows.as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Sets a form control's value and tells the page, as a user's change would.
+    pub(crate) async fn set_value(&self, id: &str, value: &str) {
+        let script = "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
+                      el.dispatchEvent(new Event('change', { bubbles: true }));";
+        self.client.execute(script, vec![json!(id), json!(value)]).await.expect("set a value");
+    }
+
+    /// Presses `key` (a character, or a `fantoccini::key::Key` as char) as a user would, on
+    /// whatever has the focus.
+    pub(crate) async fn press(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client.perform_actions(keys).await.expect("press a key");
+    }
+
+    /// The id of the element that has the focus.
+    pub(crate) async fn focused(&self) -> String {
+        self.eval("return document.activeElement ? document.activeElement.id : ''")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Exports connection `id`'s kept events to `path` through the export command.
+    pub(crate) async fn export(&self, id: &Value, format: &str, path: &std::path::Path) {
+        let args =
+            json!({ "id": id, "format": format, "matchingOnly": false, "path": path.display().to_string() });
+        let answer = self.invoke("export_events", args).await;
+        assert!(answer.get("bytes").is_some(), "{answer}");
+    }
+
+    /// Calls a command the way the page does, waiting for its answer.
+    pub(crate) async fn invoke(&self, command: &str, args: Value) -> Value {
+        let script = "const done = arguments[arguments.length - 1]; \
+                      window.__TAURI__.core.invoke(arguments[0], arguments[1]).then(done, e => done({ error: String(e) }));";
+        self.client.execute_async(script, vec![json!(command), args]).await.expect("invoke a command")
+    }
+}
