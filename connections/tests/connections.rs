@@ -475,6 +475,15 @@ async fn silence_is_warned_of_on_tokios_clock() {
     );
 }
 
+/// The next diagnostics report that shows a refused response.
+async fn next_refusal(updates: &mut Updates) -> sse_connections::DiagnosticsReport {
+    next_matching(updates, |u| match u {
+        ConnectionUpdate::Diagnostics { report } if report.refused_body.is_some() => Some(report),
+        _ => None,
+    })
+    .await
+}
+
 /// A refused response reaches the diagnostics whole: a 401's status, headers in their order
 /// and its HTML body's first lines as text; a 200 of the wrong Content-Type likewise.
 #[tokio::test]
@@ -486,11 +495,7 @@ async fn a_refused_response_shows_its_status_headers_and_body() {
     )
     .await;
     let (_, mut updates) = open(&connections, spec(format!("http://{denied}/events")));
-    let report = next_matching(&mut updates, |u| match u {
-        ConnectionUpdate::Diagnostics { report } if report.refused_body.is_some() => Some(report),
-        _ => None,
-    })
-    .await;
+    let report = next_refusal(&mut updates).await;
     assert_eq!(report.status, Some(401));
     let names: Vec<&str> = report.headers.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["content-type", "www-authenticate", "content-length", "connection"]);
@@ -504,11 +509,7 @@ async fn a_refused_response_shows_its_status_headers_and_body() {
         spawn_raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"error\": \"use /stream\"}\n")
             .await;
     let (_, mut updates) = open(&connections, spec(format!("http://{json}/events")));
-    let report = next_matching(&mut updates, |u| match u {
-        ConnectionUpdate::Diagnostics { report } if report.refused_body.is_some() => Some(report),
-        _ => None,
-    })
-    .await;
+    let report = next_refusal(&mut updates).await;
     assert_eq!(report.status, Some(200));
     assert_eq!(report.refused_body.as_deref(), Some("{\"error\": \"use /stream\"}\n"));
 }
