@@ -37,7 +37,7 @@ grep -q '^Description: Watch, debug and compare' /tmp/deb-fields.txt || fail "de
 echo "==> apt install"
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "./$deb" >/dev/null
 desktop="/usr/share/applications/SSE Monitor.desktop"
-for file in /usr/bin/sse-monitor /usr/bin/sse-server /usr/bin/sse-sub "$desktop" \
+for file in /usr/bin/sse-monitor /usr/bin/sse-server /usr/bin/sse-sub /usr/bin/sse-tap "$desktop" \
   /usr/share/icons/hicolor/{16x16,32x32,48x48,64x64,128x128,256x256,512x512}/apps/sse-monitor.png; do
   [ -e "$file" ] || fail "missing $file"
 done
@@ -46,9 +46,10 @@ grep -q '^Icon=sse-monitor$' "$desktop" || fail "desktop entry Icon"
 grep -q '^Categories=Development;' "$desktop" || fail "desktop entry Categories"
 /usr/bin/sse-server --version
 /usr/bin/sse-sub --version
+/usr/bin/sse-tap --version
 
 echo "==> completions and man pages"
-for program in sse-sub sse-server sse-monitor; do
+for program in sse-sub sse-server sse-tap sse-monitor; do
   for file in "/usr/share/bash-completion/completions/$program" "/usr/share/zsh/vendor-completions/_$program" \
     "/usr/share/fish/vendor_completions.d/$program.fish" "/usr/share/man/man1/$program.1.gz"; do
     [ -s "$file" ] || fail "missing $file"
@@ -76,7 +77,7 @@ grep -Eq '^Name *: sse-monitor' /tmp/rpm-info.txt || fail "rpm name"
 grep -Eq '^License *: MIT OR Apache-2.0' /tmp/rpm-info.txt || fail "rpm license"
 rpm -qpR "$rpm_file" | grep -q 'libwebkit2gtk-4.1' || fail "rpm runtime dependencies"
 rpm -qlp "$rpm_file" > /tmp/rpm-files.txt
-for file in /usr/bin/sse-monitor /usr/bin/sse-server /usr/bin/sse-sub "$desktop" \
+for file in /usr/bin/sse-monitor /usr/bin/sse-server /usr/bin/sse-sub /usr/bin/sse-tap "$desktop" \
   /usr/share/icons/hicolor/128x128/apps/sse-monitor.png /usr/share/man/man1/sse-sub.1.gz \
   /usr/share/bash-completion/completions/sse-server /usr/share/zsh/vendor-completions/_sse-monitor \
   /usr/share/fish/vendor_completions.d/sse-sub.fish; do

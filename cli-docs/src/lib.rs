@@ -16,6 +16,7 @@ pub fn commands() -> Vec<clap::Command> {
     vec![
         sse_subscriber::cli::Args::command(),
         embedded_server::cli::ServerArgs::command(),
+        sse_tap::cli::Args::command(),
         sse_connections::LaunchOptions::command(),
     ]
 }
@@ -57,6 +58,11 @@ pub fn write_docs(command: clap::Command, dir: &Path) -> io::Result<Written> {
     Ok(Written { program, files })
 }
 
+#[cfg(test)]
+fn read_tap_man(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("man/man1/sse-tap.1")).unwrap_or_default()
+}
+
 fn write(dir: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
     let full = dir.join(path);
     if let Some(parent) = full.parent() {
@@ -78,7 +84,8 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let written: Vec<_> = commands().into_iter().map(|c| write_docs(c, &dir).unwrap()).collect();
         let programs: Vec<_> = written.iter().map(|w| w.program.as_str()).collect();
-        assert_eq!(programs, ["sse-sub", "sse-server", "sse-monitor"]);
+        assert_eq!(programs, ["sse-sub", "sse-server", "sse-tap", "sse-monitor"]);
+        assert!(read_tap_man(&dir).contains("upstream"));
         let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
         assert!(read("bash-completion/completions/sse-sub").contains("--connect-timeout"));
         assert!(read("zsh/vendor-completions/_sse-server").contains("--durable-log"));

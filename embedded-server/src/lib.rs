@@ -51,6 +51,7 @@ pub use config::{BrokerConfig, LoadConfig, ServerConfig, COUNTER_STREAM};
 pub use durable::DurableLog;
 pub use error::{BrokerError, ReplayError, ServerError, StoreError};
 pub use event::{Event, LOST_EVENT_TYPE};
+pub use http::is_loopback_host;
 pub use replay::{replay, replay_file, replay_when_watched, Pace, ReplayStarted, JOIN_GRACE, WATCH_TIMEOUT};
 pub use server::Server;
 pub use sse_capture::CapturedEvent;

@@ -1,0 +1,330 @@
+//! Bodies through the tap: forwarded a frame at a time, as they come, each frame told to the
+//! exchange's record (its bytes, its timing, the events in it), and the way the body ended.
+
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use bytes::Bytes;
+use hyper::body::{Body, Frame, Incoming, SizeHint};
+use sse_subscriber::{EventParser, DEFAULT_MAX_EVENT_SIZE};
+
+use crate::record::{lock, Chunk, Ending, Exchange, Recorder, TappedEvent};
+
+/// How a response body's bytes become events in the record.
+pub(crate) enum Decoder {
+    /// Kept as a body, up to the limit.
+    Body { limit: usize },
+    /// `text/event-stream`: the subscriber's parser, as EventSource would read it.
+    Sse(Box<EventParser>),
+    /// NDJSON / JSON Lines: each line an event.
+    Lines { partial: Vec<u8> },
+}
+
+impl Decoder {
+    /// By the response's `Content-Type`.
+    pub(crate) fn for_content_type(content_type: &str, limit: usize) -> Self {
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "text/event-stream" => Self::Sse(Box::new(EventParser::new(DEFAULT_MAX_EVENT_SIZE))),
+            "application/x-ndjson"
+            | "application/jsonl"
+            | "application/jsonlines"
+            | "application/x-jsonlines" => Self::Lines { partial: Vec::new() },
+            _ => Self::Body { limit },
+        }
+    }
+
+    pub(crate) fn is_stream(&self) -> bool {
+        !matches!(self, Self::Body { .. })
+    }
+
+    fn feed(&mut self, data: &[u8], at: std::time::Duration, exchange: &mut Exchange) {
+        match self {
+            Self::Body { limit } => {
+                let room = limit.saturating_sub(exchange.response_body.len());
+                exchange.response_body.extend_from_slice(&data[..data.len().min(room)]);
+            }
+            Self::Sse(parser) => {
+                parser.feed(data);
+                // A malformed stream passes untouched: an event too large for the parser is
+                // only left out of the record.
+                while let Ok(Some(event)) = parser.next_event() {
+                    exchange.push_event(TappedEvent {
+                        at,
+                        event: event.event,
+                        data: event.data,
+                        id: event.id,
+                    });
+                }
+            }
+            Self::Lines { partial } => {
+                partial.extend_from_slice(data);
+                let mut start = 0;
+                while let Some(end) = memchr_newline(&partial[start..]) {
+                    let line = String::from_utf8_lossy(&partial[start..start + end])
+                        .trim_end_matches('\r')
+                        .to_owned();
+                    start += end + 1;
+                    if !line.trim().is_empty() {
+                        exchange.push_event(TappedEvent {
+                            at,
+                            event: "line".into(),
+                            data: line,
+                            id: String::new(),
+                        });
+                    }
+                }
+                partial.drain(..start);
+                if partial.len() > DEFAULT_MAX_EVENT_SIZE {
+                    partial.clear(); // a "line" without end is not kept whole
+                }
+            }
+        }
+    }
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n')
+}
+
+/// An upstream response body on its way to the client.
+pub(crate) struct TappedResponse {
+    inner: Incoming,
+    exchange: Arc<Mutex<Exchange>>,
+    recorder: Recorder,
+    decoder: Decoder,
+    started: Instant,
+    bytes: u64,
+    /// A chunk was handed on and not yet known to be written.
+    unwritten: bool,
+    ended: bool,
+}
+
+impl TappedResponse {
+    pub(crate) fn new(
+        inner: Incoming,
+        exchange: Arc<Mutex<Exchange>>,
+        recorder: Recorder,
+        decoder: Decoder,
+        started: Instant,
+    ) -> Self {
+        Self { inner, exchange, recorder, decoder, started, bytes: 0, unwritten: false, ended: false }
+    }
+
+    fn end(&mut self, ending: Ending) {
+        if !self.ended {
+            self.ended = true;
+            self.recorder.finish(&self.exchange, ending, self.started.elapsed());
+        }
+    }
+}
+
+impl Body for TappedResponse {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        let this = &mut *self;
+        if this.unwritten {
+            // Asked for the next frame: hyper has handed the last one to the socket.
+            this.unwritten = false;
+            let at = this.started.elapsed();
+            if let Some(last) = lock(&this.exchange).chunks.back_mut() {
+                last.written = Some(at);
+            }
+        }
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    let at = this.started.elapsed();
+                    this.bytes += data.len() as u64;
+                    let mut exchange = lock(&this.exchange);
+                    exchange.response_bytes = this.bytes;
+                    exchange.push_chunk(Chunk { received: at, written: None, len: data.len() });
+                    this.decoder.feed(data, at, &mut exchange);
+                    this.unwritten = true;
+                }
+                // A body of known length is done with its last byte: hyper need not ask again.
+                if this.inner.is_end_stream() {
+                    this.end(Ending::Completed);
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(Some(Err(error))) => {
+                let ending = if error.is_incomplete_message() || ended_too_soon(&error) {
+                    Ending::UpstreamClosedEarly { after_bytes: this.bytes }
+                } else {
+                    Ending::UpstreamError { reason: error_chain(&error) }
+                };
+                this.end(ending);
+                Poll::Ready(Some(Err(error)))
+            }
+            Poll::Ready(None) => {
+                this.end(Ending::Completed);
+                Poll::Ready(None)
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for TappedResponse {
+    /// Dropped before its end: the client went away (hyper drops the body when it cannot
+    /// write to the client any more).
+    fn drop(&mut self) {
+        let ending = if self.inner.is_end_stream() {
+            Ending::Completed
+        } else {
+            Ending::ClientHungUp { after_bytes: self.bytes }
+        };
+        self.end(ending);
+    }
+}
+
+/// The client's request body on its way upstream: counted, and its first bytes kept.
+pub(crate) struct TappedRequest {
+    inner: Incoming,
+    exchange: Arc<Mutex<Exchange>>,
+    limit: usize,
+}
+
+impl TappedRequest {
+    pub(crate) fn new(inner: Incoming, exchange: Arc<Mutex<Exchange>>, limit: usize) -> Self {
+        Self { inner, exchange, limit }
+    }
+}
+
+impl Body for TappedRequest {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        let this = &mut *self;
+        let polled = Pin::new(&mut this.inner).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &polled {
+            if let Some(data) = frame.data_ref() {
+                let mut exchange = lock(&this.exchange);
+                exchange.request_bytes += data.len() as u64;
+                let room = this.limit.saturating_sub(exchange.request_body.len());
+                exchange.request_body.extend_from_slice(&data[..data.len().min(room)]);
+            }
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// The tap's own answer (502, 504, a refusal): one frame of text.
+pub(crate) struct Answer(Option<Bytes>);
+
+impl Answer {
+    pub(crate) fn text(text: String) -> Self {
+        Self(Some(Bytes::from(text)))
+    }
+}
+
+impl Body for Answer {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        Poll::Ready(self.0.take().map(|data| Ok(Frame::data(data))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_none()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.0.as_ref().map_or(0, |b| b.len() as u64))
+    }
+}
+
+/// What the client is sent: the upstream's body, or the tap's own answer.
+pub(crate) enum ProxyBody {
+    Upstream(TappedResponse),
+    Answer(Answer),
+}
+
+impl Body for ProxyBody {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        match self.get_mut() {
+            Self::Upstream(body) => Pin::new(body).poll_frame(cx),
+            Self::Answer(body) => Pin::new(body).poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            Self::Upstream(body) => body.is_end_stream(),
+            Self::Answer(body) => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Self::Upstream(body) => body.size_hint(),
+            Self::Answer(body) => body.size_hint(),
+        }
+    }
+}
+
+/// Whether the upstream's connection ended before the body's framing did (hyper reports it
+/// as an unexpected end of file under the body error).
+fn ended_too_soon(error: &hyper::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::UnexpectedEof)
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// An error with its causes, `a: b: c`.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,14 @@
+/// What stops a tap from starting, each with what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum TapError {
+    #[error("invalid upstream URL `{url}`: {reason}")]
+    Upstream { url: String, reason: String },
+    #[error("invalid header `{line}`: {reason}")]
+    Header { line: String, reason: String },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+}

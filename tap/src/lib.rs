@@ -1,0 +1,37 @@
+//! `sse_tap`: a recording reverse proxy for the SSE traffic of one's own app. A request to the
+//! tap's listener goes on to the upstream (its target appended to the upstream URL's path),
+//! its response comes back as it streams, chunk by chunk, and the whole exchange is recorded:
+//! heads, bodies (bounded), each chunk's timing, the events of a `text/event-stream` (or
+//! NDJSON) response, and how it ended, so "who cut the stream" has an answer.
+//!
+//! # Layout
+//! - [`TapConfig`] (`config.rs`): the upstream, extra headers, limits; joining a target onto
+//!   the upstream's path.
+//! - `headers.rs`: the hop-by-hop headers of RFC 9110 section 7.6.1, removed in both directions.
+//! - [`Exchange`], [`Ending`], [`Recorder`] (`record.rs`): what is kept of each exchange, and the
+//!   bounded store that keeps them.
+//! - `body.rs`: a body that forwards frames as they come and tells the record about each.
+//! - [`Tap`] (`proxy.rs`): `Tap::run(listener, shutdown)`; one task per client connection,
+//!   one upstream connection per exchange.
+//! - [`TapError`] (`error.rs`).
+//! - [`cli`]: `sse-tap`'s arguments (the binary, and the completions and man page).
+//!
+//! This part speaks HTTP/1.1 on both sides to `http://` upstreams; header names keep their
+//! case (hyper carries it through), repeated headers keep their values' order but are written
+//! together, after the first of their name (hyper's header map groups them).
+
+mod body;
+pub mod cli;
+mod config;
+mod error;
+mod headers;
+mod proxy;
+mod record;
+
+pub use config::{
+    TapConfig, DEFAULT_BODY_LIMIT, DEFAULT_HEAD_TIMEOUT, DEFAULT_KEEP_EXCHANGES, MAX_CHUNK_TIMINGS,
+};
+pub use error::TapError;
+pub use headers::is_hop_by_hop;
+pub use proxy::Tap;
+pub use record::{Chunk, Ending, Exchange, ExchangeSummary, Recorder, TappedEvent};

@@ -1,0 +1,241 @@
+//! What is kept of each exchange through the tap, and the bounded store that keeps them.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::broadcast;
+
+use crate::config::MAX_CHUNK_TIMINGS;
+
+/// Events kept per exchange (the newest); the rest are counted.
+const MAX_EVENTS: usize = 100_000;
+/// Finished exchanges waiting for a slow reader of [`Recorder::finished`].
+const FINISHED_BACKLOG: usize = 1024;
+
+/// How an exchange ended: the question "who cut the stream" answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// The response body ended as its framing says (length reached, last chunk, or the close
+    /// that delimits it).
+    Completed,
+    /// The client went away after `after_bytes` bytes of the response body.
+    ClientHungUp { after_bytes: u64 },
+    /// The upstream closed before the body's framing said it was done.
+    UpstreamClosedEarly { after_bytes: u64 },
+    /// The upstream could not be reached or failed mid-way: which, in its words.
+    UpstreamError { reason: String },
+    /// No response head within the head timeout (the client got a 504).
+    TimedOut { after: Duration },
+    /// The tap refused the request (not an open proxy, a rebinding Host): why.
+    Refused { reason: String },
+}
+
+impl fmt::Display for Ending {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Completed => f.write_str("completed"),
+            Self::ClientHungUp { after_bytes } => write!(f, "client hung up after {after_bytes} bytes"),
+            Self::UpstreamClosedEarly { after_bytes } => {
+                write!(f, "upstream closed early, after {after_bytes} bytes")
+            }
+            Self::UpstreamError { reason } => write!(f, "upstream error: {reason}"),
+            Self::TimedOut { after } => write!(f, "no response head within {} s", after.as_secs_f64()),
+            Self::Refused { reason } => write!(f, "refused: {reason}"),
+        }
+    }
+}
+
+/// One chunk of the response body: when it came from upstream and when the next was asked
+/// for (by then hyper had handed this one to the client's socket), both since the exchange
+/// began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk {
+    pub received: Duration,
+    pub written: Option<Duration>,
+    pub len: usize,
+}
+
+/// An event of a `text/event-stream` response (or a line of an NDJSON one), as it passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TappedEvent {
+    /// Since the exchange began.
+    pub at: Duration,
+    pub event: String,
+    pub data: String,
+    pub id: String,
+}
+
+/// One request through the tap and its response, as far as they got.
+#[derive(Debug, Clone, Default)]
+pub struct Exchange {
+    pub id: u64,
+    pub started: Option<SystemTime>,
+    pub method: String,
+    /// As the client sent it.
+    pub target: String,
+    /// As it was sent upstream.
+    pub upstream_target: String,
+    /// As sent upstream (hop-by-hop headers removed, `Host` the upstream's).
+    pub request_headers: Vec<(String, String)>,
+    /// Its first bytes (up to the body limit); `request_bytes` counts them all.
+    pub request_body: Vec<u8>,
+    pub request_bytes: u64,
+    pub status: Option<u16>,
+    /// As sent to the client.
+    pub response_headers: Vec<(String, String)>,
+    pub head_after: Option<Duration>,
+    /// A body that is not a stream: its first bytes (up to the body limit).
+    pub response_body: Vec<u8>,
+    pub response_bytes: u64,
+    pub chunks: VecDeque<Chunk>,
+    pub chunks_dropped: u64,
+    pub events: VecDeque<TappedEvent>,
+    pub events_dropped: u64,
+    /// `text/event-stream` or NDJSON: parsed into `events` instead of kept as a body.
+    pub is_stream: bool,
+    pub ending: Option<Ending>,
+    pub duration: Option<Duration>,
+}
+
+impl Exchange {
+    pub(crate) fn push_chunk(&mut self, chunk: Chunk) {
+        if self.chunks.len() == MAX_CHUNK_TIMINGS {
+            self.chunks.pop_front();
+            self.chunks_dropped += 1;
+        }
+        self.chunks.push_back(chunk);
+    }
+
+    pub(crate) fn push_event(&mut self, event: TappedEvent) {
+        if self.events.len() == MAX_EVENTS {
+            self.events.pop_front();
+            self.events_dropped += 1;
+        }
+        self.events.push_back(event);
+    }
+
+    /// The one line the CLI prints for it.
+    pub fn summary(&self) -> ExchangeSummary {
+        ExchangeSummary {
+            id: self.id,
+            method: self.method.clone(),
+            target: self.target.clone(),
+            status: self.status,
+            bytes: self.response_bytes,
+            events: self.events.len() as u64 + self.events_dropped,
+            duration: self.duration.unwrap_or_default(),
+            ending: self.ending.clone().unwrap_or(Ending::Completed),
+        }
+    }
+}
+
+/// A finished exchange in one line: `GET /events 200 1234 B 12 events 3.20 s completed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExchangeSummary {
+    pub id: u64,
+    pub method: String,
+    pub target: String,
+    pub status: Option<u16>,
+    pub bytes: u64,
+    pub events: u64,
+    pub duration: Duration,
+    pub ending: Ending,
+}
+
+impl fmt::Display for ExchangeSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self.status.map_or_else(|| "---".to_owned(), |s| s.to_string());
+        write!(f, "{} {} {} {} B", self.method, self.target, status, self.bytes)?;
+        if self.events > 0 {
+            write!(f, " {} events", self.events)?;
+        }
+        write!(f, " {:.2} s {}", self.duration.as_secs_f64(), self.ending)
+    }
+}
+
+struct Store {
+    exchanges: VecDeque<Arc<Mutex<Exchange>>>,
+    next_id: u64,
+    keep: usize,
+}
+
+/// The exchanges of one tap, the newest `keep` of them; cheap to clone (one store).
+#[derive(Clone)]
+pub struct Recorder {
+    store: Arc<Mutex<Store>>,
+    finished: broadcast::Sender<ExchangeSummary>,
+}
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Recorder {
+    pub fn new(keep: usize) -> Self {
+        let (finished, _) = broadcast::channel(FINISHED_BACKLOG);
+        Self {
+            store: Arc::new(Mutex::new(Store { exchanges: VecDeque::new(), next_id: 1, keep: keep.max(1) })),
+            finished,
+        }
+    }
+
+    /// Starts the record of a new exchange.
+    pub(crate) fn begin(&self, mut exchange: Exchange) -> Arc<Mutex<Exchange>> {
+        let mut store = lock(&self.store);
+        exchange.id = store.next_id;
+        store.next_id += 1;
+        let handle = Arc::new(Mutex::new(exchange));
+        if store.exchanges.len() == store.keep {
+            store.exchanges.pop_front();
+        }
+        store.exchanges.push_back(handle.clone());
+        handle
+    }
+
+    /// Ends an exchange's record (once: a later ending is ignored) and tells the listeners.
+    pub(crate) fn finish(&self, exchange: &Mutex<Exchange>, ending: Ending, duration: Duration) {
+        let summary = {
+            let mut exchange = lock(exchange);
+            if exchange.ending.is_some() {
+                return;
+            }
+            exchange.ending = Some(ending);
+            exchange.duration = Some(duration);
+            exchange.summary()
+        };
+        let _ = self.finished.send(summary);
+    }
+
+    /// Every kept exchange, oldest first, as it is now.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        lock(&self.store).exchanges.iter().map(|e| lock(e).clone()).collect()
+    }
+
+    /// Each exchange as it finishes.
+    pub fn finished(&self) -> broadcast::Receiver<ExchangeSummary> {
+        self.finished.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_store_keeps_the_newest_and_an_exchange_ends_once() {
+        let recorder = Recorder::new(2);
+        let mut finished = recorder.finished();
+        let handles: Vec<_> = (0..3)
+            .map(|n| recorder.begin(Exchange { target: format!("/{n}"), ..Exchange::default() }))
+            .collect();
+        let kept: Vec<String> = recorder.exchanges().into_iter().map(|e| e.target).collect();
+        assert_eq!(kept, ["/1", "/2"]);
+        recorder.finish(&handles[2], Ending::ClientHungUp { after_bytes: 7 }, Duration::from_millis(1500));
+        recorder.finish(&handles[2], Ending::Completed, Duration::from_secs(9));
+        let line = finished.try_recv().unwrap();
+        assert_eq!(line.to_string(), " /2 --- 0 B 1.50 s client hung up after 7 bytes");
+        assert!(finished.try_recv().is_err(), "ended once");
+    }
+}
