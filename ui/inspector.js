@@ -5,7 +5,7 @@ import { $, button, copyText, input, select } from "./dom.js";
 import { exportEvents, importCapture } from "./files.js";
 import { filterChanged } from "./filter.js";
 import * as ipc from "./ipc.js";
-import { onLogScroll, renderInspector, setFollow } from "./log.js";
+import { noteUserScroll, onLogScroll, renderInspector, setFollow } from "./log.js";
 import { state } from "./model.js";
 import { rawText } from "./raw-view.js";
 import { scheduleRender } from "./schedule.js";
@@ -90,7 +90,9 @@ export function wireInspector() {
     const raw = state.selected && state.selected.run.detail && state.selected.run.detail.raw;
     if (raw) copyText(rawText(raw));
   });
-  $("ipc-log").addEventListener("scroll", onLogScroll);
+  const log = $("ipc-log");
+  log.addEventListener("scroll", onLogScroll);
+  for (const kind of ["wheel", "touchmove", "pointerdown", "keydown"]) log.addEventListener(kind, noteUserScroll, { passive: true });
   $("vlog-rows").addEventListener("click", (event) => {
     const row = event.target instanceof Element ? event.target.closest(".vrow") : null;
     if (row instanceof HTMLElement && state.selected) selectEvent(state.selected, Number(row.dataset.seq));

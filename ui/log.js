@@ -13,6 +13,7 @@ import { scrollHeight, visibleWindow } from "./vlist.js";
 /** @typedef {import("./model.js").Connection} Connection */
 
 export const ROW_HEIGHT = 22; // px per row (styles.css .vrow)
+const USER_SCROLL_MS = 1000; // a scroll this soon after the user's wheel, key or drag is theirs
 const FOLLOW_REFRESH_MS = 33; // a log following a fast stream redraws at most ~30 times a second
 const RAW_REFRESH_MS = 250;
 const ROW_FIELDS = ["time", "delta", "id", "type", "size", "data"];
@@ -21,7 +22,9 @@ const COUNT = new Intl.NumberFormat();
 
 /** The message under the toolbar (a bad regex, a failed page). @param {string} text */
 export function setFilterProblem(text) {
-  setText($("filter-problem"), text);
+  const problem = $("filter-problem");
+  setText(problem, text);
+  if (problem.title !== text) problem.title = text;
 }
 
 /** Keeps the newest row in view, or not. @param {boolean} on */
@@ -209,10 +212,18 @@ async function fetchPage(connection) {
   }
 }
 
-/** Scrolling away from the newest row stops following it. */
+/** The user scrolling the log (wheel, touch, keys, the scroll bar): only that stops Follow. */
+export function noteUserScroll() {
+  state.render.userScrolledAt = performance.now();
+}
+
+/** Scrolling away from the newest row, by the user, stops following it. A scroll the page
+ * caused (the log growing or shrinking under a filter, a line appearing above it) does not:
+ * by the time such an event is told, the log may be a moment away from its bottom. */
 export function onLogScroll() {
   const log = $("ipc-log");
   const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - ROW_HEIGHT;
-  if (!atBottom && state.view.follow && !state.render.pageInFlight) setFollow(false);
+  const byUser = performance.now() - state.render.userScrolledAt < USER_SCROLL_MS;
+  if (!atBottom && byUser && state.view.follow) setFollow(false);
   renderInspector(true);
 }

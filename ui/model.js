@@ -193,6 +193,8 @@ export const state = {
     pageAgain: false,
     pageShownAt: -Infinity,
     rawFetchedAt: 0,
+    /** When the user last scrolled the log themselves (log.js: only that stops Follow). */
+    userScrolledAt: -Infinity,
     /** Rows on screen: the first's index in the (filtered) log and how many. */
     lastWindow: { first: 0, count: 0 },
   },

@@ -44,20 +44,25 @@ const PANELS = [
 /** @type {Map<Panel, Mounted>} */
 const mounted = new Map();
 
-/** The tab panels mounted, in their order. */
-const tabPanels = () => [...mounted].filter(([panel]) => panel.slot === "tabs");
+/** The tab panels mounted, in their order (made once, at mount: frames only read it).
+ * @type {[Panel, Mounted][]} */
+let tabbed = [];
 
 /** The tab to show for `connection`: the one chosen if it applies, else the first that does.
  * @param {Connection} connection */
 function shownTab(connection) {
-  const applying = tabPanels().filter(([panel]) => panel.appliesTo(connection));
-  const chosen = applying.find(([panel]) => panel.id === state.panes.tab);
-  return (chosen || applying[0] || [null])[0];
+  let first = null;
+  for (const [panel] of tabbed) {
+    if (!panel.appliesTo(connection)) continue;
+    if (panel.id === state.panes.tab) return panel;
+    first = first || panel;
+  }
+  return first;
 }
 
 /** Shows `panel`'s tab (only its panel is drawn) and draws it. @param {Panel} panel */
 function showTab(panel) {
-  for (const [other, { section, tab }] of tabPanels()) {
+  for (const [other, { section, tab }] of tabbed) {
     const shown = other === panel;
     section.hidden = !shown;
     if (tab) {
@@ -80,7 +85,7 @@ function chooseTab(panel) {
 /** Arrow keys, Home and End move between the tabs shown (and show the one reached).
  * @param {KeyboardEvent} event */
 function onTabKey(event) {
-  const tabs = tabPanels().filter(([, { tab }]) => tab && !tab.hidden);
+  const tabs = tabbed.filter(([, { tab }]) => tab && !tab.hidden);
   const at = tabs.findIndex(([, { tab }]) => tab === event.target);
   if (at < 0) return;
   let to;
@@ -129,6 +134,7 @@ export function mountPanels() {
     panel.mount(section);
     mounted.set(panel, { section, tab, update: timed(`panel:${panel.id}`, panel.update.bind(panel)) });
   }
+  tabbed = [...mounted].filter(([panel]) => panel.slot === "tabs");
 }
 
 /** Draws `connection` in the panels that apply to it: all of them when `slow`, else only
@@ -163,4 +169,5 @@ export function unmountPanels() {
     tab?.remove();
   }
   mounted.clear();
+  tabbed = [];
 }
