@@ -22,9 +22,7 @@ const COUNT = new Intl.NumberFormat();
 
 /** The message under the toolbar (a bad regex, a failed page). @param {string} text */
 export function setFilterProblem(text) {
-  const problem = $("filter-problem");
-  setText(problem, text);
-  if (problem.title !== text) problem.title = text;
+  setText($("filter-problem"), text);
 }
 
 /** Keeps the newest row in view, or not. @param {boolean} on */
