@@ -3,28 +3,21 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
-use embedded_server::{Publish, Server, ServerConfig};
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use embedded_server::Publish;
+
+mod common;
+use common::embedded_server;
 
 /// `sse-tap --upstream URL` says where it listens; `curl -N` through it gets each event as it
 /// is published; when curl goes, the tap prints the exchange's line (who ended it included);
 /// SIGTERM stops it cleanly.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn curl_through_sse_tap_streams_and_the_exchange_is_printed() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let upstream = listener.local_addr().unwrap();
-    let server = Server::new(ServerConfig { counter_interval: None, ..ServerConfig::default() });
-    let broker = server.broker();
-    let (_stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server.run(listener, async {
-        let _ = stopped.await;
-    }));
+    let upstream = embedded_server().await;
 
     let mut tap = Command::new(env!("CARGO_BIN_EXE_sse-tap"))
-        .args(["--listen", "127.0.0.1:0", "--upstream", &format!("http://{upstream}")])
+        .args(["--listen", "127.0.0.1:0", "--upstream", &format!("http://{}", upstream.addr)])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -37,18 +30,16 @@ async fn curl_through_sse_tap_streams_and_the_exchange_is_printed() {
         .expect("the listening URL")
         .trim_end_matches(',')
         .to_owned();
-    assert!(said.contains(&format!("forwarding to http://{upstream}/")), "{said}");
+    assert!(said.contains(&format!("forwarding to http://{}/", upstream.addr)), "{said}");
 
     let curl = Command::new("curl")
         .args(["-sN", "--max-time", "3", &format!("{url}/events?stream=messages")])
         .stdout(Stdio::piped())
         .spawn()
         .expect("run curl");
-    while broker.streams().iter().all(|s| s.subscribers == 0) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    upstream.wait_for_subscriber().await;
     for n in 0..3 {
-        broker.publish("messages", Publish::data(format!("via curl {n}"))).unwrap();
+        upstream.broker.publish("messages", Publish::data(format!("via curl {n}"))).unwrap();
     }
     let output = tokio::task::spawn_blocking(move || curl.wait_with_output()).await.unwrap().unwrap();
     let text = String::from_utf8_lossy(&output.stdout);

@@ -6,9 +6,12 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use embedded_server::{Publish, Server, ServerConfig};
+use embedded_server::Publish;
 use serde_json::Value;
-use sse_tap::{Ending, Recorder, Tap, TapConfig};
+use sse_tap::{Ending, Recorder, TapConfig};
+
+mod common;
+use common::{embedded_server, start_tap};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -17,15 +20,8 @@ fn client(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients").join(name)
 }
 
-async fn start_tap(upstream: &str) -> (String, Recorder, oneshot::Sender<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let tap = Tap::new(TapConfig::new(upstream).unwrap());
-    let recorder = tap.recorder();
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(tap.run(listener, async {
-        let _ = stopped.await;
-    }));
+async fn tap_to(upstream: &str) -> (String, Recorder, oneshot::Sender<()>) {
+    let (addr, recorder, stop) = start_tap(TapConfig::new(upstream).unwrap()).await;
     (format!("http://{addr}"), recorder, stop)
 }
 
@@ -53,22 +49,13 @@ async fn node(script: &str, args: &[&str]) -> Vec<Value> {
 /// id, and the tap's record holds the same events.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn npm_eventsource_reads_a_stream_through_the_tap() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let upstream = listener.local_addr().unwrap();
-    let server = Server::new(ServerConfig { counter_interval: None, ..ServerConfig::default() });
-    let broker = server.broker();
-    let (_stop_server, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server.run(listener, async {
-        let _ = stopped.await;
-    }));
-    let (tap, recorder, _stop) = start_tap(&format!("http://{upstream}")).await;
+    let upstream = embedded_server().await;
+    let (tap, recorder, _stop) = tap_to(&format!("http://{}", upstream.addr)).await;
     let url = format!("{tap}/events?stream=messages");
     let reader = tokio::spawn(async move { node("eventsource.mjs", &[&url, "5"]).await });
-    while broker.streams().iter().all(|s| s.subscribers == 0) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    upstream.wait_for_subscriber().await;
     for n in 0..5 {
-        broker.publish("messages", Publish::data(format!("event {n}"))).unwrap();
+        upstream.broker.publish("messages", Publish::data(format!("event {n}"))).unwrap();
     }
     let got = reader.await.unwrap();
     let data: Vec<&str> = got.iter().map(|e| e["data"].as_str().unwrap()).collect();
@@ -135,7 +122,7 @@ async fn the_openai_sdk_streams_a_chat_completion_through_the_tap() {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     });
-    let (tap, recorder, _stop) = start_tap(&format!("http://{upstream}/v1")).await;
+    let (tap, recorder, _stop) = tap_to(&format!("http://{upstream}/v1")).await;
     let got = node("openai-stream.mjs", &[&format!("{tap}/")]).await;
     let text: String = got.iter().filter_map(|l| l["content"].as_str()).collect();
     assert_eq!(text, "Hello, world");

@@ -4,25 +4,15 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use embedded_server::{Publish, Server, ServerConfig};
+use embedded_server::Publish;
 use proptest::prelude::*;
-use sse_tap::{Ending, Exchange, Recorder, Tap, TapConfig};
+
+mod common;
+use common::{embedded_server, start_tap};
+use sse_tap::{Ending, Exchange, Recorder, TapConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, oneshot};
-
-/// A tap to `upstream` on a free loopback port; it stops when the sender drops.
-async fn start_tap(config: TapConfig) -> (SocketAddr, Recorder, oneshot::Sender<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let tap = Tap::new(config);
-    let recorder = tap.recorder();
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(tap.run(listener, async {
-        let _ = stopped.await;
-    }));
-    (addr, recorder, stop)
-}
+use tokio::sync::mpsc;
 
 /// An upstream that reads one request head, reports it, writes `chunks` with a pause between
 /// each, then closes (or, with `hold`, keeps the connection open).
@@ -101,15 +91,8 @@ fn tap_to(addr: SocketAddr, base: &str) -> TapConfig {
 /// recorded as who ended it.
 #[tokio::test]
 async fn an_sse_stream_passes_event_by_event_and_is_recorded() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let upstream = listener.local_addr().unwrap();
-    let server = Server::new(ServerConfig { counter_interval: None, ..ServerConfig::default() });
-    let broker = server.broker();
-    let (_stop_server, server_stopped) = oneshot::channel::<()>();
-    tokio::spawn(server.run(listener, async {
-        let _ = server_stopped.await;
-    }));
-    let (tap, recorder, _stop) = start_tap(tap_to(upstream, "")).await;
+    let upstream = embedded_server().await;
+    let (tap, recorder, _stop) = start_tap(tap_to(upstream.addr, "")).await;
 
     let mut client = TcpStream::connect(tap).await.unwrap();
     client
@@ -126,10 +109,8 @@ async fn an_sse_stream_passes_event_by_event_and_is_recorded() {
         seen.extend_from_slice(&buf[..n]);
     }
     for n in 0..3 {
-        while broker.streams().iter().all(|s| s.subscribers == 0) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        broker.publish("messages", Publish::data(format!("hello {n}"))).unwrap();
+        upstream.wait_for_subscriber().await;
+        upstream.broker.publish("messages", Publish::data(format!("hello {n}"))).unwrap();
         let wanted = format!("data: hello {n}\n");
         while !String::from_utf8_lossy(&seen).contains(&wanted) {
             let read = tokio::time::timeout(Duration::from_secs(5), client.read(&mut buf)).await;
