@@ -170,10 +170,9 @@ fn is_event_stream(value: &HeaderValue) -> bool {
     essence.eq_ignore_ascii_case("text/event-stream")
 }
 
-/// The status's name and the first line of the body, read with a size and time limit.
 /// Headers as `[name, value]` pairs, in the order received (values that are not UTF-8 shown
 /// with replacement characters).
-pub(crate) fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+pub fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {

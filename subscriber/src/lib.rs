@@ -35,6 +35,7 @@ mod parser;
 mod request;
 mod subscription;
 
+pub use connection::header_pairs;
 pub use error::{FailedResponse, ParseError, SubscribeError};
 pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};

@@ -42,10 +42,7 @@ impl Decoder {
 
     fn feed(&mut self, data: &[u8], at: std::time::Duration, exchange: &mut Exchange) {
         match self {
-            Self::Body { limit } => {
-                let room = limit.saturating_sub(exchange.response_body.len());
-                exchange.response_body.extend_from_slice(&data[..data.len().min(room)]);
-            }
+            Self::Body { limit } => keep_start(&mut exchange.response_body, data, *limit),
             Self::Sse(parser) => {
                 parser.feed(data);
                 // A malformed stream passes untouched: an event too large for the parser is
@@ -83,6 +80,13 @@ impl Decoder {
             }
         }
     }
+}
+
+/// Appends what of `data` fits in `kept` below `limit` bytes: a body's start is kept, the
+/// rest only counted.
+fn keep_start(kept: &mut Vec<u8>, data: &[u8], limit: usize) {
+    let room = limit.saturating_sub(kept.len());
+    kept.extend_from_slice(&data[..data.len().min(room)]);
 }
 
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {
@@ -221,8 +225,7 @@ impl Body for TappedRequest {
             if let Some(data) = frame.data_ref() {
                 let mut exchange = lock(&this.exchange);
                 exchange.request_bytes += data.len() as u64;
-                let room = this.limit.saturating_sub(exchange.request_body.len());
-                exchange.request_body.extend_from_slice(&data[..data.len().min(room)]);
+                keep_start(&mut exchange.request_body, data, this.limit);
             }
         }
         polled

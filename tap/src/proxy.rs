@@ -12,6 +12,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode, Uri};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use sse_subscriber::header_pairs;
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::body::{error_chain, Answer, Decoder, ProxyBody, TappedRequest, TappedResponse};
@@ -134,13 +135,6 @@ fn refusal(shared: &Shared, request: &Request<Incoming>) -> Option<(StatusCode, 
         return Some((StatusCode::FORBIDDEN, format!("Host `{shown}` is refused: the tap listens on loopback only, so requests must name it localhost or 127.0.0.1 (DNS-rebinding protection)")));
     }
     None
-}
-
-fn header_pairs(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect()
 }
 
 async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<ProxyBody>, Infallible> {
