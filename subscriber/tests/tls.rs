@@ -23,14 +23,17 @@ struct TlsServer {
 async fn spawn_tls() -> TlsServer {
     let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
     let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-    let ca_file = std::env::temp_dir().join(format!("sse-sub-test-ca-{}.pem", std::process::id()));
-    std::fs::write(&ca_file, certified.cert.pem()).unwrap();
     let cert = CertificateDer::from(certified.cert.der().to_vec());
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.key_pair.serialize_der()));
     let config = ServerConfig::builder().with_no_client_auth().with_single_cert(vec![cert], key).unwrap();
     let acceptor = TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    // One file per server (its port in the name): tests run side by side in one process under
+    // `cargo test`, and a shared name let one test's CA overwrite another's.
+    let ca_file =
+        std::env::temp_dir().join(format!("sse-sub-test-ca-{}-{}.pem", std::process::id(), addr.port()));
+    std::fs::write(&ca_file, certified.cert.pem()).unwrap();
     tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
             let acceptor = acceptor.clone();
