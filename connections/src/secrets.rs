@@ -6,12 +6,8 @@ use serde::{Deserialize, Serialize};
 /// The keyring service name secrets are filed under.
 pub const KEYRING_SERVICE: &str = "dev.ssemonitor.app";
 
-/// Headers that carry credentials by name.
-pub fn is_secret_header(name: &str) -> bool {
-    let name = name.trim().to_ascii_lowercase();
-    matches!(name.as_str(), "authorization" | "proxy-authorization" | "cookie")
-        || ["token", "secret", "key", "password", "auth"].iter().any(|word| name.contains(word))
-}
+/// Headers that carry credentials by name (the subscriber's rule, which the tap shares).
+pub use sse_subscriber::is_secret_header;
 
 /// The parts of a spec that must not be written in plain text, as one keyring entry.
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -95,16 +91,6 @@ impl SecretStore for OsKeyring {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn credential_headers_are_recognised_by_name() {
-        for name in ["Authorization", "cookie", "X-Api-Key", "x-auth-token", "Client-Secret", "password"] {
-            assert!(is_secret_header(name), "{name}");
-        }
-        for name in ["Accept", "Content-Type", "X-Request-Id"] {
-            assert!(!is_secret_header(name), "{name}");
-        }
-    }
 
     /// A keyring entry written before secrets moved here still reads: headers as `{name, value}`.
     #[test]

@@ -40,5 +40,5 @@ pub use error::{FailedResponse, ParseError, SubscribeError};
 pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};
 pub use parser::{EventParser, ParsedEvent, DEFAULT_MAX_EVENT_SIZE};
-pub use request::{parse_header_line, SubscribeRequest};
+pub use request::{is_secret_header, parse_header_line, SubscribeRequest};
 pub use subscription::{Subscription, Update};

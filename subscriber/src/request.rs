@@ -183,6 +183,14 @@ impl SubscribeRequest {
     }
 }
 
+/// Headers that carry credentials by name: masked on screen, kept in the keyring, redacted in
+/// a HAR.
+pub fn is_secret_header(name: &str) -> bool {
+    let name = name.trim().to_ascii_lowercase();
+    matches!(name.as_str(), "authorization" | "proxy-authorization")
+        || ["token", "secret", "key", "password", "auth", "cookie"].iter().any(|word| name.contains(word))
+}
+
 /// Parses a `Name: value` line, as given to `curl -H`.
 pub fn parse_header_line(line: &str) -> Result<(HeaderName, HeaderValue), SubscribeError> {
     let invalid =
@@ -198,6 +206,25 @@ pub fn parse_header_line(line: &str) -> Result<(HeaderName, HeaderValue), Subscr
 
 #[cfg(test)]
 mod tests {
+    /// Credential headers are told by name, cookies either way, and ordinary ones are not.
+    #[test]
+    fn credential_headers_are_recognised_by_name() {
+        for name in [
+            "Authorization",
+            "cookie",
+            "Set-Cookie",
+            "X-Api-Key",
+            "x-auth-token",
+            "Client-Secret",
+            "password",
+        ] {
+            assert!(super::is_secret_header(name), "{name}");
+        }
+        for name in ["Accept", "Content-Type", "X-Request-Id"] {
+            assert!(!super::is_secret_header(name), "{name}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -10,10 +10,11 @@ use bytes::Bytes;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use sse_subscriber::{EventParser, DEFAULT_MAX_EVENT_SIZE};
 
+use crate::decode::ContentDecoder;
 use crate::record::{lock, Chunk, Ending, Exchange, Recorder, TappedEvent};
 
 /// How a response body's bytes become events in the record.
-pub(crate) enum Decoder {
+enum Reader {
     /// Kept as a body, up to the limit.
     Body { limit: usize },
     /// `text/event-stream`: the subscriber's parser, as EventSource would read it.
@@ -22,28 +23,86 @@ pub(crate) enum Decoder {
     Lines { partial: Vec<u8> },
 }
 
+/// A compressed body's state for the record.
+enum Content {
+    Plain,
+    Encoded(Box<ContentDecoder>),
+    /// Not decodable (an unknown encoding, or corrupt): the record keeps nothing more of it.
+    Unreadable,
+}
+
+/// What the record reads a response body as: its content type and encoding.
+pub(crate) struct Decoder {
+    reader: Reader,
+    content: Content,
+}
+
 impl Decoder {
-    /// By the response's `Content-Type`.
-    pub(crate) fn for_content_type(content_type: &str, limit: usize) -> Self {
+    /// By the response's `Content-Type` and `Content-Encoding`; what the record cannot read
+    /// (an unknown encoding) and what compression means for a stream are added to `warnings`.
+    pub(crate) fn for_response(
+        content_type: &str,
+        content_encoding: &str,
+        limit: usize,
+        warnings: &mut Vec<String>,
+    ) -> Self {
         let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        match essence.as_str() {
-            "text/event-stream" => Self::Sse(Box::new(EventParser::new(DEFAULT_MAX_EVENT_SIZE))),
+        let reader = match essence.as_str() {
+            "text/event-stream" => Reader::Sse(Box::new(EventParser::new(DEFAULT_MAX_EVENT_SIZE))),
             "application/x-ndjson"
             | "application/jsonl"
             | "application/jsonlines"
-            | "application/x-jsonlines" => Self::Lines { partial: Vec::new() },
-            _ => Self::Body { limit },
-        }
+            | "application/x-jsonlines" => Reader::Lines { partial: Vec::new() },
+            _ => Reader::Body { limit },
+        };
+        let is_stream = !matches!(reader, Reader::Body { .. });
+        let content = match ContentDecoder::for_encoding(content_encoding) {
+            Ok(None) => Content::Plain,
+            Ok(Some(decoder)) => {
+                if is_stream {
+                    warnings.push(format!(
+                        "the stream is {}-compressed: passed on as sent and decoded for the record only; compression makes many proxies and clients buffer a stream, so events may arrive late or in bursts",
+                        decoder.name
+                    ));
+                }
+                Content::Encoded(Box::new(decoder))
+            }
+            Err(reason) => {
+                warnings.push(reason);
+                Content::Unreadable
+            }
+        };
+        Self { reader, content }
     }
 
     pub(crate) fn is_stream(&self) -> bool {
-        !matches!(self, Self::Body { .. })
+        !matches!(self.reader, Reader::Body { .. })
     }
 
     fn feed(&mut self, data: &[u8], at: std::time::Duration, exchange: &mut Exchange) {
-        match self {
-            Self::Body { limit } => keep_start(&mut exchange.response_body, data, *limit),
-            Self::Sse(parser) => {
+        let decoded;
+        let data = match &mut self.content {
+            Content::Plain => data,
+            Content::Unreadable => return,
+            Content::Encoded(decoder) => match decoder.decode(data) {
+                Ok(bytes) => {
+                    decoded = bytes;
+                    &decoded[..]
+                }
+                Err(error) => {
+                    exchange.warnings.push(format!(
+                        "the {} body could not be decoded for the record after {} decoded bytes: {error}",
+                        decoder.name, exchange.decoded_bytes
+                    ));
+                    self.content = Content::Unreadable;
+                    return;
+                }
+            },
+        };
+        exchange.decoded_bytes += data.len() as u64;
+        match &mut self.reader {
+            Reader::Body { limit } => keep_start(&mut exchange.response_body, data, *limit),
+            Reader::Sse(parser) => {
                 parser.feed(data);
                 // A malformed stream passes untouched: an event too large for the parser is
                 // only left out of the record.
@@ -53,10 +112,11 @@ impl Decoder {
                         event: event.event,
                         data: event.data,
                         id: event.id,
+                        retry: event.retry,
                     });
                 }
             }
-            Self::Lines { partial } => {
+            Reader::Lines { partial } => {
                 partial.extend_from_slice(data);
                 let mut start = 0;
                 while let Some(end) = memchr_newline(&partial[start..]) {
@@ -70,6 +130,7 @@ impl Decoder {
                             event: "line".into(),
                             data: line,
                             id: String::new(),
+                            retry: None,
                         });
                     }
                 }
@@ -246,6 +307,10 @@ pub(crate) struct Answer(Option<Bytes>);
 impl Answer {
     pub(crate) fn text(text: String) -> Self {
         Self(Some(Bytes::from(text)))
+    }
+
+    pub(crate) fn empty() -> Self {
+        Self(None)
     }
 }
 

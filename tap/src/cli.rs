@@ -1,5 +1,7 @@
 //! `sse-tap`'s command line, here so the completions and man page come from it (cli-docs).
 
+use std::path::PathBuf;
+
 use clap::Parser;
 
 use crate::config::{DEFAULT_BODY_LIMIT, DEFAULT_KEEP_EXCHANGES};
@@ -14,9 +16,27 @@ pub struct Args {
     /// Where to listen (loopback unless you mean otherwise).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: String,
-    /// The upstream, `http://host:port/base`: `/x` is forwarded to `/base/x`.
+    /// The upstream, `http(s)://host:port/base`: `/x` is forwarded to `/base/x`.
     #[arg(long)]
     pub upstream: String,
+    /// A PEM file of CA certificates to trust besides the system's (an https upstream).
+    #[arg(long, value_name = "PEM")]
+    pub cacert: Option<PathBuf>,
+    /// Accept any certificate from an https upstream.
+    #[arg(long, conflicts_with = "cacert")]
+    pub insecure: bool,
+    /// Write the session as HAR 1.2 here at exit (Ctrl-C and SIGTERM too), each stream's
+    /// events in its entry.
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<PathBuf>,
+    /// Keep credential headers and query parameters in the HAR and captures (redacted
+    /// otherwise).
+    #[arg(long)]
+    pub har_secrets: bool,
+    /// Write each stream as a capture file (NDJSON, as `sse-sub --json --time`) into this
+    /// directory as it ends (and at exit for those still open).
+    #[arg(long, value_name = "DIR")]
+    pub capture: Option<PathBuf>,
     /// A header added to every forwarded request, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header")]
     pub headers: Vec<String>,

@@ -1,5 +1,6 @@
 //! What a tap forwards to, and its bounds.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use hyper::header::{HeaderName, HeaderValue};
@@ -19,8 +20,12 @@ pub const MAX_CHUNK_TIMINGS: usize = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct TapConfig {
-    /// `http://host:port/base`: a request for `/x` goes to `/base/x`.
+    /// `http(s)://host:port/base`: a request for `/x` goes to `/base/x`.
     pub upstream: Url,
+    /// A PEM file of CA certificates trusted besides the system's (for an `https://` upstream).
+    pub extra_ca: Option<PathBuf>,
+    /// Accept any certificate from an `https://` upstream.
+    pub insecure: bool,
     /// Added to every forwarded request (replacing a header of the same name).
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// Keep the client's `Host` instead of the upstream's.
@@ -31,18 +36,14 @@ pub struct TapConfig {
 }
 
 impl TapConfig {
-    /// A tap to `upstream` with the default bounds. Only `http://` upstreams for now: an
-    /// `https://` one is refused with a clear message rather than forwarded in the clear.
+    /// A tap to an `http://` or `https://` upstream, with the default bounds.
     pub fn new(upstream: &str) -> Result<Self, TapError> {
         let invalid =
             |reason: &str| TapError::Upstream { url: upstream.to_owned(), reason: reason.to_owned() };
         let url = Url::parse(upstream).map_err(|e| invalid(&e.to_string()))?;
         match url.scheme() {
-            "http" => {}
-            "https" => {
-                return Err(invalid("https upstreams are not supported by this version of the tap yet"))
-            }
-            other => return Err(invalid(&format!("the scheme must be http, not {other}"))),
+            "http" | "https" => {}
+            other => return Err(invalid(&format!("the scheme must be http or https, not {other}"))),
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(invalid("it names no host"));
@@ -52,6 +53,8 @@ impl TapConfig {
         }
         Ok(Self {
             upstream: url,
+            extra_ca: None,
+            insecure: false,
             headers: Vec::new(),
             keep_host: false,
             head_timeout: DEFAULT_HEAD_TIMEOUT,
@@ -77,10 +80,15 @@ impl TapConfig {
         }
     }
 
-    /// Where to connect: the host and port (80 when the URL says none).
+    /// Where to connect: the host and port (80 or 443 when the URL says none).
     pub(crate) fn connect_to(&self) -> (String, u16) {
         let host = self.upstream.host_str().unwrap_or_default().trim_matches(['[', ']']).to_owned();
         (host, self.upstream.port_or_known_default().unwrap_or(80))
+    }
+
+    /// The upstream's URL for one of its targets.
+    pub fn url_for(&self, upstream_target: &str) -> String {
+        format!("{}://{}{upstream_target}", self.upstream.scheme(), self.authority())
     }
 
     /// The upstream's target for a client's origin-form target: the upstream's path, then the
@@ -110,16 +118,14 @@ mod tests {
         assert_eq!(root.authority(), "h");
         assert_eq!(root.connect_to(), ("h".to_owned(), 80));
         assert_eq!(TapConfig::new("http://h:9/v1/").unwrap().target_for("/a"), "/v1/a");
+        assert_eq!(TapConfig::new("https://api.example.com/v1").unwrap().connect_to().1, 443);
     }
 
     #[test]
     fn upstreams_that_cannot_be_tapped_are_refused_with_a_reason() {
-        for (url, says) in [
-            ("ftp://h/", "scheme"),
-            ("https://api.example.com/", "https"),
-            ("not a url", "relative URL"),
-            ("http://h/x?y=1", "query"),
-        ] {
+        for (url, says) in
+            [("ftp://h/", "scheme"), ("not a url", "relative URL"), ("http://h/x?y=1", "query")]
+        {
             let error = TapConfig::new(url).unwrap_err().to_string();
             assert!(error.contains(says), "{url}: {error}");
         }

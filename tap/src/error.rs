@@ -5,6 +5,8 @@ pub enum TapError {
     Upstream { url: String, reason: String },
     #[error("invalid header `{line}`: {reason}")]
     Header { line: String, reason: String },
+    #[error("TLS towards the upstream: {0}")]
+    Tls(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: String,

@@ -11,27 +11,40 @@
 //! - [`Exchange`], [`Ending`], [`Recorder`] (`record.rs`): what is kept of each exchange, and the
 //!   bounded store that keeps them.
 //! - `body.rs`: a body that forwards frames as they come and tells the record about each.
+//! - `decode.rs`: compressed bodies decoded for the record only.
 //! - [`Tap`] (`proxy.rs`): `Tap::run(listener, shutdown)`; one task per client connection,
-//!   one upstream connection per exchange.
+//!   WebSocket upgrades tunnelled.
+//! - `upstream.rs`, `tls.rs`: one upstream connection per exchange; TLS with ALPN (HTTP/2 or
+//!   HTTP/1.1), the system's roots plus an extra CA, or none checked.
+//! - [`har`] (`har.rs`): the session as HAR 1.2, credentials redacted unless kept.
+//! - [`capture`] (`capture_file.rs`): a tapped stream as a capture file, for the inspector.
 //! - [`TapError`] (`error.rs`).
 //! - [`cli`]: `sse-tap`'s arguments (the binary, and the completions and man page).
 //!
-//! This part speaks HTTP/1.1 on both sides to `http://` upstreams; header names keep their
-//! case (hyper carries it through), repeated headers keep their values' order but are written
-//! together, after the first of their name (hyper's header map groups them).
+//! HTTP/1.1 towards the client. From an HTTP/1.1 upstream, header names keep their case
+//! (hyper carries it through); HTTP/2 has lowercase names only, so they reach the client
+//! lowercase. Repeated headers keep their values' order but are written together, after the
+//! first of their name (hyper's header map groups them).
 
 mod body;
+mod capture_file;
 pub mod cli;
 mod config;
+mod decode;
 mod error;
+mod har;
 mod headers;
 mod proxy;
 mod record;
+mod tls;
+mod upstream;
 
+pub use capture_file::{capture, capture_file_name, write_capture};
 pub use config::{
     TapConfig, DEFAULT_BODY_LIMIT, DEFAULT_HEAD_TIMEOUT, DEFAULT_KEEP_EXCHANGES, MAX_CHUNK_TIMINGS,
 };
 pub use error::TapError;
+pub use har::{har, Secrets, REDACTED};
 pub use headers::is_hop_by_hop;
 pub use proxy::Tap;
 pub use record::{Chunk, Ending, Exchange, ExchangeSummary, Recorder, TappedEvent};

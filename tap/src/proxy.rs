@@ -1,5 +1,6 @@
 //! The reverse proxy: each client connection served by hyper (HTTP/1.1), each request sent on
-//! its own upstream connection, the response streamed back through a [`TappedResponse`].
+//! its own upstream connection, the response streamed back through a [`TappedResponse`], or,
+//! for an upgrade both sides agree to, a tunnel.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -7,18 +8,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_TYPE, HOST};
+use hyper::header::{HeaderValue, CONNECTION, CONTENT_ENCODING, CONTENT_TYPE, HOST, UPGRADE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode, Uri};
+use hyper::{Method, Request, Response, StatusCode, Uri, Version};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use sse_subscriber::header_pairs;
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::body::{error_chain, Answer, Decoder, ProxyBody, TappedRequest, TappedResponse};
 use crate::config::TapConfig;
+use crate::error::TapError;
 use crate::headers::remove_hop_by_hop;
 use crate::record::{lock, Ending, Exchange, Recorder};
+use crate::upstream::Upstream;
 
 /// A client that sends no complete request head within this long is let go (slow loris).
 const CLIENT_HEAD_TIMEOUT: Duration = Duration::from_secs(30);
@@ -29,21 +32,25 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct Tap {
     config: Arc<TapConfig>,
+    upstream: Arc<Upstream>,
     recorder: Recorder,
 }
 
 /// What each request's handler shares.
 struct Shared {
     config: Arc<TapConfig>,
+    upstream: Arc<Upstream>,
     recorder: Recorder,
     /// Listening on loopback: requests must name a loopback host (DNS rebinding).
     loopback_only: bool,
 }
 
 impl Tap {
-    pub fn new(config: TapConfig) -> Self {
+    /// A tap for `config`; fails only on its TLS settings (an unreadable CA file, say).
+    pub fn new(config: TapConfig) -> Result<Self, TapError> {
+        let upstream = Arc::new(Upstream::new(&config)?);
         let recorder = Recorder::new(config.keep_exchanges);
-        Self { config: Arc::new(config), recorder }
+        Ok(Self { config: Arc::new(config), upstream, recorder })
     }
 
     /// The record of every exchange.
@@ -58,7 +65,12 @@ impl Tap {
         if !loopback_only {
             tracing::warn!(%local, "the tap listens beyond this machine: anyone who can reach it can use your upstream");
         }
-        let shared = Arc::new(Shared { config: self.config, recorder: self.recorder, loopback_only });
+        let shared = Arc::new(Shared {
+            config: self.config,
+            upstream: self.upstream,
+            recorder: self.recorder,
+            loopback_only,
+        });
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
@@ -87,6 +99,7 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
         .header_read_timeout(CLIENT_HEAD_TIMEOUT)
         .max_buf_size(MAX_HEAD_BYTES)
         .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades()
         .await;
     if let Err(error) = served {
         tracing::debug!(error = %error_chain(&error), "client connection ended");
@@ -137,7 +150,10 @@ fn refusal(shared: &Shared, request: &Request<Incoming>) -> Option<(StatusCode, 
     None
 }
 
-async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<ProxyBody>, Infallible> {
+async fn handle(
+    mut request: Request<Incoming>,
+    shared: Arc<Shared>,
+) -> Result<Response<ProxyBody>, Infallible> {
     let started = Instant::now();
     let config = &shared.config;
     let client_target = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
@@ -146,6 +162,7 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
         started: Some(SystemTime::now()),
         method: request.method().to_string(),
         target: client_target,
+        url: config.url_for(&upstream_target),
         upstream_target: upstream_target.clone(),
         ..Exchange::default()
     });
@@ -159,6 +176,9 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
             reason,
         ));
     }
+    // A WebSocket (or other) upgrade: the client's side of the tunnel, once both agree.
+    let upgrade =
+        upgrade_protocol(request.headers()).map(|protocol| (protocol, hyper::upgrade::on(&mut request)));
 
     let (mut parts, body) = request.into_parts();
     // The parts keep their extensions: hyper's record of the header names' case goes along.
@@ -176,8 +196,12 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
             ));
         }
     };
-    parts.version = hyper::Version::HTTP_11;
+    parts.version = Version::HTTP_11;
     remove_hop_by_hop(&mut parts.headers);
+    if let Some((protocol, _)) = &upgrade {
+        parts.headers.insert(CONNECTION, HeaderValue::from_static("upgrade"));
+        parts.headers.insert(UPGRADE, protocol.clone());
+    }
     if !config.keep_host {
         if let Ok(host) = HeaderValue::from_str(&config.authority()) {
             parts.headers.insert(HOST, host);
@@ -191,8 +215,8 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
         Request::from_parts(parts, TappedRequest::new(body, exchange.clone(), config.body_limit));
 
     let deadline = tokio::time::Instant::now() + config.head_timeout;
-    let sent = tokio::time::timeout_at(deadline, send_upstream(config, upstream_request)).await;
-    let mut response = match sent {
+    let sent = shared.upstream.send(config, upstream_request, upgrade.is_some());
+    let (mut response, version) = match tokio::time::timeout_at(deadline, sent).await {
         Err(_) => {
             let after = config.head_timeout;
             let text = format!("no response head from the upstream within {} s", after.as_secs_f64());
@@ -216,45 +240,78 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
                 text,
             ));
         }
-        Ok(Ok(response)) => response,
+        Ok(Ok(sent)) => sent,
     };
 
+    let switching = response.status() == StatusCode::SWITCHING_PROTOCOLS;
+    let upgraded_protocol = response.headers().get(UPGRADE).cloned();
     remove_hop_by_hop(response.headers_mut());
-    let content_type =
-        response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    let decoder = Decoder::for_content_type(&content_type, config.body_limit);
+    let mut warnings = Vec::new();
+    let text = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).unwrap_or("");
+    let decoder =
+        Decoder::for_response(text(CONTENT_TYPE), text(CONTENT_ENCODING), config.body_limit, &mut warnings);
+    for warning in &warnings {
+        tracing::warn!(target = %lock(&exchange).target, "{warning}");
+    }
     {
         let mut record = lock(&exchange);
         record.status = Some(response.status().as_u16());
         record.response_headers = header_pairs(response.headers());
         record.head_after = Some(started.elapsed());
-        record.is_stream = decoder.is_stream();
+        record.is_stream = decoder.is_stream() && !switching;
+        record.upstream_version = Some(format!("{version:?}"));
+        record.warnings = warnings;
+    }
+    *response.version_mut() = Version::HTTP_11;
+    if let (true, Some((_, client_side)), Some(protocol)) = (switching, upgrade, upgraded_protocol) {
+        let upstream_side = hyper::upgrade::on(&mut response);
+        let (mut parts, _) = response.into_parts();
+        parts.headers.insert(CONNECTION, HeaderValue::from_static("upgrade"));
+        parts.headers.insert(UPGRADE, protocol);
+        lock(&exchange).tunnel = true;
+        tokio::spawn(tunnel(client_side, upstream_side, exchange, shared.recorder.clone(), started));
+        return Ok(Response::from_parts(parts, ProxyBody::Answer(Answer::empty())));
     }
     let (parts, body) = response.into_parts();
     let body = TappedResponse::new(body, exchange, shared.recorder.clone(), decoder, started);
     Ok(Response::from_parts(parts, ProxyBody::Upstream(body)))
 }
 
-/// One upstream connection for one exchange: connect, send, the response head.
-async fn send_upstream(
-    config: &TapConfig,
-    request: Request<TappedRequest>,
-) -> Result<Response<Incoming>, String> {
-    let (host, port) = config.connect_to();
-    let stream = TcpStream::connect((host.as_str(), port))
-        .await
-        .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
-    let _ = stream.set_nodelay(true);
-    let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
-        .preserve_header_case(true)
-        .handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| error_chain(&e))?;
-    // The connection is driven until the body is done (or the client goes, dropping it).
-    tokio::spawn(async move {
-        if let Err(error) = connection.await {
-            tracing::debug!(error = %error_chain(&error), "upstream connection ended");
+/// The protocol a request asks to upgrade to (`Connection: upgrade` with `Upgrade: x`).
+fn upgrade_protocol(headers: &hyper::HeaderMap) -> Option<HeaderValue> {
+    let asks = headers
+        .get_all(CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|token| token.trim().eq_ignore_ascii_case("upgrade"));
+    asks.then(|| headers.get(UPGRADE).cloned()).flatten()
+}
+
+/// Both sides upgraded: bytes copied each way until either closes, counted, not decoded.
+async fn tunnel(
+    client: hyper::upgrade::OnUpgrade,
+    upstream: hyper::upgrade::OnUpgrade,
+    exchange: Arc<std::sync::Mutex<Exchange>>,
+    recorder: Recorder,
+    started: Instant,
+) {
+    let ending = match tokio::try_join!(client, upstream) {
+        Err(error) => {
+            Ending::UpstreamError { reason: format!("the upgrade failed: {}", error_chain(&error)) }
         }
-    });
-    sender.send_request(request).await.map_err(|e| error_chain(&e))
+        Ok((client, upstream)) => {
+            let (mut client, mut upstream) = (TokioIo::new(client), TokioIo::new(upstream));
+            match tokio::io::copy_bidirectional(&mut client, &mut upstream).await {
+                Ok((to_upstream, to_client)) => {
+                    let mut record = lock(&exchange);
+                    record.request_bytes += to_upstream;
+                    record.response_bytes = to_client;
+                    Ending::TunnelClosed { to_upstream, to_client }
+                }
+                Err(error) => Ending::UpstreamError { reason: format!("the tunnel broke: {error}") },
+            }
+        }
+    };
+    recorder.finish(&exchange, ending, started.elapsed());
 }

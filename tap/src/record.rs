@@ -30,6 +30,8 @@ pub enum Ending {
     TimedOut { after: Duration },
     /// The tap refused the request (not an open proxy, a rebinding Host): why.
     Refused { reason: String },
+    /// An upgraded connection (a WebSocket) closed: the bytes each way.
+    TunnelClosed { to_upstream: u64, to_client: u64 },
 }
 
 impl fmt::Display for Ending {
@@ -43,6 +45,9 @@ impl fmt::Display for Ending {
             Self::UpstreamError { reason } => write!(f, "upstream error: {reason}"),
             Self::TimedOut { after } => write!(f, "no response head within {} s", after.as_secs_f64()),
             Self::Refused { reason } => write!(f, "refused: {reason}"),
+            Self::TunnelClosed { to_upstream, to_client } => {
+                write!(f, "tunnel closed, {to_upstream} bytes up and {to_client} down")
+            }
         }
     }
 }
@@ -65,6 +70,8 @@ pub struct TappedEvent {
     pub event: String,
     pub data: String,
     pub id: String,
+    /// The reconnection time its block set, if it set one.
+    pub retry: Option<Duration>,
 }
 
 /// One request through the tap and its response, as far as they got.
@@ -77,6 +84,8 @@ pub struct Exchange {
     pub target: String,
     /// As it was sent upstream.
     pub upstream_target: String,
+    /// The upstream's URL for it (`upstream_target` on the upstream's scheme and authority).
+    pub url: String,
     /// As sent upstream (hop-by-hop headers removed, `Host` the upstream's).
     pub request_headers: Vec<(String, String)>,
     /// Its first bytes (up to the body limit); `request_bytes` counts them all.
@@ -93,8 +102,17 @@ pub struct Exchange {
     pub chunks_dropped: u64,
     pub events: VecDeque<TappedEvent>,
     pub events_dropped: u64,
+    /// Bytes of the response body once decoded (its `Content-Encoding` undone); equal to
+    /// `response_bytes` when it was not compressed.
+    pub decoded_bytes: u64,
     /// `text/event-stream` or NDJSON: parsed into `events` instead of kept as a body.
     pub is_stream: bool,
+    /// A WebSocket (or other) upgrade: the bytes were tunnelled, counted and not decoded.
+    pub tunnel: bool,
+    /// `HTTP/1.1` or `HTTP/2`, as spoken to the upstream.
+    pub upstream_version: Option<String>,
+    /// What the record could not do or wants the user to know (compression, say).
+    pub warnings: Vec<String>,
     pub ending: Option<Ending>,
     pub duration: Option<Duration>,
 }
@@ -127,6 +145,8 @@ impl Exchange {
             events: self.events.len() as u64 + self.events_dropped,
             duration: self.duration.unwrap_or_default(),
             ending: self.ending.clone().unwrap_or(Ending::Completed),
+            is_stream: self.is_stream,
+            warnings: self.warnings.clone(),
         }
     }
 }
@@ -142,6 +162,9 @@ pub struct ExchangeSummary {
     pub events: u64,
     pub duration: Duration,
     pub ending: Ending,
+    pub is_stream: bool,
+    /// Not in the line: what the record could not do (see [`Exchange::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 impl fmt::Display for ExchangeSummary {
@@ -211,6 +234,18 @@ impl Recorder {
     /// Every kept exchange, oldest first, as it is now.
     pub fn exchanges(&self) -> Vec<Exchange> {
         lock(&self.store).exchanges.iter().map(|e| lock(e).clone()).collect()
+    }
+
+    /// One kept exchange, as it is now.
+    pub fn exchange(&self, id: u64) -> Option<Exchange> {
+        let found = {
+            let store = lock(&self.store);
+            // Ids rise by one from the oldest kept.
+            let oldest = store.exchanges.front().map(|e| lock(e).id)?;
+            store.exchanges.get(usize::try_from(id.checked_sub(oldest)?).ok()?)?.clone()
+        };
+        let exchange = lock(&found).clone();
+        Some(exchange)
     }
 
     /// Each exchange as it finishes.

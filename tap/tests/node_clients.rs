@@ -11,7 +11,7 @@ use serde_json::Value;
 use sse_tap::{Ending, Recorder, TapConfig};
 
 mod common;
-use common::{embedded_server, start_tap};
+use common::{content_length, embedded_server, start_tap};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -98,14 +98,7 @@ async fn the_openai_sdk_streams_a_chat_completion_through_the_tap() {
             request.extend_from_slice(&buf[..n]);
             let text = String::from_utf8_lossy(&request);
             if let Some(at) = text.find("\r\n\r\n") {
-                let length = text[..at]
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
-                    })
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or(0);
-                if request.len() >= at + 4 + length {
+                if request.len() >= at + 4 + content_length(&text[..at]) {
                     break;
                 }
             }

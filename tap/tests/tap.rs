@@ -8,79 +8,10 @@ use embedded_server::Publish;
 use proptest::prelude::*;
 
 mod common;
-use common::{embedded_server, start_tap};
-use sse_tap::{Ending, Exchange, Recorder, TapConfig};
+use common::{embedded_server, ended, exchange, raw_upstream, split_head, start_tap};
+use sse_tap::{Ending, TapConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
-
-/// An upstream that reads one request head, reports it, writes `chunks` with a pause between
-/// each, then closes (or, with `hold`, keeps the connection open).
-async fn raw_upstream(chunks: Vec<Vec<u8>>, hold: bool) -> (SocketAddr, mpsc::UnboundedReceiver<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (heads, seen) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let chunks = chunks.clone();
-            let heads = heads.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && socket.read(&mut byte).await.unwrap_or(0) == 1 {
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head).into_owned();
-                // Read the body too: closing on unread bytes would reset the connection.
-                let length = head
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
-                    })
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or(0);
-                let mut body = vec![0u8; length];
-                let _ = socket.read_exact(&mut body).await;
-                let _ = heads.send(head);
-                for chunk in chunks {
-                    if socket.write_all(&chunk).await.is_err() {
-                        return;
-                    }
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                }
-                if hold {
-                    tokio::time::sleep(Duration::from_secs(30)).await;
-                }
-            });
-        }
-    });
-    (addr, seen)
-}
-
-/// Sends `request` and reads the response until the connection closes (or 5 s pass).
-async fn exchange(addr: SocketAddr, request: &str) -> Vec<u8> {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response)).await;
-    response
-}
-
-/// The one exchange the recorder holds once it has ended.
-async fn ended(recorder: &Recorder) -> Exchange {
-    for _ in 0..250 {
-        if let Some(done) = recorder.exchanges().into_iter().find(|e| e.ending.is_some()) {
-            return done;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("no exchange ended: {:?}", recorder.exchanges());
-}
-
-fn split_head(response: &[u8]) -> (String, Vec<u8>) {
-    let at = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
-    (String::from_utf8_lossy(&response[..at]).into_owned(), response[at + 4..].to_vec())
-}
 
 fn tap_to(addr: SocketAddr, base: &str) -> TapConfig {
     TapConfig::new(&format!("http://{addr}{base}")).unwrap()

@@ -1,13 +1,17 @@
 //! `sse-tap`: a recording reverse proxy. Point your app's base URL at the listener; every
 //! exchange is forwarded as it streams and printed, one line each, as it finishes.
 
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
 use sse_tap::cli::Args;
-use sse_tap::{Tap, TapConfig};
+use sse_tap::{har, write_capture, Recorder, Secrets, Tap, TapConfig};
 use tokio::net::TcpListener;
+use tokio::sync::broadcast::error::RecvError;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -23,6 +27,8 @@ async fn main() -> anyhow::Result<()> {
         config.add_header(line)?;
     }
     config.keep_host = args.keep_host;
+    config.extra_ca = args.cacert.clone();
+    config.insecure = args.insecure;
     anyhow::ensure!(
         args.head_timeout.is_finite() && args.head_timeout > 0.0,
         "--head-timeout must be a positive number of seconds"
@@ -30,27 +36,82 @@ async fn main() -> anyhow::Result<()> {
     config.head_timeout = Duration::from_secs_f64(args.head_timeout);
     config.body_limit = args.body_limit;
     config.keep_exchanges = args.keep_exchanges;
+    if let Some(dir) = &args.capture {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let secrets = if args.har_secrets { Secrets::Keep } else { Secrets::Redact };
     let upstream = config.upstream.clone();
+    let tap = Tap::new(config)?;
     let listener =
         TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     let local = listener.local_addr()?;
-    let tap = Tap::new(config);
-    let mut finished = tap.recorder().finished();
+    let recorder = tap.recorder();
     eprintln!(
         "sse-tap: listening on http://{local}, forwarding to {upstream} (point your app's base URL here)"
     );
-    tokio::spawn(async move {
-        loop {
-            match finished.recv().await {
-                Ok(summary) => println!("{summary}"),
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
-                    eprintln!("sse-tap: {missed} exchanges not printed (output too slow)")
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-            }
-        }
-    });
+    let captured = Arc::new(Mutex::new(HashSet::new()));
+    let printer =
+        tokio::spawn(print_finished(recorder.clone(), args.capture.clone(), secrets, captured.clone()));
     tap.run(listener, shutdown_signal()).await?;
+    // The printer has written the captures of the streams that ended; the rest are written now.
+    printer.abort();
+    let written = captured.lock().map(|ids| ids.clone()).unwrap_or_default();
+    if let Some(dir) = &args.capture {
+        for exchange in recorder.exchanges().iter().filter(|e| e.is_stream && !written.contains(&e.id)) {
+            save_capture(dir, exchange, secrets);
+        }
+    }
+    if let Some(path) = &args.har {
+        write_har(path, &recorder, secrets)?;
+    }
+    Ok(())
+}
+
+/// One line per finished exchange (its warnings after it, on stderr), and each stream's
+/// capture as it ends (its id noted in `captured`).
+async fn print_finished(
+    recorder: Recorder,
+    capture_dir: Option<PathBuf>,
+    secrets: Secrets,
+    captured: Arc<Mutex<HashSet<u64>>>,
+) {
+    let mut finished = recorder.finished();
+    loop {
+        match finished.recv().await {
+            Ok(summary) => {
+                println!("{summary}");
+                for warning in &summary.warnings {
+                    eprintln!("sse-tap: {} {}: {warning}", summary.method, summary.target);
+                }
+                if let (Some(dir), true) = (&capture_dir, summary.is_stream) {
+                    if let Some(exchange) = recorder.exchange(summary.id) {
+                        save_capture(dir, &exchange, secrets);
+                        if let Ok(mut ids) = captured.lock() {
+                            ids.insert(summary.id);
+                        }
+                    }
+                }
+            }
+            Err(RecvError::Lagged(missed)) => {
+                eprintln!("sse-tap: {missed} exchanges not printed (output too slow)")
+            }
+            Err(RecvError::Closed) => return,
+        }
+    }
+}
+
+fn save_capture(dir: &Path, exchange: &sse_tap::Exchange, secrets: Secrets) {
+    match write_capture(dir, exchange, secrets) {
+        Ok(path) => tracing::info!(path = %path.display(), "capture written"),
+        Err(error) => eprintln!("sse-tap: cannot write a capture into {}: {error}", dir.display()),
+    }
+}
+
+fn write_har(path: &Path, recorder: &Recorder, secrets: Secrets) -> anyhow::Result<()> {
+    let document = har(&recorder.exchanges(), secrets);
+    let text = serde_json::to_vec_pretty(&document)?;
+    std::fs::write(path, text).with_context(|| format!("cannot write the HAR to {}", path.display()))?;
+    eprintln!("sse-tap: HAR written to {}", path.display());
     Ok(())
 }
 

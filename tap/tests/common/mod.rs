@@ -1,14 +1,15 @@
-//! What the tap's tests share: a quiet embedded server as the upstream, and a tap, each on
-//! 127.0.0.1:0.
+//! What the tap's tests share: a quiet embedded server as the upstream, a raw upstream that
+//! writes exactly the bytes a test gives it, and a tap, each on 127.0.0.1:0.
 #![allow(dead_code)] // each test binary uses its own share of it
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use embedded_server::{Broker, Server, ServerConfig};
-use sse_tap::{Recorder, Tap, TapConfig};
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use sse_tap::{Exchange, Recorder, Tap, TapConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, oneshot};
 
 /// The embedded server with no counter (the test publishes); it stops when dropped.
 pub struct Upstream {
@@ -42,11 +43,80 @@ impl Upstream {
 pub async fn start_tap(config: TapConfig) -> (SocketAddr, Recorder, oneshot::Sender<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let tap = Tap::new(config);
+    let tap = Tap::new(config).expect("a valid tap");
     let recorder = tap.recorder();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(tap.run(listener, async {
         let _ = stopped.await;
     }));
     (addr, recorder, stop)
+}
+
+/// The `Content-Length` a request or response head declares (0 when none).
+pub fn content_length(head: &str) -> usize {
+    head.lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0)
+}
+
+/// An upstream that reads one request head, reports it, writes `chunks` with a pause between
+/// each, then closes (or, with `hold`, keeps the connection open).
+pub async fn raw_upstream(chunks: Vec<Vec<u8>>, hold: bool) -> (SocketAddr, mpsc::UnboundedReceiver<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (heads, seen) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let chunks = chunks.clone();
+            let heads = heads.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && socket.read(&mut byte).await.unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                // Read the body too: closing on unread bytes would reset the connection.
+                let mut body = vec![0u8; content_length(&head)];
+                let _ = socket.read_exact(&mut body).await;
+                let _ = heads.send(head);
+                for chunk in chunks {
+                    if socket.write_all(&chunk).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                if hold {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                }
+            });
+        }
+    });
+    (addr, seen)
+}
+
+/// Sends `request` and reads the response until the connection closes (or 5 s pass).
+pub async fn exchange(addr: SocketAddr, request: &str) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response)).await;
+    response
+}
+
+/// The one exchange the recorder holds once it has ended.
+pub async fn ended(recorder: &Recorder) -> Exchange {
+    for _ in 0..250 {
+        if let Some(done) = recorder.exchanges().into_iter().find(|e| e.ending.is_some()) {
+            return done;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no exchange ended: {:?}", recorder.exchanges());
+}
+
+pub fn split_head(response: &[u8]) -> (String, Vec<u8>) {
+    let at = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    (String::from_utf8_lossy(&response[..at]).into_owned(), response[at + 4..].to_vec())
 }

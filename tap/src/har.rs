@@ -1,0 +1,202 @@
+//! The session as HAR 1.2 (what browsers' devtools export), each stream's events in its entry
+//! as `_eventSourceMessages` (`{time, type, id, data}`, like Chrome's `_webSocketMessages`).
+//! Credentials are redacted unless asked: headers by name, and query parameters the same way.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use serde_json::{json, Value};
+use sse_subscriber::is_secret_header;
+use url::Url;
+
+use crate::record::Exchange;
+
+/// What a redacted value reads as.
+pub const REDACTED: &str = "[redacted]";
+
+/// Whether credentials are written as sent or replaced by [`REDACTED`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secrets {
+    Redact,
+    Keep,
+}
+
+/// Headers as `[{name, value}]`, credentials redacted when asked.
+pub(crate) fn headers(pairs: &[(String, String)], secrets: Secrets) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(name, value)| {
+            let value = if secrets == Secrets::Redact && is_secret_header(name) {
+                REDACTED.to_owned()
+            } else {
+                value.clone()
+            };
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// The URL with its credential-like query parameters (`key=`, `token=`) redacted when asked.
+pub(crate) fn url(text: &str, secrets: Secrets) -> String {
+    let Ok(mut url) = Url::parse(text) else { return text.to_owned() };
+    if secrets == Secrets::Keep || !url.query_pairs().any(|(name, _)| is_secret_header(&name)) {
+        return text.to_owned();
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(name, value)| {
+            let value = if is_secret_header(&name) { REDACTED.to_owned() } else { value.into_owned() };
+            (name.into_owned(), value)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    url.to_string()
+}
+
+fn millis(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1e6).round() / 1e3
+}
+
+fn epoch_seconds(time: SystemTime) -> f64 {
+    time.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64()
+}
+
+fn name_values(pairs: &[(String, String)]) -> Value {
+    pairs.iter().map(|(name, value)| json!({"name": name, "value": value})).collect()
+}
+
+fn header<'a>(pairs: &'a [(String, String)], wanted: &str) -> Option<&'a str> {
+    pairs.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted)).map(|(_, value)| value.as_str())
+}
+
+/// A body as HAR text: UTF-8 as is, anything else in base64.
+fn body_text(bytes: &[u8]) -> (String, Option<&'static str>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_owned(), None),
+        Err(_) => (base64::engine::general_purpose::STANDARD.encode(bytes), Some("base64")),
+    }
+}
+
+fn entry(exchange: &Exchange, secrets: Secrets) -> Value {
+    let started = exchange.started.unwrap_or(UNIX_EPOCH);
+    let version = exchange.upstream_version.clone().unwrap_or_else(|| "HTTP/1.1".into());
+    let shown_url = url(&exchange.url, secrets);
+    let query: Vec<(String, String)> = Url::parse(&shown_url)
+        .map(|u| u.query_pairs().map(|(n, v)| (n.into_owned(), v.into_owned())).collect())
+        .unwrap_or_default();
+    let request_headers = headers(&exchange.request_headers, secrets);
+    let response_headers = headers(&exchange.response_headers, secrets);
+    let mut request = json!({
+        "method": exchange.method,
+        "url": shown_url,
+        "httpVersion": version,
+        "cookies": [],
+        "headers": name_values(&request_headers),
+        "queryString": name_values(&query),
+        "headersSize": -1,
+        "bodySize": exchange.request_bytes,
+    });
+    if exchange.request_bytes > 0 {
+        let (text, _) = body_text(&exchange.request_body);
+        request["postData"] = json!({
+            "mimeType": header(&request_headers, "content-type").unwrap_or(""),
+            "text": text,
+        });
+    }
+    let status = exchange.status.unwrap_or(0);
+    let mut content = json!({
+        "size": exchange.decoded_bytes,
+        "mimeType": header(&response_headers, "content-type").unwrap_or("x-unknown"),
+    });
+    if !exchange.is_stream && !exchange.response_body.is_empty() {
+        let (text, encoding) = body_text(&exchange.response_body);
+        content["text"] = json!(text);
+        if let Some(encoding) = encoding {
+            content["encoding"] = json!(encoding);
+        }
+        if (exchange.response_body.len() as u64) < exchange.decoded_bytes {
+            content["comment"] = json!(format!(
+                "the first {} of {} bytes (the tap's body limit)",
+                exchange.response_body.len(),
+                exchange.decoded_bytes
+            ));
+        }
+    }
+    let response = json!({
+        "status": status,
+        "statusText": hyper::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or(""),
+        "httpVersion": version,
+        "cookies": [],
+        "headers": name_values(&response_headers),
+        "content": content,
+        "redirectURL": header(&response_headers, "location").unwrap_or(""),
+        "headersSize": -1,
+        "bodySize": exchange.response_bytes,
+    });
+    let total = exchange.duration.unwrap_or_default();
+    let wait = exchange.head_after.unwrap_or(total);
+    let mut entry = json!({
+        "startedDateTime": sse_capture::rfc3339(started),
+        "time": millis(total),
+        "request": request,
+        "response": response,
+        "cache": {},
+        "timings": {"send": 0, "wait": millis(wait), "receive": millis(total.saturating_sub(wait))},
+        "_ending": exchange.ending.as_ref().map_or_else(|| "still open".to_owned(), ToString::to_string),
+    });
+    if exchange.is_stream {
+        let messages: Vec<Value> = exchange
+            .events
+            .iter()
+            .map(|event| {
+                json!({
+                    "time": epoch_seconds(started + event.at),
+                    "type": event.event,
+                    "id": event.id,
+                    "data": event.data,
+                })
+            })
+            .collect();
+        entry["_eventSourceMessages"] = Value::Array(messages);
+        if exchange.events_dropped > 0 {
+            entry["_eventSourceMessagesDropped"] = json!(exchange.events_dropped);
+        }
+    }
+    if exchange.tunnel {
+        entry["_tunnel"] = json!(true);
+    }
+    if !exchange.warnings.is_empty() {
+        entry["_warnings"] = json!(exchange.warnings);
+    }
+    entry
+}
+
+/// The exchanges as one HAR 1.2 document.
+pub fn har(exchanges: &[Exchange], secrets: Secrets) -> Value {
+    json!({
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "sse-tap", "version": env!("CARGO_PKG_VERSION")},
+            "entries": exchanges.iter().map(|e| entry(e, secrets)).collect::<Vec<_>>(),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_redacted_in_headers_and_query_unless_kept() {
+        let pairs =
+            vec![("Authorization".to_owned(), "Bearer sk-1".to_owned()), ("Accept".into(), "*/*".into())];
+        assert_eq!(headers(&pairs, Secrets::Redact)[0].1, REDACTED);
+        assert_eq!(headers(&pairs, Secrets::Redact)[1].1, "*/*");
+        assert_eq!(headers(&pairs, Secrets::Keep)[0].1, "Bearer sk-1");
+        let gemini = "https://g.example/v1beta/models/m:streamGenerateContent?alt=sse&key=AIza123";
+        let redacted = url(gemini, Secrets::Redact);
+        assert!(redacted.contains("alt=sse") && !redacted.contains("AIza123"), "{redacted}");
+        assert_eq!(url(gemini, Secrets::Keep), gemini);
+        assert_eq!(url("http://h/x?alt=sse", Secrets::Redact), "http://h/x?alt=sse");
+    }
+}
