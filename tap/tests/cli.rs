@@ -2,12 +2,54 @@
 //! types, what they see.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 
 use embedded_server::Publish;
+use serde_json::Value;
 
 mod common;
 use common::embedded_server;
+
+/// Starts `sse-tap` with `args`; the child and the URL it says it listens on.
+fn start_sse_tap(args: &[&str]) -> (Child, String) {
+    let mut tap = Command::new(env!("CARGO_BIN_EXE_sse-tap"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start sse-tap");
+    let mut said = String::new();
+    BufReader::new(tap.stderr.as_mut().unwrap()).read_line(&mut said).unwrap();
+    let url = said
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .expect("the listening URL")
+        .trim_end_matches(',')
+        .to_owned();
+    (tap, url)
+}
+
+/// SIGTERM, then waits for a clean exit.
+async fn terminate(mut tap: Child) {
+    let _ = Command::new("kill").args(["-TERM", &tap.id().to_string()]).status();
+    let status = tokio::task::spawn_blocking(move || tap.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "{status}");
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sse-tap-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn validate_har(path: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/har-validate.mjs");
+    let output = Command::new("node").arg(script).arg(path).output().expect("run node");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && said.trim() == "valid", "har-validator: {said}");
+}
 
 /// `sse-tap --upstream URL` says where it listens; `curl -N` through it gets each event as it
 /// is published; when curl goes, the tap prints the exchange's line (who ended it included);
@@ -15,22 +57,8 @@ use common::embedded_server;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn curl_through_sse_tap_streams_and_the_exchange_is_printed() {
     let upstream = embedded_server().await;
-
-    let mut tap = Command::new(env!("CARGO_BIN_EXE_sse-tap"))
-        .args(["--listen", "127.0.0.1:0", "--upstream", &format!("http://{}", upstream.addr)])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start sse-tap");
-    let mut said = String::new();
-    BufReader::new(tap.stderr.take().unwrap()).read_line(&mut said).unwrap();
-    let url = said
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .expect("the listening URL")
-        .trim_end_matches(',')
-        .to_owned();
-    assert!(said.contains(&format!("forwarding to http://{}/", upstream.addr)), "{said}");
+    let (mut tap, url) =
+        start_sse_tap(&["--listen", "127.0.0.1:0", "--upstream", &format!("http://{}", upstream.addr)]);
 
     let curl = Command::new("curl")
         .args(["-sN", "--max-time", "3", &format!("{url}/events?stream=messages")])
@@ -51,8 +79,84 @@ async fn curl_through_sse_tap_streams_and_the_exchange_is_printed() {
     let line = tokio::task::spawn_blocking(move || lines.next()).await.unwrap().expect("a line").unwrap();
     assert!(line.starts_with("GET /events?stream=messages 200 "), "{line}");
     assert!(line.contains("3 events") && line.contains("client hung up after"), "{line}");
+    terminate(tap).await;
+}
 
-    let _ = Command::new("kill").args(["-TERM", &tap.id().to_string()]).status();
-    let status = tokio::task::spawn_blocking(move || tap.wait()).await.unwrap().unwrap();
-    assert!(status.success(), "{status}");
+/// `--har FILE --capture DIR`: at SIGTERM the HAR holds every exchange (a stream that ended,
+/// a JSON POST, a stream still open) and passes npm `har-validator`; each stream's events are
+/// in its entry; the credential header added by `-H` is redacted; each stream has a capture
+/// file that reads back with its head and events.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn har_and_captures_are_written_at_exit() {
+    let upstream = embedded_server().await;
+    let dir = scratch("har");
+    let har_path = dir.join("session.har");
+    let captures = dir.join("captures");
+    let (mut tap, url) = start_sse_tap(&[
+        "--upstream",
+        &format!("http://{}", upstream.addr),
+        "-H",
+        "Authorization: Bearer sk-never-written",
+        "--har",
+        har_path.to_str().unwrap(),
+        "--capture",
+        captures.to_str().unwrap(),
+    ]);
+    let stream_url = format!("{url}/events?stream=messages");
+    let ended = Command::new("curl").args(["-sN", "--max-time", "2", &stream_url]).spawn().unwrap();
+    upstream.wait_for_subscriber().await;
+    upstream.broker.publish("messages", Publish::data("before the end")).unwrap();
+    let published = Command::new("curl")
+        .args(["-s", "-H", "content-type: application/json", "-d", r#"{"data":"via the tap"}"#])
+        .arg(format!("{url}/streams/messages/events"))
+        .output()
+        .unwrap();
+    assert!(published.status.success());
+    tokio::task::spawn_blocking(move || ended.wait_with_output()).await.unwrap().unwrap();
+    let mut lines = BufReader::new(tap.stdout.take().unwrap()).lines();
+    let mut still_open =
+        Command::new("curl").args(["-sN", &stream_url]).stdout(Stdio::null()).spawn().unwrap();
+    // Two lines printed (the POST, the stream that ended): the open one is the third exchange.
+    for _ in 0..2 {
+        tokio::task::block_in_place(|| lines.next()).expect("a line").unwrap();
+    }
+    upstream.wait_for_subscriber().await;
+    upstream.broker.publish("messages", Publish::data("while open")).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    terminate(tap).await;
+    let _ = still_open.kill();
+
+    validate_har(&har_path);
+    let har: Value = serde_json::from_slice(&std::fs::read(&har_path).unwrap()).unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3, "{entries:#?}");
+    let text = har.to_string();
+    assert!(!text.contains("sk-never-written") && text.contains(sse_tap::REDACTED), "redacted");
+    let messages = |entry: &Value| -> Vec<String> {
+        entry["_eventSourceMessages"]
+            .as_array()
+            .map(|m| m.iter().map(|e| e["data"].as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default()
+    };
+    let streams: Vec<&Value> = entries.iter().filter(|e| e["request"]["method"] == "GET").collect();
+    assert_eq!(messages(streams[0]), ["before the end", "via the tap"]);
+    assert!(
+        streams[1]["_ending"] == "still open" && messages(streams[1]) == ["while open"],
+        "{:#}",
+        streams[1]
+    );
+    let post = entries.iter().find(|e| e["request"]["method"] == "POST").unwrap();
+    assert_eq!(post["request"]["postData"]["text"], r#"{"data":"via the tap"}"#);
+
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&captures).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for (file, first) in files.iter().zip(["before the end", "while open"]) {
+        let capture = sse_capture::read_capture(&std::fs::read(file).unwrap()[..]).unwrap();
+        let request = capture.head.and_then(|h| h.request).expect("a head with the request");
+        assert!(request.url.ends_with("/events?stream=messages"), "{}", request.url);
+        assert_eq!(capture.events[0].data, first, "{}", file.display());
+        assert!(capture.events[0].time.is_some());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
