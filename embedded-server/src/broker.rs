@@ -3,7 +3,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Instant, SystemTime};
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::config::BrokerConfig;
 use crate::durable::{DurableLog, StoredStream};
@@ -34,6 +34,8 @@ struct Inner {
 struct Stream {
     name: String,
     sender: broadcast::Sender<Arc<Event>>,
+    /// Bumped by [`Broker::kick`]: every subscription open then ends.
+    kicks: watch::Sender<u64>,
     /// Held while publishing and while a subscriber joins, so that what a new subscriber reads
     /// from the log and what it receives live meet with no gap and no duplicate.
     state: Mutex<StreamState>,
@@ -98,6 +100,8 @@ pub(crate) struct Receiver {
     pub(crate) from_file: Option<FileBacklog>,
     pub(crate) backlog: VecDeque<Arc<Event>>,
     pub(crate) events: broadcast::Receiver<Arc<Event>>,
+    /// Changes when the stream's subscriptions are kicked.
+    pub(crate) kicks: watch::Receiver<u64>,
     pub(crate) _guard: SubscriberGuard,
 }
 
@@ -258,7 +262,14 @@ impl Broker {
 
     fn new_stream(&self, name: &str, state: StreamState) -> Stream {
         let (sender, _) = broadcast::channel(self.inner.config.subscriber_queue.max(1));
-        Stream { name: name.to_owned(), sender, state: Mutex::new(state), subscribers: AtomicUsize::new(0) }
+        let (kicks, _) = watch::channel(0);
+        Stream {
+            name: name.to_owned(),
+            sender,
+            kicks,
+            state: Mutex::new(state),
+            subscribers: AtomicUsize::new(0),
+        }
     }
 
     pub fn config(&self) -> &BrokerConfig {
@@ -291,6 +302,14 @@ impl Broker {
     fn stream(&self, name: &str) -> Result<Arc<Stream>, BrokerError> {
         let streams = self.inner.streams.read().unwrap_or_else(PoisonError::into_inner);
         streams.get(name).cloned().ok_or_else(|| BrokerError::UnknownStream(name.to_owned()))
+    }
+
+    /// Ends every subscription to `stream` that is open now (a reconnect storm on purpose:
+    /// clients resume with `Last-Event-ID`); how many there were.
+    pub fn kick(&self, stream: &str) -> Result<usize, BrokerError> {
+        let stream = self.stream(stream)?;
+        stream.kicks.send_modify(|kicks| *kicks += 1);
+        Ok(stream.subscribers.load(Ordering::Relaxed))
     }
 
     /// Publishes on `stream` and returns the event's id. Never waits for subscribers: one that
@@ -408,6 +427,7 @@ impl Broker {
         let mut state = lock(&stream.state);
         state.prune(config);
         let events = stream.sender.subscribe();
+        let kicks = stream.kicks.subscribe();
         let mut from_file = None;
         let (lost, backlog) = match start {
             Start::Now if config.auto_replay => (0, state.log.iter().map(|(_, e)| e.clone()).collect()),
@@ -437,7 +457,7 @@ impl Broker {
             }
         };
         drop(state);
-        Ok(Receiver { lost, from_file, backlog, events, _guard: guard })
+        Ok(Receiver { lost, from_file, backlog, events, kicks, _guard: guard })
     }
 
     /// All streams, sorted by name.

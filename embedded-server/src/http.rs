@@ -138,6 +138,7 @@ pub(crate) fn router(state: HttpState) -> Router {
     let write = Router::new()
         .route("/streams/{name}", put(create_stream))
         .route("/streams/{name}/events", post(publish))
+        .route("/streams/{name}/kick", post(kick))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(write_cors);
     read.merge(write).layer(axum::middleware::from_fn_with_state(state.clone(), check_host)).with_state(state)
@@ -306,6 +307,27 @@ async fn publish(
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// `POST /streams/NAME/kick` with `{}`: every open subscription ends (clients reconnect).
+async fn kick(
+    State(state): State<HttpState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    check_publish_token(&state, &headers)?;
+    // JSON only, as publishing: a page on another origin cannot send it without a preflight.
+    if !is_json(&headers) {
+        return Err(Refusal(StatusCode::UNSUPPORTED_MEDIA_TYPE, "kick with Content-Type: application/json and {}".into()));
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Kick {}
+    let _: Kick = serde_json::from_slice(&body)
+        .map_err(|error| Refusal(StatusCode::BAD_REQUEST, format!("body must be {{}}: {error}")))?;
+    let kicked = state.broker.kick(&name)?;
+    json(StatusCode::OK, &serde_json::json!({ "kicked": kicked }))
 }
 
 async fn demo_page() -> Response {

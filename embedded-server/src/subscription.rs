@@ -70,6 +70,10 @@ impl Subscription {
                 self.finished = true;
                 return None;
             }
+            if self.receiver.kicks.has_changed().unwrap_or(false) {
+                self.finished = true;
+                return Some(comment("kicked: the server ended this response"));
+            }
         }
         if let Some(missed) = self.lagged.take() {
             return Some(self.disconnect_lagging(missed));
@@ -118,6 +122,11 @@ impl Subscription {
                     self.last_sent = now;
                     self.keep_alive.as_mut().reset(now + self.keep_alive_period);
                     return Some(comment("keep-alive"));
+                }
+                // Kicked: say so, then end the response (the sender lives as long as the stream).
+                Ok(()) = self.receiver.kicks.changed() => {
+                    self.finished = true;
+                    return Some(comment("kicked: the server ended this response"));
                 }
                 () = self.shutdown_signal.as_mut() => return None,
             }
