@@ -19,8 +19,9 @@ apt_packages=(
   libdbus-1-dev
 )
 if [ "$mode" = test ]; then
-  # dbus and gnome-keyring: a session bus with a Secret Service, for the keyring tests.
-  apt_packages+=(xvfb xauth webkit2gtk-driver rpm dbus gnome-keyring)
+  # dbus and gnome-keyring: a session bus with a Secret Service, for the keyring tests;
+  # chromium: a real browser the tap's tests drive through npm playwright-core.
+  apt_packages+=(xvfb xauth webkit2gtk-driver rpm dbus gnome-keyring chromium)
 fi
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 
@@ -40,10 +41,12 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
-# The Tauri CLI (npm @tauri-apps/cli, prebuilt) and TypeScript (tsc checks the window's
-# JSDoc types), pinned in package-lock.json.
-if [ ! -x node_modules/.bin/tauri ] || [ ! -x node_modules/.bin/tsc ]; then
-  say "installing the Tauri CLI and TypeScript (npm ci)"
+# The Tauri CLI (npm @tauri-apps/cli, prebuilt), TypeScript (tsc checks the window's JSDoc
+# types) and the real clients the tests drive, pinned in package-lock.json; installed again
+# when the lock file changed since.
+if [ ! -x node_modules/.bin/tauri ] || [ ! -x node_modules/.bin/tsc ] \
+  || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing the Tauri CLI, TypeScript and the test clients (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -319,7 +319,10 @@ async fn kick(
     check_publish_token(&state, &headers)?;
     // JSON only, as publishing: a page on another origin cannot send it without a preflight.
     if !is_json(&headers) {
-        return Err(Refusal(StatusCode::UNSUPPORTED_MEDIA_TYPE, "kick with Content-Type: application/json and {}".into()));
+        return Err(Refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "kick with Content-Type: application/json and {}".into(),
+        ));
     }
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]

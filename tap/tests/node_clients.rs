@@ -1,6 +1,8 @@
 //! Real clients nobody here wrote, through the tap: npm `eventsource` on the embedded server's
-//! stream, and the official `openai` SDK streaming a chat completion from a fixture upstream.
-//! They run under Node from the repository's `node_modules` (`npm ci`, as scripts/setup.sh does).
+//! stream, the official `openai` SDK streaming a chat completion from a fixture upstream, and
+//! Debian's Chromium (through npm `playwright-core`) reconnecting with `Last-Event-ID`.
+//! They run under Node from the repository's `node_modules` (`npm ci`, as scripts/setup.sh
+//! does); Chromium is the Debian package scripts/setup.sh installs for the tests.
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -11,7 +13,7 @@ use serde_json::Value;
 use sse_tap::{Ending, Recorder, TapConfig};
 
 mod common;
-use common::{content_length, embedded_server, start_tap};
+use common::{content_length, embedded_server, embedded_server_with, start_tap};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -33,7 +35,7 @@ async fn node(script: &str, args: &[&str]) -> Vec<Value> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output();
-    let output = tokio::time::timeout(Duration::from_secs(20), output)
+    let output = tokio::time::timeout(Duration::from_secs(60), output)
         .await
         .expect("node finishes")
         .expect("run node");
@@ -134,4 +136,45 @@ async fn the_openai_sdk_streams_a_chat_completion_through_the_tap() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(recorder.exchanges()[0].ending, Some(Ending::Completed));
+}
+
+/// Chromium opens the embedded server's demo page through the tap, and an EventSource through
+/// it; when the stream is kicked (the upstream ends the response) the browser reconnects
+/// through the tap on its own with `Last-Event-ID`, and every counter event arrives once, in
+/// order. The record holds both exchanges: the first completed, the second sent the last id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_reconnects_through_the_tap_with_last_event_id() {
+    let config = embedded_server::ServerConfig {
+        counter_interval: Some(Duration::from_millis(50)),
+        ..embedded_server::ServerConfig::default()
+    };
+    let upstream = embedded_server_with(config).await;
+    let (tap, recorder, _stop) = tap_to(&format!("http://{}", upstream.addr)).await;
+    let got = node("browser-eventsource.mjs", &[&tap, "5", "5"]).await;
+    let got = &got[0];
+    let ids: Vec<u64> =
+        got["ids"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().parse().unwrap()).collect();
+    let data: Vec<u64> =
+        got["data"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().parse().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "no gap, no repeat: {ids:?}");
+    assert!(data.windows(2).all(|w| w[1] == w[0] + 1), "every counter value: {data:?}");
+    assert!(got["errors"].as_u64() >= Some(1) && got["kicked"]["kicked"].as_u64() >= Some(2), "{got}");
+    assert!(got["demo"].as_str().unwrap().parse::<u64>().is_ok(), "the demo page shows the counter: {got}");
+
+    // The collector's stream is the second one opened with no id, and the one that resumed.
+    let at_kick = got["atKick"].as_u64().unwrap() as usize;
+    let last_before = ids[..at_kick].last().unwrap().to_string();
+    let streams: Vec<_> =
+        recorder.exchanges().into_iter().filter(|e| e.target == "/events?stream=messages").collect();
+    let resumed = streams
+        .iter()
+        .find(|e| e.request_headers.iter().any(|(n, v)| n == "last-event-id" && *v == last_before))
+        .unwrap_or_else(|| panic!("a reconnect with Last-Event-ID {last_before}: {streams:#?}"));
+    let first = streams.iter().find(|e| e.events.iter().any(|ev| ev.id == ids[0].to_string())).unwrap();
+    assert_eq!(first.ending, Some(Ending::Completed), "the kicked response ended as its framing says");
+    assert!(first.id < resumed.id);
+    assert!(
+        recorder.exchanges().iter().any(|e| e.target == "/" && e.status == Some(200)),
+        "the page came through the tap"
+    );
 }

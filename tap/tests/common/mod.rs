@@ -19,9 +19,14 @@ pub struct Upstream {
 }
 
 pub async fn embedded_server() -> Upstream {
+    embedded_server_with(ServerConfig { counter_interval: None, ..ServerConfig::default() }).await
+}
+
+/// The embedded server with `config`; it stops when dropped.
+pub async fn embedded_server_with(config: ServerConfig) -> Upstream {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let server = Server::new(ServerConfig { counter_interval: None, ..ServerConfig::default() });
+    let server = Server::new(config);
     let broker = server.broker();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server.run(listener, async {
