@@ -11,6 +11,8 @@ use crate::error::TapError;
 /// Up to the response head; then the client gets a 504. A streaming body has no idle limit
 /// (an LLM stream may pause for minutes).
 pub const DEFAULT_HEAD_TIMEOUT: Duration = Duration::from_secs(60);
+/// A client that sends no complete request head within this long is let go (slow loris).
+pub const DEFAULT_CLIENT_HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bytes of each body (other than a stream's) kept in the record; the rest is counted.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// Exchanges kept; the oldest go first.
@@ -31,6 +33,8 @@ pub struct TapConfig {
     /// Keep the client's `Host` instead of the upstream's.
     pub keep_host: bool,
     pub head_timeout: Duration,
+    /// For the client's request head (see [`DEFAULT_CLIENT_HEAD_TIMEOUT`]).
+    pub client_head_timeout: Duration,
     pub body_limit: usize,
     pub keep_exchanges: usize,
 }
@@ -58,6 +62,7 @@ impl TapConfig {
             headers: Vec::new(),
             keep_host: false,
             head_timeout: DEFAULT_HEAD_TIMEOUT,
+            client_head_timeout: DEFAULT_CLIENT_HEAD_TIMEOUT,
             body_limit: DEFAULT_BODY_LIMIT,
             keep_exchanges: DEFAULT_KEEP_EXCHANGES,
         })

@@ -41,7 +41,8 @@ mod upstream;
 
 pub use capture_file::{capture, capture_file_name, write_capture};
 pub use config::{
-    TapConfig, DEFAULT_BODY_LIMIT, DEFAULT_HEAD_TIMEOUT, DEFAULT_KEEP_EXCHANGES, MAX_CHUNK_TIMINGS,
+    TapConfig, DEFAULT_BODY_LIMIT, DEFAULT_CLIENT_HEAD_TIMEOUT, DEFAULT_HEAD_TIMEOUT, DEFAULT_KEEP_EXCHANGES,
+    MAX_CHUNK_TIMINGS,
 };
 pub use error::TapError;
 pub use har::{har, Secrets, REDACTED};

@@ -23,9 +23,7 @@ use crate::headers::remove_hop_by_hop;
 use crate::record::{lock, Ending, Exchange, Recorder};
 use crate::upstream::Upstream;
 
-/// A client that sends no complete request head within this long is let go (slow loris).
-const CLIENT_HEAD_TIMEOUT: Duration = Duration::from_secs(30);
-/// The largest request head read from a client (as the server bounds it).
+/// The largest request head read from a client (as the server bounds it): past it, 431.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// A tap: its configuration and its record.
@@ -92,11 +90,12 @@ impl Tap {
 
 async fn serve(stream: TcpStream, shared: Arc<Shared>) {
     let _ = stream.set_nodelay(true);
+    let head_timeout = shared.config.client_head_timeout;
     let service = service_fn(move |request| handle(request, shared.clone()));
     let served = http1::Builder::new()
         .preserve_header_case(true)
         .timer(TokioTimer::new())
-        .header_read_timeout(CLIENT_HEAD_TIMEOUT)
+        .header_read_timeout(head_timeout)
         .max_buf_size(MAX_HEAD_BYTES)
         .serve_connection(TokioIo::new(stream), service)
         .with_upgrades()

@@ -1,6 +1,7 @@
 //! What passes through the tap untouched and how the record reads it: a compressed stream
 //! (sent as is, decoded for the record), a WebSocket upgrade (tunnelled, counted), and a body
-//! larger than the record keeps (counted, its start kept).
+//! larger than the record keeps (counted, its start kept); and the clients it does not let
+//! hold it up (slow heads, huge heads).
 
 use std::io::Write;
 use std::time::Duration;
@@ -128,4 +129,27 @@ async fn a_websocket_upgrade_is_tunnelled_and_counted() {
     assert!(record.tunnel && !record.is_stream);
     assert_eq!(record.status, Some(101));
     assert_eq!(record.ending, Some(Ending::TunnelClosed { to_upstream: 8, to_client: 8 }));
+}
+
+/// A client that trickles its head is let go after the client head timeout while another is
+/// served meanwhile; a head far past 64 KiB is answered 431; neither reaches the upstream.
+#[tokio::test]
+async fn slow_and_huge_request_heads_are_bounded() {
+    let (upstream, mut heads) = raw_upstream(vec![b"HTTP/1.1 204 No Content\r\n\r\n".to_vec()], false).await;
+    let mut config = tap_to(upstream);
+    config.client_head_timeout = Duration::from_millis(300);
+    let (tap, _, _stop) = start_tap(config).await;
+    let mut slow = TcpStream::connect(tap).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n").await.unwrap();
+    let served = exchange(tap, GET).await;
+    assert!(served.starts_with(b"HTTP/1.1 204"), "{}", String::from_utf8_lossy(&served));
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the slow client is let go");
+
+    let huge = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {}\r\n\r\n", "a".repeat(256 * 1024));
+    let answer = exchange(tap, &huge).await;
+    assert!(answer.starts_with(b"HTTP/1.1 431"), "{}", String::from_utf8_lossy(&answer));
+    let _ = heads.recv().await; // the one served
+    assert!(heads.try_recv().is_err(), "only the complete, small head was forwarded");
 }
