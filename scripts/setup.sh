@@ -2,6 +2,8 @@
 # Installs what SSE Monitor needs on Debian 12, skipping what is already there.
 #   scripts/setup.sh app    build and run the app
 #   scripts/setup.sh test   also run the tests (Xvfb, WebKitWebDriver, tauri-driver, nextest)
+#   scripts/setup.sh bench  also the proxy baselines of sse-tap-bench: nginx (Debian) and
+#                           mitmproxy (PyPI, in a venv under target/bench-venv)
 # Sourced or run; uses sudo when not root.
 set -euo pipefail
 
@@ -22,6 +24,9 @@ if [ "$mode" = test ]; then
   # dbus and gnome-keyring: a session bus with a Secret Service, for the keyring tests;
   # chromium: a real browser the tap's tests drive through npm playwright-core.
   apt_packages+=(xvfb xauth webkit2gtk-driver rpm dbus gnome-keyring chromium)
+fi
+if [ "$mode" = bench ]; then
+  apt_packages+=(nginx python3-venv)
 fi
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 
@@ -58,5 +63,14 @@ if [ "$mode" = test ]; then
   if ! command -v tauri-driver >/dev/null; then
     say "installing tauri-driver"
     cargo install tauri-driver --locked --version 2.1.0
+  fi
+fi
+
+if [ "$mode" = bench ]; then
+  # mitmproxy 11.0 is the newest line that runs on Debian 12's Python 3.11.
+  if ! target/bench-venv/bin/mitmdump --version 2>/dev/null | grep -q "Mitmproxy: 11.0.2"; then
+    say "installing mitmproxy 11.0.2 into target/bench-venv"
+    python3 -m venv target/bench-venv
+    target/bench-venv/bin/pip install --quiet --disable-pip-version-check "mitmproxy==11.0.2"
   fi
 fi

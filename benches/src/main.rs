@@ -8,18 +8,13 @@
 
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Parser;
-use sse_bench::{cpu_secs, rss_kib, spawn_listening, sse_server_bin};
-use sse_subscriber::EventParser;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use sse_bench::load::measure;
+use sse_bench::{spawn_listening, sse_server_bin};
 use tokio::process::{Child, Command};
-use tokio::sync::Mutex;
 
 #[derive(Parser, Debug)]
 #[command(about = "SSE fan-out benchmark: sse-server against a Node.js baseline")]
@@ -67,16 +62,6 @@ enum Kind {
     Node,
 }
 
-#[derive(Default)]
-struct Shared {
-    events: AtomicU64,
-    errors: AtomicU64,
-    measuring: AtomicBool,
-    /// Set once the measuring window is over: a stream that ends before is an error.
-    finished: AtomicBool,
-    latencies_us: Mutex<Vec<u32>>,
-}
-
 struct Outcome {
     delivered_per_sec: f64,
     p50_ms: f64,
@@ -86,10 +71,6 @@ struct Outcome {
     server_cpu_percent: f64,
     cpu_us_per_delivery: f64,
     rss_per_conn_kib: f64,
-}
-
-fn now_ns() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos()
 }
 
 async fn start_server(
@@ -124,180 +105,22 @@ async fn start_server(
     spawn_listening(command.stderr(Stdio::inherit())).await
 }
 
-/// One subscriber: raw HTTP/1.1 over TCP, parsed with our parser; latencies recorded while
-/// measuring.
-async fn subscriber(addr: String, shared: Arc<Shared>, ready: tokio::sync::mpsc::Sender<bool>) {
-    let result: anyhow::Result<()> = async {
-        let mut socket = TcpStream::connect(&addr).await?;
-        socket.set_nodelay(true)?;
-        let request =
-            format!("GET /events?stream=bench HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
-        socket.write_all(request.as_bytes()).await?;
-        // The client must cost less than the servers it measures: one clock read per read
-        // chunk (its events arrived together), counters kept locally.
-        let mut buf = vec![0u8; 16 * 1024];
-        let mut head = Vec::new();
-        let body_start = loop {
-            let n = socket.read(&mut buf).await?;
-            if n == 0 {
-                bail!("closed before the response head");
-            }
-            head.extend_from_slice(&buf[..n]);
-            if let Some(at) = head.windows(4).position(|w| w == b"\r\n\r\n") {
-                break at + 4;
-            }
-        };
-        if !head.starts_with(b"HTTP/1.1 200") {
-            bail!("status: {}", String::from_utf8_lossy(&head[..head.len().min(40)]));
-        }
-        let _ = ready.send(true).await;
-        let mut parser = EventParser::default();
-        // Both servers answer chunked: strip the framing before parsing (a chunk-size line
-        // could otherwise split an event).
-        let mut dechunk = Dechunker::default();
-        let mut local = Vec::new();
-        let mut counted = 0u64;
-        let mut feed = |bytes: &[u8], parser: &mut EventParser, local: &mut Vec<u32>, counted: &mut u64| {
-            let received = now_ns();
-            let measuring = shared.measuring.load(Ordering::Relaxed);
-            dechunk.feed(bytes, |data| parser.feed(data));
-            while let Ok(Some(event)) = parser.next_event() {
-                let sent: u128 = event.data.parse().unwrap_or(0);
-                if measuring && sent > 0 {
-                    let latency_us = received.saturating_sub(sent) / 1000;
-                    local.push(u32::try_from(latency_us).unwrap_or(u32::MAX));
-                    *counted += 1;
-                }
-            }
-        };
-        feed(&head[body_start..], &mut parser, &mut local, &mut counted);
-        loop {
-            let n = socket.read(&mut buf).await?;
-            if n == 0 {
-                break;
-            }
-            feed(&buf[..n], &mut parser, &mut local, &mut counted);
-            if local.len() >= 4096 {
-                shared.events.fetch_add(std::mem::take(&mut counted), Ordering::Relaxed);
-                shared.latencies_us.lock().await.append(&mut local);
-            }
-        }
-        shared.events.fetch_add(counted, Ordering::Relaxed);
-        shared.latencies_us.lock().await.append(&mut local);
-        if !shared.finished.load(Ordering::Relaxed) {
-            bail!("the server ended the stream early");
-        }
-        Ok(())
-    }
-    .await;
-    if result.is_err() {
-        shared.errors.fetch_add(1, Ordering::Relaxed);
-        let _ = ready.send(false).await;
-    }
-}
-
-/// Removes HTTP/1.1 chunked framing from a byte stream.
-#[derive(Default)]
-struct Dechunker {
-    /// Bytes left in the current chunk's data, then its CRLF.
-    remaining: usize,
-    size_line: Vec<u8>,
-    skip_crlf: usize,
-}
-
-impl Dechunker {
-    fn feed(&mut self, mut bytes: &[u8], mut out: impl FnMut(&[u8])) {
-        while !bytes.is_empty() {
-            if self.skip_crlf > 0 {
-                let n = self.skip_crlf.min(bytes.len());
-                self.skip_crlf -= n;
-                bytes = &bytes[n..];
-            } else if self.remaining > 0 {
-                let n = self.remaining.min(bytes.len());
-                out(&bytes[..n]);
-                self.remaining -= n;
-                bytes = &bytes[n..];
-                if self.remaining == 0 {
-                    self.skip_crlf = 2;
-                }
-            } else {
-                match bytes.iter().position(|&b| b == b'\n') {
-                    Some(at) => {
-                        self.size_line.extend_from_slice(&bytes[..at]);
-                        let text = String::from_utf8_lossy(&self.size_line).trim().to_owned();
-                        let hex = text.split(';').next().unwrap_or("");
-                        self.remaining = usize::from_str_radix(hex, 16).unwrap_or(0);
-                        self.size_line.clear();
-                        bytes = &bytes[at + 1..];
-                    }
-                    None => {
-                        self.size_line.extend_from_slice(bytes);
-                        bytes = &[];
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn percentile(sorted: &[u32], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let index = ((sorted.len() - 1) as f64 * p).round() as usize;
-    f64::from(sorted[index]) / 1000.0
-}
-
 async fn run(kind: Kind, scenario: &Scenario, args: &Args, secs: u64) -> anyhow::Result<Outcome> {
     let (mut child, addr) = start_server(kind, scenario.rate, scenario.queue, args).await?;
     let pid = child.id().context("server pid")?;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss_before = rss_kib(pid)?;
-    let shared = Arc::new(Shared::default());
-    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel(1024);
-    let mut tasks = Vec::new();
-    for n in 0..scenario.subscribers {
-        tasks.push(tokio::spawn(subscriber(addr.clone(), shared.clone(), ready_tx.clone())));
-        if n % 256 == 255 {
-            tokio::task::yield_now().await;
-        }
-    }
-    drop(ready_tx);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut connected = 0;
-    while connected < scenario.subscribers {
-        match tokio::time::timeout_at(deadline.into(), ready_rx.recv()).await {
-            Ok(Some(_)) => connected += 1,
-            Ok(None) | Err(_) => break,
-        }
-    }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    shared.measuring.store(true, Ordering::Relaxed);
-    let cpu_before = cpu_secs(pid)?;
-    let started = Instant::now();
-    tokio::time::sleep(Duration::from_secs(secs)).await;
-    shared.measuring.store(false, Ordering::Relaxed);
-    shared.finished.store(true, Ordering::Relaxed);
-    let elapsed = started.elapsed();
-    let rss_after = rss_kib(pid)?;
-    let cpu_used = cpu_secs(pid)? - cpu_before;
+    let measured = measure(&addr, scenario.subscribers, secs, &[pid]).await;
     let _ = child.kill().await;
-    for task in tasks {
-        let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
-    }
-    // Subscribers add their counts when they end.
-    let delivered = shared.events.load(Ordering::Relaxed);
-    let mut latencies = std::mem::take(&mut *shared.latencies_us.lock().await);
-    latencies.sort_unstable();
+    let measured = measured?;
     Ok(Outcome {
-        delivered_per_sec: delivered as f64 / elapsed.as_secs_f64(),
-        p50_ms: percentile(&latencies, 0.50),
-        p99_ms: percentile(&latencies, 0.99),
-        max_ms: latencies.last().map_or(f64::NAN, |&m| f64::from(m) / 1000.0),
-        errors: shared.errors.load(Ordering::Relaxed) + (scenario.subscribers - connected) as u64,
-        server_cpu_percent: cpu_used / elapsed.as_secs_f64() * 100.0,
-        cpu_us_per_delivery: if delivered > 0 { cpu_used * 1e6 / delivered as f64 } else { f64::NAN },
-        rss_per_conn_kib: rss_after.saturating_sub(rss_before) as f64 / scenario.subscribers.max(1) as f64,
+        delivered_per_sec: measured.per_sec(),
+        p50_ms: measured.latency_ms(0.50),
+        p99_ms: measured.latency_ms(0.99),
+        max_ms: measured.max_ms(),
+        errors: measured.errors,
+        server_cpu_percent: measured.cpu_secs / measured.elapsed.as_secs_f64() * 100.0,
+        cpu_us_per_delivery: measured.cpu_us_per_delivery(),
+        rss_per_conn_kib: measured.rss_growth_kib as f64 / scenario.subscribers.max(1) as f64,
     })
 }
 

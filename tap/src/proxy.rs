@@ -249,8 +249,9 @@ async fn handle(
     let text = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).unwrap_or("");
     let decoder =
         Decoder::for_response(text(CONTENT_TYPE), text(CONTENT_ENCODING), config.body_limit, &mut warnings);
+    // Told with the exchange when it ends (the CLI prints them after its line).
     for warning in &warnings {
-        tracing::warn!(target = %lock(&exchange).target, "{warning}");
+        tracing::debug!(%warning, "exchange warning");
     }
     {
         let mut record = lock(&exchange);
