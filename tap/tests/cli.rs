@@ -125,6 +125,7 @@ async fn har_and_captures_are_written_at_exit() {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     terminate(tap).await;
     let _ = still_open.kill();
+    let _ = still_open.wait();
 
     validate_har(&har_path);
     let har: Value = serde_json::from_slice(&std::fs::read(&har_path).unwrap()).unwrap();
