@@ -270,20 +270,23 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// What every writing request must pass: the publish token, and a JSON body (so a page on
+/// another origin needs a CORS preflight, which is refused); `usage` is the 415's advice.
+fn check_write(state: &HttpState, headers: &HeaderMap, usage: &str) -> Result<(), Refusal> {
+    check_publish_token(state, headers)?;
+    if !is_json(headers) {
+        return Err(Refusal(StatusCode::UNSUPPORTED_MEDIA_TYPE, usage.into()));
+    }
+    Ok(())
+}
+
 async fn publish(
     State(state): State<HttpState>,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    check_publish_token(&state, &headers)?;
-    // Requiring JSON means a cross-origin page needs a CORS preflight, which is refused.
-    if !is_json(&headers) {
-        return Err(Refusal(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "publish with Content-Type: application/json".into(),
-        ));
-    }
+    check_write(&state, &headers, "publish with Content-Type: application/json")?;
     let publish: Publish = serde_json::from_slice(&body).map_err(|error| {
         Refusal(
             StatusCode::BAD_REQUEST,
@@ -316,14 +319,7 @@ async fn kick(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    check_publish_token(&state, &headers)?;
-    // JSON only, as publishing: a page on another origin cannot send it without a preflight.
-    if !is_json(&headers) {
-        return Err(Refusal(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "kick with Content-Type: application/json and {}".into(),
-        ));
-    }
+    check_write(&state, &headers, "kick with Content-Type: application/json and {}")?;
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Kick {}

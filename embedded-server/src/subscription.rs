@@ -71,8 +71,7 @@ impl Subscription {
                 return None;
             }
             if self.receiver.kicks.has_changed().unwrap_or(false) {
-                self.finished = true;
-                return Some(comment("kicked: the server ended this response"));
+                return Some(self.end_kicked());
             }
         }
         if let Some(missed) = self.lagged.take() {
@@ -124,13 +123,16 @@ impl Subscription {
                     return Some(comment("keep-alive"));
                 }
                 // Kicked: say so, then end the response (the sender lives as long as the stream).
-                Ok(()) = self.receiver.kicks.changed() => {
-                    self.finished = true;
-                    return Some(comment("kicked: the server ended this response"));
-                }
+                Ok(()) = self.receiver.kicks.changed() => return Some(self.end_kicked()),
                 () = self.shutdown_signal.as_mut() => return None,
             }
         }
+    }
+
+    /// Kicked: say so, then end the response.
+    fn end_kicked(&mut self) -> Bytes {
+        self.finished = true;
+        comment("kicked: the server ended this response")
     }
 
     /// Its queue overflowed: say why, then end the response; the client can resume with
