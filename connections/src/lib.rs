@@ -12,6 +12,9 @@
 //! - `task.rs`: one connection's task: subscription, capture, diagnostics, batches.
 //! - [`ConnectionUpdate`], [`Emitter`] (`update.rs`): what a connection reports to the UI.
 //! - [`LaunchOptions`] (`launch.rs`): `sse-monitor --url URL -H 'Name: value'`.
+//! - [`TapSpec`] (`tap_spec.rs`): a tap as the user sets it up: upstream, headers, TLS, port.
+//! - [`RunningTaps`], [`ExchangeRow`], [`TapUpdate`] (`taps.rs`): the open taps, each telling
+//!   its emitter which of its exchanges changed.
 //! - [`SettingsStore`] (`settings.rs`): saved connections and window state in a versioned
 //!   JSON file; secrets split out of the specs, in the keyring or not saved at all.
 //! - [`SecretStore`], [`OsKeyring`], [`is_secret_header`] (`secrets.rs`): what counts as a
@@ -29,6 +32,8 @@ mod running;
 mod secrets;
 mod settings;
 mod spec;
+mod tap_spec;
+mod taps;
 mod task;
 mod update;
 
@@ -41,8 +46,10 @@ pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
 pub use running::{Page, RunningConnections};
 pub use secrets::{is_secret_header, OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};
 pub use settings::{
-    Loaded, PaneLayout, SavedConnection, SecretState, Settings, SettingsStore, WindowState, SETTINGS_FILE,
-    SETTINGS_VERSION,
+    Loaded, PaneLayout, SavedConnection, SavedTap, SecretState, Settings, SettingsStore, WindowState,
+    SETTINGS_FILE, SETTINGS_VERSION,
 };
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};
+pub use tap_spec::TapSpec;
+pub use taps::{ExchangeRow, RunningTaps, TapEmitter, TapOpened, TapUpdate};
 pub use update::{ConnectionUpdate, Emitter};

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::SettingsError;
 use crate::secrets::{is_secret_header, SecretHeader, SecretStore, Secrets};
-use crate::spec::{Auth, ConnectionSpec};
+use crate::spec::{Auth, ConnectionSpec, HeaderField};
+use crate::tap_spec::TapSpec;
 
 /// The schema this build reads and writes.
 pub const SETTINGS_VERSION: u32 = 1;
@@ -37,6 +38,18 @@ pub struct SavedConnection {
     /// Stable across saves; names the connection's keyring entry.
     pub key: String,
     pub spec: ConnectionSpec,
+    #[serde(default)]
+    pub secrets: SecretState,
+}
+
+/// A tap as saved: reopened at start, on its port when that is free.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SavedTap {
+    /// Stable across saves; names the tap's keyring entry.
+    pub key: String,
+    pub spec: TapSpec,
     #[serde(default)]
     pub secrets: SecretState,
 }
@@ -101,6 +114,9 @@ pub struct Settings {
     pub window: Option<WindowState>,
     #[serde(default)]
     pub panes: PaneLayout,
+    /// Added after version 1 was out: a file without it has no taps.
+    #[serde(default)]
+    pub taps: Vec<SavedTap>,
 }
 
 impl Default for Settings {
@@ -111,6 +127,7 @@ impl Default for Settings {
             selected: None,
             window: None,
             panes: PaneLayout::default(),
+            taps: Vec::new(),
         }
     }
 }
@@ -124,12 +141,17 @@ fn split_secrets(spec: &ConnectionSpec) -> (ConnectionSpec, Secrets) {
         Auth::Bearer { token } => secrets.token = Some(std::mem::take(token)),
         Auth::Basic { password, .. } => secrets.password = Some(std::mem::take(password)),
     }
-    for header in bare.headers.iter_mut().filter(|h| is_secret_header(&h.name) && !h.value.is_empty()) {
-        secrets
-            .headers
-            .push(SecretHeader { name: header.name.clone(), value: std::mem::take(&mut header.value) });
-    }
+    secrets.headers = split_header_secrets(&mut bare.headers);
     (bare, secrets)
+}
+
+/// Takes the values of the credential headers out of `headers`.
+fn split_header_secrets(headers: &mut [HeaderField]) -> Vec<SecretHeader> {
+    headers
+        .iter_mut()
+        .filter(|h| is_secret_header(&h.name) && !h.value.is_empty())
+        .map(|header| SecretHeader { name: header.name.clone(), value: std::mem::take(&mut header.value) })
+        .collect()
 }
 
 fn restore_secrets(spec: &mut ConnectionSpec, secrets: Secrets) {
@@ -138,8 +160,12 @@ fn restore_secrets(spec: &mut ConnectionSpec, secrets: Secrets) {
         Auth::Bearer { token } => *token = secrets.token.unwrap_or_default(),
         Auth::Basic { password, .. } => *password = secrets.password.unwrap_or_default(),
     }
-    for saved in secrets.headers {
-        if let Some(header) = spec.headers.iter_mut().find(|h| h.name == saved.name && h.value.is_empty()) {
+    restore_header_secrets(&mut spec.headers, secrets.headers);
+}
+
+fn restore_header_secrets(headers: &mut [HeaderField], saved: Vec<SecretHeader>) {
+    for saved in saved {
+        if let Some(header) = headers.iter_mut().find(|h| h.name == saved.name && h.value.is_empty()) {
             header.value = saved.value;
         }
     }
@@ -224,27 +250,95 @@ impl SettingsStore {
         };
         for saved in &mut settings.connections {
             let name = saved.spec.display_name();
-            match saved.secrets {
-                SecretState::None => {}
-                SecretState::NotSaved => problems.push(format!(
-                    "The secrets of `{name}` were not saved (no keyring was available): enter them again."
-                )),
-                SecretState::InKeyring => match self.secrets.get(&saved.key) {
-                    Ok(Some(json)) => match serde_json::from_str(&json) {
-                        Ok(secrets) => restore_secrets(&mut saved.spec, secrets),
-                        Err(error) => problems
-                            .push(format!("The secrets of `{name}` in the keyring are damaged: {error}")),
-                    },
-                    Ok(None) => problems
-                        .push(format!("The keyring has no secrets for `{name}` any more: enter them again.")),
-                    Err(error) => problems.push(format!(
-                        "The secrets of `{name}` could not be read from {}: {error}",
-                        self.secrets.describe()
-                    )),
-                },
+            if let Some(secrets) = self.read_secrets(&saved.key, &name, saved.secrets, &mut problems) {
+                restore_secrets(&mut saved.spec, secrets);
+            }
+        }
+        for saved in &mut settings.taps {
+            let name = saved.spec.display_name();
+            if let Some(secrets) = self.read_secrets(&saved.key, &name, saved.secrets, &mut problems) {
+                restore_header_secrets(&mut saved.spec.headers, secrets.headers);
             }
         }
         Loaded { settings, problems }
+    }
+
+    /// One entry's secrets back from the keyring; what went wrong goes to `problems`.
+    fn read_secrets(
+        &self,
+        key: &str,
+        name: &str,
+        state: SecretState,
+        problems: &mut Vec<String>,
+    ) -> Option<Secrets> {
+        match state {
+            SecretState::None => None,
+            SecretState::NotSaved => {
+                problems.push(format!(
+                    "The secrets of `{name}` were not saved (no keyring was available): enter them again."
+                ));
+                None
+            }
+            SecretState::InKeyring => match self.secrets.get(key) {
+                Ok(Some(json)) => match serde_json::from_str(&json) {
+                    Ok(secrets) => Some(secrets),
+                    Err(error) => {
+                        problems.push(format!("The secrets of `{name}` in the keyring are damaged: {error}"));
+                        None
+                    }
+                },
+                Ok(None) => {
+                    problems
+                        .push(format!("The keyring has no secrets for `{name}` any more: enter them again."));
+                    None
+                }
+                Err(error) => {
+                    problems.push(format!(
+                        "The secrets of `{name}` could not be read from {}: {error}",
+                        self.secrets.describe()
+                    ));
+                    None
+                }
+            },
+        }
+    }
+
+    /// Keeps one entry's secrets in the keyring (the keyring is only touched for entries that
+    /// have or had some); where they are now. A keyring that fails is a note for the user.
+    fn keep_secrets(
+        &self,
+        key: &str,
+        name: &str,
+        secrets: &Secrets,
+        had_in_keyring: bool,
+        notes: &mut Vec<String>,
+    ) -> Result<SecretState, SettingsError> {
+        if secrets.is_empty() {
+            if had_in_keyring {
+                let _ = self.secrets.delete(key);
+            }
+            return Ok(SecretState::None);
+        }
+        let json = serde_json::to_string(secrets).map_err(SettingsError::Secret)?;
+        match self.secrets.set(key, &json) {
+            Ok(()) => Ok(SecretState::InKeyring),
+            Err(reason) => {
+                notes.push(format!(
+                    "The secrets of `{name}` are not saved: {} is not available ({reason}). They stay in this session only.",
+                    self.secrets.describe()
+                ));
+                Ok(SecretState::NotSaved)
+            }
+        }
+    }
+
+    /// Entries that were removed take their secrets with them.
+    fn forget_removed<'a>(&self, old: impl Iterator<Item = (&'a str, SecretState)>, kept: &[&str]) {
+        for (key, state) in old {
+            if state == SecretState::InKeyring && !kept.contains(&key) {
+                let _ = self.secrets.delete(key);
+            }
+        }
     }
 
     fn write(&self, settings: &Settings) -> Result<(), SettingsError> {
@@ -275,40 +369,40 @@ impl SettingsStore {
         let mut saved = Vec::with_capacity(connections.len());
         for connection in connections {
             let (bare, secrets) = split_secrets(&connection.spec);
-            let had_secrets = settings
+            let had = settings
                 .connections
                 .iter()
                 .any(|old| old.key == connection.key && old.secrets == SecretState::InKeyring);
-            let state = if secrets.is_empty() {
-                // The keyring is only touched for connections that have (or had) secrets.
-                if had_secrets {
-                    let _ = self.secrets.delete(&connection.key);
-                }
-                SecretState::None
-            } else {
-                let json = serde_json::to_string(&secrets).map_err(SettingsError::Secret)?;
-                match self.secrets.set(&connection.key, &json) {
-                    Ok(()) => SecretState::InKeyring,
-                    Err(reason) => {
-                        notes.push(format!(
-                            "The secrets of `{}` are not saved: {} is not available ({reason}). They stay in this session only.",
-                            bare.display_name(),
-                            self.secrets.describe()
-                        ));
-                        SecretState::NotSaved
-                    }
-                }
-            };
+            let state =
+                self.keep_secrets(&connection.key, &bare.display_name(), &secrets, had, &mut notes)?;
             saved.push(SavedConnection { key: connection.key.clone(), spec: bare, secrets: state });
         }
-        // Connections that were removed take their secrets with them.
-        for gone in settings.connections.iter().filter(|old| !saved.iter().any(|new| new.key == old.key)) {
-            if gone.secrets == SecretState::InKeyring {
-                let _ = self.secrets.delete(&gone.key);
-            }
-        }
+        let kept: Vec<&str> = saved.iter().map(|c| c.key.as_str()).collect();
+        self.forget_removed(settings.connections.iter().map(|c| (c.key.as_str(), c.secrets)), &kept);
         settings.connections = saved;
         settings.selected = selected;
+        self.write(&settings)?;
+        Ok(notes)
+    }
+
+    /// Saves the taps (their credential headers to the keyring, as connections' are), keeping
+    /// everything else. Returns notes for the user, e.g. secrets not saved.
+    pub fn save_taps(&self, taps: &[SavedTap]) -> Result<Vec<String>, SettingsError> {
+        let _busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut settings = self.current();
+        let mut notes = Vec::new();
+        let mut saved = Vec::with_capacity(taps.len());
+        for tap in taps {
+            let mut bare = tap.spec.clone();
+            let secrets = Secrets { headers: split_header_secrets(&mut bare.headers), ..Secrets::default() };
+            let had =
+                settings.taps.iter().any(|old| old.key == tap.key && old.secrets == SecretState::InKeyring);
+            let state = self.keep_secrets(&tap.key, &bare.display_name(), &secrets, had, &mut notes)?;
+            saved.push(SavedTap { key: tap.key.clone(), spec: bare, secrets: state });
+        }
+        let kept: Vec<&str> = saved.iter().map(|t| t.key.as_str()).collect();
+        self.forget_removed(settings.taps.iter().map(|t| (t.key.as_str(), t.secrets)), &kept);
+        settings.taps = saved;
         self.write(&settings)?;
         Ok(notes)
     }

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use sse_connections::{
-    Auth, ConnectionSpec, HeaderField, OsKeyring, PaneLayout, SavedConnection, SecretState, SettingsStore,
-    WindowState, SETTINGS_FILE,
+    Auth, ConnectionSpec, HeaderField, OsKeyring, PaneLayout, SavedConnection, SavedTap, SecretState,
+    SettingsStore, TapSpec, TlsOptions, WindowState, SETTINGS_FILE,
 };
 
 /// A fresh, empty directory for one test.
@@ -180,5 +180,62 @@ fn without_a_keyring_secrets_are_not_saved_and_the_user_is_told() {
     assert!(!on_disk.contains("sk-very-secret-token"), "{on_disk}");
     let loaded = store.load();
     assert_eq!(loaded.settings.connections[0].secrets, SecretState::NotSaved);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Taps come back with their upstream, TLS and port, and a credential header of theirs is kept
+/// out of the file (in the keyring when one runs, else not saved and said), with the
+/// connections left as they were.
+#[test]
+fn taps_are_saved_without_their_secrets_beside_the_connections() {
+    let dir = temp_dir("taps");
+    let store = SettingsStore::new(&dir, Box::new(OsKeyring));
+    store.save_connections(&[saved("c", plain_spec())], None).unwrap();
+    let tap = TapSpec {
+        name: "LLM".into(),
+        upstream: "https://api.example.com/v1".into(),
+        headers: vec![
+            HeaderField::new("Authorization", "Bearer sk-tap-secret"),
+            HeaderField::new("X-Team", "a"),
+        ],
+        tls: TlsOptions { insecure: false, ca_file: "/etc/ca.pem".into() },
+        port: Some(43123),
+    };
+    let notes = store
+        .save_taps(&[SavedTap { key: "t".into(), spec: tap.clone(), secrets: SecretState::None }])
+        .unwrap();
+    let on_disk = std::fs::read_to_string(dir.join(SETTINGS_FILE)).unwrap();
+    assert!(!on_disk.contains("sk-tap-secret"), "{on_disk}");
+    let loaded = store.load();
+    assert_eq!(loaded.settings.connections.len(), 1, "the connections stay");
+    let back = &loaded.settings.taps[0];
+    assert_eq!(
+        (back.key.as_str(), back.spec.port, back.spec.tls.ca_file.as_str()),
+        ("t", Some(43123), "/etc/ca.pem")
+    );
+    assert_eq!(back.spec.headers[1], HeaderField::new("X-Team", "a"));
+    if keyring_available() {
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(back.spec, tap, "the secret header is back from the keyring");
+        store.save_taps(&[]).unwrap();
+        use sse_connections::SecretStore;
+        assert_eq!(OsKeyring.get("t").unwrap(), None, "a removed tap takes its secrets along");
+    } else {
+        assert!(notes[0].contains("`LLM`") && notes[0].contains("not saved"), "{notes:?}");
+        assert_eq!(back.secrets, SecretState::NotSaved);
+        assert_eq!(back.spec.headers[0].value, "");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A settings file written before taps existed loads, with no taps.
+#[test]
+fn a_file_from_before_taps_loads_without_them() {
+    let dir = temp_dir("before-taps");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(SETTINGS_FILE), r#"{"version":1,"connections":[],"selected":null}"#).unwrap();
+    let loaded = SettingsStore::new(&dir, Box::new(OsKeyring)).load();
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    assert!(loaded.settings.taps.is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }

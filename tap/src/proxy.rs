@@ -262,6 +262,7 @@ async fn handle(
         record.upstream_version = Some(format!("{version:?}"));
         record.warnings = warnings;
     }
+    shared.recorder.touched();
     *response.version_mut() = Version::HTTP_11;
     if let (true, Some((_, client_side)), Some(protocol)) = (switching, upgrade, upgraded_protocol) {
         let upstream_side = hyper::upgrade::on(&mut response);

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::config::MAX_CHUNK_TIMINGS;
 
@@ -189,6 +189,8 @@ struct Store {
 pub struct Recorder {
     store: Arc<Mutex<Store>>,
     finished: broadcast::Sender<ExchangeSummary>,
+    /// Bumped when an exchange begins, gets its response head or ends (not per chunk).
+    changes: watch::Sender<u64>,
 }
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -201,6 +203,27 @@ impl Recorder {
         Self {
             store: Arc::new(Mutex::new(Store { exchanges: VecDeque::new(), next_id: 1, keep: keep.max(1) })),
             finished,
+            changes: watch::Sender::new(0),
+        }
+    }
+
+    /// Tells the watchers of [`Recorder::changes`] that an exchange moved on.
+    pub(crate) fn touched(&self) {
+        self.changes.send_modify(|generation| *generation = generation.wrapping_add(1));
+    }
+
+    /// Changes whenever an exchange begins, gets its response head or ends; a watcher that
+    /// falls behind sees only the latest (a body's chunks do not count: poll for those).
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Looks at every kept exchange, oldest first, without copying them (their events stay
+    /// where they are); the store is held meanwhile, so `look` should be quick.
+    pub fn visit(&self, mut look: impl FnMut(&Exchange)) {
+        let store = lock(&self.store);
+        for exchange in &store.exchanges {
+            look(&lock(exchange));
         }
     }
 
@@ -214,6 +237,8 @@ impl Recorder {
             store.exchanges.pop_front();
         }
         store.exchanges.push_back(handle.clone());
+        drop(store);
+        self.touched();
         handle
     }
 
@@ -229,6 +254,7 @@ impl Recorder {
             exchange.summary()
         };
         let _ = self.finished.send(summary);
+        self.touched();
     }
 
     /// Every kept exchange, oldest first, as it is now.
@@ -272,5 +298,21 @@ mod tests {
         let line = finished.try_recv().unwrap();
         assert_eq!(line.to_string(), " /2 --- 0 B 1.50 s client hung up after 7 bytes");
         assert!(finished.try_recv().is_err(), "ended once");
+    }
+
+    /// Beginning and ending an exchange is news for the watchers; `visit` sees the kept ones.
+    #[test]
+    fn watchers_hear_of_exchanges_beginning_and_ending() {
+        let recorder = Recorder::new(5);
+        let mut changes = recorder.changes();
+        assert!(!changes.has_changed().unwrap());
+        let handle = recorder.begin(Exchange { target: "/a".into(), ..Exchange::default() });
+        assert!(changes.has_changed().unwrap());
+        changes.mark_unchanged();
+        recorder.finish(&handle, Ending::Completed, Duration::from_millis(3));
+        assert!(changes.has_changed().unwrap());
+        let mut seen = Vec::new();
+        recorder.visit(|e| seen.push((e.id, e.target.clone(), e.ending.clone())));
+        assert_eq!(seen, [(1, "/a".to_owned(), Some(Ending::Completed))]);
     }
 }

@@ -1,0 +1,264 @@
+//! The taps that are open: each a [`Tap`] listening on a loopback port, with a task that tells
+//! its emitter which exchanges changed (a row each), at most a few times a second.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use sse_tap::{Exchange, Recorder, Tap, TapError};
+use tokio::runtime::Handle;
+use tokio_util::sync::CancellationToken;
+
+use crate::tap_spec::TapSpec;
+
+/// Rows go out at most this often; an open stream's row (its bytes, its duration) as often.
+const REPORT_EVERY: Duration = Duration::from_millis(250);
+
+/// Where a tap's updates go; false once nobody listens (the window reloaded).
+pub type TapEmitter = Arc<dyn Fn(TapUpdate) -> bool + Send + Sync>;
+
+/// One exchange through a tap, as its list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ExchangeRow {
+    pub id: u64,
+    pub method: String,
+    /// As the client sent it: path and query.
+    pub target: String,
+    /// None until the response head (or the tap's own answer).
+    pub status: Option<u16>,
+    pub content_type: String,
+    /// Milliseconds since the Unix epoch.
+    pub started_ms: f64,
+    /// Until it ended, or so far while it is open.
+    pub duration_ms: f64,
+    /// Of the response body, as sent to the client.
+    pub bytes: u64,
+    /// Events (or NDJSON lines) of a stream.
+    pub events: u64,
+    pub is_stream: bool,
+    pub tunnel: bool,
+    /// How it ended, in words; none while it is open.
+    pub ending: Option<String>,
+    /// It ended other than completed (or a closed tunnel): who cut it is in `ending`.
+    pub failed: bool,
+}
+
+impl ExchangeRow {
+    pub fn of(exchange: &Exchange, now: SystemTime) -> Self {
+        let started = exchange.started.unwrap_or(now);
+        let duration = exchange.duration.unwrap_or_else(|| now.duration_since(started).unwrap_or_default());
+        let content_type = exchange
+            .response_headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default();
+        let failed = exchange.ending.as_ref().is_some_and(|ending| {
+            !matches!(ending, sse_tap::Ending::Completed | sse_tap::Ending::TunnelClosed { .. })
+        });
+        Self {
+            id: exchange.id,
+            method: exchange.method.clone(),
+            target: exchange.target.clone(),
+            status: exchange.status,
+            content_type,
+            started_ms: started.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64() * 1000.0,
+            duration_ms: duration.as_secs_f64() * 1000.0,
+            bytes: exchange.response_bytes,
+            events: exchange.events.len() as u64 + exchange.events_dropped,
+            is_stream: exchange.is_stream,
+            tunnel: exchange.tunnel,
+            ending: exchange.ending.as_ref().map(ToString::to_string),
+            failed,
+        }
+    }
+}
+
+/// What a tap tells the window: the exchanges that changed since the last update.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TapUpdate {
+    /// New or changed rows, oldest first.
+    pub rows: Vec<ExchangeRow>,
+    /// Exchanges with a lower id are no longer kept (the tap keeps the newest 1,000).
+    pub oldest_kept: u64,
+    /// Exchanges still open.
+    pub open: u32,
+}
+
+/// A tap as it was opened.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TapOpened {
+    pub id: u64,
+    /// `http://127.0.0.1:PORT`: where the user points their app.
+    pub listen_url: String,
+    pub port: u16,
+    /// Why it listens elsewhere than the port asked for, if it does.
+    pub note: Option<String>,
+}
+
+struct RunningTap {
+    stop: CancellationToken,
+    recorder: Recorder,
+}
+
+/// The open taps, by id. Cheap to share: clones see the same set.
+#[derive(Clone)]
+pub struct RunningTaps {
+    runtime: Handle,
+    next_id: Arc<AtomicU64>,
+    taps: Arc<Mutex<BTreeMap<u64, RunningTap>>>,
+}
+
+impl RunningTaps {
+    /// Taps run on `runtime`.
+    pub fn new(runtime: Handle) -> Self {
+        Self { runtime, next_id: Arc::new(AtomicU64::new(1)), taps: Arc::default() }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<u64, RunningTap>> {
+        self.taps.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts a tap on 127.0.0.1: on the spec's port when it is free, else on any free port
+    /// (and says so). Its exchanges are reported to `emit` until it is closed.
+    pub fn open(&self, spec: &TapSpec, emit: TapEmitter) -> Result<TapOpened, TapError> {
+        let tap = Tap::new(spec.to_config()?)?;
+        let (listener, note) = self.listen(spec.port)?;
+        let port = listener.local_addr().map_err(|source| listen_error(0, source))?.port();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let stop = CancellationToken::new();
+        let recorder = tap.recorder();
+        self.lock().insert(id, RunningTap { stop: stop.clone(), recorder: recorder.clone() });
+        let shutdown = stop.clone().cancelled_owned();
+        self.runtime.spawn(async move {
+            if let Err(error) = tap.run(listener, shutdown).await {
+                tracing::warn!(%error, "a tap stopped");
+            }
+        });
+        let taps = self.taps.clone();
+        self.runtime.spawn(async move {
+            if report(recorder, emit, stop).await.is_err() {
+                // Nobody listens any more: the tap goes too.
+                if let Some(tap) = taps.lock().unwrap_or_else(PoisonError::into_inner).remove(&id) {
+                    tap.stop.cancel();
+                }
+            }
+        });
+        Ok(TapOpened { id, listen_url: format!("http://127.0.0.1:{port}"), port, note })
+    }
+
+    fn listen(&self, port: Option<u16>) -> Result<(tokio::net::TcpListener, Option<String>), TapError> {
+        let bind = |port: u16| -> Result<tokio::net::TcpListener, std::io::Error> {
+            let listener = std::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
+            listener.set_nonblocking(true)?;
+            let _runtime = self.runtime.enter();
+            tokio::net::TcpListener::from_std(listener)
+        };
+        match port.filter(|&port| port != 0) {
+            None => Ok((bind(0).map_err(|source| listen_error(0, source))?, None)),
+            Some(port) => match bind(port) {
+                Ok(listener) => Ok((listener, None)),
+                Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
+                    let listener = bind(0).map_err(|source| listen_error(0, source))?;
+                    let now = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+                    Ok((listener, Some(format!("Port {port} is taken (by another program?), so this tap listens on port {now}: point your app there."))))
+                }
+                Err(source) => Err(listen_error(port, source)),
+            },
+        }
+    }
+
+    /// Stops a tap and forgets it (its listener closes); false if there was none with that id.
+    pub fn close(&self, id: u64) -> bool {
+        self.lock().remove(&id).map(|tap| tap.stop.cancel()).is_some()
+    }
+
+    /// Stops every tap.
+    pub fn close_all(&self) {
+        for (_, tap) in std::mem::take(&mut *self.lock()) {
+            tap.stop.cancel();
+        }
+    }
+
+    /// The record of an open tap.
+    pub fn recorder(&self, id: u64) -> Option<Recorder> {
+        self.lock().get(&id).map(|tap| tap.recorder.clone())
+    }
+}
+
+fn listen_error(port: u16, source: std::io::Error) -> TapError {
+    TapError::Listen { addr: format!("127.0.0.1:{port}"), source }
+}
+
+/// Nobody listens to the tap's updates any more.
+struct Gone;
+
+/// What was last sent of a row: when one of these moves, the row goes again.
+#[derive(PartialEq)]
+struct Sent {
+    status: Option<u16>,
+    bytes: u64,
+    events: u64,
+    ended: bool,
+}
+
+/// Sends the rows that changed, whenever an exchange begins, gets its head or ends, and every
+/// [`REPORT_EVERY`] while one is open (its bytes and duration move), until `stop`.
+async fn report(recorder: Recorder, emit: TapEmitter, stop: CancellationToken) -> Result<(), Gone> {
+    let mut changes = recorder.changes();
+    let mut sent: HashMap<u64, Sent> = HashMap::new();
+    loop {
+        let update = changed_rows(&recorder, &mut sent);
+        if !update.rows.is_empty() && !emit(update.clone()) {
+            return Err(Gone);
+        }
+        tokio::select! {
+            () = stop.cancelled() => return Ok(()),
+            changed = changes.changed() => if changed.is_err() { return Ok(()) },
+            () = tokio::time::sleep(REPORT_EVERY), if update.open > 0 => {}
+        }
+        // News in a burst (a client opening many requests) goes out together.
+        tokio::select! {
+            () = stop.cancelled() => return Ok(()),
+            () = tokio::time::sleep(REPORT_EVERY) => {}
+        }
+    }
+}
+
+fn changed_rows(recorder: &Recorder, sent: &mut HashMap<u64, Sent>) -> TapUpdate {
+    let now = SystemTime::now();
+    let mut update = TapUpdate { rows: Vec::new(), oldest_kept: u64::MAX, open: 0 };
+    recorder.visit(|exchange| {
+        update.oldest_kept = update.oldest_kept.min(exchange.id);
+        let ended = exchange.ending.is_some();
+        if !ended {
+            update.open += 1;
+        }
+        let now_sent = Sent {
+            status: exchange.status,
+            bytes: exchange.response_bytes,
+            events: exchange.events.len() as u64 + exchange.events_dropped,
+            ended,
+        };
+        // An open exchange's duration moves too: its row goes every time.
+        if !ended || sent.get(&exchange.id) != Some(&now_sent) {
+            update.rows.push(ExchangeRow::of(exchange, now));
+            sent.insert(exchange.id, now_sent);
+        }
+    });
+    if update.oldest_kept == u64::MAX {
+        update.oldest_kept = 0;
+    }
+    let oldest = update.oldest_kept;
+    sent.retain(|&id, _| id >= oldest);
+    update
+}

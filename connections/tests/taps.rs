@@ -1,0 +1,173 @@
+//! Taps as the window runs them: a real tap on 127.0.0.1 in front of the embedded server (on
+//! 127.0.0.1:0), a client talking raw HTTP through it, and the rows the window is sent.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use embedded_server::{Broker, Publish, Server, ServerConfig};
+use sse_connections::{ExchangeRow, HeaderField, RunningTaps, TapSpec, TapUpdate};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, oneshot};
+
+struct Upstream {
+    addr: SocketAddr,
+    broker: Broker,
+    _shutdown: oneshot::Sender<()>,
+}
+
+/// The embedded server, quiet (events only when a test publishes).
+async fn spawn_upstream() -> Upstream {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(ServerConfig { counter_interval: None, ..ServerConfig::default() });
+    let broker = server.broker();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(server.run(listener, async {
+        let _ = rx.await;
+    }));
+    Upstream { addr, broker, _shutdown: tx }
+}
+
+fn spec_for(upstream: &Upstream) -> TapSpec {
+    TapSpec { upstream: format!("http://{}", upstream.addr), ..TapSpec::default() }
+}
+
+type Updates = mpsc::UnboundedReceiver<TapUpdate>;
+
+fn emitter() -> (sse_connections::TapEmitter, Updates) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    (Arc::new(move |update| tx.send(update).is_ok()), rx)
+}
+
+/// The next row that `pick` accepts, within 5 s.
+async fn next_row(updates: &mut Updates, mut pick: impl FnMut(&ExchangeRow) -> bool) -> ExchangeRow {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let update = updates.recv().await.expect("the tap stopped reporting");
+            if let Some(row) = update.rows.into_iter().find(|row| pick(row)) {
+                return row;
+            }
+        }
+    })
+    .await
+    .expect("no such row within 5 s")
+}
+
+/// Sends a request head through the tap and reads until `until` appears in the response.
+async fn request(port: u16, head: &str, until: &str) -> (TcpStream, String) {
+    let mut socket = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    socket.write_all(head.replace("{host}", &format!("127.0.0.1:{port}")).as_bytes()).await.unwrap();
+    let mut seen = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&seen).contains(until) {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed before `{until}`: {}", String::from_utf8_lossy(&seen));
+            seen.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no `{until}` within 5 s: {}", String::from_utf8_lossy(&seen)));
+    (socket, String::from_utf8_lossy(&seen).into_owned())
+}
+
+/// A stream through the tap is listed while it is open (status, type, events counted) and
+/// again when the client hangs up, with who cut it.
+#[tokio::test]
+async fn a_stream_through_a_tap_is_listed_live_and_when_it_ends() {
+    let upstream = spawn_upstream().await;
+    let taps = RunningTaps::new(tokio::runtime::Handle::current());
+    let (emit, mut updates) = emitter();
+    let opened = taps.open(&spec_for(&upstream), emit).unwrap();
+    assert_eq!(opened.listen_url, format!("http://127.0.0.1:{}", opened.port));
+    assert!(opened.note.is_none());
+
+    let head = "GET /events?stream=messages HTTP/1.1\r\nHost: {host}\r\n\r\n";
+    let (socket, _) = request(opened.port, head, "\r\n\r\n").await;
+    for n in 0..3 {
+        upstream.broker.publish("messages", Publish::data(format!("n{n}"))).unwrap();
+    }
+    let live = next_row(&mut updates, |row| row.events == 3).await;
+    assert_eq!((live.method.as_str(), live.target.as_str()), ("GET", "/events?stream=messages"));
+    assert_eq!(live.status, Some(200));
+    assert!(live.content_type.starts_with("text/event-stream"), "{live:?}");
+    assert!(live.is_stream && live.ending.is_none() && !live.failed, "{live:?}");
+
+    drop(socket);
+    // A write to the closed socket is what tells the tap, as for any proxy.
+    upstream.broker.publish("messages", Publish::data("after")).unwrap();
+    let ended = next_row(&mut updates, |row| row.ending.is_some()).await;
+    assert_eq!(ended.id, live.id);
+    assert!(ended.ending.as_deref().unwrap_or_default().starts_with("client hung up"), "{ended:?}");
+    assert!(ended.failed, "a stream cut by its client is not a completed one");
+    assert!(ended.bytes > 0 && ended.duration_ms > 0.0, "{ended:?}");
+    assert!(taps.close(opened.id));
+    assert!(!taps.close(opened.id), "closed once");
+}
+
+/// A plain request is listed once it completed, with the headers the tap adds sent upstream.
+#[tokio::test]
+async fn a_plain_request_is_listed_completed_with_the_taps_headers_sent() {
+    let upstream = spawn_upstream().await;
+    let taps = RunningTaps::new(tokio::runtime::Handle::current());
+    let (emit, mut updates) = emitter();
+    let spec = TapSpec { headers: vec![HeaderField::new("X-Added", "by-tap")], ..spec_for(&upstream) };
+    let opened = taps.open(&spec, emit).unwrap();
+    let head = "GET /streams HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n";
+    let (_socket, response) = request(opened.port, head, "]").await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let row = next_row(&mut updates, |row| row.ending.is_some()).await;
+    assert_eq!(
+        (row.target.as_str(), row.status, row.ending.as_deref()),
+        ("/streams", Some(200), Some("completed"))
+    );
+    assert!(!row.is_stream && !row.failed, "{row:?}");
+    let recorder = taps.recorder(opened.id).expect("an open tap's record");
+    let exchange = recorder.exchange(row.id).expect("the exchange is kept");
+    assert!(exchange.request_headers.iter().any(|(name, value)| name == "x-added" && value == "by-tap"));
+}
+
+/// A tap reopens on the port it had when that is free; when it is taken it listens elsewhere
+/// and says so; closing it frees its port.
+#[tokio::test]
+async fn a_tap_reopens_on_its_port_or_says_why_not() {
+    let upstream = spawn_upstream().await;
+    let taps = RunningTaps::new(tokio::runtime::Handle::current());
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (emit, _updates) = emitter();
+    let opened = taps.open(&TapSpec { port: Some(free), ..spec_for(&upstream) }, emit).unwrap();
+    assert_eq!((opened.port, opened.note.as_deref()), (free, None));
+    assert!(taps.close(opened.id));
+    // Its listener closes with it: the port can be bound again.
+    let mut rebound = None;
+    for _ in 0..50 {
+        if let Ok(listener) = std::net::TcpListener::bind(("127.0.0.1", free)) {
+            rebound = Some(listener);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let taken = rebound.expect("the closed tap's port is free again");
+
+    let (emit, _updates) = emitter();
+    let elsewhere = taps.open(&TapSpec { port: Some(free), ..spec_for(&upstream) }, emit).unwrap();
+    assert_ne!(elsewhere.port, free);
+    let note = elsewhere.note.expect("a note on the port");
+    assert!(
+        note.contains(&format!("Port {free} is taken")) && note.contains(&elsewhere.port.to_string()),
+        "{note}"
+    );
+    drop(taken);
+}
+
+/// A spec the tap cannot use is refused before anything listens, with the reason.
+#[tokio::test]
+async fn a_bad_upstream_is_refused_with_its_reason() {
+    let taps = RunningTaps::new(tokio::runtime::Handle::current());
+    let (emit, _updates) = emitter();
+    let spec = TapSpec { upstream: "127.0.0.1:8080/v1".into(), ..TapSpec::default() };
+    let error = taps.open(&spec, emit).err().expect("refused").to_string();
+    assert!(error.contains("invalid upstream URL"), "{error}");
+}
