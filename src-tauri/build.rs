@@ -22,6 +22,9 @@ fn main() {
         "raw_tail",
         "export_events",
         "import_capture",
+        "open_tap",
+        "close_tap",
+        "save_taps",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed (is tauri.conf.json valid?)");

@@ -11,6 +11,7 @@ import { Connection, blankSpec, state } from "./model.js";
 import { timed } from "./probe.js";
 import { scheduleRender, scheduleRenderFor } from "./schedule.js";
 import { scheduleSave } from "./settings.js";
+import { leaveTap } from "./taps.js";
 
 /** @typedef {import("./gen/ipc").ConnectionSpec} ConnectionSpec */
 /** @typedef {import("./gen/ipc").ConnectionUpdate} ConnectionUpdate */
@@ -30,6 +31,7 @@ export function addConnection(spec, select = true, savedKey = null) {
 
 /** Shows `connection` in the form and the inspector. @param {Connection} connection */
 export function selectConnection(connection) {
+  if (state.selectedTap) leaveTap();
   state.selected = connection;
   fillForm(connection.spec);
   setFormProblem(connection.run.lastError);

@@ -13,7 +13,7 @@ import { scheduleSave } from "./settings.js";
 const CHECK_DELAY_MS = 150;
 
 /** `Name: value` lines as header fields. @param {string} text @returns {HeaderField[]} */
-function headerLines(text) {
+export function headerLines(text) {
   return text
     .split("\n")
     .map((line) => line.trim())

@@ -106,3 +106,13 @@ export const exportEvents = (id, format, matchingOnly, path = null) => call("exp
 /** Asks for a capture in the open dialog (builds with test hooks take `path`).
  * @param {string | null} path @param {number} speed */
 export const importCapture = (path, speed) => call("import_capture", { path, speed });
+
+/** Starts a tap; its exchanges go to `onUpdate`. Where it listens.
+ * @param {import("./gen/ipc").TapSpec} spec @param {(update: import("./gen/ipc").TapUpdate) => void} onUpdate */
+export const openTap = (spec, onUpdate) => call("open_tap", { spec, onUpdate: channel(onUpdate) });
+
+/** Stops a tap; resolves once its port is free. @param {number} id */
+export const closeTap = (id) => call("close_tap", { id });
+
+/** @param {import("./gen/ipc").SavedTap[]} taps */
+export const saveTaps = (taps) => call("save_taps", { taps });

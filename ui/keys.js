@@ -2,6 +2,7 @@
 import { stepSelection } from "./detail.js";
 import { input } from "./dom.js";
 import { clearEvents, clearSelection, toggleFollow, togglePause, toggleRaw } from "./inspector.js";
+import { state } from "./model.js";
 
 /** @param {EventTarget | null} target */
 function isTyping(target) {
@@ -24,6 +25,7 @@ const ACTIONS = {
 /** @param {KeyboardEvent} event */
 export function onKey(event) {
   if (event.defaultPrevented) return; // a splitter or a tab list used the key
+  if (state.selectedTap) return; // these keys are the connection's inspector's, not in view
   const key = event.key;
   if (key === "Escape") {
     if (isTyping(event.target) && event.target instanceof HTMLElement) {

@@ -20,6 +20,8 @@ import { plural } from "./format.js";
 import { setFrame } from "./schedule.js";
 import { renderStatus as drawStatus } from "./status.js";
 import { installTestHook } from "./test-hook.js";
+import { renderTap as drawTap } from "./tap-view.js";
+import { addTap, startTap, wireTaps } from "./taps.js";
 
 const SLOW_RENDER_MS = 250; // the list, figures and the comparison: 4 times a second
 // A frame drawn for news takes the slow parts along once they are this old, so at a few
@@ -31,6 +33,7 @@ const PAUSED_RENDER_MS = 1000; // a paused view holds still: it redraws once a s
 const renderList = timed("list", drawList);
 const renderStatus = timed("status", drawStatus);
 const renderInspector = timed("log", drawInspector);
+const renderTap = timed("tap", drawTap);
 
 /** One frame: the log and the feeds' figures every frame, the rest at most 4 times a second
  * (at thousands of events a second, redrawing it all every frame would cost frames); a paused
@@ -39,6 +42,13 @@ const drawFrame = timed(
   "drawFrame",
   /** @param {number} now @returns {number | null} */
   (now) => {
+    if (state.selectedTap) {
+      // A tap's view: its rows move at most 4 times a second, as its updates come.
+      state.render.slowRenderedAt = now;
+      renderList();
+      renderTap();
+      return null;
+    }
     const connection = state.selected;
     // Paused while news can come: a stopped connection brings none, so needs no ticks.
     const paused = connection !== null && connection.paused && connection.running;
@@ -95,6 +105,7 @@ async function start() {
       if (stream === info.counterStream) setText(subscribers, plural(count, "subscriber"));
     });
     wireConnectionButtons();
+    wireTaps();
     wirePresets(await ipc.connectionPresets());
     wireInspector();
     document.addEventListener("keydown", onKey);
@@ -102,6 +113,8 @@ async function start() {
     wireLayout(loaded.settings.panes);
     loaded.problems.forEach(notify);
     for (const saved of loaded.settings.connections) addConnection(saved.spec, false, saved.key);
+    // Saved taps listen again at once, on their ports when free (the app pointed at one finds it).
+    for (const saved of loaded.settings.taps) startTap(addTap(saved.spec, false, saved.key), saved.spec);
     const initial = addConnection(await ipc.initialConnection());
     // A new size of the log (a splitter, the window) shows a new number of rows.
     new ResizeObserver(() => drawInspector(true)).observe($("ipc-log"));

@@ -146,6 +146,59 @@ export class Connection {
   }
 }
 
+/** @typedef {import("./gen/ipc").TapSpec} TapSpec */
+/** @typedef {import("./gen/ipc").ExchangeRow} ExchangeRow */
+
+/** A tap as the user set it up, and the exchanges it has seen. */
+export class Tap {
+  /** @param {TapSpec} spec @param {string | null} [savedKey] */
+  constructor(spec, savedKey = null) {
+    // Names the tap in the settings file and its secrets in the keyring.
+    this.savedKey = savedKey || newSavedKey();
+    this.spec = spec;
+    /** @type {number | null} the backend's id while it listens */
+    this.id = null;
+    /** @type {"stopped" | "starting" | "listening" | "failed"} */
+    this.state = "stopped";
+    this.listenUrl = "";
+    /** Why it listens elsewhere than its saved port, or why it failed. */
+    this.note = "";
+    this.problem = "";
+    /** @type {Map<number, ExchangeRow>} by id, as the tap last reported them */
+    this.exchanges = new Map();
+    this.open = 0; // exchanges still open
+    this.version = 0; // bumped on news: the view redraws what moved
+  }
+
+  /** How the list tells it apart: its name, else its upstream (host and path), over where it
+   * listens (or its state). */
+  get label() {
+    const upstream = this.spec.upstream.trim();
+    let shown = upstream;
+    try {
+      const url = new URL(upstream);
+      shown = `${url.host}${url.pathname === "/" ? "" : url.pathname}`;
+    } catch {
+      // not a URL yet (the form says why)
+    }
+    const title = this.spec.name.trim() || shown || "New tap";
+    const where = this.listenUrl && this.state === "listening" ? this.listenUrl.replace(/^http:\/\//, "") : this.state;
+    return { title, where };
+  }
+
+  /** Forgets the exchanges (a restarted tap numbers them afresh). */
+  reset() {
+    this.exchanges = new Map();
+    this.open = 0;
+    this.version += 1;
+  }
+}
+
+/** @returns {TapSpec} */
+export function blankTapSpec() {
+  return { name: "", upstream: "", headers: [], tls: { insecure: false, caFile: "" }, port: null };
+}
+
 function newSavedKey() {
   if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -171,6 +224,10 @@ export const state = {
   connections: [],
   /** @type {Connection | null} */
   selected: null,
+  /** @type {Tap[]} */
+  taps: [],
+  /** @type {Tap | null} the tap shown instead of a connection, if one is */
+  selectedTap: null,
   /** Connections to the embedded server are not saved: its port changes. */
   embeddedBaseUrl: "",
   /** @type {Set<string>} notices shown once */
@@ -198,7 +255,7 @@ export const state = {
     /** Rows on screen: the first's index in the (filtered) log and how many. */
     lastWindow: { first: 0, count: 0 },
   },
-  timers: { save: 0, inspect: 0, filter: 0, panes: 0 },
+  timers: { save: 0, inspect: 0, filter: 0, panes: 0, tapSave: 0 },
   /** @type {((name: string, ms: number, outermost: boolean) => void) | null} told how long each
    * handler ran (probe.js) */
   probe: null,

@@ -50,6 +50,11 @@ struct Args {
     /// The firehose's highest rate tried.
     #[arg(long, default_value_t = 2_000_000)]
     firehose_max: u64,
+    /// Runs the upstream and the proxies on this CPU only (through `taskset`); run the bench
+    /// itself on the others (`taskset -c 1 sse-tap-bench --servers-cpu 0`), so the measuring
+    /// client's scheduling stays out of the latency it measures.
+    #[arg(long)]
+    servers_cpu: Option<usize>,
 }
 
 /// As `sse-load`: a firehose step keeps up with this share delivered, p99 under a second, no error.
@@ -101,6 +106,26 @@ struct Tools {
     tap: PathBuf,
     nginx: Result<PathBuf, String>,
     mitmdump: Result<PathBuf, String>,
+    servers_cpu: Option<usize>,
+}
+
+impl Tools {
+    /// `program`, on `--servers-cpu` when it is set.
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        on_cpu(program, self.servers_cpu)
+    }
+}
+
+/// `program`, pinned to `cpu` through `taskset` (which execs it: the pid is the program's).
+fn on_cpu(program: impl AsRef<std::ffi::OsStr>, cpu: Option<usize>) -> Command {
+    match cpu {
+        None => Command::new(program),
+        Some(cpu) => {
+            let mut command = Command::new("taskset");
+            command.arg("-c").arg(cpu.to_string()).arg(program);
+            command
+        }
+    }
 }
 
 fn find_tools(args: &Args) -> anyhow::Result<Tools> {
@@ -122,6 +147,7 @@ fn find_tools(args: &Args) -> anyhow::Result<Tools> {
         tap,
         nginx: installed(&args.nginx, &["/usr/sbin/nginx", "/usr/bin/nginx"], "nginx"),
         mitmdump: installed(&args.mitmdump, &[venv], "mitmproxy"),
+        servers_cpu: args.servers_cpu,
     })
 }
 
@@ -147,7 +173,8 @@ async fn start_middle(path: Path, upstream: &str, tools: &Tools) -> anyhow::Resu
     match path {
         Path::Direct => Ok(Middle { addr: upstream.to_owned(), pids: Vec::new(), _child: None, _dir: None }),
         Path::Tap => {
-            let mut child = Command::new(&tools.tap)
+            let mut child = tools
+                .command(&tools.tap)
                 .args(["--listen", "127.0.0.1:0", "--upstream", &format!("http://{upstream}")])
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
@@ -187,7 +214,8 @@ async fn start_middle(path: Path, upstream: &str, tools: &Tools) -> anyhow::Resu
                 d = dir.0.display()
             );
             std::fs::write(dir.0.join("nginx.conf"), config)?;
-            let mut child = Command::new(nginx)
+            let mut child = tools
+                .command(nginx)
                 .arg("-p")
                 .arg(&dir.0)
                 .arg("-e")
@@ -209,7 +237,8 @@ async fn start_middle(path: Path, upstream: &str, tools: &Tools) -> anyhow::Resu
         Path::Mitmproxy => {
             let mitmdump = tools.mitmdump.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
             let port = free_port().await?;
-            let mut child = Command::new(mitmdump)
+            let mut child = tools
+                .command(mitmdump)
                 .args(["--mode", &format!("reverse:http://{upstream}"), "--listen-host", "127.0.0.1"])
                 .args(["--listen-port", &port.to_string(), "--set", "stream_large_bodies=1", "-q"])
                 .stdout(Stdio::null())
@@ -227,7 +256,7 @@ async fn start_middle(path: Path, upstream: &str, tools: &Tools) -> anyhow::Resu
 
 /// The upstream: `sse-server` publishing `rate` events/s on `bench`.
 async fn start_upstream(args: &Args, rate: u64, queue: Option<usize>) -> anyhow::Result<(Child, String)> {
-    let mut command = Command::new(sse_server_bin(args.server_bin.as_ref())?);
+    let mut command = on_cpu(sse_server_bin(args.server_bin.as_ref())?, args.servers_cpu);
     command.args(["--addr", "127.0.0.1:0", "--interval-ms", "0", "--max-subscribers", "100000"]);
     command.args(["--load-stream", "bench", "--load-rate", &rate.to_string()]);
     if let Some(queue) = queue {

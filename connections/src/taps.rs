@@ -108,6 +108,8 @@ pub struct TapOpened {
 struct RunningTap {
     stop: CancellationToken,
     recorder: Recorder,
+    /// The listener's task: done once the port is free again.
+    listening: tokio::task::JoinHandle<()>,
 }
 
 /// The open taps, by id. Cheap to share: clones see the same set.
@@ -137,13 +139,13 @@ impl RunningTaps {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let stop = CancellationToken::new();
         let recorder = tap.recorder();
-        self.lock().insert(id, RunningTap { stop: stop.clone(), recorder: recorder.clone() });
         let shutdown = stop.clone().cancelled_owned();
-        self.runtime.spawn(async move {
+        let listening = self.runtime.spawn(async move {
             if let Err(error) = tap.run(listener, shutdown).await {
                 tracing::warn!(%error, "a tap stopped");
             }
         });
+        self.lock().insert(id, RunningTap { stop: stop.clone(), recorder: recorder.clone(), listening });
         let taps = self.taps.clone();
         self.runtime.spawn(async move {
             if report(recorder, emit, stop).await.is_err() {
@@ -177,9 +179,13 @@ impl RunningTaps {
         }
     }
 
-    /// Stops a tap and forgets it (its listener closes); false if there was none with that id.
-    pub fn close(&self, id: u64) -> bool {
-        self.lock().remove(&id).map(|tap| tap.stop.cancel()).is_some()
+    /// Stops a tap and forgets it; returns once its port is free (so it can be opened again on
+    /// it at once). False if there was none with that id.
+    pub async fn close(&self, id: u64) -> bool {
+        let Some(tap) = self.lock().remove(&id) else { return false };
+        tap.stop.cancel();
+        let _ = tap.listening.await;
+        true
     }
 
     /// Stops every tap.

@@ -103,8 +103,8 @@ async fn a_stream_through_a_tap_is_listed_live_and_when_it_ends() {
     assert!(ended.ending.as_deref().unwrap_or_default().starts_with("client hung up"), "{ended:?}");
     assert!(ended.failed, "a stream cut by its client is not a completed one");
     assert!(ended.bytes > 0 && ended.duration_ms > 0.0, "{ended:?}");
-    assert!(taps.close(opened.id));
-    assert!(!taps.close(opened.id), "closed once");
+    assert!(taps.close(opened.id).await);
+    assert!(!taps.close(opened.id).await, "closed once");
 }
 
 /// A plain request is listed once it completed, with the headers the tap adds sent upstream.
@@ -139,17 +139,10 @@ async fn a_tap_reopens_on_its_port_or_says_why_not() {
     let (emit, _updates) = emitter();
     let opened = taps.open(&TapSpec { port: Some(free), ..spec_for(&upstream) }, emit).unwrap();
     assert_eq!((opened.port, opened.note.as_deref()), (free, None));
-    assert!(taps.close(opened.id));
-    // Its listener closes with it: the port can be bound again.
-    let mut rebound = None;
-    for _ in 0..50 {
-        if let Ok(listener) = std::net::TcpListener::bind(("127.0.0.1", free)) {
-            rebound = Some(listener);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let taken = rebound.expect("the closed tap's port is free again");
+    assert!(taps.close(opened.id).await);
+    // Closed means its port is free, at once: a tap can be reopened on it.
+    let taken =
+        std::net::TcpListener::bind(("127.0.0.1", free)).expect("the closed tap's port is free again");
 
     let (emit, _updates) = emitter();
     let elsewhere = taps.open(&TapSpec { port: Some(free), ..spec_for(&upstream) }, emit).unwrap();
@@ -168,6 +161,6 @@ async fn a_bad_upstream_is_refused_with_its_reason() {
     let taps = RunningTaps::new(tokio::runtime::Handle::current());
     let (emit, _updates) = emitter();
     let spec = TapSpec { upstream: "127.0.0.1:8080/v1".into(), ..TapSpec::default() };
-    let error = taps.open(&spec, emit).err().expect("refused").to_string();
+    let error = taps.open(&spec, emit).expect_err("refused").to_string();
     assert!(error.contains("invalid upstream URL"), "{error}");
 }

@@ -11,6 +11,8 @@ pub enum CommandError {
     Replay(#[from] embedded_server::ReplayError),
     #[error(transparent)]
     Broker(#[from] embedded_server::BrokerError),
+    #[error(transparent)]
+    Tap(#[from] sse_tap::TapError),
     #[error("the background task failed: {0}")]
     Task(#[from] tauri::Error),
 }
@@ -25,6 +27,7 @@ pub enum ErrorKind {
     Inspect,
     Replay,
     Broker,
+    Tap,
     Task,
 }
 
@@ -45,6 +48,7 @@ impl CommandError {
             CommandError::Inspect(_) => ErrorKind::Inspect,
             CommandError::Replay(_) => ErrorKind::Replay,
             CommandError::Broker(_) => ErrorKind::Broker,
+            CommandError::Tap(_) => ErrorKind::Tap,
             CommandError::Task(_) => ErrorKind::Task,
         }
     }

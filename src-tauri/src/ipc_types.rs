@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use sse_connections::{
-    Auth, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, HeaderField, Loaded, Page, PaneLayout, Preset,
-    ReconnectOptions, Resume, SavedConnection, SecretState, Settings, TlsOptions, Warning, WarningKind,
-    WindowState,
+    Auth, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeRow, HeaderField, Loaded, Page,
+    PaneLayout, Preset, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings,
+    TapOpened, TapSpec, TapUpdate, TlsOptions, Warning, WarningKind, WindowState,
 };
 use sse_inspector::{
     BatchIds, Counts, EventDetail, EventFilter, EventRow, ExportFormat, LineEnding, LineKind, RawLine,
@@ -116,6 +116,16 @@ fn commands(cfg: &Config) -> Vec<Command> {
             vec![optional("path", ts::<Option<String>>(cfg)), arg("speed", ts::<f64>(cfg))],
             ts::<Option<Imported>>(cfg),
         ),
+        command(
+            "open_tap",
+            vec![
+                arg("spec", ts::<TapSpec>(cfg)),
+                arg("onUpdate", format!("ChannelOf<{}>", ts::<TapUpdate>(cfg))),
+            ],
+            ts::<TapOpened>(cfg),
+        ),
+        command("close_tap", vec![id()], ts::<bool>(cfg)),
+        command("save_taps", vec![arg("taps", ts::<Vec<SavedTap>>(cfg))], ts::<Vec<String>>(cfg)),
     ]
 }
 
@@ -170,6 +180,11 @@ fn declarations() -> String {
         RawLine,
         RawView,
         StatsReport,
+        TapSpec,
+        SavedTap,
+        TapOpened,
+        TapUpdate,
+        ExchangeRow,
     );
     out.push_str(
         "\n/** Every command: its arguments and what it resolves to. */\nexport interface Commands {\n",
@@ -196,15 +211,16 @@ fn committed_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/gen/ipc.d.ts")
 }
 
-/// The command names registered in `lib.rs`'s `generate_handler!`.
+/// The command names registered in `lib.rs`'s `generate_handler!` (each `module::name`).
 fn registered_commands() -> Vec<String> {
     let lib = include_str!("lib.rs");
-    let start = lib.find("generate_handler![").expect("lib.rs registers its commands");
+    let start =
+        lib.find("generate_handler![").expect("lib.rs registers its commands") + "generate_handler![".len();
     let end = start + lib[start..].find(']').expect("the handler list ends");
     lib[start..end]
-        .split("commands::")
-        .skip(1)
-        .map(|s| s.trim().trim_end_matches(',').trim().to_owned())
+        .split(',')
+        .filter_map(|path| path.trim().rsplit("::").next().map(str::to_owned))
+        .filter(|name| !name.is_empty())
         .collect()
 }
 

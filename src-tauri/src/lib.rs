@@ -10,6 +10,7 @@
 //! - `window_state.rs`: the window's size and place between runs, and showing it once drawn.
 //! - `commands.rs`: the commands the UI calls, each a line or two.
 //! - `files.rs`: export and import through the native dialogs.
+//! - `taps.rs`: the commands of taps (open, close, save).
 //! - `error.rs`: command errors (`{kind, message}` for the UI) and start-up errors.
 //! - `ipc_types.rs` (tests only): writes and checks `ui/gen/ipc.d.ts` from the payload types.
 
@@ -20,6 +21,7 @@ mod files;
 mod ipc_types;
 mod platform;
 mod state;
+mod taps;
 mod window_state;
 
 use std::io::IsTerminal;
@@ -92,7 +94,10 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             commands::clear_events,
             commands::raw_tail,
             commands::export_events,
-            commands::import_capture
+            commands::import_capture,
+            taps::open_tap,
+            taps::close_tap,
+            taps::save_taps
         ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| match event {

@@ -1,12 +1,14 @@
 //! What the commands share, and how it starts: the embedded server on a free loopback port,
-//! the running connections, the settings store.
+//! the running connections and taps, the settings store.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
 use embedded_server::{Broker, LoadConfig, Server, ServerConfig, COUNTER_STREAM};
-use sse_connections::{ConnectionSpec, LaunchOptions, OsKeyring, RunningConnections, SettingsStore};
+use sse_connections::{
+    ConnectionSpec, LaunchOptions, OsKeyring, RunningConnections, RunningTaps, SettingsStore,
+};
 use sse_inspector::{BatchPolicy, CaptureLimits};
 use tauri::Manager;
 use tokio::sync::oneshot;
@@ -23,6 +25,8 @@ pub struct AppState {
     pub broker: Broker,
     /// The connections the user has open.
     pub connections: RunningConnections,
+    /// The taps the user has open.
+    pub taps: RunningTaps,
     /// What the window opens on (`--url`, or the counter).
     pub initial_connection: ConnectionSpec,
     /// Fired on exit so the server ends its streams cleanly.
@@ -68,7 +72,8 @@ impl AppState {
         Ok(Self {
             server_addr: addr,
             broker,
-            connections: RunningConnections::new(runtime).with_limits(limits).with_batching(batching),
+            connections: RunningConnections::new(runtime.clone()).with_limits(limits).with_batching(batching),
+            taps: RunningTaps::new(runtime),
             initial_connection,
             server_shutdown: Mutex::new(Some(shutdown_tx)),
         })
@@ -79,9 +84,10 @@ impl AppState {
         stream_url(self.server_addr, stream)
     }
 
-    /// Closes every connection and ends the server's streams.
+    /// Closes every connection and tap and ends the server's streams.
     pub fn shut_down(&self) {
         self.connections.close_all();
+        self.taps.close_all();
         let shutdown = self.server_shutdown.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(shutdown) = shutdown {
             let _ = shutdown.send(());

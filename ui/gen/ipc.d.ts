@@ -6,7 +6,7 @@ export interface ChannelOf<T> {
   onmessage: (message: T) => void;
 }
 
-export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "task";
+export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "tap" | "task";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
 
@@ -137,7 +137,11 @@ export type Settings = { version: number, connections: Array<SavedConnection>,
 /**
  * The key of the connection shown last.
  */
-selected: string | null, window: WindowState | null, panes: PaneLayout, };
+selected: string | null, window: WindowState | null, panes: PaneLayout, 
+/**
+ * Added after version 1 was out: a file without it has no taps.
+ */
+taps: Array<SavedTap>, };
 
 export type Loaded = { settings: Settings, 
 /**
@@ -322,6 +326,89 @@ perSecond: Array<number>,
  */
 rate: number, };
 
+export type TapSpec = { 
+/**
+ * How the list names it; empty: by its upstream.
+ */
+name: string, 
+/**
+ * `http(s)://host:port/base`: a request for `/x` goes to `/base/x`.
+ */
+upstream: string, 
+/**
+ * Added to every forwarded request (replacing the client's header of that name).
+ */
+headers: Array<HeaderField>, tls: TlsOptions, 
+/**
+ * The loopback port it listened on last (kept, so the app under test need not change);
+ * none: any free port.
+ */
+port: number | null, };
+
+export type SavedTap = { 
+/**
+ * Stable across saves; names the tap's keyring entry.
+ */
+key: string, spec: TapSpec, secrets: SecretState, };
+
+export type TapOpened = { id: number, 
+/**
+ * `http://127.0.0.1:PORT`: where the user points their app.
+ */
+listenUrl: string, port: number, 
+/**
+ * Why it listens elsewhere than the port asked for, if it does.
+ */
+note: string | null, };
+
+export type TapUpdate = { 
+/**
+ * New or changed rows, oldest first.
+ */
+rows: Array<ExchangeRow>, 
+/**
+ * Exchanges with a lower id are no longer kept (the tap keeps the newest 1,000).
+ */
+oldestKept: number, 
+/**
+ * Exchanges still open.
+ */
+open: number, };
+
+export type ExchangeRow = { id: number, method: string, 
+/**
+ * As the client sent it: path and query.
+ */
+target: string, 
+/**
+ * None until the response head (or the tap's own answer).
+ */
+status: number | null, contentType: string, 
+/**
+ * Milliseconds since the Unix epoch.
+ */
+startedMs: number, 
+/**
+ * Until it ended, or so far while it is open.
+ */
+durationMs: number, 
+/**
+ * Of the response body, as sent to the client.
+ */
+bytes: number, 
+/**
+ * Events (or NDJSON lines) of a stream.
+ */
+events: number, isStream: boolean, tunnel: boolean, 
+/**
+ * How it ended, in words; none while it is open.
+ */
+ending: string | null, 
+/**
+ * It ended other than completed (or a closed tunnel): who cut it is in `ending`.
+ */
+failed: boolean, };
+
 /** Every command: its arguments and what it resolves to. */
 export interface Commands {
   server_info: { args: {  }; result: ServerInfo };
@@ -344,4 +431,7 @@ export interface Commands {
   raw_tail: { args: { id: number; maxBytes: number }; result: RawView };
   export_events: { args: { id: number; format: ExportFormat; matchingOnly: boolean; path?: string | null }; result: Exported | null };
   import_capture: { args: { path?: string | null; speed: number }; result: Imported | null };
+  open_tap: { args: { spec: TapSpec; onUpdate: ChannelOf<TapUpdate> }; result: TapOpened };
+  close_tap: { args: { id: number }; result: boolean };
+  save_taps: { args: { taps: Array<SavedTap> }; result: Array<string> };
 }

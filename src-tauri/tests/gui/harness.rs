@@ -63,7 +63,7 @@ pub(crate) fn app_binary() -> String {
 /// subscribers must send `X-Token: secret`.
 pub(crate) struct RemoteServer {
     child: Child,
-    base_url: String,
+    pub(crate) base_url: String,
 }
 
 impl Drop for RemoteServer {

@@ -6,6 +6,7 @@
 
 mod harness;
 mod layout;
+mod taps;
 
 use std::time::Duration;
 

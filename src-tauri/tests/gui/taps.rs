@@ -1,0 +1,94 @@
+//! Taps in the window: one made in the form, a stream sent through it from outside by curl,
+//! its exchange listed live and then as cut, the list filtered, and the tap found listening
+//! on the same port after a restart.
+
+use std::process::{Command, Stdio};
+
+use crate::harness::*;
+
+/// The rows of the exchange table as `path|status|state|events`, newest first.
+async fn exchange_rows(app: &App) -> Vec<String> {
+    let rows = app
+        .eval(
+            "return [...document.querySelectorAll('#tap-rows tr')].filter(tr => !tr.hidden).map(tr => \
+             ['path', 'status', 'state', 'events'].map(c => tr.querySelector('td.col-' + c).textContent).join('|'))",
+        )
+        .await;
+    rows.as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// `curl -sN` through the tap for `secs` seconds, in the background.
+fn curl_stream(url: &str, secs: u32) -> std::process::Child {
+    Command::new("curl")
+        .args(["-sN", "--max-time", &secs.to_string(), url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run curl (scripts/setup.sh installs it)")
+}
+
+/// A tap made in the window forwards curl's stream with the header it adds, lists the
+/// exchange live and then as cut by the client, filters it, and is back on its port after a
+/// restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tap_made_in_the_window_lists_a_stream_sent_through_it() {
+    // The remote answers only requests with `X-Token: secret`: the tap adds it, curl does not.
+    let remote = spawn_remote_server();
+    let config = fresh_config_dir("taps");
+    let app = spawn_app_in(&config, &[]).await;
+    app.click("new-tap").await;
+    app.type_into("t-upstream", &remote.base_url).await;
+    app.click("tap-options-toggle").await;
+    app.type_into("t-headers", "X-Token: secret").await;
+    app.click("tap-start").await;
+    app.wait_until(20, "the tap listens", || async { app.text("tap-state").await == "listening" }).await;
+    let listen_url = app.text("tap-url").await;
+    assert!(listen_url.starts_with("http://127.0.0.1:"), "{listen_url}");
+    assert!(app.text("tap-hint").await.contains("Point your app's base URL here"));
+
+    let curl = curl_stream(&format!("{listen_url}/events?stream=messages"), 4);
+    app.wait_until(20, "the stream is listed live with its events", || async {
+        exchange_rows(&app).await.first().is_some_and(|row| {
+            let cells: Vec<&str> = row.split('|').collect();
+            cells[..3] == ["/events?stream=messages", "200", "live"]
+                && cells[3].parse::<u32>().is_ok_and(|events| events >= 3)
+        })
+    })
+    .await;
+    let received = curl.wait_with_output().expect("curl ends after --max-time").stdout;
+    assert!(String::from_utf8_lossy(&received).contains("data:"), "curl got the events");
+    app.wait_until(20, "the exchange is listed as cut by its client", || async {
+        exchange_rows(&app).await.first().is_some_and(|row| row.contains("|client hung up after"))
+    })
+    .await;
+    assert!(app.text("tap-counts").await.starts_with("1 exchange"), "{}", app.text("tap-counts").await);
+
+    app.type_into("tap-filter-path", "/chat").await;
+    app.wait_until(10, "the path filter hides it", || async { exchange_rows(&app).await.is_empty() }).await;
+    assert_eq!(app.text("tap-counts").await, "0 of 1 exchange shown");
+    app.type_into("tap-filter-path", "/events").await;
+    app.set_value("tap-filter-status", "2").await;
+    app.wait_until(10, "2xx shows it again", || async { exchange_rows(&app).await.len() == 1 }).await;
+    app.close().await;
+
+    // Restarted with the same settings: the tap listens again on its port, with its header.
+    let app = spawn_app_in(&config, &[]).await;
+    app.wait_until(20, "the saved tap is listed", || async {
+        app.eval("return document.querySelectorAll('#tap-list li').length").await == 1
+    })
+    .await;
+    app.eval("document.querySelector('#tap-list li .pick').click()").await;
+    app.wait_until(20, "the saved tap listens again", || async {
+        app.text("tap-state").await == "listening"
+    })
+    .await;
+    assert_eq!(app.text("tap-url").await, listen_url, "on the port it had");
+    let curl = curl_stream(&format!("{listen_url}/events?stream=messages"), 2);
+    let received = curl.wait_with_output().expect("curl ends").stdout;
+    assert!(String::from_utf8_lossy(&received).contains("data:"), "the header is still added");
+    app.wait_until(20, "the new exchange is listed", || async { exchange_rows(&app).await.len() == 1 }).await;
+    app.close().await;
+    let _ = std::fs::remove_dir_all(config);
+}
