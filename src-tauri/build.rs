@@ -25,6 +25,10 @@ fn main() {
         "open_tap",
         "close_tap",
         "save_taps",
+        "tap_exchange",
+        "tap_timeline",
+        "replay_exchange",
+        "export_har",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed (is tauri.conf.json valid?)");

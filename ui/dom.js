@@ -67,6 +67,19 @@ export function span(className, text, title) {
   return el;
 }
 
+/** Header name/value pairs as table rows (text only). @param {[string, string][]} pairs */
+export function headerRows(pairs) {
+  return pairs.map(([name, value]) => {
+    const row = document.createElement("tr");
+    const th = document.createElement("th");
+    th.textContent = name;
+    const td = document.createElement("td");
+    td.textContent = value;
+    row.append(th, td);
+    return row;
+  });
+}
+
 /** A copy of `<template id=...>`'s content. @param {string} id */
 function fromTemplate(id) {
   const template = document.getElementById(id);

@@ -116,3 +116,16 @@ export const closeTap = (id) => call("close_tap", { id });
 
 /** @param {import("./gen/ipc").SavedTap[]} taps */
 export const saveTaps = (taps) => call("save_taps", { taps });
+
+/** @param {number} id @param {number} exchange */
+export const tapExchange = (id, exchange) => call("tap_exchange", { id, exchange });
+
+/** @param {number} id @param {number} max */
+export const tapTimeline = (id, max) => call("tap_timeline", { id, max });
+
+/** @param {number} id @param {number} exchange @param {number} speed */
+export const replayExchange = (id, exchange, speed) => call("replay_exchange", { id, exchange, speed });
+
+/** Asks for a file in the save dialog (builds with test hooks take `path`).
+ * @param {number} id @param {boolean} withSecrets @param {string | null} path */
+export const exportHar = (id, withSecrets, path = null) => call("export_har", { id, withSecrets, path });

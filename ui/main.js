@@ -20,7 +20,9 @@ import { plural } from "./format.js";
 import { setFrame } from "./schedule.js";
 import { renderStatus as drawStatus } from "./status.js";
 import { installTestHook } from "./test-hook.js";
-import { renderTap as drawTap } from "./tap-view.js";
+import { wireTapExchange } from "./tap-exchange.js";
+import { renderTap as drawTap, wireExchangeTable } from "./tap-view.js";
+import { wireWaterfall } from "./waterfall.js";
 import { addTap, startTap, wireTaps } from "./taps.js";
 
 const SLOW_RENDER_MS = 250; // the list, figures and the comparison: 4 times a second
@@ -106,6 +108,13 @@ async function start() {
     });
     wireConnectionButtons();
     wireTaps();
+    wireExchangeTable();
+    wireWaterfall(() => state.selectedTap);
+    // A replayed stream opens as a connection to the embedded server (as an import does).
+    wireTapExchange((imported) => {
+      const connection = addConnection(imported.spec);
+      openConnection(connection, imported.spec);
+    });
     wirePresets(await ipc.connectionPresets());
     wireInspector();
     document.addEventListener("keydown", onKey);

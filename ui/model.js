@@ -168,6 +168,16 @@ export class Tap {
     this.exchanges = new Map();
     this.open = 0; // exchanges still open
     this.version = 0; // bumped on news: the view redraws what moved
+    /** @type {number | null} the exchange shown whole */
+    this.selectedExchange = null;
+    /** @type {import("./gen/ipc").ExchangeDetail | null} */
+    this.detail = null;
+    /** @type {import("./gen/ipc").TimelineRow[]} the waterfall's rows, as last fetched */
+    this.timeline = [];
+    /** @type {"waterfall" | "exchange"} the tab shown below the exchanges */
+    this.tab = "waterfall";
+    /** When the detail and the waterfall were last fetched (performance.now()), and at which version. */
+    this.fetched = { detailAt: -Infinity, timelineAt: -Infinity, timelineVersion: -1 };
   }
 
   /** How the list tells it apart: its name, else its upstream (host and path), over where it
@@ -190,6 +200,9 @@ export class Tap {
   reset() {
     this.exchanges = new Map();
     this.open = 0;
+    this.selectedExchange = null;
+    this.detail = null;
+    this.timeline = [];
     this.version += 1;
   }
 }

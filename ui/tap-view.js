@@ -5,6 +5,8 @@ import { $, select, setText } from "./dom.js";
 import { durationText, passes, stateText } from "./exchanges.js";
 import { formatBytes, plural } from "./format.js";
 import { state } from "./model.js";
+import { renderExchange, renderTapTabs, selectExchange } from "./tap-exchange.js";
+import { renderWaterfall } from "./waterfall.js";
 
 /** @typedef {import("./model.js").Tap} Tap */
 /** @typedef {import("./gen/ipc").ExchangeRow} ExchangeRow */
@@ -80,6 +82,9 @@ export function renderTap() {
   setText($("tap-hint"), hint);
   setText($("tap-note"), tap.note);
   renderRows(tap);
+  renderTapTabs(tap);
+  if (tap.tab === "waterfall") renderWaterfall(tap, currentFilter());
+  else renderExchange(tap);
 }
 
 /** @param {Tap} tap */
@@ -110,6 +115,8 @@ function renderRows(tap) {
       body.prepend(tr); // newest first: ids only grow
     }
     fillRow(tr, row);
+    const selected = row.id === tap.selectedExchange;
+    if (tr.getAttribute("aria-selected") !== String(selected)) tr.setAttribute("aria-selected", String(selected));
     const visible = passes(row, filter);
     if (tr.hidden === visible) tr.hidden = !visible;
     if (visible) shown += 1;
@@ -119,4 +126,36 @@ function renderRows(tap) {
   if (total > 0 && shown !== total) counts = `${shown} of ${counts} shown`;
   if (tap.open > 0) counts += ` · ${tap.open} open`;
   setText($("tap-counts"), counts);
+}
+
+/** The exchange rows shown, top to bottom. */
+function shownIds() {
+  return [...$("tap-rows").children].flatMap((tr) => (tr instanceof HTMLElement && !tr.hidden ? [Number(tr.dataset.id)] : []));
+}
+
+/** A click on a row selects its exchange; in the list, ↑/↓ (and j/k) move the selection,
+ * Home/End go to the newest and oldest, Enter shows it. */
+export function wireExchangeTable() {
+  $("tap-rows").addEventListener("click", (event) => {
+    const tap = state.selectedTap;
+    const tr = event.target instanceof Element ? event.target.closest("tr") : null;
+    if (tap && tr instanceof HTMLElement && tr.dataset.id) selectExchange(tap, Number(tr.dataset.id));
+  });
+  $("tap-exchange-list").addEventListener("keydown", (event) => {
+    const tap = state.selectedTap;
+    if (!tap) return;
+    const ids = shownIds();
+    if (ids.length === 0) return;
+    const at = tap.selectedExchange === null ? -1 : ids.indexOf(tap.selectedExchange);
+    let to;
+    if (event.key === "ArrowDown" || event.key === "j") to = Math.min(at + 1, ids.length - 1);
+    else if (event.key === "ArrowUp" || event.key === "k") to = Math.max(at - 1, 0);
+    else if (event.key === "Home") to = 0;
+    else if (event.key === "End") to = ids.length - 1;
+    else return;
+    event.preventDefault();
+    selectExchange(tap, ids[to]);
+    const tr = $("tap-rows").querySelector(`tr[data-id="${ids[to]}"]`);
+    if (tr) tr.scrollIntoView({ block: "nearest" });
+  });
 }

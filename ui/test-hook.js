@@ -18,6 +18,7 @@ import { state } from "./model.js";
 /**
  * @typedef {object} TestHook
  * @property {() => SelectedSummary | null} selected
+ * @property {() => { id: number | null, listenUrl: string } | null} selectedTap the tap shown, if one is
  * @property {(path: string) => Promise<void>} importCapture replays a capture file (no dialog)
  * @property {() => void} closeBrowserFeed closes the selected connection's EventSource
  * @property {() => void} resetComparison starts the IPC-vs-EventSource comparison afresh
@@ -35,6 +36,10 @@ export function installTestHook() {
       if (!c) return null;
       const run = c.run;
       return { id: c.id, name: c.name, ipcCount: run.ipcFeed.count, browserCount: run.browserFeed.count, dropped: run.counts.dropped };
+    },
+    selectedTap() {
+      const tap = state.selectedTap;
+      return tap ? { id: tap.id, listenUrl: tap.listenUrl } : null;
     },
     importCapture: (path) => importCapture(path),
     closeBrowserFeed() {

@@ -31,6 +31,8 @@ pub enum SettingsError {
 pub enum InspectError {
     #[error("connection {0} is not open")]
     NotOpen(u64),
+    #[error("tap {0} is not open")]
+    NoTap(u64),
     #[error(transparent)]
     Filter(#[from] sse_inspector::FilterError),
     #[error("cannot write {path}: {source}")]

@@ -13,8 +13,11 @@
 //! - [`ConnectionUpdate`], [`Emitter`] (`update.rs`): what a connection reports to the UI.
 //! - [`LaunchOptions`] (`launch.rs`): `sse-monitor --url URL -H 'Name: value'`.
 //! - [`TapSpec`] (`tap_spec.rs`): a tap as the user sets it up: upstream, headers, TLS, port.
-//! - [`RunningTaps`], [`ExchangeRow`], [`TapUpdate`] (`taps.rs`): the open taps, each telling
-//!   its emitter which of its exchanges changed.
+//! - [`RunningTaps`], [`TapUpdate`] (`taps.rs`): the open taps, each telling its emitter which
+//!   of its exchanges changed.
+//! - [`ExchangeRow`], [`ExchangeDetail`], [`TimelineRow`] (`tap_detail.rs`): an exchange as
+//!   its list shows it, one whole for the screen (credentials masked, bodies readable), and the
+//!   timings of the waterfall.
 //! - [`SettingsStore`] (`settings.rs`): saved connections and window state in a versioned
 //!   JSON file; secrets split out of the specs, in the keyring or not saved at all.
 //! - [`SecretStore`], [`OsKeyring`], [`is_secret_header`] (`secrets.rs`): what counts as a
@@ -32,6 +35,7 @@ mod running;
 mod secrets;
 mod settings;
 mod spec;
+mod tap_detail;
 mod tap_spec;
 mod taps;
 mod task;
@@ -50,6 +54,7 @@ pub use settings::{
     SETTINGS_FILE, SETTINGS_VERSION,
 };
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};
+pub use tap_detail::{BodyView, ExchangeDetail, ExchangeRow, TimelineRow, MAX_CHUNK_MARKS};
 pub use tap_spec::TapSpec;
-pub use taps::{ExchangeRow, RunningTaps, TapEmitter, TapOpened, TapUpdate};
+pub use taps::{RunningTaps, TapEmitter, TapOpened, TapUpdate};
 pub use update::{ConnectionUpdate, Emitter};

@@ -5,13 +5,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
-use sse_tap::{Exchange, Recorder, Tap, TapError};
+use sse_tap::{Recorder, Tap, TapError};
 use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 
+use crate::error::InspectError;
+use crate::tap_detail::{ExchangeDetail, ExchangeRow, TimelineRow};
 use crate::tap_spec::TapSpec;
 
 /// Rows go out at most this often; an open stream's row (its bytes, its duration) as often.
@@ -19,65 +21,6 @@ const REPORT_EVERY: Duration = Duration::from_millis(250);
 
 /// Where a tap's updates go; false once nobody listens (the window reloaded).
 pub type TapEmitter = Arc<dyn Fn(TapUpdate) -> bool + Send + Sync>;
-
-/// One exchange through a tap, as its list shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct ExchangeRow {
-    pub id: u64,
-    pub method: String,
-    /// As the client sent it: path and query.
-    pub target: String,
-    /// None until the response head (or the tap's own answer).
-    pub status: Option<u16>,
-    pub content_type: String,
-    /// Milliseconds since the Unix epoch.
-    pub started_ms: f64,
-    /// Until it ended, or so far while it is open.
-    pub duration_ms: f64,
-    /// Of the response body, as sent to the client.
-    pub bytes: u64,
-    /// Events (or NDJSON lines) of a stream.
-    pub events: u64,
-    pub is_stream: bool,
-    pub tunnel: bool,
-    /// How it ended, in words; none while it is open.
-    pub ending: Option<String>,
-    /// It ended other than completed (or a closed tunnel): who cut it is in `ending`.
-    pub failed: bool,
-}
-
-impl ExchangeRow {
-    pub fn of(exchange: &Exchange, now: SystemTime) -> Self {
-        let started = exchange.started.unwrap_or(now);
-        let duration = exchange.duration.unwrap_or_else(|| now.duration_since(started).unwrap_or_default());
-        let content_type = exchange
-            .response_headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default();
-        let failed = exchange.ending.as_ref().is_some_and(|ending| {
-            !matches!(ending, sse_tap::Ending::Completed | sse_tap::Ending::TunnelClosed { .. })
-        });
-        Self {
-            id: exchange.id,
-            method: exchange.method.clone(),
-            target: exchange.target.clone(),
-            status: exchange.status,
-            content_type,
-            started_ms: started.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64() * 1000.0,
-            duration_ms: duration.as_secs_f64() * 1000.0,
-            bytes: exchange.response_bytes,
-            events: exchange.events.len() as u64 + exchange.events_dropped,
-            is_stream: exchange.is_stream,
-            tunnel: exchange.tunnel,
-            ending: exchange.ending.as_ref().map(ToString::to_string),
-            failed,
-        }
-    }
-}
 
 /// What a tap tells the window: the exchanges that changed since the last update.
 #[derive(Debug, Clone, Serialize)]
@@ -196,8 +139,53 @@ impl RunningTaps {
     }
 
     /// The record of an open tap.
-    pub fn recorder(&self, id: u64) -> Option<Recorder> {
-        self.lock().get(&id).map(|tap| tap.recorder.clone())
+    pub fn recorder(&self, id: u64) -> Result<Recorder, InspectError> {
+        self.lock().get(&id).map(|tap| tap.recorder.clone()).ok_or(InspectError::NoTap(id))
+    }
+
+    /// One exchange of a tap, whole, credentials masked; none once it is no longer kept.
+    pub fn exchange(&self, id: u64, exchange: u64) -> Result<Option<ExchangeDetail>, InspectError> {
+        let now = SystemTime::now();
+        Ok(self.recorder(id)?.with_exchange(exchange, |e| ExchangeDetail::of(e, now)))
+    }
+
+    /// The waterfall of a tap's newest `max` exchanges, oldest first.
+    pub fn timeline(&self, id: u64, max: usize) -> Result<Vec<TimelineRow>, InspectError> {
+        let now = SystemTime::now();
+        let mut rows = std::collections::VecDeque::with_capacity(max.min(1024));
+        self.recorder(id)?.visit(|exchange| {
+            if rows.len() == max {
+                rows.pop_front();
+            }
+            if max > 0 {
+                rows.push_back(TimelineRow::of(exchange, now));
+            }
+        });
+        Ok(rows.into())
+    }
+
+    /// Writes a tap's kept exchanges to `path` as HAR 1.2 (the format of `sse-tap --har`),
+    /// credentials redacted unless `secrets` keeps them; how many bytes.
+    pub fn write_har(
+        &self,
+        id: u64,
+        path: &std::path::Path,
+        secrets: sse_tap::Secrets,
+    ) -> Result<u64, InspectError> {
+        let har = sse_tap::har(&self.recorder(id)?.exchanges(), secrets);
+        let io = |source: std::io::Error| InspectError::Write { path: path.display().to_string(), source };
+        let text = serde_json::to_vec_pretty(&har).map_err(|e| io(std::io::Error::other(e)))?;
+        std::fs::write(path, &text).map_err(io)?;
+        Ok(text.len() as u64)
+    }
+
+    /// A stream exchange as a capture file's bytes (credentials redacted), to replay; none
+    /// when it is not kept or not a stream.
+    pub fn capture(&self, id: u64, exchange: u64) -> Result<Option<Vec<u8>>, InspectError> {
+        let recorder = self.recorder(id)?;
+        Ok(recorder
+            .with_exchange(exchange, |e| e.is_stream.then(|| sse_tap::capture(e, sse_tap::Secrets::Redact)))
+            .flatten())
     }
 }
 

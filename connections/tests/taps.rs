@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use embedded_server::{Broker, Publish, Server, ServerConfig};
-use sse_connections::{ExchangeRow, HeaderField, RunningTaps, TapSpec, TapUpdate};
+use sse_connections::{BodyView, ExchangeRow, HeaderField, RunningTaps, TapSpec, TapUpdate};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
@@ -113,7 +113,10 @@ async fn a_plain_request_is_listed_completed_with_the_taps_headers_sent() {
     let upstream = spawn_upstream().await;
     let taps = RunningTaps::new(tokio::runtime::Handle::current());
     let (emit, mut updates) = emitter();
-    let spec = TapSpec { headers: vec![HeaderField::new("X-Added", "by-tap")], ..spec_for(&upstream) };
+    let spec = TapSpec {
+        headers: vec![HeaderField::new("X-Added", "by-tap"), HeaderField::new("X-Api-Key", "sk-hidden")],
+        ..spec_for(&upstream)
+    };
     let opened = taps.open(&spec, emit).unwrap();
     let head = "GET /streams HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n";
     let (_socket, response) = request(opened.port, head, "]").await;
@@ -127,6 +130,93 @@ async fn a_plain_request_is_listed_completed_with_the_taps_headers_sent() {
     let recorder = taps.recorder(opened.id).expect("an open tap's record");
     let exchange = recorder.exchange(row.id).expect("the exchange is kept");
     assert!(exchange.request_headers.iter().any(|(name, value)| name == "x-added" && value == "by-tap"));
+
+    // On screen: the credential masked, the JSON body pretty-printed.
+    let detail = taps.exchange(opened.id, row.id).unwrap().expect("its detail");
+    let header = |name: &str| detail.request_headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    assert_eq!(header("x-api-key").as_deref(), Some(sse_tap::REDACTED));
+    assert_eq!(header("x-added").as_deref(), Some("by-tap"));
+    match &detail.response_body {
+        BodyView::Json { text, .. } => assert!(text.starts_with("[\n"), "{text}"),
+        other => panic!("a JSON body, not {other:?}"),
+    }
+    assert!(detail.head_ms.is_some() && detail.upstream_version.as_deref() == Some("HTTP/1.1"), "{detail:?}");
+    assert!(taps.exchange(opened.id, 999).unwrap().is_none(), "no such exchange");
+    assert!(taps.exchange(999, row.id).is_err(), "no such tap");
+}
+
+/// A tapped stream's timings (head, each chunk, end), its HAR with the events, and its
+/// capture replayed on the embedded server gives the same events.
+#[tokio::test]
+async fn a_tapped_stream_has_a_waterfall_a_har_and_replays() {
+    let upstream = spawn_upstream().await;
+    let taps = RunningTaps::new(tokio::runtime::Handle::current());
+    let (emit, mut updates) = emitter();
+    let opened = taps.open(&spec_for(&upstream), emit).unwrap();
+    let head = "GET /events?stream=messages HTTP/1.1\r\nHost: {host}\r\n\r\n";
+    let (socket, _) = request(opened.port, head, "\r\n\r\n").await;
+    for n in 0..5 {
+        upstream.broker.publish("messages", Publish::data(format!("e{n}"))).unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let row = next_row(&mut updates, |row| row.events == 5).await;
+    drop(socket);
+    upstream.broker.publish("messages", Publish::data("after")).unwrap();
+    next_row(&mut updates, |row| row.ending.is_some()).await;
+
+    let timeline = taps.timeline(opened.id, 10).unwrap();
+    assert_eq!(timeline.len(), 1);
+    let line = &timeline[0];
+    let head_ms = line.head_ms.expect("a head");
+    assert!(line.chunk_ms.len() >= 5, "{line:?}");
+    assert!(line.chunk_ms.windows(2).all(|w| w[0] <= w[1]) && line.chunk_ms[0] >= head_ms, "{line:?}");
+    assert!(!line.open && line.end_ms >= *line.chunk_ms.last().unwrap(), "{line:?}");
+    assert!(taps.timeline(opened.id, 0).unwrap().is_empty());
+
+    let dir = std::env::temp_dir().join(format!("sse-connections-har-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tap.har");
+    let bytes = taps.write_har(opened.id, &path, sse_tap::Secrets::Redact).unwrap();
+    let har: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(bytes, std::fs::metadata(&path).unwrap().len());
+    let messages = &har["log"]["entries"][0]["_eventSourceMessages"];
+    // e0..e4, and `after` if it reached the tap before the hang-up did.
+    let kept = messages.as_array().map_or(0, Vec::len);
+    assert!((5..=6).contains(&kept), "{har}");
+    assert_eq!(messages[4]["data"], "e4");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // The capture replays on a new stream of an embedded server, event for event.
+    let capture = taps.capture(opened.id, row.id).unwrap().expect("a stream's capture");
+    let replay_server = spawn_upstream().await;
+    let started = embedded_server::replay_reader(
+        &replay_server.broker,
+        std::io::Cursor::new(capture),
+        "tapped stream",
+        None,
+        embedded_server::Pace::AsFastAsPossible,
+    )
+    .unwrap();
+    assert_eq!(started.events, kept);
+    let replay_head = format!("GET /events?stream={} HTTP/1.1\r\nHost: {{host}}\r\n\r\n", started.stream);
+    let mut socket = TcpStream::connect(replay_server.addr).await.unwrap();
+    socket
+        .write_all(replay_head.replace("{host}", &replay_server.addr.to_string()).as_bytes())
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&seen).contains("data: e4\n") {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the replay closed early");
+            seen.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await
+    .expect("the replayed events within 5 s");
+    let text = String::from_utf8_lossy(&seen);
+    assert!((0..5).all(|n| text.contains(&format!("data: e{n}\n"))), "{text}");
 }
 
 /// A tap reopens on the port it had when that is free; when it is taken it listens elsewhere

@@ -14,7 +14,7 @@
 //! - `subscription.rs`: one subscriber's body stream (events, keep-alives, shutdown).
 //! - `http.rs`: the axum router: `GET /events?stream=`, `GET /streams`, `PUT /streams/{name}`,
 //!   `POST /streams/{name}/events`, the demo page at `/`.
-//! - [`replay`], [`replay_file`] (`replay.rs`): a recorded capture (`sse_capture`) published
+//! - [`replay`], [`replay_file`], [`replay_reader`] (`replay.rs`): a recorded capture (`sse_capture`) published
 //!   again on a stream, at its recorded pace or faster; an imported file on a new stream.
 //! - `listener.rs`: the accept loop (TCP_NODELAY, one task per connection, graceful stop).
 //! - `connection.rs`: reads a connection's first request head (with a time limit), then
@@ -52,6 +52,8 @@ pub use durable::DurableLog;
 pub use error::{BrokerError, ReplayError, ServerError, StoreError};
 pub use event::{Event, LOST_EVENT_TYPE};
 pub use http::is_loopback_host;
-pub use replay::{replay, replay_file, replay_when_watched, Pace, ReplayStarted, JOIN_GRACE, WATCH_TIMEOUT};
+pub use replay::{
+    replay, replay_file, replay_reader, replay_when_watched, Pace, ReplayStarted, JOIN_GRACE, WATCH_TIMEOUT,
+};
 pub use server::Server;
 pub use sse_capture::CapturedEvent;

@@ -48,15 +48,29 @@ pub struct ReplayStarted {
 /// Reads the capture at `path`, creates a new stream `replay-N` for it and replays it there
 /// at `pace` once someone watches ([`replay_when_watched`] on the current tokio runtime).
 pub fn replay_file(broker: &Broker, path: &Path, pace: Pace) -> Result<ReplayStarted, ReplayError> {
-    let shown = || path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| ReplayError::Open { path: shown(), source })?;
-    let capture = read_capture(std::io::BufReader::new(file))
-        .map_err(|source| ReplayError::Capture { path: shown(), source })?;
+    let shown = path.display().to_string();
+    let file =
+        std::fs::File::open(path).map_err(|source| ReplayError::Open { path: shown.clone(), source })?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    replay_reader(broker, std::io::BufReader::new(file), &shown, name, pace)
+}
+
+/// As [`replay_file`], from a capture read from `reader`: `shown` names it in errors, `name`
+/// (else the new stream's) in [`ReplayStarted::file_name`].
+pub fn replay_reader(
+    broker: &Broker,
+    reader: impl std::io::BufRead,
+    shown: &str,
+    name: Option<String>,
+    pace: Pace,
+) -> Result<ReplayStarted, ReplayError> {
+    let capture =
+        read_capture(reader).map_err(|source| ReplayError::Capture { path: shown.to_owned(), source })?;
     let stream = new_replay_stream(broker)?;
     let started = ReplayStarted {
         stream: stream.clone(),
         events: capture.events.len(),
-        file_name: path.file_name().map_or_else(|| stream.clone(), |n| n.to_string_lossy().into_owned()),
+        file_name: name.unwrap_or_else(|| stream.clone()),
     };
     let broker = broker.clone();
     tokio::spawn(async move {

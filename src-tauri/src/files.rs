@@ -1,4 +1,4 @@
-//! Export and import: a path chosen in the native dialogs (opened from Rust, so the webview
+//! Export (events, a tap's HAR) and import: a path chosen in the native dialogs (opened from Rust, so the webview
 //! needs no dialog permission), or given by the GUI tests in builds with `test-hooks`.
 
 use std::path::PathBuf;
@@ -71,6 +71,27 @@ pub async fn export(
     let bytes =
         tauri::async_runtime::spawn_blocking(move || connections.export(id, &target, format, matching_only))
             .await??;
+    Ok(Some(Exported { path: path.display().to_string(), bytes }))
+}
+
+/// Writes a tap's exchanges as HAR 1.2 to `path`, or to one chosen in the save dialog
+/// (credentials redacted unless `with_secrets`); `None` if cancelled.
+pub async fn export_har(
+    app: &tauri::AppHandle,
+    state: &AppState,
+    id: u64,
+    with_secrets: bool,
+    path: Option<PathBuf>,
+) -> Result<Option<Exported>, CommandError> {
+    let Some(path) = (match path {
+        Some(path) => Some(path),
+        None => pick_path(app, Some("tap.har"), ("HAR", &["har", "json"][..])).await,
+    }) else {
+        return Ok(None);
+    };
+    let secrets = if with_secrets { sse_tap::Secrets::Keep } else { sse_tap::Secrets::Redact };
+    let (taps, target) = (state.taps.clone(), path.clone());
+    let bytes = tauri::async_runtime::spawn_blocking(move || taps.write_har(id, &target, secrets)).await??;
     Ok(Some(Exported { path: path.display().to_string(), bytes }))
 }
 

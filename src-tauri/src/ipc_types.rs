@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use sse_connections::{
-    Auth, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeRow, HeaderField, Loaded, Page,
-    PaneLayout, Preset, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings,
-    TapOpened, TapSpec, TapUpdate, TlsOptions, Warning, WarningKind, WindowState,
+    Auth, BodyView, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail, ExchangeRow,
+    HeaderField, Loaded, Page, PaneLayout, Preset, ReconnectOptions, Resume, SavedConnection, SavedTap,
+    SecretState, Settings, TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind,
+    WindowState,
 };
 use sse_inspector::{
     BatchIds, Counts, EventDetail, EventFilter, EventRow, ExportFormat, LineEnding, LineKind, RawLine,
@@ -126,6 +127,27 @@ fn commands(cfg: &Config) -> Vec<Command> {
         ),
         command("close_tap", vec![id()], ts::<bool>(cfg)),
         command("save_taps", vec![arg("taps", ts::<Vec<SavedTap>>(cfg))], ts::<Vec<String>>(cfg)),
+        command(
+            "tap_exchange",
+            vec![id(), arg("exchange", ts::<u64>(cfg))],
+            ts::<Option<ExchangeDetail>>(cfg),
+        ),
+        command("tap_timeline", vec![id(), arg("max", ts::<usize>(cfg))], ts::<Vec<TimelineRow>>(cfg)),
+        command(
+            "replay_exchange",
+            vec![id(), arg("exchange", ts::<u64>(cfg)), arg("speed", ts::<f64>(cfg))],
+            ts::<Option<Imported>>(cfg),
+        ),
+        command(
+            "export_har",
+            vec![
+                id(),
+                arg("withSecrets", ts::<bool>(cfg)),
+                // Only builds with `test-hooks` read it; release builds always ask.
+                optional("path", ts::<Option<String>>(cfg)),
+            ],
+            ts::<Option<Exported>>(cfg),
+        ),
     ]
 }
 
@@ -185,6 +207,9 @@ fn declarations() -> String {
         TapOpened,
         TapUpdate,
         ExchangeRow,
+        ExchangeDetail,
+        BodyView,
+        TimelineRow,
     );
     out.push_str(
         "\n/** Every command: its arguments and what it resolves to. */\nexport interface Commands {\n",

@@ -10,7 +10,8 @@
 //! - `window_state.rs`: the window's size and place between runs, and showing it once drawn.
 //! - `commands.rs`: the commands the UI calls, each a line or two.
 //! - `files.rs`: export and import through the native dialogs.
-//! - `taps.rs`: the commands of taps (open, close, save).
+//! - `taps.rs`: the commands of taps (open, close, save, an exchange, the waterfall, replay,
+//!   HAR).
 //! - `error.rs`: command errors (`{kind, message}` for the UI) and start-up errors.
 //! - `ipc_types.rs` (tests only): writes and checks `ui/gen/ipc.d.ts` from the payload types.
 
@@ -97,7 +98,11 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             commands::import_capture,
             taps::open_tap,
             taps::close_tap,
-            taps::save_taps
+            taps::save_taps,
+            taps::tap_exchange,
+            taps::tap_timeline,
+            taps::replay_exchange,
+            taps::export_har
         ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| match event {

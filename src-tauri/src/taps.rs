@@ -1,12 +1,22 @@
 //! The commands of taps: open one (its exchanges reported over its own channel), close one,
-//! save them. The work is in `sse_connections::RunningTaps`.
+//! save them; one exchange whole, the waterfall's timings, a stream replayed, the HAR. The work is in `sse_connections::RunningTaps`.
 
-use sse_connections::{SavedTap, SettingsStore, TapOpened, TapSpec, TapUpdate};
+#[cfg(feature = "test-hooks")]
+use std::path::PathBuf;
+
+use embedded_server::{replay_reader, Pace};
+use sse_connections::{
+    ConnectionSpec, ExchangeDetail, SavedTap, SettingsStore, TapOpened, TapSpec, TapUpdate, TimelineRow,
+};
 use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::error::CommandError;
+use crate::files::{self, Exported, Imported};
 use crate::state::AppState;
+
+/// Rows the waterfall asks for at most.
+const TIMELINE_MAX: usize = 500;
 
 /// Starts a tap on 127.0.0.1 (on `spec.port` when free); where it listens. Its exchanges go
 /// to `on_update` until it is closed.
@@ -30,4 +40,72 @@ pub async fn close_tap(state: State<'_, AppState>, id: u64) -> Result<bool, Comm
 #[tauri::command]
 pub fn save_taps(store: State<'_, SettingsStore>, taps: Vec<SavedTap>) -> Result<Vec<String>, CommandError> {
     Ok(store.save_taps(&taps)?)
+}
+
+/// One exchange of a tap, credentials masked; null once it is no longer kept.
+#[tauri::command]
+pub fn tap_exchange(
+    state: State<'_, AppState>,
+    id: u64,
+    exchange: u64,
+) -> Result<Option<ExchangeDetail>, CommandError> {
+    Ok(state.taps.exchange(id, exchange)?)
+}
+
+/// The waterfall of a tap's newest exchanges (at most `max`, 500 at most), oldest first.
+#[tauri::command]
+pub fn tap_timeline(
+    state: State<'_, AppState>,
+    id: u64,
+    max: usize,
+) -> Result<Vec<TimelineRow>, CommandError> {
+    Ok(state.taps.timeline(id, max.min(TIMELINE_MAX))?)
+}
+
+/// Replays a tapped stream on a new stream of the embedded server once watched (as an
+/// imported capture): what to open to watch it; null when it is not a kept stream. Async: the
+/// replay's task needs the runtime, which a sync command's thread has not.
+#[tauri::command]
+pub async fn replay_exchange(
+    state: State<'_, AppState>,
+    id: u64,
+    exchange: u64,
+    speed: f64,
+) -> Result<Option<Imported>, CommandError> {
+    let Some(capture) = state.taps.capture(id, exchange)? else { return Ok(None) };
+    let shown = format!("exchange {exchange} of the tap");
+    let started =
+        replay_reader(&state.broker, std::io::Cursor::new(capture), &shown, None, Pace::from_speed(speed))?;
+    let spec = ConnectionSpec {
+        name: format!("Replay of tapped exchange {exchange}"),
+        url: state.stream_url(&started.stream),
+        ..ConnectionSpec::default()
+    };
+    Ok(Some(Imported { spec, events: started.events }))
+}
+
+/// Writes a tap's exchanges as HAR 1.2 to a file chosen in the save dialog, credentials
+/// redacted unless `with_secrets`; null if cancelled.
+#[cfg(not(feature = "test-hooks"))]
+#[tauri::command]
+pub async fn export_har(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+    with_secrets: bool,
+) -> Result<Option<Exported>, CommandError> {
+    files::export_har(&app, &state, id, with_secrets, None).await
+}
+
+/// As in release builds, or to `path` without a dialog (the GUI tests' hook).
+#[cfg(feature = "test-hooks")]
+#[tauri::command]
+pub async fn export_har(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+    with_secrets: bool,
+    path: Option<String>,
+) -> Result<Option<Exported>, CommandError> {
+    files::export_har(&app, &state, id, with_secrets, path.map(PathBuf::from)).await
 }

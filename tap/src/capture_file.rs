@@ -17,13 +17,13 @@ pub fn capture(exchange: &Exchange, secrets: Secrets) -> Vec<u8> {
         version: sse_capture::CAPTURE_VERSION,
         request: Some(RecordedRequest {
             method: exchange.method.clone(),
-            url: har::url(&exchange.url, secrets),
-            headers: har::headers(&exchange.request_headers, secrets),
+            url: har::redact_url(&exchange.url, secrets),
+            headers: har::redact_headers(&exchange.request_headers, secrets),
             time: exchange.started,
         }),
         response: exchange.status.map(|status| RecordedResponse {
             status,
-            headers: har::headers(&exchange.response_headers, secrets),
+            headers: har::redact_headers(&exchange.response_headers, secrets),
             time: exchange.head_after.map(|after| started + after),
         }),
     };

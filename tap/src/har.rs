@@ -22,7 +22,7 @@ pub enum Secrets {
 }
 
 /// Headers as `[{name, value}]`, credentials redacted when asked.
-pub(crate) fn headers(pairs: &[(String, String)], secrets: Secrets) -> Vec<(String, String)> {
+pub fn redact_headers(pairs: &[(String, String)], secrets: Secrets) -> Vec<(String, String)> {
     pairs
         .iter()
         .map(|(name, value)| {
@@ -37,7 +37,7 @@ pub(crate) fn headers(pairs: &[(String, String)], secrets: Secrets) -> Vec<(Stri
 }
 
 /// The URL with its credential-like query parameters (`key=`, `token=`) redacted when asked.
-pub(crate) fn url(text: &str, secrets: Secrets) -> String {
+pub fn redact_url(text: &str, secrets: Secrets) -> String {
     let Ok(mut url) = Url::parse(text) else { return text.to_owned() };
     if secrets == Secrets::Keep || !url.query_pairs().any(|(name, _)| is_secret_header(&name)) {
         return text.to_owned();
@@ -80,12 +80,12 @@ fn body_text(bytes: &[u8]) -> (String, Option<&'static str>) {
 fn entry(exchange: &Exchange, secrets: Secrets) -> Value {
     let started = exchange.started.unwrap_or(UNIX_EPOCH);
     let version = exchange.upstream_version.clone().unwrap_or_else(|| "HTTP/1.1".into());
-    let shown_url = url(&exchange.url, secrets);
+    let shown_url = redact_url(&exchange.url, secrets);
     let query: Vec<(String, String)> = Url::parse(&shown_url)
         .map(|u| u.query_pairs().map(|(n, v)| (n.into_owned(), v.into_owned())).collect())
         .unwrap_or_default();
-    let request_headers = headers(&exchange.request_headers, secrets);
-    let response_headers = headers(&exchange.response_headers, secrets);
+    let request_headers = redact_headers(&exchange.request_headers, secrets);
+    let response_headers = redact_headers(&exchange.response_headers, secrets);
     let mut request = json!({
         "method": exchange.method,
         "url": shown_url,
@@ -190,13 +190,13 @@ mod tests {
     fn credentials_are_redacted_in_headers_and_query_unless_kept() {
         let pairs =
             vec![("Authorization".to_owned(), "Bearer sk-1".to_owned()), ("Accept".into(), "*/*".into())];
-        assert_eq!(headers(&pairs, Secrets::Redact)[0].1, REDACTED);
-        assert_eq!(headers(&pairs, Secrets::Redact)[1].1, "*/*");
-        assert_eq!(headers(&pairs, Secrets::Keep)[0].1, "Bearer sk-1");
+        assert_eq!(redact_headers(&pairs, Secrets::Redact)[0].1, REDACTED);
+        assert_eq!(redact_headers(&pairs, Secrets::Redact)[1].1, "*/*");
+        assert_eq!(redact_headers(&pairs, Secrets::Keep)[0].1, "Bearer sk-1");
         let gemini = "https://g.example/v1beta/models/m:streamGenerateContent?alt=sse&key=AIza123";
-        let redacted = url(gemini, Secrets::Redact);
+        let redacted = redact_url(gemini, Secrets::Redact);
         assert!(redacted.contains("alt=sse") && !redacted.contains("AIza123"), "{redacted}");
-        assert_eq!(url(gemini, Secrets::Keep), gemini);
-        assert_eq!(url("http://h/x?alt=sse", Secrets::Redact), "http://h/x?alt=sse");
+        assert_eq!(redact_url(gemini, Secrets::Keep), gemini);
+        assert_eq!(redact_url("http://h/x?alt=sse", Secrets::Redact), "http://h/x?alt=sse");
     }
 }

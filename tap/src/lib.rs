@@ -45,7 +45,7 @@ pub use config::{
     MAX_CHUNK_TIMINGS,
 };
 pub use error::TapError;
-pub use har::{har, Secrets, REDACTED};
+pub use har::{har, redact_headers, redact_url, Secrets, REDACTED};
 pub use headers::is_hop_by_hop;
 pub use proxy::Tap;
 pub use record::{Chunk, Ending, Exchange, ExchangeSummary, Recorder, TappedEvent};

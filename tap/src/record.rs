@@ -264,14 +264,19 @@ impl Recorder {
 
     /// One kept exchange, as it is now.
     pub fn exchange(&self, id: u64) -> Option<Exchange> {
+        self.with_exchange(id, Exchange::clone)
+    }
+
+    /// Looks at one kept exchange without copying it (its events stay where they are).
+    pub fn with_exchange<R>(&self, id: u64, look: impl FnOnce(&Exchange) -> R) -> Option<R> {
         let found = {
             let store = lock(&self.store);
             // Ids rise by one from the oldest kept.
             let oldest = store.exchanges.front().map(|e| lock(e).id)?;
             store.exchanges.get(usize::try_from(id.checked_sub(oldest)?).ok()?)?.clone()
         };
-        let exchange = lock(&found).clone();
-        Some(exchange)
+        let exchange = lock(&found);
+        Some(look(&exchange))
     }
 
     /// Each exchange as it finishes.

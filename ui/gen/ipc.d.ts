@@ -409,6 +409,44 @@ ending: string | null,
  */
 failed: boolean, };
 
+export type ExchangeDetail = { row: ExchangeRow, 
+/**
+ * The upstream's URL for it.
+ */
+url: string, 
+/**
+ * `HTTP/1.1` or `HTTP/2`, as spoken to the upstream.
+ */
+upstreamVersion: string | null, requestHeaders: Array<[string, string]>, requestBody: BodyView, responseHeaders: Array<[string, string]>, responseBody: BodyView, 
+/**
+ * Until the response head, since the exchange began.
+ */
+headMs: number | null, 
+/**
+ * Bytes of the body once its `Content-Encoding` is undone.
+ */
+decodedBytes: number, chunks: number, warnings: Array<string>, };
+
+export type BodyView = { "kind": "none" } | { "kind": "json", text: string, kept: number, total: number, } | { "kind": "text", text: string, kept: number, total: number, } | { "kind": "binary", total: number, } | { "kind": "stream", events: number, };
+
+export type TimelineRow = { id: number, 
+/**
+ * Milliseconds since the Unix epoch.
+ */
+startedMs: number, 
+/**
+ * The rest since it started.
+ */
+headMs: number | null, 
+/**
+ * Chunks' arrivals; past [`MAX_CHUNK_MARKS`], one mark per stretch of time that had any.
+ */
+chunkMs: Array<number>, 
+/**
+ * When it ended, or how long it has been open so far.
+ */
+endMs: number, open: boolean, failed: boolean, };
+
 /** Every command: its arguments and what it resolves to. */
 export interface Commands {
   server_info: { args: {  }; result: ServerInfo };
@@ -434,4 +472,8 @@ export interface Commands {
   open_tap: { args: { spec: TapSpec; onUpdate: ChannelOf<TapUpdate> }; result: TapOpened };
   close_tap: { args: { id: number }; result: boolean };
   save_taps: { args: { taps: Array<SavedTap> }; result: Array<string> };
+  tap_exchange: { args: { id: number; exchange: number }; result: ExchangeDetail | null };
+  tap_timeline: { args: { id: number; max: number }; result: Array<TimelineRow> };
+  replay_exchange: { args: { id: number; exchange: number; speed: number }; result: Imported | null };
+  export_har: { args: { id: number; withSecrets: boolean; path?: string | null }; result: Exported | null };
 }

@@ -1,6 +1,6 @@
 // Diagnostics: what the Rust subscriber noticed about the response (warnings, resumes) and
 // its headers.
-import { mountTemplate, setText } from "../dom.js";
+import { headerRows, mountTemplate, setText } from "../dom.js";
 import { plural } from "../format.js";
 
 /** @typedef {import("../gen/ipc").DiagnosticsReport} DiagnosticsReport */
@@ -69,16 +69,7 @@ export function diagnosticsPanel() {
       if (resumes.length > 0) summary.push(`resumes: ${resumes.slice(-3).join(", ")}`);
       if (report.warnings.length === 0 && refused === null) summary.push("no warnings");
       setText(els.summary, summary.join(" · "));
-      const rows = report.headers.map(([name, value]) => {
-        const row = document.createElement("tr");
-        const th = document.createElement("th");
-        th.textContent = name;
-        const td = document.createElement("td");
-        td.textContent = value;
-        row.append(th, td);
-        return row;
-      });
-      els.headers.replaceChildren(...rows);
+      els.headers.replaceChildren(...headerRows(report.headers));
     },
     unmount() {
       els = null;

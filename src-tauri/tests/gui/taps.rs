@@ -1,8 +1,11 @@
 //! Taps in the window: one made in the form, a stream sent through it from outside by curl,
-//! its exchange listed live and then as cut, the list filtered, and the tap found listening
-//! on the same port after a restart.
+//! its exchange listed live and then as cut, shown whole and in the waterfall, its HAR checked
+//! by npm har-validator, replayed, the list filtered, and the tap found listening on the same
+//! port after a restart.
 
 use std::process::{Command, Stdio};
+
+use serde_json::json;
 
 use crate::harness::*;
 
@@ -30,7 +33,8 @@ fn curl_stream(url: &str, secs: u32) -> std::process::Child {
 }
 
 /// A tap made in the window forwards curl's stream with the header it adds, lists the
-/// exchange live and then as cut by the client, filters it, and is back on its port after a
+/// exchange live and then as cut by the client, shows it whole (the header masked) and in the
+/// waterfall, exports a valid HAR, replays it, filters it, and is back on its port after a
 /// restart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tap_made_in_the_window_lists_a_stream_sent_through_it() {
@@ -64,6 +68,56 @@ async fn a_tap_made_in_the_window_lists_a_stream_sent_through_it() {
     })
     .await;
     assert!(app.text("tap-counts").await.starts_with("1 exchange"), "{}", app.text("tap-counts").await);
+
+    // The exchange whole: its title, the header the tap added masked on screen.
+    app.eval("document.querySelector('#tap-rows tr').click()").await;
+    app.wait_until(10, "the exchange is shown whole", || async {
+        app.text("exchange-title").await == "GET /events?stream=messages → 200"
+    })
+    .await;
+    let headers = app.text("exchange-request-headers").await;
+    assert!(headers.contains("[redacted]") && !headers.contains("secret"), "{headers}");
+    assert!(app.text("exchange-response-body").await.contains("an event stream"));
+    // Its waterfall: a row drawn, the axis says over how long.
+    app.click("tap-tab-waterfall").await;
+    app.wait_until(10, "the waterfall draws the exchange", || async {
+        app.text("waterfall-axis").await.starts_with("1 exchange over")
+            && app.eval("return document.getElementById('waterfall-canvas').height").await.as_u64() > Some(0)
+    })
+    .await;
+
+    // The HAR (through the command the button calls, to a path: no dialog) is valid HAR 1.2,
+    // with the stream's events and the credential redacted.
+    let tap_id = app.eval("return window.__sseMonitorTest.selectedTap().id").await;
+    let har_path = config.join("tap.har");
+    let _ = std::fs::create_dir_all(&config);
+    let saved = app
+        .invoke(
+            "export_har",
+            json!({ "id": tap_id, "withSecrets": false, "path": har_path.display().to_string() }),
+        )
+        .await;
+    assert!(saved.get("bytes").is_some(), "{saved}");
+    let validator = concat!(env!("CARGO_MANIFEST_DIR"), "/../tap/tests/clients/har-validate.mjs");
+    let checked = Command::new("node").arg(validator).arg(&har_path).output().expect("run node");
+    assert_eq!(String::from_utf8_lossy(&checked.stdout).trim(), "valid", "har-validator");
+    let har = std::fs::read_to_string(&har_path).expect("the HAR");
+    assert!(
+        har.contains("_eventSourceMessages") && har.contains("[redacted]") && !har.contains("secret"),
+        "{har}"
+    );
+
+    // Replay: the stream plays again on the embedded server, as a new connection.
+    app.eval("document.querySelector('#tap-rows tr').click()").await;
+    app.click("tap-tab-exchange").await;
+    app.click("exchange-replay").await;
+    app.wait_until(20, "the replay plays as a new connection", || async {
+        let name = app.eval("const s = window.__sseMonitorTest.selected(); return s ? s.name : ''").await;
+        name.as_str().is_some_and(|n| n.starts_with("Replay of tapped exchange"))
+            && app.number("ipc-count").await.unwrap_or(0) >= 3
+    })
+    .await;
+    app.eval("document.querySelector('#tap-list li .pick').click()").await;
 
     app.type_into("tap-filter-path", "/chat").await;
     app.wait_until(10, "the path filter hides it", || async { exchange_rows(&app).await.is_empty() }).await;

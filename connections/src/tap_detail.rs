@@ -1,0 +1,256 @@
+//! What the window shows of the exchanges through a tap: a row each in its list, one whole
+//! (heads with credentials masked, bodies readable, how it ended), and the timings its
+//! waterfall draws.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use sse_tap::{redact_headers, redact_url, Exchange, Secrets};
+
+/// Chunk marks per exchange in the waterfall: a stream's chunks beyond this share marks.
+pub const MAX_CHUNK_MARKS: usize = 240;
+
+/// One exchange through a tap, as its list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ExchangeRow {
+    pub id: u64,
+    pub method: String,
+    /// As the client sent it: path and query.
+    pub target: String,
+    /// None until the response head (or the tap's own answer).
+    pub status: Option<u16>,
+    pub content_type: String,
+    /// Milliseconds since the Unix epoch.
+    pub started_ms: f64,
+    /// Until it ended, or so far while it is open.
+    pub duration_ms: f64,
+    /// Of the response body, as sent to the client.
+    pub bytes: u64,
+    /// Events (or NDJSON lines) of a stream.
+    pub events: u64,
+    pub is_stream: bool,
+    pub tunnel: bool,
+    /// How it ended, in words; none while it is open.
+    pub ending: Option<String>,
+    /// It ended other than completed (or a closed tunnel): who cut it is in `ending`.
+    pub failed: bool,
+}
+
+impl ExchangeRow {
+    pub fn of(exchange: &Exchange, now: SystemTime) -> Self {
+        let started = exchange.started.unwrap_or(now);
+        let duration = exchange.duration.unwrap_or_else(|| now.duration_since(started).unwrap_or_default());
+        let content_type = exchange
+            .response_headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default();
+        let failed = exchange.ending.as_ref().is_some_and(|ending| {
+            !matches!(ending, sse_tap::Ending::Completed | sse_tap::Ending::TunnelClosed { .. })
+        });
+        Self {
+            id: exchange.id,
+            method: exchange.method.clone(),
+            target: exchange.target.clone(),
+            status: exchange.status,
+            content_type,
+            started_ms: started.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64() * 1000.0,
+            duration_ms: duration.as_secs_f64() * 1000.0,
+            bytes: exchange.response_bytes,
+            events: exchange.events.len() as u64 + exchange.events_dropped,
+            is_stream: exchange.is_stream,
+            tunnel: exchange.tunnel,
+            ending: exchange.ending.as_ref().map(ToString::to_string),
+            failed,
+        }
+    }
+}
+
+/// A body as the window shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum BodyView {
+    None,
+    /// Parsed as JSON: pretty-printed.
+    Json {
+        text: String,
+        kept: u64,
+        total: u64,
+    },
+    Text {
+        text: String,
+        kept: u64,
+        total: u64,
+    },
+    /// Not UTF-8: only its size.
+    Binary {
+        total: u64,
+    },
+    /// A stream: its events are the body.
+    Stream {
+        events: u64,
+    },
+}
+
+impl BodyView {
+    /// `kept` bytes of a body of `total`, read as JSON, text or binary.
+    pub fn of(kept: &[u8], total: u64) -> Self {
+        if total == 0 {
+            return Self::None;
+        }
+        let Ok(text) = std::str::from_utf8(kept) else { return Self::Binary { total } };
+        let kept_len = kept.len() as u64;
+        if kept_len == total {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+                if let Ok(pretty) = serde_json::to_string_pretty(&value) {
+                    return Self::Json { text: pretty, kept: kept_len, total };
+                }
+            }
+        }
+        Self::Text { text: text.to_owned(), kept: kept_len, total }
+    }
+}
+
+/// One exchange, whole, for the screen: credentials masked (headers by name, query parameters
+/// such as `key=`), bodies readable.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ExchangeDetail {
+    pub row: ExchangeRow,
+    /// The upstream's URL for it.
+    pub url: String,
+    /// `HTTP/1.1` or `HTTP/2`, as spoken to the upstream.
+    pub upstream_version: Option<String>,
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: BodyView,
+    pub response_headers: Vec<(String, String)>,
+    pub response_body: BodyView,
+    /// Until the response head, since the exchange began.
+    pub head_ms: Option<f64>,
+    /// Bytes of the body once its `Content-Encoding` is undone.
+    pub decoded_bytes: u64,
+    pub chunks: u64,
+    pub warnings: Vec<String>,
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+impl ExchangeDetail {
+    pub fn of(exchange: &Exchange, now: SystemTime) -> Self {
+        let response_body = if exchange.is_stream {
+            BodyView::Stream { events: exchange.events.len() as u64 + exchange.events_dropped }
+        } else {
+            BodyView::of(
+                &exchange.response_body,
+                exchange.decoded_bytes.max(exchange.response_body.len() as u64),
+            )
+        };
+        Self {
+            row: ExchangeRow::of(exchange, now),
+            url: redact_url(&exchange.url, Secrets::Redact),
+            upstream_version: exchange.upstream_version.clone(),
+            request_headers: redact_headers(&exchange.request_headers, Secrets::Redact),
+            request_body: BodyView::of(&exchange.request_body, exchange.request_bytes),
+            response_headers: redact_headers(&exchange.response_headers, Secrets::Redact),
+            response_body,
+            head_ms: exchange.head_after.map(ms),
+            decoded_bytes: exchange.decoded_bytes,
+            chunks: exchange.chunks.len() as u64 + exchange.chunks_dropped,
+            warnings: exchange.warnings.clone(),
+        }
+    }
+}
+
+/// One exchange in the waterfall: when it started, got its head, each chunk, and ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineRow {
+    pub id: u64,
+    /// Milliseconds since the Unix epoch.
+    pub started_ms: f64,
+    /// The rest since it started.
+    pub head_ms: Option<f64>,
+    /// Chunks' arrivals; past [`MAX_CHUNK_MARKS`], one mark per stretch of time that had any.
+    pub chunk_ms: Vec<f64>,
+    /// When it ended, or how long it has been open so far.
+    pub end_ms: f64,
+    pub open: bool,
+    pub failed: bool,
+}
+
+impl TimelineRow {
+    pub fn of(exchange: &Exchange, now: SystemTime) -> Self {
+        let row = ExchangeRow::of(exchange, now);
+        let arrivals = exchange.chunks.iter().map(|chunk| ms(chunk.received));
+        Self {
+            id: exchange.id,
+            started_ms: row.started_ms,
+            head_ms: exchange.head_after.map(ms),
+            chunk_ms: marks(arrivals, exchange.chunks.len(), row.duration_ms),
+            end_ms: row.duration_ms,
+            open: row.ending.is_none(),
+            failed: row.failed,
+        }
+    }
+}
+
+/// `count` arrival times (ascending, within `0..=span`) as at most [`MAX_CHUNK_MARKS`] marks:
+/// all of them when few, else the middle of each stretch of `span / MAX_CHUNK_MARKS` that had
+/// any (so a burst stays a burst and a stall stays a gap).
+fn marks(arrivals: impl Iterator<Item = f64>, count: usize, span: f64) -> Vec<f64> {
+    if count <= MAX_CHUNK_MARKS {
+        return arrivals.collect();
+    }
+    let stretch = (span / MAX_CHUNK_MARKS as f64).max(f64::MIN_POSITIVE);
+    let mut marks = Vec::with_capacity(MAX_CHUNK_MARKS);
+    let mut last = None;
+    for at in arrivals {
+        let bucket = ((at / stretch) as usize).min(MAX_CHUNK_MARKS - 1);
+        if last != Some(bucket) {
+            marks.push((bucket as f64 + 0.5) * stretch);
+            last = Some(bucket);
+        }
+    }
+    marks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// JSON is pretty-printed, text stays text, a cut body says so, binary is a size.
+    #[test]
+    fn bodies_read_as_json_text_or_a_size() {
+        assert_eq!(BodyView::of(b"", 0), BodyView::None);
+        let json = BodyView::of(br#"{"a":[1,2]}"#, 11);
+        assert!(matches!(&json, BodyView::Json { text, .. } if text.contains("\n  \"a\"")), "{json:?}");
+        // Cut at the body limit: not parsed (it would not be), shown as the text kept.
+        let cut = BodyView::of(br#"{"a":"#, 4000);
+        assert_eq!(cut, BodyView::Text { text: r#"{"a":"#.into(), kept: 5, total: 4000 });
+        assert_eq!(BodyView::of(&[0xff, 0xfe, 0], 3), BodyView::Binary { total: 3 });
+    }
+
+    /// Few chunks are marked each; many share marks per stretch of time, keeping the gaps.
+    #[test]
+    fn chunk_marks_keep_bursts_and_stalls() {
+        let few = [1.0, 2.0, 3.0];
+        assert_eq!(marks(few.into_iter(), 3, 3.0), few);
+        // 10,000 chunks in the first second, then a stall, then 10,000 in the last second.
+        let arrivals: Vec<f64> = (0..10_000)
+            .map(|n| n as f64 / 10.0)
+            .chain((0..10_000).map(|n| 9_000.0 + n as f64 / 10.0))
+            .collect();
+        let shown = marks(arrivals.iter().copied(), arrivals.len(), 10_000.0);
+        assert!(shown.len() <= MAX_CHUNK_MARKS);
+        assert!(shown.iter().all(|at| !(1_000.0..9_000.0).contains(at)), "no mark in the stall");
+        assert!(shown.iter().any(|&at| at < 1_000.0) && shown.iter().any(|&at| at >= 9_000.0));
+    }
+}

@@ -1,0 +1,181 @@
+// The tap's lower tabs (the waterfall, and the exchange selected in the list) and the
+// selected exchange shown whole: fetched when selected, and again as it moves (at most twice
+// a second); credentials come masked from Rust.
+import { $, button, headerRows, setText } from "./dom.js";
+import { durationText, stateText } from "./exchanges.js";
+import { formatBytes, plural } from "./format.js";
+import * as ipc from "./ipc.js";
+import { state } from "./model.js";
+import { scheduleRender } from "./schedule.js";
+
+/** @typedef {import("./model.js").Tap} Tap */
+/** @typedef {import("./gen/ipc").BodyView} BodyView */
+
+export const REFETCH_MS = 500;
+
+/** Selects an exchange of `tap` (null: none) and shows it. @param {Tap} tap @param {number | null} id */
+export function selectExchange(tap, id) {
+  if (tap.selectedExchange === id) return;
+  tap.selectedExchange = id;
+  tap.detail = null;
+  tap.fetched.detailAt = -Infinity;
+  tap.version += 1; // the list marks it
+  if (id !== null) showTapTab(tap, "exchange");
+  scheduleRender();
+}
+
+/** @param {Tap} tap @param {"waterfall" | "exchange"} tab */
+export function showTapTab(tap, tab) {
+  tap.tab = tab;
+  scheduleRender();
+}
+
+/** Arrow keys, Home and End move between the two tabs. @param {KeyboardEvent} event */
+function onTabKey(event) {
+  const tap = state.selectedTap;
+  if (!tap || !["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) return;
+  event.preventDefault();
+  const next = event.key === "Home" ? "waterfall" : event.key === "End" ? "exchange" : tap.tab === "waterfall" ? "exchange" : "waterfall";
+  showTapTab(tap, next);
+  button(next === "waterfall" ? "tap-tab-waterfall" : "tap-tab-exchange").focus();
+}
+
+/** Shows the tab chosen for `tap`. @param {Tap} tap */
+export function renderTapTabs(tap) {
+  for (const [tab, panel] of [["waterfall", "tap-waterfall"], ["exchange", "tap-exchange"]]) {
+    const shown = tap.tab === tab;
+    const tabButton = button(`tap-tab-${tab}`);
+    if (tabButton.getAttribute("aria-selected") !== String(shown)) {
+      tabButton.setAttribute("aria-selected", String(shown));
+      tabButton.tabIndex = shown ? 0 : -1;
+    }
+    if ($(panel).hidden === shown) $(panel).hidden = !shown;
+  }
+}
+
+/** Draws the selected exchange, fetching it when it moved. @param {Tap} tap */
+export function renderExchange(tap) {
+  const id = tap.selectedExchange;
+  $("exchange-empty").hidden = id !== null && tap.detail !== null;
+  $("exchange-body").hidden = tap.detail === null;
+  if (id === null || tap.id === null) return;
+  const row = tap.exchanges.get(id);
+  const moved = tap.detail === null || (row !== undefined && row !== tap.detail.row);
+  if (moved) fetchDetail(tap, id);
+  const detail = tap.detail;
+  if (!detail || detail.row.id !== id) return;
+  const shown = row || detail.row;
+  setText($("exchange-title"), `${shown.method} ${shown.target} → ${shown.status ?? "no response yet"}`);
+  button("exchange-replay").hidden = !shown.isStream;
+  /** @type {[string, string][]} */
+  const meta = [
+    ["Upstream", detail.url],
+    ["State", stateText(shown)],
+    ["Started", new Date(shown.startedMs).toLocaleTimeString()],
+    ["Head after", detail.headMs === null ? "–" : durationText(detail.headMs)],
+    ["Duration", durationText(shown.durationMs)],
+    ["Bytes", `${formatBytes(shown.bytes)}${detail.decodedBytes !== detail.row.bytes ? ` (${formatBytes(detail.decodedBytes)} decoded)` : ""} in ${plural(detail.chunks, "chunk")}`],
+    ["Protocol", detail.upstreamVersion || "–"],
+  ];
+  if (shown.isStream) meta.push(["Events", String(shown.events)]);
+  const dl = $("exchange-meta");
+  const key = JSON.stringify(meta);
+  if (dl.dataset.key !== key) {
+    dl.dataset.key = key;
+    dl.replaceChildren(...meta.flatMap(([name, value]) => [textElement("dt", name), textElement("dd", value)]));
+  }
+  if (drawnDetail !== detail) {
+    // The heads and bodies change only when the detail was fetched again.
+    drawnDetail = detail;
+    $("exchange-warnings").replaceChildren(...detail.warnings.map((w) => textElement("li", w)));
+    $("exchange-request-headers").replaceChildren(...headerRows(detail.requestHeaders));
+    $("exchange-response-headers").replaceChildren(...headerRows(detail.responseHeaders));
+    setText($("exchange-request-body"), bodyText(detail.requestBody));
+    setText($("exchange-response-body"), bodyText(detail.responseBody));
+  }
+}
+
+/** @param {string} tag @param {string} text */
+function textElement(tag, text) {
+  const el = document.createElement(tag);
+  el.textContent = text;
+  return el;
+}
+
+/** A body as the detail shows it (always as text, never as markup). @param {BodyView} body */
+export function bodyText(body) {
+  switch (body.kind) {
+    case "none":
+      return "(none)";
+    case "binary":
+      return `(binary, ${formatBytes(body.total)})`;
+    case "stream":
+      return `(an event stream: ${plural(body.events, "event")}; see the waterfall for its chunks)`;
+    default: {
+      const cut = body.kept < body.total ? `\n… the first ${formatBytes(body.kept)} of ${formatBytes(body.total)} (the tap's body limit)` : "";
+      return body.text + cut;
+    }
+  }
+}
+
+let detailInFlight = false;
+/** @type {import("./gen/ipc").ExchangeDetail | null} whose heads and bodies are on screen */
+let drawnDetail = null;
+
+/** @param {Tap} tap @param {number} id */
+function fetchDetail(tap, id) {
+  const now = performance.now();
+  if (detailInFlight) return;
+  const wait = tap.fetched.detailAt + REFETCH_MS - now;
+  if (wait > 0) {
+    setTimeout(scheduleRender, wait);
+    return;
+  }
+  const tapId = tap.id;
+  if (tapId === null) return;
+  detailInFlight = true;
+  tap.fetched.detailAt = now;
+  ipc
+    .tapExchange(tapId, id)
+    .then((detail) => {
+      if (tap.selectedExchange !== id) return;
+      if (detail) tap.detail = detail;
+      else tap.selectedExchange = null; // no longer kept
+    })
+    .catch(() => {})
+    .finally(() => {
+      detailInFlight = false;
+      scheduleRender();
+    });
+}
+
+/** The tabs' own keys; `onReplay` opens what a replay started.
+ * @param {(imported: import("./gen/ipc").Imported) => void} onReplay */
+export function wireTapExchange(onReplay) {
+  $("tap-tabs").addEventListener("keydown", onTabKey);
+  button("tap-tab-waterfall").addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, "waterfall"));
+  button("tap-tab-exchange").addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, "exchange"));
+  button("exchange-replay").addEventListener("click", async () => {
+    const tap = state.selectedTap;
+    if (!tap || tap.id === null || tap.selectedExchange === null) return;
+    try {
+      const imported = await ipc.replayExchange(tap.id, tap.selectedExchange, 1);
+      if (imported) onReplay(imported);
+    } catch (error) {
+      tap.note = ipc.errorMessage(error);
+      scheduleRender();
+    }
+  });
+  button("tap-export-har").addEventListener("click", async () => {
+    const tap = state.selectedTap;
+    if (!tap || tap.id === null) return;
+    try {
+      const withSecrets = /** @type {HTMLInputElement} */ ($("tap-har-secrets")).checked;
+      const saved = await ipc.exportHar(tap.id, withSecrets, null);
+      if (saved) tap.note = `Saved ${formatBytes(saved.bytes)} of HAR to ${saved.path}${withSecrets ? ", secrets included" : ""}.`;
+    } catch (error) {
+      tap.note = ipc.errorMessage(error);
+    }
+    scheduleRender();
+  });
+}
