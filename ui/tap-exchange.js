@@ -1,7 +1,7 @@
 // The tap's lower tabs (the waterfall, and the exchange selected in the list) and the
 // selected exchange shown whole: fetched when selected, and again as it moves (at most twice
 // a second); credentials come masked from Rust.
-import { $, button, headerRows, setText } from "./dom.js";
+import { $, button, copyText, headerRows, setText } from "./dom.js";
 import { durationText, stateText } from "./exchanges.js";
 import { formatBytes, plural } from "./format.js";
 import * as ipc from "./ipc.js";
@@ -91,6 +91,8 @@ export function renderExchange(tap) {
     $("exchange-request-headers").replaceChildren(...headerRows(detail.requestHeaders));
     $("exchange-response-headers").replaceChildren(...headerRows(detail.responseHeaders));
     setText($("exchange-request-body"), bodyText(detail.requestBody));
+    setText($("exchange-curl-shown"), detail.curlShown);
+    setText($("exchange-curl-note"), detail.curlNote ? `Copy as curl: ${detail.curlNote}.` : "");
     setText($("exchange-response-body"), bodyText(detail.responseBody));
   }
 }
@@ -163,6 +165,14 @@ export function wireTapExchange(onReplay) {
       if (imported) onReplay(imported);
     } catch (error) {
       tap.note = ipc.errorMessage(error);
+      scheduleRender();
+    }
+  });
+  button("exchange-curl").addEventListener("click", async () => {
+    const tap = state.selectedTap;
+    if (!tap || !tap.detail) return;
+    if (!(await copyText(tap.detail.curl))) {
+      tap.note = "Could not reach the clipboard: select the command and copy it.";
       scheduleRender();
     }
   });

@@ -1,7 +1,7 @@
 //! "Copy as command": a connection as an equivalent `curl -N` or `sse-sub` command line, for a
 //! POSIX shell. Secrets are included, as the command would not work without them.
 
-use crate::spec::{Auth, ConnectionSpec};
+use crate::spec::{Auth, ConnectionSpec, TlsOptions};
 
 /// Quotes `word` for a POSIX shell: as is when it is plainly safe, else in single quotes.
 pub fn shell_quote(word: &str) -> String {
@@ -120,10 +120,71 @@ pub fn sse_sub_command(spec: &ConnectionSpec) -> String {
     words.finish(&spec.url)
 }
 
+/// `curl ...` that sends a request again as it went upstream: its method, its headers (but
+/// `Host` and `Content-Length`, which curl writes itself), its body, `-N` for a stream, and the
+/// TLS options it was sent with.
+pub fn request_curl(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: Option<&str>,
+    stream: bool,
+    tls: &TlsOptions,
+) -> String {
+    let mut words = Words::new("curl");
+    if stream {
+        words.flag("-N");
+    }
+    if method != "GET" {
+        words.option("-X", method);
+    }
+    for (name, value) in headers {
+        if !name.eq_ignore_ascii_case("host") && !name.eq_ignore_ascii_case("content-length") {
+            words.option("-H", &format!("{name}: {value}"));
+        }
+    }
+    if let Some(body) = body.filter(|b| !b.is_empty()) {
+        words.option("--data-raw", body);
+    }
+    if tls.insecure {
+        words.flag("-k");
+    }
+    if !tls.ca_file.trim().is_empty() {
+        words.option("--cacert", tls.ca_file.trim());
+    }
+    words.finish(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::spec::{HeaderField, ReconnectOptions, TlsOptions};
+
+    /// A tapped request as curl: its own headers but those curl writes, its body, -N for a stream.
+    #[test]
+    fn a_request_as_sent_upstream_is_one_curl_line() {
+        let headers = vec![
+            ("host".to_owned(), "api.example.com".to_owned()),
+            ("authorization".to_owned(), "Bearer sk-1".to_owned()),
+            ("content-type".to_owned(), "application/json".to_owned()),
+            ("content-length".to_owned(), "11".to_owned()),
+        ];
+        let tls = TlsOptions { insecure: true, ca_file: String::new() };
+        let line = request_curl(
+            "POST",
+            "https://api.example.com/v1/chat",
+            &headers,
+            Some(r#"{"a":"it's"}"#),
+            true,
+            &tls,
+        );
+        assert_eq!(
+            line,
+            r#"curl -N -X POST -H 'authorization: Bearer sk-1' -H 'content-type: application/json' --data-raw '{"a":"it'\''s"}' -k https://api.example.com/v1/chat"#
+        );
+        let plain = request_curl("GET", "http://h/x", &[], None, false, &TlsOptions::default());
+        assert_eq!(plain, "curl http://h/x");
+    }
 
     #[test]
     fn words_are_quoted_only_when_needed() {

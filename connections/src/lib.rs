@@ -41,7 +41,7 @@ mod taps;
 mod task;
 mod update;
 
-pub use command_line::{curl_command, shell_quote, sse_sub_command};
+pub use command_line::{curl_command, request_curl, shell_quote, sse_sub_command};
 pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
 pub use error::{InspectError, JsonPathError, SettingsError, SpecError};
 pub use json_path::{JsonPath, TextAssembler};

@@ -7,6 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use sse_tap::{redact_headers, redact_url, Exchange, Secrets};
 
+use crate::command_line::request_curl;
+use crate::spec::TlsOptions;
+
 /// Chunk marks per exchange in the waterfall: a stream's chunks beyond this share marks.
 pub const MAX_CHUNK_MARKS: usize = 240;
 
@@ -136,6 +139,12 @@ pub struct ExchangeDetail {
     pub decoded_bytes: u64,
     pub chunks: u64,
     pub warnings: Vec<String>,
+    /// The request again as curl, for the clipboard (with its credentials, or it would not work).
+    pub curl: String,
+    /// The same with credentials masked, for the screen.
+    pub curl_shown: String,
+    /// Why the command does not send the very same request, when it cannot.
+    pub curl_note: Option<String>,
 }
 
 fn ms(duration: Duration) -> f64 {
@@ -143,7 +152,29 @@ fn ms(duration: Duration) -> f64 {
 }
 
 impl ExchangeDetail {
-    pub fn of(exchange: &Exchange, now: SystemTime) -> Self {
+    /// `tls`: the tap's options towards its upstream (the command needs them too).
+    pub fn of(exchange: &Exchange, tls: &TlsOptions, now: SystemTime) -> Self {
+        let body = std::str::from_utf8(&exchange.request_body).ok();
+        let complete = exchange.request_body.len() as u64 == exchange.request_bytes;
+        let curl_note = match (body, complete) {
+            (Some(_), true) => None,
+            (None, _) => Some("its body is not text: the command leaves it out".to_owned()),
+            (Some(_), false) => Some(format!(
+                "the tap kept the first {} of its {} body bytes: the command sends those",
+                exchange.request_body.len(),
+                exchange.request_bytes
+            )),
+        };
+        let curl_for = |secrets| {
+            request_curl(
+                &exchange.method,
+                &redact_url(&exchange.url, secrets),
+                &redact_headers(&exchange.request_headers, secrets),
+                body,
+                exchange.is_stream,
+                tls,
+            )
+        };
         let response_body = if exchange.is_stream {
             BodyView::Stream { events: exchange.events.len() as u64 + exchange.events_dropped }
         } else {
@@ -164,6 +195,9 @@ impl ExchangeDetail {
             decoded_bytes: exchange.decoded_bytes,
             chunks: exchange.chunks.len() as u64 + exchange.chunks_dropped,
             warnings: exchange.warnings.clone(),
+            curl: curl_for(Secrets::Keep),
+            curl_shown: curl_for(Secrets::Redact),
+            curl_note,
         }
     }
 }

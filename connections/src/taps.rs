@@ -51,6 +51,8 @@ pub struct TapOpened {
 struct RunningTap {
     stop: CancellationToken,
     recorder: Recorder,
+    /// Towards the upstream: a request copied as curl needs them too.
+    tls: crate::spec::TlsOptions,
     /// The listener's task: done once the port is free again.
     listening: tokio::task::JoinHandle<()>,
 }
@@ -88,7 +90,8 @@ impl RunningTaps {
                 tracing::warn!(%error, "a tap stopped");
             }
         });
-        self.lock().insert(id, RunningTap { stop: stop.clone(), recorder: recorder.clone(), listening });
+        let tls = spec.tls.clone();
+        self.lock().insert(id, RunningTap { stop: stop.clone(), recorder: recorder.clone(), tls, listening });
         let taps = self.taps.clone();
         self.runtime.spawn(async move {
             if report(recorder, emit, stop).await.is_err() {
@@ -146,7 +149,12 @@ impl RunningTaps {
     /// One exchange of a tap, whole, credentials masked; none once it is no longer kept.
     pub fn exchange(&self, id: u64, exchange: u64) -> Result<Option<ExchangeDetail>, InspectError> {
         let now = SystemTime::now();
-        Ok(self.recorder(id)?.with_exchange(exchange, |e| ExchangeDetail::of(e, now)))
+        let (recorder, tls) = {
+            let taps = self.lock();
+            let tap = taps.get(&id).ok_or(InspectError::NoTap(id))?;
+            (tap.recorder.clone(), tap.tls.clone())
+        };
+        Ok(recorder.with_exchange(exchange, |e| ExchangeDetail::of(e, &tls, now)))
     }
 
     /// The waterfall of a tap's newest `max` exchanges, oldest first.

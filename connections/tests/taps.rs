@@ -141,6 +141,14 @@ async fn a_plain_request_is_listed_completed_with_the_taps_headers_sent() {
         other => panic!("a JSON body, not {other:?}"),
     }
     assert!(detail.head_ms.is_some() && detail.upstream_version.as_deref() == Some("HTTP/1.1"), "{detail:?}");
+    // Copy as curl: the request as sent upstream, the credential kept for the clipboard only.
+    assert!(
+        detail.curl.contains("-H 'x-api-key: sk-hidden'") && detail.curl.ends_with("/streams"),
+        "{}",
+        detail.curl
+    );
+    assert!(detail.curl_shown.contains("x-api-key: [redacted]") && !detail.curl_shown.contains("sk-hidden"));
+    assert!(!detail.curl.contains("-N") && detail.curl_note.is_none(), "{detail:?}");
     assert!(taps.exchange(opened.id, 999).unwrap().is_none(), "no such exchange");
     assert!(taps.exchange(999, row.id).is_err(), "no such tap");
 }

@@ -425,7 +425,19 @@ headMs: number | null,
 /**
  * Bytes of the body once its `Content-Encoding` is undone.
  */
-decodedBytes: number, chunks: number, warnings: Array<string>, };
+decodedBytes: number, chunks: number, warnings: Array<string>, 
+/**
+ * The request again as curl, for the clipboard (with its credentials, or it would not work).
+ */
+curl: string, 
+/**
+ * The same with credentials masked, for the screen.
+ */
+curlShown: string, 
+/**
+ * Why the command does not send the very same request, when it cannot.
+ */
+curlNote: string | null, };
 
 export type BodyView = { "kind": "none" } | { "kind": "json", text: string, kept: number, total: number, } | { "kind": "text", text: string, kept: number, total: number, } | { "kind": "binary", total: number, } | { "kind": "stream", events: number, };
 

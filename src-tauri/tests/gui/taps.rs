@@ -78,6 +78,8 @@ async fn a_tap_made_in_the_window_lists_a_stream_sent_through_it() {
     let headers = app.text("exchange-request-headers").await;
     assert!(headers.contains("[redacted]") && !headers.contains("secret"), "{headers}");
     assert!(app.text("exchange-response-body").await.contains("an event stream"));
+    let curl = app.text("exchange-curl-shown").await;
+    assert!(curl.starts_with("curl -N ") && curl.contains("x-token: [redacted]"), "{curl}");
     // Its waterfall: a row drawn, the axis says over how long.
     app.click("tap-tab-waterfall").await;
     app.wait_until(10, "the waterfall draws the exchange", || async {
