@@ -42,6 +42,8 @@ async fn a_tap_made_in_the_window_lists_a_stream_sent_through_it() {
     let remote = spawn_remote_server();
     let config = fresh_config_dir("taps");
     let app = spawn_app_in(&config, &[]).await;
+    // The window is shown once the page has started (its first connection open).
+    app.wait_until(30, "the app has started", || async { app.text("ipc-state").await == "open" }).await;
     app.click("new-tap").await;
     app.type_into("t-upstream", &remote.base_url).await;
     app.click("tap-options-toggle").await;
@@ -145,6 +147,18 @@ async fn a_tap_made_in_the_window_lists_a_stream_sent_through_it() {
     let received = curl.wait_with_output().expect("curl ends").stdout;
     assert!(String::from_utf8_lossy(&received).contains("data:"), "the header is still added");
     app.wait_until(20, "the new exchange is listed", || async { exchange_rows(&app).await.len() == 1 }).await;
+
+    // By keyboard: in the list, ↓ selects the newest exchange and shows it whole.
+    app.eval("document.getElementById('tap-exchange-list').focus()").await;
+    app.press(char::from(fantoccini::key::Key::Down)).await;
+    app.wait_until(10, "↓ shows the exchange", || async {
+        app.text("exchange-title").await == "GET /events?stream=messages → 200"
+            && app
+                .eval("return document.getElementById('tap-tab-exchange').getAttribute('aria-selected')")
+                .await
+                == "true"
+    })
+    .await;
     app.close().await;
     let _ = std::fs::remove_dir_all(config);
 }
