@@ -80,7 +80,7 @@ export function renderDetail(connection) {
   $("detail-json").replaceChildren(...(json ? [jsonNode(null, json.parsed)] : []));
   const raw = detail.raw;
   $("detail-raw").replaceChildren(
-    ...(raw ? raw.map(rawLine) : [span("muted", "Its bytes are no longer kept (the raw view keeps the last 4 MiB).")]),
+    ...(raw ? raw.map((line) => rawLine(line)) : [span("muted", "Its bytes are no longer kept (the raw view keeps the last 4 MiB).")]),
   );
 }
 

@@ -12,8 +12,9 @@ const RAW_TAIL_BYTES = 64 * 1024; // the raw view shows the end of what was rece
 const ENDINGS = { lf: "LF", cr: "CR", crlf: "CRLF", none: "" };
 const ENDING_BYTES = { lf: "\n", cr: "\r", crlf: "\r\n", none: "" };
 
-/** One received line as a list item. @param {RawLine} line */
-export function rawLine(line) {
+/** One received line as a list item; `unended` says why a line has no ending.
+ * @param {RawLine} line @param {string} [unended] */
+export function rawLine(line, unended = "(no line ending yet)") {
   const item = document.createElement("li");
   item.className = line.kind;
   if (line.kind === "connectionStart") {
@@ -23,7 +24,7 @@ export function rawLine(line) {
   item.append(document.createTextNode(line.text));
   const ending = ENDINGS[line.ending];
   if (ending) item.append(span("eol", ending));
-  if (line.ending === "none") item.append(span("eol", "(no line ending yet)"));
+  if (line.ending === "none") item.append(span("eol", unended));
   return item;
 }
 
@@ -50,7 +51,7 @@ export async function fetchRaw(connection, onProblem) {
       head,
       `${formatBytes(view.totalBytes)} received · showing the last ${formatBytes(Math.min(view.keptBytes, RAW_TAIL_BYTES))} · each line ends with its LF, CR or CRLF`,
     );
-    list.replaceChildren(head, ...view.lines.map(rawLine));
+    list.replaceChildren(head, ...view.lines.map((line) => rawLine(line)));
     if (state.view.follow) list.scrollTop = list.scrollHeight;
   } catch (error) {
     onProblem(ipc.errorMessage(error));

@@ -6,6 +6,7 @@ import { durationText, stateText } from "./exchanges.js";
 import { formatBytes, plural } from "./format.js";
 import * as ipc from "./ipc.js";
 import { state } from "./model.js";
+import { rawLine } from "./raw-view.js";
 import { scheduleRender } from "./schedule.js";
 
 /** @typedef {import("./model.js").Tap} Tap */
@@ -93,8 +94,29 @@ export function renderExchange(tap) {
     setText($("exchange-request-body"), bodyText(detail.requestBody));
     setText($("exchange-curl-shown"), detail.curlShown);
     setText($("exchange-curl-note"), detail.curlNote ? `Copy as curl: ${detail.curlNote}.` : "");
+    renderRaw(detail);
     setText($("exchange-response-body"), bodyText(detail.responseBody));
   }
+}
+
+/** A stream's last chunks, each under a line saying when it came and its size.
+ * @param {import("./gen/ipc").ExchangeDetail} detail */
+function renderRaw(detail) {
+  $("exchange-raw-part").hidden = detail.raw.length === 0;
+  if (detail.raw.length === 0) return;
+  setText(
+    $("exchange-raw-note"),
+    `${plural(detail.raw.length, "chunk")} shown${detail.rawLeftOut > 0 ? `; ${formatBytes(detail.rawLeftOut)} before them not shown` : ""} · each line ends with its LF, CR or CRLF`,
+  );
+  const last = detail.raw.length - 1;
+  const items = detail.raw.flatMap((chunk, i) => {
+    const head = document.createElement("li");
+    head.className = "chunk-start";
+    head.textContent = `── chunk at +${durationText(chunk.atMs)}, ${formatBytes(chunk.bytes)} ──`;
+    const unended = i === last ? "(no line ending yet)" : "(goes on in the next chunk)";
+    return [head, ...chunk.lines.map((line) => rawLine(line, unended))];
+  });
+  $("exchange-raw").replaceChildren(...items);
 }
 
 /** @param {string} tag @param {string} text */

@@ -54,7 +54,9 @@ pub use settings::{
     SETTINGS_FILE, SETTINGS_VERSION,
 };
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};
-pub use tap_detail::{BodyView, ExchangeDetail, ExchangeRow, TimelineRow, MAX_CHUNK_MARKS};
+pub use tap_detail::{
+    BodyView, ExchangeDetail, ExchangeRow, RawChunk, TimelineRow, MAX_CHUNK_MARKS, RAW_SHOWN_BYTES,
+};
 pub use tap_spec::TapSpec;
 pub use taps::{RunningTaps, TapEmitter, TapOpened, TapUpdate};
 pub use update::{ConnectionUpdate, Emitter};

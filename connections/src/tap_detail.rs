@@ -7,6 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use sse_tap::{redact_headers, redact_url, Exchange, Secrets};
 
+use sse_inspector::{split_lines, RawLine};
+
 use crate::command_line::request_curl;
 use crate::spec::TlsOptions;
 
@@ -145,6 +147,43 @@ pub struct ExchangeDetail {
     pub curl_shown: String,
     /// Why the command does not send the very same request, when it cannot.
     pub curl_note: Option<String>,
+    /// A stream's last bytes (decoded), chunk by chunk as they came, as lines.
+    pub raw: Vec<RawChunk>,
+    /// A stream's bytes not in `raw` (older, or past what the view shows).
+    pub raw_left_out: u64,
+}
+
+/// One chunk of a stream as the raw view shows it: when it came, its size, its lines (a line
+/// may go on in the next chunk: its ending is then `none`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RawChunk {
+    /// Since the exchange began.
+    pub at_ms: f64,
+    pub bytes: u64,
+    pub lines: Vec<RawLine>,
+}
+
+/// Bytes of a stream the detail shows at most, its newest chunks.
+pub const RAW_SHOWN_BYTES: usize = 64 * 1024;
+
+/// The newest chunks within [`RAW_SHOWN_BYTES`] (a chunk larger than that alone: its end), as
+/// lines; and how many bytes of the stream they leave out.
+fn raw_chunks(exchange: &Exchange) -> (Vec<RawChunk>, u64) {
+    let mut shown = Vec::new();
+    let mut room = RAW_SHOWN_BYTES;
+    for (at, bytes) in exchange.raw.iter().rev() {
+        if room == 0 {
+            break;
+        }
+        let part = &bytes[bytes.len().saturating_sub(room)..];
+        room -= part.len();
+        shown.push(RawChunk { at_ms: ms(*at), bytes: bytes.len() as u64, lines: split_lines(part, 0) });
+    }
+    shown.reverse();
+    let shown_bytes = (RAW_SHOWN_BYTES - room) as u64;
+    (shown, exchange.decoded_bytes.saturating_sub(shown_bytes))
 }
 
 fn ms(duration: Duration) -> f64 {
@@ -165,6 +204,7 @@ impl ExchangeDetail {
                 exchange.request_bytes
             )),
         };
+        let (raw, raw_left_out) = if exchange.is_stream { raw_chunks(exchange) } else { (Vec::new(), 0) };
         let curl_for = |secrets| {
             request_curl(
                 &exchange.method,
@@ -198,6 +238,8 @@ impl ExchangeDetail {
             curl: curl_for(Secrets::Keep),
             curl_shown: curl_for(Secrets::Redact),
             curl_note,
+            raw,
+            raw_left_out,
         }
     }
 }
@@ -270,6 +312,27 @@ mod tests {
         let cut = BodyView::of(br#"{"a":"#, 4000);
         assert_eq!(cut, BodyView::Text { text: r#"{"a":"#.into(), kept: 5, total: 4000 });
         assert_eq!(BodyView::of(&[0xff, 0xfe, 0], 3), BodyView::Binary { total: 3 });
+    }
+
+    /// The raw view shows the newest chunks within its budget, each split into lines, and
+    /// counts the rest.
+    #[test]
+    fn raw_chunks_show_the_newest_within_the_budget() {
+        let mut exchange = Exchange { is_stream: true, ..Exchange::default() };
+        let mut total = 0;
+        for n in 0..3u64 {
+            let chunk = format!("data: {n}\r\n\r");
+            total += chunk.len() as u64;
+            exchange.raw.push_back((Duration::from_millis(n * 10), bytes::Bytes::from(chunk)));
+        }
+        exchange.decoded_bytes = total + 1_000_000; // more came than is kept
+        let (chunks, left_out) = raw_chunks(&exchange);
+        assert_eq!(chunks.len(), 3);
+        assert_eq!(chunks[1].at_ms, 10.0);
+        let texts: Vec<&str> = chunks[0].lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["data: 0", ""]);
+        assert_eq!(chunks[0].lines[0].ending, sse_inspector::LineEnding::Crlf);
+        assert_eq!(left_out, 1_000_000);
     }
 
     /// Few chunks are marked each; many share marks per stretch of time, keeping the gaps.

@@ -38,5 +38,5 @@ pub use event::{is_blank, preview, EventDetail, EventRow, KeptEvent, WhitespaceV
 pub use export::{ExportFormat, EXPORT_CHUNK};
 pub use filter::EventFilter;
 pub use history::EventHistory;
-pub use raw::{LineEnding, LineKind, RawCapture, RawLine, RawView};
+pub use raw::{split_lines, LineEnding, LineKind, RawCapture, RawLine, RawView};
 pub use stats::{LiveStats, StatsReport, RATE_WINDOW_SECS};

@@ -195,8 +195,9 @@ fn memchr_line_end(bytes: &[u8]) -> Option<usize> {
     Some(if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 })
 }
 
-/// Splits bytes into lines as the SSE parser does: CRLF, LF or CR ends a line.
-pub(crate) fn split_lines(bytes: &[u8], base: u64) -> Vec<RawLine> {
+/// Splits bytes into lines as the SSE parser does: CRLF, LF or CR ends a line; `base` is the
+/// first byte's offset. (A CR that ends the bytes reads as a CR line end.)
+pub fn split_lines(bytes: &[u8], base: u64) -> Vec<RawLine> {
     let mut lines = Vec::new();
     let mut start = 0;
     while start < bytes.len() {

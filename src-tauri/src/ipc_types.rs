@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use sse_connections::{
     Auth, BodyView, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail, ExchangeRow,
-    HeaderField, Loaded, Page, PaneLayout, Preset, ReconnectOptions, Resume, SavedConnection, SavedTap,
-    SecretState, Settings, TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind,
-    WindowState,
+    HeaderField, Loaded, Page, PaneLayout, Preset, RawChunk, ReconnectOptions, Resume, SavedConnection,
+    SavedTap, SecretState, Settings, TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions, Warning,
+    WarningKind, WindowState,
 };
 use sse_inspector::{
     BatchIds, Counts, EventDetail, EventFilter, EventRow, ExportFormat, LineEnding, LineKind, RawLine,
@@ -208,6 +208,7 @@ fn declarations() -> String {
         TapUpdate,
         ExchangeRow,
         ExchangeDetail,
+        RawChunk,
         BodyView,
         TimelineRow,
     );

@@ -103,6 +103,7 @@ impl Decoder {
         match &mut self.reader {
             Reader::Body { limit } => keep_start(&mut exchange.response_body, data, *limit),
             Reader::Sse(parser) => {
+                exchange.push_raw(at, data);
                 parser.feed(data);
                 // A malformed stream passes untouched: an event too large for the parser is
                 // only left out of the record.
@@ -117,6 +118,7 @@ impl Decoder {
                 }
             }
             Reader::Lines { partial } => {
+                exchange.push_raw(at, data);
                 partial.extend_from_slice(data);
                 let mut start = 0;
                 while let Some(end) = memchr_newline(&partial[start..]) {

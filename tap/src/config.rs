@@ -19,6 +19,8 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 pub const DEFAULT_KEEP_EXCHANGES: usize = 1000;
 /// Chunk timings kept per exchange (the newest); the rest are counted.
 pub const MAX_CHUNK_TIMINGS: usize = 100_000;
+/// A stream's bytes (decoded) kept per exchange, the newest, chunk by chunk, for its raw view.
+pub const MAX_RAW_BYTES: usize = 256 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct TapConfig {

@@ -42,7 +42,7 @@ mod upstream;
 pub use capture_file::{capture, capture_file_name, write_capture};
 pub use config::{
     TapConfig, DEFAULT_BODY_LIMIT, DEFAULT_CLIENT_HEAD_TIMEOUT, DEFAULT_HEAD_TIMEOUT, DEFAULT_KEEP_EXCHANGES,
-    MAX_CHUNK_TIMINGS,
+    MAX_CHUNK_TIMINGS, MAX_RAW_BYTES,
 };
 pub use error::TapError;
 pub use har::{har, redact_headers, redact_url, Secrets, REDACTED};

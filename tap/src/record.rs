@@ -7,7 +7,9 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::{broadcast, watch};
 
-use crate::config::MAX_CHUNK_TIMINGS;
+use bytes::Bytes;
+
+use crate::config::{MAX_CHUNK_TIMINGS, MAX_RAW_BYTES};
 
 /// Events kept per exchange (the newest); the rest are counted.
 const MAX_EVENTS: usize = 100_000;
@@ -102,6 +104,11 @@ pub struct Exchange {
     pub chunks_dropped: u64,
     pub events: VecDeque<TappedEvent>,
     pub events_dropped: u64,
+    /// A stream's newest decoded bytes, as they came chunk by chunk (since the exchange began),
+    /// at most [`MAX_RAW_BYTES`] of them; `raw_dropped` counts the bytes let go before.
+    pub raw: VecDeque<(Duration, Bytes)>,
+    pub raw_kept: usize,
+    pub raw_dropped: u64,
     /// Bytes of the response body once decoded (its `Content-Encoding` undone); equal to
     /// `response_bytes` when it was not compressed.
     pub decoded_bytes: u64,
@@ -124,6 +131,19 @@ impl Exchange {
             self.chunks_dropped += 1;
         }
         self.chunks.push_back(chunk);
+    }
+
+    /// Keeps a copy of a stream's decoded chunk (a copy: the chunk is a slice of a read buffer
+    /// many times its size), letting the oldest go past [`MAX_RAW_BYTES`].
+    pub(crate) fn push_raw(&mut self, at: Duration, data: &[u8]) {
+        let data = &data[data.len().saturating_sub(MAX_RAW_BYTES)..];
+        while self.raw_kept + data.len() > MAX_RAW_BYTES {
+            let Some((_, oldest)) = self.raw.pop_front() else { break };
+            self.raw_kept -= oldest.len();
+            self.raw_dropped += oldest.len() as u64;
+        }
+        self.raw_kept += data.len();
+        self.raw.push_back((at, Bytes::copy_from_slice(data)));
     }
 
     pub(crate) fn push_event(&mut self, event: TappedEvent) {
@@ -303,6 +323,22 @@ mod tests {
         let line = finished.try_recv().unwrap();
         assert_eq!(line.to_string(), " /2 --- 0 B 1.50 s client hung up after 7 bytes");
         assert!(finished.try_recv().is_err(), "ended once");
+    }
+
+    /// A stream's raw bytes are kept chunk by chunk up to the bound, the oldest let go first.
+    #[test]
+    fn raw_chunks_are_kept_up_to_the_bound() {
+        let mut exchange = Exchange::default();
+        let chunk = vec![b'x'; MAX_RAW_BYTES / 4];
+        for n in 0..6 {
+            exchange.push_raw(Duration::from_millis(n), &chunk);
+        }
+        assert_eq!(exchange.raw.len(), 4);
+        assert_eq!(exchange.raw_kept, MAX_RAW_BYTES);
+        assert_eq!(exchange.raw_dropped, 2 * chunk.len() as u64);
+        assert_eq!(exchange.raw.front().map(|(at, _)| *at), Some(Duration::from_millis(2)));
+        exchange.push_raw(Duration::from_millis(9), &vec![b'y'; MAX_RAW_BYTES * 2]);
+        assert_eq!((exchange.raw.len(), exchange.raw_kept), (1, MAX_RAW_BYTES), "a huge chunk keeps its end");
     }
 
     /// Beginning and ending an exchange is news for the watchers; `visit` sees the kept ones.

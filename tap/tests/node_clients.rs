@@ -158,7 +158,9 @@ async fn chromium_reconnects_through_the_tap_with_last_event_id() {
         got["data"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().parse().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "no gap, no repeat: {ids:?}");
     assert!(data.windows(2).all(|w| w[1] == w[0] + 1), "every counter value: {data:?}");
-    assert!(got["errors"].as_u64() >= Some(1) && got["kicked"]["kicked"].as_u64() >= Some(2), "{got}");
+    // The kick ended the collector's stream (the demo page's own EventSource may be between
+    // connections at that moment under load, so only the collector's is counted on).
+    assert!(got["errors"].as_u64() >= Some(1) && got["kicked"]["kicked"].as_u64() >= Some(1), "{got}");
     assert!(got["demo"].as_str().unwrap().parse::<u64>().is_ok(), "the demo page shows the counter: {got}");
 
     // The collector's stream is the second one opened with no id, and the one that resumed.

@@ -437,7 +437,21 @@ curlShown: string,
 /**
  * Why the command does not send the very same request, when it cannot.
  */
-curlNote: string | null, };
+curlNote: string | null, 
+/**
+ * A stream's last bytes (decoded), chunk by chunk as they came, as lines.
+ */
+raw: Array<RawChunk>, 
+/**
+ * A stream's bytes not in `raw` (older, or past what the view shows).
+ */
+rawLeftOut: number, };
+
+export type RawChunk = { 
+/**
+ * Since the exchange began.
+ */
+atMs: number, bytes: number, lines: Array<RawLine>, };
 
 export type BodyView = { "kind": "none" } | { "kind": "json", text: string, kept: number, total: number, } | { "kind": "text", text: string, kept: number, total: number, } | { "kind": "binary", total: number, } | { "kind": "stream", events: number, };
 

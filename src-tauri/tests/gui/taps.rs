@@ -1,5 +1,5 @@
 //! Taps in the window: one made in the form, a stream sent through it from outside by curl,
-//! its exchange listed live and then as cut, shown whole and in the waterfall, its HAR checked
+//! its exchange listed live and then as cut, shown whole (raw bytes by chunk) and in the waterfall, its HAR checked
 //! by npm har-validator, replayed, the list filtered, and the tap found listening on the same
 //! port after a restart.
 
@@ -80,6 +80,9 @@ async fn a_tap_made_in_the_window_lists_a_stream_sent_through_it() {
     let headers = app.text("exchange-request-headers").await;
     assert!(headers.contains("[redacted]") && !headers.contains("secret"), "{headers}");
     assert!(app.text("exchange-response-body").await.contains("an event stream"));
+    // Its raw bytes, chunk by chunk: each chunk under its own line, the events' lines in them.
+    let raw = app.text("exchange-raw").await;
+    assert!(raw.contains("── chunk at +") && raw.contains("data: "), "{raw}");
     let curl = app.text("exchange-curl-shown").await;
     assert!(curl.starts_with("curl -N ") && curl.contains("x-token: [redacted]"), "{curl}");
     // Its waterfall: a row drawn, the axis says over how long.
