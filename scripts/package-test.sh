@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # The debug package has the GUI tests' hooks (`test-hooks`: paths instead of native dialogs);
 # a release package never does, so the tests that need them are skipped there.
 if [ "${1:-}" = "--release" ]; then
-  build_flags=(); dir=release; gui_args=(-E 'not test(/^test_hooks::/)')
+  build_flags=(); dir=release; gui_args=(-E 'not test(/(^|::)test_hooks::/)')
 else
   build_flags=(--debug --features test-hooks); dir=debug; gui_args=(--features test-hooks)
 fi
@@ -64,7 +64,7 @@ grep -q 'connect\\-timeout' <<<"$page" || fail "sse-sub.1 lacks its options"
 
 echo "==> the installed app under Xvfb (GUI end-to-end test)"
 if [ "$dir" = release ]; then
-  skipped=$(cargo nextest list -p sse-monitor --test gui --locked -E 'test(/^test_hooks::/)' \
+  skipped=$(cargo nextest list -p sse-monitor --test gui --locked -E 'test(/(^|::)test_hooks::/)' \
     --message-format oneline | grep -c 'test_hooks::' || true)
   echo "==> skipping $skipped GUI test(s) that need the test-hooks feature (absent from release builds)"
 fi

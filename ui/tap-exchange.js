@@ -28,6 +28,7 @@ export function selectExchange(tap, id) {
 /** @param {Tap} tap @param {"waterfall" | "exchange"} tab */
 export function showTapTab(tap, tab) {
   tap.tab = tab;
+  renderTapTabs(tap); // at once: what is clicked next may be in it
   scheduleRender();
 }
 

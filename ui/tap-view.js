@@ -73,6 +73,10 @@ export function renderTap() {
   setText($("tap-url"), tap.state === "listening" ? tap.listenUrl : "–");
   /** @type {HTMLButtonElement} */ ($("tap-copy")).disabled = tap.state !== "listening";
   /** @type {HTMLButtonElement} */ ($("tap-stop")).disabled = tap.id === null;
+  // What reads the tap's record needs it running (a stopped tap's record is gone).
+  /** @type {HTMLButtonElement} */ ($("tap-export-har")).disabled = tap.id === null;
+  /** @type {HTMLButtonElement} */ ($("exchange-replay")).disabled = tap.id === null;
+  /** @type {HTMLButtonElement} */ ($("exchange-curl")).disabled = tap.detail === null;
   setText($("tap-start"), tap.id === null ? "Start" : "Apply and restart");
   $("tap-insecure-badge").hidden = !tap.spec.tls.insecure;
   const hint =

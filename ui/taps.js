@@ -54,6 +54,8 @@ export async function startTap(tap, spec) {
     tap.id = opened.id;
     tap.listenUrl = opened.listenUrl;
     tap.note = opened.note || "";
+    // Said where the user is, too: the app pointed at the old port will not find the tap.
+    if (opened.note) notify(`${tap.label.title}: ${opened.note}`);
     tap.state = "listening";
     // Kept, so the app pointed at it finds it there next time.
     tap.spec = { ...spec, port: opened.port };

@@ -86,9 +86,14 @@ pub(crate) fn sse_server_binary() -> PathBuf {
 }
 
 pub(crate) fn spawn_remote_server() -> RemoteServer {
+    spawn_remote_server_requiring("X-Token: secret")
+}
+
+/// As [`spawn_remote_server`], requiring `header` (`Name: value`) of subscribers instead.
+pub(crate) fn spawn_remote_server_requiring(header: &str) -> RemoteServer {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(sse_server_binary())
-        .args(["--addr", "127.0.0.1:0", "--require-header", "X-Token: secret"])
+        .args(["--addr", "127.0.0.1:0", "--require-header", header])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
