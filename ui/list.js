@@ -50,7 +50,7 @@ function tapEntry(tap) {
     label,
     name: tap.spec.name,
     hover: `${tap.spec.upstream || "no upstream yet"}${tap.listenUrl ? `\nlistening on ${tap.listenUrl}` : ""}`,
-    state: { stopped: "closed", starting: "connecting", listening: "open", failed: "failed" }[tap.state],
+    state: tap.badgeState,
     count: String(tap.exchanges.size),
     selected: tap === state.selectedTap,
     kind: "tap",

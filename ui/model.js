@@ -149,6 +149,14 @@ export class Connection {
 /** @typedef {import("./gen/ipc").TapSpec} TapSpec */
 /** @typedef {import("./gen/ipc").ExchangeRow} ExchangeRow */
 
+/** One kind of fetch from Rust: whether one is under way, and when the last began. */
+export class Fetch {
+  constructor() {
+    this.inFlight = false;
+    this.at = -Infinity; // performance.now()
+  }
+}
+
 /** A tap as the user set it up, and the exchanges it has seen. */
 export class Tap {
   /** @param {TapSpec} spec @param {string | null} [savedKey] */
@@ -176,8 +184,9 @@ export class Tap {
     this.timeline = [];
     /** @type {"waterfall" | "exchange"} the tab shown below the exchanges */
     this.tab = "waterfall";
-    /** When the detail and the waterfall were last fetched (performance.now()), and at which version. */
-    this.fetched = { detailAt: -Infinity, timelineAt: -Infinity, timelineVersion: -1 };
+    /** The fetches of the detail and the waterfall (at most twice a second each, schedule.js). */
+    this.fetches = { detail: new Fetch(), timeline: new Fetch() };
+    this.timelineVersion = -1; // the tap's version the waterfall's rows were fetched at
   }
 
   /** How the list tells it apart: its name, else its upstream (host and path), over where it
@@ -194,6 +203,11 @@ export class Tap {
     const title = this.spec.name.trim() || shown || "New tap";
     const where = this.listenUrl && this.state === "listening" ? this.listenUrl.replace(/^http:\/\//, "") : this.state;
     return { title, where };
+  }
+
+  /** Its state as the list's dot and the status badge colour it. */
+  get badgeState() {
+    return { stopped: "closed", starting: "connecting", listening: "open", failed: "failed" }[this.state];
   }
 
   /** Forgets the exchanges (a restarted tap numbers them afresh). */

@@ -40,3 +40,26 @@ function scheduleRenderIn(ms) {
     scheduleRender();
   }, ms);
 }
+
+const REFETCH_MS = 500; // a fetch that follows what moves goes at most twice a second
+
+/** Runs `fetch` now, unless one is under way or the last began under 500 ms ago (then a frame
+ * comes when it is due, to ask again); a frame follows when it settles, to draw what came.
+ * @param {import("./model.js").Fetch} slot @param {() => Promise<void>} fetch */
+export function fetchThrottled(slot, fetch) {
+  if (slot.inFlight) return;
+  const now = performance.now();
+  const wait = slot.at + REFETCH_MS - now;
+  if (wait > 0) {
+    setTimeout(scheduleRender, wait);
+    return;
+  }
+  slot.inFlight = true;
+  slot.at = now;
+  fetch()
+    .catch(() => {})
+    .finally(() => {
+      slot.inFlight = false;
+      scheduleRender();
+    });
+}

@@ -7,19 +7,17 @@ import { formatBytes, plural } from "./format.js";
 import * as ipc from "./ipc.js";
 import { state } from "./model.js";
 import { rawLine } from "./raw-view.js";
-import { scheduleRender } from "./schedule.js";
+import { fetchThrottled, scheduleRender } from "./schedule.js";
 
 /** @typedef {import("./model.js").Tap} Tap */
 /** @typedef {import("./gen/ipc").BodyView} BodyView */
-
-export const REFETCH_MS = 500;
 
 /** Selects an exchange of `tap` (null: none) and shows it. @param {Tap} tap @param {number | null} id */
 export function selectExchange(tap, id) {
   if (tap.selectedExchange === id) return;
   tap.selectedExchange = id;
   tap.detail = null;
-  tap.fetched.detailAt = -Infinity;
+  tap.fetches.detail.at = -Infinity; // the new one at once
   tap.version += 1; // the list marks it
   if (id !== null) showTapTab(tap, "exchange");
   scheduleRender();
@@ -143,35 +141,19 @@ export function bodyText(body) {
   }
 }
 
-let detailInFlight = false;
 /** @type {import("./gen/ipc").ExchangeDetail | null} whose heads and bodies are on screen */
 let drawnDetail = null;
 
 /** @param {Tap} tap @param {number} id */
 function fetchDetail(tap, id) {
-  const now = performance.now();
-  if (detailInFlight) return;
-  const wait = tap.fetched.detailAt + REFETCH_MS - now;
-  if (wait > 0) {
-    setTimeout(scheduleRender, wait);
-    return;
-  }
   const tapId = tap.id;
   if (tapId === null) return;
-  detailInFlight = true;
-  tap.fetched.detailAt = now;
-  ipc
-    .tapExchange(tapId, id)
-    .then((detail) => {
-      if (tap.selectedExchange !== id) return;
-      if (detail) tap.detail = detail;
-      else tap.selectedExchange = null; // no longer kept
-    })
-    .catch(() => {})
-    .finally(() => {
-      detailInFlight = false;
-      scheduleRender();
-    });
+  fetchThrottled(tap.fetches.detail, async () => {
+    const detail = await ipc.tapExchange(tapId, id);
+    if (tap.selectedExchange !== id) return;
+    if (detail) tap.detail = detail;
+    else tap.selectedExchange = null; // no longer kept
+  });
 }
 
 /** The tabs' own keys; `onReplay` opens what a replay started.

@@ -67,8 +67,7 @@ export function renderTap() {
   const tap = state.selectedTap;
   if (!tap) return;
   const badge = $("tap-state");
-  const badgeState = { stopped: "closed", starting: "connecting", listening: "open", failed: "failed" }[tap.state];
-  if (badge.dataset.state !== badgeState) badge.dataset.state = badgeState;
+  if (badge.dataset.state !== tap.badgeState) badge.dataset.state = tap.badgeState;
   setText(badge, tap.state);
   setText($("tap-url"), tap.state === "listening" ? tap.listenUrl : "–");
   /** @type {HTMLButtonElement} */ ($("tap-copy")).disabled = tap.state !== "listening";

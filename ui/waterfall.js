@@ -5,8 +5,8 @@ import { $, element, setText } from "./dom.js";
 import { durationText, passes } from "./exchanges.js";
 import { plural } from "./format.js";
 import * as ipc from "./ipc.js";
-import { scheduleRender } from "./schedule.js";
-import { REFETCH_MS, selectExchange } from "./tap-exchange.js";
+import { fetchThrottled } from "./schedule.js";
+import { selectExchange } from "./tap-exchange.js";
 
 /** @typedef {import("./model.js").Tap} Tap */
 /** @typedef {import("./gen/ipc").TimelineRow} TimelineRow */
@@ -15,35 +15,19 @@ const ROW_PX = 16;
 const GUTTER_PX = 44; // the exchange's number
 const MAX_ROWS = 500;
 
-let inFlight = false;
 /** What the canvas shows, for clicks: the exchange of each row. @type {number[]} */
 let rowIds = [];
 
 /** Fetches the timeline when it moved (and while exchanges are open), at most twice a second.
  * @param {Tap} tap */
 function refresh(tap) {
-  if (tap.id === null || inFlight) return;
-  const stale = tap.fetched.timelineVersion !== tap.version || tap.open > 0;
-  if (!stale) return;
-  const wait = tap.fetched.timelineAt + REFETCH_MS - performance.now();
-  if (wait > 0) {
-    setTimeout(scheduleRender, wait);
-    return;
-  }
-  inFlight = true;
-  tap.fetched.timelineAt = performance.now();
+  const tapId = tap.id;
+  if (tapId === null || (tap.timelineVersion === tap.version && tap.open === 0)) return;
   const version = tap.version;
-  ipc
-    .tapTimeline(tap.id, MAX_ROWS)
-    .then((rows) => {
-      tap.timeline = rows;
-      tap.fetched.timelineVersion = version;
-    })
-    .catch(() => {})
-    .finally(() => {
-      inFlight = false;
-      scheduleRender();
-    });
+  fetchThrottled(tap.fetches.timeline, async () => {
+    tap.timeline = await ipc.tapTimeline(tapId, MAX_ROWS);
+    tap.timelineVersion = version;
+  });
 }
 
 /** @param {string} name */

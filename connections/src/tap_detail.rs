@@ -43,33 +43,41 @@ pub struct ExchangeRow {
     pub failed: bool,
 }
 
+/// When an exchange started (ms since the Unix epoch) and how long it took, or has taken so far.
+fn timing(exchange: &Exchange, now: SystemTime) -> (f64, f64) {
+    let started = exchange.started.unwrap_or(now);
+    let duration = exchange.duration.unwrap_or_else(|| now.duration_since(started).unwrap_or_default());
+    (ms(started.duration_since(UNIX_EPOCH).unwrap_or_default()), ms(duration))
+}
+
+/// It ended, cut (see [`sse_tap::Ending::is_cut`]).
+fn cut(exchange: &Exchange) -> bool {
+    exchange.ending.as_ref().is_some_and(sse_tap::Ending::is_cut)
+}
+
 impl ExchangeRow {
     pub fn of(exchange: &Exchange, now: SystemTime) -> Self {
-        let started = exchange.started.unwrap_or(now);
-        let duration = exchange.duration.unwrap_or_else(|| now.duration_since(started).unwrap_or_default());
+        let (started_ms, duration_ms) = timing(exchange, now);
         let content_type = exchange
             .response_headers
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
             .map(|(_, value)| value.clone())
             .unwrap_or_default();
-        let failed = exchange.ending.as_ref().is_some_and(|ending| {
-            !matches!(ending, sse_tap::Ending::Completed | sse_tap::Ending::TunnelClosed { .. })
-        });
         Self {
             id: exchange.id,
             method: exchange.method.clone(),
             target: exchange.target.clone(),
             status: exchange.status,
             content_type,
-            started_ms: started.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64() * 1000.0,
-            duration_ms: duration.as_secs_f64() * 1000.0,
+            started_ms,
+            duration_ms,
             bytes: exchange.response_bytes,
-            events: exchange.events.len() as u64 + exchange.events_dropped,
+            events: exchange.event_count(),
             is_stream: exchange.is_stream,
             tunnel: exchange.tunnel,
             ending: exchange.ending.as_ref().map(ToString::to_string),
-            failed,
+            failed: cut(exchange),
         }
     }
 }
@@ -216,7 +224,7 @@ impl ExchangeDetail {
             )
         };
         let response_body = if exchange.is_stream {
-            BodyView::Stream { events: exchange.events.len() as u64 + exchange.events_dropped }
+            BodyView::Stream { events: exchange.event_count() }
         } else {
             BodyView::of(
                 &exchange.response_body,
@@ -263,17 +271,18 @@ pub struct TimelineRow {
 }
 
 impl TimelineRow {
+    /// (Read under the record's lock for every kept exchange: it copies none of their text.)
     pub fn of(exchange: &Exchange, now: SystemTime) -> Self {
-        let row = ExchangeRow::of(exchange, now);
+        let (started_ms, duration_ms) = timing(exchange, now);
         let arrivals = exchange.chunks.iter().map(|chunk| ms(chunk.received));
         Self {
             id: exchange.id,
-            started_ms: row.started_ms,
+            started_ms,
             head_ms: exchange.head_after.map(ms),
-            chunk_ms: marks(arrivals, exchange.chunks.len(), row.duration_ms),
-            end_ms: row.duration_ms,
-            open: row.ending.is_none(),
-            failed: row.failed,
+            chunk_ms: marks(arrivals, exchange.chunks.len(), duration_ms),
+            end_ms: duration_ms,
+            open: exchange.ending.is_none(),
+            failed: cut(exchange),
         }
     }
 }

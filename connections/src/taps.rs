@@ -1,7 +1,7 @@
 //! The taps that are open: each a [`Tap`] listening on a loopback port, with a task that tells
 //! its emitter which exchanges changed (a row each), at most a few times a second.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -204,29 +204,22 @@ fn listen_error(port: u16, source: std::io::Error) -> TapError {
 /// Nobody listens to the tap's updates any more.
 struct Gone;
 
-/// What was last sent of a row: when one of these moves, the row goes again.
-#[derive(PartialEq)]
-struct Sent {
-    status: Option<u16>,
-    bytes: u64,
-    events: u64,
-    ended: bool,
-}
-
 /// Sends the rows that changed, whenever an exchange begins, gets its head or ends, and every
 /// [`REPORT_EVERY`] while one is open (its bytes and duration move), until `stop`.
 async fn report(recorder: Recorder, emit: TapEmitter, stop: CancellationToken) -> Result<(), Gone> {
     let mut changes = recorder.changes();
-    let mut sent: HashMap<u64, Sent> = HashMap::new();
+    // Ended exchanges whose last row went out: an ended exchange changes no more.
+    let mut ended_sent = HashSet::new();
     loop {
-        let update = changed_rows(&recorder, &mut sent);
-        if !update.rows.is_empty() && !emit(update.clone()) {
+        let update = changed_rows(&recorder, &mut ended_sent);
+        let open = update.open;
+        if !update.rows.is_empty() && !emit(update) {
             return Err(Gone);
         }
         tokio::select! {
             () = stop.cancelled() => return Ok(()),
             changed = changes.changed() => if changed.is_err() { return Ok(()) },
-            () = tokio::time::sleep(REPORT_EVERY), if update.open > 0 => {}
+            () = tokio::time::sleep(REPORT_EVERY), if open > 0 => {}
         }
         // News in a burst (a client opening many requests) goes out together.
         tokio::select! {
@@ -236,7 +229,9 @@ async fn report(recorder: Recorder, emit: TapEmitter, stop: CancellationToken) -
     }
 }
 
-fn changed_rows(recorder: &Recorder, sent: &mut HashMap<u64, Sent>) -> TapUpdate {
+/// The rows to send: every open exchange's (its bytes and duration move), and each ended one's
+/// once more, as it ended.
+fn changed_rows(recorder: &Recorder, ended_sent: &mut HashSet<u64>) -> TapUpdate {
     let now = SystemTime::now();
     let mut update = TapUpdate { rows: Vec::new(), oldest_kept: u64::MAX, open: 0 };
     recorder.visit(|exchange| {
@@ -245,22 +240,14 @@ fn changed_rows(recorder: &Recorder, sent: &mut HashMap<u64, Sent>) -> TapUpdate
         if !ended {
             update.open += 1;
         }
-        let now_sent = Sent {
-            status: exchange.status,
-            bytes: exchange.response_bytes,
-            events: exchange.events.len() as u64 + exchange.events_dropped,
-            ended,
-        };
-        // An open exchange's duration moves too: its row goes every time.
-        if !ended || sent.get(&exchange.id) != Some(&now_sent) {
+        if !ended || ended_sent.insert(exchange.id) {
             update.rows.push(ExchangeRow::of(exchange, now));
-            sent.insert(exchange.id, now_sent);
         }
     });
     if update.oldest_kept == u64::MAX {
         update.oldest_kept = 0;
     }
     let oldest = update.oldest_kept;
-    sent.retain(|&id, _| id >= oldest);
+    ended_sent.retain(|&id| id >= oldest);
     update
 }

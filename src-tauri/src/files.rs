@@ -1,5 +1,6 @@
-//! Export (events, a tap's HAR) and import: a path chosen in the native dialogs (opened from Rust, so the webview
-//! needs no dialog permission), or given by the GUI tests in builds with `test-hooks`.
+//! Export (events, a tap's HAR) and import: a path chosen in the native dialogs (opened from
+//! Rust, so the webview needs no dialog permission), or given by the GUI tests in builds with
+//! `test-hooks`.
 
 use std::path::PathBuf;
 
@@ -47,6 +48,19 @@ async fn pick_path(app: &tauri::AppHandle, save: Option<&str>, filter: (&str, &[
     rx.await.ok().flatten().and_then(|path| path.into_path().ok())
 }
 
+/// `given` (the GUI tests' path), else one the user picks; `None` if they cancelled.
+async fn given_or_picked(
+    app: &tauri::AppHandle,
+    given: Option<PathBuf>,
+    save: Option<&str>,
+    filter: (&str, &[&str]),
+) -> Option<PathBuf> {
+    match given {
+        Some(path) => Some(path),
+        None => pick_path(app, save, filter).await,
+    }
+}
+
 /// Writes a connection's kept events (only those the filter shows, if `matching_only`) to
 /// `path`, or to one chosen in the save dialog; `None` if cancelled.
 pub async fn export(
@@ -61,12 +75,7 @@ pub async fn export(
         ExportFormat::Ndjson => ("capture.ndjson", ("NDJSON", CAPTURE_EXTENSIONS)),
         ExportFormat::Csv => ("capture.csv", ("CSV", &["csv"][..])),
     };
-    let Some(path) = (match path {
-        Some(path) => Some(path),
-        None => pick_path(app, Some(name), filter).await,
-    }) else {
-        return Ok(None);
-    };
+    let Some(path) = given_or_picked(app, path, Some(name), filter).await else { return Ok(None) };
     let (connections, target) = (state.connections.clone(), path.clone());
     let bytes =
         tauri::async_runtime::spawn_blocking(move || connections.export(id, &target, format, matching_only))
@@ -83,12 +92,8 @@ pub async fn export_har(
     with_secrets: bool,
     path: Option<PathBuf>,
 ) -> Result<Option<Exported>, CommandError> {
-    let Some(path) = (match path {
-        Some(path) => Some(path),
-        None => pick_path(app, Some("tap.har"), ("HAR", &["har", "json"][..])).await,
-    }) else {
-        return Ok(None);
-    };
+    let har_filter = ("HAR", &["har", "json"][..]);
+    let Some(path) = given_or_picked(app, path, Some("tap.har"), har_filter).await else { return Ok(None) };
     let secrets = if with_secrets { sse_tap::Secrets::Keep } else { sse_tap::Secrets::Redact };
     let (taps, target) = (state.taps.clone(), path.clone());
     let bytes = tauri::async_runtime::spawn_blocking(move || taps.write_har(id, &target, secrets)).await??;
@@ -104,10 +109,7 @@ pub async fn import(
     path: Option<PathBuf>,
     speed: f64,
 ) -> Result<Option<Imported>, CommandError> {
-    let Some(path) = (match path {
-        Some(path) => Some(path),
-        None => pick_path(app, None, ("Captures", CAPTURE_EXTENSIONS)).await,
-    }) else {
+    let Some(path) = given_or_picked(app, path, None, ("Captures", CAPTURE_EXTENSIONS)).await else {
         return Ok(None);
     };
     let started = replay_file(&state.broker, &path, Pace::from_speed(speed))?;

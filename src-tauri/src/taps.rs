@@ -1,5 +1,6 @@
 //! The commands of taps: open one (its exchanges reported over its own channel), close one,
-//! save them; one exchange whole, the waterfall's timings, a stream replayed, the HAR. The work is in `sse_connections::RunningTaps`.
+//! save them; one exchange whole, the waterfall's timings, a stream replayed, the HAR. The
+//! work is in `sse_connections::RunningTaps`.
 
 #[cfg(feature = "test-hooks")]
 use std::path::PathBuf;

@@ -36,6 +36,14 @@ pub enum Ending {
     TunnelClosed { to_upstream: u64, to_client: u64 },
 }
 
+impl Ending {
+    /// Someone cut it (the client, the upstream, a timeout) or the tap refused it: it did not end
+    /// as its framing says, nor as a tunnel closing.
+    pub fn is_cut(&self) -> bool {
+        !matches!(self, Self::Completed | Self::TunnelClosed { .. })
+    }
+}
+
 impl fmt::Display for Ending {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -154,6 +162,11 @@ impl Exchange {
         self.events.push_back(event);
     }
 
+    /// Events (or NDJSON lines) it had, kept or dropped.
+    pub fn event_count(&self) -> u64 {
+        self.events.len() as u64 + self.events_dropped
+    }
+
     /// The one line the CLI prints for it.
     pub fn summary(&self) -> ExchangeSummary {
         ExchangeSummary {
@@ -162,7 +175,7 @@ impl Exchange {
             target: self.target.clone(),
             status: self.status,
             bytes: self.response_bytes,
-            events: self.events.len() as u64 + self.events_dropped,
+            events: self.event_count(),
             duration: self.duration.unwrap_or_default(),
             ending: self.ending.clone().unwrap_or(Ending::Completed),
             is_stream: self.is_stream,
