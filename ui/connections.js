@@ -99,9 +99,43 @@ export async function stopConnection(connection, reason = "", keep = false) {
   scheduleRender();
 }
 
+/** Opens a stream that went through `tap` in the inspector, as a connection of its own (listed
+ * with the connections, not saved); an exchange already open there is selected again.
+ * @param {import("./model.js").Tap} tap @param {import("./gen/ipc").ExchangeRow} row */
+export async function openTappedStream(tap, row) {
+  const tapId = tap.id;
+  if (tapId === null || !row.isStream) return;
+  const existing = state.connections.find((c) => c.tapped && c.tapped.tap === tap && c.tapped.tapId === tapId && c.tapped.exchange === row.id);
+  if (existing) {
+    selectConnection(existing);
+    return;
+  }
+  const url = tap.detail && tap.detail.row.id === row.id ? tap.detail.url : `${tap.spec.upstream.replace(/\/$/, "")}${row.target}`;
+  const connection = new Connection({ ...blankSpec(), url, method: row.method });
+  connection.tapped = {
+    tap,
+    tapId,
+    exchange: row.id,
+    label: { title: `${row.method} ${row.target}`, where: `tapped · ${tap.label.title} #${row.id}` },
+  };
+  const run = connection.run;
+  run.browserFeed.setState("unavailable", "a tapped stream is your app's: only the tap sees it");
+  run.ipcFeed.setState("connecting", "reading the tap's record");
+  state.connections.push(connection);
+  selectConnection(connection);
+  try {
+    connection.id = await ipc.inspectExchange(tapId, row.id, (update) => onUpdate(connection, update));
+    connection.running = true;
+  } catch (error) {
+    run.lastError = ipc.errorMessage(error);
+    run.ipcFeed.setState("failed", run.lastError, true);
+  }
+  scheduleRender();
+}
+
 /** Drops the connection and opens it afresh with the same spec. @param {Connection} connection */
 export async function reconnectConnection(connection) {
-  if (connection.id === null) return;
+  if (connection.id === null || connection.tapped) return; // a tapped stream follows the tap's record
   closeBrowserFeed(connection);
   connection.run.ipcFeed.setState("connecting", connection.spec.url);
   connection.running = true;

@@ -120,6 +120,10 @@ export const saveTaps = (taps) => call("save_taps", { taps });
 /** @param {number} id @param {number} exchange */
 export const tapExchange = (id, exchange) => call("tap_exchange", { id, exchange });
 
+/** Opens a tapped stream in the inspector; its updates go to `onUpdate`. Its connection id.
+ * @param {number} id @param {number} exchange @param {(update: ConnectionUpdate) => void} onUpdate */
+export const inspectExchange = (id, exchange, onUpdate) => call("inspect_exchange", { id, exchange, onUpdate: channel(onUpdate) });
+
 /** @param {number} id @param {number} max */
 export const tapTimeline = (id, max) => call("tap_timeline", { id, max });
 

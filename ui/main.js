@@ -2,7 +2,7 @@
 // subscriber (over IPC) and, where the browser can open it, through the webview's own
 // EventSource. This file boots the page and wires its parts; each part is its own module.
 // Note: wry defines a non-configurable `window.ipc`; nothing here may be a global.
-import { addConnection, openConnection, reconnectConnection, stopConnection } from "./connections.js";
+import { addConnection, openConnection, openTappedStream, reconnectConnection, stopConnection } from "./connections.js";
 import { $, button, input, setText } from "./dom.js";
 import { wireForm } from "./form.js";
 import { wireInspector } from "./inspector.js";
@@ -23,7 +23,7 @@ import { installTestHook } from "./test-hook.js";
 import { wireTapExchange } from "./tap-exchange.js";
 import { renderTap as drawTap, wireExchangeTable } from "./tap-view.js";
 import { wireWaterfall } from "./waterfall.js";
-import { addTap, startTap, wireTaps } from "./taps.js";
+import { addTap, selectTap, startTap, wireTaps } from "./taps.js";
 
 const SLOW_RENDER_MS = 250; // the list, figures and the comparison: 4 times a second
 // A frame drawn for news takes the slow parts along once they are this old, so at a few
@@ -83,6 +83,10 @@ function wireConnectionButtons() {
   button("reconnect-button").addEventListener("click", () => {
     if (state.selected) reconnectConnection(state.selected);
   });
+  button("tapped-back").addEventListener("click", () => {
+    const tapped = state.selected && state.selected.tapped;
+    if (tapped && state.taps.includes(tapped.tap)) selectTap(tapped.tap);
+  });
   button("new-connection").addEventListener("click", () => {
     addConnection(blankSpec());
     input("f-url").focus();
@@ -111,10 +115,13 @@ async function start() {
     wireExchangeTable();
     wireWaterfall(() => state.selectedTap);
     // A replayed stream opens as a connection to the embedded server (as an import does).
-    wireTapExchange((imported) => {
-      const connection = addConnection(imported.spec);
-      openConnection(connection, imported.spec);
-    });
+    wireTapExchange(
+      (imported) => {
+        const connection = addConnection(imported.spec);
+        openConnection(connection, imported.spec);
+      },
+      (tap, row) => openTappedStream(tap, row),
+    );
     wirePresets(await ipc.connectionPresets());
     wireInspector();
     document.addEventListener("keydown", onKey);

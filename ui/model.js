@@ -100,6 +100,16 @@ export class Run {
   }
 }
 
+/**
+ * Where a tapped stream comes from.
+ * @typedef {object} TappedOrigin
+ * @property {Tap} tap
+ * @property {number} tapId the tap's backend id when it was opened (a restarted tap numbers
+ *   its exchanges afresh)
+ * @property {number} exchange
+ * @property {{ title: string, where: string }} label
+ */
+
 /** A connection as the user set it up, and what both feeds have seen of it. */
 export class Connection {
   /** @param {ConnectionSpec} spec @param {string | null} [savedKey] */
@@ -124,6 +134,9 @@ export class Connection {
     this.pausedAtEvents = 0;
     this.pausedMatching = 0;
     this.run = new Run();
+    /** @type {TappedOrigin | null} a stream through a tap, read from the tap's record (not
+     * saved, not reconnected; it has no request of its own) */
+    this.tapped = null;
   }
 
   /** Forgets what the last run saw. */
@@ -133,6 +146,10 @@ export class Connection {
 
   /** How the list tells it apart: `title` over `where` (format.js). */
   get label() {
+    if (this.tapped) {
+      const named = (this.spec.name || "").trim();
+      return named ? { title: named, where: this.tapped.label.where } : this.tapped.label;
+    }
     return connectionLabel(this.spec.url, this.spec.name || "", state.embeddedBaseUrl);
   }
 

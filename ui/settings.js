@@ -13,7 +13,7 @@ export function scheduleSave() {
 async function saveConnections() {
   if (!ipc.available()) return;
   const base = state.embeddedBaseUrl;
-  const kept = state.connections.filter((c) => c.spec.url && !(base && c.spec.url.startsWith(base)));
+  const kept = state.connections.filter((c) => !c.tapped && c.spec.url && !(base && c.spec.url.startsWith(base)));
   /** @type {import("./gen/ipc").SavedConnection[]} */
   const saved = kept.map((c) => ({ key: c.savedKey, spec: c.spec, secrets: "none" }));
   try {

@@ -1,9 +1,23 @@
 // The request bar's buttons and the line under it: the Rust subscriber's state.
 import { $, button, setBadge, setText } from "./dom.js";
+import { state } from "./model.js";
 
 /** @param {import("./model.js").Connection} connection */
 export function renderStatus(connection) {
   const open = connection.running;
+  const tapped = connection.tapped;
+  const form = $("request-form");
+  if (form.hidden !== Boolean(tapped)) {
+    form.hidden = Boolean(tapped);
+    $("tapped-head").hidden = !tapped;
+    setText(button("disconnect-button"), tapped ? "Stop following" : "Disconnect");
+  }
+  button("reconnect-button").hidden = Boolean(tapped);
+  if (tapped) {
+    setText($("tapped-title"), tapped.label.title);
+    setText($("tapped-where"), `exchange #${tapped.exchange} of tap ${tapped.tap.label.title} · ${connection.spec.url}`);
+    button("tapped-back").disabled = !state.taps.includes(tapped.tap);
+  }
   setText(button("connect-button"), open ? "Apply and reconnect" : "Connect");
   button("disconnect-button").disabled = !open;
   button("reconnect-button").disabled = connection.id === null;

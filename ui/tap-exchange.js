@@ -67,6 +67,7 @@ export function renderExchange(tap) {
   const shown = row || detail.row;
   setText($("exchange-title"), `${shown.method} ${shown.target} → ${shown.status ?? "no response yet"}`);
   button("exchange-replay").hidden = !shown.isStream;
+  button("exchange-inspect").hidden = !shown.isStream;
   /** @type {[string, string][]} */
   const meta = [
     ["Upstream", detail.url],
@@ -156,9 +157,11 @@ function fetchDetail(tap, id) {
   });
 }
 
-/** The tabs' own keys; `onReplay` opens what a replay started.
- * @param {(imported: import("./gen/ipc").Imported) => void} onReplay */
-export function wireTapExchange(onReplay) {
+/** The tabs' own keys; `onReplay` opens what a replay started, `onInspect` opens a tapped
+ * stream in the inspector.
+ * @param {(imported: import("./gen/ipc").Imported) => void} onReplay
+ * @param {(tap: Tap, row: import("./gen/ipc").ExchangeRow) => void} onInspect */
+export function wireTapExchange(onReplay, onInspect) {
   $("tap-tabs").addEventListener("keydown", onTabKey);
   button("tap-tab-waterfall").addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, "waterfall"));
   button("tap-tab-exchange").addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, "exchange"));
@@ -172,6 +175,12 @@ export function wireTapExchange(onReplay) {
       tap.note = ipc.errorMessage(error);
       scheduleRender();
     }
+  });
+  button("exchange-inspect").addEventListener("click", () => {
+    const tap = state.selectedTap;
+    if (!tap || tap.id === null || tap.selectedExchange === null) return;
+    const row = tap.exchanges.get(tap.selectedExchange) || (tap.detail && tap.detail.row);
+    if (row && row.id === tap.selectedExchange) onInspect(tap, row);
   });
   button("exchange-curl").addEventListener("click", async () => {
     const tap = state.selectedTap;

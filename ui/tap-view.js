@@ -75,6 +75,7 @@ export function renderTap() {
   // What reads the tap's record needs it running (a stopped tap's record is gone).
   /** @type {HTMLButtonElement} */ ($("tap-export-har")).disabled = tap.id === null;
   /** @type {HTMLButtonElement} */ ($("exchange-replay")).disabled = tap.id === null;
+  /** @type {HTMLButtonElement} */ ($("exchange-inspect")).disabled = tap.id === null;
   /** @type {HTMLButtonElement} */ ($("exchange-curl")).disabled = tap.detail === null;
   setText($("tap-start"), tap.id === null ? "Start" : "Apply and restart");
   $("tap-insecure-badge").hidden = !tap.spec.tls.insecure;

@@ -33,6 +33,8 @@ pub enum InspectError {
     NotOpen(u64),
     #[error("tap {0} is not open")]
     NoTap(u64),
+    #[error("exchange {0} is not a stream the tap still keeps")]
+    NotAStream(u64),
     #[error(transparent)]
     Filter(#[from] sse_inspector::FilterError),
     #[error("cannot write {path}: {source}")]

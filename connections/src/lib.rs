@@ -10,6 +10,8 @@
 //! - [`RunningConnections`], [`Page`] (`running.rs`): the open connections, each with its
 //!   inspector capture (pages, detail, filter, clear, raw bytes, export), closed on request.
 //! - `task.rs`: one connection's task: subscription, capture, diagnostics, batches.
+//! - `tapped_feed.rs`: a stream through a tap read from the tap's record as a subscription's
+//!   updates ([`RunningConnections::open_tapped`]), so the whole inspector shows it.
 //! - [`ConnectionUpdate`], [`Emitter`] (`update.rs`): what a connection reports to the UI.
 //! - [`LaunchOptions`] (`launch.rs`): `sse-monitor --url URL -H 'Name: value'`.
 //! - [`TapSpec`] (`tap_spec.rs`): a tap as the user sets it up: upstream, headers, TLS, port.
@@ -37,6 +39,7 @@ mod settings;
 mod spec;
 mod tap_detail;
 mod tap_spec;
+mod tapped_feed;
 mod taps;
 mod task;
 mod update;

@@ -1,4 +1,5 @@
-//! The connections that are open: each runs its subscription on its own task (`task.rs`),
+//! The connections that are open: each runs its subscription (or reads a stream through a tap,
+//! `tapped_feed.rs`) on its own task (`task.rs`),
 //! keeps what it receives in its [`Capture`] (the inspector reads it a page at a time) and
 //! reports to its own emitter until closed. Events cross to the UI in batches ([`BatchPolicy`]).
 
@@ -12,16 +13,26 @@ use serde::Serialize;
 use sse_inspector::{
     BatchPolicy, Capture, CaptureLimits, Counts, EventDetail, EventFilter, EventRow, ExportFormat, RawView,
 };
+use sse_tap::Recorder;
 use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{InspectError, SpecError};
 use crate::spec::ConnectionSpec;
+use crate::tapped_feed::TappedFeed;
 use crate::task::{self, lock, Links, Plan, SharedCapture};
 use crate::update::Emitter;
 
+/// What a connection reads.
+enum Origin {
+    /// Its own subscription, made from the spec (again on a reconnect).
+    Spec(Box<ConnectionSpec>),
+    /// A stream through a tap: it follows the tap's record, so there is nothing to reconnect.
+    Tapped,
+}
+
 struct Running {
-    spec: ConnectionSpec,
+    origin: Origin,
     emit: Emitter,
     stop: CancellationToken,
     capture: SharedCapture,
@@ -68,14 +79,25 @@ impl RunningConnections {
     /// Checks `spec` and opens it; its id. Updates go to `emit` until it is closed.
     pub fn open(&self, spec: ConnectionSpec, emit: Emitter) -> Result<u64, SpecError> {
         let plan = Plan::new(&spec)?;
+        Ok(self.add(Origin::Spec(Box::new(spec)), plan, emit))
+    }
+
+    /// Opens exchange `exchange` of a tap's record in the inspector like a connection: the
+    /// bytes the tap kept of the stream, then what comes while it stays open; its id.
+    pub fn open_tapped(&self, recorder: Recorder, exchange: u64, emit: Emitter) -> Result<u64, InspectError> {
+        let feed = TappedFeed::new(recorder, exchange).ok_or(InspectError::NotAStream(exchange))?;
+        Ok(self.add(Origin::Tapped, Plan::tapped(feed), emit))
+    }
+
+    fn add(&self, origin: Origin, plan: Plan, emit: Emitter) -> u64 {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let stop = CancellationToken::new();
         let capture = Arc::new(Mutex::new(Capture::new(self.limits)));
         // Listed before it starts, so a task that ends at once finds its entry to remove.
         self.lock()
-            .insert(id, Running { spec, emit: emit.clone(), stop: stop.clone(), capture: capture.clone() });
+            .insert(id, Running { origin, emit: emit.clone(), stop: stop.clone(), capture: capture.clone() });
         self.start(id, plan, Links { emit, stop, capture });
-        Ok(id)
+        id
     }
 
     fn start(&self, id: u64, plan: Plan, links: Links) {
@@ -100,11 +122,20 @@ impl RunningConnections {
     }
 
     /// Drops the current connection and makes a fresh one with the same spec (the resume
-    /// state starts over; the kept events stay); false if there was none with that id.
+    /// state starts over; the kept events stay); false if there was none with that id. A
+    /// tapped stream cannot be: it follows the tap's record.
     pub fn reconnect(&self, id: u64) -> Result<bool, SpecError> {
         let mut running = self.lock();
         let Some(current) = running.get_mut(&id) else { return Ok(false) };
-        let plan = Plan::new(&current.spec)?;
+        let plan = match &current.origin {
+            Origin::Spec(spec) => Plan::new(spec)?,
+            Origin::Tapped => {
+                return Err(SpecError::Invalid {
+                    field: "connection",
+                    reason: "a tapped stream follows the tap's record: it cannot be reconnected".into(),
+                })
+            }
+        };
         current.stop.cancel();
         current.stop = CancellationToken::new();
         let links = Links {

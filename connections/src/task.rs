@@ -1,4 +1,4 @@
-//! One connection's task: it runs the subscription, keeps what arrives in the capture, works
+//! One connection's task: it runs the subscription (or reads a stream through a tap), keeps what arrives in the capture, works
 //! out diagnostics and assembled text, and sends batches. Each step returns `Result<_, Gone>`,
 //! so "nobody listens any more" leaves the loop by `?`. Time is tokio's clock throughout, so
 //! tests can pause it.
@@ -15,6 +15,7 @@ use crate::diagnostics::Diagnostics;
 use crate::error::SpecError;
 use crate::json_path::TextAssembler;
 use crate::spec::ConnectionSpec;
+use crate::tapped_feed::TappedFeed;
 use crate::update::{ConnectionUpdate, Emitter};
 
 /// How often an open connection is checked for silence and its figures sent.
@@ -30,15 +31,37 @@ pub(crate) fn lock(capture: &SharedCapture) -> MutexGuard<'_, Capture> {
 #[derive(Debug)]
 pub(crate) struct Gone;
 
+/// Where a connection's updates come from.
+pub(crate) enum Source {
+    /// Its own subscription to a server.
+    Subscription(Box<Subscription>),
+    /// A stream through a tap, read from the tap's record.
+    Tapped(Box<TappedFeed>),
+}
+
+impl Source {
+    async fn next(&mut self) -> Option<Update> {
+        match self {
+            Self::Subscription(subscription) => subscription.next().await,
+            Self::Tapped(feed) => feed.next().await,
+        }
+    }
+}
+
 /// What a connection's task needs, checked before it starts.
 pub(crate) struct Plan {
-    request: SubscribeRequest,
+    source: Source,
     assembler: Option<TextAssembler>,
 }
 
 impl Plan {
+    /// A stream through a tap: nothing to assemble, nothing to check.
+    pub(crate) fn tapped(feed: TappedFeed) -> Self {
+        Self { source: Source::Tapped(Box::new(feed)), assembler: None }
+    }
+
     pub(crate) fn new(spec: &ConnectionSpec) -> Result<Self, SpecError> {
-        let request = spec.to_request()?.report_raw(true);
+        let request: SubscribeRequest = spec.to_request()?.report_raw(true);
         let path = spec.assemble_path.trim();
         let assembler = if path.is_empty() {
             None
@@ -48,7 +71,7 @@ impl Plan {
                     .map_err(|e| SpecError::Invalid { field: "JSON path", reason: e.reason })?,
             )
         };
-        Ok(Self { request, assembler })
+        Ok(Self { source: Source::Subscription(Box::new(Subscription::new(request))), assembler })
     }
 }
 
@@ -86,7 +109,7 @@ struct ConnectionTask {
 
 /// Runs one connection until it closes or is stopped (`Ok`), or nobody listens (`Gone`).
 pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result<(), Gone> {
-    let Plan { request, assembler } = plan;
+    let Plan { mut source, assembler } = plan;
     let mut task = ConnectionTask {
         links,
         policy,
@@ -99,7 +122,6 @@ pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result
         last_received: None,
         tail_sent: None,
     };
-    let mut subscription = Subscription::new(request);
     let mut tick = tokio::time::interval(TICK);
     let stop = task.links.stop.clone();
     loop {
@@ -107,7 +129,7 @@ pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result
             // Whoever stopped it (close, reconnect) tells the UI.
             () = stop.cancelled() => return Ok(()),
             () = sleep_until(task.flush_at), if task.flush_at.is_some() => task.flush_events()?,
-            update = subscription.next() => match update {
+            update = source.next() => match update {
                 Some(update) => task.on_update(update)?,
                 None => return task.finish(),
             },

@@ -1,77 +1,15 @@
 //! Taps as the window runs them: a real tap on 127.0.0.1 in front of the embedded server (on
 //! 127.0.0.1:0), a client talking raw HTTP through it, and the rows the window is sent.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+mod support;
+
 use std::time::Duration;
 
-use embedded_server::{Broker, Publish, Server, ServerConfig};
-use sse_connections::{BodyView, ExchangeRow, HeaderField, RunningTaps, TapSpec, TapUpdate};
+use embedded_server::Publish;
+use sse_connections::{BodyView, HeaderField, RunningTaps, TapSpec};
+use support::{emitter, next_row, request, spawn_upstream, spec_for};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, oneshot};
-
-struct Upstream {
-    addr: SocketAddr,
-    broker: Broker,
-    _shutdown: oneshot::Sender<()>,
-}
-
-/// The embedded server, quiet (events only when a test publishes).
-async fn spawn_upstream() -> Upstream {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = Server::new(ServerConfig { counter_interval: None, ..ServerConfig::default() });
-    let broker = server.broker();
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(server.run(listener, async {
-        let _ = rx.await;
-    }));
-    Upstream { addr, broker, _shutdown: tx }
-}
-
-fn spec_for(upstream: &Upstream) -> TapSpec {
-    TapSpec { upstream: format!("http://{}", upstream.addr), ..TapSpec::default() }
-}
-
-type Updates = mpsc::UnboundedReceiver<TapUpdate>;
-
-fn emitter() -> (sse_connections::TapEmitter, Updates) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    (Arc::new(move |update| tx.send(update).is_ok()), rx)
-}
-
-/// The next row that `pick` accepts, within 5 s.
-async fn next_row(updates: &mut Updates, mut pick: impl FnMut(&ExchangeRow) -> bool) -> ExchangeRow {
-    tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            let update = updates.recv().await.expect("the tap stopped reporting");
-            if let Some(row) = update.rows.into_iter().find(|row| pick(row)) {
-                return row;
-            }
-        }
-    })
-    .await
-    .expect("no such row within 5 s")
-}
-
-/// Sends a request head through the tap and reads until `until` appears in the response.
-async fn request(port: u16, head: &str, until: &str) -> (TcpStream, String) {
-    let mut socket = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    socket.write_all(head.replace("{host}", &format!("127.0.0.1:{port}")).as_bytes()).await.unwrap();
-    let mut seen = Vec::new();
-    tokio::time::timeout(Duration::from_secs(5), async {
-        let mut buf = [0u8; 4096];
-        while !String::from_utf8_lossy(&seen).contains(until) {
-            let n = socket.read(&mut buf).await.unwrap();
-            assert!(n > 0, "closed before `{until}`: {}", String::from_utf8_lossy(&seen));
-            seen.extend_from_slice(&buf[..n]);
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("no `{until}` within 5 s: {}", String::from_utf8_lossy(&seen)));
-    (socket, String::from_utf8_lossy(&seen).into_owned())
-}
+use tokio::net::TcpStream;
 
 /// A stream through the tap is listed while it is open (status, type, events counted) and
 /// again when the client hangs up, with who cut it.

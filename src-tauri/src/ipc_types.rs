@@ -134,6 +134,15 @@ fn commands(cfg: &Config) -> Vec<Command> {
         ),
         command("tap_timeline", vec![id(), arg("max", ts::<usize>(cfg))], ts::<Vec<TimelineRow>>(cfg)),
         command(
+            "inspect_exchange",
+            vec![
+                id(),
+                arg("exchange", ts::<u64>(cfg)),
+                arg("onUpdate", format!("ChannelOf<{}>", ts::<ConnectionUpdate>(cfg))),
+            ],
+            ts::<u64>(cfg),
+        ),
+        command(
             "replay_exchange",
             vec![id(), arg("exchange", ts::<u64>(cfg)), arg("speed", ts::<f64>(cfg))],
             ts::<Option<Imported>>(cfg),

@@ -1,5 +1,5 @@
 //! The commands of taps: open one (its exchanges reported over its own channel), close one,
-//! save them; one exchange whole, the waterfall's timings, a stream replayed, the HAR. The
+//! save them; one exchange whole, a stream in the inspector, the waterfall's timings, a stream replayed, the HAR. The
 //! work is in `sse_connections::RunningTaps`.
 
 #[cfg(feature = "test-hooks")]
@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use embedded_server::{replay_reader, Pace};
 use sse_connections::{
-    ConnectionSpec, ExchangeDetail, SavedTap, SettingsStore, TapOpened, TapSpec, TapUpdate, TimelineRow,
+    ConnectionSpec, ConnectionUpdate, ExchangeDetail, SavedTap, SettingsStore, TapOpened, TapSpec, TapUpdate,
+    TimelineRow,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -51,6 +52,20 @@ pub fn tap_exchange(
     exchange: u64,
 ) -> Result<Option<ExchangeDetail>, CommandError> {
     Ok(state.taps.exchange(id, exchange)?)
+}
+
+/// Opens a tapped stream in the inspector like a connection: its id for the inspector's
+/// commands; its updates go to `on_update` (what the tap kept of it, then what comes).
+#[tauri::command]
+pub fn inspect_exchange(
+    state: State<'_, AppState>,
+    id: u64,
+    exchange: u64,
+    on_update: Channel<ConnectionUpdate>,
+) -> Result<u64, CommandError> {
+    let recorder = state.taps.recorder(id)?;
+    let emit = move |update: ConnectionUpdate| on_update.send(update).is_ok();
+    Ok(state.connections.open_tapped(recorder, exchange, std::sync::Arc::new(emit))?)
 }
 
 /// The waterfall of a tap's newest exchanges (at most `max`, 500 at most), oldest first.

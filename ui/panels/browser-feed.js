@@ -12,7 +12,7 @@ export function browserFeedPanel() {
     title: "Browser EventSource",
     slot: "summary",
     everyFrame: true,
-    appliesTo: () => true,
+    appliesTo: (connection) => !connection.tapped, // your app's stream: no EventSource of ours sees it
     mount(element) {
       els = mountTemplate(element, "panel-es", {
         state: "es-state",

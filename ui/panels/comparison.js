@@ -25,6 +25,14 @@ export function comparisonPanel() {
     },
     update(connection) {
       if (!els) return;
+      if (connection.tapped) {
+        // One feed only: the tap's record of what your app received.
+        for (const el of [els.p50, els.p99, els.missing, els.duplicates]) setText(el, "–");
+        setText(els.summary, "does not apply to a tapped stream");
+        els.summary.title = "does not apply to a tapped stream";
+        setText(els.ids, "The tap sees your app's own connection; the window opens no EventSource of its own to compare it with.");
+        return;
+      }
       const run = connection.run;
       const a = run.ipcFeed;
       const b = run.browserFeed;

@@ -50,9 +50,10 @@ mod test_hooks {
     use super::*;
 
     /// A tap made in the window forwards curl's stream with the header it adds, lists the
-    /// exchange live and then as cut by the client, shows it whole (the header masked) and in the
-    /// waterfall, exports a valid HAR, replays it, filters it, is back on its port after a
-    /// restart, and says so when that port is taken.
+    /// exchange live and then as cut by the client, shows it whole (the header masked), opens its
+    /// events in the inspector, draws it in the waterfall, exports a valid HAR, replays it,
+    /// filters it, is back on its port after a restart (where a live stream follows in the
+    /// inspector), and says so when that port is taken.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_tap_made_in_the_window_lists_a_stream_sent_through_it() {
         // The remote answers only requests with `X-Team: blue`: the tap adds it, curl does not. The
@@ -108,6 +109,27 @@ mod test_hooks {
         assert!(raw.contains("── chunk at +") && raw.contains("data: "), "{raw}");
         let curl = app.text("exchange-curl-shown").await;
         assert!(curl.starts_with("curl -N ") && curl.contains("x-api-key: [redacted]"), "{curl}");
+        // The whole inspector on it: its events in the log (the counter's values), told closed as the
+        // tap saw it end; the comparison says it does not apply; back to the tap by its button.
+        app.click("exchange-inspect").await;
+        app.wait_until(20, "the tapped stream's events are in the log", || async {
+            let rows = app.shown_rows().await;
+            rows.len() >= 3
+                && rows.iter().all(|data| data.parse::<u64>().is_ok())
+                && app.text("ipc-state").await == "closed"
+        })
+        .await;
+        let name = app.eval("return window.__sseMonitorTest.selected().name").await;
+        assert_eq!(name, "GET /events?stream=messages");
+        assert!(app.text("ipc-detail").await.contains("client hung up"), "{}", app.text("ipc-detail").await);
+        assert_eq!(app.text("comparison").await, "does not apply to a tapped stream");
+        assert!(app.eval("return document.getElementById('request-form').hidden").await == true);
+        assert!(app.eval("return document.getElementById('es').hidden").await == true, "no browser feed");
+        app.click("tapped-back").await;
+        app.wait_until(10, "back on the tap", || async {
+            app.eval("return document.getElementById('tap-workspace').hidden").await == false
+        })
+        .await;
         // Its waterfall: a row drawn, the axis says over how long.
         app.click("tap-tab-waterfall").await;
         app.wait_until(10, "the waterfall draws the exchange", || async {
@@ -184,6 +206,33 @@ mod test_hooks {
         assert!(String::from_utf8_lossy(&received).contains("data:"), "the header is still added");
         app.wait_until(20, "the new exchange is listed", || async { exchange_rows(&app).await.len() == 1 })
             .await;
+
+        // A stream still open follows in the inspector as new events come through the tap.
+        let curl = curl_stream(&format!("{listen_url}/events?stream=messages"), 8);
+        app.wait_until(20, "the live stream is listed", || async {
+            let rows = exchange_rows(&app).await;
+            rows.len() == 2 && rows[0].contains("|live|")
+        })
+        .await;
+        app.eval("document.querySelector('#tap-rows tr').click()").await;
+        app.wait_until(10, "Open in inspector is shown", || async {
+            app.eval("const b = document.getElementById('exchange-inspect'); return b.offsetParent !== null && !b.disabled")
+                .await
+                == true
+        })
+        .await;
+        app.click("exchange-inspect").await;
+        app.wait_until(20, "the tapped stream is open in the inspector", || async {
+            app.text("ipc-state").await == "open" && app.number("ipc-count").await.unwrap_or(0) >= 1
+        })
+        .await;
+        let before = app.number("ipc-count").await.unwrap_or(0);
+        app.wait_until(10, "new events follow", || async {
+            app.number("ipc-count").await.unwrap_or(0) >= before + 3
+        })
+        .await;
+        let _ = curl.wait_with_output();
+        app.eval("document.querySelector('#tap-list li .pick').click()").await;
 
         // By keyboard: in the list, ↓ selects the newest exchange and shows it whole.
         app.eval("document.getElementById('tap-exchange-list').focus()").await;

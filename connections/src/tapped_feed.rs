@@ -1,0 +1,288 @@
+//! A tapped stream read like a subscription: one exchange of a tap's record (the bytes it kept,
+//! then what comes while it stays open) turned into the subscriber's updates, so the inspector
+//! shows it as it shows a connection. The tap forwards without waiting for this: the feed reads
+//! the record a few dozen times a second, so nothing is added to the forwarding path.
+
+use std::collections::VecDeque;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use sse_subscriber::{EventParser, SseEvent, SubscribeError, Update, DEFAULT_MAX_EVENT_SIZE};
+use sse_tap::{Exchange, Recorder, MAX_RAW_BYTES};
+use tokio::time::{Interval, MissedTickBehavior};
+
+/// How often an open exchange's record is read for new bytes.
+const POLL: Duration = Duration::from_millis(20);
+
+/// How the body's bytes become events: SSE as EventSource reads it, or one event per line.
+enum Reader {
+    Sse(Box<EventParser>),
+    /// NDJSON / JSON Lines: the bytes since the last line break, and where they start.
+    Lines {
+        partial: Vec<u8>,
+        position: u64,
+    },
+}
+
+impl Reader {
+    fn for_content_type(content_type: &str) -> Self {
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if essence == "text/event-stream" {
+            Self::Sse(Box::new(EventParser::new(DEFAULT_MAX_EVENT_SIZE)))
+        } else {
+            Self::Lines { partial: Vec::new(), position: 0 }
+        }
+    }
+
+    fn restart(&mut self) {
+        match self {
+            Self::Sse(parser) => **parser = EventParser::new(DEFAULT_MAX_EVENT_SIZE),
+            Self::Lines { partial, position } => {
+                partial.clear();
+                *position = 0;
+            }
+        }
+    }
+}
+
+/// What one look at the record found.
+struct Read {
+    head: Option<(u16, HeaderMap)>,
+    /// Bytes the record let go before they were read.
+    missed: u64,
+    chunks: Vec<(Duration, Bytes)>,
+    ending: Option<String>,
+}
+
+enum Phase {
+    /// Not yet told `Open`: the response head may not be in.
+    Starting,
+    Open,
+    Done,
+}
+
+/// One tapped stream as a source of [`Update`]s.
+pub(crate) struct TappedFeed {
+    recorder: Recorder,
+    exchange: u64,
+    /// When the exchange began: each chunk's time is its offset from this.
+    started: SystemTime,
+    reader: Reader,
+    /// Decoded body bytes read so far (the record's numbering: from the body's start).
+    read_to: u64,
+    /// The next chunk starts mid-line (the record let the bytes before it go): skip to the line's end.
+    resync: bool,
+    phase: Phase,
+    outbox: VecDeque<Update>,
+    /// Made on the first read, on the task's runtime (the feed may be made off it).
+    poll: Option<Interval>,
+}
+
+impl TappedFeed {
+    /// A feed of `exchange` in `recorder`, if it is kept and is a stream (SSE or NDJSON).
+    pub(crate) fn new(recorder: Recorder, exchange: u64) -> Option<Self> {
+        let (url, started, content_type) = recorder.with_exchange(exchange, |e| {
+            e.is_stream.then(|| (e.url.clone(), e.started.unwrap_or_else(SystemTime::now), content_type(e)))
+        })??;
+        // Its head is in (a stream is known as one by its Content-Type).
+        let mut outbox = VecDeque::new();
+        outbox.push_back(Update::Connecting { url: url.clone(), attempt: 1 });
+        Some(Self {
+            recorder,
+            exchange,
+            started,
+            reader: Reader::for_content_type(&content_type),
+            read_to: 0,
+            resync: false,
+            phase: Phase::Starting,
+            outbox,
+            poll: None,
+        })
+    }
+
+    /// The next update; `None` once the exchange has ended and all of it was told.
+    pub(crate) async fn next(&mut self) -> Option<Update> {
+        loop {
+            if let Some(update) = self.outbox.pop_front() {
+                return Some(update);
+            }
+            if matches!(self.phase, Phase::Done) {
+                return None;
+            }
+            self.poll
+                .get_or_insert_with(|| {
+                    let mut poll = tokio::time::interval(POLL);
+                    poll.set_missed_tick_behavior(MissedTickBehavior::Delay);
+                    poll
+                })
+                .tick()
+                .await;
+            self.read();
+        }
+    }
+
+    /// Reads what the record has beyond `read_to` into the outbox.
+    fn read(&mut self) {
+        let read_to = self.read_to;
+        let Some(read) = self.recorder.with_exchange(self.exchange, |e| look(e, read_to)) else {
+            self.close("the tap no longer keeps this exchange (it keeps the newest 1,000)".into());
+            return;
+        };
+        if matches!(self.phase, Phase::Starting) {
+            let Some((status, headers)) = read.head else {
+                if let Some(ending) = read.ending {
+                    self.close(format!("the exchange ended before its response: {ending}"));
+                }
+                return;
+            };
+            self.outbox.push_back(Update::Open { status, headers });
+            self.phase = Phase::Open;
+        }
+        if read.missed > 0 {
+            self.missed(read.missed);
+        }
+        for (at, bytes) in read.chunks {
+            self.read_to += bytes.len() as u64;
+            self.push_chunk(at, bytes);
+        }
+        if let Some(ending) = read.ending {
+            if let Reader::Sse(parser) = &mut self.reader {
+                // An event without its blank line is not dispatched, as in EventSource.
+                parser.finish();
+            }
+            self.close(format!("the tapped stream ended: {ending}"));
+        }
+    }
+
+    /// The record let `missed` bytes go before this feed read them: said, and the events start
+    /// over at the next line (a new segment of the log, as after a reconnection).
+    fn missed(&mut self, missed: u64) {
+        let reason = if self.read_to == 0 {
+            format!(
+                "the tap keeps a stream's newest {} KiB: its first {missed} bytes are not shown",
+                MAX_RAW_BYTES / 1024
+            )
+        } else {
+            format!("{missed} bytes went by before they were read (the tap keeps a stream's newest {} KiB): events in them are missing", MAX_RAW_BYTES / 1024)
+        };
+        self.outbox.push_back(Update::Error { error: SubscribeError::Read(reason), will_retry: false });
+        self.read_to += missed;
+        self.reader.restart();
+        self.resync = true;
+    }
+
+    fn push_chunk(&mut self, at: Duration, mut bytes: Bytes) {
+        if self.resync {
+            let Some(end) = bytes.iter().position(|&b| b == b'\n' || b == b'\r') else { return };
+            let skip = end + usize::from(bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n')) + 1;
+            bytes = bytes.slice(skip..);
+            self.resync = false;
+        }
+        if bytes.is_empty() {
+            return;
+        }
+        let received_at = self.started + at;
+        match &mut self.reader {
+            Reader::Sse(parser) => {
+                parser.feed(&bytes);
+                self.outbox.push_back(Update::Raw(bytes));
+                loop {
+                    match parser.next_event() {
+                        Ok(Some(event)) => self.outbox.push_back(Update::Event(SseEvent {
+                            event: event.event,
+                            data: event.data,
+                            id: event.id,
+                            id_set: event.id_set,
+                            retry: event.retry,
+                            size: event.size,
+                            stream_offset: parser.position(),
+                            received_at,
+                        })),
+                        Ok(None) => break,
+                        Err(error) => {
+                            // The tap passed it on; the inspector leaves it out and reads on.
+                            self.outbox.push_back(Update::Error { error: error.into(), will_retry: false });
+                            **parser = EventParser::new(DEFAULT_MAX_EVENT_SIZE);
+                            self.resync = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            Reader::Lines { partial, position } => {
+                self.outbox.push_back(Update::Raw(bytes.clone()));
+                partial.extend_from_slice(&bytes);
+                let mut start = 0;
+                while let Some(end) = partial[start..].iter().position(|&b| b == b'\n') {
+                    let line = &partial[start..start + end];
+                    let size = end + 1;
+                    start += size;
+                    *position += size as u64;
+                    let text = String::from_utf8_lossy(line);
+                    let text = text.trim_end_matches('\r');
+                    if !text.trim().is_empty() {
+                        self.outbox.push_back(Update::Event(SseEvent {
+                            event: "line".into(),
+                            data: text.to_owned(),
+                            id: String::new(),
+                            id_set: false,
+                            retry: None,
+                            size,
+                            stream_offset: *position,
+                            received_at,
+                        }));
+                    }
+                }
+                partial.drain(..start);
+                if partial.len() > DEFAULT_MAX_EVENT_SIZE {
+                    *position += partial.len() as u64;
+                    partial.clear(); // a line without end is not kept whole
+                }
+            }
+        }
+    }
+
+    fn close(&mut self, reason: String) {
+        self.outbox.push_back(Update::Closed { reason });
+        self.phase = Phase::Done;
+    }
+}
+
+fn content_type(exchange: &Exchange) -> String {
+    exchange
+        .response_headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default()
+}
+
+/// What of `exchange` lies beyond `read_to`: its head, the bytes let go unread, the kept chunks
+/// (sharing the record's buffers) and how it ended, once every byte is in.
+fn look(exchange: &Exchange, read_to: u64) -> Read {
+    let head = exchange.status.map(|status| {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &exchange.response_headers {
+            if let (Ok(name), Ok(value)) =
+                (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str()))
+            {
+                headers.append(name, value);
+            }
+        }
+        (status, headers)
+    });
+    let mut position = exchange.raw_dropped;
+    let missed = position.saturating_sub(read_to);
+    let mut chunks = Vec::new();
+    for (at, bytes) in &exchange.raw {
+        let end = position + bytes.len() as u64;
+        if end > read_to {
+            let skip =
+                usize::try_from(read_to.saturating_sub(position)).unwrap_or(usize::MAX).min(bytes.len());
+            chunks.push((*at, bytes.slice(skip..)));
+        }
+        position = end;
+    }
+    Read { head, missed, chunks, ending: exchange.ending.as_ref().map(ToString::to_string) }
+}

@@ -1,0 +1,75 @@
+//! Helpers the tap tests share: the embedded server as an upstream, a tap's emitter, and raw
+//! HTTP through a tap.
+#![allow(dead_code)] // each test file uses some of them
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use embedded_server::{Broker, Server, ServerConfig};
+use sse_connections::{ExchangeRow, TapSpec, TapUpdate};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, oneshot};
+
+pub struct Upstream {
+    pub addr: SocketAddr,
+    pub broker: Broker,
+    _shutdown: oneshot::Sender<()>,
+}
+
+/// The embedded server, quiet (events only when a test publishes).
+pub async fn spawn_upstream() -> Upstream {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(ServerConfig { counter_interval: None, ..ServerConfig::default() });
+    let broker = server.broker();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(server.run(listener, async {
+        let _ = rx.await;
+    }));
+    Upstream { addr, broker, _shutdown: tx }
+}
+
+pub fn spec_for(upstream: &Upstream) -> TapSpec {
+    TapSpec { upstream: format!("http://{}", upstream.addr), ..TapSpec::default() }
+}
+
+pub type Updates = mpsc::UnboundedReceiver<TapUpdate>;
+
+pub fn emitter() -> (sse_connections::TapEmitter, Updates) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    (Arc::new(move |update| tx.send(update).is_ok()), rx)
+}
+
+/// The next row that `pick` accepts, within 5 s.
+pub async fn next_row(updates: &mut Updates, mut pick: impl FnMut(&ExchangeRow) -> bool) -> ExchangeRow {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let update = updates.recv().await.expect("the tap stopped reporting");
+            if let Some(row) = update.rows.into_iter().find(|row| pick(row)) {
+                return row;
+            }
+        }
+    })
+    .await
+    .expect("no such row within 5 s")
+}
+
+/// Sends a request head through the tap and reads until `until` appears in the response.
+pub async fn request(port: u16, head: &str, until: &str) -> (TcpStream, String) {
+    let mut socket = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    socket.write_all(head.replace("{host}", &format!("127.0.0.1:{port}")).as_bytes()).await.unwrap();
+    let mut seen = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&seen).contains(until) {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed before `{until}`: {}", String::from_utf8_lossy(&seen));
+            seen.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no `{until}` within 5 s: {}", String::from_utf8_lossy(&seen)));
+    (socket, String::from_utf8_lossy(&seen).into_owned())
+}
