@@ -189,16 +189,10 @@ impl TappedFeed {
                 self.outbox.push_back(Update::Raw(bytes));
                 loop {
                     match parser.next_event() {
-                        Ok(Some(event)) => self.outbox.push_back(Update::Event(SseEvent {
-                            event: event.event,
-                            data: event.data,
-                            id: event.id,
-                            id_set: event.id_set,
-                            retry: event.retry,
-                            size: event.size,
-                            stream_offset: parser.position(),
-                            received_at,
-                        })),
+                        Ok(Some(event)) => {
+                            let offset = parser.position();
+                            self.outbox.push_back(Update::Event(SseEvent::parsed(event, offset, received_at)))
+                        }
                         Ok(None) => break,
                         Err(error) => {
                             // The tap passed it on; the inspector leaves it out and reads on.

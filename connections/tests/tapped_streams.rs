@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use embedded_server::Publish;
-use sse_connections::{ConnectionUpdate, InspectError, RunningConnections, RunningTaps, TapSpec};
+use sse_connections::{ConnectionUpdate, InspectError, RunningConnections, RunningTaps, TapOpened, TapSpec};
 use sse_inspector::ExportFormat;
 use sse_subscriber::FeedUpdate;
 use support::{emitter, next_row, request, spawn_upstream, spec_for};
@@ -56,20 +56,34 @@ async fn wait_for_events(connections: &RunningConnections, id: u64, count: usize
     .unwrap_or_else(|_| panic!("fewer than {count} events within 5 s"));
 }
 
+/// A tap (with `spec`, or in front of the embedded server) and the app's connections.
+struct Rig {
+    taps: RunningTaps,
+    connections: RunningConnections,
+    tap: TapOpened,
+    rows: support::Updates,
+}
+
+fn rig(spec: &TapSpec) -> Rig {
+    let taps = RunningTaps::new(tokio::runtime::Handle::current());
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (emit, rows) = emitter();
+    let tap = taps.open(spec, emit).unwrap();
+    Rig { taps, connections, tap, rows }
+}
+
 fn data_of(connections: &RunningConnections, id: u64) -> Vec<String> {
     connections.page(id, 0, 500).unwrap().rows.into_iter().map(|row| row.preview).collect()
 }
 
 /// A stream through a tap opens in the inspector (from outside the runtime, as a command does)
-/// with the events that came before and those that follow, at the times the tap saw them, with its raw bytes, its detail and its export,
-/// and is told closed (with how) when the client hangs up.
+/// with the events that came before and those that follow, at the times the tap saw them, with
+/// its raw bytes, its detail and its export, and is told closed (with how) when the client
+/// hangs up.
 #[tokio::test]
 async fn a_tapped_stream_opens_in_the_inspector_before_and_after() {
     let upstream = spawn_upstream().await;
-    let taps = RunningTaps::new(tokio::runtime::Handle::current());
-    let connections = RunningConnections::new(tokio::runtime::Handle::current());
-    let (emit, mut rows) = emitter();
-    let tap = taps.open(&spec_for(&upstream), emit).unwrap();
+    let Rig { taps, connections, tap, mut rows } = rig(&spec_for(&upstream));
     let head = "GET /events?stream=messages HTTP/1.1\r\nHost: {host}\r\n\r\n";
     let (socket, _) = request(tap.port, head, "\r\n\r\n").await;
     for n in 0..3 {
@@ -128,10 +142,7 @@ async fn a_tapped_stream_opens_in_the_inspector_before_and_after() {
 #[tokio::test]
 async fn only_a_kept_stream_opens_in_the_inspector() {
     let upstream = spawn_upstream().await;
-    let taps = RunningTaps::new(tokio::runtime::Handle::current());
-    let connections = RunningConnections::new(tokio::runtime::Handle::current());
-    let (emit, mut rows) = emitter();
-    let tap = taps.open(&spec_for(&upstream), emit).unwrap();
+    let Rig { taps, connections, tap, mut rows } = rig(&spec_for(&upstream));
     let head = "GET /no-such-page HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n";
     let _ = request(tap.port, head, "HTTP/1.1 404").await;
     let row = next_row(&mut rows, |row| row.ending.is_some()).await;
@@ -147,10 +158,7 @@ async fn only_a_kept_stream_opens_in_the_inspector() {
 #[tokio::test]
 async fn a_long_stream_opens_with_its_kept_end_and_says_so() {
     let upstream = spawn_upstream().await;
-    let taps = RunningTaps::new(tokio::runtime::Handle::current());
-    let connections = RunningConnections::new(tokio::runtime::Handle::current());
-    let (emit, mut rows) = emitter();
-    let tap = taps.open(&spec_for(&upstream), emit).unwrap();
+    let Rig { taps, connections, tap, mut rows } = rig(&spec_for(&upstream));
     let head = "GET /events?stream=messages HTTP/1.1\r\nHost: {host}\r\n\r\n";
     let (mut socket, _) = request(tap.port, head, "\r\n\r\n").await;
     let total = 400;
@@ -209,10 +217,8 @@ async fn an_ndjson_stream_opens_as_one_event_per_line() {
             });
         }
     });
-    let taps = RunningTaps::new(tokio::runtime::Handle::current());
-    let connections = RunningConnections::new(tokio::runtime::Handle::current());
-    let (emit, mut rows) = emitter();
-    let tap = taps.open(&TapSpec { upstream: format!("http://{addr}"), ..TapSpec::default() }, emit).unwrap();
+    let Rig { taps, connections, tap, mut rows } =
+        rig(&TapSpec { upstream: format!("http://{addr}"), ..TapSpec::default() });
     let _ =
         request(tap.port, "POST /api/chat HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\n\r\n", "true}\n")
             .await;

@@ -20,3 +20,20 @@ pub struct SseEvent {
     pub stream_offset: u64,
     pub received_at: SystemTime,
 }
+
+impl SseEvent {
+    /// The parser's event, ending at `stream_offset` of its connection's body, received at
+    /// `received_at`.
+    pub fn parsed(event: crate::ParsedEvent, stream_offset: u64, received_at: SystemTime) -> Self {
+        Self {
+            event: event.event,
+            data: event.data,
+            id: event.id,
+            id_set: event.id_set,
+            retry: event.retry,
+            size: event.size,
+            stream_offset,
+            received_at,
+        }
+    }
+}

@@ -176,16 +176,8 @@ impl Subscription {
         loop {
             match self.parser.next_event() {
                 Ok(Some(event)) => {
-                    return Some(Update::Event(SseEvent {
-                        event: event.event,
-                        data: event.data,
-                        id: event.id,
-                        id_set: event.id_set,
-                        retry: event.retry,
-                        size: event.size,
-                        stream_offset: self.parser.position(),
-                        received_at: SystemTime::now(),
-                    }));
+                    let offset = self.parser.position();
+                    return Some(Update::Event(SseEvent::parsed(event, offset, SystemTime::now())));
                 }
                 Ok(None) => {}
                 Err(error) => {

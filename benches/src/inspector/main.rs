@@ -9,6 +9,8 @@
 //!   10 s: the app's process, and with its WebKit web and network processes.
 //! - `--idle`: the CPU the app and its WebKit processes use on the counter (10 events/s)
 //!   following, with Follow off, paused and disconnected (`idle.rs`).
+//! - `--tapped`: also the same load through a tap, its stream opened in the inspector
+//!   (`tapped.rs`), beside the plain connection's figures of the same run.
 //! - `--app-baseline PATH`: the same measurements of another build (say, the release binary
 //!   of an earlier commit) in the same run.
 //!
@@ -21,6 +23,7 @@
 mod idle;
 mod page;
 mod session;
+mod tapped;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -61,6 +64,10 @@ struct Args {
     /// Also measure with the browser's EventSource closed (the IPC path alone).
     #[arg(long)]
     ipc_only: bool,
+    /// Also measure a tapped stream's view: the load read by curl through a tap made in the
+    /// window, its exchange open in the inspector.
+    #[arg(long)]
+    tapped: bool,
     /// Measure only the batched app (no baseline).
     #[arg(long)]
     batched_only: bool,
@@ -88,6 +95,16 @@ struct Figures {
     dropped: u64,
 }
 
+/// What is measured: the app's own connection as shipped, with the browser's EventSource
+/// closed, or sent one IPC message per event; or a stream through a tap in the inspector.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Batched,
+    IpcOnly,
+    Unbatched,
+    Tapped,
+}
+
 /// A frame that came more than 50 ms after the one before.
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -100,10 +117,10 @@ struct LongFrame {
     handlers: u64,
 }
 
-async fn measure(args: &Args, app: &Path, unbatched: bool, ipc_only: bool) -> anyhow::Result<Figures> {
+async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures> {
     let rate = args.rate.to_string();
     let mut app_args = vec!["--load-rate", rate.as_str()];
-    if unbatched {
+    if mode == Mode::Unbatched {
         app_args.push("--ipc-unbatched");
     }
     let session = Session::open(app, &app_args).await?;
@@ -115,9 +132,14 @@ async fn measure(args: &Args, app: &Path, unbatched: bool, ipc_only: bool) -> an
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // The client reading through the tap lives as long as the measurement.
+    let _client = match mode {
+        Mode::Tapped => Some(tapped::open_tapped_view(&session).await?),
+        _ => None,
+    };
     tokio::time::sleep(Duration::from_secs(args.warmup)).await;
     let pids = session.processes();
-    if ipc_only {
+    if mode == Mode::IpcOnly {
         page.close_browser_feed(&session).await?;
     }
     if let Some(script) = &args.before {
@@ -227,18 +249,22 @@ async fn main() -> anyhow::Result<()> {
         args.secs,
         args.app.display()
     );
-    let batched = measure(&args, &args.app, false, false).await?;
+    let batched = measure(&args, &args.app, Mode::Batched).await?;
     print("batched per frame (as shipped)", &batched, args.secs);
     if let Some(baseline) = &args.app_baseline {
-        let figures = measure(&args, baseline, false, false).await?;
+        let figures = measure(&args, baseline, Mode::Batched).await?;
         print(&format!("baseline build {}, batched", baseline.display()), &figures, args.secs);
     }
     if args.ipc_only {
-        let alone = measure(&args, &args.app, false, true).await?;
+        let alone = measure(&args, &args.app, Mode::IpcOnly).await?;
         print("batched, EventSource closed (the IPC path alone)", &alone, args.secs);
     }
+    if args.tapped {
+        let tapped = measure(&args, &args.app, Mode::Tapped).await?;
+        print("a tapped stream in the inspector (curl through a tap in the app)", &tapped, args.secs);
+    }
     if !args.batched_only {
-        let unbatched = measure(&args, &args.app, true, false).await?;
+        let unbatched = measure(&args, &args.app, Mode::Unbatched).await?;
         print("baseline: one IPC message per event", &unbatched, args.secs);
     }
     Ok(())
