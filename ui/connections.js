@@ -126,6 +126,9 @@ export async function openTappedStream(tap, row) {
   try {
     connection.id = await ipc.inspectExchange(tapId, row.id, (update) => onUpdate(connection, update));
     connection.running = true;
+    // Its first batches can come before its id does (an ended stream sends all it has at once,
+    // then nothing more): the log asks for its rows now that it can.
+    if (connection === state.selected) renderInspector(true);
   } catch (error) {
     run.lastError = ipc.errorMessage(error);
     run.ipcFeed.setState("failed", run.lastError, true);
