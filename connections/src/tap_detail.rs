@@ -58,12 +58,7 @@ fn cut(exchange: &Exchange) -> bool {
 impl ExchangeRow {
     pub fn of(exchange: &Exchange, now: SystemTime) -> Self {
         let (started_ms, duration_ms) = timing(exchange, now);
-        let content_type = exchange
-            .response_headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default();
+        let content_type = exchange.content_type().to_owned();
         Self {
             id: exchange.id,
             method: exchange.method.clone(),

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use sse_subscriber::{EventParser, SseEvent, SubscribeError, Update, DEFAULT_MAX_EVENT_SIZE};
-use sse_tap::{Exchange, Recorder, MAX_RAW_BYTES};
+use sse_tap::{Exchange, JsonLines, Recorder, MAX_RAW_BYTES};
 use tokio::time::{Interval, MissedTickBehavior};
 
 /// How often an open exchange's record is read for new bytes.
@@ -18,11 +18,8 @@ const POLL: Duration = Duration::from_millis(20);
 /// How the body's bytes become events: SSE as EventSource reads it, or one event per line.
 enum Reader {
     Sse(Box<EventParser>),
-    /// NDJSON / JSON Lines: the bytes since the last line break, and where they start.
-    Lines {
-        partial: Vec<u8>,
-        position: u64,
-    },
+    /// NDJSON / JSON Lines, as the tap reads them.
+    Lines(JsonLines),
 }
 
 impl Reader {
@@ -31,23 +28,21 @@ impl Reader {
         if essence == "text/event-stream" {
             Self::Sse(Box::new(EventParser::new(DEFAULT_MAX_EVENT_SIZE)))
         } else {
-            Self::Lines { partial: Vec::new(), position: 0 }
+            Self::Lines(JsonLines::default())
         }
     }
 
     fn restart(&mut self) {
         match self {
             Self::Sse(parser) => **parser = EventParser::new(DEFAULT_MAX_EVENT_SIZE),
-            Self::Lines { partial, position } => {
-                partial.clear();
-                *position = 0;
-            }
+            Self::Lines(lines) => *lines = JsonLines::default(),
         }
     }
 }
 
 /// What one look at the record found.
 struct Read {
+    /// Only while the feed has not told `Open`: the head is read once.
     head: Option<(u16, HeaderMap)>,
     /// Bytes the record let go before they were read.
     missed: u64,
@@ -82,8 +77,14 @@ pub(crate) struct TappedFeed {
 impl TappedFeed {
     /// A feed of `exchange` in `recorder`, if it is kept and is a stream (SSE or NDJSON).
     pub(crate) fn new(recorder: Recorder, exchange: u64) -> Option<Self> {
-        let (url, started, content_type) = recorder.with_exchange(exchange, |e| {
-            e.is_stream.then(|| (e.url.clone(), e.started.unwrap_or_else(SystemTime::now), content_type(e)))
+        let (url, started, reader) = recorder.with_exchange(exchange, |e| {
+            e.is_stream.then(|| {
+                (
+                    e.url.clone(),
+                    e.started.unwrap_or_else(SystemTime::now),
+                    Reader::for_content_type(e.content_type()),
+                )
+            })
         })??;
         // Its head is in (a stream is known as one by its Content-Type).
         let mut outbox = VecDeque::new();
@@ -92,7 +93,7 @@ impl TappedFeed {
             recorder,
             exchange,
             started,
-            reader: Reader::for_content_type(&content_type),
+            reader,
             read_to: 0,
             resync: false,
             phase: Phase::Starting,
@@ -124,8 +125,8 @@ impl TappedFeed {
 
     /// Reads what the record has beyond `read_to` into the outbox.
     fn read(&mut self) {
-        let read_to = self.read_to;
-        let Some(read) = self.recorder.with_exchange(self.exchange, |e| look(e, read_to)) else {
+        let (read_to, want_head) = (self.read_to, matches!(self.phase, Phase::Starting));
+        let Some(read) = self.recorder.with_exchange(self.exchange, |e| look(e, read_to, want_head)) else {
             self.close("the tap no longer keeps this exchange (it keeps the newest 1,000)".into());
             return;
         };
@@ -204,35 +205,22 @@ impl TappedFeed {
                     }
                 }
             }
-            Reader::Lines { partial, position } => {
+            Reader::Lines(lines) => {
+                // The bytes before the events they complete, as a subscription reports them.
                 self.outbox.push_back(Update::Raw(bytes.clone()));
-                partial.extend_from_slice(&bytes);
-                let mut start = 0;
-                while let Some(end) = partial[start..].iter().position(|&b| b == b'\n') {
-                    let line = &partial[start..start + end];
-                    let size = end + 1;
-                    start += size;
-                    *position += size as u64;
-                    let text = String::from_utf8_lossy(line);
-                    let text = text.trim_end_matches('\r');
-                    if !text.trim().is_empty() {
-                        self.outbox.push_back(Update::Event(SseEvent {
-                            event: "line".into(),
-                            data: text.to_owned(),
-                            id: String::new(),
-                            id_set: false,
-                            retry: None,
-                            size,
-                            stream_offset: *position,
-                            received_at,
-                        }));
-                    }
-                }
-                partial.drain(..start);
-                if partial.len() > DEFAULT_MAX_EVENT_SIZE {
-                    *position += partial.len() as u64;
-                    partial.clear(); // a line without end is not kept whole
-                }
+                let outbox = &mut self.outbox;
+                lines.feed(&bytes, |line| {
+                    outbox.push_back(Update::Event(SseEvent {
+                        event: "line".into(),
+                        data: line.text.to_owned(),
+                        id: String::new(),
+                        id_set: false,
+                        retry: None,
+                        size: line.size,
+                        stream_offset: line.end,
+                        received_at,
+                    }))
+                });
             }
         }
     }
@@ -243,19 +231,10 @@ impl TappedFeed {
     }
 }
 
-fn content_type(exchange: &Exchange) -> String {
-    exchange
-        .response_headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default()
-}
-
-/// What of `exchange` lies beyond `read_to`: its head, the bytes let go unread, the kept chunks
-/// (sharing the record's buffers) and how it ended, once every byte is in.
-fn look(exchange: &Exchange, read_to: u64) -> Read {
-    let head = exchange.status.map(|status| {
+/// What of `exchange` lies beyond `read_to`: its head (when `want_head`), the bytes let go
+/// unread, the kept chunks (sharing the record's buffers) and how it ended, once every byte is in.
+fn look(exchange: &Exchange, read_to: u64, want_head: bool) -> Read {
+    let head = exchange.status.filter(|_| want_head).map(|status| {
         let mut headers = HeaderMap::new();
         for (name, value) in &exchange.response_headers {
             if let (Ok(name), Ok(value)) =

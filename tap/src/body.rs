@@ -11,6 +11,7 @@ use hyper::body::{Body, Frame, Incoming, SizeHint};
 use sse_subscriber::{EventParser, DEFAULT_MAX_EVENT_SIZE};
 
 use crate::decode::ContentDecoder;
+use crate::lines::JsonLines;
 use crate::record::{lock, Chunk, Ending, Exchange, Recorder, TappedEvent};
 
 /// How a response body's bytes become events in the record.
@@ -20,7 +21,7 @@ enum Reader {
     /// `text/event-stream`: the subscriber's parser, as EventSource would read it.
     Sse(Box<EventParser>),
     /// NDJSON / JSON Lines: each line an event.
-    Lines { partial: Vec<u8> },
+    Lines(JsonLines),
 }
 
 /// A compressed body's state for the record.
@@ -52,7 +53,7 @@ impl Decoder {
             "application/x-ndjson"
             | "application/jsonl"
             | "application/jsonlines"
-            | "application/x-jsonlines" => Reader::Lines { partial: Vec::new() },
+            | "application/x-jsonlines" => Reader::Lines(JsonLines::default()),
             _ => Reader::Body { limit },
         };
         let is_stream = !matches!(reader, Reader::Body { .. });
@@ -117,29 +118,17 @@ impl Decoder {
                     });
                 }
             }
-            Reader::Lines { partial } => {
+            Reader::Lines(lines) => {
                 exchange.push_raw(at, data);
-                partial.extend_from_slice(data);
-                let mut start = 0;
-                while let Some(end) = memchr_newline(&partial[start..]) {
-                    let line = String::from_utf8_lossy(&partial[start..start + end])
-                        .trim_end_matches('\r')
-                        .to_owned();
-                    start += end + 1;
-                    if !line.trim().is_empty() {
-                        exchange.push_event(TappedEvent {
-                            at,
-                            event: "line".into(),
-                            data: line,
-                            id: String::new(),
-                            retry: None,
-                        });
-                    }
-                }
-                partial.drain(..start);
-                if partial.len() > DEFAULT_MAX_EVENT_SIZE {
-                    partial.clear(); // a "line" without end is not kept whole
-                }
+                lines.feed(data, |line| {
+                    exchange.push_event(TappedEvent {
+                        at,
+                        event: "line".into(),
+                        data: line.text.to_owned(),
+                        id: String::new(),
+                        retry: None,
+                    })
+                });
             }
         }
     }
@@ -150,10 +139,6 @@ impl Decoder {
 fn keep_start(kept: &mut Vec<u8>, data: &[u8], limit: usize) {
     let room = limit.saturating_sub(kept.len());
     kept.extend_from_slice(&data[..data.len().min(room)]);
-}
-
-fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
 }
 
 /// An upstream response body on its way to the client.

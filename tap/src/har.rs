@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use sse_subscriber::is_secret_header;
 use url::Url;
 
+use crate::headers::header;
 use crate::record::Exchange;
 
 /// What a redacted value reads as.
@@ -63,10 +64,6 @@ fn epoch_seconds(time: SystemTime) -> f64 {
 
 fn name_values(pairs: &[(String, String)]) -> Value {
     pairs.iter().map(|(name, value)| json!({"name": name, "value": value})).collect()
-}
-
-fn header<'a>(pairs: &'a [(String, String)], wanted: &str) -> Option<&'a str> {
-    pairs.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted)).map(|(_, value)| value.as_str())
 }
 
 /// A body as HAR text: UTF-8 as is, anything else in base64.

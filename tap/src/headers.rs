@@ -19,6 +19,11 @@ pub fn is_hop_by_hop(name: &str) -> bool {
     HOP_BY_HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
+/// The first value of header `wanted` among `pairs`, by name in any case.
+pub(crate) fn header<'a>(pairs: &'a [(String, String)], wanted: &str) -> Option<&'a str> {
+    pairs.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted)).map(|(_, value)| value.as_str())
+}
+
 /// Removes the hop-by-hop headers, those `Connection` names first.
 pub(crate) fn remove_hop_by_hop(headers: &mut HeaderMap) {
     let named: Vec<HeaderName> = headers

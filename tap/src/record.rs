@@ -162,6 +162,11 @@ impl Exchange {
         self.events.push_back(event);
     }
 
+    /// The response's `Content-Type`, `""` when it had none.
+    pub fn content_type(&self) -> &str {
+        crate::headers::header(&self.response_headers, "content-type").unwrap_or("")
+    }
+
     /// Events (or NDJSON lines) it had, kept or dropped.
     pub fn event_count(&self) -> u64 {
         self.events.len() as u64 + self.events_dropped
