@@ -22,6 +22,19 @@ async fn exchange_rows(app: &App) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Clicks button `id` once it is shown and enabled (the exchange's detail arrives after its
+/// row is clicked), within 10 s.
+async fn click_when_shown(app: &App, id: &str) {
+    app.wait_until(10, &format!("#{id} is shown and enabled"), || async {
+        let script = format!(
+            "const b = document.getElementById('{id}'); return b.offsetParent !== null && !b.disabled"
+        );
+        app.eval(&script).await == true
+    })
+    .await;
+    app.click(id).await;
+}
+
 /// Binds `port` as soon as it is free (a closed app lets its tap's port go as it exits, which
 /// takes a moment), within 10 s.
 async fn hold_port_when_free(port: u16) -> std::net::TcpListener {
@@ -163,13 +176,7 @@ mod test_hooks {
         // Replay: the stream plays again on the embedded server, as a new connection.
         app.eval("document.querySelector('#tap-rows tr').click()").await;
         app.click("tap-tab-exchange").await;
-        app.wait_until(10, "the Replay button is shown", || async {
-            app.eval("const b = document.getElementById('exchange-replay'); return b.offsetParent !== null && !b.disabled")
-                .await
-                == true
-        })
-        .await;
-        app.click("exchange-replay").await;
+        click_when_shown(&app, "exchange-replay").await;
         app.wait_until(20, "the replay plays as a new connection", || async {
             let name = app.eval("const s = window.__sseMonitorTest.selected(); return s ? s.name : ''").await;
             name.as_str().is_some_and(|n| n.starts_with("Replay of tapped exchange"))
@@ -215,13 +222,7 @@ mod test_hooks {
         })
         .await;
         app.eval("document.querySelector('#tap-rows tr').click()").await;
-        app.wait_until(10, "Open in inspector is shown", || async {
-            app.eval("const b = document.getElementById('exchange-inspect'); return b.offsetParent !== null && !b.disabled")
-                .await
-                == true
-        })
-        .await;
-        app.click("exchange-inspect").await;
+        click_when_shown(&app, "exchange-inspect").await;
         app.wait_until(20, "the tapped stream is open in the inspector", || async {
             app.text("ipc-state").await == "open" && app.number("ipc-count").await.unwrap_or(0) >= 1
         })
