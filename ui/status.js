@@ -15,7 +15,9 @@ export function renderStatus(connection) {
   button("reconnect-button").hidden = Boolean(tapped);
   if (tapped) {
     setText($("tapped-title"), tapped.label.title);
-    setText($("tapped-where"), `exchange #${tapped.exchange} of tap ${tapped.tap.label.title} · ${connection.spec.url}`);
+    const where = $("tapped-where");
+    setText(where, `exchange #${tapped.exchange} of tap ${tapped.tap.label.title} · ${connection.spec.url}`);
+    if (where.title !== where.textContent) where.title = where.textContent || "";
     button("tapped-back").disabled = !state.taps.includes(tapped.tap);
   }
   setText(button("connect-button"), open ? "Apply and reconnect" : "Connect");
