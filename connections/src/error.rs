@@ -9,14 +9,6 @@ pub enum SpecError {
     Request(#[from] SubscribeError),
 }
 
-/// A JSON path that cannot be parsed.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("JSON path `{path}`: {reason}")]
-pub struct JsonPathError {
-    pub path: String,
-    pub reason: String,
-}
-
 /// Settings that could not be saved.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {

@@ -6,7 +6,7 @@
 //!   options; turned into the subscriber's request, with what a browser `EventSource` cannot do.
 //! - [`curl_command`], [`sse_sub_command`] (`command_line.rs`): "copy as command".
 //! - [`Diagnostics`] (`diagnostics.rs`): status, headers and warnings for one connection.
-//! - [`TextAssembler`], [`JsonPath`] (`json_path.rs`): the assembled text of LLM streams.
+//! - [`TextAssembler`] (`json_path.rs`): the assembled text of LLM streams.
 //! - [`RunningConnections`], [`Page`] (`running.rs`): the open connections, each with its
 //!   inspector capture (pages, detail, filter, clear, raw bytes, export), closed on request.
 //! - `task.rs`: one connection's task: subscription, capture, diagnostics, batches.
@@ -25,7 +25,8 @@
 //! - [`SecretStore`], [`OsKeyring`], [`is_secret_header`] (`secrets.rs`): what counts as a
 //!   secret and where it is kept.
 //! - [`presets`] (`presets.rs`): the embedded counter and OpenAI-compatible chat completions.
-//! - [`SpecError`], [`JsonPathError`], [`InspectError`], [`SettingsError`] (`error.rs`).
+//! - [`SpecError`], [`InspectError`], [`SettingsError`] (`error.rs`); [`JsonPath`] and its
+//!   error come from `sse_expect`, which the expectations share.
 
 mod command_line;
 mod diagnostics;
@@ -46,8 +47,8 @@ mod update;
 
 pub use command_line::{curl_command, request_curl, shell_quote, sse_sub_command};
 pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
-pub use error::{InspectError, JsonPathError, SettingsError, SpecError};
-pub use json_path::{JsonPath, TextAssembler};
+pub use error::{InspectError, SettingsError, SpecError};
+pub use json_path::TextAssembler;
 pub use launch::LaunchOptions;
 pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
 pub use running::{Page, RunningConnections};
@@ -57,6 +58,7 @@ pub use settings::{
     SETTINGS_FILE, SETTINGS_VERSION,
 };
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};
+pub use sse_expect::{JsonPath, JsonPathError};
 pub use tap_detail::{
     BodyView, ExchangeDetail, ExchangeRow, RawChunk, TimelineRow, MAX_CHUNK_MARKS, RAW_SHOWN_BYTES,
 };

@@ -28,6 +28,9 @@ pub enum CliError {
 /// --count reached, or stdout closed); 1 an error ended the subscription (connection, HTTP
 /// status, Content-Type, oversized event, bad URL or header); 2 bad arguments; 3 --timeout
 /// elapsed first; 130 Ctrl-C, 143 SIGTERM (--stats totals are printed first).
+///
+/// With --expect: 0 every expectation passed; 1 one failed; 2 the file has a mistake; 3 some
+/// were undecided at the timeout (60 s unless --timeout); 4 the stream could not be read.
 #[derive(Parser, Debug)]
 #[command(
     name = "sse-sub",
@@ -36,7 +39,8 @@ pub enum CliError {
 )]
 pub struct Args {
     /// The stream's URL, e.g. http://127.0.0.1:8080/events?stream=messages
-    pub url: String,
+    #[arg(required_unless_present_any = ["capture", "expect_from"])]
+    pub url: Option<String>,
     /// Extra request header, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
@@ -68,6 +72,10 @@ pub struct Args {
     /// With --json, add "time": the receive time, RFC 3339 UTC with microseconds.
     #[arg(long)]
     pub time: bool,
+    /// With --json, begin with a capture head line: the request (credentials redacted) and
+    /// the response head, with their times, as the inspector's export writes it.
+    #[arg(long, requires = "json")]
+    pub head: bool,
     /// Only print events of this type (repeatable).
     #[arg(long = "event", value_name = "TYPE")]
     pub events: Vec<String>,
@@ -108,6 +116,33 @@ pub struct Args {
     /// Print connection lifecycle (connecting, open, errors, retries) on stderr.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Check the stream against the expectations in this TOML file (docs/expectations.md):
+    /// run until each is decided, the stream ends or --timeout, print each as pass, fail or
+    /// undecided, and exit with a code that says which.
+    #[arg(long, value_name = "FILE", help_heading = "Expectations")]
+    pub expect: Option<PathBuf>,
+    /// With --expect: go on after the first failure.
+    #[arg(long, requires = "expect", help_heading = "Expectations")]
+    pub keep_going: bool,
+    /// With --expect: also write the results as JUnit XML to FILE.
+    #[arg(long, value_name = "FILE", requires = "expect", help_heading = "Expectations")]
+    pub junit: Option<PathBuf>,
+    /// With --expect: check this capture (what --json --time wrote) instead of a live stream.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "expect",
+        conflicts_with = "url",
+        help_heading = "Expectations"
+    )]
+    pub capture: Option<PathBuf>,
+    /// Print expectations generated from this capture, for its first --count events (20 by
+    /// default), and exit: sse-sub --expect-from capture.ndjson > expect.toml
+    #[arg(long, value_name = "CAPTURE", conflicts_with_all = ["expect", "url"], help_heading = "Expectations")]
+    pub expect_from: Option<PathBuf>,
+    /// With --expect-from: time bounds are the slowest time seen x FACTOR + 50 ms.
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.5, help_heading = "Expectations")]
+    pub tolerance: f64,
 }
 
 /// `value` seconds as a duration, or a usage error naming `what`.
@@ -120,7 +155,8 @@ impl Args {
     /// The request these arguments describe.
     pub fn request(&self) -> Result<SubscribeRequest, CliError> {
         let args = self;
-        let mut request = SubscribeRequest::new(&args.url)?;
+        let url = args.url.as_deref().ok_or_else(|| CliError::Usage("a URL is needed".into()))?;
+        let mut request = SubscribeRequest::new(url)?;
         for line in &args.headers {
             let (name, value) = parse_header_line(line)?;
             request = request.header(name, value);

@@ -10,6 +10,8 @@
 //! - [`SseEvent`] (`event.rs`): one received event.
 //! - [`watch`], [`FeedUpdate`] (`feed.rs`): the updates as a serialisable feed, for UIs.
 //! - [`cli`] (`cli.rs`, feature `cli`): `sse-sub`'s arguments and the request they describe.
+//! - [`expect`] (`expect.rs`, feature `cli`): `sse-sub --expect`, a live stream checked
+//!   against an expectations file (`sse_expect`).
 //! - [`SubscribeError`], [`ParseError`] (`error.rs`): every failure, with a message fit for a
 //!   user; the parser's own refusals apart.
 //!
@@ -28,6 +30,8 @@ pub mod cli;
 mod connection;
 mod error;
 mod event;
+#[cfg(feature = "cli")]
+pub mod expect;
 mod feed;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -40,5 +44,7 @@ pub use error::{FailedResponse, ParseError, SubscribeError};
 pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};
 pub use parser::{EventParser, ParsedEvent, DEFAULT_MAX_EVENT_SIZE};
-pub use request::{is_secret_header, parse_header_line, SubscribeRequest};
+pub use request::{
+    is_secret_header, parse_header_line, redact_headers, redact_url, SubscribeRequest, REDACTED,
+};
 pub use subscription::{Subscription, Update};

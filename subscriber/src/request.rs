@@ -181,6 +181,17 @@ impl SubscribeRequest {
     pub fn url(&self) -> &Url {
         &self.url
     }
+
+    /// The request as a capture's head records it, sent at `time`: credentials in headers and
+    /// the query redacted.
+    pub fn recorded(&self, time: std::time::SystemTime) -> sse_capture::RecordedRequest {
+        sse_capture::RecordedRequest {
+            method: self.method.to_string(),
+            url: redact_url(self.url.as_str()),
+            headers: redact_headers(&crate::connection::header_pairs(&self.headers)),
+            time: Some(time),
+        }
+    }
 }
 
 /// Headers that carry credentials by name: masked on screen, kept in the keyring, redacted in
@@ -189,6 +200,38 @@ pub fn is_secret_header(name: &str) -> bool {
     let name = name.trim().to_ascii_lowercase();
     matches!(name.as_str(), "authorization" | "proxy-authorization")
         || ["token", "secret", "key", "password", "auth", "cookie"].iter().any(|word| name.contains(word))
+}
+
+/// What a redacted credential reads as in a HAR or a capture.
+pub const REDACTED: &str = "[redacted]";
+
+/// Header pairs with the values of [`is_secret_header`] ones replaced by [`REDACTED`].
+pub fn redact_headers(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(name, value)| {
+            let value = if is_secret_header(name) { REDACTED.to_owned() } else { value.clone() };
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// The URL with its credential-like query parameters (`key=`, `token=`) replaced by
+/// [`REDACTED`]; text that is not a URL as it is.
+pub fn redact_url(text: &str) -> String {
+    let Ok(mut url) = Url::parse(text) else { return text.to_owned() };
+    if !url.query_pairs().any(|(name, _)| is_secret_header(&name)) {
+        return text.to_owned();
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(name, value)| {
+            let value = if is_secret_header(&name) { REDACTED.to_owned() } else { value.into_owned() };
+            (name.into_owned(), value)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    url.to_string()
 }
 
 /// Parses a `Name: value` line, as given to `curl -H`.

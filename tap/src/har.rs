@@ -6,14 +6,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use serde_json::{json, Value};
-use sse_subscriber::is_secret_header;
 use url::Url;
 
 use crate::headers::header;
 use crate::record::Exchange;
 
-/// What a redacted value reads as.
-pub const REDACTED: &str = "[redacted]";
+pub use sse_subscriber::REDACTED;
 
 /// Whether credentials are written as sent or replaced by [`REDACTED`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,34 +22,18 @@ pub enum Secrets {
 
 /// Headers as `[{name, value}]`, credentials redacted when asked.
 pub fn redact_headers(pairs: &[(String, String)], secrets: Secrets) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(name, value)| {
-            let value = if secrets == Secrets::Redact && is_secret_header(name) {
-                REDACTED.to_owned()
-            } else {
-                value.clone()
-            };
-            (name.clone(), value)
-        })
-        .collect()
+    match secrets {
+        Secrets::Redact => sse_subscriber::redact_headers(pairs),
+        Secrets::Keep => pairs.to_vec(),
+    }
 }
 
 /// The URL with its credential-like query parameters (`key=`, `token=`) redacted when asked.
 pub fn redact_url(text: &str, secrets: Secrets) -> String {
-    let Ok(mut url) = Url::parse(text) else { return text.to_owned() };
-    if secrets == Secrets::Keep || !url.query_pairs().any(|(name, _)| is_secret_header(&name)) {
-        return text.to_owned();
+    match secrets {
+        Secrets::Redact => sse_subscriber::redact_url(text),
+        Secrets::Keep => text.to_owned(),
     }
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(name, value)| {
-            let value = if is_secret_header(&name) { REDACTED.to_owned() } else { value.into_owned() };
-            (name.into_owned(), value)
-        })
-        .collect();
-    url.query_pairs_mut().clear().extend_pairs(pairs);
-    url.to_string()
 }
 
 fn millis(duration: Duration) -> f64 {

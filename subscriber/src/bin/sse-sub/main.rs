@@ -1,14 +1,17 @@
-//! `sse-sub`: subscribe to an SSE stream and print its events.
+//! `sse-sub`: subscribe to an SSE stream and print its events, or check it against
+//! expectations (`expectations.rs`).
+
+mod expectations;
 
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use clap::Parser;
-use sse_capture::{write_event, CapturedEvent};
+use sse_capture::{write_event, write_head, CaptureHead, CapturedEvent, RecordedResponse, CAPTURE_VERSION};
 use sse_subscriber::cli::{seconds, Args, CliError};
-use sse_subscriber::{SseEvent, SubscribeError, Subscription, Update};
+use sse_subscriber::{header_pairs, redact_headers, SseEvent, SubscribeError, Subscription, Update};
 use tracing_subscriber::EnvFilter;
 
 enum Failure {
@@ -104,7 +107,9 @@ async fn subscribe(args: &Args, stats: &mut Stats, started: Instant) -> Result<(
     if args.insecure {
         eprintln!("sse-sub: warning: --insecure: TLS certificates are not checked");
     }
-    let mut subscription = Subscription::new(args.request()?);
+    let request = args.request()?;
+    let (mut sent, mut head_written) = (None, false);
+    let mut subscription = Subscription::new(request.clone());
     let mut out = io::stdout().lock();
     let mut printed = 0u64;
     let (mut attempt, mut failure) = (0u32, None::<String>);
@@ -126,7 +131,26 @@ async fn subscribe(args: &Args, stats: &mut Stats, started: Instant) -> Result<(
             eprintln!("sse-sub: {}", describe(&update));
         }
         match update {
-            Update::Connecting { attempt: number, .. } => attempt = number,
+            Update::Connecting { attempt: number, .. } => {
+                attempt = number;
+                sent = Some(SystemTime::now());
+            }
+            // The head of the first response that opens a stream, sent when its attempt began.
+            Update::Open { status, headers } if args.head && !head_written => {
+                head_written = true;
+                let head = CaptureHead {
+                    version: CAPTURE_VERSION,
+                    request: sent.map(|sent| request.recorded(sent)),
+                    response: Some(RecordedResponse {
+                        status,
+                        headers: redact_headers(&header_pairs(&headers)),
+                        time: Some(SystemTime::now()),
+                    }),
+                };
+                let mut line = Vec::new();
+                write_head(&head, &mut line);
+                out.write_all(&line)?;
+            }
             Update::Error { error, will_retry: true } => failure = Some(error.to_string()),
             Update::Retrying { delay } if !args.quiet => {
                 let reason = failure.take().unwrap_or_else(|| "the stream ended".into());
@@ -202,6 +226,15 @@ async fn main() -> ExitCode {
         .with_ansi(colour)
         .init();
     let args = Args::parse();
+    if let Some(capture) = &args.expect_from {
+        return expectations::generate_from(&args, capture);
+    }
+    if let Some(file) = &args.expect {
+        return tokio::select! {
+            code = expectations::check(&args, file) => code,
+            code = interrupted() => ExitCode::from(code),
+        };
+    }
     let started = Instant::now();
     let mut stats = Stats::default();
     // Ctrl-C and SIGTERM end the subscription too, and the totals are still printed.
