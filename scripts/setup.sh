@@ -23,7 +23,7 @@ apt_packages=(
 if [ "$mode" = test ]; then
   # dbus and gnome-keyring: a session bus with a Secret Service, for the keyring tests;
   # chromium: a real browser the tap's tests drive through npm playwright-core.
-  apt_packages+=(xvfb xauth webkit2gtk-driver rpm dbus gnome-keyring chromium)
+  apt_packages+=(xvfb xauth webkit2gtk-driver rpm dbus gnome-keyring chromium python3-venv)
 fi
 if [ "$mode" = bench ]; then
   apt_packages+=(nginx python3-venv)
@@ -63,6 +63,16 @@ if [ "$mode" = test ]; then
   if ! command -v tauri-driver >/dev/null; then
     say "installing tauri-driver"
     cargo install tauri-driver --locked --version 2.1.0
+  fi
+fi
+
+if [ "$mode" = test ]; then
+  # PyPI junitparser reads back the JUnit XML that sse-sub --junit writes.
+  if ! target/test-venv/bin/python -c 'import junitparser' 2>/dev/null \
+    || ! target/test-venv/bin/pip show junitparser 2>/dev/null | grep -q '^Version: 5.0.3$'; then
+    say "installing junitparser 5.0.3 into target/test-venv"
+    python3 -m venv target/test-venv
+    target/test-venv/bin/pip install --quiet --disable-pip-version-check "junitparser==5.0.3"
   fi
 fi
 

@@ -108,6 +108,12 @@ impl Reply {
         Self { head: head.to_owned(), body: Vec::new(), hold_open: false }
     }
 
+    /// This body after the head.
+    pub fn body(mut self, body: &str) -> Self {
+        self.body = body.as_bytes().to_vec();
+        self
+    }
+
     /// Keep the connection open, silent, after the body.
     pub fn hold_open(mut self) -> Self {
         self.hold_open = true;
