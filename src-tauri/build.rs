@@ -30,6 +30,10 @@ fn main() {
         "inspect_exchange",
         "replay_exchange",
         "export_har",
+        "load_expectations",
+        "generate_expectations",
+        "save_expectations",
+        "clear_expectations",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed (is tauri.conf.json valid?)");

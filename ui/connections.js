@@ -186,6 +186,9 @@ const onUpdate = timed(
       case "diagnostics":
         run.diagnostics = message.report;
         break;
+      case "assertions":
+        run.assertions = message.report;
+        break;
       case "assembled":
         run.assembled += message.piece;
         run.assembledCounts = { used: message.used, skipped: message.skipped, truncated: message.truncated, done: message.done };

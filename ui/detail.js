@@ -129,6 +129,20 @@ export async function stepSelection(step) {
   renderInspector(true);
 }
 
+/** Scrolls the log to event `seq` and selects it; false if the log does not show it (it was
+ * dropped, or the filter hides it). @param {Connection} connection @param {number} seq */
+export async function revealEvent(connection, seq) {
+  if (connection.id === null) return false;
+  const position = await ipc.eventPosition(connection.id, seq);
+  if (position === null) return false;
+  setFollow(false);
+  const log = $("ipc-log");
+  log.scrollTop = scrollTopFor(position, connection.shownTotal, ROW_HEIGHT, log.clientHeight, false);
+  await selectEvent(connection, seq);
+  renderInspector(true);
+  return true;
+}
+
 /** The time zone the log and the detail use. @param {boolean} utc */
 export function setUtc(utc) {
   state.view.utc = utc;

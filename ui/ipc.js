@@ -133,3 +133,17 @@ export const replayExchange = (id, exchange, speed) => call("replay_exchange", {
 /** Asks for a file in the save dialog (builds with test hooks take `path`).
  * @param {number} id @param {boolean} withSecrets @param {string | null} path */
 export const exportHar = (id, withSecrets, path = null) => call("export_har", { id, withSecrets, path });
+
+/** Checks a connection against an expectations file from the open dialog (builds with test
+ * hooks take `path`); null if cancelled. @param {number} id @param {string | null} path */
+export const loadExpectations = (id, path = null) => call("load_expectations", { id, path });
+
+/** @param {number} id @param {number} events */
+export const generateExpectations = (id, events) => call("generate_expectations", { id, events });
+
+/** Asks for a file in the save dialog (builds with test hooks take `path`).
+ * @param {number} id @param {string | null} path */
+export const saveExpectations = (id, path = null) => call("save_expectations", { id, path });
+
+/** @param {number} id */
+export const clearExpectations = (id) => call("clear_expectations", { id });

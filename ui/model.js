@@ -11,6 +11,7 @@ import { connectionLabel } from "./format.js";
 /** @typedef {import("./gen/ipc").EventFilter} EventFilter */
 /** @typedef {import("./gen/ipc").StatsReport} StatsReport */
 /** @typedef {import("./gen/ipc").DiagnosticsReport} DiagnosticsReport */
+/** @typedef {import("./gen/ipc").AssertionsReport} AssertionsReport */
 
 export const LOG_SHOWN = 12; // rows in the browser log, newest first
 
@@ -97,6 +98,9 @@ export class Run {
     this.eventTypes = new Set(["message"]);
     /** @type {string[]} types learned from the IPC feed after their first events */
     this.lateTypes = [];
+    /** @type {AssertionsReport | null} the expectations checked on it, as last reported */
+    this.assertions = null;
+    this.assertionsProblem = ""; // why the last load, generate or save failed
   }
 }
 

@@ -6,6 +6,7 @@ import { schedulePanesSave } from "./layout.js";
 import { state } from "./model.js";
 import { timed } from "./probe.js";
 import { assembledPanel } from "./panels/assembled.js";
+import { assertionsPanel } from "./panels/assertions.js";
 import { browserFeedPanel } from "./panels/browser-feed.js";
 import { browserLogPanel } from "./panels/browser-log.js";
 import { comparisonPanel } from "./panels/comparison.js";
@@ -36,6 +37,7 @@ const PANELS = [
   statsPanel(),
   diagnosticsPanel(),
   assembledPanel(),
+  assertionsPanel(),
   browserLogPanel(),
 ];
 

@@ -1,6 +1,7 @@
 // The one door the GUI tests and sse-inspector-bench have into the page, installed only in
 // builds with the `test-hooks` feature (server_info says so): `window.__sseMonitorTest`.
 // Nothing else of the page's state is reachable from outside.
+import { loadExpectations } from "./assertions.js";
 import { closeBrowserFeed } from "./browser-feed.js";
 import { PathComparison } from "./compare.js";
 import { importCapture } from "./files.js";
@@ -20,6 +21,8 @@ import { state } from "./model.js";
  * @property {() => SelectedSummary | null} selected
  * @property {() => { id: number | null, listenUrl: string } | null} selectedTap the tap shown, if one is
  * @property {(path: string) => Promise<void>} importCapture replays a capture file (no dialog)
+ * @property {(path: string) => Promise<void>} loadExpectations checks the selected connection
+ *   against an expectations file (no dialog)
  * @property {() => void} closeBrowserFeed closes the selected connection's EventSource
  * @property {() => void} resetComparison starts the IPC-vs-EventSource comparison afresh
  * @property {() => { p50: number | null, p99: number | null, matched: number } | null} comparison
@@ -42,6 +45,7 @@ export function installTestHook() {
       return tap ? { id: tap.id, listenUrl: tap.listenUrl } : null;
     },
     importCapture: (path) => importCapture(path),
+    loadExpectations: (path) => loadExpectations(path),
     closeBrowserFeed() {
       if (state.selected) closeBrowserFeed(state.selected);
     },

@@ -35,4 +35,14 @@ pub enum InspectError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{file}: {source}")]
+    Expectations {
+        file: String,
+        #[source]
+        source: sse_expect::FileError,
+    },
+    #[error("cannot generate expectations: {0}")]
+    Generate(#[from] sse_expect::GenerateError),
+    #[error("no expectations are loaded for connection {0}")]
+    NoExpectations(u64),
 }

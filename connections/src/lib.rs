@@ -7,6 +7,8 @@
 //! - [`curl_command`], [`sse_sub_command`] (`command_line.rs`): "copy as command".
 //! - [`Diagnostics`] (`diagnostics.rs`): status, headers and warnings for one connection.
 //! - [`TextAssembler`] (`json_path.rs`): the assembled text of LLM streams.
+//! - [`AssertionsReport`] (`assertions.rs`): a connection's expectations (`sse_expect`)
+//!   checked live, from the events its log keeps, for the window's Assertions panel.
 //! - [`RunningConnections`], [`Page`] (`running.rs`): the open connections, each with its
 //!   inspector capture (pages, detail, filter, clear, raw bytes, export), closed on request.
 //! - `task.rs`: one connection's task: subscription, capture, diagnostics, batches.
@@ -28,6 +30,7 @@
 //! - [`SpecError`], [`InspectError`], [`SettingsError`] (`error.rs`); [`JsonPath`] and its
 //!   error come from `sse_expect`, which the expectations share.
 
+mod assertions;
 mod command_line;
 mod diagnostics;
 mod error;
@@ -45,6 +48,7 @@ mod taps;
 mod task;
 mod update;
 
+pub use assertions::{AssertionRow, AssertionsReport};
 pub use command_line::{curl_command, request_curl, shell_quote, sse_sub_command};
 pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
 pub use error::{InspectError, SettingsError, SpecError};

@@ -17,6 +17,7 @@ use sse_tap::Recorder;
 use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 
+use crate::assertions::{self, AssertionsReport, SharedAssertions};
 use crate::error::{InspectError, SpecError};
 use crate::spec::ConnectionSpec;
 use crate::tapped_feed::TappedFeed;
@@ -36,6 +37,7 @@ struct Running {
     emit: Emitter,
     stop: CancellationToken,
     capture: SharedCapture,
+    assertions: SharedAssertions,
 }
 
 /// The open connections, by id. Cheap to share: clones see the same set.
@@ -93,10 +95,17 @@ impl RunningConnections {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let stop = CancellationToken::new();
         let capture = Arc::new(Mutex::new(Capture::new(self.limits)));
+        let assertions = SharedAssertions::default();
         // Listed before it starts, so a task that ends at once finds its entry to remove.
-        self.lock()
-            .insert(id, Running { origin, emit: emit.clone(), stop: stop.clone(), capture: capture.clone() });
-        self.start(id, plan, Links { emit, stop, capture });
+        let running = Running {
+            origin,
+            emit: emit.clone(),
+            stop: stop.clone(),
+            capture: capture.clone(),
+            assertions: assertions.clone(),
+        };
+        self.lock().insert(id, running);
+        self.start(id, plan, Links { emit, stop, capture, assertions });
         id
     }
 
@@ -142,6 +151,7 @@ impl RunningConnections {
             emit: current.emit.clone(),
             stop: current.stop.clone(),
             capture: current.capture.clone(),
+            assertions: current.assertions.clone(),
         };
         drop(running);
         self.start(id, plan, links);
@@ -157,6 +167,65 @@ impl RunningConnections {
 
     fn capture(&self, id: u64) -> Result<SharedCapture, InspectError> {
         self.lock().get(&id).map(|running| running.capture.clone()).ok_or(InspectError::NotOpen(id))
+    }
+
+    fn shared(&self, id: u64) -> Result<(SharedCapture, SharedAssertions), InspectError> {
+        self.lock()
+            .get(&id)
+            .map(|running| (running.capture.clone(), running.assertions.clone()))
+            .ok_or(InspectError::NotOpen(id))
+    }
+
+    /// Checks the expectations in `text` (a file named `source`) on the connection's current
+    /// stream: the events its log keeps of it, then each new one (reported to its emitter
+    /// when a verdict changes). A file with a mistake is refused with its line and column.
+    pub fn load_expectations(
+        &self,
+        id: u64,
+        source: &str,
+        text: String,
+    ) -> Result<AssertionsReport, InspectError> {
+        let (capture, shared) = self.shared(id)?;
+        let capture = lock(&capture);
+        let report = assertions::lock(&shared).load(source.to_owned(), text, &capture);
+        report
+    }
+
+    /// Expectations generated from the connection's current stream (its first `events` kept
+    /// events), loaded as if from a file; their text, to save, and where they stand.
+    pub fn generate_expectations(
+        &self,
+        id: u64,
+        events: u64,
+    ) -> Result<(String, AssertionsReport), InspectError> {
+        let (capture, shared) = self.shared(id)?;
+        let capture = lock(&capture);
+        let mut assertions = assertions::lock(&shared);
+        let text = assertions.generate(&capture, events, "the window's log")?;
+        let report =
+            assertions.load(format!("generated from the first {events} events"), text.clone(), &capture)?;
+        Ok((text, report))
+    }
+
+    /// The loaded expectations' text.
+    pub fn expectations_text(&self, id: u64) -> Result<String, InspectError> {
+        let (_, shared) = self.shared(id)?;
+        let text = assertions::lock(&shared).text().map(str::to_owned);
+        text.ok_or(InspectError::NoExpectations(id))
+    }
+
+    /// Where the loaded expectations stand, if any are loaded.
+    pub fn expectations(&self, id: u64) -> Result<Option<AssertionsReport>, InspectError> {
+        let (_, shared) = self.shared(id)?;
+        let report = assertions::lock(&shared).report();
+        Ok(report)
+    }
+
+    /// Stops checking expectations on the connection.
+    pub fn clear_expectations(&self, id: u64) -> Result<(), InspectError> {
+        let (_, shared) = self.shared(id)?;
+        assertions::lock(&shared).clear();
+        Ok(())
     }
 
     /// Rows `start..start + count` of the connection's log (as filtered), and its counts.

@@ -102,6 +102,11 @@ impl TappedFeed {
         })
     }
 
+    /// When the exchange began.
+    pub(crate) fn started(&self) -> SystemTime {
+        self.started
+    }
+
     /// The next update; `None` once the exchange has ended and all of it was told.
     pub(crate) async fn next(&mut self) -> Option<Update> {
         loop {

@@ -11,6 +11,7 @@ use sse_subscriber::{FeedUpdate, SseEvent, SubscribeRequest, Subscription, Updat
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::assertions::{self, SharedAssertions};
 use crate::diagnostics::Diagnostics;
 use crate::error::SpecError;
 use crate::json_path::TextAssembler;
@@ -40,6 +41,14 @@ pub(crate) enum Source {
 }
 
 impl Source {
+    /// When the stream began, if the source knows (a tapped stream: its exchange's start).
+    fn started(&self) -> Option<SystemTime> {
+        match self {
+            Self::Subscription(_) => None,
+            Self::Tapped(feed) => Some(feed.started()),
+        }
+    }
+
     async fn next(&mut self) -> Option<Update> {
         match self {
             Self::Subscription(subscription) => subscription.next().await,
@@ -80,6 +89,7 @@ pub(crate) struct Links {
     pub(crate) emit: Emitter,
     pub(crate) stop: CancellationToken,
     pub(crate) capture: SharedCapture,
+    pub(crate) assertions: SharedAssertions,
 }
 
 /// Events received since the last batch went.
@@ -105,6 +115,8 @@ struct ConnectionTask {
     last_received: Option<Instant>,
     /// The newest row the UI was sent in a batch's tail: later batches send only newer ones.
     tail_sent: Option<u64>,
+    /// When the stream began, if the source knows; else each attempt's start.
+    started: Option<SystemTime>,
 }
 
 /// Runs one connection until it closes or is stopped (`Ok`), or nobody listens (`Gone`).
@@ -121,6 +133,7 @@ pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result
         opened_at: None,
         last_received: None,
         tail_sent: None,
+        started: source.started(),
     };
     let mut tick = tokio::time::interval(TICK);
     let stop = task.links.stop.clone();
@@ -168,6 +181,7 @@ impl ConnectionTask {
 
     /// Every second: the silence check, and the figures (a batch due soon carries them).
     fn on_tick(&mut self) -> Result<(), Gone> {
+        assertions::lock(&self.links.assertions).tick();
         if let Some(opened_at) = self.opened_at {
             let last = self.last_received.map_or(opened_at, |at| at.max(opened_at));
             if self.diagnostics.check_silence(last.elapsed()) {
@@ -181,7 +195,17 @@ impl ConnectionTask {
     }
 
     fn on_update(&mut self, update: Update) -> Result<(), Gone> {
-        let kept = lock(&self.links.capture).observe(&update);
+        let (kept, connection) = {
+            let mut capture = lock(&self.links.capture);
+            (capture.observe(&update), capture.connections())
+        };
+        {
+            let mut assertions = assertions::lock(&self.links.assertions);
+            if matches!(update, Update::Connecting { .. }) {
+                assertions.connecting(self.started.unwrap_or_else(SystemTime::now));
+            }
+            assertions.observe(&update, connection, kept.map(|kept| kept.seq));
+        }
         match update {
             Update::Raw(_) => {
                 self.last_received = Some(Instant::now());
@@ -204,7 +228,16 @@ impl ConnectionTask {
         if changed {
             self.send_diagnostics()?;
         }
-        Ok(())
+        self.send_assertions()
+    }
+
+    /// The expectations' report, if a verdict changed since it was last sent.
+    fn send_assertions(&self) -> Result<(), Gone> {
+        let changed = assertions::lock(&self.links.assertions).take_changed();
+        match changed {
+            Some(report) => self.send(ConnectionUpdate::Assertions { report }),
+            None => Ok(()),
+        }
     }
 
     fn on_event(&mut self, event: SseEvent, kept: Option<Kept>) -> Result<(), Gone> {
@@ -274,6 +307,7 @@ impl ConnectionTask {
             }
         };
         self.send(batch)?;
+        self.send_assertions()?;
         match &self.assembler {
             Some(assembler) => self.send(ConnectionUpdate::Assembled {
                 piece: pending.piece,

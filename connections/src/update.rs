@@ -6,6 +6,7 @@ use serde::Serialize;
 use sse_inspector::{BatchIds, Counts, EventRow, StatsReport};
 use sse_subscriber::FeedUpdate;
 
+use crate::assertions::AssertionsReport;
 use crate::diagnostics::DiagnosticsReport;
 
 /// What one connection reports to the UI.
@@ -47,6 +48,10 @@ pub enum ConnectionUpdate {
         skipped: u64,
         truncated: bool,
         done: bool,
+    },
+    /// The loaded expectations, when a verdict changed.
+    Assertions {
+        report: AssertionsReport,
     },
 }
 

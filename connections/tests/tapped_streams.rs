@@ -11,7 +11,7 @@ use embedded_server::Publish;
 use sse_connections::{ConnectionUpdate, InspectError, RunningConnections, RunningTaps, TapOpened, TapSpec};
 use sse_inspector::ExportFormat;
 use sse_subscriber::FeedUpdate;
-use support::{emitter, next_row, request, spawn_upstream, spec_for};
+use support::{emitter, next_row, request, spawn_upstream, spec_for, wait_for_events};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
@@ -43,17 +43,6 @@ async fn next_feed(updates: &mut Updates) -> FeedUpdate {
     })
     .await
     .expect("no lifecycle update within 5 s")
-}
-
-/// Waits until the connection's log holds `count` events, within 5 s.
-async fn wait_for_events(connections: &RunningConnections, id: u64, count: usize) {
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while connections.page(id, 0, 0).unwrap().counts.kept < count {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("fewer than {count} events within 5 s"));
 }
 
 /// A tap (with `spec`, or in front of the embedded server) and the app's connections.

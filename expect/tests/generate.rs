@@ -128,7 +128,8 @@ fn a_capture_longer_than_n_events_gives_a_file_decided_at_n() {
     let counter: Vec<_> =
         (1..=30).map(|n| event("message", &n.to_string(), &n.to_string(), 100 * n)).collect();
     capture.events = counter;
-    let options = GenerateOptions { events: 10, tolerance: 2.0, source: "counter.ndjson".into() };
+    let options =
+        GenerateOptions { events: 10, tolerance: 2.0, whole: None, source: "counter.ndjson".into() };
     let file = generate(&capture, &options).unwrap();
     assert!(file.contains("events = 10\n"), "{file}");
     assert!(file.contains("at_least = 1") && file.contains(r#"schema = '{"type":"integer"}'"#), "{file}");

@@ -107,6 +107,11 @@ impl Capture {
         None
     }
 
+    /// Connections opened so far: the number the current one's events carry.
+    pub fn connections(&self) -> u32 {
+        self.connections
+    }
+
     pub fn counts(&self) -> Counts {
         Counts {
             kept: self.history.len(),

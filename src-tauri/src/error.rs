@@ -15,6 +15,13 @@ pub enum CommandError {
     Tap(#[from] sse_tap::TapError),
     #[error("the background task failed: {0}")]
     Task(#[from] tauri::Error),
+    #[error("cannot {doing} {path}: {source}")]
+    File {
+        doing: &'static str,
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// What the UI can tell apart in a command's error.
@@ -29,6 +36,7 @@ pub enum ErrorKind {
     Broker,
     Tap,
     Task,
+    File,
 }
 
 /// A command's error as the UI receives it.
@@ -50,6 +58,7 @@ impl CommandError {
             CommandError::Broker(_) => ErrorKind::Broker,
             CommandError::Tap(_) => ErrorKind::Tap,
             CommandError::Task(_) => ErrorKind::Task,
+            CommandError::File { .. } => ErrorKind::File,
         }
     }
 }

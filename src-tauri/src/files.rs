@@ -49,7 +49,7 @@ async fn pick_path(app: &tauri::AppHandle, save: Option<&str>, filter: (&str, &[
 }
 
 /// `given` (the GUI tests' path), else one the user picks; `None` if they cancelled.
-async fn given_or_picked(
+pub(crate) async fn given_or_picked(
     app: &tauri::AppHandle,
     given: Option<PathBuf>,
     save: Option<&str>,

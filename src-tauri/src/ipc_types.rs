@@ -7,11 +7,12 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use sse_connections::{
-    Auth, BodyView, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail, ExchangeRow,
-    HeaderField, Loaded, Page, PaneLayout, Preset, RawChunk, ReconnectOptions, Resume, SavedConnection,
-    SavedTap, SecretState, Settings, TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions, Warning,
-    WarningKind, WindowState,
+    AssertionRow, AssertionsReport, Auth, BodyView, ConnectionSpec, ConnectionUpdate, DiagnosticsReport,
+    ExchangeDetail, ExchangeRow, HeaderField, Loaded, Page, PaneLayout, Preset, RawChunk, ReconnectOptions,
+    Resume, SavedConnection, SavedTap, SecretState, Settings, TapOpened, TapSpec, TapUpdate, TimelineRow,
+    TlsOptions, Warning, WarningKind, WindowState,
 };
+use sse_expect::Verdict;
 use sse_inspector::{
     BatchIds, Counts, EventDetail, EventFilter, EventRow, ExportFormat, LineEnding, LineKind, RawLine,
     RawView, StatsReport, WhitespaceView,
@@ -157,6 +158,23 @@ fn commands(cfg: &Config) -> Vec<Command> {
             ],
             ts::<Option<Exported>>(cfg),
         ),
+        command(
+            "load_expectations",
+            // `path`: only builds with `test-hooks` read it; release builds always ask.
+            vec![id(), optional("path", ts::<Option<String>>(cfg))],
+            ts::<Option<AssertionsReport>>(cfg),
+        ),
+        command(
+            "generate_expectations",
+            vec![id(), arg("events", ts::<u64>(cfg))],
+            ts::<AssertionsReport>(cfg),
+        ),
+        command(
+            "save_expectations",
+            vec![id(), optional("path", ts::<Option<String>>(cfg))],
+            ts::<Option<Exported>>(cfg),
+        ),
+        command("clear_expectations", vec![id()], ts::<()>(cfg)),
     ]
 }
 
@@ -220,6 +238,9 @@ fn declarations() -> String {
         RawChunk,
         BodyView,
         TimelineRow,
+        AssertionsReport,
+        AssertionRow,
+        Verdict,
     );
     out.push_str(
         "\n/** Every command: its arguments and what it resolves to. */\nexport interface Commands {\n",

@@ -10,11 +10,13 @@
 //! - `window_state.rs`: the window's size and place between runs, and showing it once drawn.
 //! - `commands.rs`: the commands the UI calls, each a line or two.
 //! - `files.rs`: export and import through the native dialogs.
+//! - `assertions.rs`: the Assertions tab's commands (load, generate, save, clear expectations).
 //! - `taps.rs`: the commands of taps (open, close, save, an exchange, the waterfall, replay,
 //!   HAR).
 //! - `error.rs`: command errors (`{kind, message}` for the UI) and start-up errors.
 //! - `ipc_types.rs` (tests only): writes and checks `ui/gen/ipc.d.ts` from the payload types.
 
+mod assertions;
 mod commands;
 mod error;
 mod files;
@@ -103,7 +105,11 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             taps::tap_timeline,
             taps::inspect_exchange,
             taps::replay_exchange,
-            taps::export_har
+            taps::export_har,
+            assertions::load_expectations,
+            assertions::generate_expectations,
+            assertions::save_expectations,
+            assertions::clear_expectations
         ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| match event {

@@ -6,7 +6,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Client, Response, StatusCode};
 
 use crate::error::{root_cause, FailedResponse, SubscribeError};
-use crate::request::SubscribeRequest;
+use crate::request::{header_pairs, SubscribeRequest};
 
 /// How much of an error response's body is read for its reason.
 const ERROR_BODY_LIMIT: usize = 4096;
@@ -168,17 +168,6 @@ fn is_event_stream(value: &HeaderValue) -> bool {
     let Ok(value) = value.to_str() else { return false };
     let essence = value.split(';').next().unwrap_or_default().trim();
     essence.eq_ignore_ascii_case("text/event-stream")
-}
-
-/// Headers as `[name, value]` pairs, in the order received (values that are not UTF-8 shown
-/// with replacement characters).
-pub fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
-        })
-        .collect()
 }
 
 /// The refused response's head and its body's first lines (read for at most a moment).

@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use sse_expect::{Checker, End, Event, Expectations, Head, Verdict};
 use tokio::time::Instant;
 
-use crate::connection::header_pairs;
 use crate::error::SubscribeError;
+use crate::request::header_pairs;
 use crate::request::SubscribeRequest;
 use crate::subscription::{Subscription, Update};
 

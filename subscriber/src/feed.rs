@@ -2,9 +2,9 @@ use std::time::UNIX_EPOCH;
 
 use serde::Serialize;
 
-use crate::connection::header_pairs;
 use crate::error::FailedResponse;
 use crate::event::SseEvent;
+use crate::request::header_pairs;
 use crate::request::SubscribeRequest;
 use crate::subscription::{Subscription, Update};
 

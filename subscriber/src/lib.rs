@@ -39,12 +39,11 @@ mod parser;
 mod request;
 mod subscription;
 
-pub use connection::header_pairs;
 pub use error::{FailedResponse, ParseError, SubscribeError};
 pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};
 pub use parser::{EventParser, ParsedEvent, DEFAULT_MAX_EVENT_SIZE};
 pub use request::{
-    is_secret_header, parse_header_line, redact_headers, redact_url, SubscribeRequest, REDACTED,
+    header_pairs, is_secret_header, parse_header_line, redact_headers, redact_url, SubscribeRequest, REDACTED,
 };
 pub use subscription::{Subscription, Update};

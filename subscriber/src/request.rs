@@ -188,7 +188,7 @@ impl SubscribeRequest {
         sse_capture::RecordedRequest {
             method: self.method.to_string(),
             url: redact_url(self.url.as_str()),
-            headers: redact_headers(&crate::connection::header_pairs(&self.headers)),
+            headers: redact_headers(&header_pairs(&self.headers)),
             time: Some(time),
         }
     }
@@ -245,6 +245,17 @@ pub fn parse_header_line(line: &str) -> Result<(HeaderName, HeaderValue), Subscr
     let value =
         HeaderValue::from_str(value.trim()).map_err(|_| invalid("the value contains a control character"))?;
     Ok((name, value))
+}
+
+/// Headers as `[name, value]` pairs, in the order received (values that are not UTF-8 shown
+/// with replacement characters).
+pub fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ export interface ChannelOf<T> {
   onmessage: (message: T) => void;
 }
 
-export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "tap" | "task";
+export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "tap" | "task" | "file";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
 
@@ -191,7 +191,7 @@ tail: Array<EventRow>,
  * The rows follow on from the last batch's tail (else they start a new one: more
  * came than were sent, or the UI's tail was of another view).
  */
-tailContinues: boolean, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, done: boolean, };
+tailContinues: boolean, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, done: boolean, } | { "type": "assertions", report: AssertionsReport, };
 
 export type FeedUpdate = { "kind": "connecting", url: string, attempt: number, } | { "kind": "open", status: number, contentType: string, headers: Array<[string, string]>, } | { "kind": "event", event: string, data: string, id: string, idSet: boolean, size: number, receivedAtMs: number, } | { "kind": "raw", text: string, } | { "kind": "error", message: string, willRetry: boolean, response?: FailedResponse, } | { "kind": "retrying", inMs: number, } | { "kind": "closed", reason: string, };
 
@@ -473,6 +473,33 @@ chunkMs: Array<number>,
  */
 endMs: number, open: boolean, failed: boolean, };
 
+export type AssertionsReport = { 
+/**
+ * Where the expectations came from: a file's name, or "generated from N events".
+ */
+source: string, rows: Array<AssertionRow>, pass: number, fail: number, 
+/**
+ * Undecided or still pending.
+ */
+open: number, 
+/**
+ * Checking is over (the stream ended, or the file's `events` arrived).
+ */
+finished: boolean, 
+/**
+ * What a user should know about how it was checked (say, that the log had already let
+ * the stream's first events go).
+ */
+note: string, };
+
+export type AssertionRow = { name: string, verdict: Verdict, detail: string, 
+/**
+ * The log's sequence number of the event that decided it, to jump to.
+ */
+seq: number | null, };
+
+export type Verdict = "pending" | "pass" | "fail" | "undecided";
+
 /** Every command: its arguments and what it resolves to. */
 export interface Commands {
   server_info: { args: {  }; result: ServerInfo };
@@ -503,4 +530,8 @@ export interface Commands {
   inspect_exchange: { args: { id: number; exchange: number; onUpdate: ChannelOf<ConnectionUpdate> }; result: number };
   replay_exchange: { args: { id: number; exchange: number; speed: number }; result: Imported | null };
   export_har: { args: { id: number; withSecrets: boolean; path?: string | null }; result: Exported | null };
+  load_expectations: { args: { id: number; path?: string | null }; result: AssertionsReport | null };
+  generate_expectations: { args: { id: number; events: number }; result: AssertionsReport };
+  save_expectations: { args: { id: number; path?: string | null }; result: Exported | null };
+  clear_expectations: { args: { id: number }; result: null };
 }

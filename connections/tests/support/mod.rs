@@ -1,5 +1,5 @@
-//! Helpers the tap tests share: the embedded server as an upstream, a tap's emitter, and raw
-//! HTTP through a tap.
+//! Helpers the tests share: the embedded server as an upstream, a tap's emitter, raw HTTP
+//! through a tap, and waiting for a connection's log.
 #![allow(dead_code)] // each test file uses some of them
 
 use std::net::SocketAddr;
@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use embedded_server::{Broker, Server, ServerConfig};
-use sse_connections::{ExchangeRow, TapSpec, TapUpdate};
+use sse_connections::{ExchangeRow, RunningConnections, TapSpec, TapUpdate};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
@@ -72,4 +72,26 @@ pub async fn request(port: u16, head: &str, until: &str) -> (TcpStream, String) 
     .await
     .unwrap_or_else(|_| panic!("no `{until}` within 5 s: {}", String::from_utf8_lossy(&seen)));
     (socket, String::from_utf8_lossy(&seen).into_owned())
+}
+
+/// Waits until the connection's log holds `count` events, within 5 s.
+pub async fn wait_for_events(connections: &RunningConnections, id: u64, count: usize) {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while connections.page(id, 0, 0).unwrap().counts.kept < count {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("fewer than {count} events within 5 s"));
+}
+
+/// Waits until `stream` has a subscriber, within 5 s.
+pub async fn wait_for_subscriber(upstream: &Upstream, stream: &str) {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while upstream.broker.streams().iter().find(|s| s.name == stream).is_none_or(|s| s.subscribers == 0) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("nobody subscribed to {stream} within 5 s"));
 }

@@ -4,6 +4,7 @@
 //! build of the app, e.g. the installed package's `/usr/bin/sse-monitor`, and `SSE_SERVER_BIN`
 //! at another `sse-server` (by default the one built beside these tests).
 
+mod assertions;
 mod harness;
 mod layout;
 mod taps;

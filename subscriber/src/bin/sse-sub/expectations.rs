@@ -35,6 +35,8 @@ pub fn generate_from(args: &Args, capture_path: &Path) -> ExitCode {
     let options = GenerateOptions {
         events: args.count.unwrap_or(GenerateOptions::default().events),
         tolerance: args.tolerance,
+        // A capture file does not say whether the stream ended: fewer events than asked is taken as all of it.
+        whole: None,
         source: capture_path.display().to_string(),
     };
     match generate(&capture, &options) {

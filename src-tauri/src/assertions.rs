@@ -1,0 +1,124 @@
+//! The commands of the Assertions panel: load an expectations file (chosen in the open
+//! dialog) or generate one from a connection's kept events, save it, clear it. The checking
+//! is in `sse_connections` (`sse_expect` underneath); reports arrive on the connection's
+//! channel as verdicts change.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sse_connections::AssertionsReport;
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::files::{given_or_picked, Exported};
+use crate::state::AppState;
+
+/// The largest expectations file read.
+const MAX_FILE_BYTES: u64 = 1 << 20;
+const TOML: (&str, &[&str]) = ("Expectations (TOML)", &["toml"]);
+
+fn read_bounded(path: &Path) -> Result<String, CommandError> {
+    let failed = |source| CommandError::File { doing: "read", path: path.display().to_string(), source };
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text).map_err(failed)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        let too_big = std::io::Error::new(std::io::ErrorKind::InvalidData, "larger than 1 MiB");
+        return Err(failed(too_big));
+    }
+    Ok(text)
+}
+
+async fn load(
+    app: &tauri::AppHandle,
+    state: &AppState,
+    id: u64,
+    path: Option<PathBuf>,
+) -> Result<Option<AssertionsReport>, CommandError> {
+    let Some(path) = given_or_picked(app, path, None, TOML).await else { return Ok(None) };
+    let text = read_bounded(&path)?;
+    let name =
+        path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Ok(Some(state.connections.load_expectations(id, &name, text)?))
+}
+
+/// Checks the expectations in a TOML file chosen in the open dialog on connection `id`'s
+/// stream (its kept events, then new ones); null if cancelled. A file with a mistake is an
+/// error naming its line and column.
+#[cfg(not(feature = "test-hooks"))]
+#[tauri::command]
+pub async fn load_expectations(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+) -> Result<Option<AssertionsReport>, CommandError> {
+    load(&app, &state, id, None).await
+}
+
+/// As in release builds, or from `path` without a dialog (the GUI tests' hook).
+#[cfg(feature = "test-hooks")]
+#[tauri::command]
+pub async fn load_expectations(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+    path: Option<String>,
+) -> Result<Option<AssertionsReport>, CommandError> {
+    load(&app, &state, id, path.map(PathBuf::from)).await
+}
+
+/// Generates expectations from connection `id`'s kept events (its first `events`) and checks
+/// them on it.
+#[tauri::command]
+pub fn generate_expectations(
+    state: State<'_, AppState>,
+    id: u64,
+    events: u64,
+) -> Result<AssertionsReport, CommandError> {
+    Ok(state.connections.generate_expectations(id, events.clamp(1, 10_000))?.1)
+}
+
+async fn save(
+    app: &tauri::AppHandle,
+    state: &AppState,
+    id: u64,
+    path: Option<PathBuf>,
+) -> Result<Option<Exported>, CommandError> {
+    let text = state.connections.expectations_text(id)?;
+    let Some(path) = given_or_picked(app, path, Some("expect.toml"), TOML).await else { return Ok(None) };
+    std::fs::write(&path, &text).map_err(|source| CommandError::File {
+        doing: "write",
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(Some(Exported { path: path.display().to_string(), bytes: text.len() as u64 }))
+}
+
+/// Writes the loaded expectations to a TOML file chosen in the save dialog; null if cancelled.
+#[cfg(not(feature = "test-hooks"))]
+#[tauri::command]
+pub async fn save_expectations(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+) -> Result<Option<Exported>, CommandError> {
+    save(&app, &state, id, None).await
+}
+
+/// As in release builds, or to `path` without a dialog (the GUI tests' hook).
+#[cfg(feature = "test-hooks")]
+#[tauri::command]
+pub async fn save_expectations(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+    path: Option<String>,
+) -> Result<Option<Exported>, CommandError> {
+    save(&app, &state, id, path.map(PathBuf::from)).await
+}
+
+/// Stops checking expectations on connection `id`.
+#[tauri::command]
+pub fn clear_expectations(state: State<'_, AppState>, id: u64) -> Result<(), CommandError> {
+    Ok(state.connections.clear_expectations(id)?)
+}
