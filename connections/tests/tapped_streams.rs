@@ -68,7 +68,7 @@ fn data_of(connections: &RunningConnections, id: u64) -> Vec<String> {
 /// A stream through a tap opens in the inspector (from outside the runtime, as a command does)
 /// with the events that came before and those that follow, at the times the tap saw them, with
 /// its raw bytes, its detail and its export, and is told closed (with how) when the client
-/// hangs up.
+/// hangs up; its expectations are checked as a connection's are.
 #[tokio::test]
 async fn a_tapped_stream_opens_in_the_inspector_before_and_after() {
     let upstream = spawn_upstream().await;
@@ -100,6 +100,10 @@ async fn a_tapped_stream_opens_in_the_inspector_before_and_after() {
         .unwrap();
     wait_for_events(&connections, id, 4).await;
     assert_eq!(data_of(&connections, id), ["before 0", "before 1", "before 2", "after 0"]);
+    // Its expectations are checked like a connection's, times counted from the exchange's start.
+    let file = "[[event]]\nat_least = 4\n[[sequence]]\ntypes = [\"message\", \"late\"]\n[time]\nfirst_event_within_ms = 5000\n";
+    let report = connections.load_expectations(id, "tapped.toml", file.into()).unwrap();
+    assert_eq!((report.pass, report.fail, report.open), (5, 0, 0), "{report:#?}");
 
     let first = &connections.page(id, 0, 1).unwrap().rows[0];
     let opened_at_us = opened_at.duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() as u64;
