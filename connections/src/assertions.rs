@@ -56,6 +56,8 @@ struct Run {
     source: String,
     text: String,
     checker: Checker,
+    /// Where its times count from: when the checked stream's request went.
+    start: Option<SystemTime>,
     /// The log's sequence number of the first event checked: the checker numbers events from 0.
     first_seq: Option<u64>,
     note: String,
@@ -75,6 +77,8 @@ pub(crate) struct Assertions {
     connection: u32,
     /// The current connection ended, and when.
     ended: Option<SystemTime>,
+    /// The task can drop the connection and resume it (not a tapped stream).
+    resumable: bool,
     run: Option<Run>,
 }
 
@@ -99,7 +103,6 @@ impl Assertions {
             self.sent = self.attempt_sent;
             self.ended = None;
         }
-        let sent = self.sent;
         match update {
             Update::Open { status, headers } => {
                 self.connection = connection;
@@ -112,25 +115,22 @@ impl Assertions {
             }
             Update::Event(event) => {
                 if let Some(run) = &mut self.run {
-                    run.event(event, seq, sent);
+                    run.event(event, seq);
                 }
             }
             Update::Error { error, .. } => {
                 if let Some(run) = &mut self.run {
-                    match error.response() {
-                        Some(response) => {
-                            run.checker
-                                .response(Head { status: response.status, headers: &response.headers });
-                            run.end(since(now, self.attempt_sent), End::Refused);
-                        }
-                        None => run.end(since(now, sent), End::Ended),
+                    if let Some(response) = error.response() {
+                        run.checker.response(Head { status: response.status, headers: &response.headers });
                     }
+                    let end = if error.response().is_some() { End::Refused } else { End::Ended };
+                    run.end(since(now, run.start), end);
                 }
                 self.ended.get_or_insert(now);
             }
             Update::Retrying { .. } | Update::Closed { .. } => {
                 if let Some(run) = &mut self.run {
-                    run.end(since(now, sent), End::Ended);
+                    run.end(since(now, run.start), End::Ended);
                 }
                 self.ended.get_or_insert(now);
             }
@@ -138,13 +138,29 @@ impl Assertions {
         }
     }
 
+    /// Whether the task should drop the connection and resume it now
+    /// (`reconnect_after_events`).
+    pub(crate) fn wants_resume(&self) -> bool {
+        self.run.as_ref().is_some_and(|run| run.checker.wants_reconnect())
+    }
+
+    /// The task dropped the connection and resumes it.
+    pub(crate) fn resumed(&mut self) {
+        if let Some(run) = &mut self.run {
+            run.checker.resumed();
+        }
+    }
+
+    pub(crate) fn set_resumable(&mut self, resumable: bool) {
+        self.resumable = resumable;
+    }
+
     /// Time passes: bounds that ran out are decided.
     pub(crate) fn tick(&mut self) {
-        let sent = self.sent;
         if let Some(run) = &mut self.run {
             if !run.checker.is_finished() {
                 let before = run.checker.outcomes().to_vec();
-                run.checker.tick(since(SystemTime::now(), sent));
+                run.checker.tick(since(SystemTime::now(), run.start));
                 run.changed |= run.checker.outcomes() != before.as_slice();
             }
         }
@@ -180,7 +196,10 @@ impl Assertions {
         let expectations = Expectations::parse(&text)
             .map_err(|error| InspectError::Expectations { file: source.clone(), source: error })?;
         let mut checker = Checker::new(expectations);
-        checker.cannot_resume("the window does not drop connections: check this with sse-sub --expect");
+        if !self.resumable {
+            checker
+                .cannot_resume("a tapped stream follows the tap's record: it cannot be dropped and resumed");
+        }
         let mut note = String::new();
         if let Some((status, headers)) = &self.head {
             checker.response(Head { status: *status, headers });
@@ -188,7 +207,15 @@ impl Assertions {
         if self.sent.is_none() {
             checker.start_unknown("when the request went is not known");
         }
-        let mut run = Run { source, text, checker, first_seq: None, note: String::new(), changed: false };
+        let mut run = Run {
+            source,
+            text,
+            checker,
+            start: self.sent,
+            first_seq: None,
+            note: String::new(),
+            changed: false,
+        };
         let history = capture.history();
         let mine = |event: &&KeptEvent| event.connection == self.connection && self.head.is_some();
         let mut kept = history.from_seq(0).filter(mine).peekable();
@@ -205,6 +232,13 @@ impl Assertions {
                 id_set: event.id_set,
                 at: since(kept_time(event), self.sent),
             });
+        }
+        if let Some(after) =
+            run.checker.reconnect_after_events().filter(|after| run.checker.events() >= *after)
+        {
+            run.checker.cannot_resume(&format!(
+                "the stream was past event {after} when the file was loaded: load it before, or use sse-sub --expect"
+            ));
         }
         if let Some(ended) = self.ended {
             run.end(since(ended, self.sent), End::Ended);
@@ -260,7 +294,7 @@ impl Assertions {
 }
 
 impl Run {
-    fn event(&mut self, event: &SseEvent, seq: Option<u64>, sent: Option<SystemTime>) {
+    fn event(&mut self, event: &SseEvent, seq: Option<u64>) {
         if self.checker.is_finished() {
             return;
         }
@@ -272,7 +306,7 @@ impl Run {
             data: &event.data,
             id: &event.id,
             id_set: event.id_set,
-            at: since(event.received_at, sent),
+            at: since(event.received_at, self.start),
         });
         self.changed = true;
     }

@@ -34,8 +34,8 @@ pub(crate) struct Gone;
 
 /// Where a connection's updates come from.
 pub(crate) enum Source {
-    /// Its own subscription to a server.
-    Subscription(Box<Subscription>),
+    /// Its own subscription to a server, and the request it was made from (to resume it).
+    Subscription(Box<Subscription>, Box<SubscribeRequest>),
     /// A stream through a tap, read from the tap's record.
     Tapped(Box<TappedFeed>),
 }
@@ -44,14 +44,27 @@ impl Source {
     /// When the stream began, if the source knows (a tapped stream: its exchange's start).
     fn started(&self) -> Option<SystemTime> {
         match self {
-            Self::Subscription(_) => None,
+            Self::Subscription(..) => None,
             Self::Tapped(feed) => Some(feed.started()),
+        }
+    }
+
+    /// Drops the connection and resumes with `Last-Event-ID`, as a reconnecting client does;
+    /// false for a tapped stream, which follows the tap's record.
+    fn resume(&mut self) -> bool {
+        match self {
+            Self::Subscription(subscription, request) => {
+                let last = subscription.last_event_id().to_owned();
+                **subscription = Subscription::new(request.as_ref().clone().last_event_id(last));
+                true
+            }
+            Self::Tapped(_) => false,
         }
     }
 
     async fn next(&mut self) -> Option<Update> {
         match self {
-            Self::Subscription(subscription) => subscription.next().await,
+            Self::Subscription(subscription, _) => subscription.next().await,
             Self::Tapped(feed) => feed.next().await,
         }
     }
@@ -80,7 +93,8 @@ impl Plan {
                     .map_err(|e| SpecError::Invalid { field: "JSON path", reason: e.reason })?,
             )
         };
-        Ok(Self { source: Source::Subscription(Box::new(Subscription::new(request))), assembler })
+        let subscription = Box::new(Subscription::new(request.clone()));
+        Ok(Self { source: Source::Subscription(subscription, Box::new(request)), assembler })
     }
 }
 
@@ -135,6 +149,7 @@ pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result
         tail_sent: None,
         started: source.started(),
     };
+    assertions::lock(&task.links.assertions).set_resumable(matches!(source, Source::Subscription(..)));
     let mut tick = tokio::time::interval(TICK);
     let stop = task.links.stop.clone();
     loop {
@@ -143,7 +158,13 @@ pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result
             () = stop.cancelled() => return Ok(()),
             () = sleep_until(task.flush_at), if task.flush_at.is_some() => task.flush_events()?,
             update = source.next() => match update {
-                Some(update) => task.on_update(update)?,
+                Some(update) => {
+                    task.on_update(update)?;
+                    // The expectations' `reconnect_after_events`: drop and resume now.
+                    if assertions::lock(&task.links.assertions).wants_resume() && source.resume() {
+                        assertions::lock(&task.links.assertions).resumed();
+                    }
+                }
                 None => return task.finish(),
             },
             _ = tick.tick() => task.on_tick()?,

@@ -149,3 +149,28 @@ async fn expectations_generated_from_an_ended_stream_pass_on_it() {
     assert_eq!(report.source, "generated from the first 20 events");
     assert_eq!(connections.expectations_text(id).unwrap(), text);
 }
+
+/// `reconnect_after_events` in the window: the connection's task drops the connection after
+/// that many events and resumes with Last-Event-ID; on the embedded server the resume is exact.
+#[tokio::test]
+async fn the_task_drops_and_resumes_for_reconnect_after_events() {
+    let upstream = spawn_upstream().await;
+    upstream.broker.create_stream("ticks").unwrap();
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (id, mut updates) = open(&connections, format!("http://{}/events?stream=ticks", upstream.addr));
+    support::wait_for_subscriber(&upstream, "ticks").await;
+    let file = "events = 5\n[ids]\nno_gap = true\nreconnect_after_events = 3\n";
+    let report = connections.load_expectations(id, "resume.toml", file.into()).unwrap();
+    assert_eq!(row(&report, "resumes exactly").verdict, Verdict::Pending);
+    for n in 1..=5 {
+        upstream.broker.publish("ticks", Publish::data(n.to_string())).unwrap();
+    }
+    let report = next_report(&mut updates, |r| r.finished).await;
+    let resumed = row(&report, "resumes exactly after a reconnect at event 3");
+    assert_eq!(resumed.verdict, Verdict::Pass, "{report:#?}");
+    assert!(resumed.detail.contains("resumed after id `3`"), "{}", resumed.detail);
+    assert_eq!((report.fail, report.open), (0, 0), "{report:#?}");
+    let last = connections.page(id, 4, 1).unwrap().rows[0].seq;
+    let detail = connections.detail(id, last).unwrap().expect("the fifth event");
+    assert_eq!(detail.connection, 2, "the last events came on the resumed connection");
+}

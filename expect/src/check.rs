@@ -128,6 +128,11 @@ impl Checker {
         &self.outcomes
     }
 
+    /// `reconnect_after_events`, if the file set it.
+    pub fn reconnect_after_events(&self) -> Option<u64> {
+        self.reconnect_after
+    }
+
     /// Events looked at so far.
     pub fn events(&self) -> u64 {
         self.events
