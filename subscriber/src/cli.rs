@@ -116,6 +116,13 @@ pub struct Args {
     /// Print connection lifecycle (connecting, open, errors, retries) on stderr.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Read the stream as an LLM's (openai, responses, anthropic, gemini, ollama; guessed from
+    /// the URL or the first event when not given) and print at its end the answer per choice
+    /// or block, tool calls with their arguments checked, usage, token timing, and whether it
+    /// was complete, cut short or failed. Implies --no-reconnect (a chat request is not sent
+    /// twice). With --json the summary is a last line, {"llm": {...}}.
+    #[arg(long, value_name = "PROVIDER", num_args = 0..=1, default_missing_value = "auto")]
+    pub llm: Option<String>,
     /// Check the stream against the expectations in this TOML file (docs/expectations.md):
     /// run until each is decided, the stream ends or --timeout, print each as pass, fail or
     /// undecided, and exit with a code that says which.
@@ -189,7 +196,7 @@ impl Args {
         request = request
             .connect_timeout(seconds(args.connect_timeout, "--connect-timeout")?)
             .idle_timeout(args.idle_timeout.map(|s| seconds(s, "--idle-timeout")).transpose()?)
-            .reconnect(!args.no_reconnect)
+            .reconnect(!args.no_reconnect && args.llm.is_none())
             .retry_server_errors(args.retry_http_errors);
         if let Some(ms) = args.reconnect_delay {
             request = request.default_retry(Duration::from_millis(ms));

@@ -2,6 +2,7 @@
 //! expectations (`expectations.rs`).
 
 mod expectations;
+mod llm;
 
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
@@ -54,6 +55,8 @@ struct Stats {
     events: u64,
     bytes: u64,
     first_event: Option<Duration>,
+    /// `--llm`: the stream understood, summarised at its end.
+    llm: Option<llm::LlmWatch>,
 }
 
 fn print_event(out: &mut impl Write, event: &SseEvent, args: &Args) -> Result<(), Failure> {
@@ -134,22 +137,30 @@ async fn subscribe(args: &Args, stats: &mut Stats, started: Instant) -> Result<(
             Update::Connecting { attempt: number, .. } => {
                 attempt = number;
                 sent = Some(SystemTime::now());
+                if let Some(llm) = &mut stats.llm {
+                    llm.connecting();
+                }
             }
-            // The head of the first response that opens a stream, sent when its attempt began.
-            Update::Open { status, headers } if args.head && !head_written => {
-                head_written = true;
-                let head = CaptureHead {
-                    version: CAPTURE_VERSION,
-                    request: sent.map(|sent| request.recorded(sent)),
-                    response: Some(RecordedResponse {
-                        status,
-                        headers: redact_headers(&header_pairs(&headers)),
-                        time: Some(SystemTime::now()),
-                    }),
-                };
-                let mut line = Vec::new();
-                write_head(&head, &mut line);
-                out.write_all(&line)?;
+            Update::Open { status, headers } => {
+                if let Some(llm) = &mut stats.llm {
+                    llm.opened();
+                }
+                // The head of the first response that opens a stream, sent when its attempt began.
+                if args.head && !head_written {
+                    head_written = true;
+                    let head = CaptureHead {
+                        version: CAPTURE_VERSION,
+                        request: sent.map(|sent| request.recorded(sent)),
+                        response: Some(RecordedResponse {
+                            status,
+                            headers: redact_headers(&header_pairs(&headers)),
+                            time: Some(SystemTime::now()),
+                        }),
+                    };
+                    let mut line = Vec::new();
+                    write_head(&head, &mut line);
+                    out.write_all(&line)?;
+                }
             }
             Update::Error { error, will_retry: true } => failure = Some(error.to_string()),
             Update::Retrying { delay } if !args.quiet => {
@@ -161,6 +172,9 @@ async fn subscribe(args: &Args, stats: &mut Stats, started: Instant) -> Result<(
                 );
             }
             Update::Event(event) => {
+                if let Some(llm) = &mut stats.llm {
+                    llm.event(&event);
+                }
                 stats.events += 1;
                 stats.bytes += event.size as u64;
                 stats.first_event.get_or_insert_with(|| started.elapsed());
@@ -237,6 +251,15 @@ async fn main() -> ExitCode {
     }
     let started = Instant::now();
     let mut stats = Stats::default();
+    if let Some(given) = &args.llm {
+        match llm::LlmWatch::new(given, args.url.as_deref().unwrap_or("")) {
+            Ok(watch) => stats.llm = Some(watch),
+            Err(message) => {
+                eprintln!("sse-sub: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     // Ctrl-C and SIGTERM end the subscription too, and the totals are still printed.
     let result = tokio::select! {
         result = subscribe(&args, &mut stats, started) => result,
@@ -245,6 +268,9 @@ async fn main() -> ExitCode {
     if !args.json && !args.quiet && stats.events > 0 {
         // End the `\r` line so the shell prompt starts on a fresh one.
         let _ = writeln!(io::stdout());
+    }
+    if let Some(llm) = stats.llm.take() {
+        let _ = io::stdout().write_all(llm.finish(args.json).as_bytes());
     }
     if args.stats {
         print_stats(&stats, started.elapsed());

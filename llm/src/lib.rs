@@ -1,0 +1,31 @@
+//! LLM streams understood the way their developers think of them: the answer rebuilt per
+//! choice or content block (text, reasoning apart, each tool call with its arguments checked
+//! as JSON when its block ends), usage, token timing, and whether the stream is complete, cut
+//! short or failed in band. Sans-I/O: fed events with their receive times by `sse-sub --llm`
+//! or the window; it never connects. Bounded in memory whatever the stream sends.
+//!
+//! # Layout
+//! - [`Provider`] (`provider.rs`): the formats, guessed from the URL or the first event.
+//! - [`LlmStream`], [`Summary`], [`Completeness`], [`Oddities`] (`stream.rs`): one stream,
+//!   event by event; what did not fit is counted and sampled.
+//! - `openai_chat.rs`, `openai_responses.rs`, `anthropic.rs`, `gemini.rs`, `ollama.rs`: each
+//!   format's events, each citing the documentation it follows.
+//! - [`Block`], [`BlockKind`], [`Arguments`], [`Usage`] (`answer.rs`): the assembled answer.
+//! - [`Timing`], [`Stall`] (`timing.rs`): first byte and tokens, rate, gaps, stalls.
+//! - `report.rs`: [`Summary::text`], for a terminal.
+
+mod answer;
+mod anthropic;
+mod gemini;
+mod ollama;
+mod openai_chat;
+mod openai_responses;
+mod provider;
+mod report;
+mod stream;
+mod timing;
+
+pub use answer::{Arguments, Block, BlockKind, Usage};
+pub use provider::Provider;
+pub use stream::{Completeness, LlmStream, Oddities, Summary};
+pub use timing::{Stall, Timing, GAP_BUCKETS_MS};

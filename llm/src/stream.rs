@@ -1,0 +1,230 @@
+//! One LLM stream read event by event: the provider's module assembles the answer; this keeps
+//! count of what did not fit, and says whether the stream is complete, cut or failed.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::answer::{Answer, Block, Usage};
+use crate::provider::Provider;
+use crate::timing::Timing;
+use crate::{anthropic, gemini, ollama, openai_chat, openai_responses};
+
+/// How an event fitted the provider's format.
+pub(crate) enum Fit {
+    Expected,
+    /// JSON, but not of the shape the format has.
+    Unexpected,
+    /// An event type the format does not have.
+    Unknown,
+}
+
+/// Events that did not fit, kept as they came (a few, cut short) to be shown raw.
+const SAMPLES: usize = 5;
+const SAMPLE_CHARS: usize = 300;
+/// After this many events none of which fitted, the guess is wrong.
+const GUESS_AFTER: u64 = 3;
+
+/// Where a stream stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum Completeness {
+    /// Still open, its terminal event not yet come.
+    Streaming,
+    /// The provider's terminal event came.
+    Complete,
+    /// It ended without its terminal event: the answer may be cut short.
+    Truncated,
+    /// An error came in band: the answer is partial.
+    Failed,
+}
+
+/// Counts of what did not fit, and examples of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Oddities {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub events: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub not_json: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub unexpected: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub unknown_types: u64,
+    /// Blocks past the 256 kept.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub dropped_blocks: u64,
+    /// The first few events that did not fit, as they came (cut at 300 characters).
+    pub samples: Vec<String>,
+    /// Gaps in the Responses API's `sequence_number`: `[expected, got]`.
+    #[cfg_attr(feature = "ts", ts(type = "Array<[number, number]>"))]
+    pub sequence_gaps: Vec<(u64, u64)>,
+}
+
+/// What a stream amounts to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub provider: Provider,
+    /// False when the events do not look like `provider`'s: show the plain view instead.
+    pub fits: bool,
+    pub model: Option<String>,
+    pub blocks: Vec<Block>,
+    pub usage: Option<Usage>,
+    /// Finish or stop reasons, one per choice or candidate.
+    pub finish: Vec<String>,
+    pub completeness: Completeness,
+    /// Says why: "message_stop", "the stream ended without message_stop", the error.
+    pub detail: String,
+    pub error: Option<String>,
+    pub timing: Timing,
+    pub oddities: Oddities,
+}
+
+/// One stream of one provider, fed its events as they arrive.
+pub struct LlmStream {
+    provider: Provider,
+    answer: Answer,
+    oddities: Oddities,
+    fitted: u64,
+    next_sequence: Option<u64>,
+    first_byte: Option<Duration>,
+    ended: bool,
+}
+
+impl LlmStream {
+    pub fn new(provider: Provider) -> Self {
+        Self {
+            provider,
+            answer: Answer::default(),
+            oddities: Oddities::default(),
+            fitted: 0,
+            next_sequence: None,
+            first_byte: None,
+            ended: false,
+        }
+    }
+
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    /// When the response's first byte came, from the request being sent.
+    pub fn first_byte(&mut self, at: Duration) {
+        self.first_byte.get_or_insert(at);
+    }
+
+    /// One event (its SSE type and data; an NDJSON line is a `message`), received `at` after
+    /// the request was sent.
+    pub fn push(&mut self, event_type: &str, data: &str, at: Duration) {
+        self.oddities.events += 1;
+        self.first_byte(at);
+        if self.provider == Provider::OpenAiChat && data.trim() == "[DONE]" {
+            self.answer.terminal = Some("[DONE]".into());
+            self.answer.close_all();
+            self.fitted += 1;
+            return;
+        }
+        let Ok(json) = serde_json::from_str::<Value>(data) else {
+            self.oddities.not_json += 1;
+            self.sample(event_type, data);
+            return;
+        };
+        if self.provider == Provider::OpenAiResponses {
+            self.check_sequence(&json);
+        }
+        let fit = match self.provider {
+            Provider::OpenAiChat => openai_chat::apply(&mut self.answer, &json, at),
+            Provider::OpenAiResponses => openai_responses::apply(&mut self.answer, event_type, &json, at),
+            Provider::Anthropic => anthropic::apply(&mut self.answer, event_type, &json, at),
+            Provider::Gemini => gemini::apply(&mut self.answer, &json, at),
+            Provider::Ollama => ollama::apply(&mut self.answer, &json, at),
+        };
+        match fit {
+            Fit::Expected => self.fitted += 1,
+            Fit::Unexpected => {
+                self.oddities.unexpected += 1;
+                self.sample(event_type, data);
+            }
+            Fit::Unknown => {
+                self.oddities.unknown_types += 1;
+                self.sample(event_type, data);
+            }
+        }
+    }
+
+    /// The stream ended (the server closed it, or the connection failed).
+    pub fn end(&mut self) {
+        self.ended = true;
+        self.answer.check_open_blocks();
+    }
+
+    fn sample(&mut self, event_type: &str, data: &str) {
+        if self.oddities.samples.len() < SAMPLES {
+            let shown: String = data.chars().take(SAMPLE_CHARS).collect();
+            let cut = if shown.len() < data.len() { "…" } else { "" };
+            self.oddities.samples.push(format!("{event_type}: {shown}{cut}"));
+        }
+    }
+
+    fn check_sequence(&mut self, json: &Value) {
+        let Some(number) = json.get("sequence_number").and_then(Value::as_u64) else { return };
+        if let Some(expected) = self.next_sequence {
+            if number != expected && self.oddities.sequence_gaps.len() < 100 {
+                self.oddities.sequence_gaps.push((expected, number));
+            }
+        }
+        self.next_sequence = Some(number + 1);
+    }
+
+    pub fn summary(&self) -> Summary {
+        let answer = &self.answer;
+        let terminal = self.provider.terminal_name();
+        let (completeness, detail) = if let Some(error) = &answer.error {
+            (Completeness::Failed, format!("failed: {error}"))
+        } else if let Some(event) = &answer.terminal {
+            (Completeness::Complete, format!("complete: {event}"))
+        } else if self.provider == Provider::OpenAiChat && !answer.finish.is_empty() && self.ended {
+            // A finish reason is an end too, if [DONE] never came.
+            (
+                Completeness::Complete,
+                format!("complete: finish_reason {}, without [DONE]", answer.finish.join(", ")),
+            )
+        } else if self.ended {
+            let partial = answer.blocks.iter().rev().find(|block| !block.closed && !block.text.is_empty());
+            let partial = partial.map(|block| format!("; {} is partial", block.place)).unwrap_or_default();
+            (Completeness::Truncated, format!("truncated: the stream ended without {terminal}{partial}"))
+        } else {
+            (Completeness::Streaming, "streaming…".into())
+        };
+        let mut oddities = self.oddities.clone();
+        oddities.dropped_blocks = answer.dropped_blocks();
+        Summary {
+            provider: self.provider,
+            fits: self.fitted > 0 || self.oddities.events < GUESS_AFTER,
+            model: answer.model.clone(),
+            blocks: answer.blocks.clone(),
+            usage: answer.usage.clone(),
+            finish: answer.finish.clone(),
+            completeness,
+            detail,
+            error: answer.error.clone(),
+            timing: answer.clock.timing(self.first_byte),
+            oddities,
+        }
+    }
+}
+
+/// An error object as one line: `type: message` (or its code), whatever the provider nests.
+pub(crate) fn error_message(error: &Value) -> String {
+    let field = |name: &str| error.get(name).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let message = field("message").map(str::to_owned).unwrap_or_else(|| error.to_string());
+    match field("type").filter(|t| *t != "error").or_else(|| field("code")).or_else(|| field("status")) {
+        Some(kind) => format!("{kind}: {message}"),
+        None => message,
+    }
+}

@@ -1,0 +1,64 @@
+//! `sse-sub --llm` on the providers' documented streams, served at a pace by a raw server:
+//! the summary at the end, as text and as a last JSON line, for a complete, a failed and an
+//! unknown stream.
+
+mod support;
+
+use std::time::Duration;
+
+use support::spawn_chunked;
+use tokio::process::Command;
+
+/// A fixture of `sse-llm`, each event written on its own 10 ms after the one before.
+fn paced_fixture(name: &str) -> Vec<(Duration, Vec<u8>)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../llm/tests/fixtures").join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    text.split_inclusive("\n\n").map(|block| (Duration::from_millis(10), block.as_bytes().to_vec())).collect()
+}
+
+async fn sse_sub(args: &[&str]) -> (Option<i32>, String, String) {
+    let run = Command::new(env!("CARGO_BIN_EXE_sse-sub")).args(args).kill_on_drop(true).output();
+    let output = tokio::time::timeout(Duration::from_secs(30), run).await.unwrap().unwrap();
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (output.status.code(), text(&output.stdout), text(&output.stderr))
+}
+
+/// Guessed from the URL, an Anthropic stream is summarised: blocks, tool call, usage, timing.
+#[tokio::test]
+async fn an_anthropic_stream_is_summarised_at_its_end() {
+    let addr = spawn_chunked(paced_fixture("anthropic-tools.sse")).await;
+    let (code, out, err) = sse_sub(&["--llm", "-q", &format!("http://{addr}/v1/messages")]).await;
+    assert_eq!(code, Some(0), "{out}{err}");
+    for line in [
+        "LLM stream: Anthropic Messages (claude-sonnet-4-5): complete: message_stop",
+        "  tool call get_weather [toolu_01T1x1fJ34qAmk2tNTrN7Up6] (block 2, 3 pieces · arguments are valid JSON):",
+        "    {\"location\": \"San Francisco, CA\", \"unit\": \"fahrenheit\"}",
+        "  usage: 472 in, 89 out, 561 total",
+    ] {
+        assert!(out.contains(line), "{line:?} not in\n{out}");
+    }
+    assert!(out.contains("; 7 tokens, "), "{out}");
+}
+
+/// With --json the summary is the last line, and a failed stream says it failed.
+#[tokio::test]
+async fn with_json_the_summary_is_a_last_line_and_says_failed() {
+    let addr = spawn_chunked(paced_fixture("anthropic-overloaded.sse")).await;
+    let (code, out, err) = sse_sub(&["--llm", "anthropic", "--json", &format!("http://{addr}/stream")]).await;
+    assert_eq!(code, Some(0), "{out}{err}");
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let summary = &last["llm"];
+    assert_eq!(summary["completeness"], "failed", "{summary}");
+    assert_eq!(summary["error"], "overloaded_error: Overloaded");
+    assert_eq!(summary["blocks"][0]["text"], "Hello");
+    assert_eq!(out.lines().count(), 5, "four events, then the summary:\n{out}");
+}
+
+/// A stream of no known provider says so and how to name one.
+#[tokio::test]
+async fn an_unknown_stream_says_how_to_name_its_provider() {
+    let addr = spawn_chunked(vec![(Duration::ZERO, b"data: 1\n\ndata: 2\n\n".to_vec())]).await;
+    let (code, out, _) = sse_sub(&["--llm", "-q", &format!("http://{addr}/events")]).await;
+    assert_eq!(code, Some(0));
+    assert!(out.contains("not a stream of a provider it knows") && out.contains("--llm PROVIDER"), "{out}");
+}
