@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::answer::{Answer, BlockKind, Usage};
-use crate::stream::{error_message, Fit};
+use crate::shared::{error_message, Fit};
 
 pub(crate) fn apply(answer: &mut Answer, event_type: &str, json: &Value, at: Duration) -> Fit {
     let kind = json.get("type").and_then(Value::as_str).unwrap_or(event_type);

@@ -13,6 +13,7 @@
 //! - [`Block`], [`BlockKind`], [`Arguments`], [`Usage`] (`answer.rs`): the assembled answer.
 //! - [`Timing`], [`Stall`] (`timing.rs`): first byte and tokens, rate, gaps, stalls.
 //! - `report.rs`: [`Summary::text`], for a terminal.
+//! - `shared.rs`: what the format modules share (how an event fitted, error objects as text).
 
 mod answer;
 mod anthropic;
@@ -22,6 +23,7 @@ mod openai_chat;
 mod openai_responses;
 mod provider;
 mod report;
+mod shared;
 mod stream;
 mod timing;
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::answer::{Answer, BlockKind, Usage};
-use crate::stream::Fit;
+use crate::shared::Fit;
 
 const GROUP: &str = "message";
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::answer::{Answer, BlockKind, Usage};
-use crate::stream::{error_message, Fit};
+use crate::shared::{error_message, Fit};
 
 pub(crate) fn apply(answer: &mut Answer, json: &Value, at: Duration) -> Fit {
     if let Some(error) = json.get("error").filter(|error| !error.is_null()) {

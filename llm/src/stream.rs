@@ -8,17 +8,9 @@ use serde_json::Value;
 
 use crate::answer::{Answer, Block, Usage};
 use crate::provider::Provider;
+use crate::shared::Fit;
 use crate::timing::Timing;
 use crate::{anthropic, gemini, ollama, openai_chat, openai_responses};
-
-/// How an event fitted the provider's format.
-pub(crate) enum Fit {
-    Expected,
-    /// JSON, but not of the shape the format has.
-    Unexpected,
-    /// An event type the format does not have.
-    Unknown,
-}
 
 /// Events that did not fit, kept as they came (a few, cut short) to be shown raw.
 const SAMPLES: usize = 5;
@@ -216,15 +208,5 @@ impl LlmStream {
             timing: answer.clock.timing(self.first_byte),
             oddities,
         }
-    }
-}
-
-/// An error object as one line: `type: message` (or its code), whatever the provider nests.
-pub(crate) fn error_message(error: &Value) -> String {
-    let field = |name: &str| error.get(name).and_then(Value::as_str).filter(|s| !s.is_empty());
-    let message = field("message").map(str::to_owned).unwrap_or_else(|| error.to_string());
-    match field("type").filter(|t| *t != "error").or_else(|| field("code")).or_else(|| field("status")) {
-        Some(kind) => format!("{kind}: {message}"),
-        None => message,
     }
 }

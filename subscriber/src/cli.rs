@@ -104,6 +104,10 @@ pub struct Args {
     /// Send this Last-Event-ID on the first connection.
     #[arg(long, value_name = "ID")]
     pub last_event_id: Option<String>,
+    /// Also accept an NDJSON response (application/x-ndjson, one JSON value a line, as Ollama's
+    /// API streams): each line is an event of type `message`.
+    #[arg(long)]
+    pub ndjson: bool,
     /// The largest event accepted, in bytes (default 16 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_event_size: Option<usize>,
@@ -197,6 +201,8 @@ impl Args {
             .connect_timeout(seconds(args.connect_timeout, "--connect-timeout")?)
             .idle_timeout(args.idle_timeout.map(|s| seconds(s, "--idle-timeout")).transpose()?)
             .reconnect(!args.no_reconnect && args.llm.is_none())
+            // An LLM stream may be Ollama's NDJSON.
+            .ndjson(args.ndjson || args.llm.is_some())
             .retry_server_errors(args.retry_http_errors);
         if let Some(ms) = args.reconnect_delay {
             request = request.default_retry(Duration::from_millis(ms));

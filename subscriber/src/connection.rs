@@ -21,6 +21,8 @@ pub(crate) struct Connection {
     pub(crate) headers: HeaderMap,
     /// Where the redirects (if any) led: reconnections go there.
     pub(crate) final_url: reqwest::Url,
+    /// An NDJSON body (asked for with [`SubscribeRequest::ndjson`]): a line an event.
+    pub(crate) json_lines: bool,
     body: futures_util::stream::BoxStream<'static, reqwest::Result<Bytes>>,
 }
 
@@ -58,7 +60,14 @@ pub(crate) async fn open(
 ) -> Result<Opened, SubscribeError> {
     let mut builder = client
         .request(request.method.clone(), request.url.clone())
-        .header(header::ACCEPT, HeaderValue::from_static("text/event-stream"))
+        .header(
+            header::ACCEPT,
+            HeaderValue::from_static(if request.ndjson {
+                "text/event-stream, application/x-ndjson"
+            } else {
+                "text/event-stream"
+            }),
+        )
         .header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
         .headers(request.headers.clone());
     if !last_event_id.is_empty() {
@@ -97,7 +106,9 @@ pub(crate) async fn open(
         return Err(SubscribeError::Status { status: status.as_u16(), reason, response: Box::new(response) });
     }
     let content_type = response.headers().get(header::CONTENT_TYPE);
-    if !content_type.is_some_and(is_event_stream) {
+    let json_lines = request.ndjson
+        && content_type.and_then(|value| value.to_str().ok()).is_some_and(crate::lines::is_json_lines);
+    if !json_lines && !content_type.is_some_and(is_event_stream) {
         let found = content_type.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let response = Box::new(failed_response(status, response).await);
         return Err(SubscribeError::ContentType { found, response });
@@ -108,6 +119,7 @@ pub(crate) async fn open(
         status,
         headers,
         final_url,
+        json_lines,
         body: response.bytes_stream().boxed(),
     })))
 }

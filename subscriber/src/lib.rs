@@ -8,6 +8,8 @@
 //! - [`Subscription`], [`Update`] (`subscription.rs`): reconnection as EventSource does it
 //!   (`retry`, `Last-Event-ID`, 204 stops), with backoff on repeated failures.
 //! - [`SseEvent`] (`event.rs`): one received event.
+//! - [`JsonLines`] (`lines.rs`): NDJSON read a line at a time, for NDJSON streams
+//!   ([`SubscribeRequest::ndjson`]) and the tap's record of them.
 //! - [`watch`], [`FeedUpdate`] (`feed.rs`): the updates as a serialisable feed, for UIs.
 //! - [`cli`] (`cli.rs`, feature `cli`): `sse-sub`'s arguments and the request they describe.
 //! - [`expect`] (`expect.rs`, feature `cli`): `sse-sub --expect`, a live stream checked
@@ -35,6 +37,7 @@ pub mod expect;
 mod feed;
 #[doc(hidden)]
 pub mod fuzzing;
+mod lines;
 mod parser;
 mod request;
 mod subscription;
@@ -42,6 +45,7 @@ mod subscription;
 pub use error::{FailedResponse, ParseError, SubscribeError};
 pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};
+pub use lines::{is_json_lines, JsonLines, Line};
 pub use parser::{EventParser, ParsedEvent, DEFAULT_MAX_EVENT_SIZE};
 pub use request::{
     header_pairs, is_secret_header, parse_header_line, redact_headers, redact_url, SubscribeRequest, REDACTED,

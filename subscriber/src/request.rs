@@ -26,6 +26,7 @@ pub struct SubscribeRequest {
     pub(crate) extra_ca_file: Option<PathBuf>,
     pub(crate) insecure: bool,
     pub(crate) report_raw: bool,
+    pub(crate) ndjson: bool,
 }
 
 impl SubscribeRequest {
@@ -61,7 +62,15 @@ impl SubscribeRequest {
             extra_ca_file: None,
             insecure: false,
             report_raw: false,
+            ndjson: false,
         })
+    }
+
+    /// Also accept an NDJSON response (`application/x-ndjson` and its aliases, one JSON value a
+    /// line, as Ollama's API streams): each non-blank line is an event of type `message`.
+    pub fn ndjson(mut self, accept: bool) -> Self {
+        self.ndjson = accept;
+        self
     }
 
     /// Also report the body's bytes as they arrive ([`crate::Update::Raw`]), for raw views.

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use crate::connection::{build_client, open, Connection, Opened};
 use crate::error::SubscribeError;
 use crate::event::SseEvent;
+use crate::lines::JsonLines;
 use crate::parser::EventParser;
 use crate::request::SubscribeRequest;
 
@@ -65,6 +66,8 @@ pub struct Subscription {
     request: SubscribeRequest,
     client: Option<Client>,
     parser: EventParser,
+    /// The current connection's NDJSON lines, when its body is NDJSON.
+    lines: Option<JsonLines>,
     phase: Phase,
     attempts: u32,
     /// Attempts that failed in a row; 0 once a connection opens.
@@ -84,6 +87,7 @@ impl Subscription {
             attempts: 0,
             failures: 0,
             outbox: VecDeque::new(),
+            lines: None,
         }
     }
 
@@ -159,6 +163,7 @@ impl Subscription {
                     status: connection.status.as_u16(),
                     headers: connection.headers.clone(),
                 });
+                self.lines = connection.json_lines.then(JsonLines::default);
                 self.phase = Phase::Open(connection);
             }
             Ok(Opened::NoContent) => {
@@ -188,6 +193,31 @@ impl Subscription {
             let Phase::Open(connection) = &mut self.phase else { return None };
             match connection.next_chunk(self.request.idle_timeout).await {
                 Ok(Some(chunk)) => {
+                    if let Some(lines) = &mut self.lines {
+                        // A line is an event of type `message`; it has no id of its own.
+                        let (outbox, last_id) = (&mut self.outbox, self.parser.last_event_id());
+                        let received_at = SystemTime::now();
+                        lines.feed(&chunk, |line| {
+                            outbox.push_back(Update::Event(SseEvent {
+                                event: "message".into(),
+                                data: line.text.to_owned(),
+                                id: last_id.to_owned(),
+                                id_set: false,
+                                retry: None,
+                                size: line.size,
+                                stream_offset: line.end,
+                                received_at,
+                            }))
+                        });
+                        // The raw bytes go before the events they complete.
+                        if self.request.report_raw {
+                            return Some(Update::Raw(chunk));
+                        }
+                        if let Some(event) = self.outbox.pop_front() {
+                            return Some(event);
+                        }
+                        continue;
+                    }
                     self.parser.feed(&chunk);
                     if self.request.report_raw {
                         return Some(Update::Raw(chunk));

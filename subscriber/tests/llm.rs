@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::spawn_chunked;
+use support::{spawn_chunked, Reply};
 use tokio::process::Command;
 
 /// A fixture of `sse-llm`, each event written on its own 10 ms after the one before.
@@ -61,4 +61,30 @@ async fn an_unknown_stream_says_how_to_name_its_provider() {
     let (code, out, _) = sse_sub(&["--llm", "-q", &format!("http://{addr}/events")]).await;
     assert_eq!(code, Some(0));
     assert!(out.contains("not a stream of a provider it knows") && out.contains("--llm PROVIDER"), "{out}");
+}
+
+/// Ollama's native API streams NDJSON: `--llm` (or `--ndjson`) reads a line as an event; without
+/// it the response is refused as not an event stream.
+#[tokio::test]
+async fn an_ollama_ndjson_stream_is_read_line_by_line() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../llm/tests/fixtures/ollama-chat.ndjson");
+    let body = std::fs::read_to_string(path).unwrap();
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/x-ndjson";
+    let server =
+        support::spawn_script(vec![Reply::raw(head).body(&body), Reply::raw(head).body(&body)]).await;
+    let (code, out, err) = sse_sub(&["--llm", "-q", &server.url("/api/chat")]).await;
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("LLM stream: Ollama (llama3.2): complete: done: true"), "{out}");
+    assert!(
+        out.contains("    The sky is blue.") && out.contains("usage: 26 in, 282 out, 308 total"),
+        "{out}"
+    );
+    assert!(server.requests().await[0]
+        .to_ascii_lowercase()
+        .contains("accept: text/event-stream, application/x-ndjson"));
+
+    let (code, _, err) = sse_sub(&["--no-reconnect", &server.url("/api/chat")]).await;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("expected Content-Type text/event-stream, got application/x-ndjson"), "{err}");
 }

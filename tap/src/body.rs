@@ -11,8 +11,8 @@ use hyper::body::{Body, Frame, Incoming, SizeHint};
 use sse_subscriber::{EventParser, DEFAULT_MAX_EVENT_SIZE};
 
 use crate::decode::ContentDecoder;
-use crate::lines::JsonLines;
 use crate::record::{lock, Chunk, Ending, Exchange, Recorder, TappedEvent};
+use sse_subscriber::{is_json_lines, JsonLines};
 
 /// How a response body's bytes become events in the record.
 enum Reader {
@@ -50,10 +50,7 @@ impl Decoder {
         let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let reader = match essence.as_str() {
             "text/event-stream" => Reader::Sse(Box::new(EventParser::new(DEFAULT_MAX_EVENT_SIZE))),
-            "application/x-ndjson"
-            | "application/jsonl"
-            | "application/jsonlines"
-            | "application/x-jsonlines" => Reader::Lines(JsonLines::default()),
+            _ if is_json_lines(&essence) => Reader::Lines(JsonLines::default()),
             _ => Reader::Body { limit },
         };
         let is_stream = !matches!(reader, Reader::Body { .. });

@@ -9,8 +9,6 @@
 //!   the upstream's path.
 //! - `headers.rs`: the hop-by-hop headers of RFC 9110 section 7.6.1, removed in both directions;
 //!   a header's value among recorded pairs.
-//! - [`JsonLines`] (`lines.rs`): NDJSON read line by line as the bytes come (the record's, and
-//!   the window's view of a tapped stream).
 //! - [`Exchange`], [`Ending`], [`Recorder`] (`record.rs`): what is kept of each exchange, and the
 //!   bounded store that keeps them.
 //! - `body.rs`: a body that forwards frames as they come and tells the record about each.
@@ -37,7 +35,6 @@ mod decode;
 mod error;
 mod har;
 mod headers;
-mod lines;
 mod proxy;
 mod record;
 mod tls;
@@ -51,6 +48,6 @@ pub use config::{
 pub use error::TapError;
 pub use har::{har, redact_headers, redact_url, Secrets, REDACTED};
 pub use headers::is_hop_by_hop;
-pub use lines::{JsonLines, Line};
 pub use proxy::Tap;
 pub use record::{Chunk, Ending, Exchange, ExchangeSummary, Recorder, TappedEvent};
+pub use sse_subscriber::{JsonLines, Line};

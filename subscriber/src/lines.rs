@@ -1,6 +1,17 @@
-//! NDJSON / JSON Lines read as the bytes come: each line handed on once its line break is in.
+//! NDJSON / JSON Lines read as the bytes come: each line handed on once its line break is in
+//! (a subscription to an NDJSON stream, the tap's record of one).
 
-use sse_subscriber::DEFAULT_MAX_EVENT_SIZE;
+use crate::parser::DEFAULT_MAX_EVENT_SIZE;
+
+/// Whether a Content-Type is NDJSON / JSON Lines (`application/x-ndjson`, `application/jsonl`
+/// and their aliases), ignoring case and parameters.
+pub fn is_json_lines(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "application/x-ndjson" | "application/jsonl" | "application/jsonlines" | "application/x-jsonlines"
+    )
+}
 
 /// The lines of one NDJSON body, whatever way its bytes are split into chunks.
 #[derive(Debug, Default)]
