@@ -115,14 +115,22 @@ async fn har_and_captures_are_written_at_exit() {
     tokio::task::spawn_blocking(move || ended.wait_with_output()).await.unwrap().unwrap();
     let mut lines = BufReader::new(tap.stdout.take().unwrap()).lines();
     let mut still_open =
-        Command::new("curl").args(["-sN", &stream_url]).stdout(Stdio::null()).spawn().unwrap();
+        Command::new("curl").args(["-sN", &stream_url]).stdout(Stdio::piped()).spawn().unwrap();
     // Two lines printed (the POST, the stream that ended): the open one is the third exchange.
     for _ in 0..2 {
         tokio::task::block_in_place(|| lines.next()).expect("a line").unwrap();
     }
     upstream.wait_for_subscriber().await;
     upstream.broker.publish("messages", Publish::data("while open")).unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Once curl has the event the tap has passed it on (and recorded it), however busy the
+    // machine is.
+    let curl_out = still_open.stdout.take().unwrap();
+    tokio::task::spawn_blocking(move || {
+        BufReader::new(curl_out).lines().map_while(Result::ok).find(|line| line == "data: while open")
+    })
+    .await
+    .unwrap()
+    .expect("curl got the event through the tap");
     terminate(tap).await;
     let _ = still_open.kill();
     let _ = still_open.wait();
