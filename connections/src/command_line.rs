@@ -117,6 +117,9 @@ pub fn sse_sub_command(spec: &ConnectionSpec) -> String {
     if spec.reconnect.idle_timeout_secs > 0.0 {
         words.option("--idle-timeout", &spec.reconnect.idle_timeout_secs.to_string());
     }
+    if spec.reads_ndjson() {
+        words.flag("--ndjson");
+    }
     words.finish(&spec.url)
 }
 

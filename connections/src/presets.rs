@@ -1,5 +1,7 @@
-//! Ready-made connections: the embedded counter, and OpenAI-compatible chat completions (the
-//! most common reason people inspect SSE today).
+//! Ready-made connections: the embedded counter, and the LLM APIs' streaming requests (the
+//! most common reason people inspect SSE today): OpenAI Chat Completions and Responses,
+//! Anthropic Messages, Google Gemini, Ollama's native and OpenAI-compatible APIs. Keys go in
+//! credential headers (kept in the keyring); no chat preset reconnects.
 
 use serde::Serialize;
 
@@ -19,24 +21,38 @@ pub struct Preset {
     pub spec: ConnectionSpec,
 }
 
-fn chat_completion(name: &str, url: &str, model: &str, auth: Auth) -> ConnectionSpec {
-    let body = serde_json::json!({
-        "model": model,
-        "stream": true,
-        "messages": [{"role": "user", "content": "Write a haiku about streams."}],
-    });
+const PROMPT: &str = "Write a haiku about streams.";
+
+/// A POST of `body` as JSON with `headers`, assembling the text at `path`.
+fn llm_request(
+    name: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: serde_json::Value,
+    path: &str,
+) -> ConnectionSpec {
+    let mut fields = vec![HeaderField::new("Content-Type", "application/json")];
+    fields.extend(headers.iter().map(|(name, value)| HeaderField::new(name, value)));
     ConnectionSpec {
         name: name.to_owned(),
         url: url.to_owned(),
         method: "POST".into(),
-        headers: vec![HeaderField::new("Content-Type", "application/json")],
+        headers: fields,
         body: serde_json::to_string_pretty(&body).unwrap_or_default(),
-        auth,
-        assemble_path: OPENAI_TEXT_PATH.into(),
-        // A completion is one answer: reconnecting would POST again and start another.
+        assemble_path: path.into(),
+        // An answer is asked for once: reconnecting would POST again and start another.
         reconnect: ReconnectOptions { enabled: false, ..ReconnectOptions::default() },
         ..ConnectionSpec::default()
     }
+}
+
+fn chat_completion(name: &str, url: &str, model: &str, auth: Auth) -> ConnectionSpec {
+    let body = serde_json::json!({
+        "model": model,
+        "stream": true,
+        "messages": [{"role": "user", "content": PROMPT}],
+    });
+    ConnectionSpec { auth, ..llm_request(name, url, &[], body, OPENAI_TEXT_PATH) }
 }
 
 /// The embedded server's counter on `messages`, at `counter_url`.
@@ -61,6 +77,66 @@ pub fn presets(counter_url: &str) -> Vec<Preset> {
                 "https://api.openai.com/v1/chat/completions",
                 "gpt-4o-mini",
                 Auth::Bearer { token: String::new() },
+            ),
+        },
+        Preset {
+            id: "openai-responses",
+            label: "OpenAI Responses",
+            hint: "paste your API key as the bearer token",
+            spec: ConnectionSpec {
+                auth: Auth::Bearer { token: String::new() },
+                ..llm_request(
+                    "OpenAI responses",
+                    "https://api.openai.com/v1/responses",
+                    &[],
+                    serde_json::json!({"model": "gpt-4.1-mini", "stream": true, "input": PROMPT}),
+                    "delta",
+                )
+            },
+        },
+        Preset {
+            id: "anthropic",
+            label: "Anthropic messages",
+            hint: "paste your API key as the x-api-key header",
+            spec: llm_request(
+                "Anthropic messages",
+                "https://api.anthropic.com/v1/messages",
+                &[("x-api-key", ""), ("anthropic-version", "2023-06-01")],
+                serde_json::json!({
+                    "model": "claude-sonnet-4-5",
+                    "max_tokens": 1024,
+                    "stream": true,
+                    "messages": [{"role": "user", "content": PROMPT}],
+                }),
+                "delta.text",
+            ),
+        },
+        Preset {
+            id: "gemini",
+            label: "Google Gemini",
+            hint: "paste your API key as the x-goog-api-key header",
+            spec: llm_request(
+                "Gemini",
+                "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+                &[("x-goog-api-key", "")],
+                serde_json::json!({"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}),
+                "candidates[0].content.parts[0].text",
+            ),
+        },
+        Preset {
+            id: "ollama-native",
+            label: "Ollama (native API, local)",
+            hint: "needs `ollama serve` and the model pulled; its stream is NDJSON",
+            spec: llm_request(
+                "Ollama",
+                "http://127.0.0.1:11434/api/chat",
+                &[],
+                serde_json::json!({
+                    "model": "llama3.2",
+                    "stream": true,
+                    "messages": [{"role": "user", "content": PROMPT}],
+                }),
+                "message.content",
             ),
         },
         Preset {
@@ -97,5 +173,27 @@ mod tests {
         assert_eq!(openai.assemble_path, OPENAI_TEXT_PATH);
         assert!(!openai.reconnect.enabled, "a finished completion must not be requested again");
         assert!(!openai.browser_limits().is_empty(), "EventSource cannot POST");
+    }
+
+    /// Every LLM preset asks once (no reconnect), with streaming on, and its key (if it
+    /// needs one) goes in a credential header, which the keyring keeps.
+    #[test]
+    fn llm_presets_stream_once_and_keep_their_keys_as_secrets() {
+        for preset in presets("http://x/").into_iter().filter(|p| p.id != "counter") {
+            let spec = preset.spec;
+            assert!(!spec.reconnect.enabled, "{}", preset.id);
+            assert!(!spec.assemble_path.is_empty(), "{}", preset.id);
+            let body: serde_json::Value = serde_json::from_str(&spec.body).unwrap();
+            let streams = body["stream"] == true || spec.url.contains("alt=sse");
+            assert!(streams, "{}: streaming on", preset.id);
+            for field in spec.headers.iter().filter(|h| h.value.is_empty()) {
+                assert!(
+                    crate::is_secret_header(&field.name),
+                    "{}: {} is to be filled with a key",
+                    preset.id,
+                    field.name
+                );
+            }
+        }
     }
 }

@@ -131,6 +131,11 @@ impl ConnectionSpec {
     }
 
     /// The subscriber's request, or the first thing wrong with the spec, said for a user.
+    /// Whether its stream is NDJSON (Ollama's native API), read a line an event.
+    pub fn reads_ndjson(&self) -> bool {
+        sse_llm::Provider::from_url(self.url.trim()) == Some(sse_llm::Provider::Ollama)
+    }
+
     pub fn to_request(&self) -> Result<SubscribeRequest, SpecError> {
         let url = self.url.trim();
         if url.is_empty() {
@@ -160,6 +165,7 @@ impl ConnectionSpec {
         }
         let idle = self.reconnect.idle_timeout_secs;
         Ok(request
+            .ndjson(self.reads_ndjson())
             .insecure(self.tls.insecure)
             .reconnect(self.reconnect.enabled)
             .retry_server_errors(self.reconnect.retry_http_errors)

@@ -73,6 +73,8 @@ fn specs() -> Vec<ConnectionSpec> {
             ..full.clone()
         },
         ConnectionSpec { method: "PUT".into(), body: String::new(), ..full.clone() },
+        // Ollama's native API streams NDJSON: the copy says --ndjson.
+        ConnectionSpec { url: "http://127.0.0.1:11434/api/chat".into(), ..full.clone() },
         full,
     ]
 }
@@ -93,7 +95,7 @@ fn copied_sse_sub_commands_make_the_same_request() {
 /// The comparison can fail: a spec changed after copying no longer matches its command.
 #[test]
 fn a_changed_spec_does_not_match_its_old_command() {
-    let spec = specs().remove(3);
+    let spec = specs().remove(4);
     let args = Args::try_parse_from(shell_words(&sse_sub_command(&spec))).unwrap();
     let changed = ConnectionSpec { headers: vec![HeaderField::new("X-Other", "1")], ..spec };
     assert_ne!(args.request().unwrap(), changed.to_request().unwrap());
