@@ -21,6 +21,11 @@ export function rawLine(line, unended = "(no line ending yet)") {
     item.textContent = `── ${line.text} ──`;
     return item;
   }
+  if (line.kind === "read") {
+    // Where a network read began: the chunks the bytes came in (a buffering proxy shows here).
+    item.textContent = `▸ ${line.text}`;
+    return item;
+  }
   item.append(document.createTextNode(line.text));
   const ending = ENDINGS[line.ending];
   if (ending) item.append(span("eol", ending));
@@ -30,7 +35,8 @@ export function rawLine(line, unended = "(no line ending yet)") {
 
 /** The lines as the bytes they were, endings included. @param {RawLine[]} lines */
 export function rawText(lines) {
-  return lines.map((line) => line.text + ENDING_BYTES[line.ending]).join("");
+  const bytes = lines.filter((line) => line.kind !== "connectionStart" && line.kind !== "read");
+  return bytes.map((line) => line.text + ENDING_BYTES[line.ending]).join("");
 }
 
 /** Fetches and shows the end of what `connection` received.
@@ -49,7 +55,7 @@ export async function fetchRaw(connection, onProblem) {
     head.className = "comment";
     setText(
       head,
-      `${formatBytes(view.totalBytes)} received · showing the last ${formatBytes(Math.min(view.keptBytes, RAW_TAIL_BYTES))} · each line ends with its LF, CR or CRLF`,
+      `${formatBytes(view.totalBytes)} received · showing the last ${formatBytes(Math.min(view.keptBytes, RAW_TAIL_BYTES))} · each line ends with its LF, CR or CRLF · ▸ marks where each network read began`,
     );
     list.replaceChildren(head, ...view.lines.map((line) => rawLine(line)));
     if (state.view.follow) list.scrollTop = list.scrollHeight;

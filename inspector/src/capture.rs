@@ -9,7 +9,7 @@ use sse_subscriber::Update;
 use crate::event::{EventDetail, WhitespaceView};
 use crate::export::{ExportFormat, EXPORT_CHUNK};
 use crate::history::{EventHistory, DEFAULT_KEEP_BYTES, DEFAULT_KEEP_EVENTS};
-use crate::raw::{LineKind, RawCapture, DEFAULT_RAW_BYTES};
+use crate::raw::{LineKind, RawCapture, RawLine, DEFAULT_RAW_BYTES};
 use crate::stats::{LiveStats, StatsReport};
 
 /// How much one subscription keeps.
@@ -148,7 +148,10 @@ impl Capture {
                 self.raw.slice(end.saturating_sub(1), end + 1).is_some_and(|pair| pair == b"\r\n");
             let end = if lf_follows { end + 1 } else { end };
             let lines = self.raw.lines(start, end)?;
-            Some(lines.into_iter().filter(|line| line.kind != LineKind::ConnectionStart).collect())
+            // The block's own bytes: where connections and reads began is the Raw view's.
+            let bytes_only =
+                |line: &RawLine| !matches!(line.kind, LineKind::ConnectionStart | LineKind::Read);
+            Some(lines.into_iter().filter(bytes_only).collect())
         });
         Some(EventDetail {
             row: event.row(),

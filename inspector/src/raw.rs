@@ -32,6 +32,9 @@ pub enum LineKind {
     Blank,
     /// Not bytes: a connection began here.
     ConnectionStart,
+    /// Not bytes: a network read (a chunk as it came off the wire) began in the next line; its
+    /// size in `text`.
+    Read,
 }
 
 /// One line as received.
@@ -72,13 +75,26 @@ pub struct RawCapture {
     total: u64,
     /// Connection starts: (offset, connection number).
     starts: VecDeque<(u64, u32)>,
+    /// Network reads: (offset, bytes), the newest [`MAX_READS`].
+    reads: VecDeque<(u64, u64)>,
 }
+
+/// The most reads remembered (a stream of one-byte reads must not cost more than its bytes).
+const MAX_READS: usize = 65_536;
 
 impl RawCapture {
     /// Keeps about the last `budget` bytes (whole blocks of a 64th of it, at most 64 KiB).
     pub fn new(budget: usize) -> Self {
         let block_size = (budget / 64).clamp(1, 64 * 1024);
-        Self { blocks: VecDeque::new(), block_size, kept: 0, budget, total: 0, starts: VecDeque::new() }
+        Self {
+            blocks: VecDeque::new(),
+            block_size,
+            kept: 0,
+            budget,
+            total: 0,
+            starts: VecDeque::new(),
+            reads: VecDeque::new(),
+        }
     }
 
     /// Bytes received in all: the offset the next byte gets.
@@ -96,8 +112,15 @@ impl RawCapture {
         self.starts.push_back((self.total, number));
     }
 
+    /// Keeps the bytes of one network read.
     pub fn push(&mut self, mut bytes: &[u8]) {
         let mut offset = self.total;
+        if !bytes.is_empty() {
+            if self.reads.len() == MAX_READS {
+                self.reads.pop_front();
+            }
+            self.reads.push_back((offset, bytes.len() as u64));
+        }
         self.total += bytes.len() as u64;
         self.kept += bytes.len();
         let block_size = self.block_size;
@@ -123,6 +146,9 @@ impl RawCapture {
         while self.starts.front().is_some_and(|(offset, _)| *offset < first) && self.starts.len() > 1 {
             self.starts.pop_front();
         }
+        while self.reads.front().is_some_and(|(offset, _)| *offset < first) {
+            self.reads.pop_front();
+        }
     }
 
     /// Bytes `start..end`, if all of them are still kept.
@@ -143,10 +169,27 @@ impl RawCapture {
         Some(out)
     }
 
-    /// The lines of `start..end` (which must be kept), with connection starts between them.
+    /// The lines of `start..end` (which must be kept), with connection starts and network
+    /// reads between them.
     pub fn lines(&self, start: u64, end: u64) -> Option<Vec<RawLine>> {
         let bytes = self.slice(start, end)?;
         let mut lines = split_lines(&bytes, start);
+        let reads: Vec<_> = self.reads.iter().filter(|(offset, _)| (start..end).contains(offset)).collect();
+        for (offset, size) in reads.into_iter().rev() {
+            // Before the line the read began in, saying where in it when not at its start.
+            let at = lines.partition_point(|line| line.offset <= *offset).saturating_sub(1);
+            let within = lines.get(at).map_or(0, |line| offset - line.offset);
+            let bytes = if *size == 1 { "1 byte".to_owned() } else { format!("{size} bytes") };
+            let text = if within == 0 {
+                format!("read of {bytes}")
+            } else {
+                format!("read of {bytes}, from byte {} of the next line", within + 1)
+            };
+            lines.insert(
+                at,
+                RawLine { offset: *offset, text, ending: LineEnding::None, kind: LineKind::Read },
+            );
+        }
         let starts: Vec<_> = self.starts.iter().filter(|(offset, _)| (start..end).contains(offset)).collect();
         for (offset, number) in starts.into_iter().rev() {
             let at = lines.partition_point(|line| line.offset < *offset);
@@ -186,6 +229,7 @@ impl RawCapture {
         self.blocks.clear();
         self.kept = 0;
         self.starts.retain(|(offset, _)| *offset >= self.total);
+        self.reads.clear();
     }
 }
 
@@ -274,12 +318,56 @@ mod tests {
         raw.begin_connection(2);
         raw.push(&Bytes::from_static(b": hi\ndata: two\n\n"));
         let all = raw.tail(1024);
-        assert_eq!(all.lines[0].kind, LineKind::ConnectionStart);
-        assert_eq!(all.lines[3].text, "connection 2");
-        assert_eq!(all.lines[4].kind, LineKind::Comment);
+        let kinds: Vec<_> = all.lines.iter().map(|l| (l.kind, l.text.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (LineKind::ConnectionStart, "connection 1"),
+                (LineKind::Read, "read of 11 bytes"),
+                (LineKind::Field, "data: one"),
+                (LineKind::Blank, ""),
+                (LineKind::ConnectionStart, "connection 2"),
+                (LineKind::Read, "read of 16 bytes"),
+                (LineKind::Comment, ": hi"),
+                (LineKind::Field, "data: two"),
+                (LineKind::Blank, ""),
+            ]
+        );
         let tail = raw.tail(12);
         let texts: Vec<_> = tail.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["data: two", ""], "the cut line `hi` is skipped");
         assert_eq!(tail.total_bytes, 27);
+    }
+
+    /// Each network read is marked before the line it began in, saying where in it when a
+    /// read split a line; the marks are bounded and go with the bytes they mark.
+    #[test]
+    fn network_reads_are_marked_where_they_began() {
+        let mut raw = RawCapture::new(1024);
+        for chunk in [&b"data: a\n\nda"[..], b"ta: b\n", b"\n"] {
+            raw.push(&Bytes::copy_from_slice(chunk));
+        }
+        let view = raw.tail(1024);
+        let lines: Vec<_> = view.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            lines,
+            [
+                "read of 11 bytes",
+                "data: a",
+                "",
+                "read of 6 bytes, from byte 3 of the next line",
+                "data: b",
+                "read of 1 byte",
+                ""
+            ]
+        );
+        raw.clear();
+        raw.push(&Bytes::from_static(b"x"));
+        assert_eq!(raw.tail(1024).lines.iter().filter(|l| l.kind == LineKind::Read).count(), 1);
+        let mut many = RawCapture::new(1 << 20);
+        for _ in 0..MAX_READS + 10 {
+            many.push(&Bytes::from_static(b"y"));
+        }
+        assert_eq!(many.reads.len(), MAX_READS);
     }
 }

@@ -105,7 +105,7 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub last_event_id: Option<String>,
     /// Also accept an NDJSON response (application/x-ndjson, one JSON value a line, as Ollama's
-    /// API streams): each line is an event of type `message`.
+    /// API streams): each line is an event of type `line`.
     #[arg(long)]
     pub ndjson: bool,
     /// The largest event accepted, in bytes (default 16 MiB).

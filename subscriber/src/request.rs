@@ -67,7 +67,8 @@ impl SubscribeRequest {
     }
 
     /// Also accept an NDJSON response (`application/x-ndjson` and its aliases, one JSON value a
-    /// line, as Ollama's API streams): each non-blank line is an event of type `message`.
+    /// line, as Ollama's API streams): each non-blank line is an event of type `line`, as the
+    /// tap records them.
     pub fn ndjson(mut self, accept: bool) -> Self {
         self.ndjson = accept;
         self

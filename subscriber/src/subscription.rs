@@ -194,12 +194,12 @@ impl Subscription {
             match connection.next_chunk(self.request.idle_timeout).await {
                 Ok(Some(chunk)) => {
                     if let Some(lines) = &mut self.lines {
-                        // A line is an event of type `message`; it has no id of its own.
+                        // A line is an event of type `line` (as the tap records one); it has no id.
                         let (outbox, last_id) = (&mut self.outbox, self.parser.last_event_id());
                         let received_at = SystemTime::now();
                         lines.feed(&chunk, |line| {
                             outbox.push_back(Update::Event(SseEvent {
-                                event: "message".into(),
+                                event: "line".into(),
                                 data: line.text.to_owned(),
                                 id: last_id.to_owned(),
                                 id_set: false,

@@ -280,7 +280,7 @@ export type ExportFormat = "ndjson" | "csv";
 
 export type LineEnding = "lf" | "cr" | "crlf" | "none";
 
-export type LineKind = "field" | "comment" | "blank" | "connectionStart";
+export type LineKind = "field" | "comment" | "blank" | "connectionStart" | "read";
 
 export type RawLine = { 
 /**
