@@ -113,6 +113,9 @@ async fn a_tapped_stream_opens_in_the_inspector_before_and_after() {
     assert!(raw.iter().any(|line| line.text == "data: before 0"), "{raw:?}");
     let raw = connections.raw_tail(id, 64 * 1024).unwrap();
     assert!(raw.lines.iter().any(|line| line.text.contains("event: late")), "{raw:?}");
+    // The raw view marks the chunks the tap got from upstream.
+    let reads = raw.lines.iter().filter(|line| line.kind == sse_inspector::LineKind::Read).count();
+    assert!(reads >= 2, "a read per upstream chunk: {raw:?}");
 
     let path = std::env::temp_dir().join(format!("sse-tapped-export-{}.ndjson", std::process::id()));
     connections.export(id, &path, ExportFormat::Ndjson, false).unwrap();
