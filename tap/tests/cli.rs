@@ -113,6 +113,15 @@ async fn har_and_captures_are_written_at_exit() {
         .unwrap();
     assert!(published.status.success());
     tokio::task::spawn_blocking(move || ended.wait_with_output()).await.unwrap().unwrap();
+    // The server lets the ended stream's subscriber go before the next one comes, so the wait
+    // below is for the new one (else its event can go out before it subscribes).
+    tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while upstream.broker.streams().iter().any(|s| s.subscribers > 0) {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the ended stream's subscriber is let go");
     let mut lines = BufReader::new(tap.stdout.take().unwrap()).lines();
     let mut still_open =
         Command::new("curl").args(["-sN", &stream_url]).stdout(Stdio::piped()).spawn().unwrap();
@@ -125,12 +134,14 @@ async fn har_and_captures_are_written_at_exit() {
     // Once curl has the event the tap has passed it on (and recorded it), however busy the
     // machine is.
     let curl_out = still_open.stdout.take().unwrap();
-    tokio::task::spawn_blocking(move || {
+    let seen = tokio::task::spawn_blocking(move || {
         BufReader::new(curl_out).lines().map_while(Result::ok).find(|line| line == "data: while open")
-    })
-    .await
-    .unwrap()
-    .expect("curl got the event through the tap");
+    });
+    tokio::time::timeout(std::time::Duration::from_secs(10), seen)
+        .await
+        .expect("curl got the event through the tap within 10 s")
+        .unwrap()
+        .expect("curl got the event through the tap");
     terminate(tap).await;
     let _ = still_open.kill();
     let _ = still_open.wait();
