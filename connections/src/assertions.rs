@@ -301,6 +301,7 @@ impl Run {
         if let Some(seq) = seq {
             self.first_seq.get_or_insert(seq);
         }
+        let open_before = self.open();
         self.checker.event(Event {
             event_type: &event.event,
             data: &event.data,
@@ -308,7 +309,13 @@ impl Run {
             id_set: event.id_set,
             at: since(event.received_at, self.start),
         });
-        self.changed = true;
+        // A report goes only when a verdict changed (verdicts change once, from pending).
+        self.changed |= self.open() != open_before;
+    }
+
+    /// Expectations still pending.
+    fn open(&self) -> usize {
+        self.checker.outcomes().iter().filter(|outcome| outcome.verdict == Verdict::Pending).count()
     }
 
     fn end(&mut self, at: Duration, end: End) {

@@ -16,32 +16,41 @@ export function assertionsSummary(report) {
   return parts.join(" · ");
 }
 
-/** One row: its verdict, name, detail and, if an event decided it, a button to that event.
- * @param {AssertionRow} row */
-function rowElement(row) {
+/** A row for an expectation: its verdict, name, detail, and a button to the event that decided
+ * it (hidden until one did). Rows are kept and refilled as reports come, so a button does not
+ * change under the pointer. @param {string} name */
+function rowElement(name) {
   const item = document.createElement("li");
-  item.dataset.verdict = row.verdict;
+  item.dataset.name = name;
   const verdict = document.createElement("span");
   verdict.className = "verdict";
-  verdict.textContent = row.verdict;
-  const name = document.createElement("span");
-  name.className = "assert-name";
-  name.textContent = row.name;
+  const label = document.createElement("span");
+  label.className = "assert-name";
+  label.textContent = name;
   const detail = document.createElement("span");
   detail.className = "assert-detail";
-  detail.textContent = row.detail;
-  item.append(verdict, name, detail);
-  const seq = row.seq;
-  if (seq !== null) {
-    const go = document.createElement("button");
-    go.type = "button";
-    go.className = "assert-go";
-    go.textContent = "Go to event";
-    go.title = "Select the event that decided it in the log";
-    go.addEventListener("click", () => goToEvent(seq));
-    item.append(go);
-  }
+  const go = document.createElement("button");
+  go.type = "button";
+  go.className = "assert-go";
+  go.textContent = "Go to event";
+  go.title = "Select the event that decided it in the log";
+  go.addEventListener("click", () => {
+    const seq = Number(item.dataset.seq);
+    if (Number.isFinite(seq)) goToEvent(seq);
+  });
+  item.append(verdict, label, detail, go);
   return item;
+}
+
+/** Writes `row` into its element. @param {HTMLElement} item @param {AssertionRow} row */
+function fillRow(item, row) {
+  if (item.dataset.verdict !== row.verdict) item.dataset.verdict = row.verdict;
+  const [verdict, , detail, go] = /** @type {HTMLElement[]} */ ([...item.children]);
+  setText(verdict, row.verdict);
+  setText(detail, row.detail);
+  const seq = row.seq === null ? "" : String(row.seq);
+  if (item.dataset.seq !== seq) item.dataset.seq = seq;
+  go.hidden = row.seq === null;
 }
 
 /** @returns {import("../panels.js").Panel} */
@@ -52,6 +61,8 @@ export function assertionsPanel() {
   /** @type {AssertionsReport | null | undefined} */
   let drawn = undefined;
   let drawnProblem = "";
+  /** @type {HTMLElement[]} the rows shown, one per expectation */
+  let items = [];
   return {
     id: "assertions",
     title: "Assertions",
@@ -89,12 +100,19 @@ export function assertionsPanel() {
       setText(els.summary, assertionsSummary(run.assertions));
       els.summary.classList.toggle("failed", Boolean(run.assertions && run.assertions.fail > 0));
       setText(els.note, run.assertions ? run.assertions.note : "");
-      els.list.replaceChildren(...(run.assertions ? run.assertions.rows.map(rowElement) : []));
+      const rows = run.assertions ? run.assertions.rows : [];
+      const same = items.length === rows.length && rows.every((row, i) => items[i].dataset.name === row.name);
+      if (!same) {
+        items = rows.map((row) => rowElement(row.name));
+        els.list.replaceChildren(...items);
+      }
+      rows.forEach((row, i) => fillRow(items[i], row));
     },
     unmount() {
       els = null;
       drawn = undefined;
       drawnProblem = "";
+      items = [];
     },
   };
 }

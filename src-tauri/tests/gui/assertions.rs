@@ -74,12 +74,13 @@ mod test_hooks {
         let failed = rows.iter().find(|r| r.starts_with("fail|")).unwrap().clone();
         let data =
             failed.split("data is `").nth(2).and_then(|rest| rest.split('`').next()).unwrap().to_owned();
-        let go = app
-            .client
+        app.client
             .find(fantoccini::Locator::Css("#assert-list li[data-verdict='fail'] .assert-go"))
             .await
-            .expect("the failure's Go to event button");
-        go.click().await.expect("click Go to event");
+            .expect("the failure's Go to event button")
+            .click()
+            .await
+            .expect("click Go to event (the row stays the same element while reports come)");
         app.wait_until(10, "the detail shows the failing event", || async {
             app.text("detail-data").await == data
         })

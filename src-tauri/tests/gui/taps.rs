@@ -135,7 +135,11 @@ mod test_hooks {
         let name = app.eval("return window.__sseMonitorTest.selected().name").await;
         assert_eq!(name, "GET /events?stream=messages");
         assert!(app.text("ipc-detail").await.contains("client hung up"), "{}", app.text("ipc-detail").await);
-        assert_eq!(app.text("comparison").await, "does not apply to a tapped stream");
+        // The summary cards are redrawn about four times a second.
+        app.wait_until(5, "the comparison says it does not apply", || async {
+            app.text("comparison").await == "does not apply to a tapped stream"
+        })
+        .await;
         assert!(app.eval("return document.getElementById('request-form').hidden").await == true);
         assert!(app.eval("return document.getElementById('es').hidden").await == true, "no browser feed");
         app.click("tapped-back").await;
