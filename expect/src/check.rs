@@ -547,14 +547,20 @@ impl Checker {
     }
 }
 
-fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+/// The first value of header `name` (any case) among recorded pairs.
+pub(crate) fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
     headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+/// A Content-Type without its parameters: `text/event-stream; charset=utf-8` is
+/// `text/event-stream`.
+pub(crate) fn media_type(value: &str) -> &str {
+    value.split(';').next().unwrap_or("").trim()
 }
 
 /// `text/event-stream; charset=utf-8` is `text/event-stream`.
 fn same_media_type(found: &str, wanted: &str) -> bool {
-    let essence = |value: &str| value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence(found) == essence(wanted)
+    media_type(found).eq_ignore_ascii_case(media_type(wanted))
 }
 
 fn describe(index: u64, event: &Event<'_>) -> String {

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 use sse_capture::{Capture, CapturedEvent};
 
+use crate::check::{header, media_type};
 use crate::infer::Shape;
 
 /// The longest data kept as a literal or a pattern.
@@ -100,16 +101,11 @@ fn response(file: &mut String, capture: &Capture) {
     let _ = writeln!(file, "status = {}", response.map_or(200, |response| response.status));
     let content_type = response
         .and_then(|response| header(&response.headers, "content-type"))
-        .and_then(|value| value.split(';').next())
-        .map_or("text/event-stream", str::trim);
+        .map_or("text/event-stream", media_type);
     let _ = writeln!(file, "content_type = {}", toml_string(content_type));
     if let Some(cache) = response.and_then(|response| header(&response.headers, "cache-control")) {
         let _ = writeln!(file, "\n[response.headers]\n\"Cache-Control\" = {}", toml_string(cache));
     }
-}
-
-fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
-    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
 /// Per event type, in order of first appearance: its count and what its data looks like.

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use sse_expect::{Checker, End, Event, Expectations, Head, Verdict};
+use sse_expect::{Checker, End, Event, Expectations, Head, Tally};
 use tokio::time::Instant;
 
 use crate::error::SubscribeError;
@@ -28,13 +28,13 @@ impl Default for CheckOptions {
 /// How a check's outcomes map to `sse-sub`'s exit code: 0 all passed, 1 a failure, 3 some
 /// undecided (2, a bad file, and 4, an unreadable stream, come before there are outcomes).
 pub fn exit_code(checker: &Checker) -> u8 {
-    let outcomes = checker.outcomes();
-    if outcomes.iter().any(|outcome| outcome.verdict == Verdict::Fail) {
+    let tally = Tally::of(checker.outcomes());
+    if tally.fail > 0 {
         1
-    } else if outcomes.iter().all(|outcome| outcome.verdict == Verdict::Pass) {
-        0
-    } else {
+    } else if tally.undecided + tally.pending > 0 {
         3
+    } else {
+        0
     }
 }
 
