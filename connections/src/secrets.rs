@@ -1,7 +1,10 @@
-//! Secrets of a connection (tokens, passwords, credential headers) and where they are kept:
-//! the OS keyring, never the settings file.
+//! Secrets of a connection (tokens, passwords, credential headers, credential query
+//! parameters such as Gemini's `?key=`) and where they are kept: the OS keyring, never the
+//! settings file.
 
 use serde::{Deserialize, Serialize};
+
+use crate::spec::{Auth, ConnectionSpec, HeaderField};
 
 /// The keyring service name secrets are filed under.
 pub const KEYRING_SERVICE: &str = "dev.ssemonitor.app";
@@ -15,6 +18,9 @@ pub(crate) struct Secrets {
     pub(crate) token: Option<String>,
     pub(crate) password: Option<String>,
     pub(crate) headers: Vec<SecretHeader>,
+    /// Credential query parameters of the URL (`?key=...`), in the order they appear.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) query: Vec<SecretHeader>,
 }
 
 /// A credential header (the same JSON as a spec's header field).
@@ -29,7 +35,103 @@ impl Secrets {
         self.token.as_deref().is_none_or(str::is_empty)
             && self.password.as_deref().is_none_or(str::is_empty)
             && self.headers.is_empty()
+            && self.query.is_empty()
     }
+
+    /// The spec without its secrets, and the secrets.
+    pub(crate) fn split(spec: &ConnectionSpec) -> (ConnectionSpec, Self) {
+        let mut bare = spec.clone();
+        let mut secrets = Self::default();
+        match &mut bare.auth {
+            Auth::None => {}
+            Auth::Bearer { token } => secrets.token = Some(std::mem::take(token)),
+            Auth::Basic { password, .. } => secrets.password = Some(std::mem::take(password)),
+        }
+        secrets.headers = split_header_secrets(&mut bare.headers);
+        secrets.query = split_query_secrets(&mut bare.url);
+        (bare, secrets)
+    }
+
+    /// Puts the secrets back into the spec they were split from.
+    pub(crate) fn restore(self, spec: &mut ConnectionSpec) {
+        match &mut spec.auth {
+            Auth::None => {}
+            Auth::Bearer { token } => *token = self.token.unwrap_or_default(),
+            Auth::Basic { password, .. } => *password = self.password.unwrap_or_default(),
+        }
+        restore_header_secrets(&mut spec.headers, self.headers);
+        restore_query_secrets(&mut spec.url, self.query);
+    }
+}
+
+/// Takes the values of the credential headers out of `headers`.
+pub(crate) fn split_header_secrets(headers: &mut [HeaderField]) -> Vec<SecretHeader> {
+    headers
+        .iter_mut()
+        .filter(|h| is_secret_header(&h.name) && !h.value.is_empty())
+        .map(|header| SecretHeader { name: header.name.clone(), value: std::mem::take(&mut header.value) })
+        .collect()
+}
+
+pub(crate) fn restore_header_secrets(headers: &mut [HeaderField], saved: Vec<SecretHeader>) {
+    for saved in saved {
+        if let Some(header) = headers.iter_mut().find(|h| h.name == saved.name && h.value.is_empty()) {
+            header.value = saved.value;
+        }
+    }
+}
+
+/// `url` with each credential query parameter's value (a parameter named like a credential
+/// header: `key`, `api_key`, `access_token`) replaced by what `change` makes of its name and
+/// value; everything else, encoding included, left exactly as written.
+fn map_query_secrets(url: &str, mut change: impl FnMut(&str, &str) -> Option<String>) -> String {
+    let Some(start) = url.find('?') else { return url.to_owned() };
+    let end = url[start..].find('#').map_or(url.len(), |at| start + at);
+    let pieces: Vec<String> = url[start + 1..end]
+        .split('&')
+        .map(|piece| match piece.split_once('=') {
+            Some((name, value)) if is_secret_header(name) => match change(name, value) {
+                Some(value) => format!("{name}={value}"),
+                None => piece.to_owned(),
+            },
+            _ => piece.to_owned(),
+        })
+        .collect();
+    format!("{}?{}{}", &url[..start], pieces.join("&"), &url[end..])
+}
+
+/// Takes the values of the credential query parameters out of `url` (`?key=` stays, empty).
+pub(crate) fn split_query_secrets(url: &mut String) -> Vec<SecretHeader> {
+    let mut taken = Vec::new();
+    let bare = map_query_secrets(url, |name, value| {
+        if value.is_empty() {
+            return None;
+        }
+        taken.push(SecretHeader { name: name.to_owned(), value: value.to_owned() });
+        Some(String::new())
+    });
+    *url = bare;
+    taken
+}
+
+/// Puts saved credential query values back into the empty parameters of the same name, in order.
+pub(crate) fn restore_query_secrets(url: &mut String, saved: Vec<SecretHeader>) {
+    if saved.is_empty() {
+        return;
+    }
+    let mut saved = saved.into_iter().peekable();
+    let restored = map_query_secrets(url, |name, value| {
+        let next = saved.peek().filter(|secret| value.is_empty() && secret.name == name)?;
+        let value = next.value.clone();
+        saved.next();
+        Some(value)
+    });
+    *url = restored;
+}
+
+/// `url` with its credential query values shown as `***`, for the screen.
+pub(crate) fn mask_query_secrets(url: &str) -> String {
+    map_query_secrets(url, |_, value| (!value.is_empty()).then(|| "***".to_owned()))
 }
 
 /// A secret store that failed, with the store's own error.
@@ -99,5 +201,47 @@ mod tests {
         let secrets: Secrets = serde_json::from_str(json).unwrap();
         assert_eq!(secrets.headers, [SecretHeader { name: "X-Api-Key".into(), value: "k".into() }]);
         assert_eq!(serde_json::to_string(&secrets).unwrap(), json);
+    }
+
+    /// A key in the URL's query (Gemini's `?key=`) is a secret: saved without it, put back
+    /// exactly, and masked on screen; other parameters and their encoding are untouched.
+    #[test]
+    fn credential_query_parameters_are_split_out_and_put_back() {
+        let url = "https://g.example/v1beta/m:streamGenerateContent?alt=sse&key=AIza%2Fx&q=a%20b#top";
+        let mut bare = url.to_owned();
+        let taken = split_query_secrets(&mut bare);
+        assert_eq!(bare, "https://g.example/v1beta/m:streamGenerateContent?alt=sse&key=&q=a%20b#top");
+        assert_eq!(taken, [SecretHeader { name: "key".into(), value: "AIza%2Fx".into() }]);
+        assert_eq!(
+            mask_query_secrets(url),
+            "https://g.example/v1beta/m:streamGenerateContent?alt=sse&key=***&q=a%20b#top"
+        );
+        restore_query_secrets(&mut bare, taken);
+        assert_eq!(bare, url);
+        let mut plain = "http://h/events?stream=messages".to_owned();
+        assert!(split_query_secrets(&mut plain).is_empty());
+        assert_eq!(plain, "http://h/events?stream=messages");
+    }
+
+    /// Every secret of a spec leaves it and comes back: token, credential headers, query keys.
+    #[test]
+    fn a_specs_secrets_are_split_out_and_put_back() {
+        let spec = ConnectionSpec {
+            url: "https://x/?access_token=t1&alt=sse".into(),
+            auth: Auth::Bearer { token: "sk-1".into() },
+            headers: vec![
+                HeaderField::new("X-Api-Key", "k"),
+                HeaderField::new("Accept", "text/event-stream"),
+            ],
+            ..ConnectionSpec::default()
+        };
+        let (mut bare, secrets) = Secrets::split(&spec);
+        assert_eq!(bare.auth, Auth::Bearer { token: String::new() });
+        assert_eq!(bare.headers[0].value, "");
+        assert_eq!(bare.headers[1].value, "text/event-stream");
+        assert_eq!(bare.url, "https://x/?access_token=&alt=sse");
+        assert!(!secrets.is_empty());
+        secrets.restore(&mut bare);
+        assert_eq!(bare, spec);
     }
 }

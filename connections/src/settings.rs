@@ -1,6 +1,7 @@
 //! Saved connections and window state, in a small versioned JSON file in the app's config
-//! directory. Secrets (tokens, passwords, sensitive headers) never go into the file: they go to
-//! the OS keyring when there is one, and are not saved otherwise (the save says so).
+//! directory. Secrets (tokens, passwords, sensitive headers and query keys) never go into the
+//! file: they go to the OS keyring when there is one, and are not saved otherwise (the save
+//! says so).
 
 use std::fs;
 use std::path::PathBuf;
@@ -10,7 +11,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SettingsError;
-use crate::secrets::{is_secret_header, SecretHeader, SecretStore, Secrets};
+use crate::secrets::{
+    restore_header_secrets, restore_query_secrets, split_header_secrets, split_query_secrets, SecretStore,
+    Secrets,
+};
 use crate::spec::{Auth, ConnectionSpec, HeaderField};
 use crate::tap_spec::TapSpec;
 
@@ -132,45 +136,6 @@ impl Default for Settings {
     }
 }
 
-/// The spec without its secrets, and the secrets.
-fn split_secrets(spec: &ConnectionSpec) -> (ConnectionSpec, Secrets) {
-    let mut bare = spec.clone();
-    let mut secrets = Secrets::default();
-    match &mut bare.auth {
-        Auth::None => {}
-        Auth::Bearer { token } => secrets.token = Some(std::mem::take(token)),
-        Auth::Basic { password, .. } => secrets.password = Some(std::mem::take(password)),
-    }
-    secrets.headers = split_header_secrets(&mut bare.headers);
-    (bare, secrets)
-}
-
-/// Takes the values of the credential headers out of `headers`.
-fn split_header_secrets(headers: &mut [HeaderField]) -> Vec<SecretHeader> {
-    headers
-        .iter_mut()
-        .filter(|h| is_secret_header(&h.name) && !h.value.is_empty())
-        .map(|header| SecretHeader { name: header.name.clone(), value: std::mem::take(&mut header.value) })
-        .collect()
-}
-
-fn restore_secrets(spec: &mut ConnectionSpec, secrets: Secrets) {
-    match &mut spec.auth {
-        Auth::None => {}
-        Auth::Bearer { token } => *token = secrets.token.unwrap_or_default(),
-        Auth::Basic { password, .. } => *password = secrets.password.unwrap_or_default(),
-    }
-    restore_header_secrets(&mut spec.headers, secrets.headers);
-}
-
-fn restore_header_secrets(headers: &mut [HeaderField], saved: Vec<SecretHeader>) {
-    for saved in saved {
-        if let Some(header) = headers.iter_mut().find(|h| h.name == saved.name && h.value.is_empty()) {
-            header.value = saved.value;
-        }
-    }
-}
-
 /// What a load found besides the settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -251,13 +216,14 @@ impl SettingsStore {
         for saved in &mut settings.connections {
             let name = saved.spec.display_name();
             if let Some(secrets) = self.read_secrets(&saved.key, &name, saved.secrets, &mut problems) {
-                restore_secrets(&mut saved.spec, secrets);
+                secrets.restore(&mut saved.spec);
             }
         }
         for saved in &mut settings.taps {
             let name = saved.spec.display_name();
             if let Some(secrets) = self.read_secrets(&saved.key, &name, saved.secrets, &mut problems) {
                 restore_header_secrets(&mut saved.spec.headers, secrets.headers);
+                restore_query_secrets(&mut saved.spec.upstream, secrets.query);
             }
         }
         Loaded { settings, problems }
@@ -368,7 +334,7 @@ impl SettingsStore {
         let mut notes = Vec::new();
         let mut saved = Vec::with_capacity(connections.len());
         for connection in connections {
-            let (bare, secrets) = split_secrets(&connection.spec);
+            let (bare, secrets) = Secrets::split(&connection.spec);
             let had = settings
                 .connections
                 .iter()
@@ -394,7 +360,11 @@ impl SettingsStore {
         let mut saved = Vec::with_capacity(taps.len());
         for tap in taps {
             let mut bare = tap.spec.clone();
-            let secrets = Secrets { headers: split_header_secrets(&mut bare.headers), ..Secrets::default() };
+            let secrets = Secrets {
+                headers: split_header_secrets(&mut bare.headers),
+                query: split_query_secrets(&mut bare.upstream),
+                ..Secrets::default()
+            };
             let had =
                 settings.taps.iter().any(|old| old.key == tap.key && old.secrets == SecretState::InKeyring);
             let state = self.keep_secrets(&tap.key, &bare.display_name(), &secrets, had, &mut notes)?;
@@ -427,31 +397,5 @@ impl SettingsStore {
         let mut settings = self.current();
         settings.panes = panes.sanitized();
         self.write(&settings)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::spec::HeaderField;
-
-    #[test]
-    fn secrets_are_split_out_and_put_back() {
-        let spec = ConnectionSpec {
-            url: "https://x/".into(),
-            auth: Auth::Bearer { token: "sk-1".into() },
-            headers: vec![
-                HeaderField::new("X-Api-Key", "k"),
-                HeaderField::new("Accept", "text/event-stream"),
-            ],
-            ..ConnectionSpec::default()
-        };
-        let (mut bare, secrets) = split_secrets(&spec);
-        assert_eq!(bare.auth, Auth::Bearer { token: String::new() });
-        assert_eq!(bare.headers[0].value, "");
-        assert_eq!(bare.headers[1].value, "text/event-stream");
-        assert!(!secrets.is_empty());
-        restore_secrets(&mut bare, secrets);
-        assert_eq!(bare, spec);
     }
 }

@@ -173,8 +173,8 @@ impl ConnectionSpec {
             .idle_timeout(if idle > 0.0 { Some(seconds("idle timeout", idle)?) } else { None }))
     }
 
-    /// A copy with tokens, passwords and credential headers replaced by `***`, for showing on
-    /// screen.
+    /// A copy with tokens, passwords, credential headers and query keys replaced by `***`, for
+    /// showing on screen.
     pub fn with_secrets_masked(&self) -> Self {
         let mask = |secret: &str| if secret.is_empty() { String::new() } else { "***".to_owned() };
         let auth = match &self.auth {
@@ -191,7 +191,7 @@ impl ConnectionSpec {
                 HeaderField { name: h.name.clone(), value }
             })
             .collect();
-        Self { auth, headers, ..self.clone() }
+        Self { auth, headers, url: crate::secrets::mask_query_secrets(&self.url), ..self.clone() }
     }
 
     /// Why a browser `EventSource` cannot open this connection, if it cannot: it only sends

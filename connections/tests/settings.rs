@@ -31,7 +31,8 @@ fn plain_spec() -> ConnectionSpec {
 fn secret_spec() -> ConnectionSpec {
     ConnectionSpec {
         name: "Chat".into(),
-        url: "https://api.example.com/v1/chat/completions".into(),
+        // A key in the query (as Gemini takes it) is a secret too.
+        url: "https://api.example.com/v1/chat/completions?alt=sse&key=query-secret-key".into(),
         method: "POST".into(),
         auth: Auth::Bearer { token: "sk-very-secret-token".into() },
         headers: vec![HeaderField::new("X-Api-Key", "another-secret-key")],
@@ -140,9 +141,12 @@ fn secrets_stay_out_of_the_file() {
     let notes = store.save_connections(&[saved(&key, secret_spec())], None).unwrap();
     let on_disk = std::fs::read_to_string(dir.join(SETTINGS_FILE)).unwrap();
     assert!(
-        !on_disk.contains("sk-very-secret-token") && !on_disk.contains("another-secret-key"),
+        !on_disk.contains("sk-very-secret-token")
+            && !on_disk.contains("another-secret-key")
+            && !on_disk.contains("query-secret-key"),
         "{on_disk}"
     );
+    assert!(on_disk.contains("?alt=sse&key=\""), "the parameter stays, empty: {on_disk}");
 
     let expected = std::env::var_os("SSE_MONITOR_EXPECT_KEYRING").is_some();
     if expected || keyring_available() {
