@@ -15,7 +15,7 @@ use crate::secrets::{
     restore_header_secrets, restore_query_secrets, split_header_secrets, split_query_secrets, SecretStore,
     Secrets,
 };
-use crate::spec::{Auth, ConnectionSpec, HeaderField};
+use crate::spec::ConnectionSpec;
 use crate::tap_spec::TapSpec;
 
 /// The schema this build reads and writes.
