@@ -34,6 +34,7 @@ fn main() {
         "generate_expectations",
         "save_expectations",
         "clear_expectations",
+        "choose_llm",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed (is tauri.conf.json valid?)");

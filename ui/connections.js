@@ -3,6 +3,7 @@
 import { closeBrowserFeed, listenForType, startBrowserFeed } from "./browser-feed.js";
 import { renderDetail } from "./detail.js";
 import { applyFilter, filterOnScreen, showFilter } from "./filter.js";
+import { foldLlmReport } from "./llm-text.js";
 import { fillForm, formChanged, setCommandPreview, setFormProblem } from "./form.js";
 import { input } from "./dom.js";
 import * as ipc from "./ipc.js";
@@ -188,6 +189,9 @@ const onUpdate = timed(
         break;
       case "assertions":
         run.assertions = message.report;
+        break;
+      case "llm":
+        run.llm = foldLlmReport(run.llm, message.report);
         break;
       case "assembled":
         run.assembled += message.piece;

@@ -2,6 +2,7 @@
 // (command preview, the first problem), and the copy-as-command buttons.
 import { $, button, copyText, input, select, setText, textarea } from "./dom.js";
 import * as ipc from "./ipc.js";
+import { chooseLlm, fillLlmChoices } from "./llm.js";
 import { state } from "./model.js";
 import { scheduleRender } from "./schedule.js";
 import { scheduleSave } from "./settings.js";
@@ -46,6 +47,7 @@ export function readForm() {
       idleTimeoutSecs: Number(input("f-idle-timeout").value) || 0,
     },
     assemblePath: input("f-assemble").value.trim(),
+    llm: select("f-llm").value,
   };
 }
 
@@ -69,6 +71,7 @@ export function fillForm(spec) {
   input("f-connect-timeout").value = String((reconnect && reconnect.connectTimeoutSecs) || 10);
   input("f-idle-timeout").value = String((reconnect && reconnect.idleTimeoutSecs) || 0);
   input("f-assemble").value = spec.assemblePath || "";
+  select("f-llm").value = spec.llm || "";
   const needsOptions = spec.method !== "GET" || (spec.headers || []).length > 0 || auth.kind !== "none" || spec.body;
   showOptions(Boolean(needsOptions));
   showAuthFields();
@@ -145,6 +148,9 @@ export function wireForm(onSubmit) {
     onSubmit(readForm());
   });
   select("f-auth").addEventListener("change", showAuthFields);
+  fillLlmChoices(select("f-llm"));
+  // Applied at once, to a stream under way too: it only changes how the stream is read.
+  select("f-llm").addEventListener("change", () => chooseLlm(select("f-llm").value));
   button("options-toggle").addEventListener("click", () => showOptions($("request-options").hidden));
   button("copy-curl").addEventListener("click", () => copyCommand("curl"));
   button("copy-sse-sub").addEventListener("click", () => copyCommand("sse-sub"));

@@ -147,3 +147,7 @@ export const saveExpectations = (id, path = null) => call("save_expectations", {
 
 /** @param {number} id */
 export const clearExpectations = (id) => call("clear_expectations", { id });
+
+/** Reads a connection's stream as `choice` says ("" to guess, "off", a provider's key).
+ * @param {number} id @param {string} choice */
+export const chooseLlm = (id, choice) => call("choose_llm", { id, choice });

@@ -101,6 +101,9 @@ export class Run {
     /** @type {AssertionsReport | null} the expectations checked on it, as last reported */
     this.assertions = null;
     this.assertionsProblem = ""; // why the last load, generate or save failed
+    /** @type {import("./llm-text.js").LlmState | null} the stream read as an LLM's */
+    this.llm = null;
+    this.llmProblem = ""; // why the last choice failed
   }
 }
 
@@ -264,6 +267,7 @@ export function blankSpec() {
     tls: { insecure: false, caFile: "" },
     reconnect: { enabled: true, retryHttpErrors: false, connectTimeoutSecs: 10, idleTimeoutSecs: 0 },
     assemblePath: "",
+    llm: "",
   };
 }
 

@@ -12,6 +12,7 @@ import { browserLogPanel } from "./panels/browser-log.js";
 import { comparisonPanel } from "./panels/comparison.js";
 import { diagnosticsPanel } from "./panels/diagnostics.js";
 import { ipcFeedPanel } from "./panels/ipc-feed.js";
+import { llmPanel } from "./panels/llm.js";
 import { statsPanel } from "./panels/stats.js";
 
 /** @typedef {import("./model.js").Connection} Connection */
@@ -37,6 +38,7 @@ const PANELS = [
   statsPanel(),
   diagnosticsPanel(),
   assembledPanel(),
+  llmPanel(),
   assertionsPanel(),
   browserLogPanel(),
 ];

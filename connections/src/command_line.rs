@@ -1,6 +1,7 @@
 //! "Copy as command": a connection as an equivalent `curl -N` or `sse-sub` command line, for a
 //! POSIX shell. Secrets are included, as the command would not work without them.
 
+use crate::llm::LlmChoice;
 use crate::spec::{Auth, ConnectionSpec, TlsOptions};
 
 /// Quotes `word` for a POSIX shell: as is when it is plainly safe, else in single quotes.
@@ -119,6 +120,16 @@ pub fn sse_sub_command(spec: &ConnectionSpec) -> String {
     }
     if spec.reads_ndjson() {
         words.flag("--ndjson");
+    }
+    // The summary at the end, as the LLM panel reads the stream (`--llm` does not reconnect).
+    match spec.llm_choice().ok().filter(|_| !spec.reconnect.enabled) {
+        Some(LlmChoice::Named(provider)) => {
+            words.option("--llm", provider.key());
+        }
+        Some(LlmChoice::Auto) if sse_llm::Provider::from_url(spec.url.trim()).is_some() => {
+            words.option("--llm", "auto");
+        }
+        _ => {}
     }
     words.finish(&spec.url)
 }

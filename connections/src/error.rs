@@ -45,4 +45,6 @@ pub enum InspectError {
     Generate(#[from] sse_expect::GenerateError),
     #[error("no expectations are loaded for connection {0}")]
     NoExpectations(u64),
+    #[error(transparent)]
+    Spec(#[from] SpecError),
 }

@@ -9,6 +9,8 @@
 //! - [`TextAssembler`] (`json_path.rs`): the assembled text of LLM streams.
 //! - [`AssertionsReport`] (`assertions.rs`): a connection's expectations (`sse_expect`)
 //!   checked live, from the events its log keeps, for the window's Assertions panel.
+//! - [`LlmReport`], [`LlmChoice`] (`llm.rs`): a connection's stream read as an LLM's
+//!   (`sse_llm`), the provider chosen or guessed, reported to the window's LLM panel in pieces.
 //! - [`RunningConnections`], [`Page`] (`running.rs`): the open connections, each with its
 //!   inspector capture (pages, detail, filter, clear, raw bytes, export), closed on request.
 //! - `task.rs`: one connection's task: subscription, capture, diagnostics, batches.
@@ -36,6 +38,7 @@ mod diagnostics;
 mod error;
 mod json_path;
 mod launch;
+mod llm;
 mod presets;
 mod running;
 mod secrets;
@@ -54,6 +57,7 @@ pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKi
 pub use error::{InspectError, SettingsError, SpecError};
 pub use json_path::TextAssembler;
 pub use launch::LaunchOptions;
+pub use llm::{LlmChoice, LlmReport};
 pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
 pub use running::{Page, RunningConnections};
 pub use secrets::{is_secret_header, OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};

@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::assertions::{self, AssertionsReport, SharedAssertions};
 use crate::error::{InspectError, SpecError};
+use crate::llm::{self as llm_view, LlmChoice, LlmReport, SharedLlm};
 use crate::spec::ConnectionSpec;
 use crate::tapped_feed::TappedFeed;
 use crate::task::{self, lock, Links, Plan, SharedCapture};
@@ -38,6 +39,7 @@ struct Running {
     stop: CancellationToken,
     capture: SharedCapture,
     assertions: SharedAssertions,
+    llm: SharedLlm,
 }
 
 /// The open connections, by id. Cheap to share: clones see the same set.
@@ -96,6 +98,7 @@ impl RunningConnections {
         let stop = CancellationToken::new();
         let capture = Arc::new(Mutex::new(Capture::new(self.limits)));
         let assertions = SharedAssertions::default();
+        let llm = task::new_llm(plan.llm);
         // Listed before it starts, so a task that ends at once finds its entry to remove.
         let running = Running {
             origin,
@@ -103,9 +106,10 @@ impl RunningConnections {
             stop: stop.clone(),
             capture: capture.clone(),
             assertions: assertions.clone(),
+            llm: llm.clone(),
         };
         self.lock().insert(id, running);
-        self.start(id, plan, Links { emit, stop, capture, assertions });
+        self.start(id, plan, Links { emit, stop, capture, assertions, llm });
         id
     }
 
@@ -152,6 +156,7 @@ impl RunningConnections {
             stop: current.stop.clone(),
             capture: current.capture.clone(),
             assertions: current.assertions.clone(),
+            llm: current.llm.clone(),
         };
         drop(running);
         self.start(id, plan, links);
@@ -226,6 +231,20 @@ impl RunningConnections {
         let (_, shared) = self.shared(id)?;
         assertions::lock(&shared).clear();
         Ok(())
+    }
+
+    /// Reads the connection's current stream again as `choice` says (the spec's `llm` text:
+    /// empty to guess, `off`, or a provider's key): the events its log keeps, then new ones.
+    pub fn choose_llm(&self, id: u64, choice: &str) -> Result<LlmReport, InspectError> {
+        let choice = LlmChoice::parse(choice)?;
+        let (capture, llm) = self
+            .lock()
+            .get(&id)
+            .map(|running| (running.capture.clone(), running.llm.clone()))
+            .ok_or(InspectError::NotOpen(id))?;
+        let capture = lock(&capture);
+        let report = llm_view::lock(&llm).choose(choice, &capture);
+        Ok(report)
     }
 
     /// Rows `start..start + count` of the connection's log (as filtered), and its counts.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sse_subscriber::{parse_header_line, SubscribeRequest};
 
 use crate::error::SpecError;
+use crate::llm::LlmChoice;
 
 /// Everything the user set for one connection, as the UI edits it and settings keep it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +28,9 @@ pub struct ConnectionSpec {
     /// A JSON path joined from every event into the assembled text, e.g.
     /// `choices[0].delta.content`; empty turns the assembled view off.
     pub assemble_path: String,
+    /// How the LLM panel reads the stream: empty to guess from the URL and the first events,
+    /// `off`, or a provider's key (`openai`, `responses`, `anthropic`, `gemini`, `ollama`).
+    pub llm: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +97,7 @@ impl Default for ConnectionSpec {
             tls: TlsOptions::default(),
             reconnect: ReconnectOptions::default(),
             assemble_path: String::new(),
+            llm: String::new(),
         }
     }
 }
@@ -130,12 +135,23 @@ impl ConnectionSpec {
         }
     }
 
-    /// The subscriber's request, or the first thing wrong with the spec, said for a user.
-    /// Whether its stream is NDJSON (Ollama's native API), read a line an event.
+    /// Whether an NDJSON response is read too, a line an event: for a stream read as an LLM's
+    /// (Ollama's native API streams NDJSON), as `sse-sub --llm` does.
     pub fn reads_ndjson(&self) -> bool {
-        sse_llm::Provider::from_url(self.url.trim()) == Some(sse_llm::Provider::Ollama)
+        let from_url = sse_llm::Provider::from_url(self.url.trim());
+        match self.llm_choice() {
+            Ok(LlmChoice::Named(_)) => true,
+            Ok(LlmChoice::Auto) => from_url.is_some(),
+            Ok(LlmChoice::Off) | Err(_) => from_url == Some(sse_llm::Provider::Ollama),
+        }
     }
 
+    /// How the LLM panel reads the stream, or why `llm` says nothing it knows.
+    pub fn llm_choice(&self) -> Result<LlmChoice, SpecError> {
+        LlmChoice::parse(&self.llm)
+    }
+
+    /// The subscriber's request, or the first thing wrong with the spec, said for a user.
     pub fn to_request(&self) -> Result<SubscribeRequest, SpecError> {
         let url = self.url.trim();
         if url.is_empty() {

@@ -15,6 +15,7 @@ use crate::assertions::{self, SharedAssertions};
 use crate::diagnostics::Diagnostics;
 use crate::error::SpecError;
 use crate::json_path::TextAssembler;
+use crate::llm::{self as llm_view, LlmChoice, LlmView, SharedLlm};
 use crate::spec::ConnectionSpec;
 use crate::tapped_feed::TappedFeed;
 use crate::update::{ConnectionUpdate, Emitter};
@@ -74,12 +75,14 @@ impl Source {
 pub(crate) struct Plan {
     source: Source,
     assembler: Option<TextAssembler>,
+    /// How the LLM panel reads it.
+    pub(crate) llm: LlmChoice,
 }
 
 impl Plan {
     /// A stream through a tap: nothing to assemble, nothing to check.
     pub(crate) fn tapped(feed: TappedFeed) -> Self {
-        Self { source: Source::Tapped(Box::new(feed)), assembler: None }
+        Self { source: Source::Tapped(Box::new(feed)), assembler: None, llm: LlmChoice::Auto }
     }
 
     pub(crate) fn new(spec: &ConnectionSpec) -> Result<Self, SpecError> {
@@ -93,8 +96,9 @@ impl Plan {
                     .map_err(|e| SpecError::Invalid { field: "JSON path", reason: e.reason })?,
             )
         };
+        let llm = spec.llm_choice()?;
         let subscription = Box::new(Subscription::new(request.clone()));
-        Ok(Self { source: Source::Subscription(subscription, Box::new(request)), assembler })
+        Ok(Self { source: Source::Subscription(subscription, Box::new(request)), assembler, llm })
     }
 }
 
@@ -104,6 +108,12 @@ pub(crate) struct Links {
     pub(crate) stop: CancellationToken,
     pub(crate) capture: SharedCapture,
     pub(crate) assertions: SharedAssertions,
+    pub(crate) llm: SharedLlm,
+}
+
+/// A new connection's LLM reading.
+pub(crate) fn new_llm(choice: LlmChoice) -> SharedLlm {
+    Arc::new(Mutex::new(LlmView::new(choice)))
 }
 
 /// Events received since the last batch went.
@@ -135,7 +145,7 @@ struct ConnectionTask {
 
 /// Runs one connection until it closes or is stopped (`Ok`), or nobody listens (`Gone`).
 pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result<(), Gone> {
-    let Plan { mut source, assembler } = plan;
+    let Plan { mut source, assembler, .. } = plan;
     let mut task = ConnectionTask {
         links,
         policy,
@@ -220,13 +230,15 @@ impl ConnectionTask {
             let mut capture = lock(&self.links.capture);
             (capture.observe(&update), capture.connections())
         };
+        let sent = self.started.unwrap_or_else(SystemTime::now);
         {
             let mut assertions = assertions::lock(&self.links.assertions);
             if matches!(update, Update::Connecting { .. }) {
-                assertions.connecting(self.started.unwrap_or_else(SystemTime::now));
+                assertions.connecting(sent);
             }
             assertions.observe(&update, connection, kept.map(|kept| kept.seq));
         }
+        llm_view::lock(&self.links.llm).observe(&update, sent, connection);
         match update {
             Update::Raw(_) => {
                 self.last_received = Some(Instant::now());
@@ -249,7 +261,17 @@ impl ConnectionTask {
         if changed {
             self.send_diagnostics()?;
         }
-        self.send_assertions()
+        self.send_assertions()?;
+        self.send_llm(true)
+    }
+
+    /// The LLM reading, if it changed and one is due (`now`: at once).
+    fn send_llm(&self, now: bool) -> Result<(), Gone> {
+        let report = llm_view::lock(&self.links.llm).take_report(now);
+        match report {
+            Some(report) => self.send(ConnectionUpdate::Llm { report: Box::new(report) }),
+            None => Ok(()),
+        }
     }
 
     /// The expectations' report, if a verdict changed since it was last sent.
@@ -329,6 +351,7 @@ impl ConnectionTask {
         };
         self.send(batch)?;
         self.send_assertions()?;
+        self.send_llm(false)?;
         match &self.assembler {
             Some(assembler) => self.send(ConnectionUpdate::Assembled {
                 piece: pending.piece,

@@ -8,6 +8,7 @@ use sse_subscriber::FeedUpdate;
 
 use crate::assertions::AssertionsReport;
 use crate::diagnostics::DiagnosticsReport;
+use crate::llm::LlmReport;
 
 /// What one connection reports to the UI.
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +53,10 @@ pub enum ConnectionUpdate {
     /// The loaded expectations, when a verdict changed.
     Assertions {
         report: AssertionsReport,
+    },
+    /// The stream read as an LLM's, when it changed (at most about five times a second).
+    Llm {
+        report: Box<LlmReport>,
     },
 }
 

@@ -73,8 +73,10 @@ fn specs() -> Vec<ConnectionSpec> {
             ..full.clone()
         },
         ConnectionSpec { method: "PUT".into(), body: String::new(), ..full.clone() },
-        // Ollama's native API streams NDJSON: the copy says --ndjson.
+        // Ollama's native API streams NDJSON: the copy says --ndjson (and --llm auto).
         ConnectionSpec { url: "http://127.0.0.1:11434/api/chat".into(), ..full.clone() },
+        // A provider chosen for the LLM panel: the copy says --llm anthropic.
+        ConnectionSpec { llm: "anthropic".into(), ..full.clone() },
         full,
     ]
 }
@@ -86,6 +88,9 @@ fn copied_sse_sub_commands_make_the_same_request() {
         let line = sse_sub_command(&spec);
         let words = shell_words(&line);
         assert_eq!(words[0], "sse-sub", "{line}");
+        if spec.llm == "anthropic" {
+            assert!(line.contains(" --llm anthropic "), "{line}");
+        }
         let args = Args::try_parse_from(&words).unwrap_or_else(|e| panic!("{line}: {e}"));
         let described = args.request().unwrap_or_else(|e| panic!("{line}: {e}"));
         assert_eq!(described, spec.to_request().unwrap(), "{line}");
@@ -95,7 +100,7 @@ fn copied_sse_sub_commands_make_the_same_request() {
 /// The comparison can fail: a spec changed after copying no longer matches its command.
 #[test]
 fn a_changed_spec_does_not_match_its_old_command() {
-    let spec = specs().remove(4);
+    let spec = specs().remove(5);
     let args = Args::try_parse_from(shell_words(&sse_sub_command(&spec))).unwrap();
     let changed = ConnectionSpec { headers: vec![HeaderField::new("X-Other", "1")], ..spec };
     assert_ne!(args.request().unwrap(), changed.to_request().unwrap());

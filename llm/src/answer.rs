@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::timing::TokenClock;
+use crate::timing::{ms, TokenClock};
 
 /// The most blocks kept; more are counted as unexpected.
 const MAX_BLOCKS: usize = 256;
@@ -40,7 +40,7 @@ pub enum Arguments {
 }
 
 /// One part of the answer: a choice's or content block's text, its reasoning, or a tool call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Block {
@@ -55,6 +55,10 @@ pub struct Block {
     /// Pieces (deltas) that made it.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub pieces: u64,
+    /// When its first and its latest piece came, in ms from the request being sent (its lane
+    /// on a timeline).
+    pub first_ms: Option<f64>,
+    pub last_ms: Option<f64>,
     /// Text past the limit was dropped.
     pub truncated: bool,
     /// Its end came (a stop, a finish reason, a done event).
@@ -117,6 +121,8 @@ impl Answer {
                     id: None,
                     text: String::new(),
                     pieces: 0,
+                    first_ms: None,
+                    last_ms: None,
                     truncated: false,
                     closed: false,
                     arguments: None,
@@ -143,6 +149,8 @@ impl Answer {
         self.clock.token(at);
         if let Some(block) = self.block(key, kind, place, group) {
             block.pieces += 1;
+            block.first_ms.get_or_insert(ms(at));
+            block.last_ms = Some(ms(at));
             if block.text.len() + text.len() > MAX_BLOCK_BYTES {
                 block.truncated = true;
             } else {

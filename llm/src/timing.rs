@@ -85,7 +85,8 @@ impl TokenClock {
     }
 }
 
-fn ms(duration: Duration) -> f64 {
+/// A duration in ms, to the microsecond.
+pub(crate) fn ms(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1e6).round() / 1e3
 }
 

@@ -45,7 +45,7 @@ fn texts(summary: &Summary, kind: BlockKind) -> Vec<&str> {
 }
 
 /// OpenAI chat text: the choice's text, usage from the last chunk, complete at `[DONE]`; and
-/// the timing of the paced replay.
+/// the timing of the paced replay, the block's lane included.
 #[test]
 fn openai_chat_text_is_complete_with_usage_and_timing() {
     let summary = replay("openai-chat-text.sse", Provider::OpenAiChat);
@@ -66,6 +66,8 @@ fn openai_chat_text_is_complete_with_usage_and_timing() {
     );
     assert_eq!(summary.model.as_deref(), Some("gpt-4o-2024-08-06"));
     assert!(summary.fits && summary.oddities.not_json == 0 && summary.oddities.unexpected == 0);
+    // The block's lane on a timeline: its first and latest piece.
+    assert_eq!((summary.blocks[0].first_ms, summary.blocks[0].last_ms), (Some(220.0), Some(260.0)));
 }
 
 /// Two tool calls assembled by index, each with its name, id and valid JSON arguments.

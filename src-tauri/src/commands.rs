@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use embedded_server::COUNTER_STREAM;
 use serde::Serialize;
 use sse_connections::{
-    curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, Loaded, Page, PaneLayout,
-    Preset, SavedConnection, SettingsStore,
+    curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, LlmReport, Loaded, Page,
+    PaneLayout, Preset, SavedConnection, SettingsStore,
 };
 use sse_inspector::{Counts, EventDetail, EventFilter, ExportFormat, RawView};
 use tauri::ipc::Channel;
@@ -192,6 +192,13 @@ pub fn event_position(state: State<'_, AppState>, id: u64, seq: u64) -> Result<O
 #[tauri::command]
 pub fn set_filter(state: State<'_, AppState>, id: u64, filter: EventFilter) -> Result<Counts, CommandError> {
     Ok(state.connections.set_filter(id, &filter)?)
+}
+
+/// Reads connection `id`'s stream again as `choice` says (empty to guess, `off`, or a
+/// provider's key): what its log keeps, then new events; the whole reading.
+#[tauri::command]
+pub fn choose_llm(state: State<'_, AppState>, id: u64, choice: String) -> Result<LlmReport, CommandError> {
+    Ok(state.connections.choose_llm(id, &choice)?)
 }
 
 /// Empties a connection's log and raw bytes.

@@ -8,15 +8,16 @@ use std::path::PathBuf;
 
 use sse_connections::{
     AssertionRow, AssertionsReport, Auth, BodyView, ConnectionSpec, ConnectionUpdate, DiagnosticsReport,
-    ExchangeDetail, ExchangeRow, HeaderField, Loaded, Page, PaneLayout, Preset, RawChunk, ReconnectOptions,
-    Resume, SavedConnection, SavedTap, SecretState, Settings, TapOpened, TapSpec, TapUpdate, TimelineRow,
-    TlsOptions, Warning, WarningKind, WindowState,
+    ExchangeDetail, ExchangeRow, HeaderField, LlmReport, Loaded, Page, PaneLayout, Preset, RawChunk,
+    ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings, TapOpened, TapSpec,
+    TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind, WindowState,
 };
 use sse_expect::Verdict;
 use sse_inspector::{
     BatchIds, Counts, EventDetail, EventFilter, EventRow, ExportFormat, LineEnding, LineKind, RawLine,
     RawView, StatsReport, WhitespaceView,
 };
+use sse_llm::{Arguments, Block, BlockKind, Completeness, Oddities, Provider, Stall, Summary, Timing, Usage};
 use sse_subscriber::{FailedResponse, FeedUpdate};
 use ts_rs::{Config, TS};
 
@@ -175,6 +176,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
             ts::<Option<Exported>>(cfg),
         ),
         command("clear_expectations", vec![id()], ts::<()>(cfg)),
+        command("choose_llm", vec![id(), arg("choice", ts::<String>(cfg))], ts::<LlmReport>(cfg)),
     ]
 }
 
@@ -241,6 +243,17 @@ fn declarations() -> String {
         AssertionsReport,
         AssertionRow,
         Verdict,
+        LlmReport,
+        Summary,
+        Provider,
+        Completeness,
+        Block,
+        BlockKind,
+        Arguments,
+        Usage,
+        Timing,
+        Stall,
+        Oddities,
     );
     out.push_str(
         "\n/** Every command: its arguments and what it resolves to. */\nexport interface Commands {\n",

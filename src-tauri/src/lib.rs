@@ -109,7 +109,8 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             assertions::load_expectations,
             assertions::generate_expectations,
             assertions::save_expectations,
-            assertions::clear_expectations
+            assertions::clear_expectations,
+            commands::choose_llm
         ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| match event {

@@ -69,7 +69,12 @@ body: string, auth: Auth, tls: TlsOptions, reconnect: ReconnectOptions,
  * A JSON path joined from every event into the assembled text, e.g.
  * `choices[0].delta.content`; empty turns the assembled view off.
  */
-assemblePath: string, };
+assemblePath: string, 
+/**
+ * How the LLM panel reads the stream: empty to guess from the URL and the first events,
+ * `off`, or a provider's key (`openai`, `responses`, `anthropic`, `gemini`, `ollama`).
+ */
+llm: string, };
 
 export type HeaderField = { name: string, value: string, };
 
@@ -191,7 +196,7 @@ tail: Array<EventRow>,
  * The rows follow on from the last batch's tail (else they start a new one: more
  * came than were sent, or the UI's tail was of another view).
  */
-tailContinues: boolean, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, done: boolean, } | { "type": "assertions", report: AssertionsReport, };
+tailContinues: boolean, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, done: boolean, } | { "type": "assertions", report: AssertionsReport, } | { "type": "llm", report: LlmReport, };
 
 export type FeedUpdate = { "kind": "connecting", url: string, attempt: number, } | { "kind": "open", status: number, contentType: string, headers: Array<[string, string]>, } | { "kind": "event", event: string, data: string, id: string, idSet: boolean, size: number, receivedAtMs: number, } | { "kind": "raw", text: string, } | { "kind": "error", message: string, willRetry: boolean, response?: FailedResponse, } | { "kind": "retrying", inMs: number, } | { "kind": "closed", reason: string, };
 
@@ -500,6 +505,117 @@ seq: number | null, };
 
 export type Verdict = "pending" | "pass" | "fail" | "undecided";
 
+export type LlmReport = { 
+/**
+ * The choice, as the spec writes it: `""` (guess), `"off"` or a provider's key.
+ */
+choice: string, 
+/**
+ * How the provider was found ("chosen", "guessed from the URL", "guessed from the first
+ * event"), or why there is none.
+ */
+found: string, 
+/**
+ * The stream so far. Unless `fresh`, each block's `text` is only what it added since the
+ * last report (blocks the window has not seen come whole).
+ */
+summary: Summary | null, 
+/**
+ * The blocks' text is whole (a new stream, or read again as another provider's): the
+ * window replaces what it has.
+ */
+fresh: boolean, 
+/**
+ * Counts the readings (each connection that opens, each choice): a report of an earlier
+ * reading than the window holds is stale.
+ */
+reading: number, };
+
+export type Summary = { provider: Provider, 
+/**
+ * False when the events do not look like `provider`'s: show the plain view instead.
+ */
+fits: boolean, model: string | null, blocks: Array<Block>, usage: Usage | null, 
+/**
+ * Finish or stop reasons, one per choice or candidate.
+ */
+finish: Array<string>, completeness: Completeness, 
+/**
+ * Says why: "message_stop", "the stream ended without message_stop", the error.
+ */
+detail: string, error: string | null, timing: Timing, oddities: Oddities, };
+
+export type Provider = "openAiChat" | "openAiResponses" | "anthropic" | "gemini" | "ollama";
+
+export type Completeness = "streaming" | "complete" | "truncated" | "failed";
+
+export type Block = { 
+/**
+ * Where the provider put it: "choice 0", "block 2", "output 1".
+ */
+place: string, kind: BlockKind, 
+/**
+ * A tool call's function name and id.
+ */
+name: string | null, id: string | null, 
+/**
+ * The text, reasoning or arguments as assembled (up to 4 MiB).
+ */
+text: string, 
+/**
+ * Pieces (deltas) that made it.
+ */
+pieces: number, 
+/**
+ * When its first and its latest piece came, in ms from the request being sent (its lane
+ * on a timeline).
+ */
+firstMs: number | null, lastMs: number | null, 
+/**
+ * Text past the limit was dropped.
+ */
+truncated: boolean, 
+/**
+ * Its end came (a stop, a finish reason, a done event).
+ */
+closed: boolean, 
+/**
+ * For a tool call, once its block ended (or the stream did).
+ */
+arguments: Arguments | null, };
+
+export type BlockKind = "text" | "reasoning" | "toolCall";
+
+export type Arguments = { "state": "valid" } | { "state": "malformed", message: string, line: number, column: number, };
+
+export type Usage = { input: number | null, output: number | null, reasoning: number | null, total: number | null, };
+
+export type Timing = { firstByteMs: number | null, firstTokenMs: number | null, secondTokenMs: number | null, tokens: number, tokensPerSecond: number | null, gapP50Ms: number | null, gapP99Ms: number | null, gapMaxMs: number | null, 
+/**
+ * Gaps per bucket of [`GAP_BUCKETS_MS`] (under 1 ms, 1-2, ..., 1-5 s, over 5 s).
+ */
+gapHistogram: number[], stalls: Array<Stall>, };
+
+export type Stall = { 
+/**
+ * The token it came after (from 1).
+ */
+afterToken: number, atMs: number, gapMs: number, };
+
+export type Oddities = { events: number, notJson: number, unexpected: number, unknownTypes: number, 
+/**
+ * Blocks past the 256 kept.
+ */
+droppedBlocks: number, 
+/**
+ * The first few events that did not fit, as they came (cut at 300 characters).
+ */
+samples: Array<string>, 
+/**
+ * Gaps in the Responses API's `sequence_number`: `[expected, got]`.
+ */
+sequenceGaps: Array<[number, number]>, };
+
 /** Every command: its arguments and what it resolves to. */
 export interface Commands {
   server_info: { args: {  }; result: ServerInfo };
@@ -534,4 +650,5 @@ export interface Commands {
   generate_expectations: { args: { id: number; events: number }; result: AssertionsReport };
   save_expectations: { args: { id: number; path?: string | null }; result: Exported | null };
   clear_expectations: { args: { id: number }; result: null };
+  choose_llm: { args: { id: number; choice: string }; result: LlmReport };
 }

@@ -7,6 +7,7 @@
 mod assertions;
 mod harness;
 mod layout;
+mod llm;
 mod taps;
 
 use std::time::Duration;

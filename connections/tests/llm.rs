@@ -1,0 +1,164 @@
+//! A connection's stream read as an LLM's, as the window's LLM panel gets it: the provider's
+//! fixture (llm/tests/fixtures) served over real HTTP, a few milliseconds an event, the
+//! reports' pieces adding up to the whole answer; a cut stream truncated; the choice changed
+//! on a stream already read.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sse_connections::{ConnectionSpec, ConnectionUpdate, LlmReport, ReconnectOptions, RunningConnections};
+use sse_llm::{BlockKind, Completeness, Provider};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+type Updates = mpsc::UnboundedReceiver<ConnectionUpdate>;
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/../llm/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Serves `body` once as `content_type`, an event (or NDJSON line) every `pace`, then closes.
+async fn serve(body: String, content_type: &'static str, pace: Duration) -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 8192];
+        let _ = socket.read(&mut buf).await;
+        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\nconnection: close\r\n\r\n");
+        socket.write_all(head.as_bytes()).await.unwrap();
+        let separator = if content_type == "text/event-stream" { "\n\n" } else { "\n" };
+        for piece in body.split_inclusive(separator) {
+            tokio::time::sleep(pace).await;
+            if socket.write_all(piece.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+    });
+    addr
+}
+
+fn open(connections: &RunningConnections, url: String) -> (u64, Updates) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let spec = ConnectionSpec {
+        url,
+        reconnect: ReconnectOptions { enabled: false, ..ReconnectOptions::default() },
+        ..ConnectionSpec::default()
+    };
+    let id = connections.open(spec, Arc::new(move |update| tx.send(update).is_ok())).unwrap();
+    (id, rx)
+}
+
+/// What the window does with the reports: a fresh one replaces the blocks' text, the others
+/// add their pieces.
+#[derive(Default)]
+struct Folded {
+    texts: Vec<String>,
+    reports: usize,
+    pieces_added: usize,
+}
+
+impl Folded {
+    fn add(&mut self, report: &LlmReport) {
+        self.reports += 1;
+        if report.fresh {
+            self.texts.clear();
+        }
+        let Some(summary) = &report.summary else { return };
+        for (index, block) in summary.blocks.iter().enumerate() {
+            match self.texts.get_mut(index) {
+                Some(text) => {
+                    self.pieces_added += usize::from(!block.text.is_empty());
+                    text.push_str(&block.text);
+                }
+                None => self.texts.push(block.text.clone()),
+            }
+        }
+    }
+}
+
+/// Folds reports until one's stream is no longer streaming; that last report.
+async fn until_settled(updates: &mut Updates, folded: &mut Folded) -> LlmReport {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let ConnectionUpdate::Llm { report } = updates.recv().await.expect("still reporting") {
+                folded.add(&report);
+                let settled =
+                    report.summary.as_ref().is_some_and(|s| s.completeness != Completeness::Streaming);
+                if settled {
+                    return *report;
+                }
+            }
+        }
+    })
+    .await
+    .expect("the stream did not settle within 10 s")
+}
+
+/// An Anthropic stream, recognised by its URL, arrives in pieces that add up to the whole
+/// answer (thinking, text and the tool call's arguments apart), complete at message_stop.
+#[tokio::test]
+async fn pieces_add_up_to_the_whole_answer() {
+    let addr = serve(fixture("anthropic-tools.sse"), "text/event-stream", Duration::from_millis(40)).await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (id, mut updates) = open(&connections, format!("http://{addr}/v1/messages"));
+    let mut folded = Folded::default();
+    let last = until_settled(&mut updates, &mut folded).await;
+    assert_eq!(last.found, "guessed from the URL");
+    let summary = last.summary.unwrap();
+    assert_eq!(summary.provider, Provider::Anthropic);
+    assert_eq!(summary.completeness, Completeness::Complete, "{}", summary.detail);
+    assert!(folded.reports >= 3 && folded.pieces_added > 0, "came in pieces: {} reports", folded.reports);
+
+    // Read again whole: the same text, block by block.
+    let whole = connections.choose_llm(id, "").unwrap();
+    assert!(whole.fresh);
+    let blocks = whole.summary.unwrap().blocks;
+    let texts: Vec<&str> = blocks.iter().map(|block| block.text.as_str()).collect();
+    assert_eq!(folded.texts, texts);
+    let kinds: Vec<BlockKind> = blocks.iter().map(|block| block.kind).collect();
+    assert_eq!(kinds, [BlockKind::Reasoning, BlockKind::Text, BlockKind::ToolCall]);
+    assert_eq!(texts[0], "The user wants the weather in San Francisco.");
+    assert!(blocks[2].arguments.is_some(), "the tool call's arguments were checked");
+}
+
+/// A Chat Completions stream at a URL that names no provider is guessed from its first event;
+/// cut before `[DONE]`, it is truncated, not complete. Switched off it has no reading; read
+/// as another provider's it says that the events do not fit.
+#[tokio::test]
+async fn a_cut_stream_is_truncated_and_the_choice_can_change() {
+    let addr =
+        serve(fixture("openai-chat-truncated.sse"), "text/event-stream", Duration::from_millis(5)).await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (id, mut updates) = open(&connections, format!("http://{addr}/stream"));
+    let last = until_settled(&mut updates, &mut Folded::default()).await;
+    assert_eq!(last.found, "guessed from the first event");
+    let summary = last.summary.unwrap();
+    assert_eq!(summary.completeness, Completeness::Truncated);
+    assert!(summary.detail.contains("without [DONE]"), "{}", summary.detail);
+
+    let off = connections.choose_llm(id, "off").unwrap();
+    assert!(off.summary.is_none() && off.found.starts_with("off"), "{off:?}");
+    let gemini = connections.choose_llm(id, "gemini").unwrap();
+    assert_eq!(gemini.found, "chosen");
+    assert!(!gemini.summary.unwrap().fits, "Chat Completions events are not Gemini's");
+    let wrong = connections.choose_llm(id, "claude").unwrap_err().to_string();
+    assert!(wrong.contains("anthropic"), "{wrong}");
+}
+
+/// Ollama's native API is NDJSON: the connection reads a line an event, and the answer is
+/// complete at `done: true`.
+#[tokio::test]
+async fn an_ollama_ndjson_stream_is_read_line_by_line() {
+    let addr = serve(fixture("ollama-chat.ndjson"), "application/x-ndjson", Duration::from_millis(5)).await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (_, mut updates) = open(&connections, format!("http://{addr}/api/chat"));
+    let mut folded = Folded::default();
+    let last = until_settled(&mut updates, &mut folded).await;
+    let summary = last.summary.unwrap();
+    assert_eq!(summary.provider, Provider::Ollama);
+    assert_eq!(summary.completeness, Completeness::Complete, "{}", summary.detail);
+    assert!(folded.texts.iter().any(|text| !text.is_empty()), "{:?}", folded.texts);
+}
