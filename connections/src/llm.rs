@@ -1,5 +1,6 @@
 //! A connection's stream read as an LLM's (`sse_llm`), for the window's LLM panel. The
-//! provider is the one the user chose, else guessed from the URL, else from the first events.
+//! provider is the one the user chose, else guessed from the URL, the request's headers, or
+//! the first events.
 //! Each connection that opens is one answer. While events come, reports go at most every
 //! [`REPORT_EVERY`] (longer when summing up is slow) and carry only the text each block added
 //! since the last report, so a long answer does not cross to the window again and again.
@@ -89,6 +90,8 @@ pub struct LlmReport {
 #[derive(Default)]
 pub(crate) struct LlmView {
     choice: LlmChoice,
+    /// What the request's headers say (`anthropic-version`, `x-goog-api-key`).
+    from_headers: Option<Provider>,
     url: String,
     /// When the latest attempt's request went, and the current stream's.
     attempt_sent: Option<SystemTime>,
@@ -117,8 +120,9 @@ fn since(time: SystemTime, start: Option<SystemTime>) -> Duration {
 }
 
 impl LlmView {
-    pub(crate) fn new(choice: LlmChoice) -> Self {
-        Self { choice, ..Self::default() }
+    /// `from_headers`: the provider the request's headers name, if any.
+    pub(crate) fn new(choice: LlmChoice, from_headers: Option<Provider>) -> Self {
+        Self { choice, from_headers, ..Self::default() }
     }
 
     /// What the task saw, in order; `sent` is when an attempt's request went, `connection` the
@@ -162,6 +166,8 @@ impl LlmView {
             LlmChoice::Auto => {
                 if let Some(provider) = Provider::from_url(&self.url) {
                     self.start(provider, "guessed from the URL");
+                } else if let Some(provider) = self.from_headers {
+                    self.start(provider, "guessed from the request's headers");
                 }
             }
         }
@@ -299,7 +305,7 @@ mod tests {
     #[test]
     fn reports_carry_the_text_added_since_the_last() {
         let sent = SystemTime::now();
-        let mut view = LlmView::new(LlmChoice::Auto);
+        let mut view = LlmView::new(LlmChoice::Auto, None);
         open(&mut view, "http://h/v1/chat/completions", sent);
         view.observe(&event(&chunk("Hel"), sent + Duration::from_millis(300)), sent, 1);
         let first = view.take_report(true).unwrap();
@@ -320,12 +326,23 @@ mod tests {
     #[test]
     fn an_unknown_stream_is_not_guessed() {
         let sent = SystemTime::now();
-        let mut view = LlmView::new(LlmChoice::Auto);
+        let mut view = LlmView::new(LlmChoice::Auto, None);
         open(&mut view, "http://h/events?stream=messages", sent);
         view.observe(&event("17", sent), sent, 1);
         let report = view.take_report(true).unwrap();
         assert!(report.summary.is_none());
         assert!(report.found.starts_with("no provider's format in the first 1 event:"), "{}", report.found);
+    }
+
+    /// A URL that names no provider (a gateway) is read as the request's headers say.
+    #[test]
+    fn the_request_headers_name_the_provider_behind_a_gateway() {
+        let sent = SystemTime::now();
+        let mut view = LlmView::new(LlmChoice::Auto, Some(Provider::Anthropic));
+        open(&mut view, "https://gateway.example/llm", sent);
+        let report = view.take_report(true).unwrap();
+        assert_eq!(report.found, "guessed from the request's headers");
+        assert_eq!(report.summary.unwrap().provider, Provider::Anthropic);
     }
 
     /// The choice is the spec's text; a wrong one names the keys.

@@ -98,7 +98,7 @@ impl RunningConnections {
         let stop = CancellationToken::new();
         let capture = Arc::new(Mutex::new(Capture::new(self.limits)));
         let assertions = SharedAssertions::default();
-        let llm = task::new_llm(plan.llm);
+        let llm = task::new_llm(&plan);
         // Listed before it starts, so a task that ends at once finds its entry to remove.
         let running = Running {
             origin,

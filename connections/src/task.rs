@@ -75,14 +75,20 @@ impl Source {
 pub(crate) struct Plan {
     source: Source,
     assembler: Option<TextAssembler>,
-    /// How the LLM panel reads it.
+    /// How the LLM panel reads it, and the provider the request's headers name.
     pub(crate) llm: LlmChoice,
+    pub(crate) llm_headers: Option<sse_llm::Provider>,
 }
 
 impl Plan {
     /// A stream through a tap: nothing to assemble, nothing to check.
     pub(crate) fn tapped(feed: TappedFeed) -> Self {
-        Self { source: Source::Tapped(Box::new(feed)), assembler: None, llm: LlmChoice::Auto }
+        Self {
+            source: Source::Tapped(Box::new(feed)),
+            assembler: None,
+            llm: LlmChoice::Auto,
+            llm_headers: None,
+        }
     }
 
     pub(crate) fn new(spec: &ConnectionSpec) -> Result<Self, SpecError> {
@@ -97,8 +103,14 @@ impl Plan {
             )
         };
         let llm = spec.llm_choice()?;
+        let llm_headers = sse_llm::Provider::from_headers(spec.headers.iter().map(|h| h.name.as_str()));
         let subscription = Box::new(Subscription::new(request.clone()));
-        Ok(Self { source: Source::Subscription(subscription, Box::new(request)), assembler, llm })
+        Ok(Self {
+            source: Source::Subscription(subscription, Box::new(request)),
+            assembler,
+            llm,
+            llm_headers,
+        })
     }
 }
 
@@ -112,8 +124,8 @@ pub(crate) struct Links {
 }
 
 /// A new connection's LLM reading.
-pub(crate) fn new_llm(choice: LlmChoice) -> SharedLlm {
-    Arc::new(Mutex::new(LlmView::new(choice)))
+pub(crate) fn new_llm(plan: &Plan) -> SharedLlm {
+    Arc::new(Mutex::new(LlmView::new(plan.llm, plan.llm_headers)))
 }
 
 /// Events received since the last batch went.

@@ -75,6 +75,21 @@ impl Provider {
         }
     }
 
+    /// Guessed from the request's header names, for a URL that names no provider (a proxy,
+    /// a gateway): only Anthropic's and Gemini's requests carry headers of their own.
+    pub fn from_headers<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Self> {
+        names.into_iter().find_map(|name| {
+            let name = name.trim();
+            if name.eq_ignore_ascii_case("anthropic-version") {
+                Some(Self::Anthropic)
+            } else if name.eq_ignore_ascii_case("x-goog-api-key") {
+                Some(Self::Gemini)
+            } else {
+                None
+            }
+        })
+    }
+
     /// Guessed from an event: its SSE type, or the shape of its JSON data.
     pub fn from_event(event_type: &str, data: &str) -> Option<Self> {
         let json: Option<Value> = serde_json::from_str(data).ok();
@@ -104,6 +119,13 @@ impl Provider {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_headers_name_their_provider() {
+        assert_eq!(Provider::from_headers(["Content-Type", "Anthropic-Version"]), Some(Provider::Anthropic));
+        assert_eq!(Provider::from_headers(["x-goog-api-key"]), Some(Provider::Gemini));
+        assert_eq!(Provider::from_headers(["Authorization", "Accept"]), None);
+    }
 
     #[test]
     fn urls_name_their_provider() {

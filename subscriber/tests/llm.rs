@@ -54,6 +54,24 @@ async fn with_json_the_summary_is_a_last_line_and_says_failed() {
     assert_eq!(out.lines().count(), 5, "four events, then the summary:\n{out}");
 }
 
+/// Behind a gateway whose URL names no provider, the request's `anthropic-version` header does:
+/// a stream that is only Anthropic's error event is read as a failed Anthropic stream (without
+/// the header nothing names its provider).
+#[tokio::test]
+async fn the_request_headers_name_the_provider_behind_a_gateway() {
+    let error = b"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+    let addr = spawn_chunked(vec![(Duration::ZERO, error.to_vec())]).await;
+    let url = format!("http://{addr}/gateway");
+    let (code, out, err) = sse_sub(&["--llm", "--json", "-H", "anthropic-version: 2023-06-01", &url]).await;
+    assert_eq!(code, Some(0), "{out}{err}");
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(last["llm"]["provider"], "anthropic", "{last}");
+    assert_eq!(last["llm"]["completeness"], "failed", "{last}");
+    let addr = spawn_chunked(vec![(Duration::ZERO, error.to_vec())]).await;
+    let (_, out, _) = sse_sub(&["--llm", "--json", &format!("http://{addr}/gateway")]).await;
+    assert!(out.contains("not a stream of a provider it knows"), "{out}");
+}
+
 /// A stream of no known provider says so and how to name one.
 #[tokio::test]
 async fn an_unknown_stream_says_how_to_name_its_provider() {

@@ -9,14 +9,21 @@ pub struct LlmWatch {
     /// The provider the user named, if any.
     named: Option<Provider>,
     url: String,
+    /// What the request's headers say (`anthropic-version`, `x-goog-api-key`).
+    from_headers: Option<Provider>,
     stream: Option<LlmStream>,
     sent: Option<SystemTime>,
     opened: Option<SystemTime>,
 }
 
 impl LlmWatch {
-    /// `--llm` as given: `auto` or a provider's key; an error names the keys.
-    pub fn new(given: &str, url: &str) -> Result<Self, String> {
+    /// `--llm` as given: `auto` or a provider's key; an error names the keys. `header_names`:
+    /// the request's, which can name the provider behind a URL that does not.
+    pub fn new<'a>(
+        given: &str,
+        url: &str,
+        header_names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, String> {
         let named = match given {
             "auto" => None,
             key => Some(Provider::from_key(key).ok_or_else(|| {
@@ -27,7 +34,14 @@ impl LlmWatch {
                 )
             })?),
         };
-        Ok(Self { named, url: url.to_owned(), stream: None, sent: None, opened: None })
+        Ok(Self {
+            named,
+            url: url.to_owned(),
+            from_headers: Provider::from_headers(header_names),
+            stream: None,
+            sent: None,
+            opened: None,
+        })
     }
 
     pub fn connecting(&mut self) {
@@ -47,6 +61,7 @@ impl LlmWatch {
             let provider = self
                 .named
                 .or_else(|| Provider::from_url(&self.url))
+                .or(self.from_headers)
                 .or_else(|| Provider::from_event(&event.event, &event.data));
             let Some(provider) = provider else { return };
             let mut stream = LlmStream::new(provider);

@@ -252,7 +252,8 @@ async fn main() -> ExitCode {
     let started = Instant::now();
     let mut stats = Stats::default();
     if let Some(given) = &args.llm {
-        match llm::LlmWatch::new(given, args.url.as_deref().unwrap_or("")) {
+        let header_names = args.headers.iter().filter_map(|line| line.split_once(':').map(|(name, _)| name));
+        match llm::LlmWatch::new(given, args.url.as_deref().unwrap_or(""), header_names) {
             Ok(watch) => stats.llm = Some(watch),
             Err(message) => {
                 eprintln!("sse-sub: {message}");
