@@ -1,5 +1,7 @@
 //! Bodies through the tap: forwarded a frame at a time, as they come, each frame told to the
 //! exchange's record (its bytes, its timing, the events in it), and the way the body ended.
+//! A frame's events are read into the record after the frame is handed on (when the next one
+//! is asked for), so parsing never delays the bytes the client is waiting for.
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -148,6 +150,8 @@ pub(crate) struct TappedResponse {
     bytes: u64,
     /// A chunk was handed on and not yet known to be written.
     unwritten: bool,
+    /// The last chunk handed on and when it came, its events not yet read into the record.
+    unread: Option<(Bytes, std::time::Duration)>,
     ended: bool,
 }
 
@@ -159,10 +163,28 @@ impl TappedResponse {
         decoder: Decoder,
         started: Instant,
     ) -> Self {
-        Self { inner, exchange, recorder, decoder, started, bytes: 0, unwritten: false, ended: false }
+        Self {
+            inner,
+            exchange,
+            recorder,
+            decoder,
+            started,
+            bytes: 0,
+            unwritten: false,
+            unread: None,
+            ended: false,
+        }
+    }
+
+    /// Reads the last chunk handed on into the record.
+    fn read_unread(&mut self) {
+        if let Some((data, at)) = self.unread.take() {
+            self.decoder.feed(&data, at, &mut lock(&self.exchange));
+        }
     }
 
     fn end(&mut self, ending: Ending) {
+        self.read_unread();
         if !self.ended {
             self.ended = true;
             self.recorder.finish(&self.exchange, ending, self.started.elapsed());
@@ -187,6 +209,7 @@ impl Body for TappedResponse {
                 last.written = Some(at);
             }
         }
+        this.read_unread();
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(data) = frame.data_ref() {
@@ -195,7 +218,9 @@ impl Body for TappedResponse {
                     let mut exchange = lock(&this.exchange);
                     exchange.response_bytes = this.bytes;
                     exchange.push_chunk(Chunk { received: at, written: None, len: data.len() });
-                    this.decoder.feed(data, at, &mut exchange);
+                    drop(exchange);
+                    // A cheap copy (reference counted): read once the frame is on its way.
+                    this.unread = Some((data.clone(), at));
                     this.unwritten = true;
                 }
                 // A body of known length is done with its last byte: hyper need not ask again.
