@@ -27,7 +27,7 @@
 //! - [`SettingsStore`] (`settings.rs`): saved connections and window state in a versioned
 //!   JSON file; secrets split out of the specs, in the keyring or not saved at all.
 //! - [`SecretStore`], [`OsKeyring`], [`is_secret_header`] (`secrets.rs`): what counts as a
-//!   secret and where it is kept.
+//!   secret and where it is kept; `query_keys.rs`: credential query parameters in a URL.
 //! - [`presets`] (`presets.rs`): the embedded counter and OpenAI-compatible chat completions.
 //! - [`SpecError`], [`InspectError`], [`SettingsError`] (`error.rs`); [`JsonPath`] and its
 //!   error come from `sse_expect`, which the expectations share.
@@ -40,6 +40,7 @@ mod json_path;
 mod launch;
 mod llm;
 mod presets;
+mod query_keys;
 mod running;
 mod secrets;
 mod settings;

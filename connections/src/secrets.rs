@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::query_keys::{restore_query_secrets, split_query_secrets};
 use crate::spec::{Auth, ConnectionSpec, HeaderField};
 
 /// The keyring service name secrets are filed under.
@@ -30,6 +31,16 @@ pub(crate) struct SecretHeader {
     pub(crate) value: String,
 }
 
+impl SecretHeader {
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Vec<Self> {
+        pairs.into_iter().map(|(name, value)| Self { name, value }).collect()
+    }
+
+    pub(crate) fn into_pairs(secrets: Vec<Self>) -> Vec<(String, String)> {
+        secrets.into_iter().map(|secret| (secret.name, secret.value)).collect()
+    }
+}
+
 impl Secrets {
     pub(crate) fn is_empty(&self) -> bool {
         self.token.as_deref().is_none_or(str::is_empty)
@@ -48,7 +59,7 @@ impl Secrets {
             Auth::Basic { password, .. } => secrets.password = Some(std::mem::take(password)),
         }
         secrets.headers = split_header_secrets(&mut bare.headers);
-        secrets.query = split_query_secrets(&mut bare.url);
+        secrets.query = SecretHeader::from_pairs(split_query_secrets(&mut bare.url));
         (bare, secrets)
     }
 
@@ -60,7 +71,7 @@ impl Secrets {
             Auth::Basic { password, .. } => *password = self.password.unwrap_or_default(),
         }
         restore_header_secrets(&mut spec.headers, self.headers);
-        restore_query_secrets(&mut spec.url, self.query);
+        restore_query_secrets(&mut spec.url, SecretHeader::into_pairs(self.query));
     }
 }
 
@@ -79,59 +90,6 @@ pub(crate) fn restore_header_secrets(headers: &mut [HeaderField], saved: Vec<Sec
             header.value = saved.value;
         }
     }
-}
-
-/// `url` with each credential query parameter's value (a parameter named like a credential
-/// header: `key`, `api_key`, `access_token`) replaced by what `change` makes of its name and
-/// value; everything else, encoding included, left exactly as written.
-fn map_query_secrets(url: &str, mut change: impl FnMut(&str, &str) -> Option<String>) -> String {
-    let Some(start) = url.find('?') else { return url.to_owned() };
-    let end = url[start..].find('#').map_or(url.len(), |at| start + at);
-    let pieces: Vec<String> = url[start + 1..end]
-        .split('&')
-        .map(|piece| match piece.split_once('=') {
-            Some((name, value)) if is_secret_header(name) => match change(name, value) {
-                Some(value) => format!("{name}={value}"),
-                None => piece.to_owned(),
-            },
-            _ => piece.to_owned(),
-        })
-        .collect();
-    format!("{}?{}{}", &url[..start], pieces.join("&"), &url[end..])
-}
-
-/// Takes the values of the credential query parameters out of `url` (`?key=` stays, empty).
-pub(crate) fn split_query_secrets(url: &mut String) -> Vec<SecretHeader> {
-    let mut taken = Vec::new();
-    let bare = map_query_secrets(url, |name, value| {
-        if value.is_empty() {
-            return None;
-        }
-        taken.push(SecretHeader { name: name.to_owned(), value: value.to_owned() });
-        Some(String::new())
-    });
-    *url = bare;
-    taken
-}
-
-/// Puts saved credential query values back into the empty parameters of the same name, in order.
-pub(crate) fn restore_query_secrets(url: &mut String, saved: Vec<SecretHeader>) {
-    if saved.is_empty() {
-        return;
-    }
-    let mut saved = saved.into_iter().peekable();
-    let restored = map_query_secrets(url, |name, value| {
-        let next = saved.peek().filter(|secret| value.is_empty() && secret.name == name)?;
-        let value = next.value.clone();
-        saved.next();
-        Some(value)
-    });
-    *url = restored;
-}
-
-/// `url` with its credential query values shown as `***`, for the screen.
-pub(crate) fn mask_query_secrets(url: &str) -> String {
-    map_query_secrets(url, |_, value| (!value.is_empty()).then(|| "***".to_owned()))
 }
 
 /// A secret store that failed, with the store's own error.
@@ -201,26 +159,6 @@ mod tests {
         let secrets: Secrets = serde_json::from_str(json).unwrap();
         assert_eq!(secrets.headers, [SecretHeader { name: "X-Api-Key".into(), value: "k".into() }]);
         assert_eq!(serde_json::to_string(&secrets).unwrap(), json);
-    }
-
-    /// A key in the URL's query (Gemini's `?key=`) is a secret: saved without it, put back
-    /// exactly, and masked on screen; other parameters and their encoding are untouched.
-    #[test]
-    fn credential_query_parameters_are_split_out_and_put_back() {
-        let url = "https://g.example/v1beta/m:streamGenerateContent?alt=sse&key=AIza%2Fx&q=a%20b#top";
-        let mut bare = url.to_owned();
-        let taken = split_query_secrets(&mut bare);
-        assert_eq!(bare, "https://g.example/v1beta/m:streamGenerateContent?alt=sse&key=&q=a%20b#top");
-        assert_eq!(taken, [SecretHeader { name: "key".into(), value: "AIza%2Fx".into() }]);
-        assert_eq!(
-            mask_query_secrets(url),
-            "https://g.example/v1beta/m:streamGenerateContent?alt=sse&key=***&q=a%20b#top"
-        );
-        restore_query_secrets(&mut bare, taken);
-        assert_eq!(bare, url);
-        let mut plain = "http://h/events?stream=messages".to_owned();
-        assert!(split_query_secrets(&mut plain).is_empty());
-        assert_eq!(plain, "http://h/events?stream=messages");
     }
 
     /// Every secret of a spec leaves it and comes back: token, credential headers, query keys.

@@ -11,10 +11,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SettingsError;
-use crate::secrets::{
-    restore_header_secrets, restore_query_secrets, split_header_secrets, split_query_secrets, SecretStore,
-    Secrets,
-};
+use crate::query_keys::{restore_query_secrets, split_query_secrets};
+use crate::secrets::{restore_header_secrets, split_header_secrets, SecretHeader, SecretStore, Secrets};
 use crate::spec::ConnectionSpec;
 use crate::tap_spec::TapSpec;
 
@@ -223,7 +221,7 @@ impl SettingsStore {
             let name = saved.spec.display_name();
             if let Some(secrets) = self.read_secrets(&saved.key, &name, saved.secrets, &mut problems) {
                 restore_header_secrets(&mut saved.spec.headers, secrets.headers);
-                restore_query_secrets(&mut saved.spec.upstream, secrets.query);
+                restore_query_secrets(&mut saved.spec.upstream, SecretHeader::into_pairs(secrets.query));
             }
         }
         Loaded { settings, problems }
@@ -362,7 +360,7 @@ impl SettingsStore {
             let mut bare = tap.spec.clone();
             let secrets = Secrets {
                 headers: split_header_secrets(&mut bare.headers),
-                query: split_query_secrets(&mut bare.upstream),
+                query: SecretHeader::from_pairs(split_query_secrets(&mut bare.upstream)),
                 ..Secrets::default()
             };
             let had =

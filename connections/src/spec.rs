@@ -203,11 +203,11 @@ impl ConnectionSpec {
             .iter()
             .map(|h| {
                 let value =
-                    if crate::secrets::is_secret_header(&h.name) { mask(&h.value) } else { h.value.clone() };
+                    if sse_subscriber::is_secret_header(&h.name) { mask(&h.value) } else { h.value.clone() };
                 HeaderField { name: h.name.clone(), value }
             })
             .collect();
-        Self { auth, headers, url: crate::secrets::mask_query_secrets(&self.url), ..self.clone() }
+        Self { auth, headers, url: crate::query_keys::mask_query_secrets(&self.url), ..self.clone() }
     }
 
     /// Why a browser `EventSource` cannot open this connection, if it cannot: it only sends

@@ -1,0 +1,334 @@
+//! A conversation: every JSON-RPC message of the MCP exchanges in the order it travelled,
+//! requests paired with their responses by id (each direction apart), notifications under the
+//! request they belong to (a progress notification by its token; any other by the POST
+//! response stream it came on), and the session followed.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::exchange::HttpExchange;
+use crate::message::{self, Direction, Message, Transport, Travelled, Via};
+use crate::rules::{self, Violation};
+use crate::MAX_CALLS;
+
+/// Notifications kept under one call; later ones are counted.
+const MAX_NOTES: usize = 1_000;
+
+/// What a call is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum CallKind {
+    Request,
+    /// A notification that belongs to no request.
+    Notification,
+    /// A response to no request seen (its request came before the record, or never).
+    StrayResponse,
+}
+
+/// A request's response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Reply {
+    /// A `result` (else an `error`).
+    pub ok: bool,
+    /// The result or error as JSON (cut at 16 KiB).
+    pub value: String,
+    pub at_ms: f64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub exchange: u64,
+    pub via: Via,
+}
+
+/// A notification under the request it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    pub method: String,
+    pub params: String,
+    pub at_ms: f64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub exchange: u64,
+    pub via: Via,
+}
+
+/// One request (with its response and notifications), or a message that belongs to none.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Call {
+    pub kind: CallKind,
+    pub direction: Direction,
+    /// The JSON-RPC id as JSON text (`1`, `"a"`), for requests and responses.
+    pub id: Option<String>,
+    /// Empty for a stray response.
+    pub method: String,
+    pub params: String,
+    pub at_ms: f64,
+    /// The exchange it travelled on, and how.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub exchange: u64,
+    pub via: Via,
+    pub reply: Option<Reply>,
+    /// From the request to its response.
+    pub latency_ms: Option<f64>,
+    pub notes: Vec<Note>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub notes_dropped: u64,
+}
+
+/// The session's end: the client's DELETE.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionEnd {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub exchange: u64,
+    pub status: Option<u16>,
+    pub at_ms: f64,
+}
+
+/// The MCP conversation in a set of HTTP exchanges.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Conversation {
+    pub transport: Option<Transport>,
+    /// The path JSON-RPC messages were posted to (the MCP endpoint, or the message endpoint).
+    pub endpoint: Option<String>,
+    /// The `Mcp-Session-Id` the server gave at initialization (HTTP+SSE: the endpoint's
+    /// `sessionId`).
+    pub session_id: Option<String>,
+    /// The protocol revision the initialization agreed on.
+    pub protocol_version: Option<String>,
+    pub session_end: Option<SessionEnd>,
+    pub calls: Vec<Call>,
+    /// Calls past the 10,000 kept.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub calls_dropped: u64,
+    /// Requests (either way) with no response yet.
+    pub unanswered: usize,
+    /// The exchanges that carried MCP, by their numbers.
+    #[cfg_attr(feature = "ts", ts(type = "number[]"))]
+    pub exchanges: Vec<u64>,
+    pub violations: Vec<Violation>,
+}
+
+/// The MCP exchanges among `all` (in the order they began), and the transport they speak.
+fn mcp_exchanges(all: &[HttpExchange]) -> (Vec<&HttpExchange>, Option<Transport>, Option<String>) {
+    let endpoint_event = |exchange: &HttpExchange| {
+        exchange
+            .events
+            .iter()
+            .find(|event| event.event == "endpoint")
+            .map(|event| event.data.trim().to_owned())
+    };
+    let sse_paths: Vec<&str> =
+        all.iter().filter(|e| e.method == "GET" && endpoint_event(e).is_some()).map(|e| e.path()).collect();
+    let posted: Vec<&str> = all
+        .iter()
+        .filter(|e| e.method == "POST" && message::parse(&e.request_body).is_some())
+        .map(HttpExchange::path)
+        .collect();
+    let transport = if !sse_paths.is_empty() {
+        Some(Transport::HttpSse)
+    } else if !posted.is_empty() {
+        Some(Transport::StreamableHttp)
+    } else {
+        None
+    };
+    let endpoint = posted.first().map(|path| (*path).to_owned());
+    let mut mine: Vec<&HttpExchange> = all
+        .iter()
+        .filter(|e| posted.contains(&e.path()) || (e.method == "GET" && sse_paths.contains(&e.path())))
+        .collect();
+    mine.sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms).then(a.id.cmp(&b.id)));
+    (mine, transport, endpoint)
+}
+
+/// Every message of `exchanges`, in the order it travelled.
+fn travelled(exchanges: &[&HttpExchange], transport: Option<Transport>) -> Vec<Travelled> {
+    let mut out = Vec::new();
+    for exchange in exchanges {
+        let mut push = |text: &str, direction, at_ms, via| {
+            for message in message::parse(text).unwrap_or_default() {
+                out.push(Travelled { message, direction, at_ms, exchange: exchange.id, via });
+            }
+        };
+        if exchange.method == "POST" {
+            push(&exchange.request_body, Direction::ClientToServer, exchange.started_ms, Via::PostBody);
+        }
+        let head = exchange.head_ms.unwrap_or(exchange.started_ms);
+        if exchange.content_type() == "application/json" {
+            push(&exchange.response_body, Direction::ServerToClient, head, Via::PostJson);
+        }
+        let via = match (exchange.method.as_str(), transport) {
+            ("POST", _) => Via::PostStream,
+            (_, Some(Transport::HttpSse)) => Via::SseStream,
+            _ => Via::GetStream,
+        };
+        for event in exchange.events.iter().filter(|event| event.event == "message") {
+            push(&event.data, Direction::ServerToClient, event.at_ms, via);
+        }
+    }
+    // Stable: what travelled at the same time keeps the exchanges' order.
+    out.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+    out
+}
+
+impl Conversation {
+    /// The conversation in `exchanges` (any order; those that carry no MCP are left out).
+    pub fn read(exchanges: &[HttpExchange]) -> Self {
+        let (mine, transport, endpoint) = mcp_exchanges(exchanges);
+        let messages = travelled(&mine, transport);
+        let mut conversation =
+            Self { transport, endpoint, exchanges: mine.iter().map(|e| e.id).collect(), ..Self::default() };
+        conversation.pair(&messages);
+        conversation.follow_session(&mine);
+        conversation.violations = rules::check(
+            &mine,
+            &messages,
+            transport,
+            conversation.session_id.as_deref(),
+            conversation.protocol_version.as_deref(),
+        );
+        conversation
+    }
+
+    fn push(&mut self, call: Call) -> Option<usize> {
+        if self.calls.len() >= MAX_CALLS {
+            self.calls_dropped += 1;
+            return None;
+        }
+        self.calls.push(call);
+        Some(self.calls.len() - 1)
+    }
+
+    fn pair(&mut self, messages: &[Travelled]) {
+        let mut pending: HashMap<(Direction, String), usize> = HashMap::new();
+        let mut by_token: HashMap<String, usize> = HashMap::new();
+        // A POST's request: what its response stream's notifications belong to.
+        let mut by_post: HashMap<u64, usize> = HashMap::new();
+        for travelled in messages {
+            let Travelled { message, direction, at_ms, exchange, via } = travelled;
+            let (direction, at_ms, exchange, via) = (*direction, *at_ms, *exchange, *via);
+            let call = |kind, id: Option<&String>, method: &str, params: String| Call {
+                kind,
+                direction,
+                id: id.cloned(),
+                method: method.to_owned(),
+                params,
+                at_ms,
+                exchange,
+                via,
+                reply: None,
+                latency_ms: None,
+                notes: Vec::new(),
+                notes_dropped: 0,
+            };
+            match message {
+                Message::Request { id, method, params } => {
+                    let shown = params.as_ref().map(message::shown).unwrap_or_default();
+                    let Some(index) = self.push(call(CallKind::Request, Some(id), method, shown)) else {
+                        continue;
+                    };
+                    pending.insert((direction, id.clone()), index);
+                    if let Some(token) = message::progress_token(params.as_ref()) {
+                        by_token.insert(token, index);
+                    }
+                    if via == Via::PostBody {
+                        by_post.entry(exchange).or_insert(index);
+                    }
+                }
+                Message::Notification { method, params } => {
+                    let owner = message::notified_token(params.as_ref())
+                        .filter(|_| method == "notifications/progress")
+                        .and_then(|token| by_token.get(&token).copied())
+                        .or_else(|| {
+                            (via == Via::PostStream).then(|| by_post.get(&exchange).copied()).flatten()
+                        });
+                    let params = params.as_ref().map(message::shown).unwrap_or_default();
+                    match owner {
+                        Some(index) => {
+                            let owner = &mut self.calls[index];
+                            if owner.notes.len() < MAX_NOTES {
+                                owner.notes.push(Note {
+                                    method: method.clone(),
+                                    params,
+                                    at_ms,
+                                    exchange,
+                                    via,
+                                });
+                            } else {
+                                owner.notes_dropped += 1;
+                            }
+                        }
+                        None => {
+                            self.push(call(CallKind::Notification, None, method, params));
+                        }
+                    }
+                }
+                Message::Response { id, outcome } => {
+                    let (ok, value) = match outcome {
+                        Ok(value) => (true, message::shown(value)),
+                        Err(value) => (false, message::shown(value)),
+                    };
+                    let reply = Reply { ok, value, at_ms, exchange, via };
+                    match pending.remove(&(direction.other(), id.clone())) {
+                        Some(index) => {
+                            let asked = &mut self.calls[index];
+                            asked.latency_ms = Some(at_ms - asked.at_ms);
+                            asked.reply = Some(reply);
+                        }
+                        None => {
+                            if let Some(index) =
+                                self.push(call(CallKind::StrayResponse, Some(id), "", String::new()))
+                            {
+                                self.calls[index].reply = Some(reply);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.unanswered = pending.len();
+    }
+
+    /// The session id, the agreed revision, and the DELETE that ended it.
+    fn follow_session(&mut self, exchanges: &[&HttpExchange]) {
+        let initialize = self.calls.iter().find(|call| call.method == "initialize");
+        if let Some(initialize) = initialize {
+            let answered_on = exchanges.iter().find(|e| e.id == initialize.exchange);
+            self.session_id =
+                answered_on.and_then(|e| e.response_header("mcp-session-id")).map(str::to_owned);
+            self.protocol_version = initialize
+                .reply
+                .as_ref()
+                .and_then(|reply| serde_json::from_str::<serde_json::Value>(&reply.value).ok())
+                .and_then(|result| result.get("protocolVersion")?.as_str().map(str::to_owned));
+        }
+        if self.transport == Some(Transport::HttpSse) {
+            self.session_id = self.session_id.take().or_else(|| {
+                let endpoint = self.endpoint_event(exchanges)?;
+                let query = endpoint.split_once('?')?.1;
+                query.split('&').find_map(|pair| pair.strip_prefix("sessionId=")).map(str::to_owned)
+            });
+        }
+        self.session_end = exchanges.iter().find(|e| e.method == "DELETE").map(|e| SessionEnd {
+            exchange: e.id,
+            status: e.status,
+            at_ms: e.started_ms,
+        });
+    }
+
+    fn endpoint_event(&self, exchanges: &[&HttpExchange]) -> Option<String> {
+        exchanges
+            .iter()
+            .flat_map(|e| &e.events)
+            .find(|event| event.event == "endpoint")
+            .map(|e| e.data.clone())
+    }
+}

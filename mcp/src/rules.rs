@@ -1,0 +1,253 @@
+//! The transport's rules, each checked on the exchanges and named with the one that broke it.
+//! The quotes are from the specification's Transports page: revision 2025-06-18 for Streamable
+//! HTTP (<https://modelcontextprotocol.io/specification/2025-06-18/basic/transports>), 2024-11-05
+//! for HTTP+SSE.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::exchange::HttpExchange;
+use crate::message::{self, Message, Transport, Travelled, Via};
+
+/// The most violations listed; a client that breaks a rule on every request says so enough.
+const MAX_VIOLATIONS: usize = 200;
+
+/// A rule of the transport that an exchange broke.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Violation {
+    /// A short name: `get-stream`, `session-id`, `protocol-version`, `response-on-get`,
+    /// `resume`, `post-answer`, `endpoint-event`.
+    pub rule: String,
+    /// The specification's sentence.
+    pub quote: String,
+    /// What happened.
+    pub detail: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub exchange: u64,
+}
+
+struct Found(Vec<Violation>);
+
+impl Found {
+    fn add(&mut self, rule: &str, quote: &str, exchange: &HttpExchange, detail: String) {
+        if self.0.len() < MAX_VIOLATIONS {
+            self.0.push(Violation {
+                rule: rule.into(),
+                quote: quote.into(),
+                detail: format!("{}: {detail}", exchange.label()),
+                exchange: exchange.id,
+            });
+        }
+    }
+}
+
+const GET_STREAM: &str = "The server MUST either return Content-Type: text/event-stream in response to this HTTP GET, or else return HTTP 405 Method Not Allowed, indicating that the server does not offer an SSE stream at this endpoint.";
+const SESSION_ID: &str = "If an Mcp-Session-Id is returned by the server during initialization, clients using the Streamable HTTP transport MUST include it in the Mcp-Session-Id header on all of their subsequent HTTP requests.";
+const PROTOCOL_VERSION: &str = "If using HTTP, the client MUST include the MCP-Protocol-Version: <protocol-version> HTTP header on all subsequent requests to the MCP server, allowing the MCP server to respond based on the MCP protocol version.";
+const RESPONSE_ON_GET: &str = "The server MUST NOT send a JSON-RPC response on the stream unless resuming a stream associated with a previous client request.";
+const RESUME: &str = "The server MAY use this header to replay messages that would have been sent after the last event ID, on the stream that was disconnected, and to resume the stream from that point. The server MUST NOT replay messages that would have been delivered on a different stream.";
+const POST_ACCEPTED: &str = "If the input is a JSON-RPC response or notification: If the server accepts the input, the server MUST return HTTP status code 202 Accepted with no body.";
+const POST_REQUEST: &str = "If the input is a JSON-RPC request, the server MUST either return Content-Type: text/event-stream, to initiate an SSE stream, or Content-Type: application/json, to return one JSON object.";
+const ENDPOINT_EVENT: &str = "When a client connects, the server MUST send an endpoint event containing a URI for the client to use for sending messages.";
+
+/// Statuses a server may answer a GET with besides its stream or 405: a missing or unknown
+/// session (400, 404) and authorization (401, 403).
+const GET_REFUSALS: [u16; 4] = [400, 401, 403, 404];
+
+/// The violations in `exchanges` (the MCP ones, in order) and the `messages` they carried, for
+/// the session the conversation found.
+pub(crate) fn check(
+    exchanges: &[&HttpExchange],
+    messages: &[Travelled],
+    transport: Option<Transport>,
+    session_id: Option<&str>,
+    protocol_version: Option<&str>,
+) -> Vec<Violation> {
+    let mut found = Found(Vec::new());
+    match transport {
+        Some(Transport::StreamableHttp) => {
+            get_streams(exchanges, &mut found);
+            session_headers(exchanges, messages, (session_id, protocol_version), &mut found);
+            responses_on_get(exchanges, messages, &mut found);
+            resumptions(exchanges, &mut found);
+            post_answers(exchanges, &mut found);
+        }
+        Some(Transport::HttpSse) => endpoint_events(exchanges, &mut found),
+        None => {}
+    }
+    found.0
+}
+
+fn get_streams(exchanges: &[&HttpExchange], found: &mut Found) {
+    for exchange in exchanges.iter().filter(|e| e.method == "GET") {
+        let Some(status) = exchange.status else { continue };
+        let streams = status == 200 && exchange.content_type() == "text/event-stream";
+        if !streams && status != 405 && !GET_REFUSALS.contains(&status) {
+            let content_type = exchange.content_type();
+            found.add("get-stream", GET_STREAM, exchange, format!("answered {status} {content_type}"));
+        }
+    }
+}
+
+/// Every request after the initialize response carries the session id it gave, and the
+/// agreed revision (from 2025-06-18, the revision that made the header a rule).
+fn session_headers(
+    exchanges: &[&HttpExchange],
+    messages: &[Travelled],
+    (session_id, protocol_version): (Option<&str>, Option<&str>),
+    found: &mut Found,
+) {
+    let Some(initialize) = messages
+        .iter()
+        .find(|m| matches!(&m.message, Message::Request { method, .. } if method == "initialize"))
+    else {
+        return;
+    };
+    let Some(answered_at) = exchanges.iter().find(|e| e.id == initialize.exchange).and_then(|e| e.head_ms)
+    else {
+        return;
+    };
+    let version = protocol_version.filter(|version| *version >= "2025-06-18");
+    for exchange in exchanges.iter().filter(|e| e.id != initialize.exchange && e.started_ms >= answered_at) {
+        if let Some(session) = session_id {
+            match exchange.request_header("mcp-session-id") {
+                None => found.add(
+                    "session-id",
+                    SESSION_ID,
+                    exchange,
+                    format!("no Mcp-Session-Id (the session is {session})"),
+                ),
+                Some(sent) if sent != session => found.add(
+                    "session-id",
+                    SESSION_ID,
+                    exchange,
+                    format!("Mcp-Session-Id {sent}, not the session's {session}"),
+                ),
+                Some(_) => {}
+            }
+        }
+        if let Some(version) = version {
+            match exchange.request_header("mcp-protocol-version") {
+                None => found.add(
+                    "protocol-version",
+                    PROTOCOL_VERSION,
+                    exchange,
+                    format!("no MCP-Protocol-Version (agreed: {version})"),
+                ),
+                Some(sent) if sent != version => found.add(
+                    "protocol-version",
+                    PROTOCOL_VERSION,
+                    exchange,
+                    format!("MCP-Protocol-Version {sent}, not the agreed {version}"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+fn responses_on_get(exchanges: &[&HttpExchange], messages: &[Travelled], found: &mut Found) {
+    for travelled in messages.iter().filter(|m| m.via == Via::GetStream) {
+        let Message::Response { id, .. } = &travelled.message else { continue };
+        let Some(exchange) = exchanges.iter().find(|e| e.id == travelled.exchange) else { continue };
+        if exchange.request_header("last-event-id").is_none() {
+            found.add(
+                "response-on-get",
+                RESPONSE_ON_GET,
+                exchange,
+                format!("the response to request {id} came on a GET stream that is not a resumption"),
+            );
+        }
+    }
+}
+
+/// A GET with `Last-Event-ID` resumes the stream that sent that id: it replays nothing
+/// already delivered, and nothing of another stream.
+fn resumptions(exchanges: &[&HttpExchange], found: &mut Found) {
+    // Each event id seen, and the exchange (the stream) that first sent it.
+    let mut sent_on: HashMap<&str, u64> = HashMap::new();
+    for exchange in exchanges {
+        let resumed = exchange.request_header("last-event-id").filter(|id| !id.is_empty());
+        if let Some(last) = resumed {
+            match sent_on.get(last).copied() {
+                None => found.add(
+                    "resume",
+                    RESUME,
+                    exchange,
+                    format!("Last-Event-ID {last} was never sent on any stream"),
+                ),
+                Some(stream) => {
+                    for event in exchange.events.iter().filter(|event| !event.id.is_empty()) {
+                        match sent_on.get(event.id.as_str()) {
+                            Some(first) if *first != stream => found.add(
+                                "resume",
+                                RESUME,
+                                exchange,
+                                format!("resuming #{stream}'s stream after {last}, it replayed event {} of #{first}'s", event.id),
+                            ),
+                            Some(_) => found.add(
+                                "resume",
+                                RESUME,
+                                exchange,
+                                format!("resuming after {last}, it replayed event {}, delivered before", event.id),
+                            ),
+                            None => {}
+                        }
+                    }
+                }
+            }
+        }
+        // A resumed stream goes on as the stream it resumed.
+        let stream = resumed.and_then(|last| sent_on.get(last).copied()).unwrap_or(exchange.id);
+        for event in exchange.events.iter().filter(|event| !event.id.is_empty()) {
+            sent_on.entry(event.id.as_str()).or_insert(stream);
+        }
+    }
+}
+
+/// A POST of only notifications and responses is accepted with 202; one with a request is
+/// answered with a JSON object or an SSE stream.
+fn post_answers(exchanges: &[&HttpExchange], found: &mut Found) {
+    for exchange in exchanges.iter().filter(|e| e.method == "POST") {
+        let (Some(status), Some(messages)) = (exchange.status, message::parse(&exchange.request_body)) else {
+            continue;
+        };
+        if !(200..300).contains(&status) {
+            continue; // refused: an error status is what the rules ask for
+        }
+        let content_type = exchange.content_type();
+        if messages.iter().any(Message::is_request) {
+            if content_type != "application/json" && content_type != "text/event-stream" {
+                found.add(
+                    "post-answer",
+                    POST_REQUEST,
+                    exchange,
+                    format!("a request answered {status} with Content-Type `{content_type}`"),
+                );
+            }
+        } else if status != 202 {
+            found.add(
+                "post-answer",
+                POST_ACCEPTED,
+                exchange,
+                format!("only notifications or responses, answered {status}"),
+            );
+        }
+    }
+}
+
+fn endpoint_events(exchanges: &[&HttpExchange], found: &mut Found) {
+    for exchange in exchanges.iter().filter(|e| e.method == "GET" && e.status == Some(200)) {
+        if let Some(first) = exchange.events.first().filter(|event| event.event != "endpoint") {
+            found.add(
+                "endpoint-event",
+                ENDPOINT_EVENT,
+                exchange,
+                format!("the stream began with a `{}` event", first.event),
+            );
+        }
+    }
+}
