@@ -39,6 +39,7 @@ mod error;
 mod json_path;
 mod launch;
 mod llm;
+mod mcp;
 mod presets;
 mod query_keys;
 mod running;

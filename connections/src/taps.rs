@@ -146,6 +146,12 @@ impl RunningTaps {
         self.lock().get(&id).map(|tap| tap.recorder.clone()).ok_or(InspectError::NoTap(id))
     }
 
+    /// The MCP conversation through a tap: its JSON-RPC exchanges paired, the session
+    /// followed, the transport's rules checked (`sse_mcp`).
+    pub fn mcp_conversation(&self, id: u64) -> Result<sse_mcp::Conversation, InspectError> {
+        Ok(crate::mcp::conversation(&self.recorder(id)?))
+    }
+
     /// One exchange of a tap, whole, credentials masked; none once it is no longer kept.
     pub fn exchange(&self, id: u64, exchange: u64) -> Result<Option<ExchangeDetail>, InspectError> {
         let now = SystemTime::now();

@@ -113,6 +113,7 @@ impl Decoder {
                         event: event.event,
                         data: event.data,
                         id: event.id,
+                        id_set: event.id_set,
                         retry: event.retry,
                     });
                 }
@@ -125,6 +126,7 @@ impl Decoder {
                         event: "line".into(),
                         data: line.text.to_owned(),
                         id: String::new(),
+                        id_set: false,
                         retry: None,
                     })
                 });

@@ -88,6 +88,7 @@ mod tests {
                 event: "message".into(),
                 data: "{}".into(),
                 id: "1".into(),
+                id_set: true,
                 retry: Some(Duration::from_secs(3)),
             }]
             .into(),

@@ -79,7 +79,10 @@ pub struct TappedEvent {
     pub at: Duration,
     pub event: String,
     pub data: String,
+    /// The last event ID, as EventSource keeps it (carried over from earlier events).
     pub id: String,
+    /// Whether this event's own block set the id.
+    pub id_set: bool,
     /// The reconnection time its block set, if it set one.
     pub retry: Option<Duration>,
 }
