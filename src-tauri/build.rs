@@ -27,6 +27,7 @@ fn main() {
         "save_taps",
         "tap_exchange",
         "tap_timeline",
+        "tap_mcp",
         "inspect_exchange",
         "replay_exchange",
         "export_har",

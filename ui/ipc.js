@@ -127,6 +127,9 @@ export const inspectExchange = (id, exchange, onUpdate) => call("inspect_exchang
 /** @param {number} id @param {number} max */
 export const tapTimeline = (id, max) => call("tap_timeline", { id, max });
 
+/** The MCP conversation through a tap. @param {number} id */
+export const tapMcp = (id) => call("tap_mcp", { id });
+
 /** @param {number} id @param {number} exchange @param {number} speed */
 export const replayExchange = (id, exchange, speed) => call("replay_exchange", { id, exchange, speed });
 

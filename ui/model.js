@@ -206,10 +206,16 @@ export class Tap {
     this.detail = null;
     /** @type {import("./gen/ipc").TimelineRow[]} the waterfall's rows, as last fetched */
     this.timeline = [];
-    /** @type {"waterfall" | "exchange"} the tab shown below the exchanges */
+    /** @type {"waterfall" | "exchange" | "mcp"} the tab shown below the exchanges */
     this.tab = "waterfall";
-    /** The fetches of the detail and the waterfall (at most twice a second each, schedule.js). */
-    this.fetches = { detail: new Fetch(), timeline: new Fetch() };
+    /** The fetches of the detail, the waterfall and the MCP conversation (at most twice a
+     * second each, schedule.js). */
+    this.fetches = { detail: new Fetch(), timeline: new Fetch(), mcp: new Fetch() };
+    /** @type {import("./gen/ipc").Conversation | null} the MCP conversation, as last fetched */
+    this.mcp = null;
+    this.mcpVersion = -1; // the tap's version it was fetched at
+    /** @type {Set<string>} the MCP calls the user opened */
+    this.mcpOpened = new Set();
     this.timelineVersion = -1; // the tap's version the waterfall's rows were fetched at
   }
 

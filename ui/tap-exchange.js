@@ -23,26 +23,32 @@ export function selectExchange(tap, id) {
   scheduleRender();
 }
 
-/** @param {Tap} tap @param {"waterfall" | "exchange"} tab */
+/** The tabs, in their order. @type {Tap["tab"][]} */
+const TABS = ["waterfall", "exchange", "mcp"];
+
+/** @param {Tap} tap @param {Tap["tab"]} tab */
 export function showTapTab(tap, tab) {
   tap.tab = tab;
   renderTapTabs(tap); // at once: what is clicked next may be in it
   scheduleRender();
 }
 
-/** Arrow keys, Home and End move between the two tabs. @param {KeyboardEvent} event */
+/** Arrow keys, Home and End move between the tabs. @param {KeyboardEvent} event */
 function onTabKey(event) {
   const tap = state.selectedTap;
   if (!tap || !["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) return;
   event.preventDefault();
-  const next = event.key === "Home" ? "waterfall" : event.key === "End" ? "exchange" : tap.tab === "waterfall" ? "exchange" : "waterfall";
+  const at = TABS.indexOf(tap.tab);
+  const step = { ArrowLeft: TABS.length - 1, ArrowRight: 1, Home: 0, End: 0 }[event.key] ?? 0;
+  const next = event.key === "Home" ? TABS[0] : event.key === "End" ? TABS[TABS.length - 1] : TABS[(at + step) % TABS.length];
   showTapTab(tap, next);
-  button(next === "waterfall" ? "tap-tab-waterfall" : "tap-tab-exchange").focus();
+  button(`tap-tab-${next}`).focus();
 }
 
 /** Shows the tab chosen for `tap`. @param {Tap} tap */
 export function renderTapTabs(tap) {
-  for (const [tab, panel] of [["waterfall", "tap-waterfall"], ["exchange", "tap-exchange"]]) {
+  for (const tab of TABS) {
+    const panel = `tap-${tab}`;
     const shown = tap.tab === tab;
     const tabButton = button(`tap-tab-${tab}`);
     if (tabButton.getAttribute("aria-selected") !== String(shown)) {
@@ -165,6 +171,7 @@ export function wireTapExchange(onReplay, onInspect) {
   $("tap-tabs").addEventListener("keydown", onTabKey);
   button("tap-tab-waterfall").addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, "waterfall"));
   button("tap-tab-exchange").addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, "exchange"));
+  button("tap-tab-mcp").addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, "mcp"));
   button("exchange-replay").addEventListener("click", async () => {
     const tap = state.selectedTap;
     if (!tap || tap.id === null || tap.selectedExchange === null) return;

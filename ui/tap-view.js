@@ -6,6 +6,7 @@ import { durationText, passes, stateText } from "./exchanges.js";
 import { formatBytes, plural } from "./format.js";
 import { state } from "./model.js";
 import { renderExchange, renderTapTabs, selectExchange } from "./tap-exchange.js";
+import { renderTapMcp } from "./tap-mcp.js";
 import { renderWaterfall } from "./waterfall.js";
 
 /** @typedef {import("./model.js").Tap} Tap */
@@ -88,6 +89,7 @@ export function renderTap() {
   renderRows(tap);
   renderTapTabs(tap);
   if (tap.tab === "waterfall") renderWaterfall(tap, currentFilter());
+  else if (tap.tab === "mcp") renderTapMcp(tap);
   else renderExchange(tap);
 }
 

@@ -18,6 +18,7 @@ use sse_inspector::{
     RawView, StatsReport, WhitespaceView,
 };
 use sse_llm::{Arguments, Block, BlockKind, Completeness, Oddities, Provider, Stall, Summary, Timing, Usage};
+use sse_mcp::{Call, CallKind, Conversation, Direction, Note, Reply, SessionEnd, Transport, Via, Violation};
 use sse_subscriber::{FailedResponse, FeedUpdate};
 use ts_rs::{Config, TS};
 
@@ -135,6 +136,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
             ts::<Option<ExchangeDetail>>(cfg),
         ),
         command("tap_timeline", vec![id(), arg("max", ts::<usize>(cfg))], ts::<Vec<TimelineRow>>(cfg)),
+        command("tap_mcp", vec![id()], ts::<Conversation>(cfg)),
         command(
             "inspect_exchange",
             vec![
@@ -254,6 +256,16 @@ fn declarations() -> String {
         Timing,
         Stall,
         Oddities,
+        Conversation,
+        Transport,
+        Call,
+        CallKind,
+        Direction,
+        Via,
+        Reply,
+        Note,
+        SessionEnd,
+        Violation,
     );
     out.push_str(
         "\n/** Every command: its arguments and what it resolves to. */\nexport interface Commands {\n",

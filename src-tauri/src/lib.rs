@@ -103,6 +103,7 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             taps::save_taps,
             taps::tap_exchange,
             taps::tap_timeline,
+            taps::tap_mcp,
             taps::inspect_exchange,
             taps::replay_exchange,
             taps::export_har,

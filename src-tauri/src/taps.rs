@@ -10,6 +10,7 @@ use sse_connections::{
     ConnectionSpec, ConnectionUpdate, ExchangeDetail, SavedTap, SettingsStore, TapOpened, TapSpec, TapUpdate,
     TimelineRow,
 };
+use sse_mcp::Conversation;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -66,6 +67,13 @@ pub fn inspect_exchange(
     let recorder = state.taps.recorder(id)?;
     let emit = move |update: ConnectionUpdate| on_update.send(update).is_ok();
     Ok(state.connections.open_tapped(recorder, exchange, std::sync::Arc::new(emit))?)
+}
+
+/// The MCP conversation through a tap: its JSON-RPC exchanges paired, the session followed,
+/// the transport's rules checked.
+#[tauri::command]
+pub fn tap_mcp(state: State<'_, AppState>, id: u64) -> Result<Conversation, CommandError> {
+    Ok(state.taps.mcp_conversation(id)?)
 }
 
 /// The waterfall of a tap's newest exchanges (at most `max`, 500 at most), oldest first.

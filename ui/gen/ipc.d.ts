@@ -616,6 +616,88 @@ samples: Array<string>,
  */
 sequenceGaps: Array<[number, number]>, };
 
+export type Conversation = { transport: Transport | null, 
+/**
+ * The path JSON-RPC messages were posted to (the MCP endpoint, or the message endpoint).
+ */
+endpoint: string | null, 
+/**
+ * The `Mcp-Session-Id` the server gave at initialization (HTTP+SSE: the endpoint's
+ * `sessionId`).
+ */
+sessionId: string | null, 
+/**
+ * The protocol revision the initialization agreed on.
+ */
+protocolVersion: string | null, sessionEnd: SessionEnd | null, calls: Array<Call>, 
+/**
+ * Calls past the 10,000 kept.
+ */
+callsDropped: number, 
+/**
+ * Requests (either way) with no response yet.
+ */
+unanswered: number, 
+/**
+ * The exchanges that carried MCP, by their numbers.
+ */
+exchanges: number[], violations: Array<Violation>, };
+
+export type Transport = "streamableHttp" | "httpSse";
+
+export type Call = { kind: CallKind, direction: Direction, 
+/**
+ * The JSON-RPC id as JSON text (`1`, `"a"`), for requests and responses.
+ */
+id: string | null, 
+/**
+ * Empty for a stray response.
+ */
+method: string, params: string, atMs: number, 
+/**
+ * The exchange it travelled on, and how.
+ */
+exchange: number, via: Via, reply: Reply | null, 
+/**
+ * From the request to its response.
+ */
+latencyMs: number | null, notes: Array<Note>, notesDropped: number, };
+
+export type CallKind = "request" | "notification" | "strayResponse";
+
+export type Direction = "clientToServer" | "serverToClient";
+
+export type Via = "postBody" | "postJson" | "postStream" | "getStream" | "sseStream";
+
+export type Reply = { 
+/**
+ * A `result` (else an `error`).
+ */
+ok: boolean, 
+/**
+ * The result or error as JSON (cut at 16 KiB).
+ */
+value: string, atMs: number, exchange: number, via: Via, };
+
+export type Note = { method: string, params: string, atMs: number, exchange: number, via: Via, };
+
+export type SessionEnd = { exchange: number, status: number | null, atMs: number, };
+
+export type Violation = { 
+/**
+ * A short name: `get-stream`, `session-id`, `protocol-version`, `response-on-get`,
+ * `resume`, `post-answer`, `endpoint-event`.
+ */
+rule: string, 
+/**
+ * The specification's sentence.
+ */
+quote: string, 
+/**
+ * What happened.
+ */
+detail: string, exchange: number, };
+
 /** Every command: its arguments and what it resolves to. */
 export interface Commands {
   server_info: { args: {  }; result: ServerInfo };
@@ -643,6 +725,7 @@ export interface Commands {
   save_taps: { args: { taps: Array<SavedTap> }; result: Array<string> };
   tap_exchange: { args: { id: number; exchange: number }; result: ExchangeDetail | null };
   tap_timeline: { args: { id: number; max: number }; result: Array<TimelineRow> };
+  tap_mcp: { args: { id: number }; result: Conversation };
   inspect_exchange: { args: { id: number; exchange: number; onUpdate: ChannelOf<ConnectionUpdate> }; result: number };
   replay_exchange: { args: { id: number; exchange: number; speed: number }; result: Imported | null };
   export_har: { args: { id: number; withSecrets: boolean; path?: string | null }; result: Exported | null };

@@ -8,6 +8,7 @@ mod assertions;
 mod harness;
 mod layout;
 mod llm;
+mod mcp;
 mod taps;
 
 use std::time::Duration;

@@ -1,0 +1,112 @@
+//! The tap's MCP tab: the official TypeScript SDK's client and server (the scripts of
+//! connections/tests/mcp) talk Streamable HTTP through a tap made in the window; the tab lists
+//! their conversation, a call opens to its notifications, and an exchange is one click away.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::harness::*;
+
+fn mcp_script(name: &str) -> String {
+    format!("{}/../connections/tests/mcp/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn workspace() -> String {
+    format!("{}/..", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The SDK's server over Streamable HTTP, killed when dropped; its base URL.
+struct SdkServer(std::process::Child, String);
+
+impl Drop for SdkServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn sdk_server() -> SdkServer {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new("node")
+        .args([mcp_script("server.mjs").as_str(), "streamable"])
+        .current_dir(workspace())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run node");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("its first line");
+    let port = line.trim().strip_prefix("listening on ").expect("`listening on PORT`").to_owned();
+    SdkServer(child, format!("http://127.0.0.1:{port}"))
+}
+
+/// Lists a conversation made by the SDK through a tap made in the window: the session line,
+/// the calls in order (a tool call with its progress notifications), and an exchange shown
+/// whole from its button.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mcp_tab_lists_a_conversation_through_a_tap() {
+    let server = sdk_server();
+    let app = spawn_app().await;
+    app.wait_until(30, "the app has started", || async { app.text("ipc-state").await == "open" }).await;
+    app.click("new-tap").await;
+    app.type_into("t-upstream", &server.1).await;
+    app.click("tap-start").await;
+    app.wait_until(20, "the tap listens", || async { app.text("tap-state").await == "listening" }).await;
+    let listen_url = app.text("tap-url").await;
+
+    let client = Command::new("node")
+        .args([mcp_script("client.mjs").as_str(), &format!("{listen_url}/mcp"), "streamable"])
+        .current_dir(workspace())
+        .output()
+        .expect("run the SDK's client");
+    assert!(client.status.success(), "{}", String::from_utf8_lossy(&client.stderr));
+
+    app.click("tap-tab-mcp").await;
+    app.wait_until(20, "the session and its end are listed", || async {
+        let session = app.text("mcp-session").await;
+        session.starts_with("Streamable HTTP · endpoint /mcp · session ")
+            && session.contains("ended by DELETE")
+    })
+    .await;
+    let session = app.text("mcp-session").await;
+    assert!(session.contains("0 unanswered") && !session.contains("broken"), "{session}");
+    let lines =
+        app.eval("return [...document.querySelectorAll('#mcp-calls summary')].map(s => s.textContent)").await;
+    let lines: Vec<String> =
+        lines.as_array().into_iter().flatten().filter_map(|l| l.as_str().map(str::to_owned)).collect();
+    let find = |method: &str| lines.iter().position(|line| line.contains(&format!("→ {method} #")));
+    let (initialize, list, call) = (find("initialize"), find("tools/list"), find("tools/call"));
+    assert!(initialize < list && list < call && call.is_some(), "{lines:#?}");
+    let call = call.unwrap_or_default();
+    assert!(
+        lines[call].contains(" · result in ") && lines[call].contains(" · 4 notifications"),
+        "{lines:#?}"
+    );
+
+    // By keyboard: the call opens to its notifications.
+    app.eval(&format!("document.querySelectorAll('#mcp-calls summary')[{call}].focus()")).await;
+    app.press('\u{E007}').await; // Enter
+    let notes = app
+        .eval(&format!("return [...document.querySelectorAll('#mcp-calls details')[{call}].querySelectorAll('.mcp-notes li')].map(l => l.textContent)"))
+        .await;
+    let notes = notes.as_array().cloned().unwrap_or_default();
+    assert_eq!(notes.len(), 4, "{notes:#?}");
+    assert!(notes[0].as_str().unwrap_or("").contains("notifications/progress"), "{notes:#?}");
+
+    // The exchange it travelled on, one click away.
+    app.eval(&format!(
+        "document.querySelectorAll('#mcp-calls details')[{call}].querySelector('.mcp-exchange').click()"
+    ))
+    .await;
+    app.wait_until(10, "the exchange is shown", || async {
+        app.text("exchange-title").await.contains("POST /mcp")
+    })
+    .await;
+    assert_eq!(
+        app.eval("return document.getElementById('tap-tab-exchange').getAttribute('aria-selected')").await,
+        json!("true")
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    app.close().await;
+}
