@@ -36,6 +36,7 @@ fn main() {
         "save_expectations",
         "clear_expectations",
         "choose_llm",
+        "mcp_conversation",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed (is tauri.conf.json valid?)");

@@ -127,6 +127,10 @@ export const inspectExchange = (id, exchange, onUpdate) => call("inspect_exchang
 /** @param {number} id @param {number} max */
 export const tapTimeline = (id, max) => call("tap_timeline", { id, max });
 
+/** The MCP conversation of a connection posting JSON-RPC (null before its response came).
+ * @param {number} id */
+export const mcpConversation = (id) => call("mcp_conversation", { id });
+
 /** The MCP conversation through a tap. @param {number} id */
 export const tapMcp = (id) => call("tap_mcp", { id });
 

@@ -104,6 +104,12 @@ export class Run {
     /** @type {import("./llm-text.js").LlmState | null} the stream read as an LLM's */
     this.llm = null;
     this.llmProblem = ""; // why the last choice failed
+    /** @type {import("./gen/ipc").Conversation | null} its MCP conversation (a JSON-RPC body) */
+    this.mcp = null;
+    this.mcpFetch = new Fetch();
+    this.mcpKept = -1; // the events kept when it was fetched
+    /** @type {Set<string>} the MCP calls the user opened */
+    this.mcpOpened = new Set();
   }
 }
 

@@ -13,6 +13,7 @@ import { comparisonPanel } from "./panels/comparison.js";
 import { diagnosticsPanel } from "./panels/diagnostics.js";
 import { ipcFeedPanel } from "./panels/ipc-feed.js";
 import { llmPanel } from "./panels/llm.js";
+import { mcpPanel } from "./panels/mcp.js";
 import { statsPanel } from "./panels/stats.js";
 
 /** @typedef {import("./model.js").Connection} Connection */
@@ -39,6 +40,7 @@ const PANELS = [
   diagnosticsPanel(),
   assembledPanel(),
   llmPanel(),
+  mcpPanel(),
   assertionsPanel(),
   browserLogPanel(),
 ];

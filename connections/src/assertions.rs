@@ -16,6 +16,9 @@ use crate::error::InspectError;
 
 pub(crate) type SharedAssertions = Arc<Mutex<Assertions>>;
 
+/// A response's status and headers, in the order received.
+pub(crate) type ResponseHead = (u16, Vec<(String, String)>);
+
 pub(crate) fn lock(assertions: &SharedAssertions) -> MutexGuard<'_, Assertions> {
     assertions.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -72,7 +75,7 @@ pub(crate) struct Assertions {
     attempt_sent: Option<SystemTime>,
     /// When the current stream's request went.
     sent: Option<SystemTime>,
-    head: Option<(u16, Vec<(String, String)>)>,
+    head: Option<ResponseHead>,
     /// The capture's number of the current connection (its events carry it).
     connection: u32,
     /// The current connection ended, and when.
@@ -136,6 +139,12 @@ impl Assertions {
             }
             Update::Connecting { .. } | Update::Raw(_) => {}
         }
+    }
+
+    /// The current stream: when its request went, its response head, and its connection
+    /// number in the capture (its events carry it); none before a response came.
+    pub(crate) fn current_stream(&self) -> Option<(Option<SystemTime>, &ResponseHead, u32)> {
+        self.head.as_ref().map(|head| (self.sent, head, self.connection))
     }
 
     /// Whether the task should drop the connection and resume it now

@@ -247,6 +247,23 @@ impl RunningConnections {
         Ok(report)
     }
 
+    /// The MCP conversation of a connection whose body is a JSON-RPC request: its request and
+    /// the stream's messages the log keeps, paired; none before its response came, and for a
+    /// tapped stream (the tap's MCP tab reads the whole conversation).
+    pub fn mcp_conversation(&self, id: u64) -> Result<Option<sse_mcp::Conversation>, InspectError> {
+        let (spec, capture, assertions) = {
+            let running = self.lock();
+            let current = running.get(&id).ok_or(InspectError::NotOpen(id))?;
+            let Origin::Spec(spec) = &current.origin else { return Ok(None) };
+            (spec.clone(), current.capture.clone(), current.assertions.clone())
+        };
+        let capture = lock(&capture);
+        let assertions = assertions::lock(&assertions);
+        let Some((sent, head, connection)) = assertions.current_stream() else { return Ok(None) };
+        let exchange = crate::mcp::connection_exchange(&spec, sent, head, connection, &capture);
+        Ok(Some(sse_mcp::Conversation::read(&[exchange])))
+    }
+
     /// Rows `start..start + count` of the connection's log (as filtered), and its counts.
     pub fn page(&self, id: u64, start: usize, count: usize) -> Result<Page, InspectError> {
         let capture = self.capture(id)?;

@@ -10,7 +10,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use sse_connections::{RunningTaps, TapSpec};
+use sse_connections::{
+    ConnectionSpec, HeaderField, ReconnectOptions, RunningConnections, RunningTaps, TapSpec,
+};
 use sse_mcp::{CallKind, Conversation, Transport, Via};
 use support::{emitter, request};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -244,4 +246,41 @@ async fn a_server_that_breaks_the_rules_is_reported() {
     );
     assert_eq!(found.len(), 3, "nothing else: {found:#?}");
     assert!(call(&conversation, "tools/list").reply.is_some(), "still paired");
+}
+
+/// A connection whose body is a JSON-RPC request (an `initialize` POSTed to the SDK's server)
+/// reads as a conversation too: the request paired with the response its stream carried, the
+/// session id the server gave.
+#[tokio::test]
+async fn a_connection_posting_json_rpc_reads_as_its_conversation() {
+    let (_server, port) = sdk_server("streamable").await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"sse-monitor","version":"1"}}}"#;
+    let spec = ConnectionSpec {
+        url: format!("http://127.0.0.1:{port}/mcp"),
+        method: "POST".into(),
+        headers: vec![
+            HeaderField::new("Content-Type", "application/json"),
+            HeaderField::new("Accept", "application/json, text/event-stream"),
+        ],
+        body: body.into(),
+        reconnect: ReconnectOptions { enabled: false, ..ReconnectOptions::default() },
+        ..ConnectionSpec::default()
+    };
+    let id = connections.open(spec, std::sync::Arc::new(|_| true)).unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let conversation = loop {
+        let read = connections.mcp_conversation(id).unwrap();
+        if let Some(conversation) = read.filter(|c| c.unanswered == 0 && !c.calls.is_empty()) {
+            break conversation;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no answered initialize within 10 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(conversation.transport, Some(Transport::StreamableHttp));
+    let initialize = call(&conversation, "initialize");
+    assert_eq!(initialize.reply.as_ref().map(|reply| reply.via), Some(Via::PostStream), "{initialize:#?}");
+    assert_eq!(conversation.protocol_version.as_deref(), Some("2025-06-18"));
+    assert!(conversation.session_id.as_deref().is_some_and(|id| !id.is_empty()), "{conversation:#?}");
+    assert!(conversation.violations.is_empty(), "{:#?}", conversation.violations);
 }

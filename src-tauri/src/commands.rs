@@ -8,6 +8,7 @@ use sse_connections::{
     PaneLayout, Preset, SavedConnection, SettingsStore,
 };
 use sse_inspector::{Counts, EventDetail, EventFilter, ExportFormat, RawView};
+use sse_mcp::Conversation;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -199,6 +200,13 @@ pub fn set_filter(state: State<'_, AppState>, id: u64, filter: EventFilter) -> R
 #[tauri::command]
 pub fn choose_llm(state: State<'_, AppState>, id: u64, choice: String) -> Result<LlmReport, CommandError> {
     Ok(state.connections.choose_llm(id, &choice)?)
+}
+
+/// The MCP conversation of connection `id` (a JSON-RPC request in its body): null before its
+/// response came, and for a tapped stream.
+#[tauri::command]
+pub fn mcp_conversation(state: State<'_, AppState>, id: u64) -> Result<Option<Conversation>, CommandError> {
+    Ok(state.connections.mcp_conversation(id)?)
 }
 
 /// Empties a connection's log and raw bytes.

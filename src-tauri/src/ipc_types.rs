@@ -178,6 +178,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
             ts::<Option<Exported>>(cfg),
         ),
         command("clear_expectations", vec![id()], ts::<()>(cfg)),
+        command("mcp_conversation", vec![id()], ts::<Option<Conversation>>(cfg)),
         command("choose_llm", vec![id(), arg("choice", ts::<String>(cfg))], ts::<LlmReport>(cfg)),
     ]
 }

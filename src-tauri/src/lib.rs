@@ -111,7 +111,8 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             assertions::generate_expectations,
             assertions::save_expectations,
             assertions::clear_expectations,
-            commands::choose_llm
+            commands::choose_llm,
+            commands::mcp_conversation
         ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| match event {

@@ -733,5 +733,6 @@ export interface Commands {
   generate_expectations: { args: { id: number; events: number }; result: AssertionsReport };
   save_expectations: { args: { id: number; path?: string | null }; result: Exported | null };
   clear_expectations: { args: { id: number }; result: null };
+  mcp_conversation: { args: { id: number }; result: Conversation | null };
   choose_llm: { args: { id: number; choice: string }; result: LlmReport };
 }

@@ -110,3 +110,40 @@ async fn the_mcp_tab_lists_a_conversation_through_a_tap() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     app.close().await;
 }
+
+/// A connection whose body is a JSON-RPC request (an `initialize` made in the form) gets an MCP
+/// tab: the request paired with the result its stream carried, and the session the server gave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_posting_json_rpc_has_an_mcp_tab() {
+    let server = sdk_server();
+    let app = spawn_app().await;
+    app.wait_until(30, "the app has started", || async { app.text("ipc-state").await == "open" }).await;
+    app.click("new-connection").await;
+    app.type_into("f-url", &format!("{}/mcp", server.1)).await;
+    app.set_value("f-method", "POST").await;
+    app.set_value("f-headers", "Content-Type: application/json\nAccept: application/json, text/event-stream")
+        .await;
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"sse-monitor","version":"1"}}}"#;
+    app.set_value("f-body", body).await;
+    app.eval("document.getElementById('f-reconnect').checked = false").await;
+    app.click("connect-button").await;
+    app.wait_until(10, "the MCP tab is offered", || async {
+        app.eval("return !document.getElementById('tab-mcp').hidden").await == json!(true)
+    })
+    .await;
+    app.click("tab-mcp").await;
+    app.wait_until(10, "the initialize is answered", || async {
+        app.eval("return document.querySelector('#conn-mcp-calls summary')?.textContent ?? ''")
+            .await
+            .as_str()
+            .is_some_and(|line| line.contains("→ initialize #1 · result in "))
+    })
+    .await;
+    let session = app.text("conn-mcp-session").await;
+    assert!(
+        session.starts_with("Streamable HTTP · endpoint /mcp · session ")
+            && session.contains("revision 2025-06-18"),
+        "{session}"
+    );
+    app.close().await;
+}
