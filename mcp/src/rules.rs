@@ -113,38 +113,38 @@ fn session_headers(
     let version = protocol_version.filter(|version| *version >= "2025-06-18");
     for exchange in exchanges.iter().filter(|e| e.id != initialize.exchange && e.started_ms >= answered_at) {
         if let Some(session) = session_id {
-            match exchange.request_header("mcp-session-id") {
-                None => found.add(
-                    "session-id",
-                    SESSION_ID,
-                    exchange,
-                    format!("no Mcp-Session-Id (the session is {session})"),
-                ),
-                Some(sent) if sent != session => found.add(
-                    "session-id",
-                    SESSION_ID,
-                    exchange,
-                    format!("Mcp-Session-Id {sent}, not the session's {session}"),
-                ),
-                Some(_) => {}
-            }
+            let rule = HeaderRule { rule: "session-id", quote: SESSION_ID, header: "Mcp-Session-Id" };
+            rule.check(exchange, session, "the session is", "the session's", found);
         }
         if let Some(version) = version {
-            match exchange.request_header("mcp-protocol-version") {
-                None => found.add(
-                    "protocol-version",
-                    PROTOCOL_VERSION,
-                    exchange,
-                    format!("no MCP-Protocol-Version (agreed: {version})"),
-                ),
-                Some(sent) if sent != version => found.add(
-                    "protocol-version",
-                    PROTOCOL_VERSION,
-                    exchange,
-                    format!("MCP-Protocol-Version {sent}, not the agreed {version}"),
-                ),
-                Some(_) => {}
+            let rule = HeaderRule {
+                rule: "protocol-version",
+                quote: PROTOCOL_VERSION,
+                header: "MCP-Protocol-Version",
+            };
+            rule.check(exchange, version, "agreed:", "the agreed", found);
+        }
+    }
+}
+
+/// A header every request after initialization must carry, with the value it agreed.
+struct HeaderRule {
+    rule: &'static str,
+    quote: &'static str,
+    header: &'static str,
+}
+
+impl HeaderRule {
+    /// Reports `exchange` if it lacks the header or sends another value than `expected`
+    /// (`missing` and `other` say what `expected` is, in the report).
+    fn check(&self, exchange: &HttpExchange, expected: &str, missing: &str, other: &str, found: &mut Found) {
+        let header = self.header;
+        match exchange.request_header(header) {
+            None => found.add(self.rule, self.quote, exchange, format!("no {header} ({missing} {expected})")),
+            Some(sent) if sent != expected => {
+                found.add(self.rule, self.quote, exchange, format!("{header} {sent}, not {other} {expected}"))
             }
+            Some(_) => {}
         }
     }
 }
