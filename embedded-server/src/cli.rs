@@ -85,4 +85,8 @@ pub struct ServerArgs {
     /// Events a subscriber may fall behind before it is disconnected.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     pub subscriber_queue: u64,
+    /// Fault profiles to start with: a JSON file `{"STREAM": {profile}, ...}` (docs/faults.md);
+    /// each stream must exist (the counter's `messages`, or one named with --stream).
+    #[arg(long, value_name = "FILE")]
+    pub faults: Option<PathBuf>,
 }

@@ -10,7 +10,9 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
-use crate::http::{host_refusal, open_subscription, HttpState};
+use crate::access::{host_refusal, HttpState};
+use crate::faulted_sse;
+use crate::http::open_subscription;
 use crate::io::ServedConnection;
 use crate::lean_sse;
 
@@ -61,9 +63,29 @@ pub(crate) async fn serve(mut socket: TcpStream, context: &ConnectionContext) {
         lean_sse::recognise(&head).filter(|r| host_refusal(&context.state, &r.headers).is_none())
     {
         // A refusal is left to the router, which gives the same answer with hyper's framing.
+        let stream = request.query.stream.clone().unwrap_or_default();
+        let client = request.query.client.clone().or_else(|| {
+            request.headers.get("x-sse-client").and_then(|value| value.to_str().ok()).map(str::to_owned)
+        });
         if let Ok(subscription) = open_subscription(&context.state, &request.headers, request.query) {
             drop(head);
-            lean_sse::stream_events(socket, subscription, request.framing, limits.write_stall).await;
+            // Only a subscription a profile targets leaves the lean path.
+            let profile = context.state.faults.take_for(&stream, client.as_deref());
+            match profile {
+                Some(profile) => {
+                    faulted_sse::stream_faulted(
+                        socket,
+                        subscription,
+                        request.framing,
+                        limits.write_stall,
+                        profile,
+                    )
+                    .await;
+                }
+                None => {
+                    lean_sse::stream_events(socket, subscription, request.framing, limits.write_stall).await
+                }
+            }
             return;
         }
     }

@@ -62,7 +62,7 @@ pub(crate) fn recognise(head: &[u8]) -> Option<SubscribeRequest> {
 }
 
 /// The response head: the router's event-stream headers and its CORS answer for reads.
-fn response_head(framing: Framing) -> Vec<u8> {
+pub(crate) fn response_head(framing: Framing) -> Vec<u8> {
     let mut head = Vec::with_capacity(320);
     head.extend_from_slice(match framing {
         Framing::Chunked => b"HTTP/1.1 200 OK\r\n",
@@ -103,7 +103,7 @@ fn chunk_size_line(line: &mut [u8; 18], len: usize) -> usize {
 /// Writes `data` framed for the connection: a small event is copied with its framing and sent
 /// with one plain write; larger data goes out uncopied in vectored writes. Fails if the client
 /// takes no bytes for `limit`.
-async fn write_framed(
+pub(crate) async fn write_framed(
     socket: &mut TcpStream,
     framing: Framing,
     data: &[u8],
@@ -150,7 +150,7 @@ fn try_write_copied(socket: &TcpStream, parts: &[&[u8]; 3]) -> io::Result<usize>
 
 /// Writes the parts from byte `written` on, in vectored writes; fails once the client has taken
 /// no bytes for `limit` (a slow client that keeps reading is not cut off).
-async fn write_all_parts(
+pub(crate) async fn write_all_parts(
     socket: &mut TcpStream,
     parts: [&[u8]; 3],
     mut written: usize,
@@ -176,7 +176,7 @@ async fn write_all_parts(
 /// Waits until the socket is readable; true once the client has gone. Bytes a client sends
 /// after its subscribe request are read and ignored: the response never ends, so no request
 /// behind it could be answered.
-async fn peer_closed(socket: &TcpStream) -> bool {
+pub(crate) async fn peer_closed(socket: &TcpStream) -> bool {
     if socket.readable().await.is_err() {
         return true;
     }

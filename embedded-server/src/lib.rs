@@ -12,6 +12,10 @@
 //! - `counter.rs`: the task that publishes 0, 1, 2, ... on `messages`.
 //! - `load.rs`: the load publisher: R events/s whose data is the publish time in ns.
 //! - `subscription.rs`: one subscriber's body stream (events, keep-alives, shutdown).
+//! - [`FaultProfile`], [`FaultBook`] (`faults.rs`): a stream made to misbehave for the
+//!   subscriptions a profile targets; `faulted_sse.rs` writes such a subscription (cut,
+//!   dripped, stalled, rewritten); `fault_api.rs`: `PUT`/`GET`/`DELETE /streams/NAME/faults`.
+//! - `access.rs`: the shared state, the Host check, the publish token, refusals.
 //! - `http.rs`: the axum router: `GET /events?stream=`, `GET /streams`, `PUT /streams/{name}`,
 //!   `POST /streams/{name}/events`, the demo page at `/`.
 //! - [`replay`], [`replay_file`], [`replay_reader`] (`replay.rs`): a recorded capture (`sse_capture`) published
@@ -27,6 +31,7 @@
 //! - [`cli`] (`cli.rs`): `sse-server`'s arguments.
 //! - [`BrokerError`], [`ServerError`], [`ReplayError`] (`error.rs`).
 
+mod access;
 mod broker;
 pub mod cli;
 mod config;
@@ -35,6 +40,9 @@ mod counter;
 mod durable;
 mod error;
 mod event;
+mod fault_api;
+mod faulted_sse;
+mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;
@@ -46,12 +54,13 @@ mod replay;
 mod server;
 mod subscription;
 
+pub use access::is_loopback_host;
 pub use broker::{Broker, Publish, Published, Start, StreamInfo, SubscriberHook};
 pub use config::{BrokerConfig, LoadConfig, ServerConfig, COUNTER_STREAM};
 pub use durable::DurableLog;
 pub use error::{BrokerError, ReplayError, ServerError, StoreError};
 pub use event::{Event, LOST_EVENT_TYPE};
-pub use http::is_loopback_host;
+pub use faults::{FaultBook, FaultProfile, IdFault, LineEnding, ProfileError, Stall};
 pub use replay::{
     replay, replay_file, replay_reader, replay_when_watched, Pace, ReplayStarted, JOIN_GRACE, WATCH_TIMEOUT,
 };

@@ -5,18 +5,21 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::access::HttpState;
 use crate::broker::Broker;
 use crate::config::{ServerConfig, COUNTER_STREAM};
 use crate::connection::{ConnectionContext, ConnectionLimits};
 use crate::counter;
 use crate::error::ServerError;
-use crate::http::{router, HttpState};
+use crate::faults::FaultBook;
+use crate::http::router;
 use crate::listener::accept_until;
 
 /// The SSE server: a [`Broker`] with the counter stream, served over HTTP.
 pub struct Server {
     config: ServerConfig,
     broker: Broker,
+    faults: FaultBook,
 }
 
 impl Server {
@@ -35,12 +38,18 @@ impl Server {
                 tracing::error!(%error, stream = load.stream, "cannot create the load stream");
             }
         }
-        Self { config, broker }
+        Self { config, broker, faults: FaultBook::default() }
     }
 
     /// A handle to publish on, and read, this server's streams.
     pub fn broker(&self) -> Broker {
         self.broker.clone()
+    }
+
+    /// The fault profiles of this server's streams (set here before [`Server::run`], or over
+    /// HTTP with `PUT /streams/NAME/faults`).
+    pub fn faults(&self) -> FaultBook {
+        self.faults.clone()
     }
 
     /// Serves on `listener` until `shutdown` completes, then ends every open stream and returns.
@@ -64,6 +73,7 @@ impl Server {
             publish_token: self.config.publish_token.clone(),
             loopback_only: addr.ip().is_loopback(),
             shutdown: stop.clone(),
+            faults: self.faults,
         };
         let context = Arc::new(ConnectionContext {
             router: router(state.clone()),

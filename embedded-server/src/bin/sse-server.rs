@@ -7,7 +7,9 @@ use anyhow::Context;
 use axum::http::{HeaderName, HeaderValue};
 use clap::Parser;
 use embedded_server::cli::ServerArgs as Args;
-use embedded_server::{replay, Broker, BrokerConfig, DurableLog, LoadConfig, Pace, Server, ServerConfig};
+use embedded_server::{
+    replay, Broker, BrokerConfig, DurableLog, FaultProfile, LoadConfig, Pace, Server, ServerConfig,
+};
 use tracing_subscriber::EnvFilter;
 
 fn parse_required_header(line: &str) -> anyhow::Result<(HeaderName, HeaderValue)> {
@@ -18,6 +20,26 @@ fn parse_required_header(line: &str) -> anyhow::Result<(HeaderName, HeaderValue)
     let value =
         HeaderValue::from_str(value.trim()).context("--require-header: the value has a control character")?;
     Ok((name, value))
+}
+
+/// `--faults FILE`: each stream's profile, checked as the HTTP API checks one.
+fn set_faults(server: &Server, path: &std::path::Path) -> anyhow::Result<()> {
+    let text = std::fs::read(path).with_context(|| format!("cannot read --faults {}", path.display()))?;
+    let profiles: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_slice(&text)
+        .with_context(|| format!("--faults {}: expected {{\"STREAM\": {{profile}}}}", path.display()))?;
+    let streams: Vec<String> = server.broker().streams().into_iter().map(|s| s.name).collect();
+    for (stream, profile) in profiles {
+        anyhow::ensure!(
+            streams.contains(&stream),
+            "--faults {}: no stream `{stream}` (create it with --stream {stream})",
+            path.display()
+        );
+        let profile = FaultProfile::parse(profile.to_string().as_bytes())
+            .with_context(|| format!("--faults {}: stream `{stream}`", path.display()))?;
+        tracing::info!(stream, ?profile, "fault profile set");
+        server.faults().set(&stream, profile);
+    }
+    Ok(())
 }
 
 #[tokio::main]
@@ -60,6 +82,9 @@ async fn main() -> anyhow::Result<()> {
     };
     for name in &args.streams {
         server.broker().create_stream(name).with_context(|| format!("--stream `{name}`"))?;
+    }
+    if let Some(path) = &args.faults {
+        set_faults(&server, path)?;
     }
     if let Some(path) = &args.replay {
         let file =

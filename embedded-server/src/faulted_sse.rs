@@ -1,0 +1,326 @@
+//! A subscription written with a fault profile: its events and bytes changed on their way to
+//! this one connection (a byte order mark or `retry:` first, other line endings, ids repeated
+//! or reset, an `error` event), paced (a drip, a stall) and cut (after N events or bytes, or
+//! at a seeded random byte). What the broker holds is never changed. Unfaulted subscriptions
+//! never come here: they keep the lean path of `lean_sse.rs`.
+
+use std::io;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+use crate::faults::{FaultProfile, IdFault, LineEnding};
+use crate::lean_sse::{peer_closed, response_head, write_all_parts, write_framed, Framing};
+use crate::subscription::{greeting, Subscription};
+
+/// The error event a profile sends.
+const ERROR_EVENT: &[u8] = b"event: error\ndata: a fault profile sent this error event\n\n";
+
+/// One block of the stream (an event or a comment), as it goes on the wire.
+struct Block {
+    bytes: Vec<u8>,
+    is_event: bool,
+}
+
+/// Whether a block written went on, or the connection is to be cut now.
+#[derive(PartialEq, Eq)]
+enum Sent {
+    Going,
+    Cut,
+}
+
+/// SplitMix64: a small, seedable generator (the cut point only).
+fn split_mix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A profile's state on one connection.
+struct Faulting {
+    profile: FaultProfile,
+    events_sent: u64,
+    bytes_sent: u64,
+    /// The byte of the body where the connection is cut, if the profile cuts by bytes.
+    cut_at: Option<u64>,
+    stalled: bool,
+    error_sent: bool,
+    first_id: Option<String>,
+    next_id: u64,
+}
+
+impl Faulting {
+    fn new(profile: FaultProfile) -> Self {
+        let random = profile.cut_randomly_within_bytes.map(|within| {
+            let mut state = profile.seed.unwrap_or_else(|| {
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+                now.map_or(0, |d| d.as_nanos() as u64)
+            });
+            1 + split_mix(&mut state) % within
+        });
+        let cut_at = match (profile.cut_after_bytes, random) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Self {
+            profile,
+            events_sent: 0,
+            bytes_sent: 0,
+            cut_at,
+            stalled: false,
+            error_sent: false,
+            first_id: None,
+            next_id: 1,
+        }
+    }
+
+    /// What goes before the stream's greeting: a byte order mark, a `retry:`.
+    fn preamble(&self) -> Vec<Block> {
+        let mut first = Vec::new();
+        if self.profile.bom {
+            first.extend_from_slice("\u{feff}".as_bytes());
+        }
+        if let Some(retry) = self.profile.retry_ms {
+            first.extend_from_slice(format!("retry: {retry}\n\n").as_bytes());
+        }
+        first.extend_from_slice(&greeting());
+        vec![self.block(first, false)]
+    }
+
+    /// A chunk from the subscription (whole blocks, LF line endings) as blocks to write.
+    fn blocks(&mut self, chunk: &[u8]) -> Vec<Block> {
+        let mut blocks = Vec::new();
+        for raw in
+            chunk.split_inclusive(|byte| *byte == b'\n').fold(Vec::<Vec<u8>>::new(), |mut acc, line| {
+                // Lines gathered into blocks: a blank line ends one.
+                match acc.last_mut() {
+                    Some(block) if !block.ends_with(b"\n\n") => block.extend_from_slice(line),
+                    _ => acc.push(line.to_vec()),
+                }
+                acc
+            })
+        {
+            let is_event = raw.split(|b| *b == b'\n').any(|line| line.starts_with(b"data"));
+            let bytes = if is_event { self.rewrite_ids(&raw) } else { raw };
+            blocks.push(self.block(bytes, is_event));
+        }
+        blocks
+    }
+
+    fn rewrite_ids(&mut self, block: &[u8]) -> Vec<u8> {
+        let Some(fault) = self.profile.ids else { return block.to_vec() };
+        let mut out = Vec::with_capacity(block.len());
+        for line in block.split_inclusive(|b| *b == b'\n') {
+            match line.strip_prefix(b"id: ") {
+                Some(id) => {
+                    let id = String::from_utf8_lossy(id.strip_suffix(b"\n").unwrap_or(id)).into_owned();
+                    let written = match fault {
+                        IdFault::Repeat => self.first_id.get_or_insert(id).clone(),
+                        IdFault::Reset => {
+                            self.next_id += 1;
+                            (self.next_id - 1).to_string()
+                        }
+                    };
+                    out.extend_from_slice(format!("id: {written}\n").as_bytes());
+                }
+                None => out.extend_from_slice(line),
+            }
+        }
+        out
+    }
+
+    /// A block with the profile's line endings.
+    fn block(&self, bytes: Vec<u8>, is_event: bool) -> Block {
+        let ending: &[u8] = match self.profile.line_ending {
+            None | Some(LineEnding::Lf) => return Block { bytes, is_event },
+            Some(LineEnding::Cr) => b"\r",
+            Some(LineEnding::Crlf) => b"\r\n",
+        };
+        let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 8);
+        for byte in bytes {
+            if byte == b'\n' {
+                out.extend_from_slice(ending);
+            } else {
+                out.push(byte);
+            }
+        }
+        Block { bytes: out, is_event }
+    }
+}
+
+/// Writes `data` as the profile paces it (dripped, or at once).
+async fn write_paced(
+    socket: &mut TcpStream,
+    framing: Framing,
+    data: &[u8],
+    drip: Option<u64>,
+    limit: Duration,
+) -> io::Result<()> {
+    let Some(per_second) = drip else { return write_framed(socket, framing, data, limit).await };
+    // A tenth of a second's bytes at a time (at least one), evenly spaced.
+    let piece = (per_second / 10).max(1) as usize;
+    let pause = Duration::from_secs_f64(piece as f64 / per_second as f64);
+    for part in data.chunks(piece) {
+        write_framed(socket, framing, part, limit).await?;
+        tokio::time::sleep(pause).await;
+    }
+    Ok(())
+}
+
+impl Faulting {
+    /// Writes `blocks`, stalling, inserting the error event and cutting where the profile says.
+    async fn send(
+        &mut self,
+        socket: &mut TcpStream,
+        framing: Framing,
+        blocks: Vec<Block>,
+        limit: Duration,
+    ) -> io::Result<Sent> {
+        for block in blocks {
+            if block.is_event {
+                if self.profile.cut_after_events.is_some_and(|cut| self.events_sent >= cut) {
+                    return Ok(Sent::Cut);
+                }
+                if let Some((_, time)) =
+                    self.profile.stall_time().filter(|(after, _)| *after == self.events_sent)
+                {
+                    if !self.stalled {
+                        self.stalled = true;
+                        tokio::time::sleep(time).await;
+                    }
+                }
+                if !self.error_sent && self.profile.error_event_after == Some(self.events_sent) {
+                    self.error_sent = true;
+                    let error = self.block(ERROR_EVENT.to_vec(), false);
+                    if self.write(socket, framing, &error.bytes, limit).await? == Sent::Cut {
+                        return Ok(Sent::Cut);
+                    }
+                }
+            }
+            if self.write(socket, framing, &block.bytes, limit).await? == Sent::Cut {
+                return Ok(Sent::Cut);
+            }
+            if block.is_event {
+                self.events_sent += 1;
+                if self.profile.cut_after_events.is_some_and(|cut| self.events_sent >= cut) {
+                    return Ok(Sent::Cut);
+                }
+            }
+        }
+        Ok(Sent::Going)
+    }
+
+    /// Writes bytes of the body, up to the cut point.
+    async fn write(
+        &mut self,
+        socket: &mut TcpStream,
+        framing: Framing,
+        bytes: &[u8],
+        limit: Duration,
+    ) -> io::Result<Sent> {
+        let room = self.cut_at.map_or(u64::MAX, |cut| cut.saturating_sub(self.bytes_sent));
+        let take = bytes.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        if take > 0 {
+            write_paced(socket, framing, &bytes[..take], self.profile.drip_bytes_per_second, limit).await?;
+            self.bytes_sent += take as u64;
+        }
+        Ok(if take < bytes.len() || self.cut_at == Some(self.bytes_sent) { Sent::Cut } else { Sent::Going })
+    }
+}
+
+/// Streams a subscription to the socket as `profile` says. A cut closes the connection
+/// without ending the body (for chunked framing, no last chunk): the client sees a stream cut.
+pub(crate) async fn stream_faulted(
+    mut socket: TcpStream,
+    mut subscription: Subscription,
+    framing: Framing,
+    write_stall: Duration,
+    profile: FaultProfile,
+) {
+    let mut fault = Faulting::new(profile);
+    let head = response_head(framing);
+    if write_all_parts(&mut socket, [&head, &[], &[]], 0, write_stall).await.is_err() {
+        return;
+    }
+    let preamble = fault.preamble();
+    match fault.send(&mut socket, framing, preamble, write_stall).await {
+        Ok(Sent::Going) => {}
+        Ok(Sent::Cut) | Err(_) => return,
+    }
+    loop {
+        let chunk: Option<Bytes> = tokio::select! {
+            chunk = subscription.next_chunk() => chunk,
+            closed = peer_closed(&socket) => {
+                if closed {
+                    return;
+                }
+                continue;
+            }
+        };
+        let Some(chunk) = chunk else { break };
+        let blocks = fault.blocks(&chunk);
+        match fault.send(&mut socket, framing, blocks, write_stall).await {
+            Ok(Sent::Going) => {}
+            Ok(Sent::Cut) => {
+                tracing::debug!(
+                    events = fault.events_sent,
+                    bytes = fault.bytes_sent,
+                    "fault profile cut a subscription"
+                );
+                return;
+            }
+            Err(error) => {
+                tracing::debug!(%error, "faulted subscriber left");
+                return;
+            }
+        }
+    }
+    if framing == Framing::Chunked {
+        let _ = write_framed(&mut socket, framing, b"", write_stall).await;
+    }
+    let _ = socket.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(blocks: &[Block]) -> String {
+        blocks.iter().map(|b| String::from_utf8_lossy(&b.bytes).into_owned()).collect()
+    }
+
+    /// Ids are repeated or reset and line endings changed, block by block; comments are not
+    /// events.
+    #[test]
+    fn blocks_are_rewritten_as_the_profile_says() {
+        let chunk = b"id: 7\ndata: a\n\n: keep-alive\n\nid: 8\ndata: b\n\n";
+        let mut repeat =
+            Faulting::new(FaultProfile { ids: Some(IdFault::Repeat), ..FaultProfile::default() });
+        let blocks = repeat.blocks(chunk);
+        assert_eq!(blocks.iter().map(|b| b.is_event).collect::<Vec<_>>(), [true, false, true]);
+        assert_eq!(text(&blocks), "id: 7\ndata: a\n\n: keep-alive\n\nid: 7\ndata: b\n\n");
+        let mut reset = Faulting::new(FaultProfile {
+            ids: Some(IdFault::Reset),
+            line_ending: Some(LineEnding::Crlf),
+            ..FaultProfile::default()
+        });
+        assert_eq!(
+            text(&reset.blocks(chunk)),
+            "id: 1\r\ndata: a\r\n\r\n: keep-alive\r\n\r\nid: 2\r\ndata: b\r\n\r\n"
+        );
+    }
+
+    /// The same seed cuts at the same byte; the cut is within the bound.
+    #[test]
+    fn a_seeded_random_cut_is_reproducible() {
+        let profile =
+            FaultProfile { cut_randomly_within_bytes: Some(100), seed: Some(7), ..FaultProfile::default() };
+        let first = Faulting::new(profile.clone()).cut_at;
+        assert_eq!(first, Faulting::new(profile).cut_at);
+        assert!(first.is_some_and(|at| (1..=100).contains(&at)), "{first:?}");
+    }
+}
