@@ -2,6 +2,8 @@
 //! rebinding), `--require-header`, the publish token, the JSON rule for writes, and refusals
 //! as one plain-text line with their status.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -23,6 +25,34 @@ pub(crate) struct HttpState {
     pub(crate) shutdown: CancellationToken,
     /// The fault profiles set, by stream.
     pub(crate) faults: FaultBook,
+    /// Streams kicked again and again (`{"everyMs": N}`): each one's stop.
+    pub(crate) repeating_kicks: Arc<Mutex<HashMap<String, CancellationToken>>>,
+}
+
+impl HttpState {
+    /// Kicks `stream` every `every` from now on (none: stops repeating), until shutdown.
+    pub(crate) fn repeat_kicks(&self, stream: &str, every: Option<Duration>) {
+        let mut kicks = self.repeating_kicks.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(previous) = kicks.remove(stream) {
+            previous.cancel();
+        }
+        let Some(every) = every else { return };
+        let stop = self.shutdown.child_token();
+        kicks.insert(stream.to_owned(), stop.clone());
+        let (broker, stream) = (self.broker.clone(), stream.to_owned());
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = tokio::time::sleep(every) => {
+                        if broker.kick(&stream).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+    }
 }
 
 /// The Tauri webview's origins: the only pages that may publish from a browser.

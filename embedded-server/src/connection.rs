@@ -6,7 +6,7 @@ use bytes::Bytes;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
@@ -67,6 +67,14 @@ pub(crate) async fn serve(mut socket: TcpStream, context: &ConnectionContext) {
         let client = request.query.client.clone().or_else(|| {
             request.headers.get("x-sse-client").and_then(|value| value.to_str().ok()).map(str::to_owned)
         });
+        // A reconnect (it carries Last-Event-ID) a profile answers instead of streaming.
+        if request.headers.contains_key("last-event-id") {
+            if let Some(answer) = context.state.faults.reconnect_answer(&stream, client.as_deref()) {
+                let _ = socket.write_all(&answer.response()).await;
+                let _ = socket.shutdown().await;
+                return;
+            }
+        }
         if let Ok(subscription) = open_subscription(&context.state, &request.headers, request.query) {
             drop(head);
             // Only a subscription a profile targets leaves the lean path.

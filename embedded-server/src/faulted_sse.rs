@@ -88,7 +88,14 @@ impl Faulting {
             first.extend_from_slice(format!("retry: {retry}\n\n").as_bytes());
         }
         first.extend_from_slice(&greeting());
-        vec![self.block(first, false)]
+        let mut blocks = vec![self.block(first, false)];
+        if let Some(size) = self.profile.oversized_event_bytes {
+            let mut event = b"event: oversized\ndata: ".to_vec();
+            event.resize(event.len() + usize::try_from(size).unwrap_or(0), b'x');
+            event.extend_from_slice(b"\n\n");
+            blocks.push(self.block(event, false));
+        }
+        blocks
     }
 
     /// A chunk from the subscription (whole blocks, LF line endings) as blocks to write.
@@ -191,6 +198,13 @@ impl Faulting {
                     if !self.stalled {
                         self.stalled = true;
                         tokio::time::sleep(time).await;
+                    }
+                }
+                if let Some(flood) = self.profile.comment_flood {
+                    let comments = b": flood\n\n".repeat(usize::try_from(flood).unwrap_or(0));
+                    let comments = self.block(comments, false);
+                    if self.write(socket, framing, &comments.bytes, limit).await? == Sent::Cut {
+                        return Ok(Sent::Cut);
                     }
                 }
                 if !self.error_sent && self.profile.error_event_after == Some(self.events_sent) {

@@ -17,6 +17,75 @@ pub const MAX_MS: u64 = 10 * 60 * 1000;
 pub const MIN_DRIP_BYTES_PER_SECOND: u64 = 1;
 pub const MAX_DRIP_BYTES_PER_SECOND: u64 = 10 * 1024 * 1024;
 pub const MAX_CLIENT_CHARS: usize = 128;
+pub const MAX_COMMENTS: u64 = 10_000;
+pub const MAX_REDIRECT_CHARS: usize = 2048;
+
+impl ReconnectAnswer {
+    fn check(&self) -> Result<(), ProfileError> {
+        let set = [self.status.is_some(), self.content_type.is_some(), self.redirect.is_some()];
+        if set.iter().filter(|set| **set).count() != 1 {
+            return Err(ProfileError(
+                "`onReconnect` needs exactly one of `status`, `contentType`, `redirect`".into(),
+            ));
+        }
+        if let Some(status) = self.status {
+            if status != 204 && !(400..=599).contains(&status) {
+                return Err(ProfileError(format!(
+                    "`onReconnect.status` is {status}: it must be 204, a 4xx or a 5xx"
+                )));
+            }
+        }
+        if let Some(content_type) = &self.content_type {
+            if content_type.is_empty()
+                || content_type.len() > 200
+                || !content_type.bytes().all(|b| (0x20..0x7f).contains(&b))
+            {
+                return Err(ProfileError(
+                    "`onReconnect.contentType` must be 1 to 200 visible ASCII characters".into(),
+                ));
+            }
+        }
+        if let Some(redirect) = &self.redirect {
+            let visible = redirect.bytes().all(|b| (0x21..0x7f).contains(&b));
+            if redirect.is_empty() || redirect.len() > MAX_REDIRECT_CHARS || !visible {
+                return Err(ProfileError(format!(
+                    "`onReconnect.redirect` must be 1 to {MAX_REDIRECT_CHARS} visible ASCII characters (a URL or a path)"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The response: a whole HTTP/1.1 response that closes the connection.
+    pub(crate) fn response(&self) -> Vec<u8> {
+        let (status, extra, body) = if let Some(redirect) = &self.redirect {
+            (307, format!("location: {redirect}\r\n"), String::new())
+        } else if let Some(content_type) = &self.content_type {
+            (
+                200,
+                format!("content-type: {content_type}\r\n"),
+                "a fault profile answered this instead of the stream\n".into(),
+            )
+        } else {
+            let status = self.status.unwrap_or(503);
+            let body =
+                if status == 204 { String::new() } else { format!("a fault profile answered {status}\n") };
+            let extra = if status == 204 {
+                String::new()
+            } else {
+                "content-type: text/plain; charset=utf-8\r\n".into()
+            };
+            (status, extra, body)
+        };
+        let reason =
+            axum::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+        format!(
+            "HTTP/1.1 {status} {reason}\r\n{extra}cache-control: no-cache\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    }
+}
 
 /// Line endings on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +104,24 @@ pub enum IdFault {
     Repeat,
     /// Ids start again from 1 on this connection.
     Reset,
+}
+
+/// How a reconnect (a subscribe request with `Last-Event-ID`) is answered instead of streamed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReconnectAnswer {
+    /// 204, or a 4xx or 5xx status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// A 200 with this Content-Type instead of `text/event-stream`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// A 307 to this URL or path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+    /// Every reconnect, not only the next one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub every: bool,
 }
 
 /// A pause in the stream.
@@ -88,6 +175,15 @@ pub struct FaultProfile {
     /// Send an `error`-typed event after this many events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_event_after: Option<u64>,
+    /// Send this many comment lines before each event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment_flood: Option<u64>,
+    /// Send first an event whose data is this many bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oversized_event_bytes: Option<u64>,
+    /// Answer the next (or every) reconnect with this instead of the stream.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_reconnect: Option<ReconnectAnswer>,
 }
 
 /// A profile that does not parse or is out of bounds: says which field and why.
@@ -131,6 +227,11 @@ impl FaultProfile {
         }
         bounded("retryMs", self.retry_ms, 0, MAX_MS, "ms")?;
         bounded("errorEventAfter", self.error_event_after, 0, MAX_COUNT, "events")?;
+        bounded("commentFlood", self.comment_flood, 1, MAX_COMMENTS, "comments")?;
+        bounded("oversizedEventBytes", self.oversized_event_bytes, 1, MAX_BYTES, "bytes")?;
+        if let Some(answer) = &self.on_reconnect {
+            answer.check()?;
+        }
         if let Some(client) = &self.client {
             if client.is_empty() || client.chars().count() > MAX_CLIENT_CHARS {
                 return Err(ProfileError(format!("`client` must be 1 to {MAX_CLIENT_CHARS} characters")));
@@ -183,6 +284,21 @@ impl FaultBook {
             return book.remove(stream);
         }
         Some(profile.clone())
+    }
+
+    /// For a reconnect to `stream` by `client`: the answer a profile gives instead of the
+    /// stream, if one does (the next reconnect's answer is used up).
+    pub fn reconnect_answer(&self, stream: &str, client: Option<&str>) -> Option<ReconnectAnswer> {
+        let mut book = self.lock();
+        let profile = book.get_mut(stream)?;
+        if profile.client.as_deref().is_some_and(|wanted| Some(wanted) != client) {
+            return None;
+        }
+        let answer = profile.on_reconnect.clone()?;
+        if !answer.every {
+            profile.on_reconnect = None;
+        }
+        Some(answer)
     }
 
     pub fn is_empty(&self) -> bool {

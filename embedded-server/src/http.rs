@@ -177,22 +177,44 @@ async fn publish(
     Ok(response)
 }
 
-/// `POST /streams/NAME/kick` with `{}`: every open subscription ends (clients reconnect).
+/// `POST /streams/NAME/kick` with `{}`: every open subscription ends (clients reconnect);
+/// with `{"everyMs": N}` again every N ms (a reconnect storm), until `{"everyMs": 0}`.
 async fn kick(
     State(state): State<HttpState>,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    check_write(&state, &headers, "kick with Content-Type: application/json and {}")?;
+    check_write(&state, &headers, "kick with Content-Type: application/json and {} or {\"everyMs\": N}")?;
     #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Kick {}
-    let _: Kick = serde_json::from_slice(&body)
-        .map_err(|error| Refusal(StatusCode::BAD_REQUEST, format!("body must be {{}}: {error}")))?;
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    struct Kick {
+        every_ms: Option<u64>,
+    }
+    let kick: Kick = serde_json::from_slice(&body).map_err(|error| {
+        Refusal(StatusCode::BAD_REQUEST, format!("body must be {{}} or {{\"everyMs\": N}}: {error}"))
+    })?;
     let kicked = state.broker.kick(&name)?;
-    json(StatusCode::OK, &serde_json::json!({ "kicked": kicked }))
+    let every = kick.every_ms.filter(|ms| *ms > 0);
+    if let Some(ms) = every {
+        if !(MIN_KICK_EVERY_MS..=MAX_KICK_EVERY_MS).contains(&ms) {
+            return Err(Refusal(
+                StatusCode::BAD_REQUEST,
+                format!("`everyMs` is {ms} ms: it must be 0 (stop) or between {MIN_KICK_EVERY_MS} and {MAX_KICK_EVERY_MS}"),
+            ));
+        }
+    }
+    state.repeat_kicks(&name, every.map(std::time::Duration::from_millis));
+    match kick.every_ms {
+        Some(_) => {
+            json(StatusCode::OK, &serde_json::json!({ "kicked": kicked, "everyMs": every.unwrap_or(0) }))
+        }
+        None => json(StatusCode::OK, &serde_json::json!({ "kicked": kicked })),
+    }
 }
+
+const MIN_KICK_EVERY_MS: u64 = 100;
+const MAX_KICK_EVERY_MS: u64 = 10 * 60 * 1000;
 
 async fn demo_page() -> Response {
     (

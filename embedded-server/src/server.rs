@@ -74,6 +74,7 @@ impl Server {
             loopback_only: addr.ip().is_loopback(),
             shutdown: stop.clone(),
             faults: self.faults,
+            repeating_kicks: Default::default(),
         };
         let context = Arc::new(ConnectionContext {
             router: router(state.clone()),

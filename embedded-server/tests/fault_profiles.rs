@@ -204,3 +204,60 @@ async fn sse_server_starts_with_the_profiles_of_its_faults_file() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A comment flood before each event and an oversized event first: exactly these bytes.
+#[tokio::test]
+async fn comment_floods_and_oversized_events_are_written_as_asked() {
+    let server = server_with_events(quiet_config()).await;
+    put_faults(&server, "s", r#"{"commentFlood": 2, "oversizedEventBytes": 5, "cutAfterEvents": 1}"#).await;
+    let (body, _) = raw_body(&server, "/events?stream=s&lastEventId=0", Duration::from_secs(5)).await;
+    assert_eq!(body, ": ok\n\nevent: oversized\ndata: xxxxx\n\n: flood\n\n: flood\n\nid: 1\ndata: a\n\n");
+}
+
+/// The response head of a subscribe request carrying Last-Event-ID (a reconnect).
+async fn reconnect_head(server: &TestServer) -> String {
+    let mut socket = TcpStream::connect(server.addr).await.unwrap();
+    let head = "GET /events?stream=s HTTP/1.1\r\nHost: 127.0.0.1\r\nLast-Event-ID: 1\r\n\r\n";
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut bytes = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut bytes)).await.unwrap().unwrap();
+    String::from_utf8_lossy(&bytes[..n]).lines().next().unwrap_or("").to_owned()
+}
+
+/// The next reconnect is answered as the profile says, the one after streams again; with
+/// `every`, each is; a status that is neither 204 nor an error is refused.
+#[tokio::test]
+async fn reconnects_are_answered_instead_of_streamed() {
+    let server = server_with_events(quiet_config()).await;
+    put_faults(&server, "s", r#"{"onReconnect": {"status": 503}}"#).await;
+    assert_eq!(reconnect_head(&server).await, "HTTP/1.1 503 Service Unavailable");
+    assert_eq!(reconnect_head(&server).await, "HTTP/1.1 200 OK", "the next reconnect only");
+    put_faults(&server, "s", r#"{"onReconnect": {"redirect": "/events?stream=t", "every": true}}"#).await;
+    assert_eq!(reconnect_head(&server).await, "HTTP/1.1 307 Temporary Redirect");
+    assert_eq!(reconnect_head(&server).await, "HTTP/1.1 307 Temporary Redirect", "every reconnect");
+    let (status, body) = put_faults(&server, "s", r#"{"onReconnect": {"status": 302}}"#).await;
+    assert!(status == 400 && body.contains("`onReconnect.status` is 302"), "{body}");
+}
+
+/// `{"everyMs": N}` kicks the stream again and again; `{"everyMs": 0}` stops it.
+#[tokio::test]
+async fn a_repeating_kick_ends_each_new_subscription_until_stopped() {
+    let server = server_with_events(quiet_config()).await;
+    let kick = |body: &'static str| {
+        reqwest::Client::new()
+            .post(server.url("/streams/s/kick"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    assert_eq!(kick(r#"{"everyMs": 150}"#).await.unwrap().status(), 200);
+    let (body, took) = raw_body(&server, "/events?stream=s", Duration::from_secs(5)).await;
+    assert!(
+        body.contains("kicked") && took < Duration::from_secs(1),
+        "kicked again: {body:?} after {took:?}"
+    );
+    assert_eq!(kick(r#"{"everyMs": 0}"#).await.unwrap().status(), 200);
+    let (body, took) = raw_body(&server, "/events?stream=s", Duration::from_millis(600)).await;
+    assert!(!body.contains("kicked") && took >= Duration::from_millis(600), "stopped: {body:?}");
+    assert_eq!(kick(r#"{"everyMs": 5}"#).await.unwrap().status(), 400, "below the bound");
+}

@@ -77,3 +77,69 @@ async fn a_cut_at_every_byte_never_loses_or_repeats_an_event() {
         }
     }
 }
+
+/// What the subscriber reports after its first event, when the stream is cut after it and the
+/// reconnect is answered as the profile says: the updates' words, until it closes or `until`
+/// matches, within 10 s.
+async fn after_a_cut(server: &support::EmbeddedServer, answer: &str, until: &str) -> String {
+    put_faults(&server.url(""), &format!(r#"{{"cutAfterEvents": 1, "onReconnect": {answer}}}"#)).await;
+    let request = SubscribeRequest::new(&server.url("/events?stream=s&lastEventId=0"))
+        .unwrap()
+        .default_retry(Duration::from_millis(5));
+    let mut subscription = Subscription::new(request);
+    let mut seen = String::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(update) = subscription.next().await {
+            let line = match update {
+                Update::Event(event) => format!("event {}", event.data),
+                Update::Error { error, will_retry } => format!("error ({will_retry}) {error}"),
+                Update::Closed { reason } => format!("closed {reason}"),
+                _ => continue,
+            };
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.starts_with("closed") || line.contains(until) {
+                break;
+            }
+        }
+    })
+    .await;
+    seen
+}
+
+/// Each answer on reconnect, as the subscriber sees it: 204 ends the stream for good, a 4xx,
+/// a 5xx and a wrong Content-Type are errors it does not retry, and a redirect is followed.
+#[tokio::test]
+async fn each_reconnect_answer_is_seen_by_the_subscriber() {
+    let server = spawn_app(None).await;
+    for stream in ["s", "t"] {
+        server.broker.create_stream(stream).unwrap();
+    }
+    server.broker.publish("s", Publish::data("a")).unwrap();
+    server.broker.publish("s", Publish::data("b")).unwrap();
+    // The redirected request still carries Last-Event-ID: 1, so t's second event is the next.
+    server.broker.publish("t", Publish::data("first")).unwrap();
+    server.broker.publish("t", Publish::data("elsewhere")).unwrap();
+    for (answer, expected) in [
+        (r#"{"status": 204}"#, "204"),
+        (r#"{"status": 404}"#, "404"),
+        (r#"{"status": 503}"#, "503"),
+        (r#"{"contentType": "text/plain"}"#, "text/plain"),
+    ] {
+        let seen = after_a_cut(&server, answer, "never").await;
+        let lines: Vec<&str> = seen.lines().collect();
+        assert_eq!(lines.first(), Some(&"event a"), "{answer}: {seen}");
+        assert!(!seen.contains("event b"), "{answer}: the reconnect is not streamed: {seen}");
+        assert!(lines.iter().any(|line| line.contains(expected)), "{answer}: {seen}");
+        let last = lines.last().copied().unwrap_or("");
+        assert!(
+            last.starts_with("closed") || last.starts_with("error (false)"),
+            "{answer}: not retried: {seen}"
+        );
+    }
+    let seen = after_a_cut(&server, r#"{"redirect": "/events?stream=t&lastEventId=0"}"#, "elsewhere").await;
+    assert!(
+        seen.starts_with("event a\n") && seen.contains("event elsewhere"),
+        "the redirect is followed: {seen}"
+    );
+}
