@@ -37,6 +37,12 @@ fn main() {
         "clear_expectations",
         "choose_llm",
         "mcp_conversation",
+        "server_streams",
+        "create_stream",
+        "publish_event",
+        "stream_faults",
+        "set_stream_faults",
+        "clear_stream_faults",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed (is tauri.conf.json valid?)");

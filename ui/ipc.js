@@ -131,6 +131,18 @@ export const tapTimeline = (id, max) => call("tap_timeline", { id, max });
  * @param {number} id */
 export const mcpConversation = (id) => call("mcp_conversation", { id });
 
+export const serverStreams = () => call("server_streams", {});
+/** @param {string} name */
+export const createStream = (name) => call("create_stream", { name });
+/** @param {string} stream @param {string | null} event @param {string} data @param {number | null} retry */
+export const publishEvent = (stream, event, data, retry) => call("publish_event", { stream, event, data, retry });
+/** @param {string} stream */
+export const streamFaults = (stream) => call("stream_faults", { stream });
+/** A stream's fault profile from its JSON (docs/faults.md). @param {string} stream @param {string} profile */
+export const setStreamFaults = (stream, profile) => call("set_stream_faults", { stream, profile });
+/** @param {string} stream */
+export const clearStreamFaults = (stream) => call("clear_stream_faults", { stream });
+
 /** The MCP conversation through a tap. @param {number} id */
 export const tapMcp = (id) => call("tap_mcp", { id });
 

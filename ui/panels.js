@@ -14,6 +14,7 @@ import { diagnosticsPanel } from "./panels/diagnostics.js";
 import { ipcFeedPanel } from "./panels/ipc-feed.js";
 import { llmPanel } from "./panels/llm.js";
 import { mcpPanel } from "./panels/mcp.js";
+import { serverPanel } from "./panels/server.js";
 import { statsPanel } from "./panels/stats.js";
 
 /** @typedef {import("./model.js").Connection} Connection */
@@ -42,6 +43,7 @@ const PANELS = [
   llmPanel(),
   mcpPanel(),
   assertionsPanel(),
+  serverPanel(),
   browserLogPanel(),
 ];
 

@@ -52,10 +52,12 @@ struct StreamState {
 
 /// A snapshot of one stream, for listings and the app's status line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StreamInfo {
     pub name: String,
     pub subscribers: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub last_event_id: u64,
 }
 

@@ -11,7 +11,7 @@ use bytes::Bytes;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-use crate::faults::{FaultProfile, IdFault, LineEnding};
+use crate::faults::{FaultLineEnding, FaultProfile, IdFault};
 use crate::lean_sse::{peer_closed, response_head, write_all_parts, write_framed, Framing};
 use crate::subscription::{greeting, Subscription};
 
@@ -143,9 +143,9 @@ impl Faulting {
     /// A block with the profile's line endings.
     fn block(&self, bytes: Vec<u8>, is_event: bool) -> Block {
         let ending: &[u8] = match self.profile.line_ending {
-            None | Some(LineEnding::Lf) => return Block { bytes, is_event },
-            Some(LineEnding::Cr) => b"\r",
-            Some(LineEnding::Crlf) => b"\r\n",
+            None | Some(FaultLineEnding::Lf) => return Block { bytes, is_event },
+            Some(FaultLineEnding::Cr) => b"\r",
+            Some(FaultLineEnding::Crlf) => b"\r\n",
         };
         let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 8);
         for byte in bytes {
@@ -319,7 +319,7 @@ mod tests {
         assert_eq!(text(&blocks), "id: 7\ndata: a\n\n: keep-alive\n\nid: 7\ndata: b\n\n");
         let mut reset = Faulting::new(FaultProfile {
             ids: Some(IdFault::Reset),
-            line_ending: Some(LineEnding::Crlf),
+            line_ending: Some(FaultLineEnding::Crlf),
             ..FaultProfile::default()
         });
         assert_eq!(

@@ -89,8 +89,9 @@ impl ReconnectAnswer {
 
 /// Line endings on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
-pub enum LineEnding {
+pub enum FaultLineEnding {
     Lf,
     Cr,
     Crlf,
@@ -98,6 +99,7 @@ pub enum LineEnding {
 
 /// What happens to the `id:` fields on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum IdFault {
     /// Every event carries the first faulted event's id.
@@ -108,6 +110,7 @@ pub enum IdFault {
 
 /// How a reconnect (a subscribe request with `Last-Event-ID`) is answered instead of streamed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReconnectAnswer {
     /// 204, or a 4xx or 5xx status.
@@ -126,16 +129,20 @@ pub struct ReconnectAnswer {
 
 /// A pause in the stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Stall {
+pub struct FaultStall {
     /// After this many events (0: before the first).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub after_events: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub ms: u64,
 }
 
 /// How a stream misbehaves towards the subscriptions it targets. Every field is optional; the
 /// faults set apply together.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultProfile {
     /// Only subscriptions whose `client` query parameter or `X-SSE-Client` header is this.
@@ -146,40 +153,49 @@ pub struct FaultProfile {
     pub once: bool,
     /// Seeds the random cut point: runs with a seed are reproducible.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub seed: Option<u64>,
     /// Close the connection after this many events.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub cut_after_events: Option<u64>,
     /// Close the connection after this many bytes of the body: inside a line, a UTF-8
     /// sequence, or between the CR and LF of a CRLF.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub cut_after_bytes: Option<u64>,
     /// Close the connection at a random byte in `1..=N` of the body (by `seed`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub cut_randomly_within_bytes: Option<u64>,
     /// Write the body at most this many bytes a second.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub drip_bytes_per_second: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stall: Option<Stall>,
+    pub stall: Option<FaultStall>,
     /// Send `retry: MS` first.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub retry_ms: Option<u64>,
     /// Send a UTF-8 byte order mark first (the spec says a client skips one).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bom: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_ending: Option<LineEnding>,
+    pub line_ending: Option<FaultLineEnding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<IdFault>,
     /// Send an `error`-typed event after this many events.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub error_event_after: Option<u64>,
     /// Send this many comment lines before each event.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub comment_flood: Option<u64>,
     /// Send first an event whose data is this many bytes.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub oversized_event_bytes: Option<u64>,
     /// Answer the next (or every) reconnect with this instead of the stream.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -318,7 +334,7 @@ mod tests {
             FaultProfile::parse(br#"{"cutAfterBytes": 1234, "seed": 7, "lineEnding": "crlf"}"#).unwrap();
         assert_eq!(
             (profile.cut_after_bytes, profile.seed, profile.line_ending),
-            (Some(1234), Some(7), Some(LineEnding::Crlf))
+            (Some(1234), Some(7), Some(FaultLineEnding::Crlf))
         );
         let unknown = FaultProfile::parse(br#"{"cutAfter": 5}"#).unwrap_err().0;
         assert!(unknown.contains("unknown field `cutAfter`"), "{unknown}");

@@ -60,7 +60,9 @@ pub use config::{BrokerConfig, LoadConfig, ServerConfig, COUNTER_STREAM};
 pub use durable::DurableLog;
 pub use error::{BrokerError, ReplayError, ServerError, StoreError};
 pub use event::{Event, LOST_EVENT_TYPE};
-pub use faults::{FaultBook, FaultProfile, IdFault, LineEnding, ProfileError, Stall};
+pub use faults::{
+    FaultBook, FaultLineEnding, FaultProfile, FaultStall, IdFault, ProfileError, ReconnectAnswer,
+};
 pub use replay::{
     replay, replay_file, replay_reader, replay_when_watched, Pace, ReplayStarted, JOIN_GRACE, WATCH_TIMEOUT,
 };

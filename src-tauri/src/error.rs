@@ -13,6 +13,8 @@ pub enum CommandError {
     Broker(#[from] embedded_server::BrokerError),
     #[error(transparent)]
     Tap(#[from] sse_tap::TapError),
+    #[error(transparent)]
+    Faults(#[from] embedded_server::ProfileError),
     #[error("the background task failed: {0}")]
     Task(#[from] tauri::Error),
     #[error("cannot {doing} {path}: {source}")]
@@ -35,6 +37,7 @@ pub enum ErrorKind {
     Replay,
     Broker,
     Tap,
+    Faults,
     Task,
     File,
 }
@@ -57,6 +60,7 @@ impl CommandError {
             CommandError::Replay(_) => ErrorKind::Replay,
             CommandError::Broker(_) => ErrorKind::Broker,
             CommandError::Tap(_) => ErrorKind::Tap,
+            CommandError::Faults(_) => ErrorKind::Faults,
             CommandError::Task(_) => ErrorKind::Task,
             CommandError::File { .. } => ErrorKind::File,
         }

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use embedded_server::{FaultLineEnding, FaultProfile, FaultStall, IdFault, ReconnectAnswer, StreamInfo};
 use sse_connections::{
     AssertionRow, AssertionsReport, Auth, BodyView, ConnectionSpec, ConnectionUpdate, DiagnosticsReport,
     ExchangeDetail, ExchangeRow, HeaderField, LlmReport, Loaded, Page, PaneLayout, Preset, RawChunk,
@@ -179,6 +180,25 @@ fn commands(cfg: &Config) -> Vec<Command> {
         ),
         command("clear_expectations", vec![id()], ts::<()>(cfg)),
         command("mcp_conversation", vec![id()], ts::<Option<Conversation>>(cfg)),
+        command("server_streams", vec![], ts::<Vec<StreamInfo>>(cfg)),
+        command("create_stream", vec![arg("name", ts::<String>(cfg))], ts::<()>(cfg)),
+        command(
+            "publish_event",
+            vec![
+                arg("stream", ts::<String>(cfg)),
+                optional("event", ts::<Option<String>>(cfg)),
+                arg("data", ts::<String>(cfg)),
+                optional("retry", ts::<Option<u64>>(cfg)),
+            ],
+            ts::<u64>(cfg),
+        ),
+        command("stream_faults", vec![arg("stream", ts::<String>(cfg))], ts::<Option<FaultProfile>>(cfg)),
+        command(
+            "set_stream_faults",
+            vec![arg("stream", ts::<String>(cfg)), arg("profile", ts::<String>(cfg))],
+            ts::<FaultProfile>(cfg),
+        ),
+        command("clear_stream_faults", vec![arg("stream", ts::<String>(cfg))], ts::<bool>(cfg)),
         command("choose_llm", vec![id(), arg("choice", ts::<String>(cfg))], ts::<LlmReport>(cfg)),
     ]
 }
@@ -267,6 +287,12 @@ fn declarations() -> String {
         Note,
         SessionEnd,
         Violation,
+        StreamInfo,
+        FaultProfile,
+        ReconnectAnswer,
+        FaultStall,
+        FaultLineEnding,
+        IdFault,
     );
     out.push_str(
         "\n/** Every command: its arguments and what it resolves to. */\nexport interface Commands {\n",

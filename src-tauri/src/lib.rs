@@ -11,6 +11,7 @@
 //! - `commands.rs`: the commands the UI calls, each a line or two.
 //! - `files.rs`: export and import through the native dialogs.
 //! - `assertions.rs`: the Assertions tab's commands (load, generate, save, clear expectations).
+//! - `streams.rs`: the Server tab's commands (streams, publish, fault profiles).
 //! - `taps.rs`: the commands of taps (open, close, save, an exchange, the waterfall, replay,
 //!   HAR).
 //! - `error.rs`: command errors (`{kind, message}` for the UI) and start-up errors.
@@ -24,6 +25,7 @@ mod files;
 mod ipc_types;
 mod platform;
 mod state;
+mod streams;
 mod taps;
 mod window_state;
 
@@ -112,7 +114,13 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             assertions::save_expectations,
             assertions::clear_expectations,
             commands::choose_llm,
-            commands::mcp_conversation
+            commands::mcp_conversation,
+            streams::server_streams,
+            streams::create_stream,
+            streams::publish_event,
+            streams::stream_faults,
+            streams::set_stream_faults,
+            streams::clear_stream_faults
         ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| match event {

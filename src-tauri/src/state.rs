@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
-use embedded_server::{Broker, LoadConfig, Server, ServerConfig, COUNTER_STREAM};
+use embedded_server::{Broker, FaultBook, LoadConfig, Server, ServerConfig, COUNTER_STREAM};
 use sse_connections::{
     ConnectionSpec, LaunchOptions, OsKeyring, RunningConnections, RunningTaps, SettingsStore,
 };
@@ -23,6 +23,8 @@ pub struct AppState {
     pub server_addr: SocketAddr,
     /// The embedded server's streams.
     pub broker: Broker,
+    /// The fault profiles of its streams (the Server tab sets them).
+    pub faults: FaultBook,
     /// The connections the user has open.
     pub connections: RunningConnections,
     /// The taps the user has open.
@@ -43,6 +45,7 @@ impl AppState {
         let load = options.load_rate.map(|rate| LoadConfig { stream: LOAD_STREAM.into(), rate });
         let server = Server::new(ServerConfig { load, ..ServerConfig::default() });
         let broker = server.broker();
+        let faults = server.faults();
         tauri::async_runtime::spawn(async move {
             let listener = match tokio::net::TcpListener::from_std(listener) {
                 Ok(listener) => listener,
@@ -72,6 +75,7 @@ impl AppState {
         Ok(Self {
             server_addr: addr,
             broker,
+            faults,
             connections: RunningConnections::new(runtime.clone()).with_limits(limits).with_batching(batching),
             taps: RunningTaps::new(runtime),
             initial_connection,

@@ -6,7 +6,7 @@ export interface ChannelOf<T> {
   onmessage: (message: T) => void;
 }
 
-export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "tap" | "task" | "file";
+export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "tap" | "faults" | "task" | "file";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
 
@@ -698,6 +698,91 @@ quote: string,
  */
 detail: string, exchange: number, };
 
+export type StreamInfo = { name: string, subscribers: number, lastEventId: number, };
+
+export type FaultProfile = { 
+/**
+ * Only subscriptions whose `client` query parameter or `X-SSE-Client` header is this.
+ */
+client: string | null, 
+/**
+ * Only the next matching subscription; the profile is cleared once it is applied.
+ */
+once?: boolean, 
+/**
+ * Seeds the random cut point: runs with a seed are reproducible.
+ */
+seed: number | null, 
+/**
+ * Close the connection after this many events.
+ */
+cutAfterEvents: number | null, 
+/**
+ * Close the connection after this many bytes of the body: inside a line, a UTF-8
+ * sequence, or between the CR and LF of a CRLF.
+ */
+cutAfterBytes: number | null, 
+/**
+ * Close the connection at a random byte in `1..=N` of the body (by `seed`).
+ */
+cutRandomlyWithinBytes: number | null, 
+/**
+ * Write the body at most this many bytes a second.
+ */
+dripBytesPerSecond: number | null, stall: FaultStall | null, 
+/**
+ * Send `retry: MS` first.
+ */
+retryMs: number | null, 
+/**
+ * Send a UTF-8 byte order mark first (the spec says a client skips one).
+ */
+bom?: boolean, lineEnding: FaultLineEnding | null, ids: IdFault | null, 
+/**
+ * Send an `error`-typed event after this many events.
+ */
+errorEventAfter: number | null, 
+/**
+ * Send this many comment lines before each event.
+ */
+commentFlood: number | null, 
+/**
+ * Send first an event whose data is this many bytes.
+ */
+oversizedEventBytes: number | null, 
+/**
+ * Answer the next (or every) reconnect with this instead of the stream.
+ */
+onReconnect: ReconnectAnswer | null, };
+
+export type ReconnectAnswer = { 
+/**
+ * 204, or a 4xx or 5xx status.
+ */
+status: number | null, 
+/**
+ * A 200 with this Content-Type instead of `text/event-stream`.
+ */
+contentType: string | null, 
+/**
+ * A 307 to this URL or path.
+ */
+redirect: string | null, 
+/**
+ * Every reconnect, not only the next one.
+ */
+every?: boolean, };
+
+export type FaultStall = { 
+/**
+ * After this many events (0: before the first).
+ */
+afterEvents: number, ms: number, };
+
+export type FaultLineEnding = "lf" | "cr" | "crlf";
+
+export type IdFault = "repeat" | "reset";
+
 /** Every command: its arguments and what it resolves to. */
 export interface Commands {
   server_info: { args: {  }; result: ServerInfo };
@@ -734,5 +819,11 @@ export interface Commands {
   save_expectations: { args: { id: number; path?: string | null }; result: Exported | null };
   clear_expectations: { args: { id: number }; result: null };
   mcp_conversation: { args: { id: number }; result: Conversation | null };
+  server_streams: { args: {  }; result: Array<StreamInfo> };
+  create_stream: { args: { name: string }; result: null };
+  publish_event: { args: { stream: string; event?: string | null; data: string; retry?: number | null }; result: number };
+  stream_faults: { args: { stream: string }; result: FaultProfile | null };
+  set_stream_faults: { args: { stream: string; profile: string }; result: FaultProfile };
+  clear_stream_faults: { args: { stream: string }; result: boolean };
   choose_llm: { args: { id: number; choice: string }; result: LlmReport };
 }
