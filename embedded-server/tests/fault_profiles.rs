@@ -151,6 +151,7 @@ async fn the_fault_api_refuses_bad_profiles_naming_the_field() {
         (r#"{"dripBytesPerSecond": 0}"#, "`dripBytesPerSecond` is 0"),
         (r#"{"stall": {"afterEvents": 1, "ms": 86400000}}"#, "`stall.ms`"),
         (r#"{"cutAfterBytes": 10737418240}"#, "`cutAfterBytes`"),
+        (r#"{"oversizedEventBytes": 10737418240}"#, "`oversizedEventBytes`"),
         (r#"{"cutAfter": 5}"#, "unknown field `cutAfter`"),
         (r#"{"lineEnding": "lfcr"}"#, "unknown variant `lfcr`"),
     ] {
@@ -260,4 +261,28 @@ async fn a_repeating_kick_ends_each_new_subscription_until_stopped() {
     let (body, took) = raw_body(&server, "/events?stream=s", Duration::from_millis(600)).await;
     assert!(!body.contains("kicked") && took >= Duration::from_millis(600), "stopped: {body:?}");
     assert_eq!(kick(r#"{"everyMs": 5}"#).await.unwrap().status(), 400, "below the bound");
+}
+
+/// CR line endings and ids repeated: every event on the wire carries the first one's id.
+#[tokio::test]
+async fn cr_endings_and_repeated_ids_are_written_as_asked() {
+    let server = server_with_events(quiet_config()).await;
+    put_faults(&server, "s", r#"{"lineEnding": "cr", "ids": "repeat", "cutAfterEvents": 3}"#).await;
+    let (body, _) = raw_body(&server, "/events?stream=s&lastEventId=0", Duration::from_secs(5)).await;
+    assert_eq!(body, ": ok\r\rid: 1\rdata: a\r\rid: 1\rdata: b\r\rid: 1\rdata: c\r\r");
+}
+
+/// A profile for a client also finds it by its `X-SSE-Client` header.
+#[tokio::test]
+async fn a_profile_finds_its_client_by_header() {
+    let server = server_with_events(quiet_config()).await;
+    put_faults(&server, "s", r#"{"client": "tested", "cutAfterEvents": 0}"#).await;
+    let mut socket = TcpStream::connect(server.addr).await.unwrap();
+    let head =
+        "GET /events?stream=s&lastEventId=0 HTTP/1.0\r\nHost: 127.0.0.1\r\nX-SSE-Client: tested\r\n\r\n";
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut bytes = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), socket.read_to_end(&mut bytes)).await.unwrap().unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.ends_with("\r\n\r\n: ok\n\n"), "cut before the first event: {text:?}");
 }

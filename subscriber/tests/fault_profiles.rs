@@ -143,3 +143,29 @@ async fn each_reconnect_answer_is_seen_by_the_subscriber() {
         "the redirect is followed: {seen}"
     );
 }
+
+/// The `sse-sub` binary itself, cut after its first event, retries, and is answered on
+/// reconnect: 204 ends it cleanly (exit 0) after that event; a 503 is a failure it reports and
+/// exits 1 on.
+#[tokio::test]
+async fn sse_sub_reports_each_reconnect_answer() {
+    let server = spawn_app(None).await;
+    server.broker.create_stream("s").unwrap();
+    server.broker.publish("s", Publish::data("a")).unwrap();
+    server.broker.publish("s", Publish::data("b")).unwrap();
+    for (answer, code, said) in [(r#"{"status": 204}"#, 0, "retrying"), (r#"{"status": 503}"#, 1, "HTTP 503")]
+    {
+        put_faults(&server.url(""), &format!(r#"{{"cutAfterEvents": 1, "onReconnect": {answer}}}"#)).await;
+        let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_sse-sub"))
+            .args(["--json", &server.url("/events?stream=s&lastEventId=0")])
+            .stdin(std::process::Stdio::null())
+            .output();
+        let output = tokio::time::timeout(Duration::from_secs(20), run).await.expect("sse-sub ends").unwrap();
+        let (stdout, stderr) =
+            (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.code(), Some(code), "{answer}: {stdout}{stderr}");
+        assert_eq!(stdout.matches("\"data\":").count(), 1, "{answer}: only the first event: {stdout}");
+        assert!(stdout.contains("\"data\":\"a\""), "{answer}: {stdout}");
+        assert!(format!("{stdout}{stderr}").contains(said), "{answer}: {stdout}{stderr}");
+    }
+}
