@@ -7,12 +7,12 @@
 use std::io;
 use std::time::Duration;
 
-use bytes::Bytes;
-use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::faults::{FaultLineEnding, FaultProfile, IdFault};
-use crate::lean_sse::{peer_closed, response_head, write_all_parts, write_framed, Framing};
+use crate::lean_sse::{
+    end_body, next_while_connected, response_head, write_all_parts, write_framed, Framing, Next,
+};
 use crate::subscription::{greeting, Subscription};
 
 /// The error event a profile sends.
@@ -266,16 +266,11 @@ pub(crate) async fn stream_faulted(
         Ok(Sent::Cut) | Err(_) => return,
     }
     loop {
-        let chunk: Option<Bytes> = tokio::select! {
-            chunk = subscription.next_chunk() => chunk,
-            closed = peer_closed(&socket) => {
-                if closed {
-                    return;
-                }
-                continue;
-            }
+        let chunk = match next_while_connected(&mut subscription, &socket).await {
+            Next::Chunk(chunk) => chunk,
+            Next::Ended => break,
+            Next::ClientGone => return,
         };
-        let Some(chunk) = chunk else { break };
         let blocks = fault.blocks(&chunk);
         match fault.send(&mut socket, framing, blocks, write_stall).await {
             Ok(Sent::Going) => {}
@@ -293,10 +288,7 @@ pub(crate) async fn stream_faulted(
             }
         }
     }
-    if framing == Framing::Chunked {
-        let _ = write_framed(&mut socket, framing, b"", write_stall).await;
-    }
-    let _ = socket.shutdown().await;
+    end_body(socket, framing, write_stall).await;
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@ use std::time::{Duration, SystemTime};
 
 use axum::extract::Query;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Uri};
+use bytes::Bytes;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
@@ -207,17 +208,14 @@ pub(crate) async fn stream_events(
     }
     drop(head);
     loop {
-        let chunk = tokio::select! {
-            chunk = subscription.next_chunk() => chunk,
-            closed = peer_closed(&socket) => {
-                if closed {
-                    tracing::debug!("subscriber left");
-                    return;
-                }
-                continue;
+        let chunk = match next_while_connected(&mut subscription, &socket).await {
+            Next::Chunk(chunk) => chunk,
+            Next::Ended => break,
+            Next::ClientGone => {
+                tracing::debug!("subscriber left");
+                return;
             }
         };
-        let Some(chunk) = chunk else { break };
         if let Err(error) = write_framed(&mut socket, framing, &chunk, write_stall).await {
             if error.kind() == io::ErrorKind::TimedOut {
                 tracing::info!(limit = ?write_stall, "closing a connection whose client stopped reading");
@@ -227,7 +225,29 @@ pub(crate) async fn stream_events(
             return;
         }
     }
-    // The stream ended (shutdown, or the subscriber fell behind): end the body cleanly.
+    end_body(socket, framing, write_stall).await;
+}
+
+/// What a subscription has next for a connected client.
+pub(crate) enum Next {
+    Chunk(Bytes),
+    /// The stream ended (shutdown, or the subscriber fell behind).
+    Ended,
+    ClientGone,
+}
+
+/// The subscription's next chunk, unless the client goes away first.
+pub(crate) async fn next_while_connected(subscription: &mut Subscription, socket: &TcpStream) -> Next {
+    loop {
+        tokio::select! {
+            chunk = subscription.next_chunk() => return chunk.map_or(Next::Ended, Next::Chunk),
+            closed = peer_closed(socket) => if closed { return Next::ClientGone },
+        }
+    }
+}
+
+/// Ends the body cleanly (the last chunk over HTTP/1.1) and the connection.
+pub(crate) async fn end_body(mut socket: TcpStream, framing: Framing, write_stall: Duration) {
     if framing == Framing::Chunked {
         let _ = write_framed(&mut socket, framing, b"", write_stall).await;
     }
