@@ -6,7 +6,7 @@ use bytes::Bytes;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
@@ -63,32 +63,33 @@ pub(crate) async fn serve(mut socket: TcpStream, context: &ConnectionContext) {
         lean_sse::recognise(&head).filter(|r| host_refusal(&context.state, &r.headers).is_none())
     {
         // A refusal is left to the router, which gives the same answer with hyper's framing.
-        let stream = request.query.stream.clone().unwrap_or_default();
-        let client = request.query.client.clone().or_else(|| {
-            request.headers.get("x-sse-client").and_then(|value| value.to_str().ok()).map(str::to_owned)
-        });
-        // A reconnect (it carries Last-Event-ID) a profile answers instead of streaming.
-        if request.headers.contains_key("last-event-id") {
-            if let Some(answer) = context.state.faults.reconnect_answer(&stream, client.as_deref()) {
-                let _ = socket.write_all(&answer.response()).await;
-                let _ = socket.shutdown().await;
-                return;
-            }
+        // Who a fault profile would target, looked at only while some profile is set.
+        let target =
+            (!context.state.faults.is_empty()).then(|| faulted_sse::target(&request.query, &request.headers));
+        if let Some(answer) = target.as_ref().and_then(|target| {
+            // A reconnect (it carries Last-Event-ID) a profile answers instead of streaming.
+            let reconnect = request.headers.contains_key("last-event-id");
+            reconnect.then(|| context.state.faults.reconnect_answer(&target.0, target.1.as_deref())).flatten()
+        }) {
+            Box::pin(faulted_sse::answer_instead(socket, answer)).await;
+            return;
         }
         if let Ok(subscription) = open_subscription(&context.state, &request.headers, request.query) {
             drop(head);
             // Only a subscription a profile targets leaves the lean path.
-            let profile = context.state.faults.take_for(&stream, client.as_deref());
+            let profile =
+                target.and_then(|(stream, client)| context.state.faults.take_for(&stream, client.as_deref()));
             match profile {
+                // Boxed: the faulted path's larger state must not grow every connection's task.
                 Some(profile) => {
-                    faulted_sse::stream_faulted(
+                    let faulted = faulted_sse::stream_faulted(
                         socket,
                         subscription,
                         request.framing,
                         limits.write_stall,
                         profile,
-                    )
-                    .await;
+                    );
+                    Box::pin(faulted).await;
                 }
                 None => {
                     lean_sse::stream_events(socket, subscription, request.framing, limits.write_stall).await

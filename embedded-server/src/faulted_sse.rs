@@ -7,9 +7,12 @@
 use std::io;
 use std::time::Duration;
 
+use axum::http::HeaderMap;
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-use crate::faults::{FaultLineEnding, FaultProfile, IdFault};
+use crate::faults::{FaultLineEnding, FaultProfile, IdFault, ReconnectAnswer};
+use crate::http::EventsQuery;
 use crate::lean_sse::{
     end_body, next_while_connected, response_head, write_all_parts, write_framed, Framing, Next,
 };
@@ -244,6 +247,22 @@ impl Faulting {
         }
         Ok(if take < bytes.len() || self.cut_at == Some(self.bytes_sent) { Sent::Cut } else { Sent::Going })
     }
+}
+
+/// Whom a subscribe request is from, for fault profiles: its stream, and its `client` query
+/// parameter or `X-SSE-Client` header.
+pub(crate) fn target(query: &EventsQuery, headers: &HeaderMap) -> (String, Option<String>) {
+    let client = query
+        .client
+        .clone()
+        .or_else(|| headers.get("x-sse-client").and_then(|value| value.to_str().ok()).map(str::to_owned));
+    (query.stream.clone().unwrap_or_default(), client)
+}
+
+/// Answers a reconnect as a profile says (a whole response), and closes the connection.
+pub(crate) async fn answer_instead(mut socket: TcpStream, answer: ReconnectAnswer) {
+    let _ = socket.write_all(&answer.response()).await;
+    let _ = socket.shutdown().await;
 }
 
 /// Streams a subscription to the socket as `profile` says. A cut closes the connection
