@@ -44,12 +44,9 @@ impl LlmChoice {
         match text.trim() {
             "" | "auto" => Ok(Self::Auto),
             "off" => Ok(Self::Off),
-            key => Provider::from_key(key).map(Self::Named).ok_or_else(|| {
-                let keys: Vec<&str> = Provider::ALL.iter().map(|p| p.key()).collect();
-                SpecError::Invalid {
-                    field: "LLM provider",
-                    reason: format!("`{key}` is none of {}, off or empty (to guess)", keys.join(", ")),
-                }
+            key => Provider::from_key(key).map(Self::Named).ok_or_else(|| SpecError::Invalid {
+                field: "LLM provider",
+                reason: format!("`{key}` is none of {}, off or empty (to guess)", Provider::key_list()),
             }),
         }
     }

@@ -301,6 +301,11 @@ impl Broker {
         Ok(true)
     }
 
+    /// Whether `name` exists.
+    pub fn has_stream(&self, name: &str) -> bool {
+        self.inner.streams.read().unwrap_or_else(PoisonError::into_inner).contains_key(name)
+    }
+
     fn stream(&self, name: &str) -> Result<Arc<Stream>, BrokerError> {
         let streams = self.inner.streams.read().unwrap_or_else(PoisonError::into_inner);
         streams.get(name).cloned().ok_or_else(|| BrokerError::UnknownStream(name.to_owned()))

@@ -8,13 +8,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use crate::access::{check_publish_token, check_write, json, HttpState, Refusal};
+use crate::error::BrokerError;
 use crate::faults::FaultProfile;
 
 fn known_stream(state: &HttpState, name: &str) -> Result<(), Refusal> {
-    if state.broker.streams().iter().any(|stream| stream.name == name) {
+    if state.broker.has_stream(name) {
         Ok(())
     } else {
-        Err(Refusal(StatusCode::NOT_FOUND, format!("unknown stream `{name}`")))
+        Err(BrokerError::UnknownStream(name.to_owned()).into())
     }
 }
 

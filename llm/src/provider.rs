@@ -42,6 +42,11 @@ impl Provider {
         }
     }
 
+    /// Every provider's key, as a message lists them: `openai, responses, ...`.
+    pub fn key_list() -> String {
+        Self::ALL.map(Self::key).join(", ")
+    }
+
     pub fn from_key(key: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|provider| provider.key().eq_ignore_ascii_case(key.trim()))
     }

@@ -49,7 +49,7 @@ pub fn set_stream_faults(
     stream: String,
     profile: String,
 ) -> Result<FaultProfile, CommandError> {
-    if !state.broker.streams().iter().any(|s| s.name == stream) {
+    if !state.broker.has_stream(&stream) {
         return Err(embedded_server::BrokerError::UnknownStream(stream).into());
     }
     let profile = FaultProfile::parse(profile.as_bytes())?;

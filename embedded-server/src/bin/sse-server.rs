@@ -27,10 +27,9 @@ fn set_faults(server: &Server, path: &std::path::Path) -> anyhow::Result<()> {
     let text = std::fs::read(path).with_context(|| format!("cannot read --faults {}", path.display()))?;
     let profiles: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_slice(&text)
         .with_context(|| format!("--faults {}: expected {{\"STREAM\": {{profile}}}}", path.display()))?;
-    let streams: Vec<String> = server.broker().streams().into_iter().map(|s| s.name).collect();
     for (stream, profile) in profiles {
         anyhow::ensure!(
-            streams.contains(&stream),
+            server.broker().has_stream(&stream),
             "--faults {}: no stream `{stream}` (create it with --stream {stream})",
             path.display()
         );

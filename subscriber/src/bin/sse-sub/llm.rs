@@ -27,10 +27,9 @@ impl LlmWatch {
         let named = match given {
             "auto" => None,
             key => Some(Provider::from_key(key).ok_or_else(|| {
-                let keys: Vec<&str> = Provider::ALL.iter().map(|p| p.key()).collect();
                 format!(
                     "--llm: unknown provider `{key}`: say one of {} (or nothing, to guess)",
-                    keys.join(", ")
+                    Provider::key_list()
                 )
             })?),
         };
