@@ -244,7 +244,11 @@ impl App {
         field.send_keys(text).await.expect("type into field");
     }
 
+    /// Clicks `id` as a user would: scrolled into view first (a tab panel scrolls inside the
+    /// window, which WebKitWebDriver does not do by itself at a small window).
     pub(crate) async fn click(&self, id: &str) {
+        let reveal = "document.getElementById(arguments[0])?.scrollIntoView({ block: 'nearest' })";
+        self.client.execute(reveal, vec![json!(id)]).await.expect("scroll into view");
         let button = self.client.find(fantoccini::Locator::Id(id)).await.expect("find button");
         button.click().await.expect("click");
     }
