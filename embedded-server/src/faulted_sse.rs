@@ -11,10 +11,12 @@ use axum::http::HeaderMap;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
+use crate::access::HttpState;
 use crate::faults::{FaultLineEnding, FaultProfile, IdFault, ReconnectAnswer};
-use crate::http::EventsQuery;
+use crate::http::{open_subscription, EventsQuery};
 use crate::lean_sse::{
-    end_body, next_while_connected, response_head, write_all_parts, write_framed, Framing, Next,
+    self, end_body, next_while_connected, response_head, write_all_parts, write_framed, Framing, Next,
+    SubscribeRequest,
 };
 use crate::subscription::{greeting, Subscription};
 
@@ -249,9 +251,41 @@ impl Faulting {
     }
 }
 
+/// Serves a subscribe request while some fault profile is set: a reconnect a profile answers is
+/// answered instead, a subscription a profile targets is faulted, any other keeps the lean path.
+/// Gives the connection and its head back when the subscription does not open (the router
+/// answers that).
+pub(crate) async fn serve_subscribe(
+    socket: TcpStream,
+    head: Vec<u8>,
+    request: SubscribeRequest,
+    state: &HttpState,
+    write_stall: Duration,
+) -> Option<(TcpStream, Vec<u8>)> {
+    let (stream, client) = target(&request.query, &request.headers);
+    // A reconnect (it carries Last-Event-ID) a profile answers instead of streaming.
+    if request.headers.contains_key("last-event-id") {
+        if let Some(answer) = state.faults.reconnect_answer(&stream, client.as_deref()) {
+            answer_instead(socket, answer).await;
+            return None;
+        }
+    }
+    let framing = request.framing;
+    let Ok(subscription) = open_subscription(state, &{ request.headers }, request.query) else {
+        return Some((socket, head));
+    };
+    drop(head);
+    // Taken once the subscription opened, so a `once` profile is not spent on a refusal.
+    match state.faults.take_for(&stream, client.as_deref()) {
+        Some(profile) => stream_faulted(socket, subscription, framing, write_stall, profile).await,
+        None => lean_sse::stream_events(socket, subscription, framing, write_stall).await,
+    }
+    None
+}
+
 /// Whom a subscribe request is from, for fault profiles: its stream, and its `client` query
 /// parameter or `X-SSE-Client` header.
-pub(crate) fn target(query: &EventsQuery, headers: &HeaderMap) -> (String, Option<String>) {
+fn target(query: &EventsQuery, headers: &HeaderMap) -> (String, Option<String>) {
     let client = query
         .client
         .clone()
@@ -260,14 +294,14 @@ pub(crate) fn target(query: &EventsQuery, headers: &HeaderMap) -> (String, Optio
 }
 
 /// Answers a reconnect as a profile says (a whole response), and closes the connection.
-pub(crate) async fn answer_instead(mut socket: TcpStream, answer: ReconnectAnswer) {
+async fn answer_instead(mut socket: TcpStream, answer: ReconnectAnswer) {
     let _ = socket.write_all(&answer.response()).await;
     let _ = socket.shutdown().await;
 }
 
 /// Streams a subscription to the socket as `profile` says. A cut closes the connection
 /// without ending the body (for chunked framing, no last chunk): the client sees a stream cut.
-pub(crate) async fn stream_faulted(
+async fn stream_faulted(
     mut socket: TcpStream,
     mut subscription: Subscription,
     framing: Framing,
@@ -307,7 +341,7 @@ pub(crate) async fn stream_faulted(
             }
         }
     }
-    end_body(socket, framing, write_stall).await;
+    end_body(&mut socket, framing, write_stall).await;
 }
 
 #[cfg(test)]

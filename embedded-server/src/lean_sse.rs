@@ -225,7 +225,7 @@ pub(crate) async fn stream_events(
             return;
         }
     }
-    end_body(socket, framing, write_stall).await;
+    end_body(&mut socket, framing, write_stall).await;
 }
 
 /// What a subscription has next for a connected client.
@@ -247,9 +247,9 @@ pub(crate) async fn next_while_connected(subscription: &mut Subscription, socket
 }
 
 /// Ends the body cleanly (the last chunk over HTTP/1.1) and the connection.
-pub(crate) async fn end_body(mut socket: TcpStream, framing: Framing, write_stall: Duration) {
+pub(crate) async fn end_body(socket: &mut TcpStream, framing: Framing, write_stall: Duration) {
     if framing == Framing::Chunked {
-        let _ = write_framed(&mut socket, framing, b"", write_stall).await;
+        let _ = write_framed(socket, framing, b"", write_stall).await;
     }
     let _ = socket.shutdown().await;
 }
