@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use tokio_util::sync::CancellationToken;
 
 use crate::broker::Broker;
+use crate::clients::ClientBook;
 use crate::error::BrokerError;
 use crate::faults::FaultBook;
 
@@ -25,6 +26,8 @@ pub(crate) struct HttpState {
     pub(crate) shutdown: CancellationToken,
     /// The fault profiles set, by stream.
     pub(crate) faults: FaultBook,
+    /// Every client's connection attempts, for the report card.
+    pub(crate) clients: ClientBook,
     /// Streams kicked again and again (`{"everyMs": N}`): each one's stop.
     pub(crate) repeating_kicks: Arc<Mutex<HashMap<String, CancellationToken>>>,
 }

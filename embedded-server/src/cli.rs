@@ -89,4 +89,8 @@ pub struct ServerArgs {
     /// each stream must exist (the counter's `messages`, or one named with --stream).
     #[arg(long, value_name = "FILE")]
     pub faults: Option<PathBuf>,
+    /// At exit (Ctrl-C or SIGTERM), write every client's connection attempts and report card
+    /// (what `GET /clients` gives) to this JSON file.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }

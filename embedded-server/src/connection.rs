@@ -12,9 +12,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::access::{host_refusal, HttpState};
 use crate::faulted_sse;
-use crate::http::open_subscription;
+use crate::http::PeerAddr;
 use crate::io::ServedConnection;
 use crate::lean_sse;
+use crate::lean_sse::open_recorded;
 
 /// A request head longer than this is handed to hyper unread, which answers it (431).
 const MAX_LOOKED_AT_HEAD: usize = 16 * 1024;
@@ -66,10 +67,11 @@ pub(crate) async fn serve(mut socket: TcpStream, context: &ConnectionContext) {
     }
     if let Some(request) = subscribe_request(&head, context) {
         let framing = request.framing;
-        // The request's headers and head are not kept for as long as the stream lasts.
-        if let Ok(subscription) = open_subscription(&context.state, &{ request.headers }, request.query) {
+        let peer = socket.peer_addr().ok().map(|addr| addr.ip());
+        // The request (its headers) and head are not kept for as long as the stream lasts.
+        if let Some((subscription, record)) = open_recorded(&context.state, request, peer, || None) {
             drop(head);
-            lean_sse::stream_events(socket, subscription, framing, limits.write_stall).await;
+            lean_sse::stream_events(socket, subscription, framing, limits.write_stall, record).await;
             return;
         }
     }
@@ -117,8 +119,10 @@ async fn read_head(socket: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
 
 async fn serve_with_hyper(already_read: Bytes, socket: TcpStream, context: &ConnectionContext) {
     let limits = context.limits;
+    let peer = PeerAddr(socket.peer_addr().ok().map(|addr| addr.ip()));
     let io = TokioIo::new(ServedConnection::new(already_read, socket, limits.write_stall));
-    let service = TowerToHyperService::new(context.router.clone());
+    let with_peer = tower_http::add_extension::AddExtensionLayer::new(peer);
+    let service = TowerToHyperService::new(context.router.clone().layer(with_peer));
     let mut builder = http1::Builder::new();
     // Later requests on a kept-alive connection get the same slow-loris limit.
     builder.timer(TokioTimer::new()).header_read_timeout(limits.request_timeout);
@@ -142,13 +146,14 @@ mod tests {
     use std::mem::size_of;
 
     use super::*;
+    use crate::clients::AttemptRecord;
     use crate::subscription::Subscription;
 
     fn size_of_serve<F: Future>(_: impl Fn(TcpStream, &'static ConnectionContext) -> F) -> usize {
         size_of::<F>()
     }
 
-    fn size_of_stream<F: Future>(_: impl Fn(TcpStream, Subscription) -> F) -> usize {
+    fn size_of_stream<F: Future>(_: impl Fn(TcpStream, Subscription, AttemptRecord) -> F) -> usize {
         size_of::<F>()
     }
 
@@ -157,8 +162,14 @@ mod tests {
     #[test]
     fn a_connection_task_holds_no_fault_state() {
         let serve = size_of_serve(serve);
-        let stream = size_of_stream(|socket, subscription| {
-            lean_sse::stream_events(socket, subscription, lean_sse::Framing::Chunked, Duration::from_secs(1))
+        let stream = size_of_stream(|socket, subscription, record| {
+            lean_sse::stream_events(
+                socket,
+                subscription,
+                lean_sse::Framing::Chunked,
+                Duration::from_secs(1),
+                record,
+            )
         });
         // 680 bytes before fault profiles, 648 now (the head read and its timers).
         assert!(serve <= stream + 700, "serve future {serve} bytes, lean stream {stream}");

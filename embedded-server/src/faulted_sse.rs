@@ -12,11 +12,12 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::access::HttpState;
+use crate::clients::{AttemptEnd, AttemptRecord, Delivered, Opening};
 use crate::faults::{FaultLineEnding, FaultProfile, IdFault, ReconnectAnswer};
-use crate::http::{open_subscription, EventsQuery};
+use crate::http::EventsQuery;
 use crate::lean_sse::{
-    self, end_body, next_while_connected, response_head, write_all_parts, write_framed, Framing, Next,
-    SubscribeRequest,
+    self, end_body, next_while_connected, open_recorded, response_head, write_all_parts, write_failed,
+    write_framed, Framing, Next, SubscribeRequest,
 };
 use crate::subscription::{greeting, Subscription};
 
@@ -27,6 +28,22 @@ const ERROR_EVENT: &[u8] = b"event: error\ndata: a fault profile sent this error
 struct Block {
     bytes: Vec<u8>,
     is_event: bool,
+    /// Its `id` and `retry` fields as written, for the client record.
+    id: Option<String>,
+    retry_ms: Option<u64>,
+}
+
+/// The `id` and `retry` fields of a block with LF line endings.
+fn id_and_retry(bytes: &[u8]) -> (Option<String>, Option<u64>) {
+    let (mut id, mut retry) = (None, None);
+    for line in bytes.split(|b| *b == b'\n') {
+        if let Some(value) = line.strip_prefix(b"id: ") {
+            id = Some(String::from_utf8_lossy(value).into_owned());
+        } else if let Some(value) = line.strip_prefix(b"retry: ") {
+            retry = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()).or(retry);
+        }
+    }
+    (id, retry)
 }
 
 /// Whether a block written went on, or the connection is to be cut now.
@@ -56,6 +73,9 @@ struct Faulting {
     error_sent: bool,
     first_id: Option<String>,
     next_id: u64,
+    /// The last `id` and `retry` in blocks written whole.
+    last_id: Option<String>,
+    retry_ms: Option<u64>,
 }
 
 impl Faulting {
@@ -80,6 +100,8 @@ impl Faulting {
             error_sent: false,
             first_id: None,
             next_id: 1,
+            last_id: None,
+            retry_ms: None,
         }
     }
 
@@ -147,8 +169,9 @@ impl Faulting {
 
     /// A block with the profile's line endings.
     fn block(&self, bytes: Vec<u8>, is_event: bool) -> Block {
+        let (id, retry_ms) = id_and_retry(&bytes);
         let ending: &[u8] = match self.profile.line_ending {
-            None | Some(FaultLineEnding::Lf) => return Block { bytes, is_event },
+            None | Some(FaultLineEnding::Lf) => return Block { bytes, is_event, id, retry_ms },
             Some(FaultLineEnding::Cr) => b"\r",
             Some(FaultLineEnding::Crlf) => b"\r\n",
         };
@@ -160,7 +183,12 @@ impl Faulting {
                 out.push(byte);
             }
         }
-        Block { bytes: out, is_event }
+        Block { bytes: out, is_event, id, retry_ms }
+    }
+
+    /// What the client was given: events, the last id and retry in blocks written whole.
+    fn delivered(&self) -> Delivered {
+        Delivered { events: self.events_sent, last_id: self.last_id.clone(), retry_ms: self.retry_ms }
     }
 }
 
@@ -220,7 +248,14 @@ impl Faulting {
                     }
                 }
             }
-            if self.write(socket, framing, &block.bytes, limit).await? == Sent::Cut {
+            let before = self.bytes_sent;
+            let sent = self.write(socket, framing, &block.bytes, limit).await?;
+            if self.bytes_sent - before == block.bytes.len() as u64 {
+                // Written whole: the client was given its fields (a cut inside it gives none).
+                self.last_id = block.id.or(self.last_id.take());
+                self.retry_ms = block.retry_ms.or(self.retry_ms);
+            }
+            if sent == Sent::Cut {
                 return Ok(Sent::Cut);
             }
             if block.is_event {
@@ -263,22 +298,37 @@ pub(crate) async fn serve_subscribe(
     write_stall: Duration,
 ) -> Option<(TcpStream, Vec<u8>)> {
     let (stream, client) = target(&request.query, &request.headers);
+    let peer = socket.peer_addr().ok().map(|addr| addr.ip());
     // A reconnect (it carries Last-Event-ID) a profile answers instead of streaming.
     if request.headers.contains_key("last-event-id") {
         if let Some(answer) = state.faults.reconnect_answer(&stream, client.as_deref()) {
+            let opening = Opening {
+                method: "GET",
+                target: request.uri.path_and_query().map_or("/events", |target| target.as_str()),
+                headers: &request.headers,
+                client_parameter: request.query.client.as_deref(),
+                peer,
+            };
+            let record = state.clients.open(&opening, answer.recorded());
             answer_instead(socket, answer).await;
+            record.finish(Delivered::default(), AttemptEnd::Answered);
             return None;
         }
     }
     let framing = request.framing;
-    let Ok(subscription) = open_subscription(state, &{ request.headers }, request.query) else {
+    // Taken once the subscription opened, so a `once` profile is not spent on a refusal.
+    let mut profile = None;
+    let take_profile = || {
+        profile = state.faults.take_for(&stream, client.as_deref());
+        profile.as_ref().and_then(|profile| serde_json::to_string(profile).ok())
+    };
+    let Some((subscription, record)) = open_recorded(state, request, peer, take_profile) else {
         return Some((socket, head));
     };
     drop(head);
-    // Taken once the subscription opened, so a `once` profile is not spent on a refusal.
-    match state.faults.take_for(&stream, client.as_deref()) {
-        Some(profile) => stream_faulted(socket, subscription, framing, write_stall, profile).await,
-        None => lean_sse::stream_events(socket, subscription, framing, write_stall).await,
+    match profile {
+        Some(profile) => stream_faulted(socket, subscription, framing, write_stall, profile, record).await,
+        None => lean_sse::stream_events(socket, subscription, framing, write_stall, record).await,
     }
     None
 }
@@ -307,25 +357,38 @@ async fn stream_faulted(
     framing: Framing,
     write_stall: Duration,
     profile: FaultProfile,
+    record: AttemptRecord,
 ) {
     let mut fault = Faulting::new(profile);
+    let end = write_faulted(&mut socket, &mut subscription, framing, write_stall, &mut fault).await;
+    record.finish(fault.delivered(), end);
+}
+
+async fn write_faulted(
+    socket: &mut TcpStream,
+    subscription: &mut Subscription,
+    framing: Framing,
+    write_stall: Duration,
+    fault: &mut Faulting,
+) -> AttemptEnd {
     let head = response_head(framing);
-    if write_all_parts(&mut socket, [&head, &[], &[]], 0, write_stall).await.is_err() {
-        return;
+    if let Err(error) = write_all_parts(socket, [&head, &[], &[]], 0, write_stall).await {
+        return write_failed(&error, write_stall);
     }
     let preamble = fault.preamble();
-    match fault.send(&mut socket, framing, preamble, write_stall).await {
+    match fault.send(socket, framing, preamble, write_stall).await {
         Ok(Sent::Going) => {}
-        Ok(Sent::Cut) | Err(_) => return,
+        Ok(Sent::Cut) => return AttemptEnd::Cut,
+        Err(error) => return write_failed(&error, write_stall),
     }
     loop {
-        let chunk = match next_while_connected(&mut subscription, &socket).await {
+        let chunk = match next_while_connected(subscription, socket).await {
             Next::Chunk(chunk) => chunk,
             Next::Ended => break,
-            Next::ClientGone => return,
+            Next::ClientGone => return AttemptEnd::ClientLeft,
         };
         let blocks = fault.blocks(&chunk);
-        match fault.send(&mut socket, framing, blocks, write_stall).await {
+        match fault.send(socket, framing, blocks, write_stall).await {
             Ok(Sent::Going) => {}
             Ok(Sent::Cut) => {
                 tracing::debug!(
@@ -333,15 +396,13 @@ async fn stream_faulted(
                     bytes = fault.bytes_sent,
                     "fault profile cut a subscription"
                 );
-                return;
+                return AttemptEnd::Cut;
             }
-            Err(error) => {
-                tracing::debug!(%error, "faulted subscriber left");
-                return;
-            }
+            Err(error) => return write_failed(&error, write_stall),
         }
     }
-    end_body(&mut socket, framing, write_stall).await;
+    end_body(socket, framing, write_stall).await;
+    subscription.end().unwrap_or(AttemptEnd::ServerStopped)
 }
 
 #[cfg(test)]

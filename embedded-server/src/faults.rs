@@ -57,6 +57,20 @@ impl ReconnectAnswer {
     }
 
     /// The response: a whole HTTP/1.1 response that closes the connection.
+    /// The answer as the client record keeps it.
+    pub(crate) fn recorded(&self) -> crate::clients::Answer {
+        let fault = serde_json::to_string(&serde_json::json!({ "onReconnect": self })).ok();
+        let (status, content_type) = match (&self.redirect, &self.content_type) {
+            (Some(_), _) => (307, None),
+            (None, Some(content_type)) => (200, Some(content_type.clone())),
+            (None, None) => {
+                let status = self.status.unwrap_or(503);
+                (status, (status != 204).then(|| "text/plain; charset=utf-8".to_owned()))
+            }
+        };
+        crate::clients::Answer { status, content_type, location: self.redirect.clone(), fault }
+    }
+
     pub(crate) fn response(&self) -> Vec<u8> {
         let (status, extra, body) = if let Some(redirect) = &self.redirect {
             (307, format!("location: {redirect}\r\n"), String::new())

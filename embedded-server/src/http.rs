@@ -11,7 +11,9 @@ use crate::access::{
     APP_ORIGINS,
 };
 use crate::broker::{Publish, Start};
+use crate::clients::{Answer, AttemptEnd, Opening};
 use crate::fault_api;
+use crate::report_card;
 use crate::subscription::Subscription;
 
 const DEMO_PAGE: &str = include_str!("../assets/index.html");
@@ -71,7 +73,12 @@ pub(crate) fn router(state: HttpState) -> Router {
         )
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(write_cors);
-    read.merge(write).layer(axum::middleware::from_fn_with_state(state.clone(), check_host)).with_state(state)
+    // Other clients' requests: no CORS, so no page can read them.
+    let private = Router::new().route("/clients", get(report_card::get_clients));
+    read.merge(write)
+        .merge(private)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), check_host))
+        .with_state(state)
 }
 
 fn start_from(headers: &HeaderMap, query: Option<&str>) -> Result<Start, Refusal> {
@@ -109,6 +116,10 @@ pub(crate) fn open_subscription(
     Ok(Subscription::new(receiver, state.keep_alive, state.shutdown.child_token()))
 }
 
+/// The peer's address, put on each request hyper serves (for the client record).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PeerAddr(pub(crate) Option<std::net::IpAddr>);
+
 /// The headers of an event stream response, besides CORS and framing.
 pub(crate) const EVENT_STREAM_HEADERS: [(&str, &str); 3] = [
     ("content-type", "text/event-stream"),
@@ -119,11 +130,39 @@ pub(crate) const EVENT_STREAM_HEADERS: [(&str, &str); 3] = [
 
 async fn events(
     State(state): State<HttpState>,
+    peer: Option<axum::Extension<PeerAddr>>,
+    method: Method,
+    uri: axum::http::Uri,
     headers: HeaderMap,
-    Query(query): Query<EventsQuery>,
+    query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Refusal> {
-    let subscription = open_subscription(&state, &headers, query)?;
-    let mut response = Response::new(Body::from_stream(subscription.into_body_stream()));
+    let client = query.as_ref().ok().and_then(|Query(query)| query.client.clone());
+    let opening = Opening {
+        method: method.as_str(),
+        target: uri.path_and_query().map_or("/events", |target| target.as_str()),
+        headers: &headers,
+        client_parameter: client.as_deref(),
+        peer: peer.and_then(|axum::Extension(PeerAddr(ip))| ip),
+    };
+    let opened = match query {
+        Ok(Query(query)) => open_subscription(&state, &headers, query),
+        Err(rejection) => Err(Refusal(StatusCode::BAD_REQUEST, rejection.body_text())),
+    };
+    let subscription = match opened {
+        Ok(subscription) => subscription,
+        Err(refusal) => {
+            let answer = Answer {
+                status: refusal.0.as_u16(),
+                content_type: Some("text/plain; charset=utf-8".into()),
+                location: None,
+                fault: None,
+            };
+            state.clients.open(&opening, answer).finish(Default::default(), AttemptEnd::Answered);
+            return Err(refusal);
+        }
+    };
+    let record = state.clients.open(&opening, Answer::stream(None));
+    let mut response = Response::new(Body::from_stream(subscription.into_body_stream(record)));
     for (name, value) in EVENT_STREAM_HEADERS {
         response.headers_mut().insert(name, HeaderValue::from_static(value));
     }

@@ -7,7 +7,9 @@ use bytes::Bytes;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-use crate::http::{EventsQuery, EVENT_STREAM_HEADERS};
+use crate::access::HttpState;
+use crate::clients::{Answer, AttemptEnd, AttemptRecord, Opening};
+use crate::http::{open_subscription, EventsQuery, EVENT_STREAM_HEADERS};
 use crate::io::stalled_error;
 use crate::subscription::{greeting, Subscription};
 
@@ -27,6 +29,8 @@ pub(crate) struct SubscribeRequest {
     pub(crate) framing: Framing,
     pub(crate) headers: HeaderMap,
     pub(crate) query: EventsQuery,
+    /// The request's path and query, for the client record.
+    pub(crate) uri: Uri,
 }
 
 /// Recognises a complete `GET /events` head with no body and nothing behind it. Everything
@@ -59,7 +63,30 @@ pub(crate) fn recognise(head: &[u8]) -> Option<SubscribeRequest> {
         map.append(name, HeaderValue::from_bytes(field.value).ok()?);
     }
     let Query(query) = Query::<EventsQuery>::try_from_uri(&uri).ok()?;
-    Some(SubscribeRequest { framing, headers: map, query })
+    Some(SubscribeRequest { framing, headers: map, query, uri })
+}
+
+/// Opens a subscription the lean paths serve and records the attempt, with the fault
+/// `fault_applied` names once it opened (a profile's JSON). `None` when refused: the router
+/// answers (and records) the refusal.
+pub(crate) fn open_recorded(
+    state: &HttpState,
+    request: SubscribeRequest,
+    peer: Option<std::net::IpAddr>,
+    fault_applied: impl FnOnce() -> Option<String>,
+) -> Option<(Subscription, AttemptRecord)> {
+    let SubscribeRequest { headers, query, uri, .. } = request;
+    let client = query.client.clone();
+    let subscription = open_subscription(state, &headers, query).ok()?;
+    let fault = fault_applied();
+    let opening = Opening {
+        method: "GET",
+        target: uri.path_and_query().map_or("/events", |target| target.as_str()),
+        headers: &headers,
+        client_parameter: client.as_deref(),
+        peer,
+    };
+    Some((subscription, state.clients.open(&opening, Answer::stream(fault))))
 }
 
 /// The response head: the router's event-stream headers and its CORS answer for reads.
@@ -189,43 +216,56 @@ pub(crate) async fn peer_closed(socket: &TcpStream) -> bool {
     }
 }
 
-/// Streams a subscription straight to the socket. An idle subscriber costs its task and its
-/// subscription only: no per-connection read or write buffers are kept between events.
+/// Streams a subscription straight to the socket, and records how it ended. An idle
+/// subscriber costs its task and its subscription only: no per-connection read or write
+/// buffers are kept between events.
 pub(crate) async fn stream_events(
     mut socket: TcpStream,
     mut subscription: Subscription,
     framing: Framing,
     write_stall: Duration,
+    record: AttemptRecord,
 ) {
-    let head = response_head(framing);
-    let opened = async {
-        write_all_parts(&mut socket, [&head, &[], &[]], 0, write_stall).await?;
-        write_framed(&mut socket, framing, &greeting(), write_stall).await
-    };
-    if let Err(error) = opened.await {
-        tracing::debug!(%error, "subscriber left before the stream opened");
-        return;
-    }
-    drop(head);
-    loop {
-        let chunk = match next_while_connected(&mut subscription, &socket).await {
-            Next::Chunk(chunk) => chunk,
-            Next::Ended => break,
-            Next::ClientGone => {
-                tracing::debug!("subscriber left");
-                return;
-            }
+    // One block, not a nested future: every connection's task holds this state.
+    let end = 'stream: {
+        let head = response_head(framing);
+        let opened = async {
+            write_all_parts(&mut socket, [&head, &[], &[]], 0, write_stall).await?;
+            write_framed(&mut socket, framing, &greeting(), write_stall).await
         };
-        if let Err(error) = write_framed(&mut socket, framing, &chunk, write_stall).await {
-            if error.kind() == io::ErrorKind::TimedOut {
-                tracing::info!(limit = ?write_stall, "closing a connection whose client stopped reading");
-            } else {
-                tracing::debug!(%error, "subscriber left");
-            }
-            return;
+        if let Err(error) = opened.await {
+            tracing::debug!(%error, "subscriber left before the stream opened");
+            break 'stream AttemptEnd::ClientLeft;
         }
+        drop(head);
+        loop {
+            let chunk = match next_while_connected(&mut subscription, &socket).await {
+                Next::Chunk(chunk) => chunk,
+                Next::Ended => break,
+                Next::ClientGone => {
+                    tracing::debug!("subscriber left");
+                    break 'stream AttemptEnd::ClientLeft;
+                }
+            };
+            if let Err(error) = write_framed(&mut socket, framing, &chunk, write_stall).await {
+                break 'stream write_failed(&error, write_stall);
+            }
+        }
+        end_body(&mut socket, framing, write_stall).await;
+        subscription.end().unwrap_or(AttemptEnd::ServerStopped)
+    };
+    record.finish(subscription.handed().delivered(), end);
+}
+
+/// How a failed write ended the connection.
+pub(crate) fn write_failed(error: &io::Error, write_stall: Duration) -> AttemptEnd {
+    if error.kind() == io::ErrorKind::TimedOut {
+        tracing::info!(limit = ?write_stall, "closing a connection whose client stopped reading");
+        AttemptEnd::WriteStalled
+    } else {
+        tracing::debug!(%error, "subscriber left");
+        AttemptEnd::ClientLeft
     }
-    end_body(&mut socket, framing, write_stall).await;
 }
 
 /// What a subscription has next for a connected client.

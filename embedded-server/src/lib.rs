@@ -15,6 +15,9 @@
 //! - [`FaultProfile`], [`FaultBook`] (`faults.rs`): a stream made to misbehave for the
 //!   subscriptions a profile targets; `faulted_sse.rs` writes such a subscription (cut,
 //!   dripped, stalled, rewritten); `fault_api.rs`: `PUT`/`GET`/`DELETE /streams/NAME/faults`.
+//! - [`ClientBook`] (`clients.rs`): each client's connection attempts to `/events`, bounded;
+//!   [`report`] (`report_card.rs`, `report_card_timing.rs`, `verdicts.rs`): each client's
+//!   report card against the spec's reconnection rules, served by `GET /clients`.
 //! - `access.rs`: the shared state, the Host check, the publish token, refusals.
 //! - `http.rs`: the axum router: `GET /events?stream=`, `GET /streams`, `PUT /streams/{name}`,
 //!   `POST /streams/{name}/events`, the demo page at `/`.
@@ -34,6 +37,7 @@
 mod access;
 mod broker;
 pub mod cli;
+mod clients;
 mod config;
 mod connection;
 mod counter;
@@ -51,11 +55,18 @@ mod lean_sse;
 mod listener;
 mod load;
 mod replay;
+mod report_card;
+mod report_card_timing;
 mod server;
 mod subscription;
+mod verdicts;
 
 pub use access::is_loopback_host;
 pub use broker::{Broker, Publish, Published, Start, StreamInfo, SubscriberHook};
+pub use clients::{
+    Answer, Attempt, AttemptEnd, ClientBook, ClientHistory, ClientNamedBy, Delivered, MAX_ATTEMPTS,
+    MAX_CLIENTS,
+};
 pub use config::{BrokerConfig, LoadConfig, ServerConfig, COUNTER_STREAM};
 pub use durable::DurableLog;
 pub use error::{BrokerError, ReplayError, ServerError, StoreError};
@@ -66,5 +77,6 @@ pub use faults::{
 pub use replay::{
     replay, replay_file, replay_reader, replay_when_watched, Pace, ReplayStarted, JOIN_GRACE, WATCH_TIMEOUT,
 };
+pub use report_card::{grade, report, Card, ClientReport, GradedClient, Level, RuleVerdict, Verdict};
 pub use server::Server;
 pub use sse_capture::CapturedEvent;

@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::access::HttpState;
 use crate::broker::Broker;
+use crate::clients::ClientBook;
 use crate::config::{ServerConfig, COUNTER_STREAM};
 use crate::connection::{ConnectionContext, ConnectionLimits};
 use crate::counter;
@@ -20,6 +21,7 @@ pub struct Server {
     config: ServerConfig,
     broker: Broker,
     faults: FaultBook,
+    clients: ClientBook,
 }
 
 impl Server {
@@ -38,7 +40,7 @@ impl Server {
                 tracing::error!(%error, stream = load.stream, "cannot create the load stream");
             }
         }
-        Self { config, broker, faults: FaultBook::default() }
+        Self { config, broker, faults: FaultBook::default(), clients: ClientBook::default() }
     }
 
     /// A handle to publish on, and read, this server's streams.
@@ -50,6 +52,11 @@ impl Server {
     /// HTTP with `PUT /streams/NAME/faults`).
     pub fn faults(&self) -> FaultBook {
         self.faults.clone()
+    }
+
+    /// What this server saw of each client's connection attempts (`GET /clients`).
+    pub fn clients(&self) -> ClientBook {
+        self.clients.clone()
     }
 
     /// Serves on `listener` until `shutdown` completes, then ends every open stream and returns.
@@ -74,6 +81,7 @@ impl Server {
             loopback_only: addr.ip().is_loopback(),
             shutdown: stop.clone(),
             faults: self.faults,
+            clients: self.clients,
             repeating_kicks: Default::default(),
         };
         let context = Arc::new(ConnectionContext {

@@ -9,7 +9,8 @@ use tokio::time::{Instant, Sleep};
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 use crate::broker::{FilePage, Receiver};
-use crate::event::{comment, lost_notice};
+use crate::clients::{AttemptEnd, AttemptRecord, Delivered};
+use crate::event::{comment, lost_notice, Event};
 
 /// Most bytes sent as one chunk when a subscriber has events queued.
 const MAX_BATCH_BYTES: usize = 64 * 1024;
@@ -38,6 +39,45 @@ pub(crate) struct Subscription {
     finished: bool,
     /// Events missed, found while batching; the subscription ends with the reason next.
     lagged: Option<u64>,
+    /// Events handed out, the last one's id and the last `retry`, for the client record.
+    handed: Handed,
+    /// Why the subscription ended, once it has.
+    end: Option<AttemptEnd>,
+}
+
+/// What a subscription handed out; numbers, with [`NONE`] for none (every connection keeps
+/// one, so it is kept small and counting costs no allocation).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Handed {
+    events: u64,
+    last_id: u64,
+    retry_ms: u64,
+}
+
+const NONE: u64 = u64::MAX;
+
+impl Default for Handed {
+    fn default() -> Self {
+        Self { events: 0, last_id: NONE, retry_ms: NONE }
+    }
+}
+
+impl Handed {
+    fn note(&mut self, event: &Event) {
+        self.events += 1;
+        self.last_id = event.id;
+        if let Some(retry) = event.retry_ms {
+            self.retry_ms = retry;
+        }
+    }
+
+    pub(crate) fn delivered(self) -> Delivered {
+        Delivered {
+            events: self.events,
+            last_id: (self.last_id != NONE).then(|| self.last_id.to_string()),
+            retry_ms: (self.retry_ms != NONE).then_some(self.retry_ms),
+        }
+    }
 }
 
 impl Subscription {
@@ -53,7 +93,19 @@ impl Subscription {
             unchecked_chunks: 0,
             finished: false,
             lagged: None,
+            handed: Handed::default(),
+            end: None,
         }
+    }
+
+    /// What it handed out so far.
+    pub(crate) fn handed(&self) -> Handed {
+        self.handed
+    }
+
+    /// Why it ended (none while it has not).
+    pub(crate) fn end(&self) -> Option<AttemptEnd> {
+        self.end
     }
 
     /// The next bytes to send; `None` once the stream has ended. Cancel-safe.
@@ -68,6 +120,7 @@ impl Subscription {
             self.unchecked_chunks = 0;
             if self.shutdown.is_cancelled() {
                 self.finished = true;
+                self.end = Some(AttemptEnd::ServerStopped);
                 return None;
             }
             if self.receiver.kicks.has_changed().unwrap_or(false) {
@@ -88,6 +141,7 @@ impl Subscription {
                 let mut chunk = BytesMut::with_capacity(events.iter().map(|e| e.encoded().len()).sum());
                 for event in &events {
                     chunk.extend_from_slice(event.encoded());
+                    self.handed.note(event);
                 }
                 return Some(chunk.freeze());
             }
@@ -95,6 +149,7 @@ impl Subscription {
             FilePage::Done => {}
         }
         if let Some(event) = self.receiver.backlog.pop_front() {
+            self.handed.note(&event);
             return Some(event.encoded().clone());
         }
         loop {
@@ -104,10 +159,14 @@ impl Subscription {
                     return match received {
                         Ok(event) => {
                             self.last_sent = Instant::now();
+                            self.handed.note(&event);
                             Some(self.with_queued(event.encoded().clone()))
                         }
                         Err(RecvError::Lagged(missed)) => Some(self.disconnect_lagging(missed)),
-                        Err(RecvError::Closed) => None,
+                        Err(RecvError::Closed) => {
+                            self.end = Some(AttemptEnd::ServerStopped);
+                            None
+                        }
                     };
                 }
                 () = self.keep_alive.as_mut() => {
@@ -124,7 +183,10 @@ impl Subscription {
                 }
                 // Kicked: say so, then end the response (the sender lives as long as the stream).
                 Ok(()) = self.receiver.kicks.changed() => return Some(self.end_kicked()),
-                () = self.shutdown_signal.as_mut() => return None,
+                () = self.shutdown_signal.as_mut() => {
+                    self.end = Some(AttemptEnd::ServerStopped);
+                    return None;
+                }
             }
         }
     }
@@ -132,6 +194,7 @@ impl Subscription {
     /// Kicked: say so, then end the response.
     fn end_kicked(&mut self) -> Bytes {
         self.finished = true;
+        self.end = Some(AttemptEnd::Kicked);
         comment("kicked: the server ended this response")
     }
 
@@ -139,6 +202,7 @@ impl Subscription {
     /// `Last-Event-ID`. Memory stays bounded whatever the client does.
     fn disconnect_lagging(&mut self, missed: u64) -> Bytes {
         self.finished = true;
+        self.end = Some(AttemptEnd::FellBehind);
         tracing::warn!(missed, "disconnecting a subscriber that fell behind");
         comment(&format!("disconnected: fell {missed} events behind"))
     }
@@ -163,18 +227,39 @@ impl Subscription {
                 buf
             });
             batch.extend_from_slice(event.encoded());
+            self.handed.note(&event);
         }
         batch.map_or(first, BytesMut::freeze)
     }
 
     /// The body stream: a greeting comment first, so clients see the stream open at once.
-    pub(crate) fn into_body_stream(self) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
+    /// The attempt's end is recorded when the body is dropped (ended, or the client gone).
+    pub(crate) fn into_body_stream(
+        self,
+        record: AttemptRecord,
+    ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
         let greeting = futures_util::stream::once(async { Ok(greeting()) });
-        let events = futures_util::stream::unfold(self, |mut subscription| async move {
-            let chunk = subscription.next_chunk().await?;
-            Some((Ok(chunk), subscription))
+        let recorded = Recorded { subscription: self, record: Some(record) };
+        let events = futures_util::stream::unfold(recorded, |mut recorded| async move {
+            let chunk = recorded.subscription.next_chunk().await?;
+            Some((Ok(chunk), recorded))
         });
         futures_util::StreamExt::chain(greeting, events)
+    }
+}
+
+/// A body's subscription with its attempt, recorded as it ends.
+struct Recorded {
+    subscription: Subscription,
+    record: Option<AttemptRecord>,
+}
+
+impl Drop for Recorded {
+    fn drop(&mut self) {
+        if let Some(record) = self.record.take() {
+            let end = self.subscription.end().unwrap_or(AttemptEnd::ClientLeft);
+            record.finish(self.subscription.handed().delivered(), end);
+        }
     }
 }
 

@@ -123,14 +123,40 @@ async fn main() -> anyhow::Result<()> {
     }
     // The bound address on stdout, so scripts that pass port 0 can find the server.
     println!("listening on http://{addr}");
-    server
-        .run(listener, async {
-            if let Err(error) = tokio::signal::ctrl_c().await {
-                tracing::error!(%error, "cannot listen for Ctrl-C");
+    let clients = server.clients();
+    server.run(listener, stop_signal()).await?;
+    if let Some(path) = &args.report {
+        let report = serde_json::to_vec_pretty(&embedded_server::report(&clients))?;
+        std::fs::write(path, report).with_context(|| format!("cannot write --report {}", path.display()))?;
+        tracing::info!(path = %path.display(), "client report written");
+    }
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM (how CI and service managers stop a server).
+async fn stop_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
                 std::future::pending::<()>().await;
             }
-            tracing::info!("Ctrl-C: shutting down");
-        })
-        .await?;
-    Ok(())
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("Ctrl-C: shutting down"),
+        () = terminate => tracing::info!("SIGTERM: shutting down"),
+    }
 }

@@ -1,0 +1,367 @@
+//! What the server saw of each client: its connection attempts to `/events` (when, the request
+//! with credentials masked, the `Last-Event-ID` it sent, what it was answered and sent, how the
+//! connection ended). The report card (`report_card.rs`) grades a client from this record.
+//!
+//! A client is its `client` query parameter, else its `X-SSE-Client` header, else its address
+//! and User-Agent. Bounded: [`MAX_CLIENTS`] clients and [`MAX_ATTEMPTS`] attempts each, the
+//! oldest dropped first. One short lock when an attempt opens and one when it ends.
+
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use axum::http::HeaderMap;
+use serde::Serialize;
+
+pub const MAX_CLIENTS: usize = 1_000;
+pub const MAX_ATTEMPTS: usize = 100;
+/// Request headers kept per attempt, and characters kept of each value.
+const MAX_HEADERS: usize = 64;
+const MAX_VALUE_CHARS: usize = 256;
+/// Headers whose values are credentials: kept only as a length and a fingerprint.
+const CREDENTIAL_HEADERS: [&str; 6] =
+    ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-goog-api-key"];
+
+/// How a client was told apart from the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum ClientNamedBy {
+    /// Its `client` query parameter.
+    Parameter,
+    /// Its `X-SSE-Client` header.
+    Header,
+    /// Its address and User-Agent.
+    AddressAndAgent,
+}
+
+/// How a connection attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum AttemptEnd {
+    /// Answered with a whole response instead of a stream (a refusal, a profile's answer).
+    Answered,
+    /// The client closed the connection.
+    ClientLeft,
+    /// A fault profile cut it.
+    Cut,
+    /// `POST /streams/NAME/kick` ended it.
+    Kicked,
+    /// It fell too far behind and was ended.
+    FellBehind,
+    /// It stopped taking bytes for longer than the write-stall limit.
+    WriteStalled,
+    /// The server shut down.
+    ServerStopped,
+}
+
+/// What an attempt was answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    /// A redirect's target.
+    pub location: Option<String>,
+    /// The fault profile applied (its JSON), if one was.
+    pub fault: Option<String>,
+}
+
+impl Answer {
+    /// The event stream, maybe faulted.
+    pub(crate) fn stream(fault: Option<String>) -> Self {
+        Self { status: 200, content_type: Some("text/event-stream".into()), location: None, fault }
+    }
+
+    /// Whether the client was given an event stream (status 200, `text/event-stream`).
+    pub fn is_stream(&self) -> bool {
+        self.status == 200 && self.content_type.as_deref() == Some("text/event-stream")
+    }
+}
+
+/// What a connection delivered: events written whole, and the last `id` and `retry` in them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Delivered {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub events: u64,
+    pub last_id: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub retry_ms: Option<u64>,
+}
+
+/// One connection attempt to `/events`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    /// Milliseconds since the server started (for waits), and since the Unix epoch (to show).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub at_ms: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub wall_ms: u64,
+    pub method: String,
+    /// The request's path and query.
+    pub target: String,
+    /// Request headers as sent, credentials masked, `Last-Event-ID` apart.
+    #[serde(serialize_with = "shared_headers")]
+    #[cfg_attr(feature = "ts", ts(type = "Array<[string, string]>"))]
+    pub headers: Arc<Vec<(String, String)>>,
+    /// The `Last-Event-ID` header sent, if any.
+    pub last_event_id: Option<String>,
+    pub answer: Answer,
+    pub delivered: Delivered,
+    /// When it ended (ms since the server started) and how; none while it is open.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub ended_ms: Option<u64>,
+    pub end: Option<AttemptEnd>,
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    serial: u64,
+}
+
+fn shared_headers<S: serde::Serializer>(
+    headers: &Arc<Vec<(String, String)>>,
+    to: S,
+) -> Result<S::Ok, S::Error> {
+    headers.as_slice().serialize(to)
+}
+
+/// One client's attempts, oldest first.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ClientHistory {
+    pub client: String,
+    pub named_by: ClientNamedBy,
+    #[cfg_attr(feature = "ts", ts(as = "Vec<Attempt>"))]
+    pub attempts: VecDeque<Attempt>,
+    /// Attempts dropped to keep [`MAX_ATTEMPTS`].
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub dropped: u64,
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    serial: u64,
+}
+
+#[cfg(test)]
+impl Attempt {
+    pub(crate) fn for_tests(at_ms: u64, answer: Answer) -> Self {
+        Self {
+            at_ms,
+            wall_ms: at_ms,
+            method: "GET".into(),
+            target: "/events?stream=s".into(),
+            headers: Arc::default(),
+            last_event_id: None,
+            answer,
+            delivered: Delivered::default(),
+            ended_ms: None,
+            end: None,
+            serial: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+impl ClientHistory {
+    pub(crate) fn for_tests(client: &str, named_by: ClientNamedBy, attempts: VecDeque<Attempt>) -> Self {
+        Self { client: client.into(), named_by, attempts, dropped: 0, serial: 0 }
+    }
+}
+
+/// A request opening an attempt, as the server read it.
+pub(crate) struct Opening<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) target: &'a str,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) client_parameter: Option<&'a str>,
+    pub(crate) peer: Option<IpAddr>,
+}
+
+#[derive(Default)]
+struct Book {
+    clients: VecDeque<ClientHistory>,
+    /// Serial of the next client and of the next attempt: what an open attempt finds itself by.
+    next_serial: u64,
+}
+
+struct Shared {
+    book: Mutex<Book>,
+    started: Instant,
+    /// Keyed per process: a masked credential can be compared, not looked up.
+    fingerprints: std::collections::hash_map::RandomState,
+}
+
+/// Every client's attempts; shared by the connections and `GET /clients`.
+#[derive(Clone)]
+pub struct ClientBook(Arc<Shared>);
+
+impl Default for ClientBook {
+    fn default() -> Self {
+        Self(Arc::new(Shared {
+            book: Mutex::default(),
+            started: Instant::now(),
+            fingerprints: Default::default(),
+        }))
+    }
+}
+
+impl std::fmt::Debug for ClientBook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBook").finish_non_exhaustive()
+    }
+}
+
+/// Who a request is from, as sent.
+fn client_of(opening: &Opening<'_>) -> (String, ClientNamedBy) {
+    if let Some(client) = opening.client_parameter.filter(|c| !c.is_empty()) {
+        return (client.chars().take(MAX_VALUE_CHARS).collect(), ClientNamedBy::Parameter);
+    }
+    let header =
+        |name: &str| opening.headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    if let Some(client) = header("x-sse-client").filter(|c| !c.is_empty()) {
+        return (client.chars().take(MAX_VALUE_CHARS).collect(), ClientNamedBy::Header);
+    }
+    let address = opening.peer.map_or_else(|| "unknown address".to_owned(), |ip| ip.to_string());
+    let agent = header("user-agent").unwrap_or_else(|| "no User-Agent".into());
+    (
+        format!("{address} {}", agent.chars().take(MAX_VALUE_CHARS).collect::<String>()),
+        ClientNamedBy::AddressAndAgent,
+    )
+}
+
+impl ClientBook {
+    fn lock(&self) -> MutexGuard<'_, Book> {
+        self.0.book.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn now(&self) -> (u64, u64) {
+        let at = u64::try_from(self.0.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let wall = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+        (at, wall)
+    }
+
+    /// The request's headers as kept: credentials masked, `Last-Event-ID` apart.
+    fn kept_headers(&self, headers: &HeaderMap) -> Vec<(String, String)> {
+        let mut kept = Vec::with_capacity(headers.len().min(MAX_HEADERS));
+        for (name, value) in headers.iter().filter(|(name, _)| *name != "last-event-id").take(MAX_HEADERS) {
+            let value = if CREDENTIAL_HEADERS.contains(&name.as_str()) {
+                let fingerprint = self.0.fingerprints.hash_one(value.as_bytes()) as u32;
+                format!("(masked: {} bytes, #{fingerprint:08x})", value.len())
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).chars().take(MAX_VALUE_CHARS).collect()
+            };
+            kept.push((name.as_str().to_owned(), value));
+        }
+        kept
+    }
+
+    /// Records an attempt; its end is recorded through the handle.
+    pub(crate) fn open(&self, opening: &Opening<'_>, answer: Answer) -> AttemptRecord {
+        let (client, named_by) = client_of(opening);
+        let headers = self.kept_headers(opening.headers);
+        let last_event_id = opening
+            .headers
+            .get("last-event-id")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).chars().take(MAX_VALUE_CHARS).collect());
+        let (at_ms, wall_ms) = self.now();
+        let mut book = self.lock();
+        let serial = book.next_serial;
+        book.next_serial += 2;
+        let index = match book.clients.iter().position(|history| history.client == client) {
+            Some(index) => index,
+            None => {
+                if book.clients.len() == MAX_CLIENTS {
+                    book.clients.pop_front();
+                }
+                let history = ClientHistory {
+                    client,
+                    named_by,
+                    attempts: VecDeque::new(),
+                    dropped: 0,
+                    serial: serial + 1,
+                };
+                book.clients.push_back(history);
+                book.clients.len() - 1
+            }
+        };
+        let history = &mut book.clients[index];
+        // Headers equal to the previous attempt's are shared, not copied.
+        let headers = match history.attempts.back() {
+            Some(previous) if *previous.headers == headers => Arc::clone(&previous.headers),
+            _ => Arc::new(headers),
+        };
+        if history.attempts.len() == MAX_ATTEMPTS {
+            history.attempts.pop_front();
+            history.dropped += 1;
+        }
+        history.attempts.push_back(Attempt {
+            at_ms,
+            wall_ms,
+            method: opening.method.to_owned(),
+            target: opening.target.chars().take(2 * MAX_VALUE_CHARS).collect(),
+            headers,
+            last_event_id,
+            answer,
+            delivered: Delivered::default(),
+            ended_ms: None,
+            end: None,
+            serial,
+        });
+        AttemptRecord { book: Some(self.clone()), client: history.serial, serial }
+    }
+
+    fn finish(&self, client: u64, serial: u64, delivered: Delivered, end: AttemptEnd) {
+        let (ended_ms, _) = self.now();
+        let mut book = self.lock();
+        // At most MAX_CLIENTS + MAX_ATTEMPTS comparisons; gone if dropped meanwhile.
+        let Some(history) = book.clients.iter_mut().rev().find(|history| history.serial == client) else {
+            return;
+        };
+        if let Some(attempt) = history.attempts.iter_mut().rev().find(|attempt| attempt.serial == serial) {
+            attempt.delivered = delivered;
+            attempt.ended_ms = Some(ended_ms);
+            attempt.end = Some(end);
+        }
+    }
+
+    /// Every client's history, oldest client first.
+    pub fn histories(&self) -> Vec<ClientHistory> {
+        self.lock().clients.iter().cloned().collect()
+    }
+
+    /// Milliseconds since the server started, on the clock of [`Attempt::at_ms`].
+    pub fn now_ms(&self) -> u64 {
+        self.now().0
+    }
+}
+
+/// An open attempt: records how it ended once, when finished or dropped.
+pub(crate) struct AttemptRecord {
+    book: Option<ClientBook>,
+    client: u64,
+    serial: u64,
+}
+
+impl AttemptRecord {
+    pub(crate) fn finish(mut self, delivered: Delivered, end: AttemptEnd) {
+        if let Some(book) = self.book.take() {
+            book.finish(self.client, self.serial, delivered, end);
+        }
+    }
+}
+
+impl Drop for AttemptRecord {
+    fn drop(&mut self) {
+        // Dropped unfinished: the connection's task ended early (the client went away).
+        if let Some(book) = self.book.take() {
+            book.finish(self.client, self.serial, Delivered::default(), AttemptEnd::ClientLeft);
+        }
+    }
+}

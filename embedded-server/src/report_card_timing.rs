@@ -1,0 +1,149 @@
+//! The report card's rules on timing across attempts: backing off after failures (and
+//! resetting after a connection that worked), and not reconnecting in lockstep after a kick.
+
+use crate::clients::{Attempt, AttemptEnd, ClientHistory};
+use crate::verdicts::{combine, Level, RuleVerdict, Verdict};
+
+const BACKOFF: &str = "Optionally, wait some more. In particular, if the previous attempt failed, then user agents might introduce an exponential backoff delay to avoid overloading a potentially already overloaded server.";
+/// Attempts of several clients ended by one kick end within this of each other.
+const SAME_KICK_MS: u64 = 250;
+/// Reconnect delays closer than this (or 2 % of their mean) are in lockstep.
+const LOCKSTEP_MS: u64 = 20;
+
+fn ended_ms(attempt: &Attempt) -> u64 {
+    attempt.ended_ms.unwrap_or(attempt.at_ms)
+}
+
+/// An attempt that failed: answered with something other than a stream or a redirect.
+fn failed(attempt: &Attempt) -> bool {
+    attempt.end == Some(AttemptEnd::Answered)
+        && !attempt.answer.is_stream()
+        && !(300..400).contains(&attempt.answer.status)
+}
+
+fn verdict(ok: bool) -> Verdict {
+    if ok {
+        Verdict::Pass
+    } else {
+        Verdict::Fail
+    }
+}
+
+/// Backing off over repeated failures, and starting again from the retry after a connection
+/// that worked. `given` is each attempt's (last id, retry) before it.
+pub(crate) fn backoff_rules(
+    attempts: &[&Attempt],
+    given: &[(Option<String>, Option<u64>)],
+) -> [RuleVerdict; 2] {
+    // Waits after each failed attempt that another followed, grouped into runs of failures.
+    let mut runs: Vec<Vec<(usize, u64)>> = Vec::new();
+    let mut current: Vec<(usize, u64)> = Vec::new();
+    for (at, pair) in attempts.windows(2).enumerate() {
+        if failed(pair[0]) {
+            current.push((at + 1, pair[1].at_ms.saturating_sub(ended_ms(pair[0]))));
+        } else if !current.is_empty() {
+            runs.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for run in runs.iter().filter(|run| run.len() >= 2) {
+        let (first, last) = (run[0].1, run[run.len() - 1].1);
+        let grew = last > first + first / 2;
+        results.push(verdict(grew));
+        let waits: Vec<String> = run.iter().map(|(_, wait)| format!("{wait}")).collect();
+        evidence.push(format!("waits after {} failed attempts: {} ms", run.len(), waits.join(", ")));
+    }
+    if evidence.is_empty() {
+        evidence.push("no two failed attempts in a row".into());
+    }
+    let backoff = RuleVerdict {
+        rule: "backs off over repeated failures",
+        level: Level::May,
+        spec: BACKOFF,
+        verdict: combine(&results),
+        evidence,
+    };
+
+    // After a run of failures, a stream that worked and then ended: the wait after it is back
+    // near the retry, not the last backed-off wait.
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for run in runs.iter().filter(|run| run.len() >= 2) {
+        let Some(&(worked, _)) = run.last() else { continue };
+        let (Some(stream), Some(next)) = (attempts.get(worked), attempts.get(worked + 1)) else { continue };
+        if !stream.answer.is_stream() {
+            continue;
+        }
+        let wait = next.at_ms.saturating_sub(ended_ms(stream));
+        let longest = run.iter().map(|(_, wait)| *wait).max().unwrap_or(0);
+        let retry = given.get(worked + 1).and_then(|(_, retry)| *retry).unwrap_or(run[0].1);
+        let ok = wait < longest || wait <= retry + (retry / 2).max(1_000);
+        results.push(verdict(ok));
+        evidence.push(format!(
+            "after a stream that worked it waited {wait} ms; the longest backed-off wait was {longest} ms"
+        ));
+    }
+    if evidence.is_empty() {
+        evidence.push("no stream that worked after failures, then ended".into());
+    }
+    let reset = RuleVerdict {
+        rule: "starts backing off again from the retry after a connection that worked",
+        level: Level::May,
+        spec: BACKOFF,
+        verdict: combine(&results),
+        evidence,
+    };
+    [backoff, reset]
+}
+
+/// The kicks that ended this client's streams, each with how long each kicked client waited
+/// before its next attempt.
+fn kick_delays(history: &ClientHistory) -> Vec<(u64, u64)> {
+    let attempts: Vec<&Attempt> = history.attempts.iter().collect();
+    attempts
+        .windows(2)
+        .filter(|pair| pair[0].end == Some(AttemptEnd::Kicked))
+        .map(|pair| (ended_ms(pair[0]), pair[1].at_ms.saturating_sub(ended_ms(pair[0]))))
+        .collect()
+}
+
+/// After a kick that ended several clients' streams at once, the clients did not all come back
+/// at the same moment (jitter).
+pub(crate) fn lockstep_rule(history: &ClientHistory, everyone: &[ClientHistory]) -> RuleVerdict {
+    let others: Vec<Vec<(u64, u64)>> =
+        everyone.iter().filter(|other| other.client != history.client).map(kick_delays).collect();
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for (kicked, delay) in kick_delays(history) {
+        let mut delays = vec![delay];
+        for other in &others {
+            if let Some((_, d)) = other.iter().find(|(at, _)| at.abs_diff(kicked) <= SAME_KICK_MS) {
+                delays.push(*d);
+            }
+        }
+        if delays.len() < 3 {
+            continue;
+        }
+        let (least, most) =
+            (delays.iter().min().copied().unwrap_or(0), delays.iter().max().copied().unwrap_or(0));
+        let mean = delays.iter().sum::<u64>() / delays.len() as u64;
+        let lockstep = most - least < LOCKSTEP_MS.max(mean / 50);
+        results.push(verdict(!lockstep));
+        evidence.push(format!(
+            "kick at {:.3} s: {} clients came back after {least}..{most} ms (this one {delay} ms)",
+            kicked as f64 / 1000.0,
+            delays.len()
+        ));
+    }
+    if evidence.is_empty() {
+        evidence.push("no kick that ended three or more clients' streams".into());
+    }
+    RuleVerdict {
+        rule: "does not reconnect in lockstep with other clients after a kick",
+        level: Level::May,
+        spec: "Optionally, wait some more.",
+        verdict: combine(&results),
+        evidence,
+    }
+}

@@ -1,0 +1,47 @@
+//! A report card's verdicts: how the spec words a rule, and what a client did.
+
+use serde::Serialize;
+
+/// How the spec words a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Level {
+    Must,
+    Should,
+    May,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    NotObserved,
+    /// Allowed by nothing in the spec, yet not a failure (retrying after a 5xx).
+    BeyondSpec,
+}
+
+/// One rule, judged, with the evidence (times in seconds since the server started).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RuleVerdict {
+    pub rule: &'static str,
+    pub level: Level,
+    /// The spec's words the rule rests on.
+    pub spec: &'static str,
+    pub verdict: Verdict,
+    pub evidence: Vec<String>,
+}
+
+/// A rule's verdict from each time it was looked at: any failure fails it.
+pub(crate) fn combine(results: &[Verdict]) -> Verdict {
+    for verdict in [Verdict::Fail, Verdict::BeyondSpec, Verdict::Pass] {
+        if results.contains(&verdict) {
+            return verdict;
+        }
+    }
+    Verdict::NotObserved
+}

@@ -1,0 +1,126 @@
+//! The record of each client's connection attempts and `GET /clients`: clients told apart by
+//! the `client` parameter, the `X-SSE-Client` header, or address and User-Agent; credentials
+//! masked; refusals recorded with their status; the record bounded; the report private (no
+//! CORS, the publish token) and written by `sse-server --report` at SIGTERM.
+
+mod support;
+
+use std::time::Duration;
+
+use embedded_server::{ServerConfig, MAX_ATTEMPTS};
+use serde_json::Value;
+use support::{quiet_config, spawn_app, spawn_server_binary, Blocks, TestServer};
+
+async fn report(server: &TestServer, query: &str) -> Value {
+    let body = server.get(&format!("/clients{query}")).await.text().await.unwrap();
+    serde_json::from_str(&body).unwrap_or_else(|error| panic!("{error}: {body}"))
+}
+
+/// Each way of naming a client gives its own history; credentials are masked but comparable;
+/// Last-Event-ID is kept apart; how each attempt ended is recorded.
+#[tokio::test]
+async fn attempts_are_recorded_per_client_with_credentials_masked() {
+    let server = spawn_app(quiet_config()).await;
+    server.broker.create_stream("s").unwrap();
+    let http = reqwest::Client::new();
+    let by_parameter = http
+        .get(server.url("/events?stream=s&client=tested"))
+        .header("authorization", "Bearer very-secret")
+        .header("last-event-id", "0")
+        .send()
+        .await
+        .unwrap();
+    let mut blocks = Blocks::new(by_parameter);
+    assert_eq!(blocks.next(Duration::from_secs(5)).await.as_deref(), Some(": ok"));
+    drop(blocks);
+    http.get(server.url("/events?stream=nope")).header("x-sse-client", "named").send().await.unwrap();
+    http.get(server.url("/events?stream=nope")).header("user-agent", "probe/1").send().await.unwrap();
+    // The closed stream's end is recorded once the server sees the client gone.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let report = report(&server, "").await;
+    let clients = report["clients"].as_array().unwrap();
+    let named: Vec<(&str, &str)> =
+        clients.iter().map(|c| (c["client"].as_str().unwrap(), c["namedBy"].as_str().unwrap())).collect();
+    assert_eq!(
+        named,
+        [("tested", "parameter"), ("named", "header"), ("127.0.0.1 probe/1", "addressAndAgent")],
+        "{report:#}"
+    );
+    let first = &clients[0]["attempts"][0];
+    assert_eq!(first["lastEventId"], "0");
+    assert_eq!(first["answer"]["status"], 200);
+    let authorization =
+        first["headers"].as_array().unwrap().iter().find(|h| h[0] == "authorization").unwrap();
+    let shown = authorization[1].as_str().unwrap();
+    assert!(shown.starts_with("(masked: 18 bytes, #") && !shown.contains("secret"), "{shown}");
+    assert!(!report.to_string().contains("very-secret"));
+    assert_eq!(first["end"], "clientLeft", "{first:#}");
+    let refused = &clients[1]["attempts"][0];
+    assert_eq!(
+        (refused["answer"]["status"].as_u64(), refused["end"].as_str()),
+        (Some(404), Some("answered"))
+    );
+    let only = clients_named(&server, "named").await;
+    assert_eq!(only, ["named"]);
+}
+
+async fn clients_named(server: &TestServer, name: &str) -> Vec<String> {
+    let report = report(server, &format!("?client={name}")).await;
+    report["clients"].as_array().unwrap().iter().map(|c| c["client"].as_str().unwrap().to_owned()).collect()
+}
+
+/// A client keeps its newest MAX_ATTEMPTS attempts; the older ones are counted as dropped.
+#[tokio::test]
+async fn a_clients_attempts_are_bounded() {
+    let server = spawn_app(quiet_config()).await;
+    let http = reqwest::Client::new();
+    for _ in 0..MAX_ATTEMPTS + 5 {
+        http.get(server.url("/events?stream=none&client=busy")).send().await.unwrap();
+    }
+    let report = report(&server, "?client=busy").await;
+    let busy = &report["clients"][0];
+    assert_eq!(busy["attempts"].as_array().unwrap().len(), MAX_ATTEMPTS);
+    assert_eq!(busy["dropped"], 5);
+}
+
+/// Other clients' requests are private: no CORS for another origin, and with a publish token
+/// only a request carrying it reads them.
+#[tokio::test]
+async fn the_report_is_private() {
+    let server = spawn_app(ServerConfig { publish_token: Some("t0ken".into()), ..quiet_config() }).await;
+    let http = reqwest::Client::new();
+    let refused =
+        http.get(server.url("/clients")).header("origin", "http://evil.example").send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    let allowed = http
+        .get(server.url("/clients"))
+        .header("origin", "http://evil.example")
+        .bearer_auth("t0ken")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert!(allowed.headers().get("access-control-allow-origin").is_none());
+}
+
+/// `sse-server --report FILE` writes every client's card when stopped with SIGTERM.
+#[tokio::test]
+async fn sse_server_writes_the_report_at_sigterm() {
+    let dir = std::env::temp_dir().join(format!("sse-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.json");
+    let (child, base) = spawn_server_binary(&["--addr", "127.0.0.1:0", "--report", path.to_str().unwrap()])
+        .expect("sse-server starts");
+    reqwest::get(format!("{base}/events?stream=missing&client=ci")).await.unwrap();
+    let status =
+        std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let mut child = child;
+    let exit = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(report["clients"][0]["client"], "ci", "{report:#}");
+    assert_eq!(report["clients"][0]["attempts"][0]["answer"]["status"], 404);
+    assert!(report["clients"][0]["card"]["rules"].as_array().is_some_and(|rules| rules.len() == 8));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,131 @@
+//! `sse-sub`, a real client run as a process, graded by the embedded server's report card
+//! against fault profiles: cut mid-stream with `retry`, 204 and 503 on reconnect, a redirect
+//! then a cut. Our own client must pass every MUST on its card.
+
+mod support;
+
+use std::time::Duration;
+
+use embedded_server::Publish;
+use serde_json::Value;
+use support::spawn_app;
+
+async fn put_faults(base: &str, stream: &str, profile: &str) {
+    let response = reqwest::Client::new()
+        .put(format!("{base}/streams/{stream}/faults"))
+        .header("content-type", "application/json")
+        .body(profile.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.text().await.unwrap_or_default());
+}
+
+/// Runs `sse-sub` on `url` for at most `secs`, and gives its exit code.
+async fn run_sse_sub(url: &str, secs: f64) -> Option<i32> {
+    let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_sse-sub"))
+        .args(["--json", "--timeout", &secs.to_string(), url])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .await
+        .unwrap();
+    status.code()
+}
+
+/// The card of `client` from `GET /clients`.
+async fn card(base: &str, client: &str) -> Value {
+    let body = reqwest::get(format!("{base}/clients?client={client}")).await.unwrap().text().await.unwrap();
+    let report: Value = serde_json::from_str(&body).unwrap();
+    let clients = report["clients"].as_array().unwrap();
+    assert_eq!(clients.len(), 1, "one client named {client}: {report:#}");
+    clients[0].clone()
+}
+
+/// The verdict of the rule whose name starts with `rule`.
+fn verdict<'a>(graded: &'a Value, rule: &str) -> &'a str {
+    let rules = graded["card"]["rules"].as_array().unwrap();
+    let found = rules.iter().find(|r| r["rule"].as_str().unwrap().starts_with(rule));
+    found.unwrap_or_else(|| panic!("no rule `{rule}` in {graded:#}"))["verdict"].as_str().unwrap()
+}
+
+/// Every MUST on the card passed, or was not observed.
+fn passes_every_must(graded: &Value) {
+    for rule in graded["card"]["rules"].as_array().unwrap() {
+        if rule["level"] == "MUST" {
+            assert!(rule["verdict"] == "pass" || rule["verdict"] == "notObserved", "{rule:#}\n{graded:#}");
+        }
+    }
+}
+
+/// Cut after every second event with `retry: 300`: sse-sub resumes from the last id it was
+/// given, waits the retry, and sends the same request again; the card says so.
+#[tokio::test]
+async fn sse_sub_resumes_after_cuts_as_the_card_checks() {
+    let server = spawn_app(None).await;
+    server.broker.create_stream("cut").unwrap();
+    for n in 1..=6 {
+        server.broker.publish("cut", Publish::data(format!("event {n}"))).unwrap();
+    }
+    let base = server.url("");
+    put_faults(&base, "cut", r#"{"cutAfterEvents": 2, "retryMs": 300}"#).await;
+    run_sse_sub(&server.url("/events?stream=cut&lastEventId=0&client=sse-sub-cut"), 2.5).await;
+    let graded = card(&base, "sse-sub-cut").await;
+    let attempts = graded["attempts"].as_array().unwrap();
+    let sent: Vec<&Value> = attempts.iter().map(|a| &a["lastEventId"]).collect();
+    assert_eq!(
+        sent[..4],
+        [&Value::Null, &Value::from("2"), &Value::from("4"), &Value::from("6")],
+        "{graded:#}"
+    );
+    assert_eq!(graded["namedBy"], "parameter");
+    assert_eq!(graded["card"]["reconnects"], true);
+    assert_eq!(verdict(&graded, "sends Last-Event-ID"), "pass", "{graded:#}");
+    assert_eq!(verdict(&graded, "waits the retry"), "pass", "{graded:#}");
+    assert_eq!(verdict(&graded, "sends the same method"), "pass", "{graded:#}");
+    passes_every_must(&graded);
+}
+
+/// 204 and 503 on reconnect: sse-sub makes no further attempt within 5 s (it does not retry a
+/// 5xx unless told to); a redirect on reconnect is followed to its target.
+#[tokio::test]
+async fn sse_sub_gives_up_and_follows_redirects_as_the_card_checks() {
+    let server = spawn_app(None).await;
+    let base = server.url("");
+    for stream in ["gone", "down", "moved"] {
+        server.broker.create_stream(stream).unwrap();
+        for n in 1..=3 {
+            server.broker.publish(stream, Publish::data(format!("event {n}"))).unwrap();
+        }
+    }
+    put_faults(&base, "gone", r#"{"cutAfterEvents": 1, "retryMs": 100, "onReconnect": {"status": 204}}"#)
+        .await;
+    put_faults(&base, "down", r#"{"cutAfterEvents": 1, "retryMs": 100, "onReconnect": {"status": 503}}"#)
+        .await;
+    let target = "/events?stream=moved&client=sse-sub-moved&via=redirect";
+    put_faults(
+        &base,
+        "moved",
+        &format!(r#"{{"cutAfterEvents": 1, "retryMs": 100, "onReconnect": {{"redirect": "{target}"}}}}"#),
+    )
+    .await;
+    let urls = ["gone", "down", "moved"]
+        .map(|stream| server.url(&format!("/events?stream={stream}&lastEventId=0&client=sse-sub-{stream}")));
+    let (gone, down, _) =
+        tokio::join!(run_sse_sub(&urls[0], 3.0), run_sse_sub(&urls[1], 3.0), run_sse_sub(&urls[2], 1.5));
+    assert_eq!((gone, down), (Some(0), Some(1)), "204 ends sse-sub cleanly, 503 is a failure");
+    // The rule on giving up waits 5 s after the answer for another attempt.
+    tokio::time::sleep(Duration::from_millis(5_300)).await;
+    for client in ["sse-sub-gone", "sse-sub-down"] {
+        let graded = card(&base, client).await;
+        assert_eq!(graded["attempts"].as_array().unwrap().len(), 2, "{graded:#}");
+        assert_eq!(verdict(&graded, "makes no attempt after 204"), "pass", "{graded:#}");
+        passes_every_must(&graded);
+    }
+    let graded = card(&base, "sse-sub-moved").await;
+    assert_eq!(verdict(&graded, "follows a redirect"), "pass", "{graded:#}");
+    let targets: Vec<&str> =
+        graded["attempts"].as_array().unwrap().iter().map(|a| a["target"].as_str().unwrap()).collect();
+    assert_eq!(targets[2], target, "{graded:#}");
+    passes_every_must(&graded);
+}
