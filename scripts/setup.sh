@@ -74,6 +74,11 @@ if [ "$mode" = test ]; then
     python3 -m venv target/test-venv
     target/test-venv/bin/pip install --quiet --disable-pip-version-check "junitparser==5.0.3"
   fi
+  # PyPI httpx-sse (on httpx), a client the report card grades (embedded-server/tests).
+  if ! target/test-venv/bin/pip show httpx-sse 2>/dev/null | grep -q '^Version: 0.4.3$'; then
+    say "installing httpx-sse 0.4.3 and httpx 0.28.1 into target/test-venv"
+    target/test-venv/bin/pip install --quiet --disable-pip-version-check "httpx==0.28.1" "httpx-sse==0.4.3"
+  fi
 fi
 
 if [ "$mode" = bench ]; then

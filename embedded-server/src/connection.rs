@@ -75,7 +75,7 @@ pub(crate) async fn serve(mut socket: TcpStream, context: &ConnectionContext) {
             return;
         }
     }
-    serve_with_hyper(Bytes::from(head), socket, context).await;
+    serve_with_hyper(Bytes::from(head), socket, context, KeepAlive::Yes).await;
 }
 
 /// A subscribe request the lean path can serve. A refusal is left to the router, which gives
@@ -94,7 +94,9 @@ async fn serve_while_faulting(socket: TcpStream, head: Vec<u8>, context: &Connec
         None => Some((socket, head)),
     };
     if let Some((socket, head)) = unopened {
-        serve_with_hyper(Bytes::from(head), socket, context).await;
+        // Closed after its answer: a browser that loaded a page here would otherwise send its
+        // EventSource's request on this connection, where no profile applies.
+        serve_with_hyper(Bytes::from(head), socket, context, KeepAlive::No).await;
     }
 }
 
@@ -117,7 +119,18 @@ async fn read_head(socket: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
     }
 }
 
-async fn serve_with_hyper(already_read: Bytes, socket: TcpStream, context: &ConnectionContext) {
+#[derive(PartialEq)]
+enum KeepAlive {
+    Yes,
+    No,
+}
+
+async fn serve_with_hyper(
+    already_read: Bytes,
+    socket: TcpStream,
+    context: &ConnectionContext,
+    keep_alive: KeepAlive,
+) {
     let limits = context.limits;
     let peer = PeerAddr(socket.peer_addr().ok().map(|addr| addr.ip()));
     let io = TokioIo::new(ServedConnection::new(already_read, socket, limits.write_stall));
@@ -126,6 +139,7 @@ async fn serve_with_hyper(already_read: Bytes, socket: TcpStream, context: &Conn
     let mut builder = http1::Builder::new();
     // Later requests on a kept-alive connection get the same slow-loris limit.
     builder.timer(TokioTimer::new()).header_read_timeout(limits.request_timeout);
+    builder.keep_alive(keep_alive == KeepAlive::Yes);
     let connection = builder.serve_connection(io, service);
     tokio::pin!(connection);
     let result = tokio::select! {

@@ -1,0 +1,36 @@
+// Debian's Chromium, headless through npm `playwright-core`, graded by the embedded server's
+// report card: a page of the server (its stream list, which runs no script) opens one
+// EventSource per URL, lets each reconnect on its own for SECS seconds, then prints one JSON
+// line per URL.
+//   node chromium-graded.mjs SECS URL...
+import { chromium } from "playwright-core";
+
+const [secs, ...urls] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  // As root (CI), Chromium runs only without its sandbox.
+  args: ["--no-sandbox"],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(new URL("/streams", urls[0]).href);
+  await page.evaluate((urls) => {
+    window.sources = urls.map((url) => {
+      const got = { url, data: [], errors: 0 };
+      const source = new EventSource(url);
+      source.onmessage = (event) => got.data.push(event.data);
+      source.onerror = () => { got.errors += 1; };
+      return { source, got };
+    });
+  }, urls);
+  await page.waitForTimeout(Number(secs) * 1000);
+  const results = await page.evaluate(() =>
+    window.sources.map(({ source, got }) => {
+      got.readyState = source.readyState;
+      source.close();
+      return got;
+    }));
+  for (const got of results) console.log(JSON.stringify(got));
+} finally {
+  await browser.close();
+}
