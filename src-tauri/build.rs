@@ -43,6 +43,7 @@ fn main() {
         "stream_faults",
         "set_stream_faults",
         "clear_stream_faults",
+        "client_report",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed (is tauri.conf.json valid?)");

@@ -132,6 +132,8 @@ export const tapTimeline = (id, max) => call("tap_timeline", { id, max });
 export const mcpConversation = (id) => call("mcp_conversation", { id });
 
 export const serverStreams = () => call("server_streams", {});
+/** Every client of the embedded server, its attempts and its report card. */
+export const clientReport = () => call("client_report", {});
 /** @param {string} name */
 export const createStream = (name) => call("create_stream", { name });
 /** @param {string} stream @param {string | null} event @param {string} data @param {number | null} retry */

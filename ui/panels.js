@@ -9,6 +9,7 @@ import { assembledPanel } from "./panels/assembled.js";
 import { assertionsPanel } from "./panels/assertions.js";
 import { browserFeedPanel } from "./panels/browser-feed.js";
 import { browserLogPanel } from "./panels/browser-log.js";
+import { clientsPanel } from "./panels/clients.js";
 import { comparisonPanel } from "./panels/comparison.js";
 import { diagnosticsPanel } from "./panels/diagnostics.js";
 import { ipcFeedPanel } from "./panels/ipc-feed.js";
@@ -44,6 +45,7 @@ const PANELS = [
   mcpPanel(),
   assertionsPanel(),
   serverPanel(),
+  clientsPanel(),
   browserLogPanel(),
 ];
 

@@ -77,6 +77,6 @@ pub use faults::{
 pub use replay::{
     replay, replay_file, replay_reader, replay_when_watched, Pace, ReplayStarted, JOIN_GRACE, WATCH_TIMEOUT,
 };
-pub use report_card::{grade, report, Card, ClientReport, GradedClient, Level, RuleVerdict, Verdict};
+pub use report_card::{grade, report, Card, CardVerdict, ClientReport, GradedClient, Level, RuleVerdict};
 pub use server::Server;
 pub use sse_capture::CapturedEvent;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::access::{check_publish_token, json, HttpState, Refusal};
 use crate::clients::{Attempt, AttemptEnd, ClientBook, ClientHistory};
 use crate::verdicts::combine;
-pub use crate::verdicts::{Level, RuleVerdict, Verdict};
+pub use crate::verdicts::{CardVerdict, Level, RuleVerdict};
 
 /// How long after a refusal an attempt still counts as the client not giving up.
 pub const GIVE_UP_WINDOW_MS: u64 = 5_000;
@@ -71,6 +71,30 @@ fn refused(attempt: &Attempt) -> bool {
     attempt.end == Some(AttemptEnd::Answered) && !attempt.answer.is_stream() && !is_redirect(attempt)
 }
 
+/// Whether `next` continues the request `prev` made (a reconnect, a retry, a redirect
+/// followed), rather than being a request of its own: `prev` ended, and not by the client.
+fn continued(prev: &Attempt) -> bool {
+    prev.end.is_some_and(|end| end != AttemptEnd::ClientLeft)
+}
+
+/// The last id and `retry` the EventSource behind attempt `at` had been given: from the
+/// attempts it continues, newest first; its chain's first attempt's own Last-Event-ID when none
+/// gave an id. (A client named by address and User-Agent may have several EventSources.)
+fn given_before(attempts: &[&Attempt], at: usize) -> (Option<String>, Option<u64>) {
+    let (mut id, mut retry) = (None, None);
+    let (start, mut at) = (at, at);
+    while at > 0 && continued(attempts[at - 1]) {
+        at -= 1;
+        let delivered = &attempts[at].delivered;
+        id = id.or_else(|| delivered.last_id.clone());
+        retry = retry.or(delivered.retry_ms);
+    }
+    if at < start {
+        id = id.or_else(|| attempts[at].last_event_id.clone());
+    }
+    (id, retry)
+}
+
 fn ended_ms(attempt: &Attempt) -> u64 {
     attempt.ended_ms.unwrap_or(attempt.at_ms)
 }
@@ -87,7 +111,7 @@ fn rule(
     rule: &'static str,
     level: Level,
     spec: &'static str,
-    results: &[Verdict],
+    results: &[CardVerdict],
     evidence: Vec<String>,
 ) -> RuleVerdict {
     RuleVerdict { rule, level, spec, verdict: combine(results), evidence }
@@ -98,13 +122,8 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
     let attempts: Vec<&Attempt> = history.attempts.iter().collect();
     let pairs: Vec<(&Attempt, &Attempt)> = attempts.windows(2).map(|w| (w[0], w[1])).collect();
     // What the client had been given before each attempt: the last id and retry.
-    let mut given = Vec::with_capacity(attempts.len());
-    let (mut id, mut retry) = (None::<String>, None::<u64>);
-    for attempt in &attempts {
-        given.push((id.clone(), retry));
-        id = attempt.delivered.last_id.clone().or(id);
-        retry = attempt.delivered.retry_ms.or(retry);
-    }
+    let given: Vec<(Option<String>, Option<u64>)> =
+        (0..attempts.len()).map(|at| given_before(&attempts, at)).collect();
     let reconnects: Vec<(usize, &Attempt, &Attempt)> = pairs
         .iter()
         .enumerate()
@@ -129,7 +148,7 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
     for (i, _, next) in &reconnects {
         let expected = &given[*i].0;
         let ok = next.last_event_id == *expected;
-        results.push(if ok { Verdict::Pass } else { Verdict::Fail });
+        results.push(if ok { CardVerdict::Pass } else { CardVerdict::Fail });
         evidence.push(format!(
             "attempt at {} sent {} (last id given: {})",
             secs(next.at_ms),
@@ -157,7 +176,7 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
         let wait = next.at_ms.saturating_sub(ended_ms(prev));
         let most = retry + (retry / 2).max(1_000);
         let ok = wait + TIMER_SLACK_MS >= retry && wait <= most;
-        results.push(if ok { Verdict::Pass } else { Verdict::Fail });
+        results.push(if ok { CardVerdict::Pass } else { CardVerdict::Fail });
         evidence.push(format!("waited {wait} ms after retry: {retry} (window {retry}..{most} ms)"));
     }
     if results.is_empty() {
@@ -186,7 +205,7 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
         match attempts.get(at + 1).filter(|next| next.at_ms.saturating_sub(answered) < GIVE_UP_WINDOW_MS) {
             Some(next) => {
                 let server_error = attempt.answer.status >= 500;
-                results.push(if server_error { Verdict::BeyondSpec } else { Verdict::Fail });
+                results.push(if server_error { CardVerdict::BeyondSpec } else { CardVerdict::Fail });
                 evidence.push(format!(
                     "answered {what} at {}, tried again at {}{}",
                     secs(answered),
@@ -195,7 +214,7 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
                 ));
             }
             None if now_ms.saturating_sub(answered) >= GIVE_UP_WINDOW_MS => {
-                results.push(Verdict::Pass);
+                results.push(CardVerdict::Pass);
                 evidence.push(format!("answered {what} at {}, no attempt within 5 s", secs(answered)));
             }
             None => evidence.push(format!("answered {what} at {}, watching for 5 s", secs(answered))),
@@ -219,7 +238,7 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
         {
             Some(next) => {
                 let ok = next.target == path_of(location);
-                results.push(if ok { Verdict::Pass } else { Verdict::Fail });
+                results.push(if ok { CardVerdict::Pass } else { CardVerdict::Fail });
                 evidence.push(format!(
                     "redirected to {location}; next request to {} at {}",
                     next.target,
@@ -227,7 +246,7 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
                 ));
             }
             None if now_ms.saturating_sub(ended_ms(attempt)) >= GIVE_UP_WINDOW_MS => {
-                results.push(Verdict::Fail);
+                results.push(CardVerdict::Fail);
                 evidence.push(format!("redirected to {location}; no request followed within 5 s"));
             }
             None => evidence.push(format!("redirected to {location}; watching for 5 s")),
@@ -251,37 +270,35 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
 /// target (but after a redirect).
 fn same_request(attempts: &[&Attempt]) -> RuleVerdict {
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    if let Some(first) = attempts.first() {
-        for pair in attempts.windows(2) {
-            let (prev, next) = (pair[0], pair[1]);
-            let mut changed = Vec::new();
-            if next.method != first.method {
-                changed.push(format!("method {} (first {})", next.method, first.method));
-            }
-            if !is_redirect(prev) && next.target != prev.target {
-                changed.push(format!("target {} (before {})", next.target, prev.target));
-            }
-            // Following a redirect, fetch sets the Referer itself.
-            let compared = |name: &str| !(is_redirect(prev) && name == "referer");
-            for (name, value) in first.headers.iter().filter(|(name, _)| compared(name)) {
-                match next.headers.iter().find(|(n, _)| n == name) {
-                    Some((_, v)) if v == value => {}
-                    Some((_, v)) => changed.push(format!("{name}: {v} (first {value})")),
-                    None => changed.push(format!("{name} no longer sent")),
-                }
-            }
-            let added = |name: &String| compared(name) && !first.headers.iter().any(|(f, _)| f == name);
-            for (name, _) in next.headers.iter().filter(|(name, _)| added(name)) {
-                changed.push(format!("{name} added"));
-            }
-            results.push(if changed.is_empty() { Verdict::Pass } else { Verdict::Fail });
-            if !changed.is_empty() {
-                evidence.push(format!("attempt at {}: {}", secs(next.at_ms), changed.join("; ")));
+    for pair in attempts.windows(2).filter(|pair| continued(pair[0])) {
+        let (prev, next) = (pair[0], pair[1]);
+        let mut changed = Vec::new();
+        if next.method != prev.method {
+            changed.push(format!("method {} (before {})", next.method, prev.method));
+        }
+        if !is_redirect(prev) && next.target != prev.target {
+            changed.push(format!("target {} (before {})", next.target, prev.target));
+        }
+        // Following a redirect, fetch sets the Referer itself.
+        let compared = |name: &str| !(is_redirect(prev) && name == "referer");
+        for (name, value) in prev.headers.iter().filter(|(name, _)| compared(name)) {
+            match next.headers.iter().find(|(n, _)| n == name) {
+                Some((_, v)) if v == value => {}
+                Some((_, v)) => changed.push(format!("{name}: {v} (before {value})")),
+                None => changed.push(format!("{name} no longer sent")),
             }
         }
-        if evidence.is_empty() && !results.is_empty() {
-            evidence.push(format!("{} attempts, each the same request", attempts.len()));
+        let added = |name: &String| compared(name) && !prev.headers.iter().any(|(f, _)| f == name);
+        for (name, _) in next.headers.iter().filter(|(name, _)| added(name)) {
+            changed.push(format!("{name} added"));
         }
+        results.push(if changed.is_empty() { CardVerdict::Pass } else { CardVerdict::Fail });
+        if !changed.is_empty() {
+            evidence.push(format!("attempt at {}: {}", secs(next.at_ms), changed.join("; ")));
+        }
+    }
+    if evidence.is_empty() && !results.is_empty() {
+        evidence.push(format!("{} reconnects, each the same request", results.len()));
     }
     rule(
         "sends the same method, headers and target again",
@@ -358,7 +375,7 @@ mod tests {
         ClientHistory::for_tests(client, ClientNamedBy::Parameter, VecDeque::from(attempts))
     }
 
-    fn verdict_of(card: &Card, rule: &str) -> Verdict {
+    fn verdict_of(card: &Card, rule: &str) -> CardVerdict {
         card.rules.iter().find(|r| r.rule.starts_with(rule)).map(|r| r.verdict).unwrap()
     }
 
@@ -372,15 +389,15 @@ mod tests {
             vec![attempt(0, 10, 200, Cut, None, Some("3")), attempt(115, 200, 200, Cut, Some("3"), None)],
         );
         let card = grade(&good, &[], 10_000);
-        assert_eq!(verdict_of(&card, "sends Last-Event-ID"), Verdict::Pass);
-        assert_eq!(verdict_of(&card, "waits the retry"), Verdict::Pass);
+        assert_eq!(verdict_of(&card, "sends Last-Event-ID"), CardVerdict::Pass);
+        assert_eq!(verdict_of(&card, "waits the retry"), CardVerdict::Pass);
         let bad = history(
             "bad",
             vec![attempt(0, 10, 200, Cut, None, Some("3")), attempt(40, 200, 200, Cut, Some("2"), None)],
         );
         let card = grade(&bad, &[], 10_000);
-        assert_eq!(verdict_of(&card, "sends Last-Event-ID"), Verdict::Fail);
-        assert_eq!(verdict_of(&card, "waits the retry"), Verdict::Fail);
+        assert_eq!(verdict_of(&card, "sends Last-Event-ID"), CardVerdict::Fail);
+        assert_eq!(verdict_of(&card, "waits the retry"), CardVerdict::Fail);
         assert_eq!(card.reconnects, Some(true));
     }
 
@@ -393,7 +410,7 @@ mod tests {
             "a",
             vec![attempt(0, 5, 204, Answered, None, None), attempt(1_000, 1_005, 204, Answered, None, None)],
         );
-        assert_eq!(verdict_of(&grade(&after_204, &[], 10_000), "makes no attempt"), Verdict::Fail);
+        assert_eq!(verdict_of(&grade(&after_204, &[], 10_000), "makes no attempt"), CardVerdict::Fail);
         let after_503 = history(
             "b",
             vec![attempt(0, 5, 503, Answered, None, None), attempt(1_000, 1_005, 204, Answered, None, None)],
@@ -401,12 +418,12 @@ mod tests {
         let card = grade(&after_503, &[], 10_000);
         assert_eq!(
             verdict_of(&card, "makes no attempt"),
-            Verdict::BeyondSpec,
+            CardVerdict::BeyondSpec,
             "retrying a 5xx is not a failure"
         );
         let watching = history("c", vec![attempt(0, 5, 204, Answered, None, None)]);
-        assert_eq!(verdict_of(&grade(&watching, &[], 1_000), "makes no attempt"), Verdict::NotObserved);
-        assert_eq!(verdict_of(&grade(&watching, &[], 5_100), "makes no attempt"), Verdict::Pass);
+        assert_eq!(verdict_of(&grade(&watching, &[], 1_000), "makes no attempt"), CardVerdict::NotObserved);
+        assert_eq!(verdict_of(&grade(&watching, &[], 5_100), "makes no attempt"), CardVerdict::Pass);
         let silent = history("d", vec![attempt(0, 5, 200, Cut, None, Some("1"))]);
         let card = grade(&silent, &[], 6_000);
         assert_eq!(card.reconnects, Some(false));
@@ -426,8 +443,8 @@ mod tests {
             }
             grade(&history("x", attempts), &[], at + 10_000)
         };
-        assert_eq!(verdict_of(&waits([100, 200, 400]), "backs off"), Verdict::Pass);
-        assert_eq!(verdict_of(&waits([100, 100, 100]), "backs off"), Verdict::Fail);
+        assert_eq!(verdict_of(&waits([100, 200, 400]), "backs off"), CardVerdict::Pass);
+        assert_eq!(verdict_of(&waits([100, 100, 100]), "backs off"), CardVerdict::Fail);
     }
 
     /// Three clients kicked together that come back within a few ms of each other are in
@@ -447,12 +464,12 @@ mod tests {
         let lockstep = [kicked("a", 3_000), kicked("b", 3_002), kicked("c", 3_004)];
         assert_eq!(
             verdict_of(&grade(&lockstep[0], &lockstep, 20_000), "does not reconnect in lockstep"),
-            Verdict::Fail
+            CardVerdict::Fail
         );
         let jittered = [kicked("a", 2_700), kicked("b", 3_100), kicked("c", 3_400)];
         assert_eq!(
             verdict_of(&grade(&jittered[0], &jittered, 20_000), "does not reconnect in lockstep"),
-            Verdict::Pass
+            CardVerdict::Pass
         );
     }
 }

@@ -2,7 +2,7 @@
 //! resetting after a connection that worked), and not reconnecting in lockstep after a kick.
 
 use crate::clients::{Attempt, AttemptEnd, ClientHistory};
-use crate::verdicts::{combine, Level, RuleVerdict, Verdict};
+use crate::verdicts::{combine, CardVerdict, Level, RuleVerdict};
 
 const BACKOFF: &str = "Optionally, wait some more. In particular, if the previous attempt failed, then user agents might introduce an exponential backoff delay to avoid overloading a potentially already overloaded server.";
 /// Attempts of several clients ended by one kick end within this of each other.
@@ -21,11 +21,11 @@ fn failed(attempt: &Attempt) -> bool {
         && !(300..400).contains(&attempt.answer.status)
 }
 
-fn verdict(ok: bool) -> Verdict {
+fn verdict(ok: bool) -> CardVerdict {
     if ok {
-        Verdict::Pass
+        CardVerdict::Pass
     } else {
-        Verdict::Fail
+        CardVerdict::Fail
     }
 }
 

@@ -15,7 +15,7 @@ pub enum Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
-pub enum Verdict {
+pub enum CardVerdict {
     Pass,
     Fail,
     NotObserved,
@@ -32,16 +32,16 @@ pub struct RuleVerdict {
     pub level: Level,
     /// The spec's words the rule rests on.
     pub spec: &'static str,
-    pub verdict: Verdict,
+    pub verdict: CardVerdict,
     pub evidence: Vec<String>,
 }
 
 /// A rule's verdict from each time it was looked at: any failure fails it.
-pub(crate) fn combine(results: &[Verdict]) -> Verdict {
-    for verdict in [Verdict::Fail, Verdict::BeyondSpec, Verdict::Pass] {
+pub(crate) fn combine(results: &[CardVerdict]) -> CardVerdict {
+    for verdict in [CardVerdict::Fail, CardVerdict::BeyondSpec, CardVerdict::Pass] {
         if results.contains(&verdict) {
             return verdict;
         }
     }
-    Verdict::NotObserved
+    CardVerdict::NotObserved
 }

@@ -6,7 +6,11 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use embedded_server::{FaultLineEnding, FaultProfile, FaultStall, IdFault, ReconnectAnswer, StreamInfo};
+use embedded_server::{
+    Answer, Attempt, AttemptEnd, Card, CardVerdict, ClientHistory, ClientNamedBy, ClientReport, Delivered,
+    FaultLineEnding, FaultProfile, FaultStall, GradedClient, IdFault, Level, ReconnectAnswer, RuleVerdict,
+    StreamInfo,
+};
 use sse_connections::{
     AssertionRow, AssertionsReport, Auth, BodyView, ConnectionSpec, ConnectionUpdate, DiagnosticsReport,
     ExchangeDetail, ExchangeRow, HeaderField, LlmReport, Loaded, Page, PaneLayout, Preset, RawChunk,
@@ -199,6 +203,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
             ts::<FaultProfile>(cfg),
         ),
         command("clear_stream_faults", vec![arg("stream", ts::<String>(cfg))], ts::<bool>(cfg)),
+        command("client_report", vec![], ts::<ClientReport>(cfg)),
         command("choose_llm", vec![id(), arg("choice", ts::<String>(cfg))], ts::<LlmReport>(cfg)),
     ]
 }
@@ -293,6 +298,18 @@ fn declarations() -> String {
         FaultStall,
         FaultLineEnding,
         IdFault,
+        ClientReport,
+        GradedClient,
+        ClientHistory,
+        ClientNamedBy,
+        Attempt,
+        Answer,
+        Delivered,
+        AttemptEnd,
+        Card,
+        RuleVerdict,
+        Level,
+        CardVerdict,
     );
     out.push_str(
         "\n/** Every command: its arguments and what it resolves to. */\nexport interface Commands {\n",

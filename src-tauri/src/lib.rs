@@ -18,6 +18,7 @@
 //! - `ipc_types.rs` (tests only): writes and checks `ui/gen/ipc.d.ts` from the payload types.
 
 mod assertions;
+mod clients;
 mod commands;
 mod error;
 mod files;
@@ -120,7 +121,8 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             streams::publish_event,
             streams::stream_faults,
             streams::set_stream_faults,
-            streams::clear_stream_faults
+            streams::clear_stream_faults,
+            clients::client_report
         ])
         .build(tauri::generate_context!())?;
     app.run(|app, event| match event {

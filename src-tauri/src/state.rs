@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
-use embedded_server::{Broker, FaultBook, LoadConfig, Server, ServerConfig, COUNTER_STREAM};
+use embedded_server::{Broker, ClientBook, FaultBook, LoadConfig, Server, ServerConfig, COUNTER_STREAM};
 use sse_connections::{
     ConnectionSpec, LaunchOptions, OsKeyring, RunningConnections, RunningTaps, SettingsStore,
 };
@@ -25,6 +25,8 @@ pub struct AppState {
     pub broker: Broker,
     /// The fault profiles of its streams (the Server tab sets them).
     pub faults: FaultBook,
+    /// What it saw of each client's connection attempts (the Clients tab grades them).
+    pub clients: ClientBook,
     /// The connections the user has open.
     pub connections: RunningConnections,
     /// The taps the user has open.
@@ -46,6 +48,7 @@ impl AppState {
         let server = Server::new(ServerConfig { load, ..ServerConfig::default() });
         let broker = server.broker();
         let faults = server.faults();
+        let clients = server.clients();
         tauri::async_runtime::spawn(async move {
             let listener = match tokio::net::TcpListener::from_std(listener) {
                 Ok(listener) => listener,
@@ -76,6 +79,7 @@ impl AppState {
             server_addr: addr,
             broker,
             faults,
+            clients,
             connections: RunningConnections::new(runtime.clone()).with_limits(limits).with_batching(batching),
             taps: RunningTaps::new(runtime),
             initial_connection,

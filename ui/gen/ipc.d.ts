@@ -783,6 +783,74 @@ export type FaultLineEnding = "lf" | "cr" | "crlf";
 
 export type IdFault = "repeat" | "reset";
 
+export type ClientReport = { nowMs: number, clients: Array<GradedClient>, };
+
+export type GradedClient = { card: Card, client: string, namedBy: ClientNamedBy, attempts: Array<Attempt>, 
+/**
+ * Attempts dropped to keep [`MAX_ATTEMPTS`].
+ */
+dropped: number, };
+
+export type ClientHistory = { client: string, namedBy: ClientNamedBy, attempts: Array<Attempt>, 
+/**
+ * Attempts dropped to keep [`MAX_ATTEMPTS`].
+ */
+dropped: number, };
+
+export type ClientNamedBy = "parameter" | "header" | "addressAndAgent";
+
+export type Attempt = { 
+/**
+ * Milliseconds since the server started (for waits), and since the Unix epoch (to show).
+ */
+atMs: number, wallMs: number, method: string, 
+/**
+ * The request's path and query.
+ */
+target: string, 
+/**
+ * Request headers as sent, credentials masked, `Last-Event-ID` apart.
+ */
+headers: Array<[string, string]>, 
+/**
+ * The `Last-Event-ID` header sent, if any.
+ */
+lastEventId: string | null, answer: Answer, delivered: Delivered, 
+/**
+ * When it ended (ms since the server started) and how; none while it is open.
+ */
+endedMs: number | null, end: AttemptEnd | null, };
+
+export type Answer = { status: number, contentType: string | null, 
+/**
+ * A redirect's target.
+ */
+location: string | null, 
+/**
+ * The fault profile applied (its JSON), if one was.
+ */
+fault: string | null, };
+
+export type Delivered = { events: number, lastId: string | null, retryMs: number | null, };
+
+export type AttemptEnd = "answered" | "clientLeft" | "cut" | "kicked" | "fellBehind" | "writeStalled" | "serverStopped";
+
+export type Card = { client: string, 
+/**
+ * Whether it reconnects at all: none until a stream the server ended shows it.
+ */
+reconnects: boolean | null, rules: Array<RuleVerdict>, };
+
+export type RuleVerdict = { rule: string, level: Level, 
+/**
+ * The spec's words the rule rests on.
+ */
+spec: string, verdict: CardVerdict, evidence: Array<string>, };
+
+export type Level = "MUST" | "SHOULD" | "MAY";
+
+export type CardVerdict = "pass" | "fail" | "notObserved" | "beyondSpec";
+
 /** Every command: its arguments and what it resolves to. */
 export interface Commands {
   server_info: { args: {  }; result: ServerInfo };
@@ -825,5 +893,6 @@ export interface Commands {
   stream_faults: { args: { stream: string }; result: FaultProfile | null };
   set_stream_faults: { args: { stream: string; profile: string }; result: FaultProfile };
   clear_stream_faults: { args: { stream: string }; result: boolean };
+  client_report: { args: {  }; result: ClientReport };
   choose_llm: { args: { id: number; choice: string }; result: LlmReport };
 }

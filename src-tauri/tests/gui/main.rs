@@ -5,6 +5,7 @@
 //! at another `sse-server` (by default the one built beside these tests).
 
 mod assertions;
+mod clients;
 mod faults;
 mod harness;
 mod layout;

@@ -1,0 +1,135 @@
+// Clients: each client of the embedded server, live, with its report card: every reconnection
+// rule of the spec (MUST, SHOULD, MAY) judged pass / fail / not observed / beyond the spec, with
+// its evidence, and the attempts it rests on. Cards are <details>: Enter or Space on a
+// client's line opens it. Event data never reaches the page here; what is shown is text.
+import { mountTemplate, setText } from "../dom.js";
+import { clients, isOpen, refreshClients } from "../clients.js";
+import { state } from "../model.js";
+
+/** @typedef {import("../gen/ipc").GradedClient} GradedClient */
+/** @typedef {import("../gen/ipc").Attempt} Attempt */
+
+const IDS = { summary: "clients-summary", cards: "client-cards" };
+
+const VERDICT_WORDS = { pass: "pass", fail: "fail", notObserved: "not observed", beyondSpec: "beyond the spec" };
+const NAMED_BY = { parameter: "client parameter", header: "X-SSE-Client header", addressAndAgent: "address and User-Agent" };
+/** Attempts shown per card, newest last. */
+const SHOWN_ATTEMPTS = 20;
+
+/** An element with text content. @param {string} tag @param {string} text @param {string} [className] */
+function el(tag, text, className) {
+  const element = document.createElement(tag);
+  element.textContent = text;
+  if (className) element.className = className;
+  return element;
+}
+
+/** A header row of column titles. @param {string[]} titles */
+function headRow(titles) {
+  const row = document.createElement("tr");
+  for (const title of titles) {
+    const th = el("th", title);
+    th.setAttribute("scope", "col");
+    row.append(th);
+  }
+  return row;
+}
+
+/** @param {number} ms */
+const secs = (ms) => `${(ms / 1000).toFixed(3)} s`;
+
+/** One row of the attempts table. @param {Attempt} attempt */
+function attemptRow(attempt) {
+  const row = document.createElement("tr");
+  const answer = attempt.answer;
+  const answered = [String(answer.status), answer.location ? `→ ${answer.location}` : "", answer.fault ? `fault ${answer.fault}` : ""]
+    .filter(Boolean)
+    .join(" ");
+  const given = attempt.delivered;
+  const cells = [
+    secs(attempt.atMs),
+    attempt.lastEventId ?? "–",
+    answered,
+    `${given.events} events${given.lastId ? `, last id ${given.lastId}` : ""}${given.retryMs !== null ? `, retry ${given.retryMs} ms` : ""}`,
+    attempt.end ? `${attempt.end} at ${secs(attempt.endedMs ?? attempt.atMs)}` : "open",
+  ];
+  for (const text of cells) row.append(el("td", text));
+  return row;
+}
+
+/** A client's card. @param {GradedClient} graded @param {number} count */
+function card(graded, count) {
+  const details = document.createElement("details");
+  details.className = "client-card";
+  details.dataset.client = graded.client;
+  details.open = isOpen(graded.client, count);
+  details.addEventListener("toggle", () => clients.opened.set(graded.client, details.open));
+  const tally = new Map();
+  for (const rule of graded.card.rules) tally.set(rule.verdict, (tally.get(rule.verdict) ?? 0) + 1);
+  const failed = graded.card.rules.some((rule) => rule.verdict === "fail" && rule.level !== "MAY");
+  const summary = document.createElement("summary");
+  const reconnects = graded.card.reconnects === null ? "" : graded.card.reconnects ? " · reconnects" : " · does not reconnect";
+  summary.append(
+    el("span", graded.client, "client-name"),
+    el("span", ` ${NAMED_BY[graded.namedBy]} · ${graded.attempts.length} attempts${reconnects} · `, "muted"),
+    el("span", [...tally].map(([verdict, n]) => `${n} ${VERDICT_WORDS[/** @type {keyof typeof VERDICT_WORDS} */ (verdict)]}`).join(" · "), failed ? "card-failed" : "card-tally"),
+  );
+  const rules = document.createElement("table");
+  rules.className = "card-rules";
+  rules.append(headRow(["Level", "Rule", "Verdict", "Evidence"]));
+  for (const rule of graded.card.rules) {
+    const row = document.createElement("tr");
+    row.dataset.verdict = rule.verdict;
+    const name = el("td", rule.rule);
+    name.append(el("div", rule.spec, "card-spec"));
+    const evidence = document.createElement("td");
+    for (const line of rule.evidence) evidence.append(el("div", line));
+    row.append(el("td", rule.level, "card-level"), name, el("td", VERDICT_WORDS[rule.verdict], "verdict"), evidence);
+    rules.append(row);
+  }
+  const attempts = document.createElement("table");
+  attempts.className = "card-attempts";
+  attempts.append(headRow(["At", "Last-Event-ID sent", "Answered", "Given", "Ended"]), ...graded.attempts.slice(-SHOWN_ATTEMPTS).map(attemptRow));
+  const older = graded.attempts.length - SHOWN_ATTEMPTS + graded.dropped;
+  const note = older > 0 ? el("p", `${older} older attempts not shown.`, "muted") : "";
+  details.append(summary, rules, el("h4", "Attempts"), attempts, note);
+  return details;
+}
+
+/** @returns {import("../panels.js").Panel} */
+export function clientsPanel() {
+  /** @type {Record<keyof typeof IDS, HTMLElement> | null} */
+  let els = null;
+  return {
+    id: "clients",
+    title: "Clients",
+    slot: "tabs",
+    everyFrame: false,
+    // A connection to the embedded server: its clients are the ones graded.
+    appliesTo: (connection) => !connection.tapped && !!state.embeddedBaseUrl && connection.spec.url.startsWith(state.embeddedBaseUrl),
+    mount(element) {
+      els = mountTemplate(element, "panel-clients", IDS);
+    },
+    update() {
+      if (!els) return;
+      refreshClients();
+      const report = clients.report;
+      if (!report) return;
+      const json = JSON.stringify(report.clients);
+      if (json === clients.json) return;
+      clients.json = json;
+      const count = report.clients.length;
+      setText(
+        els.summary,
+        count === 0
+          ? "No client has connected to the embedded server's /events yet."
+          : `${count} ${count === 1 ? "client" : "clients"} of the embedded server, graded against the spec's reconnection rules (docs/faults.md).`,
+      );
+      els.cards.replaceChildren(...report.clients.map((graded) => card(graded, count)));
+    },
+    unmount() {
+      els = null;
+      clients.json = "";
+    },
+  };
+}
