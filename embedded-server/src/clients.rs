@@ -114,6 +114,9 @@ pub struct Attempt {
     pub headers: Arc<Vec<(String, String)>>,
     /// The `Last-Event-ID` header sent, if any.
     pub last_event_id: Option<String>,
+    /// The request's body, if it had one, kept as its length and fingerprint (a body may hold
+    /// a prompt or a key): enough to see it was sent the same again.
+    pub body: Option<String>,
     pub answer: Answer,
     pub delivered: Delivered,
     /// When it ended (ms since the server started) and how; none while it is open.
@@ -159,6 +162,7 @@ impl Attempt {
             target: "/events?stream=s".into(),
             headers: Arc::default(),
             last_event_id: None,
+            body: None,
             answer,
             delivered: Delivered::default(),
             ended_ms: None,
@@ -182,6 +186,8 @@ pub(crate) struct Opening<'a> {
     pub(crate) headers: &'a HeaderMap,
     pub(crate) client_parameter: Option<&'a str>,
     pub(crate) peer: Option<IpAddr>,
+    /// The request's body, if it had one.
+    pub(crate) body: Option<&'a [u8]>,
 }
 
 #[derive(Default)]
@@ -247,13 +253,18 @@ impl ClientBook {
         (at, wall)
     }
 
+    /// A credential or a body as kept: its length and a fingerprint keyed per process.
+    fn masked(&self, bytes: &[u8]) -> String {
+        let fingerprint = self.0.fingerprints.hash_one(bytes) as u32;
+        format!("(masked: {} bytes, #{fingerprint:08x})", bytes.len())
+    }
+
     /// The request's headers as kept: credentials masked, `Last-Event-ID` apart.
     fn kept_headers(&self, headers: &HeaderMap) -> Vec<(String, String)> {
         let mut kept = Vec::with_capacity(headers.len().min(MAX_HEADERS));
         for (name, value) in headers.iter().filter(|(name, _)| *name != "last-event-id").take(MAX_HEADERS) {
             let value = if CREDENTIAL_HEADERS.contains(&name.as_str()) {
-                let fingerprint = self.0.fingerprints.hash_one(value.as_bytes()) as u32;
-                format!("(masked: {} bytes, #{fingerprint:08x})", value.len())
+                self.masked(value.as_bytes())
             } else {
                 String::from_utf8_lossy(value.as_bytes()).chars().take(MAX_VALUE_CHARS).collect()
             };
@@ -308,6 +319,7 @@ impl ClientBook {
             target: opening.target.chars().take(2 * MAX_VALUE_CHARS).collect(),
             headers,
             last_event_id,
+            body: opening.body.map(|body| self.masked(body)),
             answer,
             delivered: Delivered::default(),
             ended_ms: None,

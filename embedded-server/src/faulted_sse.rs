@@ -308,6 +308,7 @@ pub(crate) async fn serve_subscribe(
                 headers: &request.headers,
                 client_parameter: request.query.client.as_deref(),
                 peer,
+                body: None,
             };
             let record = state.clients.open(&opening, answer.recorded());
             answer_instead(socket, answer).await;

@@ -94,7 +94,9 @@ impl ReconnectAnswer {
         let reason =
             axum::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
         format!(
-            "HTTP/1.1 {status} {reason}\r\n{extra}cache-control: no-cache\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            // CORS as for every read: a page on another origin (the app's webview) must see
+            // the answer itself, and may follow the redirect, as from the stream it replaces.
+            "HTTP/1.1 {status} {reason}\r\n{extra}cache-control: no-cache\r\naccess-control-allow-origin: *\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
             body.len()
         )
         .into_bytes()

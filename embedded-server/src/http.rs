@@ -48,7 +48,7 @@ pub(crate) fn router(state: HttpState) -> Router {
     let read = Router::new()
         .route("/", get(demo_page))
         .route("/demo.js", get(demo_script))
-        .route("/events", get(events))
+        .route("/events", get(events).fallback(events_other_method))
         .route("/streams", get(list_streams))
         .layer(cors);
     // Room for the JSON around the largest data; the handler checks the data itself.
@@ -143,6 +143,7 @@ async fn events(
         headers: &headers,
         client_parameter: client.as_deref(),
         peer: peer.and_then(|axum::Extension(PeerAddr(ip))| ip),
+        body: None,
     };
     let opened = match query {
         Ok(Query(query)) => open_subscription(&state, &headers, query),
@@ -167,6 +168,36 @@ async fn events(
         response.headers_mut().insert(name, HeaderValue::from_static(value));
     }
     Ok(response)
+}
+
+/// `/events` with another method than GET: recorded (a client that changes its method or body
+/// on a reconnect shows on its card), then refused.
+async fn events_other_method(
+    State(state): State<HttpState>,
+    peer: Option<axum::Extension<PeerAddr>>,
+    method: Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let client = Query::<EventsQuery>::try_from_uri(&uri).ok().and_then(|Query(query)| query.client);
+    let opening = Opening {
+        method: method.as_str(),
+        target: uri.path_and_query().map_or("/events", |target| target.as_str()),
+        headers: &headers,
+        client_parameter: client.as_deref(),
+        peer: peer.and_then(|axum::Extension(PeerAddr(ip))| ip),
+        body: (!body.is_empty()).then_some(&body[..]),
+    };
+    let answer = Answer {
+        status: StatusCode::METHOD_NOT_ALLOWED.as_u16(),
+        content_type: Some("text/plain; charset=utf-8".into()),
+        location: None,
+        fault: None,
+    };
+    state.clients.open(&opening, answer).finish(Default::default(), AttemptEnd::Answered);
+    let reason = format!("{method} is not allowed here: subscribe with GET /events?stream=NAME\n");
+    (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], reason).into_response()
 }
 
 async fn list_streams(State(state): State<HttpState>) -> Result<Response, Refusal> {

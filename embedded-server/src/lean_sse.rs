@@ -85,6 +85,7 @@ pub(crate) fn open_recorded(
         headers: &headers,
         client_parameter: client.as_deref(),
         peer,
+        body: None,
     };
     Some((subscription, state.clients.open(&opening, Answer::stream(fault))))
 }

@@ -276,11 +276,15 @@ fn same_request(attempts: &[&Attempt]) -> RuleVerdict {
         if next.method != prev.method {
             changed.push(format!("method {} (before {})", next.method, prev.method));
         }
+        if next.body != prev.body {
+            let shown = |body: &Option<String>| body.clone().unwrap_or_else(|| "none".into());
+            changed.push(format!("body {} (before {})", shown(&next.body), shown(&prev.body)));
+        }
         if !is_redirect(prev) && next.target != prev.target {
             changed.push(format!("target {} (before {})", next.target, prev.target));
         }
-        // Following a redirect, fetch sets the Referer itself.
-        let compared = |name: &str| !(is_redirect(prev) && name == "referer");
+        // Fetch sets the Referer itself (a redirect adds one), so it is not the client's choice.
+        let compared = |name: &str| name != "referer";
         for (name, value) in prev.headers.iter().filter(|(name, _)| compared(name)) {
             match next.headers.iter().find(|(n, _)| n == name) {
                 Some((_, v)) if v == value => {}
@@ -301,7 +305,7 @@ fn same_request(attempts: &[&Attempt]) -> RuleVerdict {
         evidence.push(format!("{} reconnects, each the same request", results.len()));
     }
     rule(
-        "sends the same method, headers and target again",
+        "sends the same method, headers, body and target again",
         Level::Must,
         "Let request be the EventSource object's request. [...] Fetch request and process the response obtained in this fashion, if any, as described earlier in this section.",
         &results,

@@ -124,3 +124,29 @@ async fn sse_server_writes_the_report_at_sigterm() {
     assert!(report["clients"][0]["card"]["rules"].as_array().is_some_and(|rules| rules.len() == 8));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A client that POSTs to /events is recorded with its method and its body (masked), refused
+/// with 405; sending another body on its next attempt fails the card's same-request rule.
+#[tokio::test]
+async fn another_method_and_a_changed_body_are_on_the_card() {
+    let server = spawn_app(quiet_config()).await;
+    let http = reqwest::Client::new();
+    for body in ["{\"prompt\": \"one\"}", "{\"prompt\": \"two\"}"] {
+        let refused =
+            http.post(server.url("/events?stream=s&client=poster")).body(body).send().await.unwrap();
+        assert_eq!(refused.status(), 405);
+        assert_eq!(refused.headers()["allow"], "GET, HEAD");
+    }
+    let report = report(&server, "?client=poster").await;
+    let poster = &report["clients"][0];
+    let attempts = poster["attempts"].as_array().unwrap();
+    assert_eq!(attempts[0]["method"], "POST");
+    let body = attempts[0]["body"].as_str().unwrap();
+    assert!(body.starts_with("(masked: 17 bytes, #") && !report.to_string().contains("prompt"), "{body}");
+    assert_ne!(attempts[0]["body"], attempts[1]["body"]);
+    let rules = poster["card"]["rules"].as_array().unwrap();
+    let same =
+        rules.iter().find(|r| r["rule"].as_str().unwrap().starts_with("sends the same method")).unwrap();
+    assert_eq!(same["verdict"], "fail", "{same:#}");
+    assert!(same["evidence"][0].as_str().unwrap().contains("body (masked: 17 bytes"), "{same:#}");
+}

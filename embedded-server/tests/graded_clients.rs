@@ -205,3 +205,46 @@ async fn httpx_sse_is_graded() {
         assert_eq!(card["card"]["rules"][0]["evidence"][0], "does not reconnect");
     }
 }
+
+/// Three EventSources of one client program on one stream, told `retry: 300`, then kicked all
+/// at once: the verdicts of the lockstep rule for each of them, and their reconnect delays.
+async fn kick_storm(script: &str, name: &str) -> Vec<(String, String)> {
+    let server = spawn_app(quiet_config()).await;
+    server.broker.create_stream("storm").unwrap();
+    server.broker.publish("storm", Publish { event: None, data: "hello".into(), retry: Some(300) }).unwrap();
+    let urls: Vec<String> = (1..=3)
+        .map(|n| server.url(&format!("/events?stream=storm&lastEventId=0&client={name}-{n}")))
+        .collect();
+    let run = node(script, 3, &urls);
+    let kick = async {
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        server.broker.kick("storm").unwrap();
+    };
+    let (seen, ()) = tokio::join!(run, kick);
+    assert_eq!(seen.len(), 3);
+    let cards = cards(&server).await;
+    (1..=3)
+        .map(|n| {
+            let card = graded(&cards, &format!("{name}-{n}"));
+            let rules = card["card"]["rules"].as_array().unwrap();
+            let rule = rules.iter().find(|r| r["rule"].as_str().unwrap().contains("lockstep")).unwrap();
+            (rule["verdict"].as_str().unwrap().to_owned(), rule["evidence"][0].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+/// Known behaviour: after a kick, npm `eventsource` and Chromium each bring all three of their
+/// EventSources back after exactly the retry (no jitter): the card's MAY rule on lockstep fails,
+/// with the spread of the delays as evidence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_kick_eventsource_and_chromium_come_back_in_lockstep() {
+    for (script, name) in
+        [("eventsource-graded.mjs", "storm-eventsource"), ("chromium-graded.mjs", "storm-chromium")]
+    {
+        let verdicts = kick_storm(script, name).await;
+        for (verdict, evidence) in &verdicts {
+            assert!(evidence.contains("3 clients came back after"), "{name}: {evidence}");
+            assert_eq!(verdict, "fail", "{name}: {evidence}");
+        }
+    }
+}

@@ -58,8 +58,8 @@ fn passes_every_must(graded: &Value) {
     }
 }
 
-/// Cut after every second event with `retry: 300`: sse-sub resumes from the last id it was
-/// given, waits the retry, and sends the same request again; the card says so.
+/// Cut inside the second event of every connection, with `retry: 500`: sse-sub resumes from
+/// the last whole event, waits the retry, and sends the same request again; the card says so.
 #[tokio::test]
 async fn sse_sub_resumes_after_cuts_as_the_card_checks() {
     let server = spawn_app(None).await;
@@ -68,14 +68,15 @@ async fn sse_sub_resumes_after_cuts_as_the_card_checks() {
         server.broker.publish("cut", Publish::data(format!("event {n}"))).unwrap();
     }
     let base = server.url("");
-    put_faults(&base, "cut", r#"{"cutAfterEvents": 2, "retryMs": 300}"#).await;
+    // `retry: 500` and the greeting are 18 bytes, each event 21: byte 49 is inside the second.
+    put_faults(&base, "cut", r#"{"cutAfterBytes": 49, "retryMs": 500}"#).await;
     run_sse_sub(&server.url("/events?stream=cut&lastEventId=0&client=sse-sub-cut"), 2.5).await;
     let graded = card(&base, "sse-sub-cut").await;
     let attempts = graded["attempts"].as_array().unwrap();
     let sent: Vec<&Value> = attempts.iter().map(|a| &a["lastEventId"]).collect();
     assert_eq!(
         sent[..4],
-        [&Value::Null, &Value::from("2"), &Value::from("4"), &Value::from("6")],
+        [&Value::Null, &Value::from("1"), &Value::from("2"), &Value::from("3")],
         "{graded:#}"
     );
     assert_eq!(graded["namedBy"], "parameter");

@@ -96,3 +96,98 @@ async fn the_windows_own_eventsource_gets_a_card() {
     app.wait_until(5, "Enter toggles the card", || async { app.eval(open).await != before }).await;
     app.close().await;
 }
+
+/// The five scenarios the real clients are graded on (see embedded-server/tests/
+/// graded_clients.rs): stream suffix and profile, `CLIENT` replaced by the client's name.
+const SCENARIOS: [(&str, &str); 5] = [
+    // `retry: 200` and the greeting are 18 bytes, each event 22 or 23: byte 51 is inside the
+    // second event of every connection.
+    ("cut", r#"{"cutAfterBytes": 51, "retryMs": 200}"#),
+    ("retry", r#"{"cutAfterEvents": 1, "retryMs": 500}"#),
+    ("gone", r#"{"cutAfterEvents": 1, "retryMs": 200, "onReconnect": {"status": 204}}"#),
+    ("down", r#"{"cutAfterEvents": 1, "retryMs": 200, "onReconnect": {"status": 503}}"#),
+    (
+        "moved",
+        r#"{"cutAfterEvents": 1, "retryMs": 200, "onReconnect": {"redirect": "/events?stream=CLIENT-moved&client=CLIENT-moved&via=redirect"}}"#,
+    ),
+];
+
+/// One request to the app's embedded server; the response's body.
+async fn request(addr: &str, method: &str, path: &str, body: &str) -> String {
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let response = http_exchange(addr, &format!("{head}{body}")).await;
+    response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
+}
+
+/// The webview's own EventSource (WebKitGTK), opened from the page on each scenario, keeps
+/// every MUST: it resumes from the last whole event, waits the retry, gives up after 204 and
+/// 503, and follows the redirect.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webview_eventsource_keeps_every_must() {
+    let app = spawn_app().await;
+    app.wait_until(30, "the counter opens", || async { app.text("ipc-state").await == "open" }).await;
+    let base = app.text("server-url").await;
+    let addr = base.trim_start_matches("http://").to_owned();
+    let mut urls = Vec::new();
+    for (scenario, profile) in SCENARIOS {
+        let stream = format!("webview-{scenario}");
+        request(&addr, "PUT", &format!("/streams/{stream}"), "").await;
+        for n in 1..=40 {
+            request(
+                &addr,
+                "POST",
+                &format!("/streams/{stream}/events"),
+                &format!(r#"{{"data": "event {n:02}"}}"#),
+            )
+            .await;
+        }
+        let set = request(
+            &addr,
+            "PUT",
+            &format!("/streams/{stream}/faults"),
+            &profile.replace("CLIENT", "webview"),
+        )
+        .await;
+        assert!(set.contains("retryMs"), "{set}");
+        urls.push(format!("{base}/events?stream={stream}&lastEventId=0&client={stream}"));
+    }
+    app.client
+        .execute(
+            "window.graded = arguments[0].map((url) => new EventSource(url))",
+            vec![serde_json::json!(urls)],
+        )
+        .await
+        .expect("open the EventSources");
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    app.eval("window.graded.forEach((source) => source.close())").await;
+    // The rule on giving up watches for 5 s after the answer.
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    let report: Value =
+        serde_json::from_str(&request(&addr, "GET", "/clients", "").await).expect("the report");
+    let card = |scenario: &str| {
+        let name = format!("webview-{scenario}");
+        let clients = report["clients"].as_array().expect("clients");
+        clients.iter().find(|c| c["client"] == name.as_str()).cloned().unwrap_or_else(|| panic!("no {name}"))
+    };
+    let rule = |graded: &Value, rule: &str| {
+        let rules = graded["card"]["rules"].as_array().expect("rules").clone();
+        let found = rules.into_iter().find(|r| r["rule"].as_str().is_some_and(|name| name.starts_with(rule)));
+        found.map(|r| r["verdict"].as_str().unwrap_or("").to_owned()).unwrap_or_default()
+    };
+    let cut = card("cut");
+    for name in ["sends Last-Event-ID", "waits the retry", "sends the same method"] {
+        assert_eq!(rule(&cut, name), "pass", "{name}: {cut:#}");
+    }
+    let sent: Vec<Value> =
+        cut["attempts"].as_array().expect("attempts").iter().map(|a| a["lastEventId"].clone()).collect();
+    assert_eq!(sent[..3], [Value::Null, Value::from("1"), Value::from("2")], "{cut:#}");
+    assert_eq!(rule(&card("retry"), "waits the retry"), "pass", "{:#}", card("retry"));
+    for scenario in ["gone", "down"] {
+        assert_eq!(rule(&card(scenario), "makes no attempt"), "pass", "{:#}", card(scenario));
+    }
+    assert_eq!(rule(&card("moved"), "follows a redirect"), "pass", "{:#}", card("moved"));
+    app.close().await;
+}
