@@ -329,6 +329,17 @@ impl ClientBook {
         AttemptRecord { book: Some(self.clone()), client: history.serial, serial }
     }
 
+    /// Records an attempt refused with `status` (and a plain-text reason): answered, ended.
+    pub(crate) fn refused(&self, opening: &Opening<'_>, status: u16) {
+        let answer = Answer {
+            status,
+            content_type: Some("text/plain; charset=utf-8".into()),
+            location: None,
+            fault: None,
+        };
+        self.open(opening, answer).finish(Delivered::default(), AttemptEnd::Answered);
+    }
+
     fn finish(&self, client: u64, serial: u64, delivered: Delivered, end: AttemptEnd) {
         let (ended_ms, _) = self.now();
         let mut book = self.lock();

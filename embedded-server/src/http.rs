@@ -11,7 +11,7 @@ use crate::access::{
     APP_ORIGINS,
 };
 use crate::broker::{Publish, Start};
-use crate::clients::{Answer, AttemptEnd, Opening};
+use crate::clients::{Answer, Opening};
 use crate::fault_api;
 use crate::report_card;
 use crate::subscription::Subscription;
@@ -128,6 +128,24 @@ pub(crate) const EVENT_STREAM_HEADERS: [(&str, &str); 3] = [
     ("x-accel-buffering", "no"),
 ];
 
+/// A request to `/events` as the client record keeps it (no body).
+fn opening<'a>(
+    method: &'a Method,
+    uri: &'a axum::http::Uri,
+    headers: &'a HeaderMap,
+    client: Option<&'a str>,
+    peer: Option<axum::Extension<PeerAddr>>,
+) -> Opening<'a> {
+    Opening {
+        method: method.as_str(),
+        target: uri.path_and_query().map_or("/events", |target| target.as_str()),
+        headers,
+        client_parameter: client,
+        peer: peer.and_then(|axum::Extension(PeerAddr(ip))| ip),
+        body: None,
+    }
+}
+
 async fn events(
     State(state): State<HttpState>,
     peer: Option<axum::Extension<PeerAddr>>,
@@ -137,14 +155,7 @@ async fn events(
     query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Refusal> {
     let client = query.as_ref().ok().and_then(|Query(query)| query.client.clone());
-    let opening = Opening {
-        method: method.as_str(),
-        target: uri.path_and_query().map_or("/events", |target| target.as_str()),
-        headers: &headers,
-        client_parameter: client.as_deref(),
-        peer: peer.and_then(|axum::Extension(PeerAddr(ip))| ip),
-        body: None,
-    };
+    let opening = opening(&method, &uri, &headers, client.as_deref(), peer);
     let opened = match query {
         Ok(Query(query)) => open_subscription(&state, &headers, query),
         Err(rejection) => Err(Refusal(StatusCode::BAD_REQUEST, rejection.body_text())),
@@ -152,13 +163,7 @@ async fn events(
     let subscription = match opened {
         Ok(subscription) => subscription,
         Err(refusal) => {
-            let answer = Answer {
-                status: refusal.0.as_u16(),
-                content_type: Some("text/plain; charset=utf-8".into()),
-                location: None,
-                fault: None,
-            };
-            state.clients.open(&opening, answer).finish(Default::default(), AttemptEnd::Answered);
+            state.clients.refused(&opening, refusal.0.as_u16());
             return Err(refusal);
         }
     };
@@ -182,20 +187,10 @@ async fn events_other_method(
 ) -> Response {
     let client = Query::<EventsQuery>::try_from_uri(&uri).ok().and_then(|Query(query)| query.client);
     let opening = Opening {
-        method: method.as_str(),
-        target: uri.path_and_query().map_or("/events", |target| target.as_str()),
-        headers: &headers,
-        client_parameter: client.as_deref(),
-        peer: peer.and_then(|axum::Extension(PeerAddr(ip))| ip),
         body: (!body.is_empty()).then_some(&body[..]),
+        ..opening(&method, &uri, &headers, client.as_deref(), peer)
     };
-    let answer = Answer {
-        status: StatusCode::METHOD_NOT_ALLOWED.as_u16(),
-        content_type: Some("text/plain; charset=utf-8".into()),
-        location: None,
-        fault: None,
-    };
-    state.clients.open(&opening, answer).finish(Default::default(), AttemptEnd::Answered);
+    state.clients.refused(&opening, StatusCode::METHOD_NOT_ALLOWED.as_u16());
     let reason = format!("{method} is not allowed here: subscribe with GET /events?stream=NAME\n");
     (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], reason).into_response()
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use embedded_server::Publish;
 use sse_subscriber::{SubscribeRequest, Subscription, Update};
-use support::spawn_app;
+use support::{put_faults, spawn_app};
 
 const DATA: [&str; 3] = ["héllo", "wörld ✓", "c"];
 
@@ -33,17 +33,6 @@ async fn first_events(subscription: &mut Subscription, count: usize) -> (Vec<Str
     (data, connections)
 }
 
-async fn put_faults(base: &str, profile: &str) {
-    let response = reqwest::Client::new()
-        .put(format!("{base}/streams/s/faults"))
-        .header("content-type", "application/json")
-        .body(profile.to_owned())
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.text().await.unwrap_or_default());
-}
-
 /// Cut after every byte count of the CRLF stream (once, then a clean reconnect), the
 /// subscriber never loses or repeats an event.
 #[tokio::test]
@@ -62,7 +51,7 @@ async fn a_cut_at_every_byte_never_loses_or_repeats_an_event() {
             .map(|(i, d)| format!("id: {}\r\ndata: {d}\r\n\r\n", i + 1).len())
             .sum::<usize>();
     for cut in 1..=body_len {
-        put_faults(&base, &format!(r#"{{"cutAfterBytes": {cut}, "lineEnding": "crlf", "once": true}}"#))
+        put_faults(&base, "s", &format!(r#"{{"cutAfterBytes": {cut}, "lineEnding": "crlf", "once": true}}"#))
             .await;
         let request = SubscribeRequest::new(&server.url("/events?stream=s&lastEventId=0"))
             .unwrap()
@@ -82,7 +71,7 @@ async fn a_cut_at_every_byte_never_loses_or_repeats_an_event() {
 /// reconnect is answered as the profile says: the updates' words, until it closes or `until`
 /// matches, within 10 s.
 async fn after_a_cut(server: &support::EmbeddedServer, answer: &str, until: &str) -> String {
-    put_faults(&server.url(""), &format!(r#"{{"cutAfterEvents": 1, "onReconnect": {answer}}}"#)).await;
+    put_faults(&server.url(""), "s", &format!(r#"{{"cutAfterEvents": 1, "onReconnect": {answer}}}"#)).await;
     let request = SubscribeRequest::new(&server.url("/events?stream=s&lastEventId=0"))
         .unwrap()
         .default_retry(Duration::from_millis(5));
@@ -155,7 +144,8 @@ async fn sse_sub_reports_each_reconnect_answer() {
     server.broker.publish("s", Publish::data("b")).unwrap();
     for (answer, code, said) in [(r#"{"status": 204}"#, 0, "retrying"), (r#"{"status": 503}"#, 1, "HTTP 503")]
     {
-        put_faults(&server.url(""), &format!(r#"{{"cutAfterEvents": 1, "onReconnect": {answer}}}"#)).await;
+        put_faults(&server.url(""), "s", &format!(r#"{{"cutAfterEvents": 1, "onReconnect": {answer}}}"#))
+            .await;
         let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_sse-sub"))
             .args(["--json", &server.url("/events?stream=s&lastEventId=0")])
             .stdin(std::process::Stdio::null())

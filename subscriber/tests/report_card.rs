@@ -8,18 +8,7 @@ use std::time::Duration;
 
 use embedded_server::Publish;
 use serde_json::Value;
-use support::spawn_app;
-
-async fn put_faults(base: &str, stream: &str, profile: &str) {
-    let response = reqwest::Client::new()
-        .put(format!("{base}/streams/{stream}/faults"))
-        .header("content-type", "application/json")
-        .body(profile.to_owned())
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.text().await.unwrap_or_default());
-}
+use support::{put_faults, spawn_app};
 
 /// Runs `sse-sub` on `url` for at most `secs`, and gives its exit code.
 async fn run_sse_sub(url: &str, secs: f64) -> Option<i32> {

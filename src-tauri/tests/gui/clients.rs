@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::faults::faulty_stream_connected;
 use crate::harness::*;
 
 /// The verdicts on the card of the client whose name contains `agent`, by rule; null if none.
@@ -30,39 +31,8 @@ fn verdict<'a>(verdicts: &'a Value, rule: &str) -> &'a str {
 async fn the_windows_own_eventsource_gets_a_card() {
     let app = spawn_app().await;
     app.wait_until(30, "the counter opens", || async { app.text("ipc-state").await == "open" }).await;
-    app.click("tab-server").await;
-    app.wait_until(10, "the streams are listed", || async {
-        app.text("server-stream-rows").await.contains("messages")
-    })
-    .await;
-    app.type_into("server-new-stream", "graded").await;
-    app.press('\u{E007}').await; // Enter creates it
-    app.wait_until(10, "the stream is made and listed", || async {
-        app.text("server-stream-rows").await.contains("graded")
-            && app.text("server-note").await.contains("graded")
-    })
-    .await;
-    app.set_value("server-stream", "graded").await;
-    app.set_value(
-        "fault-json",
-        r#"{"cutAfterEvents": 1, "retryMs": 300, "onReconnect": {"status": 204, "every": true}}"#,
-    )
-    .await;
-    app.click("fault-set").await;
-    app.wait_until(10, "the profile is set", || async {
-        app.text("fault-current").await.starts_with("Set: ")
-    })
-    .await;
-
-    let base = app.text("server-url").await;
-    app.click("new-connection").await;
-    app.type_into("f-url", &format!("{base}/events?stream=graded")).await;
-    app.click("connect-button").await;
-    app.wait_until(20, "both feeds open", || async {
-        app.text("ipc-state").await == "open" && app.text("es-state").await == "open"
-    })
-    .await;
-    app.click("tab-server").await;
+    let profile = r#"{"cutAfterEvents": 1, "retryMs": 300, "onReconnect": {"status": 204, "every": true}}"#;
+    faulty_stream_connected(&app, "graded", profile).await;
     app.type_into("server-data", "graded once").await;
     app.press('\u{E007}').await; // Enter publishes
     app.wait_until(20, "the EventSource is cut and closes on the 204", || async {

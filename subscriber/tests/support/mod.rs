@@ -200,3 +200,16 @@ pub async fn spawn_chunked(chunks: Vec<(Duration, Vec<u8>)>) -> SocketAddr {
     });
     addr
 }
+
+/// Sets `stream`'s fault profile on the embedded server at `base` (its JSON); fails the test
+/// when the server refuses it.
+pub async fn put_faults(base: &str, stream: &str, profile: &str) {
+    let response = reqwest::Client::new()
+        .put(format!("{base}/streams/{stream}/faults"))
+        .header("content-type", "application/json")
+        .body(profile.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.text().await.unwrap_or_default());
+}
