@@ -33,10 +33,14 @@ pub(crate) enum Opened {
     NoContent,
 }
 
+/// Sent unless the request sets its own `User-Agent`: servers (and the embedded server's report
+/// card) can tell this client apart.
+const USER_AGENT: &str = concat!("sse-subscriber/", env!("CARGO_PKG_VERSION"));
+
 /// A client for `request`: rustls with the system's roots (plus an extra CA file, or no
 /// checks at all when asked), proxies from the environment, redirects followed.
 pub(crate) fn build_client(request: &SubscribeRequest) -> Result<Client, SubscribeError> {
-    let mut builder = Client::builder().connect_timeout(request.connect_timeout);
+    let mut builder = Client::builder().connect_timeout(request.connect_timeout).user_agent(USER_AGENT);
     if let Some(path) = &request.extra_ca_file {
         let tls = |reason: String| SubscribeError::Tls(format!("CA file {}: {reason}", path.display()));
         let pem = std::fs::read(path).map_err(|e| tls(e.to_string()))?;

@@ -69,6 +69,11 @@ async fn sse_sub_resumes_after_cuts_as_the_card_checks() {
         "{graded:#}"
     );
     assert_eq!(graded["namedBy"], "parameter");
+    let agent = attempts[0]["headers"].as_array().unwrap().iter().find(|h| h[0] == "user-agent").cloned();
+    assert_eq!(
+        agent,
+        Some(serde_json::json!(["user-agent", concat!("sse-subscriber/", env!("CARGO_PKG_VERSION"))]))
+    );
     assert_eq!(graded["card"]["reconnects"], true);
     assert_eq!(verdict(&graded, "sends Last-Event-ID"), "pass", "{graded:#}");
     assert_eq!(verdict(&graded, "waits the retry"), "pass", "{graded:#}");
