@@ -815,7 +815,12 @@ headers: Array<[string, string]>,
 /**
  * The `Last-Event-ID` header sent, if any.
  */
-lastEventId: string | null, answer: Answer, delivered: Delivered, 
+lastEventId: string | null, 
+/**
+ * The request's body, if it had one, kept as its length and fingerprint (a body may hold
+ * a prompt or a key): enough to see it was sent the same again.
+ */
+body: string | null, answer: Answer, delivered: Delivered, 
 /**
  * When it ended (ms since the server started) and how; none while it is open.
  */
