@@ -36,15 +36,48 @@ async fn click_when_shown(app: &App, id: &str) {
 }
 
 /// Binds `port` as soon as it is free (a closed app lets its tap's port go as it exits, which
-/// takes a moment), within 10 s.
+/// takes a moment, more on a loaded machine), within 30 s; else fails naming who holds it.
 async fn hold_port_when_free(port: u16) -> std::net::TcpListener {
-    for _ in 0..100 {
+    for _ in 0..300 {
         if let Ok(listener) = std::net::TcpListener::bind(("127.0.0.1", port)) {
             return listener;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("port {port} still taken 10 s after the app closed");
+    panic!("port {port} still taken 30 s after the app closed, by: {}", listener_of(port));
+}
+
+/// The command lines of the processes listening on `port` (from /proc), for a failure message.
+fn listener_of(port: u16) -> String {
+    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    // Fields: sl, local address (hex IP:port), remote, state (0A = LISTEN), ..., inode (10th).
+    let inodes: Vec<String> = tcp
+        .lines()
+        .skip(1)
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.len() > 9 && f[3] == "0A" && f[1].ends_with(&format!(":{port:04X}")))
+        .map(|f| format!("socket:[{}]", f[9]))
+        .collect();
+    let mut holders = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let fds = std::fs::read_dir(entry.path().join("fd")).into_iter().flatten().flatten();
+        if fds
+            .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+            .any(|l| inodes.iter().any(|i| l.to_str() == Some(i)))
+        {
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            holders.push(format!(
+                "{} {}",
+                entry.file_name().to_string_lossy(),
+                String::from_utf8_lossy(&cmdline).replace('\0', " ")
+            ));
+        }
+    }
+    if holders.is_empty() {
+        "no process found".into()
+    } else {
+        holders.join("; ")
+    }
 }
 
 /// `curl -sN` through the tap for `secs` seconds, in the background.
