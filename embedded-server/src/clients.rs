@@ -12,7 +12,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use serde::Serialize;
 
 pub const MAX_CLIENTS: usize = 1_000;
@@ -135,6 +135,28 @@ fn shared_headers<S: serde::Serializer>(
     headers.as_slice().serialize(to)
 }
 
+impl Attempt {
+    /// When it ended (when it started, while it is open), in ms since the server started.
+    pub fn ended_at_ms(&self) -> u64 {
+        self.ended_ms.unwrap_or(self.at_ms)
+    }
+
+    /// Milliseconds from the end of `earlier` to this attempt.
+    pub fn wait_after(&self, earlier: &Attempt) -> u64 {
+        self.at_ms.saturating_sub(earlier.ended_at_ms())
+    }
+
+    /// Answered with a redirect.
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.answer.status)
+    }
+
+    /// Answered with something that fails the connection: not a stream, not a redirect.
+    pub fn was_refused(&self) -> bool {
+        self.end == Some(AttemptEnd::Answered) && !self.answer.is_stream() && !self.is_redirect()
+    }
+}
+
 /// One client's attempts, oldest first.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -188,6 +210,20 @@ pub(crate) struct Opening<'a> {
     pub(crate) peer: Option<IpAddr>,
     /// The request's body, if it had one.
     pub(crate) body: Option<&'a [u8]>,
+}
+
+impl<'a> Opening<'a> {
+    /// A request to `uri` with no body (its target is the URI's path and query).
+    pub(crate) fn new(
+        method: &'a str,
+        uri: &'a Uri,
+        headers: &'a HeaderMap,
+        client_parameter: Option<&'a str>,
+        peer: Option<IpAddr>,
+    ) -> Self {
+        let target = uri.path_and_query().map_or("/events", |target| target.as_str());
+        Self { method, target, headers, client_parameter, peer, body: None }
+    }
 }
 
 #[derive(Default)]

@@ -302,14 +302,8 @@ pub(crate) async fn serve_subscribe(
     // A reconnect (it carries Last-Event-ID) a profile answers instead of streaming.
     if request.headers.contains_key("last-event-id") {
         if let Some(answer) = state.faults.reconnect_answer(&stream, client.as_deref()) {
-            let opening = Opening {
-                method: "GET",
-                target: request.uri.path_and_query().map_or("/events", |target| target.as_str()),
-                headers: &request.headers,
-                client_parameter: request.query.client.as_deref(),
-                peer,
-                body: None,
-            };
+            let client_parameter = request.query.client.as_deref();
+            let opening = Opening::new("GET", &request.uri, &request.headers, client_parameter, peer);
             let record = state.clients.open(&opening, answer.recorded());
             answer_instead(socket, answer).await;
             record.finish(Delivered::default(), AttemptEnd::Answered);

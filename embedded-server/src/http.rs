@@ -128,24 +128,6 @@ pub(crate) const EVENT_STREAM_HEADERS: [(&str, &str); 3] = [
     ("x-accel-buffering", "no"),
 ];
 
-/// A request to `/events` as the client record keeps it (no body).
-fn opening<'a>(
-    method: &'a Method,
-    uri: &'a axum::http::Uri,
-    headers: &'a HeaderMap,
-    client: Option<&'a str>,
-    peer: Option<axum::Extension<PeerAddr>>,
-) -> Opening<'a> {
-    Opening {
-        method: method.as_str(),
-        target: uri.path_and_query().map_or("/events", |target| target.as_str()),
-        headers,
-        client_parameter: client,
-        peer: peer.and_then(|axum::Extension(PeerAddr(ip))| ip),
-        body: None,
-    }
-}
-
 async fn events(
     State(state): State<HttpState>,
     peer: Option<axum::Extension<PeerAddr>>,
@@ -155,7 +137,8 @@ async fn events(
     query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Refusal> {
     let client = query.as_ref().ok().and_then(|Query(query)| query.client.clone());
-    let opening = opening(&method, &uri, &headers, client.as_deref(), peer);
+    let peer = peer.and_then(|axum::Extension(PeerAddr(ip))| ip);
+    let opening = Opening::new(method.as_str(), &uri, &headers, client.as_deref(), peer);
     let opened = match query {
         Ok(Query(query)) => open_subscription(&state, &headers, query),
         Err(rejection) => Err(Refusal(StatusCode::BAD_REQUEST, rejection.body_text())),
@@ -186,9 +169,10 @@ async fn events_other_method(
     body: Bytes,
 ) -> Response {
     let client = Query::<EventsQuery>::try_from_uri(&uri).ok().and_then(|Query(query)| query.client);
+    let peer = peer.and_then(|axum::Extension(PeerAddr(ip))| ip);
     let opening = Opening {
         body: (!body.is_empty()).then_some(&body[..]),
-        ..opening(&method, &uri, &headers, client.as_deref(), peer)
+        ..Opening::new(method.as_str(), &uri, &headers, client.as_deref(), peer)
     };
     state.clients.refused(&opening, StatusCode::METHOD_NOT_ALLOWED.as_u16());
     let reason = format!("{method} is not allowed here: subscribe with GET /events?stream=NAME\n");

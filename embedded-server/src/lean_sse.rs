@@ -79,14 +79,7 @@ pub(crate) fn open_recorded(
     let client = query.client.clone();
     let subscription = open_subscription(state, &headers, query).ok()?;
     let fault = fault_applied();
-    let opening = Opening {
-        method: "GET",
-        target: uri.path_and_query().map_or("/events", |target| target.as_str()),
-        headers: &headers,
-        client_parameter: client.as_deref(),
-        peer,
-        body: None,
-    };
+    let opening = Opening::new("GET", &uri, &headers, client.as_deref(), peer);
     Some((subscription, state.clients.open(&opening, Answer::stream(fault))))
 }
 

@@ -62,15 +62,6 @@ fn server_ended(attempt: &Attempt) -> bool {
         )
 }
 
-fn is_redirect(attempt: &Attempt) -> bool {
-    (300..400).contains(&attempt.answer.status)
-}
-
-/// Answered with something that fails the connection (not a stream, not a redirect).
-fn refused(attempt: &Attempt) -> bool {
-    attempt.end == Some(AttemptEnd::Answered) && !attempt.answer.is_stream() && !is_redirect(attempt)
-}
-
 /// Whether `next` continues the request `prev` made (a reconnect, a retry, a redirect
 /// followed), rather than being a request of its own: `prev` ended, and not by the client.
 fn continued(prev: &Attempt) -> bool {
@@ -93,10 +84,6 @@ fn given_before(attempts: &[&Attempt], at: usize) -> (Option<String>, Option<u64
         id = id.or_else(|| attempts[at].last_event_id.clone());
     }
     (id, retry)
-}
-
-fn ended_ms(attempt: &Attempt) -> u64 {
-    attempt.ended_ms.unwrap_or(attempt.at_ms)
 }
 
 /// The path and query of a redirect's target (a URL or a path).
@@ -130,9 +117,9 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
         .filter(|(_, (prev, _))| server_ended(prev))
         .map(|(i, (p, n))| (i + 1, *p, *n))
         .collect();
-    let unanswered = attempts
-        .last()
-        .is_some_and(|last| server_ended(last) && now_ms.saturating_sub(ended_ms(last)) >= GIVE_UP_WINDOW_MS);
+    let unanswered = attempts.last().is_some_and(|last| {
+        server_ended(last) && now_ms.saturating_sub(last.ended_at_ms()) >= GIVE_UP_WINDOW_MS
+    });
     let card_reconnects = if !reconnects.is_empty() {
         Some(true)
     } else if unanswered {
@@ -148,7 +135,7 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
     for (i, _, next) in &reconnects {
         let expected = &given[*i].0;
         let ok = next.last_event_id == *expected;
-        results.push(if ok { CardVerdict::Pass } else { CardVerdict::Fail });
+        results.push(CardVerdict::of(ok));
         evidence.push(format!(
             "attempt at {} sent {} (last id given: {})",
             secs(next.at_ms),
@@ -173,10 +160,10 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
     for (i, prev, next) in &reconnects {
         let Some(retry) = given[*i].1 else { continue };
-        let wait = next.at_ms.saturating_sub(ended_ms(prev));
+        let wait = next.wait_after(prev);
         let most = retry + (retry / 2).max(1_000);
         let ok = wait + TIMER_SLACK_MS >= retry && wait <= most;
-        results.push(if ok { CardVerdict::Pass } else { CardVerdict::Fail });
+        results.push(CardVerdict::of(ok));
         evidence.push(format!("waited {wait} ms after retry: {retry} (window {retry}..{most} ms)"));
     }
     if results.is_empty() {
@@ -196,13 +183,13 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
 
     // Giving up after 204, another status or another Content-Type.
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for (at, attempt) in attempts.iter().enumerate().filter(|(_, a)| refused(a)) {
-        let answered = ended_ms(attempt);
+    for (at, attempt) in attempts.iter().enumerate().filter(|(_, a)| a.was_refused()) {
+        let answered = attempt.ended_at_ms();
         let what = match attempt.answer.status {
             200 => format!("Content-Type {}", attempt.answer.content_type.as_deref().unwrap_or("none")),
             status => format!("status {status}"),
         };
-        match attempts.get(at + 1).filter(|next| next.at_ms.saturating_sub(answered) < GIVE_UP_WINDOW_MS) {
+        match attempts.get(at + 1).filter(|next| next.wait_after(attempt) < GIVE_UP_WINDOW_MS) {
             Some(next) => {
                 let server_error = attempt.answer.status >= 500;
                 results.push(if server_error { CardVerdict::BeyondSpec } else { CardVerdict::Fail });
@@ -230,22 +217,19 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
 
     // Redirects.
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for (at, attempt) in attempts.iter().enumerate().filter(|(_, a)| is_redirect(a)) {
+    for (at, attempt) in attempts.iter().enumerate().filter(|(_, a)| a.is_redirect()) {
         let location = attempt.answer.location.as_deref().unwrap_or("");
-        match attempts
-            .get(at + 1)
-            .filter(|next| next.at_ms.saturating_sub(ended_ms(attempt)) < GIVE_UP_WINDOW_MS)
-        {
+        match attempts.get(at + 1).filter(|next| next.wait_after(attempt) < GIVE_UP_WINDOW_MS) {
             Some(next) => {
                 let ok = next.target == path_of(location);
-                results.push(if ok { CardVerdict::Pass } else { CardVerdict::Fail });
+                results.push(CardVerdict::of(ok));
                 evidence.push(format!(
                     "redirected to {location}; next request to {} at {}",
                     next.target,
                     secs(next.at_ms)
                 ));
             }
-            None if now_ms.saturating_sub(ended_ms(attempt)) >= GIVE_UP_WINDOW_MS => {
+            None if now_ms.saturating_sub(attempt.ended_at_ms()) >= GIVE_UP_WINDOW_MS => {
                 results.push(CardVerdict::Fail);
                 evidence.push(format!("redirected to {location}; no request followed within 5 s"));
             }
@@ -280,7 +264,7 @@ fn same_request(attempts: &[&Attempt]) -> RuleVerdict {
             let shown = |body: &Option<String>| body.clone().unwrap_or_else(|| "none".into());
             changed.push(format!("body {} (before {})", shown(&next.body), shown(&prev.body)));
         }
-        if !is_redirect(prev) && next.target != prev.target {
+        if !prev.is_redirect() && next.target != prev.target {
             changed.push(format!("target {} (before {})", next.target, prev.target));
         }
         // Fetch sets the Referer itself (a redirect adds one), so it is not the client's choice.

@@ -10,25 +10,6 @@ const SAME_KICK_MS: u64 = 250;
 /// Reconnect delays closer than this (or 2 % of their mean) are in lockstep.
 const LOCKSTEP_MS: u64 = 20;
 
-fn ended_ms(attempt: &Attempt) -> u64 {
-    attempt.ended_ms.unwrap_or(attempt.at_ms)
-}
-
-/// An attempt that failed: answered with something other than a stream or a redirect.
-fn failed(attempt: &Attempt) -> bool {
-    attempt.end == Some(AttemptEnd::Answered)
-        && !attempt.answer.is_stream()
-        && !(300..400).contains(&attempt.answer.status)
-}
-
-fn verdict(ok: bool) -> CardVerdict {
-    if ok {
-        CardVerdict::Pass
-    } else {
-        CardVerdict::Fail
-    }
-}
-
 /// Backing off over repeated failures, and starting again from the retry after a connection
 /// that worked. `given` is each attempt's (last id, retry) before it.
 pub(crate) fn backoff_rules(
@@ -39,8 +20,8 @@ pub(crate) fn backoff_rules(
     let mut runs: Vec<Vec<(usize, u64)>> = Vec::new();
     let mut current: Vec<(usize, u64)> = Vec::new();
     for (at, pair) in attempts.windows(2).enumerate() {
-        if failed(pair[0]) {
-            current.push((at + 1, pair[1].at_ms.saturating_sub(ended_ms(pair[0]))));
+        if pair[0].was_refused() {
+            current.push((at + 1, pair[1].wait_after(pair[0])));
         } else if !current.is_empty() {
             runs.push(std::mem::take(&mut current));
         }
@@ -52,7 +33,7 @@ pub(crate) fn backoff_rules(
     for run in runs.iter().filter(|run| run.len() >= 2) {
         let (first, last) = (run[0].1, run[run.len() - 1].1);
         let grew = last > first + first / 2;
-        results.push(verdict(grew));
+        results.push(CardVerdict::of(grew));
         let waits: Vec<String> = run.iter().map(|(_, wait)| format!("{wait}")).collect();
         evidence.push(format!("waits after {} failed attempts: {} ms", run.len(), waits.join(", ")));
     }
@@ -76,11 +57,11 @@ pub(crate) fn backoff_rules(
         if !stream.answer.is_stream() {
             continue;
         }
-        let wait = next.at_ms.saturating_sub(ended_ms(stream));
+        let wait = next.wait_after(stream);
         let longest = run.iter().map(|(_, wait)| *wait).max().unwrap_or(0);
         let retry = given.get(worked + 1).and_then(|(_, retry)| *retry).unwrap_or(run[0].1);
         let ok = wait < longest || wait <= retry + (retry / 2).max(1_000);
-        results.push(verdict(ok));
+        results.push(CardVerdict::of(ok));
         evidence.push(format!(
             "after a stream that worked it waited {wait} ms; the longest backed-off wait was {longest} ms"
         ));
@@ -105,7 +86,7 @@ fn kick_delays(history: &ClientHistory) -> Vec<(u64, u64)> {
     attempts
         .windows(2)
         .filter(|pair| pair[0].end == Some(AttemptEnd::Kicked))
-        .map(|pair| (ended_ms(pair[0]), pair[1].at_ms.saturating_sub(ended_ms(pair[0]))))
+        .map(|pair| (pair[0].ended_at_ms(), pair[1].wait_after(pair[0])))
         .collect()
 }
 
@@ -129,7 +110,7 @@ pub(crate) fn lockstep_rule(history: &ClientHistory, everyone: &[ClientHistory])
             (delays.iter().min().copied().unwrap_or(0), delays.iter().max().copied().unwrap_or(0));
         let mean = delays.iter().sum::<u64>() / delays.len() as u64;
         let lockstep = most - least < LOCKSTEP_MS.max(mean / 50);
-        results.push(verdict(!lockstep));
+        results.push(CardVerdict::of(!lockstep));
         evidence.push(format!(
             "kick at {:.3} s: {} clients came back after {least}..{most} ms (this one {delay} ms)",
             kicked as f64 / 1000.0,

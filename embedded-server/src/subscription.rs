@@ -36,12 +36,11 @@ pub(crate) struct Subscription {
     shutdown_signal: Pin<Box<WaitForCancellationFutureOwned>>,
     /// Chunks sent since shutdown was last checked, see `SHUTDOWN_CHECK_EVERY`.
     unchecked_chunks: u32,
-    finished: bool,
     /// Events missed, found while batching; the subscription ends with the reason next.
     lagged: Option<u64>,
     /// Events handed out, the last one's id and the last `retry`, for the client record.
     handed: Handed,
-    /// Why the subscription ended, once it has.
+    /// Why the subscription ended, once it has: after that it gives nothing more.
     end: Option<AttemptEnd>,
 }
 
@@ -91,7 +90,6 @@ impl Subscription {
             shutdown_signal: Box::pin(shutdown.clone().cancelled_owned()),
             shutdown,
             unchecked_chunks: 0,
-            finished: false,
             lagged: None,
             handed: Handed::default(),
             end: None,
@@ -110,7 +108,7 @@ impl Subscription {
 
     /// The next bytes to send; `None` once the stream has ended. Cancel-safe.
     pub(crate) async fn next_chunk(&mut self) -> Option<Bytes> {
-        if self.finished {
+        if self.end.is_some() {
             return None;
         }
         // Events are polled first, so a subscription that always has events ready would not
@@ -119,7 +117,6 @@ impl Subscription {
         if self.unchecked_chunks >= SHUTDOWN_CHECK_EVERY {
             self.unchecked_chunks = 0;
             if self.shutdown.is_cancelled() {
-                self.finished = true;
                 self.end = Some(AttemptEnd::ServerStopped);
                 return None;
             }
@@ -193,7 +190,6 @@ impl Subscription {
 
     /// Kicked: say so, then end the response.
     fn end_kicked(&mut self) -> Bytes {
-        self.finished = true;
         self.end = Some(AttemptEnd::Kicked);
         comment("kicked: the server ended this response")
     }
@@ -201,7 +197,6 @@ impl Subscription {
     /// Its queue overflowed: say why, then end the response; the client can resume with
     /// `Last-Event-ID`. Memory stays bounded whatever the client does.
     fn disconnect_lagging(&mut self, missed: u64) -> Bytes {
-        self.finished = true;
         self.end = Some(AttemptEnd::FellBehind);
         tracing::warn!(missed, "disconnecting a subscriber that fell behind");
         comment(&format!("disconnected: fell {missed} events behind"))

@@ -36,6 +36,17 @@ pub struct RuleVerdict {
     pub evidence: Vec<String>,
 }
 
+impl CardVerdict {
+    /// Pass when `ok`, else fail.
+    pub(crate) fn of(ok: bool) -> Self {
+        if ok {
+            Self::Pass
+        } else {
+            Self::Fail
+        }
+    }
+}
+
 /// A rule's verdict from each time it was looked at: any failure fails it.
 pub(crate) fn combine(results: &[CardVerdict]) -> CardVerdict {
     for verdict in [CardVerdict::Fail, CardVerdict::BeyondSpec, CardVerdict::Pass] {
