@@ -14,20 +14,7 @@ use embedded_server::Publish;
 use serde_json::Value;
 use support::{quiet_config, spawn_app, TestServer};
 
-/// The five scenarios: stream suffix and profile (`CLIENT` is replaced by the client's name).
-const SCENARIOS: [(&str, &str); 5] = [
-    // `retry: 200` and the greeting are 18 bytes, each event 22 or 23: byte 51 is inside the
-    // second event of every connection. The stall after the first lets the client take it
-    // before the cut: Chromium once dropped an event that came in the same instant as a cut.
-    ("cut", r#"{"cutAfterBytes": 51, "retryMs": 200, "stall": {"afterEvents": 1, "ms": 400}}"#),
-    ("retry", r#"{"cutAfterEvents": 1, "retryMs": 500}"#),
-    ("gone", r#"{"cutAfterEvents": 1, "retryMs": 200, "onReconnect": {"status": 204}}"#),
-    ("down", r#"{"cutAfterEvents": 1, "retryMs": 200, "onReconnect": {"status": 503}}"#),
-    (
-        "moved",
-        r#"{"cutAfterEvents": 1, "retryMs": 200, "onReconnect": {"redirect": "/events?stream=CLIENT-moved&client=CLIENT-moved&via=redirect"}}"#,
-    ),
-];
+include!("clients/scenarios.rs");
 
 /// Streams and profiles for `client`'s five scenarios, 40 events each; their URLs.
 async fn scenarios(server: &TestServer, client: &str) -> Vec<String> {

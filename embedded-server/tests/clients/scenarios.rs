@@ -1,0 +1,17 @@
+// The report card's five scenarios, shared by embedded-server/tests/graded_clients.rs (npm
+// eventsource, Chromium) and src-tauri/tests/gui/clients.rs (the webview), each `include!`s it.
+
+/// The five scenarios: stream suffix and profile (`CLIENT` is replaced by the client's name).
+const SCENARIOS: [(&str, &str); 5] = [
+    // `retry: 200` and the greeting are 18 bytes, each event 22 or 23: byte 51 is inside the
+    // second event of every connection. The stall after the first lets the client take it
+    // before the cut: Chromium once dropped an event that came in the same instant as a cut.
+    ("cut", r#"{"cutAfterBytes": 51, "retryMs": 200, "stall": {"afterEvents": 1, "ms": 400}}"#),
+    ("retry", r#"{"cutAfterEvents": 1, "retryMs": 500}"#),
+    ("gone", r#"{"cutAfterEvents": 1, "retryMs": 200, "onReconnect": {"status": 204}}"#),
+    ("down", r#"{"cutAfterEvents": 1, "retryMs": 200, "onReconnect": {"status": 503}}"#),
+    (
+        "moved",
+        r#"{"cutAfterEvents": 1, "retryMs": 200, "onReconnect": {"redirect": "/events?stream=CLIENT-moved&client=CLIENT-moved&via=redirect"}}"#,
+    ),
+];
