@@ -2,6 +2,7 @@
 //! test does to the page (read text, type, click, publish, call a command).
 
 use std::net::{Ipv4Addr, TcpListener};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -17,23 +18,39 @@ pub(crate) struct App {
     _driver: Driver,
 }
 
-/// The `tauri-driver` process. It stops its WebKitWebDriver (and so the app) on SIGTERM, but
-/// not on SIGKILL, so it is asked to stop politely first.
+/// The `tauri-driver` process, leading its own process group (WebKitWebDriver and the app are
+/// in it). It stops its WebKitWebDriver (and so the app) on SIGTERM, so it is asked politely
+/// first; whatever of the group is still running 10 s later is killed, so a test never leaves
+/// an app behind (a hung one would keep its ports: seen in CI, the app alive 30 s after).
 pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let group = self.0.id();
+        let _ = Command::new("kill").args(["-TERM", &group.to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
+            let _ = self.0.try_wait(); // reaps tauri-driver once it exits
+            if !group_running(group) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = self.0.kill();
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{group}")]).status();
         let _ = self.0.wait();
     }
+}
+
+/// Whether any process of process group `group` is still running (zombies do not count).
+fn group_running(group: u32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return false };
+    entries.flatten().any(|entry| {
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // After the command's closing parenthesis: state, ppid, pgrp, ...
+        let fields: Vec<&str> =
+            stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+        fields.len() > 2 && fields[0] != "Z" && fields[2] == group.to_string()
+    })
 }
 
 pub(crate) fn free_port() -> u16 {
@@ -162,6 +179,7 @@ pub(crate) async fn spawn_app_in(config_dir: &std::path::Path, args: &[&str]) ->
     let native_port = free_port();
     let driver = Command::new(tauri_driver())
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .process_group(0)
         .env("SSE_MONITOR_CONFIG_DIR", config_dir)
         .stdout(Stdio::null())
         .spawn()
