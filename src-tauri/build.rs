@@ -1,7 +1,7 @@
 fn main() {
     // Declaring the app's commands makes Tauri check them against the capabilities, so the
     // webview can call only the commands a capability grants.
-    let manifest = tauri_build::AppManifest::new().commands(&[
+    let mut commands = vec![
         "server_info",
         "initial_connection",
         "connection_presets",
@@ -23,6 +23,9 @@ fn main() {
         "export_events",
         "import_capture",
         "open_tap",
+        "restart_tap",
+        "stop_tap",
+        "clear_tap",
         "close_tap",
         "save_taps",
         "tap_exchange",
@@ -44,7 +47,17 @@ fn main() {
         "set_stream_faults",
         "clear_stream_faults",
         "client_report",
-    ]);
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
-        .expect("tauri build script failed (is tauri.conf.json valid?)");
+        "watch_problems",
+    ];
+    // A command that panics on purpose, and the capability granting it, exist only in builds
+    // with the GUI tests' hooks.
+    let test_hooks = std::env::var_os("CARGO_FEATURE_TEST_HOOKS").is_some();
+    if test_hooks {
+        commands.push("panic_for_test");
+    }
+    let manifest = tauri_build::AppManifest::new().commands(commands.leak());
+    let capabilities = if test_hooks { "./capabilities/**/*.json" } else { "./capabilities/*.json" };
+    let attributes =
+        tauri_build::Attributes::new().app_manifest(manifest).capabilities_path_pattern(capabilities);
+    tauri_build::try_build(attributes).expect("tauri build script failed (is tauri.conf.json valid?)");
 }

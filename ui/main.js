@@ -122,6 +122,7 @@ async function start() {
       },
       (tap, row) => openTappedStream(tap, row),
     );
+    ipc.watchProblems(notify).catch(() => {});
     wirePresets(await ipc.connectionPresets());
     wireInspector();
     document.addEventListener("keydown", onKey);

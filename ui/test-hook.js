@@ -5,6 +5,7 @@ import { loadExpectations } from "./assertions.js";
 import { closeBrowserFeed } from "./browser-feed.js";
 import { PathComparison } from "./compare.js";
 import { importCapture } from "./files.js";
+import * as ipc from "./ipc.js";
 import { state } from "./model.js";
 
 /**
@@ -23,6 +24,8 @@ import { state } from "./model.js";
  * @property {(path: string) => Promise<void>} importCapture replays a capture file (no dialog)
  * @property {(path: string) => Promise<void>} loadExpectations checks the selected connection
  *   against an expectations file (no dialog)
+ * @property {(message: string) => Promise<string>} panicInRust calls a command that panics with
+ *   `message`; the error the command was answered with
  * @property {() => void} closeBrowserFeed closes the selected connection's EventSource
  * @property {() => void} resetComparison starts the IPC-vs-EventSource comparison afresh
  * @property {() => { p50: number | null, p99: number | null, matched: number } | null} comparison
@@ -46,6 +49,7 @@ export function installTestHook() {
     },
     importCapture: (path) => importCapture(path),
     loadExpectations: (path) => loadExpectations(path),
+    panicInRust: (message) => ipc.panicForTest(message).then(() => "no error", (error) => `${ipc.errorKind(error)}: ${ipc.errorMessage(error)}`),
     closeBrowserFeed() {
       if (state.selected) closeBrowserFeed(state.selected);
     },

@@ -13,6 +13,7 @@ use serde::Serialize;
 use sse_inspector::{
     BatchPolicy, Capture, CaptureLimits, Counts, EventDetail, EventFilter, EventRow, ExportFormat, RawView,
 };
+use sse_subscriber::FeedUpdate;
 use sse_tap::Recorder;
 use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
@@ -23,7 +24,7 @@ use crate::llm::{self as llm_view, LlmChoice, LlmReport, SharedLlm};
 use crate::spec::ConnectionSpec;
 use crate::tapped_feed::TappedFeed;
 use crate::task::{self, lock, Links, Plan, SharedCapture};
-use crate::update::Emitter;
+use crate::update::{ConnectionUpdate, Emitter};
 
 /// What a connection reads.
 enum Origin {
@@ -115,10 +116,27 @@ impl RunningConnections {
 
     fn start(&self, id: u64, plan: Plan, links: Links) {
         let (running, batching) = (self.running.clone(), self.batching);
+        let emit = links.emit.clone();
+        // The task runs in a task of its own so that a panic in it (a bug) is told to the
+        // window as the connection's failure instead of leaving it silent.
+        let task = self.runtime.spawn(task::run(plan, links, batching));
         self.runtime.spawn(async move {
-            if task::run(plan, links, batching).await.is_err() {
+            match task.await {
+                Ok(Ok(())) => {}
                 // Nobody listens any more (the window reloaded): forget the connection.
-                running.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+                Ok(Err(_)) => {
+                    running.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+                }
+                Err(failure) if failure.is_panic() => {
+                    let message = "internal error: the connection's task panicked (logged)".to_owned();
+                    emit(ConnectionUpdate::Feed {
+                        update: FeedUpdate::Error { message, will_retry: false, response: None },
+                    });
+                    emit(ConnectionUpdate::Feed {
+                        update: FeedUpdate::Closed { reason: "internal error".to_owned() },
+                    });
+                }
+                Err(_) => {}
             }
         });
     }

@@ -5,6 +5,7 @@
 use std::collections::VecDeque;
 
 use serde::Serialize;
+use sse_subscriber::Compressed;
 
 /// Raw bytes kept per subscription by default.
 pub const DEFAULT_RAW_BYTES: usize = 4 * 1024 * 1024;
@@ -44,8 +45,8 @@ pub enum LineKind {
 pub struct RawLine {
     /// Where it starts, in the subscription's byte offsets.
     pub offset: u64,
-    /// The line without its ending; invalid UTF-8 as U+FFFD. For a connection start, which
-    /// connection.
+    /// The line without its ending; a byte that is not UTF-8 as an escape (`\xff`), so the
+    /// bytes show as received. For a connection start, which connection.
     pub text: String,
     pub ending: LineEnding,
     pub kind: LineKind,
@@ -75,8 +76,29 @@ pub struct RawCapture {
     total: u64,
     /// Connection starts: (offset, connection number).
     starts: VecDeque<(u64, u32)>,
-    /// Network reads: (offset, bytes), the newest [`MAX_READS`].
-    reads: VecDeque<(u64, u64)>,
+    /// Network reads, the newest [`MAX_READS`].
+    reads: VecDeque<ReadMark>,
+}
+
+/// Where one network read began, and what it brought.
+#[derive(Debug, Clone, Copy)]
+struct ReadMark {
+    offset: u64,
+    /// Bytes it added to the stream (decoded, when compressed).
+    size: u32,
+    /// When the body is compressed: the encoding, and the read's size on the wire.
+    compressed: Option<(&'static str, u32)>,
+}
+
+impl ReadMark {
+    /// `read of 37 bytes, gzip, 120 decoded`, `read of 1 byte`.
+    fn describe(&self) -> String {
+        let bytes = |n: u32| if n == 1 { "1 byte".to_owned() } else { format!("{n} bytes") };
+        match self.compressed {
+            Some((encoding, wire)) => format!("read of {}, {encoding}, {} decoded", bytes(wire), self.size),
+            None => format!("read of {}", bytes(self.size)),
+        }
+    }
 }
 
 /// The most reads remembered (a stream of one-byte reads must not cost more than its bytes).
@@ -113,13 +135,22 @@ impl RawCapture {
     }
 
     /// Keeps the bytes of one network read.
-    pub fn push(&mut self, mut bytes: &[u8]) {
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.push_read(bytes, None);
+    }
+
+    /// Keeps the bytes of one network read; `compressed`: they were decoded from a read of a
+    /// compressed body (its encoding and size on the wire).
+    pub fn push_read(&mut self, mut bytes: &[u8], compressed: Option<&Compressed>) {
         let mut offset = self.total;
         if !bytes.is_empty() {
             if self.reads.len() == MAX_READS {
                 self.reads.pop_front();
             }
-            self.reads.push_back((offset, bytes.len() as u64));
+            let size = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+            let compressed =
+                compressed.map(|c| (c.encoding, u32::try_from(c.wire_bytes).unwrap_or(u32::MAX)));
+            self.reads.push_back(ReadMark { offset, size, compressed });
         }
         self.total += bytes.len() as u64;
         self.kept += bytes.len();
@@ -146,7 +177,7 @@ impl RawCapture {
         while self.starts.front().is_some_and(|(offset, _)| *offset < first) && self.starts.len() > 1 {
             self.starts.pop_front();
         }
-        while self.reads.front().is_some_and(|(offset, _)| *offset < first) {
+        while self.reads.front().is_some_and(|read| read.offset < first) {
             self.reads.pop_front();
         }
     }
@@ -173,37 +204,43 @@ impl RawCapture {
     /// reads between them.
     pub fn lines(&self, start: u64, end: u64) -> Option<Vec<RawLine>> {
         let bytes = self.slice(start, end)?;
-        let mut lines = split_lines(&bytes, start);
-        let reads: Vec<_> = self.reads.iter().filter(|(offset, _)| (start..end).contains(offset)).collect();
-        for (offset, size) in reads.into_iter().rev() {
-            // Before the line the read began in, saying where in it when not at its start.
-            let at = lines.partition_point(|line| line.offset <= *offset).saturating_sub(1);
-            let within = lines.get(at).map_or(0, |line| offset - line.offset);
-            let bytes = if *size == 1 { "1 byte".to_owned() } else { format!("{size} bytes") };
-            let text = if within == 0 {
-                format!("read of {bytes}")
-            } else {
-                format!("read of {bytes}, from byte {} of the next line", within + 1)
-            };
-            lines.insert(
-                at,
-                RawLine { offset: *offset, text, ending: LineEnding::None, kind: LineKind::Read },
-            );
-        }
-        let starts: Vec<_> = self.starts.iter().filter(|(offset, _)| (start..end).contains(offset)).collect();
-        for (offset, number) in starts.into_iter().rev() {
+        let lines = split_lines(&bytes, start);
+        // Each mark with the index of the line it goes before, placed against the lines alone
+        // (not against marks already placed, whose offsets are not in line order).
+        let mut marks: Vec<(usize, RawLine)> = Vec::new();
+        for (offset, number) in self.starts.iter().filter(|(offset, _)| (start..end).contains(offset)) {
             let at = lines.partition_point(|line| line.offset < *offset);
-            lines.insert(
+            let text = format!("connection {number}");
+            marks.push((
                 at,
-                RawLine {
-                    offset: *offset,
-                    text: format!("connection {number}"),
-                    ending: LineEnding::None,
-                    kind: LineKind::ConnectionStart,
-                },
-            );
+                RawLine { offset: *offset, text, ending: LineEnding::None, kind: LineKind::ConnectionStart },
+            ));
         }
-        Some(lines)
+        for read in self.reads.iter().filter(|read| (start..end).contains(&read.offset)) {
+            // Before the line the read began in, saying where in it when not at its start.
+            let at = lines.partition_point(|line| line.offset <= read.offset).saturating_sub(1);
+            let within = lines.get(at).map_or(0, |line| read.offset.saturating_sub(line.offset));
+            let mut text = read.describe();
+            if within > 0 {
+                text.push_str(&format!(", from byte {} of the next line", within + 1));
+            }
+            marks.push((
+                at,
+                RawLine { offset: read.offset, text, ending: LineEnding::None, kind: LineKind::Read },
+            ));
+        }
+        // Stable: at one line, connection starts first, then reads in the order they came.
+        marks.sort_by_key(|(at, _)| *at);
+        let mut marks = marks.into_iter().peekable();
+        let mut out = Vec::with_capacity(lines.len() + marks.len());
+        for (index, line) in lines.into_iter().enumerate() {
+            while let Some((_, mark)) = marks.next_if(|(at, _)| *at <= index) {
+                out.push(mark);
+            }
+            out.push(line);
+        }
+        out.extend(marks.map(|(_, mark)| mark));
+        Some(out)
     }
 
     /// The last lines within `max_bytes` of the end, starting at a line's start.
@@ -239,6 +276,18 @@ fn memchr_line_end(bytes: &[u8]) -> Option<usize> {
     Some(if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 })
 }
 
+/// The bytes as text, each byte that is not part of valid UTF-8 written `\xNN`.
+pub fn escape_invalid_utf8(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    text
+}
+
 /// Splits bytes into lines as the SSE parser does: CRLF, LF or CR ends a line; `base` is the
 /// first byte's offset. (A CR that ends the bytes reads as a CR line end.)
 pub fn split_lines(bytes: &[u8], base: u64) -> Vec<RawLine> {
@@ -258,12 +307,7 @@ pub fn split_lines(bytes: &[u8], base: u64) -> Vec<RawLine> {
             Some(b':') => LineKind::Comment,
             Some(_) => LineKind::Field,
         };
-        lines.push(RawLine {
-            offset: base + start as u64,
-            text: String::from_utf8_lossy(line).into_owned(),
-            ending,
-            kind,
-        });
+        lines.push(RawLine { offset: base + start as u64, text: escape_invalid_utf8(line), ending, kind });
         start += consumed;
     }
     lines
@@ -294,6 +338,14 @@ mod tests {
             ]
         );
         assert_eq!(lines[1].offset, 108);
+    }
+
+    /// Raw shows the bytes as received: a byte that is not UTF-8 is an escape, not U+FFFD.
+    #[test]
+    fn invalid_utf8_shows_as_escapes() {
+        let lines = split_lines(b"data: caf\xc3\xa9 \xff\xfe!\ndata: \xe2\x82\n", 0);
+        let texts: Vec<_> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["data: café \\xff\\xfe!", "data: \\xe2\\x82"]);
     }
 
     #[test]
@@ -337,6 +389,73 @@ mod tests {
         let texts: Vec<_> = tail.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["data: two", ""], "the cut line `hi` is skipped");
         assert_eq!(tail.total_bytes, 27);
+    }
+
+    /// Raw marks every read right however the reads split the stream: at every pair of cut
+    /// points of a short stream (so lines span one, two and three reads), the lines are the
+    /// stream's, and each read's mark sits before the line it began in, saying where in it.
+    #[test]
+    fn reads_split_at_every_offset_are_marked_right() {
+        let stream: &[u8] = b"data: a\n\ndata: bb\r\n\r\n: c\rdata: d\n\n";
+        let whole = split_lines(stream, 0);
+        for first in 1..stream.len() {
+            for second in first + 1..stream.len() {
+                let mut raw = RawCapture::new(1024);
+                raw.begin_connection(1);
+                for read in [&stream[..first], &stream[first..second], &stream[second..]] {
+                    raw.push(read);
+                }
+                let view = raw.tail(1024);
+                let kept: Vec<_> = view.lines.iter().filter(|l| !is_mark(l)).cloned().collect();
+                assert_eq!(kept, whole, "cuts at {first} and {second}");
+                let marks: Vec<_> =
+                    view.lines.iter().filter(|l| l.kind == LineKind::Read).map(|l| l.offset).collect();
+                assert_eq!(marks, [0, first as u64, second as u64], "cuts at {first} and {second}");
+                for (index, mark) in view.lines.iter().enumerate().filter(|(_, l)| l.kind == LineKind::Read) {
+                    let line =
+                        view.lines[index..].iter().find(|l| !is_mark(l)).expect("a line after each mark");
+                    let within = mark.offset - line.offset;
+                    let span = line.text.len() as u64 + ending_len(line.ending);
+                    assert!(within < span.max(1), "cuts at {first} and {second}: {mark:?} before {line:?}");
+                    let size = [first, second - first, stream.len() - second]
+                        [marks.iter().position(|m| *m == mark.offset).unwrap_or(0)];
+                    let bytes = if size == 1 { "1 byte".to_owned() } else { format!("{size} bytes") };
+                    let expected = if within == 0 {
+                        format!("read of {bytes}")
+                    } else {
+                        format!("read of {bytes}, from byte {} of the next line", within + 1)
+                    };
+                    assert_eq!(mark.text, expected, "cuts at {first} and {second}");
+                }
+            }
+        }
+        // The Drip fault's case: an 8-byte line arriving 3 bytes at a time.
+        let mut raw = RawCapture::new(1024);
+        for read in [&b"dat"[..], b"a: ", b"12\n"] {
+            raw.push(read);
+        }
+        let texts: Vec<_> = raw.tail(1024).lines.into_iter().map(|l| l.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "read of 3 bytes",
+                "read of 3 bytes, from byte 4 of the next line",
+                "read of 3 bytes, from byte 7 of the next line",
+                "data: 12"
+            ]
+        );
+    }
+
+    fn is_mark(line: &RawLine) -> bool {
+        matches!(line.kind, LineKind::Read | LineKind::ConnectionStart)
+    }
+
+    fn ending_len(ending: LineEnding) -> u64 {
+        match ending {
+            LineEnding::Crlf => 2,
+            LineEnding::Lf | LineEnding::Cr => 1,
+            LineEnding::None => 0,
+        }
     }
 
     /// Each network read is marked before the line it began in, saying where in it when a

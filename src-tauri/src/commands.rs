@@ -138,6 +138,19 @@ pub fn load_settings(store: State<'_, SettingsStore>) -> Loaded {
     store.load()
 }
 
+/// Problems no command returns (a panic in a background task) go to `on_problem`.
+#[tauri::command]
+pub fn watch_problems(on_problem: Channel<String>) {
+    crate::panics::watch(on_problem);
+}
+
+/// Panics on purpose, to prove a panicking command leaves the window running (GUI tests).
+#[cfg(feature = "test-hooks")]
+#[tauri::command]
+pub fn panic_for_test(message: String) {
+    panic!("{message}");
+}
+
 /// Saves the connections; notes for the user (say, secrets not saved for want of a keyring).
 #[tauri::command]
 pub fn save_connections(

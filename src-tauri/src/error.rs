@@ -40,6 +40,8 @@ pub enum ErrorKind {
     Faults,
     Task,
     File,
+    /// A command panicked (a bug): it was caught and logged, and the app goes on.
+    Internal,
 }
 
 /// A command's error as the UI receives it.

@@ -14,6 +14,8 @@
 //! - `streams.rs`: the Server tab's commands (streams, publish, fault profiles).
 //! - `taps.rs`: the commands of taps (open, close, save, an exchange, the waterfall, replay,
 //!   HAR).
+//! - `panics.rs`: a panic in a command answers it with an error instead of aborting; every
+//!   panic is logged and told to the window.
 //! - `error.rs`: command errors (`{kind, message}` for the UI) and start-up errors.
 //! - `ipc_types.rs` (tests only): writes and checks `ui/gen/ipc.d.ts` from the payload types.
 
@@ -24,6 +26,7 @@ mod error;
 mod files;
 #[cfg(test)]
 mod ipc_types;
+mod panics;
 mod platform;
 mod state;
 mod streams;
@@ -51,6 +54,7 @@ pub fn run() -> ExitCode {
             std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         )
         .init();
+    panics::install_hook();
     // Parsed before anything starts: `--help` and mistakes need no window.
     let options = LaunchOptions::parse();
     match start(&options) {
@@ -80,7 +84,7 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             app.manage(store);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler(panics::guarded(tauri::generate_handler![
             commands::server_info,
             commands::initial_connection,
             commands::connection_presets,
@@ -102,6 +106,9 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             commands::export_events,
             commands::import_capture,
             taps::open_tap,
+            taps::restart_tap,
+            taps::stop_tap,
+            taps::clear_tap,
             taps::close_tap,
             taps::save_taps,
             taps::tap_exchange,
@@ -122,8 +129,11 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             streams::stream_faults,
             streams::set_stream_faults,
             streams::clear_stream_faults,
-            clients::client_report
-        ])
+            clients::client_report,
+            commands::watch_problems,
+            #[cfg(feature = "test-hooks")]
+            commands::panic_for_test
+        ]))
         .build(tauri::generate_context!())?;
     app.run(|app, event| match event {
         tauri::RunEvent::WindowEvent { label, event: tauri::WindowEvent::CloseRequested { .. }, .. } => {

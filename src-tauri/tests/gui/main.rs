@@ -11,6 +11,7 @@ mod harness;
 mod layout;
 mod llm;
 mod mcp;
+mod panics;
 mod taps;
 
 use std::time::Duration;
