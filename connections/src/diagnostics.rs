@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use serde::Serialize;
-use sse_subscriber::FeedUpdate;
+use sse_subscriber::{Compressed, FeedUpdate};
+
+use crate::body_watch::{BodyWatch, CompressionReport};
 
 /// A server that sends nothing for this long, not even a comment, risks proxies and clients
 /// timing the connection out.
@@ -24,6 +26,7 @@ pub enum WarningKind {
     IdBackwards,
     ResumeGap,
     ResumeDuplicates,
+    InvalidUtf8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,6 +79,8 @@ pub struct DiagnosticsReport {
     pub warnings: Vec<Warning>,
     pub reconnects: u32,
     pub resumes: Vec<Resume>,
+    /// When the body came compressed: how, and whether its events came one per read.
+    pub compression: Option<CompressionReport>,
 }
 
 /// Watches one connection's updates and keeps its [`DiagnosticsReport`].
@@ -86,6 +91,9 @@ pub struct Diagnostics {
     last_id: Option<String>,
     /// The last id before a reconnection, until the first id after it arrives.
     resume_from: Option<String>,
+    body: BodyWatch,
+    /// The body's figures changed since the report was last taken.
+    body_changed: bool,
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -118,6 +126,7 @@ impl Diagnostics {
                     self.resume_from = self.last_id.clone().filter(|id| !id.is_empty());
                 }
                 self.opened_before = true;
+                self.body.opened();
                 self.check_headers();
                 true
             }
@@ -134,9 +143,45 @@ impl Diagnostics {
         }
     }
 
-    /// Takes one event's id (`id_set`: its own block set it); whether the report changed.
+    /// Takes one event's id (`id_set`: its own block set it); whether the report changed
+    /// enough to send at once.
     pub fn observe_event(&mut self, id: &str, id_set: bool) -> bool {
-        id_set && self.check_id(id)
+        let arrival_changed = self.body.event();
+        self.body_changed |= self.body.compression().is_some();
+        if arrival_changed {
+            self.report.compression = self.body.compression().cloned();
+        }
+        let id_news = id_set && self.check_id(id);
+        arrival_changed || id_news
+    }
+
+    /// Takes one network read (decoded, when compressed); whether the report changed enough
+    /// to send at once (the body is compressed, or not valid UTF-8).
+    pub fn observe_read(&mut self, bytes: &[u8], compressed: Option<&Compressed>) -> bool {
+        let news = self.body.read(bytes, compressed);
+        self.body_changed |= compressed.is_some();
+        if let Some(offset) = self.body.first_invalid_utf8().filter(|_| news) {
+            self.warn(
+                WarningKind::InvalidUtf8,
+                format!(
+                    "the stream is not valid UTF-8: the first bad byte is at byte {offset} (Raw shows bad bytes as \\xNN); events carry U+FFFD in their place, as the spec decodes"
+                ),
+            );
+        }
+        if news {
+            self.report.compression = self.body.compression().cloned();
+        }
+        news
+    }
+
+    /// Whether the body's figures changed since this was last asked, bringing the report up
+    /// to date (for a once-a-second refresh rather than one per read).
+    pub fn take_body_changed(&mut self) -> bool {
+        let changed = std::mem::take(&mut self.body_changed);
+        if changed {
+            self.report.compression = self.body.compression().cloned();
+        }
+        changed
     }
 
     fn check_headers(&mut self) {
@@ -168,7 +213,7 @@ impl Diagnostics {
         {
             self.warn(
                 WarningKind::ContentEncoding,
-                format!("Content-Encoding is `{encoding}`: compressors buffer output, so events can arrive late and in bursts"),
+                format!("Content-Encoding is `{encoding}` (decoded here): compressors buffer output unless flushed after each event, so events can arrive late and in bursts"),
             );
         }
     }

@@ -6,6 +6,8 @@
 //!   options; turned into the subscriber's request, with what a browser `EventSource` cannot do.
 //! - [`curl_command`], [`sse_sub_command`] (`command_line.rs`): "copy as command".
 //! - [`Diagnostics`] (`diagnostics.rs`): status, headers and warnings for one connection.
+//! - [`CompressionReport`] (`body_watch.rs`): how a body arrived (compressed, event by event
+//!   or in bursts) and its first byte that is not UTF-8, for the diagnostics.
 //! - [`TextAssembler`] (`json_path.rs`): the assembled text of LLM streams.
 //! - [`AssertionsReport`] (`assertions.rs`): a connection's expectations (`sse_expect`)
 //!   checked live, from the events its log keeps, for the window's Assertions panel.
@@ -33,6 +35,7 @@
 //!   error come from `sse_expect`, which the expectations share.
 
 mod assertions;
+mod body_watch;
 mod command_line;
 mod diagnostics;
 mod error;
@@ -54,6 +57,7 @@ mod task;
 mod update;
 
 pub use assertions::{AssertionRow, AssertionsReport};
+pub use body_watch::CompressionReport;
 pub use command_line::{curl_command, request_curl, shell_quote, sse_sub_command};
 pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
 pub use error::{InspectError, SettingsError, SpecError};

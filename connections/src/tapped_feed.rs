@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use sse_subscriber::{EventParser, SseEvent, SubscribeError, Update, DEFAULT_MAX_EVENT_SIZE};
+use sse_subscriber::{BodyRead, EventParser, SseEvent, SubscribeError, Update, DEFAULT_MAX_EVENT_SIZE};
 use sse_tap::{Exchange, JsonLines, Recorder, MAX_RAW_BYTES};
 use tokio::time::{Interval, MissedTickBehavior};
 
@@ -192,7 +192,7 @@ impl TappedFeed {
         match &mut self.reader {
             Reader::Sse(parser) => {
                 parser.feed(&bytes);
-                self.outbox.push_back(Update::Raw(bytes));
+                self.outbox.push_back(Update::Raw(BodyRead { bytes, compressed: None }));
                 loop {
                     match parser.next_event() {
                         Ok(Some(event)) => {
@@ -212,7 +212,7 @@ impl TappedFeed {
             }
             Reader::Lines(lines) => {
                 // The bytes before the events they complete, as a subscription reports them.
-                self.outbox.push_back(Update::Raw(bytes.clone()));
+                self.outbox.push_back(Update::Raw(BodyRead { bytes: bytes.clone(), compressed: None }));
                 let outbox = &mut self.outbox;
                 lines.feed(&bytes, |line| {
                     outbox.push_back(Update::Event(SseEvent {

@@ -231,6 +231,9 @@ impl ConnectionTask {
                 self.send_diagnostics()?;
             }
         }
+        if self.diagnostics.take_body_changed() {
+            self.send_diagnostics()?;
+        }
         if self.flush_at.is_none() {
             self.flush()?;
         }
@@ -252,8 +255,11 @@ impl ConnectionTask {
         }
         llm_view::lock(&self.links.llm).observe(&update, sent, connection);
         match update {
-            Update::Raw(_) => {
+            Update::Raw(read) => {
                 self.last_received = Some(Instant::now());
+                if self.diagnostics.observe_read(&read.bytes, read.compressed.as_ref()) {
+                    self.send_diagnostics()?;
+                }
                 Ok(())
             }
             Update::Event(event) => self.on_event(event, kept),

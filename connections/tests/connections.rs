@@ -35,15 +35,17 @@ async fn spawn_app() -> TestServer {
 }
 
 /// A server that answers every connection with `response` and then holds it open.
-async fn spawn_raw(response: &'static str) -> SocketAddr {
+async fn spawn_raw(response: impl Into<Vec<u8>>) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let response = Arc::new(response.into());
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
+            let response = response.clone();
             tokio::spawn(async move {
                 let mut buf = [0u8; 4096];
                 let _ = socket.read(&mut buf).await;
-                let _ = socket.write_all(response.as_bytes()).await;
+                let _ = socket.write_all(&response).await;
                 tokio::time::sleep(Duration::from_secs(30)).await;
             });
         }
@@ -148,25 +150,32 @@ async fn wrong_urls_get_clear_messages() {
 /// A server with no Cache-Control, gzip encoding and a repeated id gets one warning each.
 #[tokio::test]
 async fn a_misbehaving_server_gets_diagnostics() {
-    let addr = spawn_raw(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: identity, gzip\r\n\r\n\
-         id: 7\ndata: a\n\nid: 7\ndata: b\n\n",
-    )
-    .await;
+    use std::io::Write;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip.write_all(b"id: 7\ndata: a\n\nid: 7\ndata: b\n\n").unwrap();
+    let head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: identity, gzip\r\n\r\n";
+    let addr = spawn_raw([head.as_bytes(), &gzip.finish().unwrap()].concat()).await;
     let connections = RunningConnections::new(tokio::runtime::Handle::current());
     let (_, mut updates) = open(&connections, spec(format!("http://{addr}/")));
-    let kinds = Arc::new(Mutex::new(Vec::new()));
+    let last = Arc::new(Mutex::new(None));
     next_matching(&mut updates, |u| match u {
         ConnectionUpdate::Diagnostics { report } => {
-            let seen: Vec<WarningKind> = report.warnings.iter().map(|w| w.kind).collect();
-            *kinds.lock().unwrap() = seen.clone();
-            seen.contains(&WarningKind::IdRepeated).then_some(())
+            let done = report.warnings.iter().any(|w| w.kind == WarningKind::IdRepeated)
+                && report.compression.as_ref().is_some_and(|c| c.events == 2);
+            *last.lock().unwrap() = Some(report);
+            done.then_some(())
         }
         _ => None,
     })
     .await;
-    let kinds = kinds.lock().unwrap().clone();
+    let report = last.lock().unwrap().take().unwrap();
+    let kinds: Vec<WarningKind> = report.warnings.iter().map(|w| w.kind).collect();
     assert_eq!(kinds, [WarningKind::CacheControl, WarningKind::ContentEncoding, WarningKind::IdRepeated]);
+    // The body was decoded, and Diagnostics says how it came.
+    let compression = report.compression.unwrap();
+    assert_eq!((compression.encoding.as_str(), compression.decoded_bytes), ("gzip", 30));
+    assert!(compression.wire_bytes > 0 && compression.reads >= 1, "{compression:?}");
 }
 
 /// An LLM-style POST with a JSON body streams its assembled text piece by piece.

@@ -89,9 +89,9 @@ impl Capture {
                 self.raw.begin_connection(self.connections);
                 self.connection_base = self.raw.total();
             }
-            Update::Raw(bytes) => {
-                self.stats.raw(bytes.len());
-                self.raw.push(bytes);
+            Update::Raw(read) => {
+                self.stats.raw(read.bytes.len());
+                self.raw.push_read(&read.bytes, read.compressed.as_ref());
             }
             Update::Event(event) => {
                 self.stats.event(event.size, event.received_at);

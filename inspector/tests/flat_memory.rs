@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::BytesMut;
 use sse_inspector::{Capture, CaptureLimits};
-use sse_subscriber::{SseEvent, Update};
+use sse_subscriber::{BodyRead, SseEvent, Update};
 
 /// What a network read buffer holds (hyper starts at 8 KiB).
 const READ_BUFFER: usize = 8 * 1024;
@@ -45,7 +45,7 @@ fn feed(capture: &mut Capture, from: u64, to: u64, offset: &mut u64) {
         // As the network hands it over: a slice of a read buffer far larger than the block.
         let mut buffer = BytesMut::with_capacity(READ_BUFFER);
         buffer.extend_from_slice(block.as_bytes());
-        capture.observe(&Update::Raw(buffer.split().freeze()));
+        capture.observe(&Update::Raw(BodyRead { bytes: buffer.split().freeze(), compressed: None }));
         capture.observe(&Update::Event(SseEvent {
             event: if n % 7 == 0 { "tick".into() } else { "message".into() },
             data,

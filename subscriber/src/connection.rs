@@ -5,6 +5,7 @@ use futures_util::StreamExt;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Client, Response, StatusCode};
 
+use crate::content_coding::ContentDecoder;
 use crate::error::{root_cause, FailedResponse, SubscribeError};
 use crate::request::{header_pairs, SubscribeRequest};
 
@@ -24,6 +25,28 @@ pub(crate) struct Connection {
     /// An NDJSON body (asked for with [`SubscribeRequest::ndjson`]): a line an event.
     pub(crate) json_lines: bool,
     body: futures_util::stream::BoxStream<'static, reqwest::Result<Bytes>>,
+    /// The body's `Content-Encoding`, decoded a read at a time, and the bytes it gave so far.
+    decoder: Option<(ContentDecoder, u64)>,
+    /// A decoding fault, told after the bytes decoded before it.
+    failed: Option<SubscribeError>,
+}
+
+/// What one network read of the body brought.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyRead {
+    /// The body's bytes (decoded, when the body was compressed).
+    pub bytes: Bytes,
+    /// How it came over the wire, when compressed.
+    pub compressed: Option<Compressed>,
+}
+
+/// A read of a compressed body, as it came over the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compressed {
+    /// `gzip`, `deflate`, `br` or `zstd`.
+    pub encoding: &'static str,
+    /// Its size as received, before decoding.
+    pub wire_bytes: usize,
 }
 
 /// What a request can answer, short of an error.
@@ -118,6 +141,13 @@ pub(crate) async fn open(
         return Err(SubscribeError::ContentType { found, response });
     }
     let headers = response.headers().clone();
+    // The request asks for no compression; a server that compresses anyway is decoded.
+    let encoding =
+        headers.get(header::CONTENT_ENCODING).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let decoder = match encoding.as_deref().map(ContentDecoder::for_encoding).transpose() {
+        Ok(decoder) => decoder.flatten().map(|decoder| (decoder, 0)),
+        Err(unknown) => return Err(SubscribeError::Encoding(unknown)),
+    };
     let final_url = response.url().clone();
     Ok(Opened::Stream(Box::new(Connection {
         status,
@@ -125,15 +155,20 @@ pub(crate) async fn open(
         final_url,
         json_lines,
         body: response.bytes_stream().boxed(),
+        decoder,
+        failed: None,
     })))
 }
 
 impl Connection {
-    /// The next chunk of the body; `Ok(None)` at its end.
+    /// The next read of the body, decoded when it is compressed; `Ok(None)` at its end.
     pub(crate) async fn next_chunk(
         &mut self,
         idle: Option<Duration>,
-    ) -> Result<Option<Bytes>, SubscribeError> {
+    ) -> Result<Option<BodyRead>, SubscribeError> {
+        if let Some(error) = self.failed.take() {
+            return Err(error);
+        }
         let next = self.body.next();
         let item = match idle {
             Some(limit) => tokio::time::timeout(limit, next)
@@ -141,7 +176,28 @@ impl Connection {
                 .map_err(|_| SubscribeError::Idle { secs: limit.as_secs_f64() })?,
             None => next.await,
         };
-        item.transpose().map_err(|e| SubscribeError::Read(root_cause(&e)))
+        let Some(wire) = item.transpose().map_err(|e| SubscribeError::Read(root_cause(&e)))? else {
+            return Ok(None);
+        };
+        let Some((decoder, decoded)) = &mut self.decoder else {
+            return Ok(Some(BodyRead { bytes: wire, compressed: None }));
+        };
+        let bytes = match decoder.decode(&wire) {
+            Ok(bytes) => bytes,
+            Err(failure) => {
+                let after = *decoded + failure.decoded.len() as u64;
+                let error =
+                    SubscribeError::Decode { encoding: decoder.name, decoded: after, source: failure.source };
+                if failure.decoded.is_empty() {
+                    return Err(error);
+                }
+                self.failed = Some(error);
+                failure.decoded
+            }
+        };
+        *decoded += bytes.len() as u64;
+        let compressed = Compressed { encoding: decoder.name, wire_bytes: wire.len() };
+        Ok(Some(BodyRead { bytes: Bytes::from(bytes), compressed: Some(compressed) }))
     }
 }
 

@@ -1,5 +1,6 @@
-//! Compressed bodies (`Content-Encoding: gzip, deflate, br, zstd`) decoded for the record
-//! only: the client is sent the bytes as they came, the capture gets the text they stand for.
+//! Compressed bodies (`Content-Encoding: gzip, deflate, br, zstd`) decoded as they stream, a
+//! chunk at a time: the subscriber reads the events of a compressed stream, and the tap records
+//! them while it passes the bytes on as they came.
 
 use std::io::{self, Write};
 
@@ -9,7 +10,7 @@ const MAX_DECODED_PER_CHUNK: usize = 16 * 1024 * 1024;
 
 /// Output of a decoder, bounded per chunk.
 #[derive(Default)]
-pub(crate) struct Bounded(Vec<u8>);
+struct Bounded(Vec<u8>);
 
 impl Write for Bounded {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
@@ -41,9 +42,17 @@ enum Codec {
 }
 
 /// A streaming decoder for one response body.
-pub(crate) struct ContentDecoder {
+pub struct ContentDecoder {
     codec: Codec,
-    pub(crate) name: &'static str,
+    /// The encoding's name: `gzip`, `deflate`, `br` or `zstd`.
+    pub name: &'static str,
+}
+
+/// A `Content-Encoding` no decoder here reads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the `{encoding}` content encoding is not supported (gzip, deflate, br and zstd are)")]
+pub struct UnknownEncoding {
+    pub encoding: String,
 }
 
 /// RFC 1950: compression method 8, and the two header bytes a multiple of 31.
@@ -52,9 +61,19 @@ fn is_zlib_header(first: u8, second: u8) -> bool {
 }
 
 impl ContentDecoder {
-    /// For a `Content-Encoding` value; `Err` names an encoding the record cannot read.
-    pub(crate) fn for_encoding(encoding: &str) -> Result<Option<Self>, String> {
-        let name = encoding.trim().to_ascii_lowercase();
+    /// For a `Content-Encoding` value (`None` for none or `identity`).
+    pub fn for_encoding(encoding: &str) -> Result<Option<Self>, UnknownEncoding> {
+        // A list names the codings in the order applied; `identity` among them changes nothing.
+        let applied: Vec<String> = encoding
+            .split(',')
+            .map(|coding| coding.trim().to_ascii_lowercase())
+            .filter(|coding| !coding.is_empty() && coding != "identity")
+            .collect();
+        let name = match applied.as_slice() {
+            [] => return Ok(None),
+            [one] => one.clone(),
+            _ => return Err(UnknownEncoding { encoding: applied.join(", ") }),
+        };
         let (codec, name) = match name.as_str() {
             "" | "identity" => return Ok(None),
             "gzip" | "x-gzip" => (Codec::Gzip(flate2::write::GzDecoder::new(Bounded::default())), "gzip"),
@@ -64,17 +83,18 @@ impl ContentDecoder {
                 (Codec::Brotli(Box::new(writer)), "br")
             }
             "zstd" => {
-                let decoder =
-                    zstd::stream::write::Decoder::new(Bounded::default()).map_err(|e| e.to_string())?;
+                let decoder = zstd::stream::write::Decoder::new(Bounded::default())
+                    .map_err(|_| UnknownEncoding { encoding: name.clone() })?;
                 (Codec::Zstd(decoder), "zstd")
             }
-            other => return Err(format!("the `{other}` content encoding is not decoded for the record")),
+            _ => return Err(UnknownEncoding { encoding: name }),
         };
         Ok(Some(Self { codec, name }))
     }
 
-    /// The decoded bytes of one chunk.
-    pub(crate) fn decode(&mut self, chunk: &[u8]) -> io::Result<Vec<u8>> {
+    /// The decoded bytes of one chunk: all that it completes, since each chunk is flushed
+    /// through (an event flushed by the server comes out with the chunk that carried it).
+    pub fn decode(&mut self, chunk: &[u8]) -> Result<Vec<u8>, DecodeFailure> {
         if let Codec::Deflate { first } = &mut self.codec {
             first.extend_from_slice(chunk);
             let &[a, b, ..] = first.as_slice() else { return Ok(Vec::new()) };
@@ -89,15 +109,18 @@ impl ContentDecoder {
         self.write(chunk)
     }
 
-    fn write(&mut self, chunk: &[u8]) -> io::Result<Vec<u8>> {
+    fn write(&mut self, chunk: &[u8]) -> Result<Vec<u8>, DecodeFailure> {
         fn run<W: Write>(
             writer: &mut W,
             chunk: &[u8],
             out: impl Fn(&mut W) -> &mut Bounded,
-        ) -> io::Result<Vec<u8>> {
-            writer.write_all(chunk)?;
-            writer.flush()?;
-            Ok(std::mem::take(&mut out(writer).0))
+        ) -> Result<Vec<u8>, DecodeFailure> {
+            let written = writer.write_all(chunk).and_then(|()| writer.flush());
+            let decoded = std::mem::take(&mut out(writer).0);
+            match written {
+                Ok(()) => Ok(decoded),
+                Err(source) => Err(DecodeFailure { decoded, source }),
+            }
         }
         match &mut self.codec {
             Codec::Deflate { .. } => Ok(Vec::new()),
@@ -108,6 +131,13 @@ impl ContentDecoder {
             Codec::Zstd(w) => run(w, chunk, |w| w.get_mut()),
         }
     }
+}
+
+/// A chunk that did not decode: the bytes it gave before the fault, and the fault.
+#[derive(Debug)]
+pub struct DecodeFailure {
+    pub decoded: Vec<u8>,
+    pub source: io::Error,
 }
 
 #[cfg(test)]
@@ -151,7 +181,13 @@ mod tests {
     #[test]
     fn identity_is_no_decoder_and_an_unknown_encoding_is_named() {
         assert!(ContentDecoder::for_encoding("identity").unwrap().is_none());
-        assert!(ContentDecoder::for_encoding("compress").err().unwrap().contains("`compress`"));
+        assert!(ContentDecoder::for_encoding(" ").unwrap().is_none());
+        assert_eq!(ContentDecoder::for_encoding("identity, GZIP").unwrap().map(|d| d.name), Some("gzip"));
+        assert_eq!(ContentDecoder::for_encoding("gzip, br").err().unwrap().encoding, "gzip, br");
+        assert_eq!(
+            ContentDecoder::for_encoding("compress").err().unwrap().to_string(),
+            "the `compress` content encoding is not supported (gzip, deflate, br and zstd are)"
+        );
     }
 
     #[test]
@@ -160,7 +196,8 @@ mod tests {
         gzip.write_all(&vec![0u8; 64 << 20]).unwrap();
         let gzip = gzip.finish().unwrap();
         let mut decoder = ContentDecoder::for_encoding("gzip").unwrap().unwrap();
-        let error = decoder.decode(&gzip).unwrap_err();
-        assert!(error.to_string().contains("MiB"), "{error}");
+        let failure = decoder.decode(&gzip).unwrap_err();
+        assert!(failure.source.to_string().contains("MiB"), "{}", failure.source);
+        assert!(failure.decoded.len() <= MAX_DECODED_PER_CHUNK);
     }
 }

@@ -21,6 +21,15 @@ pub enum SubscribeError {
     Read(String),
     #[error("no data for {secs} s (idle timeout)")]
     Idle { secs: f64 },
+    #[error("cannot read the stream: {0}")]
+    Encoding(#[source] crate::UnknownEncoding),
+    #[error("the {encoding}-compressed stream cannot be decoded after {decoded} decoded bytes: {source}")]
+    Decode {
+        encoding: &'static str,
+        decoded: u64,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Parse(#[from] ParseError),
 }

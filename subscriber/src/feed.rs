@@ -82,7 +82,7 @@ impl From<Update> for FeedUpdate {
                 FeedUpdate::Open { status, content_type, headers: header_pairs(&headers) }
             }
             Update::Event(event) => event.into(),
-            Update::Raw(bytes) => FeedUpdate::Raw { text: String::from_utf8_lossy(&bytes).into_owned() },
+            Update::Raw(read) => FeedUpdate::Raw { text: String::from_utf8_lossy(&read.bytes).into_owned() },
             Update::Error { error, will_retry } => FeedUpdate::Error {
                 message: error.to_string(),
                 will_retry,

@@ -5,6 +5,8 @@
 //! - [`EventParser`] (`parser.rs`): "Interpreting an event stream", on bytes, no I/O.
 //! - [`SubscribeRequest`] (`request.rs`): URL, method, headers, body, timeouts, reconnection.
 //! - `connection.rs`: one HTTP exchange: the request, status and Content-Type checks.
+//! - [`ContentDecoder`] (`content_coding.rs`): gzip, deflate, br and zstd bodies decoded a
+//!   chunk at a time (the subscriber's compressed streams, the tap's record).
 //! - [`Subscription`], [`Update`] (`subscription.rs`): reconnection as EventSource does it
 //!   (`retry`, `Last-Event-ID`, 204 stops), with backoff on repeated failures.
 //! - [`SseEvent`] (`event.rs`): one received event.
@@ -30,6 +32,7 @@
 #[cfg(feature = "cli")]
 pub mod cli;
 mod connection;
+mod content_coding;
 mod error;
 mod event;
 #[cfg(feature = "cli")]
@@ -42,6 +45,8 @@ mod parser;
 mod request;
 mod subscription;
 
+pub use connection::{BodyRead, Compressed};
+pub use content_coding::{ContentDecoder, DecodeFailure, UnknownEncoding};
 pub use error::{FailedResponse, ParseError, SubscribeError};
 pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};

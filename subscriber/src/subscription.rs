@@ -3,12 +3,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::Client;
 use tokio::time::Instant;
 
-use crate::connection::{build_client, open, Connection, Opened};
+use crate::connection::{build_client, open, BodyRead, Connection, Opened};
 use crate::error::SubscribeError;
 use crate::event::SseEvent;
 use crate::lines::JsonLines;
@@ -29,9 +28,10 @@ pub enum Update {
         headers: HeaderMap,
     },
     Event(SseEvent),
-    /// Bytes as they came off the wire, before the events they complete; only when the
-    /// request asked for them ([`SubscribeRequest::report_raw`]).
-    Raw(Bytes),
+    /// The bytes of one network read (decoded, when the body is compressed), before the
+    /// events they complete; only when the request asked for them
+    /// ([`SubscribeRequest::report_raw`]).
+    Raw(BodyRead),
     /// Something failed; `will_retry` says whether a `Retrying` follows.
     Error {
         error: SubscribeError,
@@ -192,12 +192,13 @@ impl Subscription {
             }
             let Phase::Open(connection) = &mut self.phase else { return None };
             match connection.next_chunk(self.request.idle_timeout).await {
-                Ok(Some(chunk)) => {
+                Ok(Some(read)) => {
+                    let chunk = &read.bytes;
                     if let Some(lines) = &mut self.lines {
                         // A line is an event of type `line` (as the tap records one); it has no id.
                         let (outbox, last_id) = (&mut self.outbox, self.parser.last_event_id());
                         let received_at = SystemTime::now();
-                        lines.feed(&chunk, |line| {
+                        lines.feed(chunk, |line| {
                             outbox.push_back(Update::Event(SseEvent {
                                 event: "line".into(),
                                 data: line.text.to_owned(),
@@ -211,16 +212,16 @@ impl Subscription {
                         });
                         // The raw bytes go before the events they complete.
                         if self.request.report_raw {
-                            return Some(Update::Raw(chunk));
+                            return Some(Update::Raw(read));
                         }
                         if let Some(event) = self.outbox.pop_front() {
                             return Some(event);
                         }
                         continue;
                     }
-                    self.parser.feed(&chunk);
+                    self.parser.feed(chunk);
                     if self.request.report_raw {
-                        return Some(Update::Raw(chunk));
+                        return Some(Update::Raw(read));
                     }
                 }
                 Ok(None) => {

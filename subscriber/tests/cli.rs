@@ -56,10 +56,10 @@ async fn json_output_is_exact() {
     );
 }
 
-/// Without `--json`, each value overwrites the line (`\r<data>`), like the demo client, and
-/// `-H` headers are sent.
+/// Without `--json`, a pipe or file gets one line per event (so `| grep` and `| head` work),
+/// and `-H` headers are sent.
 #[tokio::test]
-async fn plain_output_overwrites_the_line_and_sends_headers() {
+async fn plain_output_is_a_line_per_event_in_a_pipe_and_sends_headers() {
     let server = spawn_raw(SSE_OK, b"data: 1\n\ndata: 2\n\n").await;
     let output = sse_sub()
         .args(["--no-reconnect", "-H", "X-Forwarded-For: 127.0.0.1", &server.url("/events?stream=messages")])
@@ -67,9 +67,22 @@ async fn plain_output_overwrites_the_line_and_sends_headers() {
         .await
         .unwrap();
     assert!(output.status.success(), "{output:?}");
-    assert_eq!(output.stdout, b"\r1\r2\n");
+    assert_eq!(output.stdout, b"1\n2\n");
     let head = server.request.await.unwrap().to_ascii_lowercase();
     assert!(head.contains("\r\nx-forwarded-for: 127.0.0.1\r\n"), "{head}");
+}
+
+/// On a terminal (a pty from util-linux `script`), each value overwrites the line
+/// (`\r<data>`), like the demo client, and the last one is ended for the prompt.
+#[tokio::test]
+async fn plain_output_overwrites_the_line_on_a_terminal() {
+    let server = spawn_raw(SSE_OK, b"data: 1\n\ndata: 2\n\n").await;
+    let command =
+        format!("{} --no-reconnect {}", env!("CARGO_BIN_EXE_sse-sub"), server.url("/events?stream=messages"));
+    let output = Command::new("script").args(["-qec", &command, "/dev/null"]).output().await.unwrap();
+    assert!(output.status.success(), "{output:?}");
+    // The pty turns the final LF into CRLF.
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "\r1\r2\r\n");
 }
 
 /// Failures print one clear line on stderr and exit with status 1; bad arguments with 2.

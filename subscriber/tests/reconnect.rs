@@ -220,7 +220,7 @@ async fn the_environments_proxy_is_used() {
         .await
         .unwrap();
     assert!(output.status.success(), "{output:?}");
-    assert_eq!(output.stdout, b"\rvia proxy\n");
+    assert_eq!(output.stdout, b"via proxy\n");
     let head = proxy.requests().await.remove(0);
     assert!(head.starts_with("GET http://sse.example.test/stream HTTP/1.1\r\n"), "{head}");
 }

@@ -222,7 +222,7 @@ async fn raw_bytes_are_reported_and_events_point_into_them() {
     let (mut raw, mut events) = (Vec::new(), Vec::new());
     while let Some(update) = subscription.next().await {
         match update {
-            Update::Raw(bytes) => raw.extend_from_slice(&bytes),
+            Update::Raw(read) => raw.extend_from_slice(&read.bytes),
             Update::Event(event) => events.push(event),
             _ => {}
         }

@@ -10,9 +10,8 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use sse_subscriber::{EventParser, DEFAULT_MAX_EVENT_SIZE};
+use sse_subscriber::{ContentDecoder, EventParser, DEFAULT_MAX_EVENT_SIZE};
 
-use crate::decode::ContentDecoder;
 use crate::record::{lock, Chunk, Ending, Exchange, Recorder, TappedEvent};
 use sse_subscriber::{is_json_lines, JsonLines};
 
@@ -67,8 +66,11 @@ impl Decoder {
                 }
                 Content::Encoded(Box::new(decoder))
             }
-            Err(reason) => {
-                warnings.push(reason);
+            Err(unknown) => {
+                warnings.push(format!(
+                    "the `{}` content encoding is not decoded for the record",
+                    unknown.encoding
+                ));
                 Content::Unreadable
             }
         };
@@ -89,10 +91,10 @@ impl Decoder {
                     decoded = bytes;
                     &decoded[..]
                 }
-                Err(error) => {
+                Err(failure) => {
                     exchange.warnings.push(format!(
-                        "the {} body could not be decoded for the record after {} decoded bytes: {error}",
-                        decoder.name, exchange.decoded_bytes
+                        "the {} body could not be decoded for the record after {} decoded bytes: {}",
+                        decoder.name, exchange.decoded_bytes, failure.source
                     ));
                     self.content = Content::Unreadable;
                     return;

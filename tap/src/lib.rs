@@ -12,7 +12,6 @@
 //! - [`Exchange`], [`Ending`], [`Recorder`] (`record.rs`): what is kept of each exchange, and the
 //!   bounded store that keeps them.
 //! - `body.rs`: a body that forwards frames as they come and tells the record about each.
-//! - `decode.rs`: compressed bodies decoded for the record only.
 //! - [`Tap`] (`proxy.rs`): `Tap::run(listener, shutdown)`; one task per client connection,
 //!   WebSocket upgrades tunnelled.
 //! - `upstream.rs`, `tls.rs`: one upstream connection per exchange; TLS with ALPN (HTTP/2 or
@@ -31,7 +30,6 @@ mod body;
 mod capture_file;
 pub mod cli;
 mod config;
-mod decode;
 mod error;
 mod har;
 mod headers;

@@ -1,7 +1,7 @@
 // Diagnostics: what the Rust subscriber noticed about the response (warnings, resumes) and
 // its headers.
 import { headerRows, mountTemplate, setText } from "../dom.js";
-import { plural } from "../format.js";
+import { formatBytes, plural } from "../format.js";
 
 /** @typedef {import("../gen/ipc").DiagnosticsReport} DiagnosticsReport */
 /** @typedef {import("../gen/ipc").Resume} Resume */
@@ -67,6 +67,12 @@ export function diagnosticsPanel() {
       if (refused !== null) summary.push("refused: not an event stream (its body is below)");
       summary.push(plural(report.reconnects, "reconnect"));
       if (resumes.length > 0) summary.push(`resumes: ${resumes.slice(-3).join(", ")}`);
+      const c = report.compression;
+      if (c) {
+        summary.push(
+          `body ${c.encoding}-compressed, decoded here: ${formatBytes(c.wireBytes)} on the wire, ${formatBytes(c.decodedBytes)} decoded, ${plural(c.reads, "read")}; ${c.arrival}`,
+        );
+      }
       if (report.warnings.length === 0 && refused === null) summary.push("no warnings");
       setText(els.summary, summary.join(" · "));
       els.headers.replaceChildren(...headerRows(report.headers));

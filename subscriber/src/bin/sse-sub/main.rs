@@ -59,6 +59,11 @@ struct Stats {
     llm: Option<llm::LlmWatch>,
 }
 
+/// Asked once: a terminal gets the latest value overwritten in place, anything else a line per
+/// event.
+static STDOUT_IS_TERMINAL: std::sync::LazyLock<bool> =
+    std::sync::LazyLock::new(|| io::stdout().is_terminal());
+
 fn print_event(out: &mut impl Write, event: &SseEvent, args: &Args) -> Result<(), Failure> {
     if args.json {
         let line = CapturedEvent {
@@ -71,9 +76,12 @@ fn print_event(out: &mut impl Write, event: &SseEvent, args: &Args) -> Result<()
         let mut buffer = Vec::with_capacity(event.data.len() + 64);
         write_event(&line, &mut buffer);
         out.write_all(&buffer)?;
-    } else {
+    } else if *STDOUT_IS_TERMINAL {
         // Like the demo client: overwrite the line with the latest value.
         write!(out, "\r{}", event.data)?;
+    } else {
+        // For a pipe or a file (`| grep`, `| head`): a line per event.
+        writeln!(out, "{}", event.data)?;
     }
     out.flush()?;
     Ok(())
@@ -87,7 +95,12 @@ fn describe(update: &Update) -> String {
             format!("open: HTTP {status}, {content_type}")
         }
         Update::Event(event) => format!("event {} ({} bytes)", event.event, event.size),
-        Update::Raw(bytes) => format!("{} bytes received", bytes.len()),
+        Update::Raw(read) => match read.compressed {
+            Some(wire) => {
+                format!("{} bytes received, {}, {} decoded", wire.wire_bytes, wire.encoding, read.bytes.len())
+            }
+            None => format!("{} bytes received", read.bytes.len()),
+        },
         Update::Error { error, will_retry: true } => format!("error: {error} (will retry)"),
         Update::Error { error, will_retry: false } => format!("error: {error}"),
         Update::Retrying { delay } => format!("retrying in {}", describe_delay(*delay)),
@@ -266,7 +279,7 @@ async fn main() -> ExitCode {
         result = subscribe(&args, &mut stats, started) => result,
         code = interrupted() => Err(Failure::Interrupted(code)),
     };
-    if !args.json && !args.quiet && stats.events > 0 {
+    if !args.json && !args.quiet && stats.events > 0 && *STDOUT_IS_TERMINAL {
         // End the `\r` line so the shell prompt starts on a fresh one.
         let _ = writeln!(io::stdout());
     }
