@@ -82,6 +82,13 @@ export function listenForType(connection, type) {
   }
 }
 
+/** Why the browser's feed failed, if it did (EventSource gave up for good).
+ * @param {Connection} connection @returns {string | null} */
+export function browserFeedFailure(connection) {
+  const feed = connection.run.browserFeed;
+  return feed.gaveUp && feed.state === "closed" ? browserFailureReason(connection) : null;
+}
+
 /** Why EventSource gave up, told from what the Rust subscriber saw of the same server.
  * @param {Connection} connection */
 export function browserFailureReason(connection) {

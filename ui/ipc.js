@@ -59,6 +59,13 @@ export const loadSettings = () => call("load_settings", {});
 /** @param {(status: StreamStatus) => void} onStatus */
 export const watchServer = (onStatus) => call("watch_server", { onStatus: channel(onStatus) });
 
+/** Problems no command returns (a panic in a background task) go to `onProblem`.
+ * @param {(text: string) => void} onProblem */
+export const watchProblems = (onProblem) => call("watch_problems", { onProblem: channel(onProblem) });
+
+/** Panics in Rust on purpose (builds with test hooks only). @param {string} message */
+export const panicForTest = (message) => call("panic_for_test", { message });
+
 /** @param {SavedConnection[]} connections @param {string | null} selected */
 export const saveConnections = (connections, selected) => call("save_connections", { connections, selected });
 
@@ -113,6 +120,16 @@ export const openTap = (spec, onUpdate) => call("open_tap", { spec, onUpdate: ch
 
 /** Stops a tap; resolves once its port is free. @param {number} id */
 export const closeTap = (id) => call("close_tap", { id });
+
+/** Starts a tap again, keeping its record. @param {number} id @param {import("./gen/ipc").TapSpec} spec
+ * @param {(update: import("./gen/ipc").TapUpdate) => void} onUpdate */
+export const restartTap = (id, spec, onUpdate) => call("restart_tap", { id, spec, onUpdate: channel(onUpdate) });
+
+/** Stops a tap listening; its record stays. @param {number} id */
+export const stopTap = (id) => call("stop_tap", { id });
+
+/** Forgets a tap's recorded exchanges. @param {number} id */
+export const clearTap = (id) => call("clear_tap", { id });
 
 /** @param {import("./gen/ipc").SavedTap[]} taps */
 export const saveTaps = (taps) => call("save_taps", { taps });

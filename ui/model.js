@@ -194,7 +194,8 @@ export class Tap {
     // Names the tap in the settings file and its secrets in the keyring.
     this.savedKey = savedKey || newSavedKey();
     this.spec = spec;
-    /** @type {number | null} the backend's id while it listens */
+    /** @type {number | null} the backend's id while it has a record: listening, or stopped (Stop
+     * keeps the record; only Clear record and removing the tap forget it) */
     this.id = null;
     /** @type {"stopped" | "starting" | "listening" | "failed"} */
     this.state = "stopped";
@@ -239,6 +240,11 @@ export class Tap {
     const title = this.spec.name.trim() || shown || "New tap";
     const where = this.listenUrl && this.state === "listening" ? this.listenUrl.replace(/^http:\/\//, "") : this.state;
     return { title, where };
+  }
+
+  /** Whether it listens (or is starting to). */
+  get running() {
+    return this.state === "starting" || this.state === "listening";
   }
 
   /** Its state as the list's dot and the status badge colour it. */

@@ -72,13 +72,14 @@ export function renderTap() {
   setText(badge, tap.state);
   setText($("tap-url"), tap.state === "listening" ? tap.listenUrl : "–");
   /** @type {HTMLButtonElement} */ ($("tap-copy")).disabled = tap.state !== "listening";
-  /** @type {HTMLButtonElement} */ ($("tap-stop")).disabled = tap.id === null;
-  // What reads the tap's record needs it running (a stopped tap's record is gone).
+  /** @type {HTMLButtonElement} */ ($("tap-stop")).disabled = !tap.running;
+  // What reads the tap's record needs one (a stopped tap keeps it).
   /** @type {HTMLButtonElement} */ ($("tap-export-har")).disabled = tap.id === null;
+  /** @type {HTMLButtonElement} */ ($("tap-clear")).disabled = tap.id === null || tap.exchanges.size === 0;
   /** @type {HTMLButtonElement} */ ($("exchange-replay")).disabled = tap.id === null;
   /** @type {HTMLButtonElement} */ ($("exchange-inspect")).disabled = tap.id === null;
   /** @type {HTMLButtonElement} */ ($("exchange-curl")).disabled = tap.detail === null;
-  setText($("tap-start"), tap.id === null ? "Start" : "Apply and restart");
+  setText($("tap-start"), tap.running ? "Apply and restart" : "Start");
   $("tap-insecure-badge").hidden = !tap.spec.tls.insecure;
   const hint =
     tap.state === "listening"

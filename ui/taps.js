@@ -1,6 +1,7 @@
 // The taps' life: adding, selecting, starting, stopping and removing taps, saving them, and
 // what each one's channel reports.
-import { $, button, copyText } from "./dom.js";
+import { $, button, copyText, setText } from "./dom.js";
+import { plural } from "./format.js";
 import * as ipc from "./ipc.js";
 import { Tap, blankTapSpec, state } from "./model.js";
 import { notify } from "./notices.js";
@@ -40,17 +41,20 @@ export function leaveTap() {
   $("workspace").hidden = false;
 }
 
-/** (Re)starts `tap` with `spec`, on the port it had (when free). @param {Tap} tap @param {TapSpec} spec */
+/** (Re)starts `tap` with `spec`, on the port it had (when free). A tap that has a record
+ * (stopped, or running) records on after it. @param {Tap} tap @param {TapSpec} spec */
 export async function startTap(tap, spec) {
-  await stopTap(tap);
+  const kept = tap.id;
   tap.spec = spec;
-  tap.reset();
+  if (kept === null) tap.reset();
   tap.state = "starting";
   tap.problem = "";
   tap.note = "";
   scheduleRender();
+  /** @param {TapUpdate} update */
+  const onUpdate = (update) => onTapUpdate(tap, update);
   try {
-    const opened = await ipc.openTap(spec, (update) => onTapUpdate(tap, update));
+    const opened = kept === null ? await ipc.openTap(spec, onUpdate) : await ipc.restartTap(kept, spec, onUpdate);
     tap.id = opened.id;
     tap.listenUrl = opened.listenUrl;
     tap.note = opened.note || "";
@@ -69,20 +73,30 @@ export async function startTap(tap, spec) {
   scheduleTapSave();
 }
 
-/** Stops a tap (it stays in the list, with the exchanges it saw). @param {Tap} tap */
+/** Stops a tap listening; it stays in the list with its record (its exchanges can still be
+ * opened, replayed and exported). @param {Tap} tap */
 export async function stopTap(tap) {
-  if (tap.id === null) return;
-  const id = tap.id;
-  tap.id = null;
+  if (tap.id === null || !tap.running) return;
   tap.state = "stopped";
   tap.version += 1;
   scheduleRender();
-  await ipc.closeTap(id);
+  await ipc.stopTap(tap.id);
+}
+
+/** Forgets what a tap recorded (the user confirmed). @param {Tap} tap */
+async function clearTapRecord(tap) {
+  if (tap.id !== null) await ipc.clearTap(tap.id);
+  tap.reset();
+  tap.version += 1;
+  scheduleRender();
 }
 
 /** @param {Tap} tap */
 export async function removeTap(tap) {
-  await stopTap(tap);
+  const id = tap.id;
+  tap.id = null;
+  tap.state = "stopped";
+  if (id !== null) await ipc.closeTap(id);
   state.taps.splice(state.taps.indexOf(tap), 1);
   if (tap === state.selectedTap) leaveTap(); // back to the connection shown before
   scheduleRender();
@@ -102,7 +116,7 @@ export function tapFormChanged() {
   const tap = state.selectedTap;
   if (!tap) return;
   const spec = readTapForm(tap.spec.port);
-  if (tap.id === null) tap.spec = spec;
+  if (!tap.running) tap.spec = spec;
   else if (spec.name !== tap.spec.name) tap.spec = { ...tap.spec, name: spec.name };
   scheduleRender();
   scheduleTapSave();
@@ -154,6 +168,27 @@ export function wireTaps() {
   });
   button("tap-stop").addEventListener("click", () => {
     if (state.selectedTap) stopTap(state.selectedTap);
+  });
+  // Clearing asks first: the record cannot be had back.
+  const confirmClear = (/** @type {boolean} */ asking) => {
+    $("tap-clear").hidden = asking;
+    $("tap-clear-confirm").hidden = !asking;
+    $("tap-clear-cancel").hidden = !asking;
+    if (asking) {
+      const tap = state.selectedTap;
+      setText($("tap-clear-confirm"), `Forget ${plural(tap ? tap.exchanges.size : 0, "exchange")}`);
+      $("tap-clear-cancel").focus();
+    }
+  };
+  button("tap-clear").addEventListener("click", () => confirmClear(true));
+  button("tap-clear-cancel").addEventListener("click", () => {
+    confirmClear(false);
+    $("tap-clear").focus();
+  });
+  button("tap-clear-confirm").addEventListener("click", () => {
+    confirmClear(false);
+    if (state.selectedTap) clearTapRecord(state.selectedTap);
+    $("tap-clear").focus();
   });
   button("tap-options-toggle").addEventListener("click", () => showTapOptions($("tap-options").hidden));
   button("tap-copy").addEventListener("click", async () => {

@@ -47,4 +47,6 @@ pub enum InspectError {
     NoExpectations(u64),
     #[error(transparent)]
     Spec(#[from] SpecError),
+    #[error(transparent)]
+    Tap(#[from] sse_tap::TapError),
 }

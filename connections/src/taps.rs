@@ -49,12 +49,26 @@ pub struct TapOpened {
 }
 
 struct RunningTap {
-    stop: CancellationToken,
     recorder: Recorder,
     /// Towards the upstream: a request copied as curl needs them too.
     tls: crate::spec::TlsOptions,
+    /// While it listens; a stopped tap keeps its record.
+    run: Option<TapRun>,
+}
+
+/// One run of a tap, from Start to Stop.
+struct TapRun {
+    stop: CancellationToken,
     /// The listener's task: done once the port is free again.
     listening: tokio::task::JoinHandle<()>,
+}
+
+impl TapRun {
+    /// Stops listening; returns once the port is free.
+    async fn end(self) {
+        self.stop.cancel();
+        let _ = self.listening.await;
+    }
 }
 
 /// The open taps, by id. Cheap to share: clones see the same set.
@@ -76,12 +90,34 @@ impl RunningTaps {
     }
 
     /// Starts a tap on 127.0.0.1: on the spec's port when it is free, else on any free port
-    /// (and says so). Its exchanges are reported to `emit` until it is closed.
+    /// (and says so). Its exchanges are reported to `emit` until it is stopped.
     pub fn open(&self, spec: &TapSpec, emit: TapEmitter) -> Result<TapOpened, TapError> {
-        let tap = Tap::new(spec.to_config()?)?;
+        let config = spec.to_config()?;
+        let recorder = Recorder::new(config.keep_exchanges);
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.start(id, spec, Tap::with_recorder(config, recorder.clone())?, emit)
+    }
+
+    /// Starts tap `id` again with `spec` (stopping it first if it runs), recording after what
+    /// it kept. Its exchanges, those kept too, are reported to `emit`.
+    pub async fn restart(
+        &self,
+        id: u64,
+        spec: &TapSpec,
+        emit: TapEmitter,
+    ) -> Result<TapOpened, InspectError> {
+        let recorder = self.recorder(id)?;
+        let running = self.lock().get_mut(&id).and_then(|tap| tap.run.take());
+        if let Some(run) = running {
+            run.end().await;
+        }
+        let tap = Tap::with_recorder(spec.to_config()?, recorder)?;
+        Ok(self.start(id, spec, tap, emit)?)
+    }
+
+    fn start(&self, id: u64, spec: &TapSpec, tap: Tap, emit: TapEmitter) -> Result<TapOpened, TapError> {
         let (listener, note) = self.listen(spec.port)?;
         let port = listener.local_addr().map_err(|source| listen_error(0, source))?.port();
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let stop = CancellationToken::new();
         let recorder = tap.recorder();
         let shutdown = stop.clone().cancelled_owned();
@@ -90,14 +126,16 @@ impl RunningTaps {
                 tracing::warn!(%error, "a tap stopped");
             }
         });
-        let tls = spec.tls.clone();
-        self.lock().insert(id, RunningTap { stop: stop.clone(), recorder: recorder.clone(), tls, listening });
+        let run = Some(TapRun { stop: stop.clone(), listening });
+        self.lock().insert(id, RunningTap { recorder: recorder.clone(), tls: spec.tls.clone(), run });
         let taps = self.taps.clone();
         self.runtime.spawn(async move {
             if report(recorder, emit, stop).await.is_err() {
                 // Nobody listens any more: the tap goes too.
-                if let Some(tap) = taps.lock().unwrap_or_else(PoisonError::into_inner).remove(&id) {
-                    tap.stop.cancel();
+                if let Some(run) =
+                    taps.lock().unwrap_or_else(PoisonError::into_inner).remove(&id).and_then(|t| t.run)
+                {
+                    run.stop.cancel();
                 }
             }
         });
@@ -125,23 +163,46 @@ impl RunningTaps {
         }
     }
 
-    /// Stops a tap and forgets it; returns once its port is free (so it can be opened again on
-    /// it at once). False if there was none with that id.
+    /// Stops a tap listening, keeping its record; returns once its port is free. False if
+    /// there was none with that id.
+    pub async fn stop(&self, id: u64) -> bool {
+        let run = {
+            let mut taps = self.lock();
+            let Some(tap) = taps.get_mut(&id) else { return false };
+            tap.run.take()
+        };
+        if let Some(run) = run {
+            run.end().await;
+        }
+        true
+    }
+
+    /// Forgets every exchange a tap kept (it listens on if it did). False if there was none
+    /// with that id.
+    pub fn clear(&self, id: u64) -> bool {
+        self.recorder(id).map(|recorder| recorder.clear()).is_ok()
+    }
+
+    /// Stops a tap and forgets it and its record; returns once its port is free. False if
+    /// there was none with that id.
     pub async fn close(&self, id: u64) -> bool {
         let Some(tap) = self.lock().remove(&id) else { return false };
-        tap.stop.cancel();
-        let _ = tap.listening.await;
+        if let Some(run) = tap.run {
+            run.end().await;
+        }
         true
     }
 
     /// Stops every tap.
     pub fn close_all(&self) {
         for (_, tap) in std::mem::take(&mut *self.lock()) {
-            tap.stop.cancel();
+            if let Some(run) = tap.run {
+                run.stop.cancel();
+            }
         }
     }
 
-    /// The record of an open tap.
+    /// The record of a tap (running or stopped).
     pub fn recorder(&self, id: u64) -> Result<Recorder, InspectError> {
         self.lock().get(&id).map(|tap| tap.recorder.clone()).ok_or(InspectError::NoTap(id))
     }

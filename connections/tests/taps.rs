@@ -191,6 +191,41 @@ async fn a_tap_reopens_on_its_port_or_says_why_not() {
     drop(taken);
 }
 
+/// Stop keeps a tap's record: stopped, its port is free and its exchanges still read; started
+/// again on the same port it reports them again and numbers new ones after them; Clear record
+/// forgets them.
+#[tokio::test]
+async fn stop_and_start_keep_the_record_until_it_is_cleared() {
+    let upstream = spawn_upstream().await;
+    let taps = RunningTaps::new(tokio::runtime::Handle::current());
+    let (emit, mut updates) = emitter();
+    let opened = taps.open(&spec_for(&upstream), emit).unwrap();
+    let head = "GET /streams HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n";
+    let _ = request(opened.port, head, "]").await;
+    let first = next_row(&mut updates, |row| row.ending.is_some()).await;
+
+    assert!(taps.stop(opened.id).await);
+    drop(std::net::TcpListener::bind(("127.0.0.1", opened.port)).expect("a stopped tap's port is free"));
+    assert!(taps.exchange(opened.id, first.id).unwrap().is_some(), "the record outlives Stop");
+    assert!(taps.recorder(opened.id).is_ok(), "a tapped stream opened from it still reads it");
+
+    let (emit, mut updates) = emitter();
+    let spec = TapSpec { port: Some(opened.port), ..spec_for(&upstream) };
+    let again = taps.restart(opened.id, &spec, emit).await.unwrap();
+    assert_eq!((again.id, again.port, again.note), (opened.id, opened.port, None));
+    next_row(&mut updates, |row| row.id == first.id).await;
+    let _ = request(again.port, head, "]").await;
+    let second = next_row(&mut updates, |row| row.id != first.id && row.ending.is_some()).await;
+    assert_eq!(second.id, first.id + 1, "numbered after the kept ones");
+    assert_eq!(taps.timeline(opened.id, 10).unwrap().len(), 2);
+
+    assert!(taps.clear(opened.id));
+    assert!(taps.exchange(opened.id, first.id).unwrap().is_none());
+    assert!(taps.timeline(opened.id, 10).unwrap().is_empty());
+    assert!(taps.close(opened.id).await);
+    assert!(!taps.clear(opened.id), "closed: nothing to clear");
+}
+
 /// A spec the tap cannot use is refused before anything listens, with the reason.
 #[tokio::test]
 async fn a_bad_upstream_is_refused_with_its_reason() {

@@ -12,9 +12,9 @@ use embedded_server::{
     StreamInfo,
 };
 use sse_connections::{
-    AssertionRow, AssertionsReport, Auth, BodyView, ConnectionSpec, ConnectionUpdate, DiagnosticsReport,
-    ExchangeDetail, ExchangeRow, HeaderField, LlmReport, Loaded, Page, PaneLayout, Preset, RawChunk,
-    ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings, TapOpened, TapSpec,
+    AssertionRow, AssertionsReport, Auth, BodyView, CompressionReport, ConnectionSpec, ConnectionUpdate,
+    DiagnosticsReport, ExchangeDetail, ExchangeRow, HeaderField, LlmReport, Loaded, Page, PaneLayout, Preset,
+    RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings, TapOpened, TapSpec,
     TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind, WindowState,
 };
 use sse_expect::Verdict;
@@ -133,6 +133,17 @@ fn commands(cfg: &Config) -> Vec<Command> {
             ],
             ts::<TapOpened>(cfg),
         ),
+        command(
+            "restart_tap",
+            vec![
+                id(),
+                arg("spec", ts::<TapSpec>(cfg)),
+                arg("onUpdate", format!("ChannelOf<{}>", ts::<TapUpdate>(cfg))),
+            ],
+            ts::<TapOpened>(cfg),
+        ),
+        command("stop_tap", vec![id()], ts::<bool>(cfg)),
+        command("clear_tap", vec![id()], ts::<bool>(cfg)),
         command("close_tap", vec![id()], ts::<bool>(cfg)),
         command("save_taps", vec![arg("taps", ts::<Vec<SavedTap>>(cfg))], ts::<Vec<String>>(cfg)),
         command(
@@ -204,6 +215,9 @@ fn commands(cfg: &Config) -> Vec<Command> {
         ),
         command("clear_stream_faults", vec![arg("stream", ts::<String>(cfg))], ts::<bool>(cfg)),
         command("client_report", vec![], ts::<ClientReport>(cfg)),
+        command("watch_problems", vec![arg("onProblem", "ChannelOf<string>".to_owned())], ts::<()>(cfg)),
+        // Registered only with `test-hooks`.
+        command("panic_for_test", vec![arg("message", ts::<String>(cfg))], ts::<()>(cfg)),
         command("choose_llm", vec![id(), arg("choice", ts::<String>(cfg))], ts::<LlmReport>(cfg)),
     ]
 }
@@ -243,6 +257,7 @@ fn declarations() -> String {
         WarningKind,
         Warning,
         Resume,
+        CompressionReport,
         DiagnosticsReport,
         ConnectionUpdate,
         FeedUpdate,
@@ -341,9 +356,11 @@ fn registered_commands() -> Vec<String> {
     let lib = include_str!("lib.rs");
     let start =
         lib.find("generate_handler![").expect("lib.rs registers its commands") + "generate_handler![".len();
-    let end = start + lib[start..].find(']').expect("the handler list ends");
+    let end = start + lib[start..].find("])").expect("the handler list ends");
     lib[start..end]
-        .split(',')
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("#["))
+        .flat_map(|line| line.split(','))
         .filter_map(|path| path.trim().rsplit("::").next().map(str::to_owned))
         .filter(|name| !name.is_empty())
         .collect()

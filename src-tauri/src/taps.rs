@@ -33,7 +33,33 @@ pub fn open_tap(
     Ok(state.taps.open(&spec, std::sync::Arc::new(emit))?)
 }
 
-/// Stops a tap; answers once its port is free. False if there was none with that id.
+/// Starts a tap again with `spec`, keeping its record; its exchanges go to `on_update`.
+#[tauri::command]
+pub async fn restart_tap(
+    state: State<'_, AppState>,
+    id: u64,
+    spec: TapSpec,
+    on_update: Channel<TapUpdate>,
+) -> Result<TapOpened, CommandError> {
+    let emit = move |update: TapUpdate| on_update.send(update).is_ok();
+    Ok(state.taps.restart(id, &spec, std::sync::Arc::new(emit)).await?)
+}
+
+/// Stops a tap listening and keeps its record; answers once its port is free. False if there
+/// was none with that id.
+#[tauri::command]
+pub async fn stop_tap(state: State<'_, AppState>, id: u64) -> Result<bool, CommandError> {
+    Ok(state.taps.stop(id).await)
+}
+
+/// Forgets the exchanges a tap kept. False if there was none with that id.
+#[tauri::command]
+pub fn clear_tap(state: State<'_, AppState>, id: u64) -> bool {
+    state.taps.clear(id)
+}
+
+/// Stops a tap and forgets it with its record; answers once its port is free. False if there
+/// was none with that id.
 #[tauri::command]
 pub async fn close_tap(state: State<'_, AppState>, id: u64) -> Result<bool, CommandError> {
     Ok(state.taps.close(id).await)

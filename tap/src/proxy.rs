@@ -46,8 +46,14 @@ struct Shared {
 impl Tap {
     /// A tap for `config`; fails only on its TLS settings (an unreadable CA file, say).
     pub fn new(config: TapConfig) -> Result<Self, TapError> {
-        let upstream = Arc::new(Upstream::new(&config)?);
         let recorder = Recorder::new(config.keep_exchanges);
+        Self::with_recorder(config, recorder)
+    }
+
+    /// A tap that records into `recorder`, after what it holds: a tap started again (a new
+    /// upstream, the same port) keeps its record.
+    pub fn with_recorder(config: TapConfig, recorder: Recorder) -> Result<Self, TapError> {
+        let upstream = Arc::new(Upstream::new(&config)?);
         Ok(Self { config: Arc::new(config), upstream, recorder })
     }
 

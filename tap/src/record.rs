@@ -320,6 +320,13 @@ impl Recorder {
         Some(look(&exchange))
     }
 
+    /// Forgets every kept exchange; ids go on rising (an exchange still open records on, out
+    /// of the record).
+    pub fn clear(&self) {
+        lock(&self.store).exchanges.clear();
+        self.touched();
+    }
+
     /// Each exchange as it finishes.
     pub fn finished(&self) -> broadcast::Receiver<ExchangeSummary> {
         self.finished.subscribe()

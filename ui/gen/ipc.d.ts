@@ -6,7 +6,7 @@ export interface ChannelOf<T> {
   onmessage: (message: T) => void;
 }
 
-export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "tap" | "faults" | "task" | "file";
+export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "tap" | "faults" | "task" | "file" | "internal";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
 
@@ -160,11 +160,25 @@ export type Page = {
  */
 start: number, rows: Array<EventRow>, counts: Counts, };
 
-export type WarningKind = "contentType" | "cacheControl" | "contentEncoding" | "noKeepAlive" | "idRepeated" | "idBackwards" | "resumeGap" | "resumeDuplicates";
+export type WarningKind = "contentType" | "cacheControl" | "contentEncoding" | "noKeepAlive" | "idRepeated" | "idBackwards" | "resumeGap" | "resumeDuplicates" | "invalidUtf8";
 
 export type Warning = { kind: WarningKind, message: string, };
 
 export type Resume = { "outcome": "clean", lastBefore: string, firstAfter: string, } | { "outcome": "gap", lastBefore: string, firstAfter: string, missing: number, } | { "outcome": "duplicates", lastBefore: string, firstAfter: string, replayed: number, } | { "outcome": "unknown", lastBefore: string, firstAfter: string, };
+
+export type CompressionReport = { 
+/**
+ * `gzip`, `deflate`, `br` or `zstd`.
+ */
+encoding: string, wireBytes: number, decodedBytes: number, reads: number, events: number, 
+/**
+ * The most events one read completed: 1 means the events came as they were flushed.
+ */
+mostEventsInOneRead: number, 
+/**
+ * The above in a sentence, for the user.
+ */
+arrival: string, };
 
 export type DiagnosticsReport = { status: number | null, 
 /**
@@ -179,7 +193,11 @@ refusedBody: string | null,
 /**
  * One per kind, the first occurrence's message; `count` how often it was seen.
  */
-warnings: Array<Warning>, reconnects: number, resumes: Array<Resume>, };
+warnings: Array<Warning>, reconnects: number, resumes: Array<Resume>, 
+/**
+ * When the body came compressed: how, and whether its events came one per read.
+ */
+compression: CompressionReport | null, };
 
 export type ConnectionUpdate = { "type": "feed", update: FeedUpdate, } | { "type": "batch", ids: BatchIds, 
 /**
@@ -293,8 +311,8 @@ export type RawLine = {
  */
 offset: number, 
 /**
- * The line without its ending; invalid UTF-8 as U+FFFD. For a connection start, which
- * connection.
+ * The line without its ending; a byte that is not UTF-8 as an escape (`\xff`), so the
+ * bytes show as received. For a connection start, which connection.
  */
 text: string, ending: LineEnding, kind: LineKind, };
 
@@ -879,6 +897,9 @@ export interface Commands {
   export_events: { args: { id: number; format: ExportFormat; matchingOnly: boolean; path?: string | null }; result: Exported | null };
   import_capture: { args: { path?: string | null; speed: number }; result: Imported | null };
   open_tap: { args: { spec: TapSpec; onUpdate: ChannelOf<TapUpdate> }; result: TapOpened };
+  restart_tap: { args: { id: number; spec: TapSpec; onUpdate: ChannelOf<TapUpdate> }; result: TapOpened };
+  stop_tap: { args: { id: number }; result: boolean };
+  clear_tap: { args: { id: number }; result: boolean };
   close_tap: { args: { id: number }; result: boolean };
   save_taps: { args: { taps: Array<SavedTap> }; result: Array<string> };
   tap_exchange: { args: { id: number; exchange: number }; result: ExchangeDetail | null };
@@ -899,5 +920,7 @@ export interface Commands {
   set_stream_faults: { args: { stream: string; profile: string }; result: FaultProfile };
   clear_stream_faults: { args: { stream: string }; result: boolean };
   client_report: { args: {  }; result: ClientReport };
+  watch_problems: { args: { onProblem: ChannelOf<string> }; result: null };
+  panic_for_test: { args: { message: string }; result: null };
   choose_llm: { args: { id: number; choice: string }; result: LlmReport };
 }

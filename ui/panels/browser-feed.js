@@ -1,6 +1,6 @@
 // The browser's EventSource feed: its state (and why it gave up), count, last id and latest
 // event. Its last few events are a tab of their own (browser-log.js).
-import { browserFailureReason } from "../browser-feed.js";
+import { browserFeedFailure } from "../browser-feed.js";
 import { mountTemplate, setBadge, setText } from "../dom.js";
 
 /** @returns {import("../panels.js").Panel} */
@@ -26,8 +26,8 @@ export function browserFeedPanel() {
       if (!els) return;
       const feed = connection.run.browserFeed;
       setBadge(els.state, feed.state);
-      const gaveUp = feed.gaveUp && feed.state === "closed";
-      const detail = gaveUp ? browserFailureReason(connection) : feed.detail;
+      // A failure's reason is shown whole (it wraps below the card's head).
+      const detail = browserFeedFailure(connection) ?? feed.detail;
       setText(els.detail, detail);
       if (els.detail.title !== detail) els.detail.title = detail;
       els.detail.classList.toggle("error", feed.isError);

@@ -1,5 +1,6 @@
 // IPC vs EventSource: both feeds matched by id, with lag percentiles, missing and repeated
 // events.
+import { browserFeedFailure } from "../browser-feed.js";
 import { mountTemplate, setText } from "../dom.js";
 import { lagText } from "../format.js";
 
@@ -41,8 +42,10 @@ export function comparisonPanel() {
       setText(els.p99, lagText(r.lagP99));
       setText(els.missing, `${r.ipc.missing} / ${r.browser.missing}`);
       setText(els.duplicates, `${r.ipc.duplicates} / ${r.browser.duplicates}`);
+      const failure = browserFeedFailure(connection);
       let text;
-      if (b.state === "unavailable") text = "only the Rust subscriber can open this connection";
+      if (failure !== null) text = `the browser feed failed, so there is nothing to compare it with (${b.count} events before it failed)`;
+      else if (b.state === "unavailable") text = "only the Rust subscriber can open this connection";
       else if (a.count === 0 && b.count === 0) text = "waiting for both feeds…";
       else {
         text = `IPC ${a.count} events, browser ${b.count}; ${r.matched} matched by id`;
@@ -61,7 +64,9 @@ export function comparisonPanel() {
         ids.push(`EventSource hears a named type only once it listens for it, so the first events of a new type (${types}) reach only the IPC feed`);
       }
       // Always a line (so the summary keeps its height and the log does not jump).
-      const idsText = ids.length > 0 ? ids.join(" · ") : a.count + b.count > 0 ? "nothing missing or repeated" : "";
+      let idsText = ids.length > 0 ? ids.join(" · ") : a.count + b.count > 0 ? "nothing missing or repeated" : "";
+      if (failure !== null) idsText = `Why: ${failure}`;
+      els.ids.classList.toggle("error", failure !== null);
       setText(els.ids, idsText);
       if (els.ids.title !== idsText) els.ids.title = idsText;
     },
