@@ -6,12 +6,14 @@
 
 mod assertions;
 mod clients;
+mod compressed;
 mod faults;
 mod harness;
 mod layout;
 mod llm;
 mod mcp;
 mod panics;
+mod tap_record;
 mod taps;
 
 use std::time::Duration;
