@@ -16,6 +16,8 @@ fn main() {
         "window_ready",
         "events_page",
         "event_detail",
+        "event_data",
+        "save_event_data",
         "event_position",
         "set_filter",
         "clear_events",

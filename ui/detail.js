@@ -57,7 +57,7 @@ export function renderDetail(connection) {
     ["Received", `${timeText(detail.receivedAtUs, utc)} (${deltaText(detail.deltaUs) || "first"})`],
     ["Id", detail.id === "" ? "(none)" : `${detail.id}${detail.idSet ? "" : " (carried over)"}`],
     ["Type", detail.event],
-    ["Size", `${formatBytes(detail.size)} on the wire, ${detail.data.length} characters of data`],
+    ["Size", `${formatBytes(detail.size)} on the wire, ${detail.dataCut ? formatBytes(detail.dataBytes) : `${detail.data.length} characters`} of data`],
     ["Connection", String(detail.connection)],
   ];
   if (detail.retryMs !== null) meta.push(["Retry", `${detail.retryMs} ms`]);
@@ -70,17 +70,23 @@ export function renderDetail(connection) {
       return [dt, dd];
     }),
   );
-  // Empty and whitespace-only data: Rust says how to show it.
+  // Empty and whitespace-only data: Rust says how to show it. A huge event comes cut: the
+  // pane never lays out more than its first 64 KiB (Copy data and Save data… have all of it).
   const whitespace = detail.whitespace;
-  setText($("detail-note"), whitespace ? whitespace.note : "");
+  const cut = detail.dataCut
+    ? `Showing the first ${formatBytes(detail.cutAt)} of ${formatBytes(detail.dataBytes)} of data: Copy data and Save data… take all of it.`
+    : "";
+  setText($("detail-note"), [cut, whitespace ? whitespace.note : ""].filter(Boolean).join(" "));
   setText($("detail-data"), whitespace ? whitespace.shown : detail.data);
-  const json = whitespace ? null : jsonObject(detail.data);
+  const json = whitespace || detail.dataCut ? null : jsonObject(detail.data);
   $("detail-json").hidden = !json;
   $("detail-data").hidden = Boolean(json);
   $("detail-json").replaceChildren(...(json ? [jsonNode(null, json.parsed)] : []));
   const raw = detail.raw;
+  const rawCut = detail.rawCut ? [span("muted", `The block's first ${formatBytes(detail.cutAt)} (${formatBytes(detail.size)} in all).`)] : [];
   $("detail-raw").replaceChildren(
     ...(raw ? raw.map((line) => rawLine(line)) : [span("muted", "Its bytes are no longer kept (the raw view keeps the last 4 MiB).")]),
+    ...rawCut,
   );
 }
 

@@ -7,6 +7,7 @@ import { filterChanged } from "./filter.js";
 import * as ipc from "./ipc.js";
 import { noteUserScroll, onLogScroll, renderInspector, setFollow } from "./log.js";
 import { state } from "./model.js";
+import { notify } from "./notices.js";
 import { rawText } from "./raw-view.js";
 import { scheduleRender } from "./schedule.js";
 
@@ -82,9 +83,19 @@ export function wireInspector() {
   select("time-zone").addEventListener("change", () => setUtc(select("time-zone").value === "utc"));
   button("export-button").addEventListener("click", exportEvents);
   button("import-button").addEventListener("click", () => importCapture());
-  button("copy-data").addEventListener("click", () => {
-    const detail = state.selected && state.selected.run.detail;
-    if (detail) copyText(detail.data);
+  button("copy-data").addEventListener("click", async () => {
+    const connection = state.selected;
+    const detail = connection && connection.run.detail;
+    if (!connection || !detail || connection.id === null) return;
+    // A cut detail has only the data's start: the whole comes from Rust.
+    const whole = detail.dataCut ? await ipc.eventData(connection.id, detail.seq).catch(() => null) : detail.data;
+    if (whole !== null) copyText(whole);
+  });
+  button("save-data").addEventListener("click", () => {
+    const connection = state.selected;
+    const detail = connection && connection.run.detail;
+    if (!connection || !detail || connection.id === null) return;
+    ipc.saveEventData(connection.id, detail.seq).catch((error) => notify(`Save failed: ${ipc.errorMessage(error)}`));
   });
   button("copy-raw").addEventListener("click", () => {
     const raw = state.selected && state.selected.run.detail && state.selected.run.detail.raw;

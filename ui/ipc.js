@@ -94,6 +94,12 @@ export const eventsPage = (id, start, count) => call("events_page", { id, start,
 /** @param {number} id @param {number} seq */
 export const eventDetail = (id, seq) => call("event_detail", { id, seq });
 
+/** An event's whole data (the detail has its first 64 KiB). @param {number} id @param {number} seq */
+export const eventData = (id, seq) => call("event_data", { id, seq });
+
+/** Saves an event's whole data to a file chosen in the save dialog. @param {number} id @param {number} seq */
+export const saveEventData = (id, seq) => call("save_event_data", { id, seq });
+
 /** @param {number} id @param {number} seq */
 export const eventPosition = (id, seq) => call("event_position", { id, seq });
 

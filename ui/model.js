@@ -17,6 +17,9 @@ export const LOG_SHOWN = 12; // rows in the browser log, newest first
 
 /** @typedef {{ at: number, type: string, data: string, id: string }} LogEntry */
 
+/** How much of an event's data a feed keeps to show. */
+const FEED_DATA_CHARS = 1000;
+
 /** One feed's counters: the IPC subscriber's or the browser's. */
 export class FeedState {
   constructor() {
@@ -46,6 +49,8 @@ export class FeedState {
 
   /** Records one event in the small log. @param {string} type @param {string} data @param {string} id */
   receive(type, data, id) {
+    // A huge event is kept (and drawn) as its start: the page never lays out megabytes.
+    if (data.length > FEED_DATA_CHARS) data = `${data.slice(0, FEED_DATA_CHARS)}…`;
     this.count += 1;
     this.latest = data;
     this.lastId = id;

@@ -294,6 +294,19 @@ impl RunningConnections {
         Ok(lock(&self.capture(id)?).detail(seq))
     }
 
+    /// A kept event's whole data (the detail has only its start); none once it is dropped.
+    pub fn event_data(&self, id: u64, seq: u64) -> Result<Option<String>, InspectError> {
+        Ok(lock(&self.capture(id)?).event_data(seq).map(str::to_owned))
+    }
+
+    /// Writes a kept event's whole data to `path`; how many bytes, none once it is dropped.
+    pub fn write_event_data(&self, id: u64, seq: u64, path: &Path) -> Result<Option<u64>, InspectError> {
+        let Some(data) = self.event_data(id, seq)? else { return Ok(None) };
+        let io = |source: std::io::Error| InspectError::Write { path: path.display().to_string(), source };
+        std::fs::write(path, &data).map_err(io)?;
+        Ok(Some(data.len() as u64))
+    }
+
     /// Where a kept event stands in the filtered log, if it is in it.
     pub fn position(&self, id: u64, seq: u64) -> Result<Option<usize>, InspectError> {
         Ok(lock(&self.capture(id)?).history().position(seq))

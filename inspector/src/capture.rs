@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 use sse_subscriber::Update;
 
-use crate::event::{EventDetail, WhitespaceView};
+use crate::event::{text_start, EventDetail, WhitespaceView, DETAIL_SHOWN_BYTES};
 use crate::export::{ExportFormat, EXPORT_CHUNK};
 use crate::history::{EventHistory, DEFAULT_KEEP_BYTES, DEFAULT_KEEP_EVENTS};
 use crate::raw::{LineKind, RawCapture, RawLine, DEFAULT_RAW_BYTES};
@@ -138,29 +138,43 @@ impl Capture {
         &self.raw
     }
 
-    /// Everything about a kept event.
+    /// Everything about a kept event, its data and raw block cut at [`DETAIL_SHOWN_BYTES`].
     pub fn detail(&self, seq: u64) -> Option<EventDetail> {
         let event = self.history.get(seq)?;
+        let mut raw_cut = false;
         let raw = event.raw_range.and_then(|(start, end)| {
             // A block dispatched on a CR that turned out to be half of a CRLF (the LF came in
             // the next chunk) is shown with its whole CRLF.
             let lf_follows =
                 self.raw.slice(end.saturating_sub(1), end + 1).is_some_and(|pair| pair == b"\r\n");
             let end = if lf_follows { end + 1 } else { end };
-            let lines = self.raw.lines(start, end)?;
+            let shown_end = end.min(start.saturating_add(DETAIL_SHOWN_BYTES as u64));
+            raw_cut = shown_end < end;
+            let lines = self.raw.lines(start, shown_end)?;
             // The block's own bytes: where connections and reads began is the Raw view's.
             let bytes_only =
                 |line: &RawLine| !matches!(line.kind, LineKind::ConnectionStart | LineKind::Read);
             Some(lines.into_iter().filter(bytes_only).collect())
         });
+        let data = text_start(&event.data, DETAIL_SHOWN_BYTES);
+        let raw_cut = raw_cut && raw.is_some();
         Some(EventDetail {
             row: event.row(),
-            whitespace: WhitespaceView::of(&event.data),
-            data: event.data.to_string(),
+            whitespace: WhitespaceView::of(data),
+            data: data.to_owned(),
+            data_bytes: event.data.len(),
+            data_cut: data.len() < event.data.len(),
             retry_ms: event.retry_ms,
             connection: event.connection,
             raw,
+            raw_cut,
+            cut_at: DETAIL_SHOWN_BYTES,
         })
+    }
+
+    /// A kept event's whole data.
+    pub fn event_data(&self, seq: u64) -> Option<&str> {
+        self.history.get(seq).map(|event| &*event.data)
     }
 
     /// Forgets the kept events and raw bytes; the figures go on.
@@ -191,5 +205,42 @@ impl Capture {
             }
         }
         next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use sse_subscriber::{BodyRead, SseEvent};
+
+    /// A 16 MiB event's detail carries the first 64 KiB of its data and of its raw block, says
+    /// it is cut and how big the whole is; the whole data is still had.
+    #[test]
+    fn a_huge_events_detail_is_cut_and_the_whole_is_still_had() {
+        let data = "é".repeat(8 * 1024 * 1024 - 4); // 16 MiB less 8 bytes, two bytes a character
+        let block = format!("data: {data}\n\n");
+        let mut capture = Capture::new(CaptureLimits { raw_bytes: 32 << 20, ..CaptureLimits::default() });
+        capture.observe(&Update::Open { status: 200, headers: Default::default() });
+        capture.observe(&Update::Raw(BodyRead { bytes: Bytes::from(block.clone()), compressed: None }));
+        let event = SseEvent {
+            event: "message".into(),
+            data: data.clone(),
+            id: String::new(),
+            id_set: false,
+            retry: None,
+            size: block.len(),
+            stream_offset: block.len() as u64,
+            received_at: SystemTime::now(),
+        };
+        let kept = capture.observe(&Update::Event(event)).expect("kept");
+        let detail = capture.detail(kept.seq).expect("a detail");
+        assert!(detail.data_cut && detail.raw_cut);
+        assert_eq!(detail.data_bytes, data.len());
+        assert_eq!(detail.data.len(), DETAIL_SHOWN_BYTES, "cut on a character boundary");
+        let raw = detail.raw.expect("the raw block's start");
+        assert_eq!(raw.len(), 1, "one unended line: the block's first 64 KiB");
+        assert!(raw[0].text.len() <= DETAIL_SHOWN_BYTES && raw[0].text.starts_with("data: é"));
+        assert_eq!(capture.event_data(kept.seq).map(str::len), Some(data.len()));
     }
 }

@@ -9,6 +9,19 @@ use crate::raw::RawLine;
 /// Characters of data a log row shows.
 pub const PREVIEW_CHARS: usize = 240;
 
+/// How much of an event's data, and of its raw block, the detail pane is sent: a 16 MiB event
+/// must not freeze the window (all of it is had with Copy data and Save data…).
+pub const DETAIL_SHOWN_BYTES: usize = 64 * 1024;
+
+/// The start of `text`, at most `max` bytes, cut at a character boundary.
+pub fn text_start(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// One kept event. Sequence numbers count every event since the capture began (clearing
 /// does not reset them), so a row the UI holds never names another event.
 #[derive(Debug, Clone)]
@@ -86,11 +99,21 @@ pub struct EventRow {
 pub struct EventDetail {
     #[serde(flatten)]
     pub row: EventRow,
+    /// The data's first [`DETAIL_SHOWN_BYTES`] (all of it when shorter).
     pub data: String,
+    /// The whole data's length in bytes.
+    pub data_bytes: usize,
+    /// `data` is only its start.
+    pub data_cut: bool,
     pub retry_ms: Option<u64>,
     pub connection: u32,
-    /// The event's block as received, when those bytes are still kept.
+    /// The event's block as received (its first [`DETAIL_SHOWN_BYTES`]), when those bytes
+    /// are still kept.
     pub raw: Option<Vec<RawLine>>,
+    /// `raw` is only the block's start.
+    pub raw_cut: bool,
+    /// How much of the data and of the raw block is sent at most ([`DETAIL_SHOWN_BYTES`]).
+    pub cut_at: usize,
     /// For empty or whitespace-only data: how the detail pane shows it.
     pub whitespace: Option<WhitespaceView>,
 }

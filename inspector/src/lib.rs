@@ -34,7 +34,10 @@ pub use batch::{BatchPolicy, Batcher, Flush};
 pub use batch_ids::BatchIds;
 pub use capture::{Capture, CaptureLimits, Counts, Kept};
 pub use error::FilterError;
-pub use event::{is_blank, preview, EventDetail, EventRow, KeptEvent, WhitespaceView, PREVIEW_CHARS};
+pub use event::{
+    is_blank, preview, text_start, EventDetail, EventRow, KeptEvent, WhitespaceView, DETAIL_SHOWN_BYTES,
+    PREVIEW_CHARS,
+};
 pub use export::{ExportFormat, EXPORT_CHUNK};
 pub use filter::EventFilter;
 pub use history::EventHistory;

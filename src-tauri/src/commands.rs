@@ -196,6 +196,39 @@ pub fn event_detail(
     Ok(state.connections.detail(id, seq)?)
 }
 
+/// A kept event's whole data (the detail has only its first 64 KiB), for Copy data; null once
+/// it is dropped.
+#[tauri::command]
+pub fn event_data(state: State<'_, AppState>, id: u64, seq: u64) -> Result<Option<String>, CommandError> {
+    Ok(state.connections.event_data(id, seq)?)
+}
+
+/// Saves a kept event's whole data to a file chosen in the save dialog; null if cancelled or
+/// the event is dropped.
+#[cfg(not(feature = "test-hooks"))]
+#[tauri::command]
+pub async fn save_event_data(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+    seq: u64,
+) -> Result<Option<Exported>, CommandError> {
+    files::save_event_data(&app, &state, id, seq, None).await
+}
+
+/// As in release builds, or to `path` without a dialog (the GUI tests' hook).
+#[cfg(feature = "test-hooks")]
+#[tauri::command]
+pub async fn save_event_data(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+    seq: u64,
+    path: Option<String>,
+) -> Result<Option<Exported>, CommandError> {
+    files::save_event_data(&app, &state, id, seq, path.map(PathBuf::from)).await
+}
+
 /// Where a kept event stands in the filtered log; null if the filter hides it.
 #[tauri::command]
 pub fn event_position(state: State<'_, AppState>, id: u64, seq: u64) -> Result<Option<usize>, CommandError> {

@@ -1,4 +1,4 @@
-//! Export (events, a tap's HAR) and import: a path chosen in the native dialogs (opened from
+//! Export (events, one event's data, a tap's HAR) and import: a path chosen in the native dialogs (opened from
 //! Rust, so the webview needs no dialog permission), or given by the GUI tests in builds with
 //! `test-hooks`.
 
@@ -98,6 +98,26 @@ pub async fn export_har(
     let (taps, target) = (state.taps.clone(), path.clone());
     let bytes = tauri::async_runtime::spawn_blocking(move || taps.write_har(id, &target, secrets)).await??;
     Ok(Some(Exported { path: path.display().to_string(), bytes }))
+}
+
+/// Writes a kept event's whole data to `path`, or to one chosen in the save dialog; `None` if
+/// cancelled or the event is no longer kept.
+pub async fn save_event_data(
+    app: &tauri::AppHandle,
+    state: &AppState,
+    id: u64,
+    seq: u64,
+    path: Option<PathBuf>,
+) -> Result<Option<Exported>, CommandError> {
+    let filter = ("Data", &["txt", "json"][..]);
+    let Some(path) = given_or_picked(app, path, Some("event-data.txt"), filter).await else {
+        return Ok(None);
+    };
+    let (connections, target) = (state.connections.clone(), path.clone());
+    let written =
+        tauri::async_runtime::spawn_blocking(move || connections.write_event_data(id, seq, &target))
+            .await??;
+    Ok(written.map(|bytes| Exported { path: path.display().to_string(), bytes }))
 }
 
 /// Reads a capture from `path`, or from one chosen in the open dialog, and replays it on a new

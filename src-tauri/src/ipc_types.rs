@@ -105,6 +105,17 @@ fn commands(cfg: &Config) -> Vec<Command> {
             ts::<Page>(cfg),
         ),
         command("event_detail", vec![id(), arg("seq", ts::<u64>(cfg))], ts::<Option<EventDetail>>(cfg)),
+        command("event_data", vec![id(), arg("seq", ts::<u64>(cfg))], ts::<Option<String>>(cfg)),
+        command(
+            "save_event_data",
+            vec![
+                id(),
+                arg("seq", ts::<u64>(cfg)),
+                // Only builds with `test-hooks` read it; release builds always ask.
+                optional("path", ts::<Option<String>>(cfg)),
+            ],
+            ts::<Option<Exported>>(cfg),
+        ),
         command("event_position", vec![id(), arg("seq", ts::<u64>(cfg))], ts::<Option<usize>>(cfg)),
         command("set_filter", vec![id(), arg("filter", ts::<EventFilter>(cfg))], ts::<Counts>(cfg)),
         command("clear_events", vec![id()], ts::<Counts>(cfg)),

@@ -99,6 +99,8 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             commands::window_ready,
             commands::events_page,
             commands::event_detail,
+            commands::event_data,
+            commands::save_event_data,
             commands::event_position,
             commands::set_filter,
             commands::clear_events,

@@ -265,11 +265,32 @@ truncated: boolean,
  */
 blank: boolean, };
 
-export type EventDetail = { data: string, retryMs: number | null, connection: number, 
+export type EventDetail = { 
 /**
- * The event's block as received, when those bytes are still kept.
+ * The data's first [`DETAIL_SHOWN_BYTES`] (all of it when shorter).
+ */
+data: string, 
+/**
+ * The whole data's length in bytes.
+ */
+dataBytes: number, 
+/**
+ * `data` is only its start.
+ */
+dataCut: boolean, retryMs: number | null, connection: number, 
+/**
+ * The event's block as received (its first [`DETAIL_SHOWN_BYTES`]), when those bytes
+ * are still kept.
  */
 raw: Array<RawLine> | null, 
+/**
+ * `raw` is only the block's start.
+ */
+rawCut: boolean, 
+/**
+ * How much of the data and of the raw block is sent at most ([`DETAIL_SHOWN_BYTES`]).
+ */
+cutAt: number, 
 /**
  * For empty or whitespace-only data: how the detail pane shows it.
  */
@@ -890,6 +911,8 @@ export interface Commands {
   window_ready: { args: {  }; result: null };
   events_page: { args: { id: number; start: number; count: number }; result: Page };
   event_detail: { args: { id: number; seq: number }; result: EventDetail | null };
+  event_data: { args: { id: number; seq: number }; result: string | null };
+  save_event_data: { args: { id: number; seq: number; path?: string | null }; result: Exported | null };
   event_position: { args: { id: number; seq: number }; result: number | null };
   set_filter: { args: { id: number; filter: EventFilter }; result: Counts };
   clear_events: { args: { id: number }; result: Counts };

@@ -5,6 +5,7 @@
 //! at another `sse-server` (by default the one built beside these tests).
 
 mod assertions;
+mod big_event;
 mod clients;
 mod compressed;
 mod faults;
