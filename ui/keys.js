@@ -2,6 +2,7 @@
 import { stepSelection } from "./detail.js";
 import { input } from "./dom.js";
 import { clearEvents, clearSelection, toggleFollow, togglePause, toggleRaw } from "./inspector.js";
+import { toggleLowerMaximised } from "./layout.js";
 import { state } from "./model.js";
 
 /** @param {EventTarget | null} target */
@@ -39,6 +40,11 @@ export function onKey(event) {
   if ((event.ctrlKey || event.metaKey) && (key === "f" || key === "F")) {
     event.preventDefault();
     input("filter-text").focus();
+    return;
+  }
+  if (event.ctrlKey && !event.altKey && (key === "m" || key === "M")) {
+    event.preventDefault();
+    toggleLowerMaximised();
     return;
   }
   if (isTyping(event.target) || event.altKey || event.metaKey) return;

@@ -1,6 +1,7 @@
 // The window's splitters: the connection list's width, the detail pane's size and the height
 // of the tabs below the log, moved with the mouse or the keyboard (arrows, Shift for larger
-// steps, Home and End), reset by a double click, and saved with the settings.
+// steps, Home and End), reset by a double click, and saved with the settings; and the tabs
+// maximised (Ctrl+M or the tab bar's ⤢) and restored.
 import { $ } from "./dom.js";
 import * as ipc from "./ipc.js";
 import { state } from "./model.js";
@@ -20,7 +21,8 @@ const BIG_STEP_PX = 64;
 const PANES = {
   sidebar: { variable: "--sidebar-width", min: 150, max: 480, grow: 1, pane: "sidebar" },
   detail: { variable: "--detail-size", min: 160, max: 1200, grow: -1, pane: "detail" },
-  lower: { variable: "--lower-height", min: 34, max: 900, grow: -1, pane: "lower" },
+  // Up to all but three of the log's rows (styles.css keeps the inspector that tall).
+  lower: { variable: "--lower-height", min: 34, max: 4000, grow: -1, pane: "lower" },
 };
 
 /** @param {number} value @param {number} min @param {number} max */
@@ -121,6 +123,24 @@ function wireSplitter(name) {
   });
 }
 
+/** Shows the tabs maximised (filling the workspace under the request) or restored.
+ * @param {boolean} maximised */
+function applyMaximised(maximised) {
+  $("workspace").classList.toggle("lower-maximised", maximised);
+  const toggle = $("lower-max");
+  toggle.setAttribute("aria-pressed", String(maximised));
+  toggle.textContent = maximised ? "⤡" : "⤢";
+  toggle.title = maximised ? "Restore the log and the tabs (Ctrl+M)" : "Maximise the tabs (Ctrl+M)";
+  toggle.setAttribute("aria-label", maximised ? "Restore the tabs" : "Maximise the tabs");
+}
+
+/** Maximises the tabs below the log, or restores them; saved with the sizes. */
+export function toggleLowerMaximised() {
+  state.panes.lowerMaximised = !state.panes.lowerMaximised;
+  applyMaximised(state.panes.lowerMaximised);
+  schedulePanesSave();
+}
+
 /** Applies the saved sizes and wires the splitters. @param {import("./gen/ipc").PaneLayout} saved */
 export function wireLayout(saved) {
   state.panes = { ...saved };
@@ -131,4 +151,6 @@ export function wireLayout(saved) {
   }
   // The detail pane's splitter turns when the pane stacks under the log.
   window.addEventListener("resize", () => describe("detail"));
+  applyMaximised(Boolean(saved.lowerMaximised));
+  $("lower-max").addEventListener("click", toggleLowerMaximised);
 }

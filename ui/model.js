@@ -313,7 +313,7 @@ export const state = {
     utc: false,
   },
   /** @type {import("./gen/ipc").PaneLayout} the splitters' sizes (px) and the tab shown; saved */
-  panes: { sidebar: null, detail: null, lower: null, tab: null },
+  panes: { sidebar: null, detail: null, lower: null, tab: null, lowerMaximised: false },
   render: {
     queued: false,
     /** A timer for a frame later (the slow parts' next turn); 0 for none. */

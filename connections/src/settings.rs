@@ -81,6 +81,8 @@ pub struct PaneLayout {
     pub lower: Option<f64>,
     /// The id of the tab shown.
     pub tab: Option<String>,
+    /// The tabs fill the workspace (the log and the feeds' cards hidden).
+    pub lower_maximised: bool,
 }
 
 /// The longest tab id kept: ids are short names, not data.
@@ -98,7 +100,13 @@ impl PaneLayout {
                 && tab.len() <= TAB_ID_MAX
                 && tab.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
-        Self { sidebar: size(self.sidebar), detail: size(self.detail), lower: size(self.lower), tab }
+        Self {
+            sidebar: size(self.sidebar),
+            detail: size(self.detail),
+            lower: size(self.lower),
+            tab,
+            lower_maximised: self.lower_maximised,
+        }
     }
 }
 

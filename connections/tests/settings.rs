@@ -57,8 +57,13 @@ fn saved_settings_come_back() {
     assert!(notes.is_empty(), "{notes:?}");
     let window = WindowState { width: 900.0, height: 600.0, x: Some(10.0), y: Some(20.0), maximized: false };
     store.save_window(window.clone()).unwrap();
-    let panes =
-        PaneLayout { sidebar: Some(240.0), detail: Some(300.5), lower: None, tab: Some("stats".into()) };
+    let panes = PaneLayout {
+        sidebar: Some(240.0),
+        detail: Some(300.5),
+        lower: None,
+        tab: Some("stats".into()),
+        lower_maximised: true,
+    };
     store.save_panes(panes.clone()).unwrap();
 
     let loaded = SettingsStore::new(&dir, Box::new(OsKeyring)).load();
@@ -81,6 +86,7 @@ fn pane_sizes_are_sanitized_on_save() {
         detail: Some(-3.0),
         lower: Some(1e9),
         tab: Some("<img src=x>".into()),
+        lower_maximised: false,
     };
     store.save_panes(odd).unwrap();
     assert_eq!(store.load().settings.panes, PaneLayout::default());

@@ -136,7 +136,11 @@ lower: number | null,
 /**
  * The id of the tab shown.
  */
-tab: string | null, };
+tab: string | null, 
+/**
+ * The tabs fill the workspace (the log and the feeds' cards hidden).
+ */
+lowerMaximised: boolean, };
 
 export type Settings = { version: number, connections: Array<SavedConnection>, 
 /**

@@ -81,6 +81,8 @@ function card(graded, count) {
     const row = document.createElement("tr");
     row.dataset.verdict = rule.verdict;
     const name = el("td", rule.rule);
+    // The spec's words: under the rule when "The spec's words" is ticked, else on hover.
+    name.title = rule.spec;
     name.append(el("div", rule.spec, "card-spec"));
     const evidence = document.createElement("td");
     for (const line of rule.evidence) evidence.append(el("div", line));

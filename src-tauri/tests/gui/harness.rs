@@ -318,6 +318,18 @@ impl App {
         self.client.perform_actions(keys).await.expect("press a key");
     }
 
+    /// Presses Ctrl+`key` as a user would, on whatever has the focus.
+    pub(crate) async fn press_with_ctrl(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let control = '\u{E009}';
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: control })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: control });
+        self.client.perform_actions(keys).await.expect("press a key with Ctrl");
+    }
+
     /// The id of the element that has the focus.
     pub(crate) async fn focused(&self) -> String {
         self.eval("return document.activeElement ? document.activeElement.id : ''")

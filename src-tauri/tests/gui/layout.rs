@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::harness::*;
 
 /// Writes a settings file that opens the window at `width`x`height`.
-fn config_with_window(name: &str, width: u32, height: u32) -> std::path::PathBuf {
+pub(crate) fn config_with_window(name: &str, width: u32, height: u32) -> std::path::PathBuf {
     let dir = fresh_config_dir(name);
     std::fs::create_dir_all(&dir).expect("make the config dir");
     let settings = json!({
@@ -21,7 +21,7 @@ fn config_with_window(name: &str, width: u32, height: u32) -> std::path::PathBuf
 }
 
 /// The page's box of `selector` as [left, top, right, bottom].
-async fn rect(app: &App, selector: &str) -> [f64; 4] {
+pub(crate) async fn rect(app: &App, selector: &str) -> [f64; 4] {
     let script = format!(
         "const r = document.querySelector({}).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]",
         json!(selector)

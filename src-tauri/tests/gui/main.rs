@@ -12,6 +12,7 @@ mod faults;
 mod harness;
 mod layout;
 mod llm;
+mod maximise;
 mod mcp;
 mod panics;
 mod tap_record;
