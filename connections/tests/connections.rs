@@ -178,6 +178,29 @@ async fn a_misbehaving_server_gets_diagnostics() {
     assert!(compression.wire_bytes > 0 && compression.reads >= 1, "{compression:?}");
 }
 
+/// A stream that is not valid UTF-8 gets a warning naming the first bad byte's offset, which
+/// Raw shows as an escape.
+#[tokio::test]
+async fn a_stream_that_is_not_utf8_is_warned_about_and_shown_escaped() {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
+    let addr = spawn_raw([head.as_bytes(), b"data: ok\n\ndata: caf\xe9\n\n"].concat()).await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (id, mut updates) = open(&connections, spec(format!("http://{addr}/")));
+    let warning = next_matching(&mut updates, |u| match u {
+        ConnectionUpdate::Diagnostics { report } => {
+            report.warnings.into_iter().find(|w| w.kind == WarningKind::InvalidUtf8).map(|w| w.message)
+        }
+        _ => None,
+    })
+    .await;
+    assert!(
+        warning.starts_with("the stream is not valid UTF-8: the first bad byte is at byte 19 "),
+        "{warning}"
+    );
+    let raw = connections.raw_tail(id, 1024).unwrap();
+    assert!(raw.lines.iter().any(|line| line.text == "data: caf\\xe9"), "{:?}", raw.lines);
+}
+
 /// An LLM-style POST with a JSON body streams its assembled text piece by piece.
 #[tokio::test]
 async fn a_chat_stream_is_assembled() {

@@ -186,3 +186,18 @@ async fn a_corrupt_body_fails_with_a_clear_error() {
         }
     }
 }
+
+/// `sse-sub` reads a compressed stream as the library does: a line per event in a pipe.
+#[tokio::test]
+async fn sse_sub_prints_a_compressed_streams_events() {
+    let mut gzip = Compressor::new("gzip");
+    let body = [gzip.block(b"data: one\n\n"), gzip.block(b"data: two\n\n")].concat();
+    let server = support::spawn_raw(&format!("{SSE_OK}\r\ncontent-encoding: gzip"), &body).await;
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_sse-sub"))
+        .args(["--no-reconnect", &server.url("/")])
+        .output()
+        .await
+        .expect("run sse-sub");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "one\ntwo\n");
+}

@@ -3,8 +3,7 @@
 //! Save data… writes all of it.
 
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::io::AsyncWriteExt;
 
 use crate::harness::*;
 
@@ -13,32 +12,20 @@ const BIG: usize = (16 << 20) - 1024;
 
 /// Serves every connection the huge event (id 1), then `tick N` every 100 ms, no CORS.
 async fn big_event_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}/events", listener.local_addr().expect("address"));
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buf = [0u8; 4096];
-                let _ = socket.read(&mut buf).await;
-                let head =
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
-                let big = format!("id: 1\ndata: {}\n\n", "x".repeat(BIG));
-                if socket.write_all(head.as_bytes()).await.is_err()
-                    || socket.write_all(big.as_bytes()).await.is_err()
-                {
-                    return;
-                }
-                let mut pace = tokio::time::interval(std::time::Duration::from_millis(100));
-                for n in 2.. {
-                    pace.tick().await;
-                    if socket.write_all(format!("id: {n}\ndata: tick {n}\n\n").as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
+    spawn_sse_server("", |mut socket| async move {
+        let big = format!("id: 1\ndata: {}\n\n", "x".repeat(BIG));
+        if socket.write_all(big.as_bytes()).await.is_err() {
+            return;
         }
-    });
-    url
+        let mut pace = tokio::time::interval(std::time::Duration::from_millis(100));
+        for n in 2.. {
+            pace.tick().await;
+            if socket.write_all(format!("id: {n}\ndata: tick {n}\n\n").as_bytes()).await.is_err() {
+                return;
+            }
+        }
+    })
+    .await
 }
 
 /// Needs the app's `test-hooks` feature (Save data… to a path, no dialog).

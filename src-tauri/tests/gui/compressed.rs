@@ -6,7 +6,6 @@
 use std::io::Write;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 use crate::harness::*;
 
@@ -15,37 +14,22 @@ const EVENTS: u32 = 5;
 /// Serves every connection `EVENTS` gzip-flushed events (ids 1 to 5), one every 100 ms like the
 /// demo's counter, then holds it open until the client goes; no `Access-Control-Allow-Origin`.
 async fn gzip_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}/events", listener.local_addr().expect("address"));
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                socket.set_nodelay(true).ok();
-                let mut buf = [0u8; 4096];
-                let _ = socket.read(&mut buf).await;
-                let head =
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
-                            Content-Encoding: gzip\r\nConnection: close\r\n\r\n";
-                if socket.write_all(head.as_bytes()).await.is_err() {
-                    return;
-                }
-                let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-                let mut pace = tokio::time::interval(std::time::Duration::from_millis(100));
-                for n in 1..=EVENTS {
-                    pace.tick().await;
-                    let flushed = gzip
-                        .write_all(format!("id: {n}\ndata: value {n}\n\n").as_bytes())
-                        .and_then(|()| gzip.flush());
-                    if flushed.is_err() || socket.write_all(&std::mem::take(gzip.get_mut())).await.is_err() {
-                        return;
-                    }
-                }
-                // Held open: a reconnect would count the events again.
-                while matches!(socket.read(&mut buf).await, Ok(n) if n > 0) {}
-            });
+    spawn_sse_server("Content-Encoding: gzip\r\nConnection: close\r\n", |mut socket| async move {
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut pace = tokio::time::interval(std::time::Duration::from_millis(100));
+        for n in 1..=EVENTS {
+            pace.tick().await;
+            let flushed = gzip
+                .write_all(format!("id: {n}\ndata: value {n}\n\n").as_bytes())
+                .and_then(|()| gzip.flush());
+            if flushed.is_err() || socket.write_all(&std::mem::take(gzip.get_mut())).await.is_err() {
+                return;
+            }
         }
-    });
-    url
+        // Held open: a reconnect would count the events again.
+        while matches!(socket.read(&mut [0u8; 1024]).await, Ok(n) if n > 0) {}
+    })
+    .await
 }
 
 /// The compressed stream's events arrive; Raw (which aborted the app on such a stream) shows

@@ -122,6 +122,36 @@ pub(crate) fn spawn_remote_server_requiring(header: &str) -> RemoteServer {
     RemoteServer { child, base_url }
 }
 
+/// A stand-in for someone else's SSE server, on 127.0.0.1: each connection's request head is
+/// read, an SSE 200 head with `extra_headers` (each ending in CRLF) is sent, and the socket is
+/// handed to `stream`; the URL of its events.
+pub(crate) async fn spawn_sse_server<F, Fut>(extra_headers: &'static str, stream: F) -> String
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/events", listener.local_addr().expect("address"));
+    let stream = std::sync::Arc::new(stream);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let stream = stream.clone();
+            tokio::spawn(async move {
+                socket.set_nodelay(true).ok();
+                let _ = socket.read(&mut [0u8; 4096]).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n{extra_headers}\r\n"
+                );
+                if socket.write_all(head.as_bytes()).await.is_ok() {
+                    stream(socket).await;
+                }
+            });
+        }
+    });
+    url
+}
+
 /// Sends one raw HTTP/1.1 request (it must ask for `Connection: close`); the whole response.
 pub(crate) async fn http_exchange(addr: &str, request: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
