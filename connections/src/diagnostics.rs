@@ -187,8 +187,7 @@ impl Diagnostics {
     fn check_headers(&mut self) {
         let headers = self.report.headers.clone();
         let content_type = header(&headers, "content-type").unwrap_or("");
-        let essence = content_type.split(';').next().unwrap_or("").trim();
-        if !essence.eq_ignore_ascii_case("text/event-stream") {
+        if !sse_wire::has_essence(content_type, "text/event-stream") {
             self.warn(
                 WarningKind::ContentType,
                 format!("Content-Type is `{content_type}`, not `text/event-stream`: EventSource refuses the stream"),

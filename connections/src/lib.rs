@@ -28,8 +28,8 @@
 //!   timings of the waterfall.
 //! - [`SettingsStore`] (`settings.rs`): saved connections and window state in a versioned
 //!   JSON file; secrets split out of the specs, in the keyring or not saved at all.
-//! - [`SecretStore`], [`OsKeyring`], [`is_secret_header`] (`secrets.rs`): what counts as a
-//!   secret and where it is kept; `query_keys.rs`: credential query parameters in a URL.
+//! - [`SecretStore`], [`OsKeyring`] (`secrets.rs`): where secrets are kept (what counts as one
+//!   is `sse_wire::is_credential_name`); `query_keys.rs`: credential query parameters in a URL.
 //! - [`presets`] (`presets.rs`): the embedded counter and OpenAI-compatible chat completions.
 //! - [`SpecError`], [`InspectError`], [`SettingsError`] (`error.rs`); [`JsonPath`] and its
 //!   error come from `sse_expect`, which the expectations share.
@@ -66,7 +66,7 @@ pub use launch::LaunchOptions;
 pub use llm::{LlmChoice, LlmReport};
 pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
 pub use running::{Page, RunningConnections};
-pub use secrets::{is_secret_header, OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};
+pub use secrets::{OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};
 pub use settings::{
     Loaded, PaneLayout, SavedConnection, SavedTap, SecretState, Settings, SettingsStore, WindowState,
     SETTINGS_FILE, SETTINGS_VERSION,

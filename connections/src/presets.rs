@@ -188,7 +188,7 @@ mod tests {
             assert!(streams, "{}: streaming on", preset.id);
             for field in spec.headers.iter().filter(|h| h.value.is_empty()) {
                 assert!(
-                    crate::is_secret_header(&field.name),
+                    sse_wire::is_credential_name(&field.name),
                     "{}: {} is to be filled with a key",
                     preset.id,
                     field.name

@@ -2,7 +2,7 @@
 //! headers are) taken out of a URL to be kept as secrets, put back, or masked for the screen,
 //! with the rest of the URL left exactly as written.
 
-use sse_subscriber::is_secret_header;
+use sse_wire::is_credential_name;
 
 /// `url` with each credential query parameter's value (a parameter named like a credential
 /// header: `key`, `api_key`, `access_token`) replaced by what `change` makes of its name and
@@ -13,7 +13,7 @@ fn map_query_secrets(url: &str, mut change: impl FnMut(&str, &str) -> Option<Str
     let pieces: Vec<String> = url[start + 1..end]
         .split('&')
         .map(|piece| match piece.split_once('=') {
-            Some((name, value)) if is_secret_header(name) => match change(name, value) {
+            Some((name, value)) if is_credential_name(name) => match change(name, value) {
                 Some(value) => format!("{name}={value}"),
                 None => piece.to_owned(),
             },

@@ -10,8 +10,7 @@ use crate::spec::{Auth, ConnectionSpec, HeaderField};
 /// The keyring service name secrets are filed under.
 pub const KEYRING_SERVICE: &str = "dev.ssemonitor.app";
 
-/// Headers that carry credentials by name (the subscriber's rule, which the tap shares).
-pub use sse_subscriber::is_secret_header;
+use sse_wire::is_credential_name;
 
 /// The parts of a spec that must not be written in plain text, as one keyring entry.
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -79,7 +78,7 @@ impl Secrets {
 pub(crate) fn split_header_secrets(headers: &mut [HeaderField]) -> Vec<SecretHeader> {
     headers
         .iter_mut()
-        .filter(|h| is_secret_header(&h.name) && !h.value.is_empty())
+        .filter(|h| is_credential_name(&h.name) && !h.value.is_empty())
         .map(|header| SecretHeader { name: header.name.clone(), value: std::mem::take(&mut header.value) })
         .collect()
 }

@@ -203,7 +203,7 @@ impl ConnectionSpec {
             .iter()
             .map(|h| {
                 let value =
-                    if sse_subscriber::is_secret_header(&h.name) { mask(&h.value) } else { h.value.clone() };
+                    if sse_wire::is_credential_name(&h.name) { mask(&h.value) } else { h.value.clone() };
                 HeaderField { name: h.name.clone(), value }
             })
             .collect();

@@ -24,8 +24,7 @@ enum Reader {
 
 impl Reader {
     fn for_content_type(content_type: &str) -> Self {
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        if essence == "text/event-stream" {
+        if sse_wire::has_essence(content_type, "text/event-stream") {
             Self::Sse(Box::new(EventParser::new(DEFAULT_MAX_EVENT_SIZE)))
         } else {
             Self::Lines(JsonLines::default())

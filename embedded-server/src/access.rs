@@ -61,22 +61,6 @@ impl HttpState {
 /// The Tauri webview's origins: the only pages that may publish from a browser.
 pub(crate) const APP_ORIGINS: [&str; 2] = ["tauri://localhost", "http://tauri.localhost"];
 
-/// Whether `host` (a `Host` header: name or address, maybe a port) names this machine.
-pub fn is_loopback_host(host: &str) -> bool {
-    let host = host.trim();
-    let name = match host.strip_prefix('[') {
-        Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
-        None => match host.rsplit_once(':') {
-            Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
-            _ => host,
-        },
-    };
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    name == "localhost"
-        || name.ends_with(".localhost")
-        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
 /// While bound to loopback, a request naming another host is refused: it comes from a page
 /// whose domain was made to resolve to 127.0.0.1 (DNS rebinding), not from this machine's user.
 pub(crate) fn host_refusal(state: &HttpState, headers: &HeaderMap) -> Option<Refusal> {
@@ -84,7 +68,7 @@ pub(crate) fn host_refusal(state: &HttpState, headers: &HeaderMap) -> Option<Ref
         return None;
     }
     let host = headers.get(header::HOST)?.to_str().unwrap_or("\u{FFFD}");
-    if is_loopback_host(host) {
+    if sse_wire::is_loopback_host(host) {
         return None;
     }
     let shown: String = host.chars().take(100).collect();
@@ -177,10 +161,7 @@ pub(crate) fn check_required_header(state: &HttpState, headers: &HeaderMap) -> R
 /// Where to start: the `Last-Event-ID` header wins over the `lastEventId` query parameter.
 pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    content_type
-        .split(';')
-        .next()
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+    sse_wire::has_essence(content_type, "application/json")
 }
 
 /// What every writing request must pass: the publish token, and a JSON body (so a page on
@@ -191,37 +172,4 @@ pub(crate) fn check_write(state: &HttpState, headers: &HeaderMap, usage: &str) -
         return Err(Refusal(StatusCode::UNSUPPORTED_MEDIA_TYPE, usage.into()));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_loopback_host;
-
-    #[test]
-    fn loopback_hosts_are_told_from_others() {
-        for host in [
-            "localhost",
-            "localhost:8080",
-            "LOCALHOST.",
-            "app.localhost:1",
-            "127.0.0.1",
-            "127.0.0.1:80",
-            "127.8.9.1",
-            "[::1]:8080",
-            "[::1]",
-        ] {
-            assert!(is_loopback_host(host), "{host}");
-        }
-        for host in [
-            "evil.example",
-            "evil.example:8080",
-            "localhost.evil.example",
-            "10.0.0.1:80",
-            "[::2]",
-            "",
-            "127.0.0.1.evil",
-        ] {
-            assert!(!is_loopback_host(host), "{host}");
-        }
-    }
 }

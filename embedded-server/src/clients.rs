@@ -20,9 +20,6 @@ pub const MAX_ATTEMPTS: usize = 100;
 /// Request headers kept per attempt, and characters kept of each value.
 const MAX_HEADERS: usize = 64;
 const MAX_VALUE_CHARS: usize = 256;
-/// Headers whose values are credentials: kept only as a length and a fingerprint.
-const CREDENTIAL_HEADERS: [&str; 6] =
-    ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-goog-api-key"];
 
 /// How a client was told apart from the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -295,11 +292,12 @@ impl ClientBook {
         format!("(masked: {} bytes, #{fingerprint:08x})", bytes.len())
     }
 
-    /// The request's headers as kept: credentials masked, `Last-Event-ID` apart.
+    /// The request's headers as kept: credentials (`sse_wire::is_credential_name`) masked,
+    /// `Last-Event-ID` apart.
     fn kept_headers(&self, headers: &HeaderMap) -> Vec<(String, String)> {
         let mut kept = Vec::with_capacity(headers.len().min(MAX_HEADERS));
         for (name, value) in headers.iter().filter(|(name, _)| *name != "last-event-id").take(MAX_HEADERS) {
-            let value = if CREDENTIAL_HEADERS.contains(&name.as_str()) {
+            let value = if sse_wire::is_credential_name(name.as_str()) {
                 self.masked(value.as_bytes())
             } else {
                 String::from_utf8_lossy(value.as_bytes()).chars().take(MAX_VALUE_CHARS).collect()
@@ -307,6 +305,27 @@ impl ClientBook {
             kept.push((name.as_str().to_owned(), value));
         }
         kept
+    }
+
+    /// The request's target as kept: each credential query parameter's value masked (a
+    /// credential there is one in a header), the rest as sent.
+    fn kept_target(&self, target: &str) -> String {
+        let kept = match target.split_once('?') {
+            None => target.to_owned(),
+            Some((path, query)) => {
+                let pieces: Vec<String> = query
+                    .split('&')
+                    .map(|piece| match piece.split_once('=') {
+                        Some((name, value)) if !value.is_empty() && sse_wire::is_credential_name(name) => {
+                            format!("{name}={}", self.masked(value.as_bytes()))
+                        }
+                        _ => piece.to_owned(),
+                    })
+                    .collect();
+                format!("{path}?{}", pieces.join("&"))
+            }
+        };
+        kept.chars().take(2 * MAX_VALUE_CHARS).collect()
     }
 
     /// Records an attempt; its end is recorded through the handle.
@@ -352,7 +371,7 @@ impl ClientBook {
             at_ms,
             wall_ms,
             method: opening.method.to_owned(),
-            target: opening.target.chars().take(2 * MAX_VALUE_CHARS).collect(),
+            target: self.kept_target(opening.target),
             headers,
             last_event_id,
             body: opening.body.map(|body| self.masked(body)),

@@ -1,9 +1,9 @@
 //! Entry points for the fuzz targets in `fuzz/`, shared with the corpus replay test so CI runs
 //! the same code on every kept input. Not part of the API.
 
-use crate::access::is_loopback_host;
 use crate::event::Event;
 use crate::lean_sse::recognise;
+use sse_wire::is_loopback_host;
 
 /// Looks at arbitrary bytes as a connection's first request head, as the server does before
 /// choosing the lean path or hyper, and at its `Host`. Must never panic.

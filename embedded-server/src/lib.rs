@@ -61,7 +61,6 @@ mod server;
 mod subscription;
 mod verdicts;
 
-pub use access::is_loopback_host;
 pub use broker::{Broker, Publish, Published, Start, StreamInfo, SubscriberHook};
 pub use clients::{
     Answer, Attempt, AttemptEnd, ClientBook, ClientHistory, ClientNamedBy, Delivered, MAX_ATTEMPTS,

@@ -55,6 +55,7 @@ async fn attempts_are_recorded_per_client_with_credentials_masked() {
     assert!(shown.starts_with("(masked: 18 bytes, #") && !shown.contains("secret"), "{shown}");
     assert!(!report.to_string().contains("very-secret"));
     assert_eq!(first["end"], "clientLeft", "{first:#}");
+    assert_eq!(first["target"], "/events?stream=s&client=tested");
     let refused = &clients[1]["attempts"][0];
     assert_eq!(
         (refused["answer"]["status"].as_u64(), refused["end"].as_str()),
@@ -62,6 +63,44 @@ async fn attempts_are_recorded_per_client_with_credentials_masked() {
     );
     let only = clients_named(&server, "named").await;
     assert_eq!(only, ["named"]);
+}
+
+/// Every header and query parameter named as a credential is (`X-Auth-Token`, `?access_token=`,
+/// Gemini's `?key=`), not only the usual few: masked as a length and a fingerprint, the same
+/// value the same way, and never in clear in the report.
+#[tokio::test]
+async fn every_credential_is_masked_in_headers_and_target() {
+    let server = spawn_app(quiet_config()).await;
+    let http = reqwest::Client::new();
+    for _ in 0..2 {
+        http.get(
+            server.url("/events?stream=none&client=keys&access_token=tok-123456&key=AIza-secret&lang=en"),
+        )
+        .header("x-auth-token", "auth-value-42")
+        .header("x-custom", "plain")
+        .send()
+        .await
+        .unwrap();
+    }
+    let report = report(&server, "?client=keys").await;
+    let text = report.to_string();
+    for secret in ["tok-123456", "AIza-secret", "auth-value-42"] {
+        assert!(!text.contains(secret), "{secret} in clear: {report:#}");
+    }
+    let attempts = report["clients"][0]["attempts"].as_array().unwrap();
+    let target = attempts[0]["target"].as_str().unwrap();
+    assert!(
+        target.starts_with("/events?stream=none&client=keys&access_token=(masked: 10 bytes, #"),
+        "{target}"
+    );
+    assert!(target.contains("&key=(masked: 11 bytes, #") && target.ends_with("&lang=en"), "{target}");
+    assert_eq!(attempts[0]["target"], attempts[1]["target"], "the same credential masks the same way");
+    let header = |name: &str| {
+        let headers = attempts[0]["headers"].as_array().unwrap();
+        headers.iter().find(|h| h[0] == name).map(|h| h[1].as_str().unwrap().to_owned()).unwrap_or_default()
+    };
+    assert!(header("x-auth-token").starts_with("(masked: 13 bytes, #"), "{}", header("x-auth-token"));
+    assert_eq!(header("x-custom"), "plain");
 }
 
 async fn clients_named(server: &TestServer, name: &str) -> Vec<String> {
@@ -103,7 +142,8 @@ async fn the_report_is_private() {
     assert!(allowed.headers().get("access-control-allow-origin").is_none());
 }
 
-/// `sse-server --report FILE` writes every client's card when stopped with SIGTERM.
+/// `sse-server --report FILE` writes every client's card when stopped with SIGTERM, its
+/// credentials masked.
 #[tokio::test]
 async fn sse_server_writes_the_report_at_sigterm() {
     let dir = std::env::temp_dir().join(format!("sse-report-{}", std::process::id()));
@@ -111,7 +151,12 @@ async fn sse_server_writes_the_report_at_sigterm() {
     let path = dir.join("report.json");
     let (child, base) = spawn_server_binary(&["--addr", "127.0.0.1:0", "--report", path.to_str().unwrap()])
         .expect("sse-server starts");
-    reqwest::get(format!("{base}/events?stream=missing&client=ci")).await.unwrap();
+    reqwest::Client::new()
+        .get(format!("{base}/events?stream=missing&client=ci&access_token=ci-token-1"))
+        .header("x-auth-token", "ci-token-2")
+        .send()
+        .await
+        .unwrap();
     let status =
         std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
@@ -122,6 +167,11 @@ async fn sse_server_writes_the_report_at_sigterm() {
     assert_eq!(report["clients"][0]["client"], "ci", "{report:#}");
     assert_eq!(report["clients"][0]["attempts"][0]["answer"]["status"], 404);
     assert!(report["clients"][0]["card"]["rules"].as_array().is_some_and(|rules| rules.len() == 8));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !written.contains("ci-token-1") && !written.contains("ci-token-2"),
+        "credentials in clear: {written}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -204,8 +204,13 @@ async fn kick_storm(script: &str, name: &str) -> Vec<(String, String)> {
         .map(|n| server.url(&format!("/events?stream=storm&lastEventId=0&client={name}-{n}")))
         .collect();
     let run = node(script, 3, &urls);
+    // Kicked once all three are subscribed (a browser starting on a busy machine takes a while).
     let kick = async {
-        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while server.broker.streams().iter().find(|s| s.name == "storm").is_none_or(|s| s.subscribers < 3) {
+            assert!(std::time::Instant::now() < deadline, "{name}: three subscribers on `storm` within 30 s");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         server.broker.kick("storm").unwrap();
     };
     let (seen, ()) = tokio::join!(run, kick);

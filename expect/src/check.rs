@@ -552,15 +552,9 @@ pub(crate) fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<
     headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
-/// A Content-Type without its parameters: `text/event-stream; charset=utf-8` is
-/// `text/event-stream`.
-pub(crate) fn media_type(value: &str) -> &str {
-    value.split(';').next().unwrap_or("").trim()
-}
-
 /// `text/event-stream; charset=utf-8` is `text/event-stream`.
 fn same_media_type(found: &str, wanted: &str) -> bool {
-    media_type(found).eq_ignore_ascii_case(media_type(wanted))
+    sse_wire::has_essence(found, &sse_wire::essence(wanted))
 }
 
 fn describe(index: u64, event: &Event<'_>) -> String {

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 use sse_capture::{Capture, CapturedEvent};
 
-use crate::check::{header, media_type};
+use crate::check::header;
 use crate::infer::Shape;
 
 /// The longest data kept as a literal or a pattern.
@@ -101,8 +101,8 @@ fn response(file: &mut String, capture: &Capture) {
     let _ = writeln!(file, "status = {}", response.map_or(200, |response| response.status));
     let content_type = response
         .and_then(|response| header(&response.headers, "content-type"))
-        .map_or("text/event-stream", media_type);
-    let _ = writeln!(file, "content_type = {}", toml_string(content_type));
+        .map_or_else(|| "text/event-stream".to_owned(), sse_wire::essence);
+    let _ = writeln!(file, "content_type = {}", toml_string(&content_type));
     if let Some(cache) = response.and_then(|response| header(&response.headers, "cache-control")) {
         let _ = writeln!(file, "\n[response.headers]\n\"Cache-Control\" = {}", toml_string(cache));
     }

@@ -48,7 +48,7 @@ impl HttpExchange {
     /// The response's media type, lower case, without parameters.
     pub fn content_type(&self) -> String {
         let value = self.response_header("content-type").unwrap_or("");
-        value.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+        sse_wire::essence(value)
     }
 
     /// The target's path, without its query.

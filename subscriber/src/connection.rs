@@ -237,9 +237,7 @@ fn is_tls_error(error: &(dyn std::error::Error + 'static), root_cause: &str) -> 
 
 /// `text/event-stream`, ignoring case and parameters such as `; charset=utf-8`.
 fn is_event_stream(value: &HeaderValue) -> bool {
-    let Ok(value) = value.to_str() else { return false };
-    let essence = value.split(';').next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("text/event-stream")
+    value.to_str().is_ok_and(|value| sse_wire::has_essence(value, "text/event-stream"))
 }
 
 /// The refused response's head and its body's first lines (read for at most a moment).

@@ -52,7 +52,5 @@ pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};
 pub use lines::{is_json_lines, JsonLines, Line};
 pub use parser::{EventParser, ParsedEvent, DEFAULT_MAX_EVENT_SIZE};
-pub use request::{
-    header_pairs, is_secret_header, parse_header_line, redact_headers, redact_url, SubscribeRequest, REDACTED,
-};
+pub use request::{header_pairs, parse_header_line, redact_headers, redact_url, SubscribeRequest, REDACTED};
 pub use subscription::{Subscription, Update};

@@ -6,7 +6,7 @@ use crate::parser::DEFAULT_MAX_EVENT_SIZE;
 /// Whether a Content-Type is NDJSON / JSON Lines (`application/x-ndjson`, `application/jsonl`
 /// and their aliases), ignoring case and parameters.
 pub fn is_json_lines(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = sse_wire::essence(content_type);
     matches!(
         essence.as_str(),
         "application/x-ndjson" | "application/jsonl" | "application/jsonlines" | "application/x-jsonlines"

@@ -5,6 +5,8 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
+use sse_wire::is_credential_name;
+
 use crate::error::SubscribeError;
 use crate::parser::DEFAULT_MAX_EVENT_SIZE;
 
@@ -204,23 +206,15 @@ impl SubscribeRequest {
     }
 }
 
-/// Headers that carry credentials by name: masked on screen, kept in the keyring, redacted in
-/// a HAR.
-pub fn is_secret_header(name: &str) -> bool {
-    let name = name.trim().to_ascii_lowercase();
-    matches!(name.as_str(), "authorization" | "proxy-authorization")
-        || ["token", "secret", "key", "password", "auth", "cookie"].iter().any(|word| name.contains(word))
-}
-
 /// What a redacted credential reads as in a HAR or a capture.
 pub const REDACTED: &str = "[redacted]";
 
-/// Header pairs with the values of [`is_secret_header`] ones replaced by [`REDACTED`].
+/// Header pairs with the values of [`is_credential_name`] ones replaced by [`REDACTED`].
 pub fn redact_headers(pairs: &[(String, String)]) -> Vec<(String, String)> {
     pairs
         .iter()
         .map(|(name, value)| {
-            let value = if is_secret_header(name) { REDACTED.to_owned() } else { value.clone() };
+            let value = if is_credential_name(name) { REDACTED.to_owned() } else { value.clone() };
             (name.clone(), value)
         })
         .collect()
@@ -230,13 +224,13 @@ pub fn redact_headers(pairs: &[(String, String)]) -> Vec<(String, String)> {
 /// [`REDACTED`]; text that is not a URL as it is.
 pub fn redact_url(text: &str) -> String {
     let Ok(mut url) = Url::parse(text) else { return text.to_owned() };
-    if !url.query_pairs().any(|(name, _)| is_secret_header(&name)) {
+    if !url.query_pairs().any(|(name, _)| is_credential_name(&name)) {
         return text.to_owned();
     }
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(name, value)| {
-            let value = if is_secret_header(&name) { REDACTED.to_owned() } else { value.into_owned() };
+            let value = if is_credential_name(&name) { REDACTED.to_owned() } else { value.into_owned() };
             (name.into_owned(), value)
         })
         .collect();
@@ -270,25 +264,6 @@ pub fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests {
-    /// Credential headers are told by name, cookies either way, and ordinary ones are not.
-    #[test]
-    fn credential_headers_are_recognised_by_name() {
-        for name in [
-            "Authorization",
-            "cookie",
-            "Set-Cookie",
-            "X-Api-Key",
-            "x-auth-token",
-            "Client-Secret",
-            "password",
-        ] {
-            assert!(super::is_secret_header(name), "{name}");
-        }
-        for name in ["Accept", "Content-Type", "X-Request-Id"] {
-            assert!(!super::is_secret_header(name), "{name}");
-        }
-    }
-
     use super::*;
 
     #[test]

@@ -48,7 +48,7 @@ impl Decoder {
         limit: usize,
         warnings: &mut Vec<String>,
     ) -> Self {
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = sse_wire::essence(content_type);
         let reader = match essence.as_str() {
             "text/event-stream" => Reader::Sse(Box::new(EventParser::new(DEFAULT_MAX_EVENT_SIZE))),
             _ if is_json_lines(&essence) => Reader::Lines(JsonLines::default()),

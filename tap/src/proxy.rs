@@ -148,7 +148,7 @@ fn refusal(shared: &Shared, request: &Request<Incoming>) -> Option<(StatusCode, 
             return Some((StatusCode::FORBIDDEN, format!("a request for `{authority}` is refused: the tap forwards only to its upstream, it is not an open proxy")));
         }
     }
-    if shared.loopback_only && !host.is_empty() && !embedded_server::is_loopback_host(host) {
+    if shared.loopback_only && !host.is_empty() && !sse_wire::is_loopback_host(host) {
         let shown: String = host.chars().take(100).collect();
         return Some((StatusCode::FORBIDDEN, format!("Host `{shown}` is refused: the tap listens on loopback only, so requests must name it localhost or 127.0.0.1 (DNS-rebinding protection)")));
     }

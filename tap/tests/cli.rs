@@ -84,8 +84,9 @@ async fn curl_through_sse_tap_streams_and_the_exchange_is_printed() {
 
 /// `--har FILE --capture DIR`: at SIGTERM the HAR holds every exchange (a stream that ended,
 /// a JSON POST, a stream still open) and passes npm `har-validator`; each stream's events are
-/// in its entry; the credential header added by `-H` is redacted; each stream has a capture
-/// file that reads back with its head and events.
+/// in its entry; the credential headers added by `-H` and the credential query parameters are
+/// redacted, in the HAR and the captures; each stream has a capture file that reads back with
+/// its head and events.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn har_and_captures_are_written_at_exit() {
     let upstream = embedded_server().await;
@@ -97,13 +98,17 @@ async fn har_and_captures_are_written_at_exit() {
         &format!("http://{}", upstream.addr),
         "-H",
         "Authorization: Bearer sk-never-written",
+        "-H",
+        "X-Auth-Token: auth-never-written",
         "--har",
         har_path.to_str().unwrap(),
         "--capture",
         captures.to_str().unwrap(),
     ]);
     let stream_url = format!("{url}/events?stream=messages");
-    let ended = Command::new("curl").args(["-sN", "--max-time", "2", &stream_url]).spawn().unwrap();
+    // Credentials in the query too: an `access_token` and Gemini's `key`.
+    let with_keys = format!("{stream_url}&access_token=token-never-written&key=key-never-written");
+    let ended = Command::new("curl").args(["-sN", "--max-time", "2", &with_keys]).spawn().unwrap();
     upstream.wait_for_subscriber().await;
     upstream.broker.publish("messages", Publish::data("before the end")).unwrap();
     let published = Command::new("curl")
@@ -151,7 +156,7 @@ async fn har_and_captures_are_written_at_exit() {
     let entries = har["log"]["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 3, "{entries:#?}");
     let text = har.to_string();
-    assert!(!text.contains("sk-never-written") && text.contains(sse_tap::REDACTED), "redacted");
+    assert!(!text.contains("never-written") && text.contains(sse_tap::REDACTED), "redacted: {text}");
     let messages = |entry: &Value| -> Vec<String> {
         entry["_eventSourceMessages"]
             .as_array()
@@ -171,10 +176,14 @@ async fn har_and_captures_are_written_at_exit() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&captures).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     assert_eq!(files.len(), 2, "{files:?}");
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(!text.contains("never-written"), "credentials in a capture: {text}");
+    }
     for (file, first) in files.iter().zip(["before the end", "while open"]) {
         let capture = sse_capture::read_capture(&std::fs::read(file).unwrap()[..]).unwrap();
         let request = capture.head.and_then(|h| h.request).expect("a head with the request");
-        assert!(request.url.ends_with("/events?stream=messages"), "{}", request.url);
+        assert!(request.url.contains("/events?stream=messages"), "{}", request.url);
         assert_eq!(capture.events[0].data, first, "{}", file.display());
         assert!(capture.events[0].time.is_some());
     }
