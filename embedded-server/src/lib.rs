@@ -15,9 +15,9 @@
 //! - [`FaultProfile`], [`FaultBook`] (`faults.rs`): a stream made to misbehave for the
 //!   subscriptions a profile targets; `faulted_sse.rs` writes such a subscription (cut,
 //!   dripped, stalled, rewritten); `fault_api.rs`: `PUT`/`GET`/`DELETE /streams/NAME/faults`.
-//! - [`ClientBook`] (`clients.rs`): each client's connection attempts to `/events`, bounded;
-//!   [`report`] (`report_card.rs`, `report_card_timing.rs`, `verdicts.rs`): each client's
-//!   report card against the spec's reconnection rules, served by `GET /clients`.
+//! - [`ClientBook`] (`clients.rs`): each client's connection attempts to `/events`, bounded,
+//!   recorded as `sse_report_card` reads them; [`report`] (`report_card.rs`): every client's
+//!   card (graded by `sse_report_card`), served by `GET /clients`.
 //! - `access.rs`: the shared state, the Host check, the publish token, refusals.
 //! - `http.rs`: the axum router: `GET /events?stream=`, `GET /streams`, `PUT /streams/{name}`,
 //!   `POST /streams/{name}/events`, the demo page at `/`.
@@ -56,16 +56,11 @@ mod listener;
 mod load;
 mod replay;
 mod report_card;
-mod report_card_timing;
 mod server;
 mod subscription;
-mod verdicts;
 
 pub use broker::{Broker, Publish, Published, Start, StreamInfo, SubscriberHook};
-pub use clients::{
-    Answer, Attempt, AttemptEnd, ClientBook, ClientHistory, ClientNamedBy, Delivered, MAX_ATTEMPTS,
-    MAX_CLIENTS,
-};
+pub use clients::{ClientBook, MAX_ATTEMPTS, MAX_CLIENTS};
 pub use config::{BrokerConfig, LoadConfig, ServerConfig, COUNTER_STREAM};
 pub use durable::DurableLog;
 pub use error::{BrokerError, ReplayError, ServerError, StoreError};
@@ -76,6 +71,11 @@ pub use faults::{
 pub use replay::{
     replay, replay_file, replay_reader, replay_when_watched, Pace, ReplayStarted, JOIN_GRACE, WATCH_TIMEOUT,
 };
-pub use report_card::{grade, report, Card, CardVerdict, ClientReport, GradedClient, Level, RuleVerdict};
+pub use report_card::report;
 pub use server::Server;
 pub use sse_capture::CapturedEvent;
+/// The report card's record and rules, which the embedded server fills and serves.
+pub use sse_report_card::{
+    grade, Answer, Attempt, AttemptEnd, Card, CardVerdict, ClientHistory, ClientNamedBy, ClientReport,
+    Delivered, GradedClient, Level, RuleVerdict,
+};

@@ -830,13 +830,13 @@ export type ClientReport = { nowMs: number, clients: Array<GradedClient>, };
 
 export type GradedClient = { card: Card, client: string, namedBy: ClientNamedBy, attempts: Array<Attempt>, 
 /**
- * Attempts dropped to keep [`MAX_ATTEMPTS`].
+ * Attempts dropped to keep within the recorder's bound.
  */
 dropped: number, };
 
 export type ClientHistory = { client: string, namedBy: ClientNamedBy, attempts: Array<Attempt>, 
 /**
- * Attempts dropped to keep [`MAX_ATTEMPTS`].
+ * Attempts dropped to keep within the recorder's bound.
  */
 dropped: number, };
 

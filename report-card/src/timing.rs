@@ -1,22 +1,17 @@
-//! The report card's rules on timing across attempts: backing off after failures (and
-//! resetting after a connection that worked), and not reconnecting in lockstep after a kick.
+//! The report card's rules on timing across attempts, one function per rule: backing off
+//! after failures (and starting again after a connection that worked), and not reconnecting in
+//! lockstep after a kick.
 
-use crate::clients::{Attempt, AttemptEnd, ClientHistory};
+use crate::reading::Reading;
+use crate::record::{Attempt, AttemptEnd, ClientHistory};
+use crate::thresholds::{backed_off, longest_retry_wait, LOCKSTEP_CLIENTS, LOCKSTEP_MS, SAME_KICK_MS};
 use crate::verdicts::{combine, CardVerdict, Level, RuleVerdict};
 
 const BACKOFF: &str = "Optionally, wait some more. In particular, if the previous attempt failed, then user agents might introduce an exponential backoff delay to avoid overloading a potentially already overloaded server.";
-/// Attempts of several clients ended by one kick end within this of each other.
-const SAME_KICK_MS: u64 = 250;
-/// Reconnect delays closer than this (or 2 % of their mean) are in lockstep.
-const LOCKSTEP_MS: u64 = 20;
 
-/// Backing off over repeated failures, and starting again from the retry after a connection
-/// that worked. `given` is each attempt's (last id, retry) before it.
-pub(crate) fn backoff_rules(
-    attempts: &[&Attempt],
-    given: &[(Option<String>, Option<u64>)],
-) -> [RuleVerdict; 2] {
-    // Waits after each failed attempt that another followed, grouped into runs of failures.
+/// The waits after each failed attempt that another followed, grouped into runs of failures:
+/// (index of the attempt after the wait, the wait).
+fn failure_runs(attempts: &[&Attempt]) -> Vec<Vec<(usize, u64)>> {
     let mut runs: Vec<Vec<(usize, u64)>> = Vec::new();
     let mut current: Vec<(usize, u64)> = Vec::new();
     for (at, pair) in attempts.windows(2).enumerate() {
@@ -29,29 +24,37 @@ pub(crate) fn backoff_rules(
     if !current.is_empty() {
         runs.push(current);
     }
+    runs
+}
+
+/// "backs off over repeated failures"
+pub(crate) fn backs_off_over_repeated_failures(reading: &Reading<'_>) -> RuleVerdict {
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for run in runs.iter().filter(|run| run.len() >= 2) {
+    for run in failure_runs(&reading.attempts).iter().filter(|run| run.len() >= 2) {
         let (first, last) = (run[0].1, run[run.len() - 1].1);
-        let grew = last > first + first / 2;
-        results.push(CardVerdict::of(grew));
+        results.push(CardVerdict::of(backed_off(first, last)));
         let waits: Vec<String> = run.iter().map(|(_, wait)| format!("{wait}")).collect();
         evidence.push(format!("waits after {} failed attempts: {} ms", run.len(), waits.join(", ")));
     }
     if evidence.is_empty() {
         evidence.push("no two failed attempts in a row".into());
     }
-    let backoff = RuleVerdict {
+    RuleVerdict {
         rule: "backs off over repeated failures",
         level: Level::May,
         spec: BACKOFF,
         verdict: combine(&results),
         evidence,
-    };
+    }
+}
 
-    // After a run of failures, a stream that worked and then ended: the wait after it is back
-    // near the retry, not the last backed-off wait.
+/// "starts backing off again from the retry after a connection that worked": after a run of
+/// failures, a stream that worked and then ended, the wait after it is back near the retry,
+/// not the last backed-off wait.
+pub(crate) fn starts_backing_off_again(reading: &Reading<'_>) -> RuleVerdict {
+    let (attempts, given) = (&reading.attempts, &reading.given);
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for run in runs.iter().filter(|run| run.len() >= 2) {
+    for run in failure_runs(attempts).iter().filter(|run| run.len() >= 2) {
         let Some(&(worked, _)) = run.last() else { continue };
         let (Some(stream), Some(next)) = (attempts.get(worked), attempts.get(worked + 1)) else { continue };
         if !stream.answer.is_stream() {
@@ -60,7 +63,7 @@ pub(crate) fn backoff_rules(
         let wait = next.wait_after(stream);
         let longest = run.iter().map(|(_, wait)| *wait).max().unwrap_or(0);
         let retry = given.get(worked + 1).and_then(|(_, retry)| *retry).unwrap_or(run[0].1);
-        let ok = wait < longest || wait <= retry + (retry / 2).max(1_000);
+        let ok = wait < longest || wait <= longest_retry_wait(retry);
         results.push(CardVerdict::of(ok));
         evidence.push(format!(
             "after a stream that worked it waited {wait} ms; the longest backed-off wait was {longest} ms"
@@ -69,14 +72,13 @@ pub(crate) fn backoff_rules(
     if evidence.is_empty() {
         evidence.push("no stream that worked after failures, then ended".into());
     }
-    let reset = RuleVerdict {
+    RuleVerdict {
         rule: "starts backing off again from the retry after a connection that worked",
         level: Level::May,
         spec: BACKOFF,
         verdict: combine(&results),
         evidence,
-    };
-    [backoff, reset]
+    }
 }
 
 /// The kicks that ended this client's streams, each with how long each kicked client waited
@@ -90,9 +92,13 @@ fn kick_delays(history: &ClientHistory) -> Vec<(u64, u64)> {
         .collect()
 }
 
-/// After a kick that ended several clients' streams at once, the clients did not all come back
-/// at the same moment (jitter).
-pub(crate) fn lockstep_rule(history: &ClientHistory, everyone: &[ClientHistory]) -> RuleVerdict {
+/// "does not reconnect in lockstep with other clients after a kick": after a kick that ended
+/// several clients' streams at once, the clients did not all come back at the same moment.
+pub(crate) fn does_not_reconnect_in_lockstep(
+    reading: &Reading<'_>,
+    everyone: &[ClientHistory],
+) -> RuleVerdict {
+    let history = reading.history;
     let others: Vec<Vec<(u64, u64)>> =
         everyone.iter().filter(|other| other.client != history.client).map(kick_delays).collect();
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
@@ -103,7 +109,7 @@ pub(crate) fn lockstep_rule(history: &ClientHistory, everyone: &[ClientHistory])
                 delays.push(*d);
             }
         }
-        if delays.len() < 3 {
+        if delays.len() < LOCKSTEP_CLIENTS {
             continue;
         }
         let (least, most) =

@@ -1,0 +1,207 @@
+//! A client's report card: every rule, graded from its attempts; and every client's, as
+//! `GET /clients` and `sse-server --report` give them.
+
+use serde::Serialize;
+
+use crate::reading::Reading;
+use crate::record::ClientHistory;
+use crate::rules::{
+    follows_a_redirect, makes_no_attempt_after_a_refusal, sends_last_event_id, sends_the_same_request,
+    waits_the_retry,
+};
+use crate::timing::{
+    backs_off_over_repeated_failures, does_not_reconnect_in_lockstep, starts_backing_off_again,
+};
+use crate::verdicts::RuleVerdict;
+
+/// One client's card.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Card {
+    pub client: String,
+    /// Whether it reconnects at all: none until a stream the server ended shows it.
+    pub reconnects: Option<bool>,
+    pub rules: Vec<RuleVerdict>,
+}
+
+/// A client's history with its card.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct GradedClient {
+    #[serde(flatten)]
+    pub history: ClientHistory,
+    pub card: Card,
+}
+
+/// Every client, graded (what `GET /clients` and `--report` give).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ClientReport {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub now_ms: u64,
+    pub clients: Vec<GradedClient>,
+}
+
+/// Grades one client; `everyone` is every client's history (for the rule on lockstep); `now_ms`
+/// is when, in the record's milliseconds (a watch not over yet judges nothing).
+pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -> Card {
+    let reading = Reading::of(history, now_ms);
+    let rules = vec![
+        sends_last_event_id(&reading),
+        waits_the_retry(&reading),
+        makes_no_attempt_after_a_refusal(&reading),
+        follows_a_redirect(&reading),
+        backs_off_over_repeated_failures(&reading),
+        starts_backing_off_again(&reading),
+        sends_the_same_request(&reading),
+        does_not_reconnect_in_lockstep(&reading, everyone),
+    ];
+    Card { client: history.client.clone(), reconnects: reading.reconnects_at_all(), rules }
+}
+
+/// Every client of `everyone`, graded at `now_ms`.
+pub fn report(everyone: Vec<ClientHistory>, now_ms: u64) -> ClientReport {
+    let clients = everyone
+        .iter()
+        .map(|history| GradedClient { history: history.clone(), card: grade(history, &everyone, now_ms) })
+        .collect();
+    ClientReport { now_ms, clients }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::record::{Answer, Attempt, AttemptEnd, ClientNamedBy, Delivered};
+    use crate::verdicts::CardVerdict;
+
+    /// An attempt at `at` ms that ended at `ended` ms as `end`, answered `status`.
+    fn attempt(
+        at: u64,
+        ended: u64,
+        status: u16,
+        end: AttemptEnd,
+        sent: Option<&str>,
+        last_id: Option<&str>,
+    ) -> Attempt {
+        let answer = if status == 200 {
+            Answer::stream(None)
+        } else {
+            Answer { status, content_type: None, location: None, fault: None }
+        };
+        let mut attempt = Attempt::for_tests(at, answer);
+        attempt.ended_ms = Some(ended);
+        attempt.end = Some(end);
+        attempt.last_event_id = sent.map(str::to_owned);
+        attempt.delivered = Delivered { events: 1, last_id: last_id.map(str::to_owned), retry_ms: Some(100) };
+        attempt.headers = Arc::new(vec![("accept".into(), "text/event-stream".into())]);
+        attempt
+    }
+
+    fn history(client: &str, attempts: Vec<Attempt>) -> ClientHistory {
+        ClientHistory::for_tests(client, ClientNamedBy::Parameter, VecDeque::from(attempts))
+    }
+
+    fn verdict_of(card: &Card, rule: &str) -> CardVerdict {
+        card.rules.iter().find(|r| r.rule.starts_with(rule)).map(|r| r.verdict).unwrap()
+    }
+
+    /// A resume with an id other than the last one given, and a reconnect that came too soon,
+    /// fail; the right id after the retry passes.
+    #[test]
+    fn a_wrong_last_event_id_and_a_short_wait_fail() {
+        use AttemptEnd::Cut;
+        let good = history(
+            "good",
+            vec![attempt(0, 10, 200, Cut, None, Some("3")), attempt(115, 200, 200, Cut, Some("3"), None)],
+        );
+        let card = grade(&good, &[], 10_000);
+        assert_eq!(verdict_of(&card, "sends Last-Event-ID"), CardVerdict::Pass);
+        assert_eq!(verdict_of(&card, "waits the retry"), CardVerdict::Pass);
+        let bad = history(
+            "bad",
+            vec![attempt(0, 10, 200, Cut, None, Some("3")), attempt(40, 200, 200, Cut, Some("2"), None)],
+        );
+        let card = grade(&bad, &[], 10_000);
+        assert_eq!(verdict_of(&card, "sends Last-Event-ID"), CardVerdict::Fail);
+        assert_eq!(verdict_of(&card, "waits the retry"), CardVerdict::Fail);
+        assert_eq!(card.reconnects, Some(true));
+    }
+
+    /// Trying again within 5 s of a 204 fails; after a 503 it is beyond the spec; a stream the
+    /// server ended with nothing after it for 5 s means the client does not reconnect.
+    #[test]
+    fn giving_up_is_judged_per_answer() {
+        use AttemptEnd::{Answered, Cut};
+        let after_204 = history(
+            "a",
+            vec![attempt(0, 5, 204, Answered, None, None), attempt(1_000, 1_005, 204, Answered, None, None)],
+        );
+        assert_eq!(verdict_of(&grade(&after_204, &[], 10_000), "makes no attempt"), CardVerdict::Fail);
+        let after_503 = history(
+            "b",
+            vec![attempt(0, 5, 503, Answered, None, None), attempt(1_000, 1_005, 204, Answered, None, None)],
+        );
+        let card = grade(&after_503, &[], 10_000);
+        assert_eq!(
+            verdict_of(&card, "makes no attempt"),
+            CardVerdict::BeyondSpec,
+            "retrying a 5xx is not a failure"
+        );
+        let watching = history("c", vec![attempt(0, 5, 204, Answered, None, None)]);
+        assert_eq!(verdict_of(&grade(&watching, &[], 1_000), "makes no attempt"), CardVerdict::NotObserved);
+        assert_eq!(verdict_of(&grade(&watching, &[], 5_100), "makes no attempt"), CardVerdict::Pass);
+        let silent = history("d", vec![attempt(0, 5, 200, Cut, None, Some("1"))]);
+        let card = grade(&silent, &[], 6_000);
+        assert_eq!(card.reconnects, Some(false));
+        assert!(card.rules[0].evidence[0].contains("does not reconnect"));
+    }
+
+    /// Waits that grow over failures pass the backoff rule; equal waits fail it.
+    #[test]
+    fn backoff_is_seen_in_growing_waits() {
+        use AttemptEnd::Answered;
+        let waits = |gaps: [u64; 3]| {
+            let mut at = 0;
+            let mut attempts = vec![attempt(0, 0, 503, Answered, None, None)];
+            for gap in gaps {
+                at += gap;
+                attempts.push(attempt(at, at, 503, Answered, None, None));
+            }
+            grade(&history("x", attempts), &[], at + 10_000)
+        };
+        assert_eq!(verdict_of(&waits([100, 200, 400]), "backs off"), CardVerdict::Pass);
+        assert_eq!(verdict_of(&waits([100, 100, 100]), "backs off"), CardVerdict::Fail);
+    }
+
+    /// Three clients kicked together that come back within a few ms of each other are in
+    /// lockstep; spread over hundreds of ms they are not.
+    #[test]
+    fn reconnecting_in_lockstep_after_a_kick_fails() {
+        use AttemptEnd::{Cut, Kicked};
+        let kicked = |name: &str, delay: u64| {
+            history(
+                name,
+                vec![
+                    attempt(0, 1_000, 200, Kicked, None, None),
+                    attempt(1_000 + delay, 9_000, 200, Cut, None, None),
+                ],
+            )
+        };
+        let lockstep = [kicked("a", 3_000), kicked("b", 3_002), kicked("c", 3_004)];
+        assert_eq!(
+            verdict_of(&grade(&lockstep[0], &lockstep, 20_000), "does not reconnect in lockstep"),
+            CardVerdict::Fail
+        );
+        let jittered = [kicked("a", 2_700), kicked("b", 3_100), kicked("c", 3_400)];
+        assert_eq!(
+            verdict_of(&grade(&jittered[0], &jittered, 20_000), "does not reconnect in lockstep"),
+            CardVerdict::Pass
+        );
+    }
+}

@@ -1,0 +1,33 @@
+//! The report card of SSE clients, sans I/O: the record of each client's connection attempts
+//! (filled by a server: the embedded server today, a tap later) and every rule it is graded
+//! by, against the HTML standard's server-sent events section.
+//!
+//! # Layout
+//! - [`Attempt`], [`ClientHistory`] and their parts (`record.rs`): what the server recorded of
+//!   each attempt (when, the request with credentials masked, `Last-Event-ID`, the answer, what
+//!   was delivered, how it ended).
+//! - `thresholds.rs`: every number the rules judge by (the 5 s watch, the retry window, the
+//!   lockstep spread), in one place.
+//! - `reading.rs`: how the rules read a client's attempts (which continue which, what was given
+//!   before each, the reconnects).
+//! - `rules.rs`: the rules on each reconnect, one function per rule named after its sentence:
+//!   Last-Event-ID, the retry wait, giving up after a refusal, redirects, the same request.
+//! - `timing.rs`: the rules across attempts: backing off, starting again after a connection
+//!   that worked, not reconnecting in lockstep after a kick.
+//! - [`Level`], [`CardVerdict`], [`RuleVerdict`] (`verdicts.rs`): how the spec words a rule,
+//!   and what a client did.
+//! - [`grade`], [`report`], [`Card`], [`ClientReport`] (`card.rs`): one client's card, and every
+//!   client's.
+
+mod card;
+mod reading;
+mod record;
+mod rules;
+mod thresholds;
+mod timing;
+mod verdicts;
+
+pub use card::{grade, report, Card, ClientReport, GradedClient};
+pub use record::{Answer, Attempt, AttemptEnd, ClientHistory, ClientNamedBy, Delivered};
+pub use thresholds::GIVE_UP_WINDOW_MS;
+pub use verdicts::{CardVerdict, Level, RuleVerdict};

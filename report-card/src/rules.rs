@@ -1,0 +1,197 @@
+//! The report card's rules on each reconnect, one function per rule, each named after the
+//! sentence it checks and quoting the spec's words (the HTML standard's server-sent events
+//! section). The rules on timing across attempts are in `timing.rs`.
+
+use crate::reading::{continued, path_of, secs, Reading};
+use crate::record::Attempt;
+use crate::thresholds::{longest_retry_wait, TIMER_SLACK_MS};
+use crate::verdicts::{combine, CardVerdict, Level, RuleVerdict};
+
+fn rule(
+    rule: &'static str,
+    level: Level,
+    spec: &'static str,
+    results: &[CardVerdict],
+    evidence: Vec<String>,
+) -> RuleVerdict {
+    RuleVerdict { rule, level, spec, verdict: combine(results), evidence }
+}
+
+/// "sends Last-Event-ID equal to the last id it was given (none when none was given)"
+pub(crate) fn sends_last_event_id(reading: &Reading<'_>) -> RuleVerdict {
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for (i, _, next) in &reading.reconnects {
+        let expected = &reading.given[*i].0;
+        let ok = next.last_event_id == *expected;
+        results.push(CardVerdict::of(ok));
+        evidence.push(format!(
+            "attempt at {} sent {} (last id given: {})",
+            secs(next.at_ms),
+            next.last_event_id
+                .as_deref()
+                .map_or("no Last-Event-ID".into(), |id| format!("Last-Event-ID `{id}`")),
+            expected.as_deref().map_or("none".into(), |id| format!("`{id}`")),
+        ));
+    }
+    if reading.reconnects.is_empty() {
+        evidence = reading.no_reconnect();
+    }
+    rule(
+        "sends Last-Event-ID equal to the last id it was given (none when none was given)",
+        Level::Must,
+        "If the EventSource object's last event ID string is not the empty string, then: [...] Set (`Last-Event-ID`, lastEventIDValue) in request's header list.",
+        &results,
+        evidence,
+    )
+}
+
+/// "waits the retry it was told before reconnecting, and not far more"
+pub(crate) fn waits_the_retry(reading: &Reading<'_>) -> RuleVerdict {
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for (i, prev, next) in &reading.reconnects {
+        let Some(retry) = reading.given[*i].1 else { continue };
+        let wait = next.wait_after(prev);
+        let most = longest_retry_wait(retry);
+        let ok = wait + TIMER_SLACK_MS >= retry && wait <= most;
+        results.push(CardVerdict::of(ok));
+        evidence.push(format!("waited {wait} ms after retry: {retry} (window {retry}..{most} ms)"));
+    }
+    if results.is_empty() {
+        evidence = if reading.reconnects.is_empty() {
+            reading.no_reconnect()
+        } else {
+            vec!["no retry was sent before a reconnect".into()]
+        };
+    }
+    rule(
+        "waits the retry it was told before reconnecting, and not far more",
+        Level::Must,
+        "Wait a delay equal to the reconnection time of the event source.",
+        &results,
+        evidence,
+    )
+}
+
+/// "makes no attempt after 204, another status or another Content-Type"
+pub(crate) fn makes_no_attempt_after_a_refusal(reading: &Reading<'_>) -> RuleVerdict {
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for (at, attempt) in reading.attempts.iter().enumerate().filter(|(_, a)| a.was_refused()) {
+        let answered = attempt.ended_at_ms();
+        let what = match attempt.answer.status {
+            200 => format!("Content-Type {}", attempt.answer.content_type.as_deref().unwrap_or("none")),
+            status => format!("status {status}"),
+        };
+        match next_within_watch(reading, at) {
+            Some(next) => {
+                let server_error = attempt.answer.status >= 500;
+                results.push(if server_error { CardVerdict::BeyondSpec } else { CardVerdict::Fail });
+                evidence.push(format!(
+                    "answered {what} at {}, tried again at {}{}",
+                    secs(answered),
+                    secs(next.at_ms),
+                    if server_error { " (retrying a 5xx: beyond the spec)" } else { "" }
+                ));
+            }
+            None if reading.watched_long_enough(answered) => {
+                results.push(CardVerdict::Pass);
+                evidence.push(format!("answered {what} at {}, no attempt within 5 s", secs(answered)));
+            }
+            None => evidence.push(format!("answered {what} at {}, watching for 5 s", secs(answered))),
+        }
+    }
+    rule(
+        "makes no attempt after 204, another status or another Content-Type",
+        Level::Must,
+        "Otherwise, if res's status is not 200, or if res's `Content-Type` is not `text/event-stream`, then fail the connection. [...] Once the user agent has failed the connection, it does not attempt to reconnect.",
+        &results,
+        evidence,
+    )
+}
+
+/// "follows a redirect to its target"
+pub(crate) fn follows_a_redirect(reading: &Reading<'_>) -> RuleVerdict {
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for (at, attempt) in reading.attempts.iter().enumerate().filter(|(_, a)| a.is_redirect()) {
+        let location = attempt.answer.location.as_deref().unwrap_or("");
+        match next_within_watch(reading, at) {
+            Some(next) => {
+                let ok = next.target == path_of(location);
+                results.push(CardVerdict::of(ok));
+                evidence.push(format!(
+                    "redirected to {location}; next request to {} at {}",
+                    next.target,
+                    secs(next.at_ms)
+                ));
+            }
+            None if reading.watched_long_enough(attempt.ended_at_ms()) => {
+                results.push(CardVerdict::Fail);
+                evidence.push(format!("redirected to {location}; no request followed within 5 s"));
+            }
+            None => evidence.push(format!("redirected to {location}; watching for 5 s")),
+        }
+    }
+    rule(
+        "follows a redirect to its target",
+        Level::Must,
+        "Event stream requests can be redirected using HTTP 301 and 307 redirects as with normal HTTP requests.",
+        &results,
+        evidence,
+    )
+}
+
+/// "sends the same method, headers, body and target again": every reconnect sends the request
+/// again, but `Last-Event-ID` (and the target after a redirect).
+pub(crate) fn sends_the_same_request(reading: &Reading<'_>) -> RuleVerdict {
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for pair in reading.attempts.windows(2).filter(|pair| continued(pair[0])) {
+        let (prev, next) = (pair[0], pair[1]);
+        let mut changed = Vec::new();
+        if next.method != prev.method {
+            changed.push(format!("method {} (before {})", next.method, prev.method));
+        }
+        if next.body != prev.body {
+            let shown = |body: &Option<String>| body.clone().unwrap_or_else(|| "none".into());
+            changed.push(format!("body {} (before {})", shown(&next.body), shown(&prev.body)));
+        }
+        if !prev.is_redirect() && next.target != prev.target {
+            changed.push(format!("target {} (before {})", next.target, prev.target));
+        }
+        // Fetch sets the Referer itself (a redirect adds one), so it is not the client's choice.
+        let compared = |name: &str| name != "referer";
+        for (name, value) in prev.headers.iter().filter(|(name, _)| compared(name)) {
+            match next.headers.iter().find(|(n, _)| n == name) {
+                Some((_, v)) if v == value => {}
+                Some((_, v)) => changed.push(format!("{name}: {v} (before {value})")),
+                None => changed.push(format!("{name} no longer sent")),
+            }
+        }
+        let added = |name: &String| compared(name) && !prev.headers.iter().any(|(f, _)| f == name);
+        for (name, _) in next.headers.iter().filter(|(name, _)| added(name)) {
+            changed.push(format!("{name} added"));
+        }
+        results.push(if changed.is_empty() { CardVerdict::Pass } else { CardVerdict::Fail });
+        if !changed.is_empty() {
+            evidence.push(format!("attempt at {}: {}", secs(next.at_ms), changed.join("; ")));
+        }
+    }
+    if evidence.is_empty() && !results.is_empty() {
+        evidence.push(format!("{} reconnects, each the same request", results.len()));
+    }
+    rule(
+        "sends the same method, headers, body and target again",
+        Level::Must,
+        "Let request be the EventSource object's request. [...] Fetch request and process the response obtained in this fashion, if any, as described earlier in this section.",
+        &results,
+        evidence,
+    )
+}
+
+/// The attempt after attempt `at`, if it came within the watch after it.
+fn next_within_watch<'h>(reading: &Reading<'h>, at: usize) -> Option<&'h Attempt> {
+    let attempt = reading.attempts[at];
+    reading
+        .attempts
+        .get(at + 1)
+        .copied()
+        .filter(|next| next.wait_after(attempt) < crate::thresholds::GIVE_UP_WINDOW_MS)
+}
