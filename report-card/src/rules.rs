@@ -5,17 +5,7 @@
 use crate::reading::{continued, path_of, secs, Reading};
 use crate::record::Attempt;
 use crate::thresholds::{longest_retry_wait, TIMER_SLACK_MS};
-use crate::verdicts::{combine, CardVerdict, Level, RuleVerdict};
-
-fn rule(
-    rule: &'static str,
-    level: Level,
-    spec: &'static str,
-    results: &[CardVerdict],
-    evidence: Vec<String>,
-) -> RuleVerdict {
-    RuleVerdict { rule, level, spec, verdict: combine(results), evidence }
-}
+use crate::verdicts::{CardVerdict, Level, RuleVerdict};
 
 /// "sends Last-Event-ID equal to the last id it was given (none when none was given)"
 pub(crate) fn sends_last_event_id(reading: &Reading<'_>) -> RuleVerdict {
@@ -36,7 +26,7 @@ pub(crate) fn sends_last_event_id(reading: &Reading<'_>) -> RuleVerdict {
     if reading.reconnects.is_empty() {
         evidence = reading.no_reconnect();
     }
-    rule(
+    RuleVerdict::judged(
         "sends Last-Event-ID equal to the last id it was given (none when none was given)",
         Level::Must,
         "If the EventSource object's last event ID string is not the empty string, then: [...] Set (`Last-Event-ID`, lastEventIDValue) in request's header list.",
@@ -63,7 +53,7 @@ pub(crate) fn waits_the_retry(reading: &Reading<'_>) -> RuleVerdict {
             vec!["no retry was sent before a reconnect".into()]
         };
     }
-    rule(
+    RuleVerdict::judged(
         "waits the retry it was told before reconnecting, and not far more",
         Level::Must,
         "Wait a delay equal to the reconnection time of the event source.",
@@ -99,7 +89,7 @@ pub(crate) fn makes_no_attempt_after_a_refusal(reading: &Reading<'_>) -> RuleVer
             None => evidence.push(format!("answered {what} at {}, watching for 5 s", secs(answered))),
         }
     }
-    rule(
+    RuleVerdict::judged(
         "makes no attempt after 204, another status or another Content-Type",
         Level::Must,
         "Otherwise, if res's status is not 200, or if res's `Content-Type` is not `text/event-stream`, then fail the connection. [...] Once the user agent has failed the connection, it does not attempt to reconnect.",
@@ -130,7 +120,7 @@ pub(crate) fn follows_a_redirect(reading: &Reading<'_>) -> RuleVerdict {
             None => evidence.push(format!("redirected to {location}; watching for 5 s")),
         }
     }
-    rule(
+    RuleVerdict::judged(
         "follows a redirect to its target",
         Level::Must,
         "Event stream requests can be redirected using HTTP 301 and 307 redirects as with normal HTTP requests.",
@@ -177,7 +167,7 @@ pub(crate) fn sends_the_same_request(reading: &Reading<'_>) -> RuleVerdict {
     if evidence.is_empty() && !results.is_empty() {
         evidence.push(format!("{} reconnects, each the same request", results.len()));
     }
-    rule(
+    RuleVerdict::judged(
         "sends the same method, headers, body and target again",
         Level::Must,
         "Let request be the EventSource object's request. [...] Fetch request and process the response obtained in this fashion, if any, as described earlier in this section.",

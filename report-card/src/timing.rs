@@ -5,7 +5,7 @@
 use crate::reading::Reading;
 use crate::record::{Attempt, AttemptEnd, ClientHistory};
 use crate::thresholds::{backed_off, longest_retry_wait, LOCKSTEP_CLIENTS, LOCKSTEP_MS, SAME_KICK_MS};
-use crate::verdicts::{combine, CardVerdict, Level, RuleVerdict};
+use crate::verdicts::{CardVerdict, Level, RuleVerdict};
 
 const BACKOFF: &str = "Optionally, wait some more. In particular, if the previous attempt failed, then user agents might introduce an exponential backoff delay to avoid overloading a potentially already overloaded server.";
 
@@ -39,13 +39,7 @@ pub(crate) fn backs_off_over_repeated_failures(reading: &Reading<'_>) -> RuleVer
     if evidence.is_empty() {
         evidence.push("no two failed attempts in a row".into());
     }
-    RuleVerdict {
-        rule: "backs off over repeated failures",
-        level: Level::May,
-        spec: BACKOFF,
-        verdict: combine(&results),
-        evidence,
-    }
+    RuleVerdict::judged("backs off over repeated failures", Level::May, BACKOFF, &results, evidence)
 }
 
 /// "starts backing off again from the retry after a connection that worked": after a run of
@@ -72,13 +66,13 @@ pub(crate) fn starts_backing_off_again(reading: &Reading<'_>) -> RuleVerdict {
     if evidence.is_empty() {
         evidence.push("no stream that worked after failures, then ended".into());
     }
-    RuleVerdict {
-        rule: "starts backing off again from the retry after a connection that worked",
-        level: Level::May,
-        spec: BACKOFF,
-        verdict: combine(&results),
+    RuleVerdict::judged(
+        "starts backing off again from the retry after a connection that worked",
+        Level::May,
+        BACKOFF,
+        &results,
         evidence,
-    }
+    )
 }
 
 /// The kicks that ended this client's streams, each with how long each kicked client waited
@@ -126,11 +120,11 @@ pub(crate) fn does_not_reconnect_in_lockstep(
     if evidence.is_empty() {
         evidence.push("no kick that ended three or more clients' streams".into());
     }
-    RuleVerdict {
-        rule: "does not reconnect in lockstep with other clients after a kick",
-        level: Level::May,
-        spec: "Optionally, wait some more.",
-        verdict: combine(&results),
+    RuleVerdict::judged(
+        "does not reconnect in lockstep with other clients after a kick",
+        Level::May,
+        "Optionally, wait some more.",
+        &results,
         evidence,
-    }
+    )
 }

@@ -47,8 +47,21 @@ impl CardVerdict {
     }
 }
 
+impl RuleVerdict {
+    /// A rule's verdict from each time it was looked at (`results`), with what was seen.
+    pub(crate) fn judged(
+        rule: &'static str,
+        level: Level,
+        spec: &'static str,
+        results: &[CardVerdict],
+        evidence: Vec<String>,
+    ) -> Self {
+        Self { rule, level, spec, verdict: combine(results), evidence }
+    }
+}
+
 /// A rule's verdict from each time it was looked at: any failure fails it.
-pub(crate) fn combine(results: &[CardVerdict]) -> CardVerdict {
+fn combine(results: &[CardVerdict]) -> CardVerdict {
     for verdict in [CardVerdict::Fail, CardVerdict::BeyondSpec, CardVerdict::Pass] {
         if results.contains(&verdict) {
             return verdict;
