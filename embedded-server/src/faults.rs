@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer_headers::READ_HEADERS;
+
 /// The bounds of a profile's values, so no profile can make the server hold a connection, a
 /// byte count or a timer without end.
 pub const MAX_COUNT: u64 = 1_000_000;
@@ -93,13 +95,15 @@ impl ReconnectAnswer {
         };
         let reason =
             axum::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
-        format!(
-            // CORS as for every read: a page on another origin (the app's webview) must see
-            // the answer itself, and may follow the redirect, as from the stream it replaces.
-            "HTTP/1.1 {status} {reason}\r\n{extra}cache-control: no-cache\r\naccess-control-allow-origin: *\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .into_bytes()
+        // The headers of every answer to `/events`: a page on another origin (the app's
+        // webview) must see this one too, and may follow the redirect.
+        let mut answer = format!("HTTP/1.1 {status} {reason}\r\n{extra}").into_bytes();
+        let length = body.len().to_string();
+        let framing = [("content-length", length.as_str()), ("connection", "close")];
+        crate::answer_headers::write_header_lines(&mut answer, READ_HEADERS.iter().chain(&framing));
+        answer.extend_from_slice(b"\r\n");
+        answer.extend_from_slice(body.as_bytes());
+        answer
     }
 }
 

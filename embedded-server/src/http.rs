@@ -10,6 +10,7 @@ use crate::access::{
     check_publish_token, check_required_header, check_write, host_refusal, json, HttpState, Refusal,
     APP_ORIGINS,
 };
+use crate::answer_headers::{EVENT_STREAM_HEADERS, READ_HEADERS};
 use crate::broker::{Publish, Start};
 use crate::clients::{Answer, Opening};
 use crate::fault_api;
@@ -120,14 +121,6 @@ pub(crate) fn open_subscription(
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PeerAddr(pub(crate) Option<std::net::IpAddr>);
 
-/// The headers of an event stream response, besides CORS and framing.
-pub(crate) const EVENT_STREAM_HEADERS: [(&str, &str); 3] = [
-    ("content-type", "text/event-stream"),
-    ("cache-control", "no-cache"),
-    // Tells nginx-style proxies not to buffer the stream.
-    ("x-accel-buffering", "no"),
-];
-
 async fn events(
     State(state): State<HttpState>,
     peer: Option<axum::Extension<PeerAddr>>,
@@ -152,8 +145,10 @@ async fn events(
     };
     let record = state.clients.open(&opening, Answer::stream(None));
     let mut response = Response::new(Body::from_stream(subscription.into_body_stream(record)));
-    for (name, value) in EVENT_STREAM_HEADERS {
-        response.headers_mut().insert(name, HeaderValue::from_static(value));
+    // The read router's CorsLayer adds the CORS part of READ_HEADERS.
+    let [cache_control, ..] = READ_HEADERS;
+    for (name, value) in EVENT_STREAM_HEADERS.iter().chain([&cache_control]) {
+        response.headers_mut().insert(*name, HeaderValue::from_static(value));
     }
     Ok(response)
 }

@@ -8,8 +8,9 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::access::HttpState;
+use crate::answer_headers::{write_header_lines, EVENT_STREAM_HEADERS, READ_HEADERS};
 use crate::clients::{Answer, AttemptEnd, AttemptRecord, Opening};
-use crate::http::{open_subscription, EventsQuery, EVENT_STREAM_HEADERS};
+use crate::http::{open_subscription, EventsQuery};
 use crate::io::stalled_error;
 use crate::subscription::{greeting, Subscription};
 
@@ -83,7 +84,7 @@ pub(crate) fn open_recorded(
     Some((subscription, state.clients.open(&opening, Answer::stream(fault))))
 }
 
-/// The response head: the router's event-stream headers and its CORS answer for reads.
+/// The response head: an event stream's headers and those of every answer to `/events`.
 pub(crate) fn response_head(framing: Framing) -> Vec<u8> {
     let mut head = Vec::with_capacity(320);
     head.extend_from_slice(match framing {
@@ -91,22 +92,13 @@ pub(crate) fn response_head(framing: Framing) -> Vec<u8> {
         Framing::UntilClose => b"HTTP/1.0 200 OK\r\n",
     });
     let date = httpdate::fmt_http_date(SystemTime::now());
-    let cors = [
-        ("vary", "origin, access-control-request-method, access-control-request-headers"),
-        ("access-control-allow-origin", "*"),
-    ];
     let framing_header = match framing {
         Framing::Chunked => Some(("transfer-encoding", "chunked")),
         Framing::UntilClose => None,
     };
     let date_header = [("date", date.as_str())];
-    let fields = EVENT_STREAM_HEADERS.iter().chain(&cors).chain(&framing_header).chain(&date_header);
-    for (name, value) in fields {
-        head.extend_from_slice(name.as_bytes());
-        head.extend_from_slice(b": ");
-        head.extend_from_slice(value.as_bytes());
-        head.extend_from_slice(b"\r\n");
-    }
+    let fields = EVENT_STREAM_HEADERS.iter().chain(&READ_HEADERS).chain(&framing_header).chain(&date_header);
+    write_header_lines(&mut head, fields);
     head.extend_from_slice(b"\r\n");
     head
 }

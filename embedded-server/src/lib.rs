@@ -19,6 +19,8 @@
 //!   recorded as `sse_report_card` reads them; [`report`] (`report_card.rs`): every client's
 //!   card (graded by `sse_report_card`), served by `GET /clients`.
 //! - `access.rs`: the shared state, the Host check, the publish token, refusals.
+//! - `answer_headers.rs`: the headers every answer to `/events` carries (the lean and faulted
+//!   paths, the router, a fault profile's answer on reconnect), kept once.
 //! - `http.rs`: the axum router: `GET /events?stream=`, `GET /streams`, `PUT /streams/{name}`,
 //!   `POST /streams/{name}/events`, the demo page at `/`.
 //! - [`replay`], [`replay_file`], [`replay_reader`] (`replay.rs`): a recorded capture (`sse_capture`) published
@@ -35,6 +37,7 @@
 //! - [`BrokerError`], [`ServerError`], [`ReplayError`] (`error.rs`).
 
 mod access;
+mod answer_headers;
 mod broker;
 pub mod cli;
 mod clients;
