@@ -93,6 +93,8 @@ export function renderDetail(connection) {
 /** Selects event `seq` and shows it. @param {Connection} connection @param {number} seq */
 export async function selectEvent(connection, seq) {
   const run = connection.run;
+  // The event picked stays where it is: following the newest would scroll it away.
+  if (state.view.follow) setFollow(false, "Follow turned off: an event is selected (F turns it back on)");
   run.selectedSeq = seq;
   markSelectedRow(seq);
   try {

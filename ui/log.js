@@ -25,10 +25,14 @@ export function setFilterProblem(text) {
   setText($("filter-problem"), text);
 }
 
-/** Keeps the newest row in view, or not. @param {boolean} on */
-export function setFollow(on) {
+/** Keeps the newest row in view, or not; `why` it went off, for the box to say. @param {boolean} on @param {string} [why] */
+export function setFollow(on, why = "") {
   state.view.follow = on;
-  input("follow").checked = on;
+  const box = input("follow");
+  box.checked = on;
+  // The box says why it went off, when something other than the user's click turned it off.
+  const label = box.closest("label");
+  if (label) label.title = why || "Keep the newest event in view (F)";
 }
 
 /** Fills a row element (made once, reused as the view moves) with `row`.

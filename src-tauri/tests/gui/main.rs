@@ -15,6 +15,7 @@ mod llm;
 mod maximise;
 mod mcp;
 mod panics;
+mod selection;
 mod tap_record;
 mod taps;
 
@@ -352,6 +353,9 @@ async fn the_inspector_filters_pauses_and_shows_details() {
         app.shown_rows().await.last().is_some_and(|d| d.parse::<u64>().is_ok())
     })
     .await;
+    // Selecting events above turned Follow off; back on, the log follows the newest again.
+    assert_eq!(app.eval("return document.getElementById('follow').checked").await, json!(false));
+    app.click("follow").await;
     let pause = "document.getElementById('pause-button').click()";
     app.eval(pause).await;
     app.wait_until(5, "the button offers to resume", || async { app.text("pause-button").await == "Resume" })
