@@ -158,12 +158,31 @@ async fn a_following_log_keeps_its_height_and_shows_the_newest_row() {
                    const last = rows[rows.length - 1]; \
                    const view = log.getBoundingClientRect(), row = last.getBoundingClientRect(); \
                    return { overflow: log.scrollHeight - parseFloat(document.getElementById('vlog-spacer').style.height), \
-                            lastId: last.children[2].textContent, inView: row.top >= view.top - 1 && row.bottom <= view.bottom + 1 };";
-    for _ in 0..10 {
-        tokio::time::sleep(Duration::from_millis(300)).await;
+                            follow: document.getElementById('follow').checked, \
+                            lastId: last.children[2].textContent, inView: row.top >= view.top - 1 && row.bottom <= view.bottom + 1, \
+                            scrollTop: log.scrollTop, clientHeight: log.clientHeight, rowTop: row.top, viewTop: view.top };";
+    // Ten looks, each after the counter moved on: the log never grows past its rows and never
+    // stops following; the newest row is in view once the redraw the event asked for is done.
+    for look in 0..10 {
+        let seen_id = app.number("ipc-id").await.unwrap_or(0);
+        app.wait_until(5, "the counter to move on by three events", || async {
+            app.number("ipc-id").await.unwrap_or(0) >= seen_id + 3
+        })
+        .await;
         let seen = app.eval(measure).await;
         assert!(seen["overflow"].as_f64().is_some_and(|o| o <= 1.0), "the log grew past its rows: {seen}");
-        assert_eq!(seen["inView"], json!(true), "{seen}");
+        assert_eq!(seen["follow"], json!(true), "Follow went off by itself: {seen}");
+        // Polled, not slept on: the redraw is at most a frame or two away.
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        if seen["inView"] != json!(true) {
+            eprintln!("look {look}: the newest row was out of view for a moment: {seen}");
+        }
+        let mut last_seen = seen;
+        while last_seen["inView"] != json!(true) && std::time::Instant::now() < deadline {
+            last_seen = app.eval(measure).await;
+        }
+        let in_view = last_seen["inView"] == json!(true);
+        assert!(in_view, "look {look}: the newest row stayed out of view for 2 s: {last_seen}");
     }
     // The newest row is the newest event (ids move on 10 a second: allow the one in flight).
     let seen = app.eval(measure).await;
