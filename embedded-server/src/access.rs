@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::broker::Broker;
 use crate::clients::ClientBook;
 use crate::error::BrokerError;
-use crate::faults::FaultBook;
+use sse_faults::FaultBook;
 
 #[derive(Clone)]
 pub(crate) struct HttpState {

@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use crate::access::{check_publish_token, check_write, json, HttpState, Refusal};
 use crate::error::BrokerError;
-use crate::faults::FaultProfile;
+use sse_faults::FaultProfile;
 
 fn known_stream(state: &HttpState, name: &str) -> Result<(), Refusal> {
     if state.broker.has_stream(name) {

@@ -1,6 +1,8 @@
-//! An SSE broker on axum: named streams selected with `?stream=`, a demo counter on `messages`,
-//! monotonic event ids, keep-alive comments and CORS so any page (or the Tauri webview) can open
-//! an `EventSource` to it.
+//! The embedded SSE server: a broker of named streams on hyper and axum (selected with
+//! `?stream=`; monotonic ids, replay and a durable log, keep-alives, CORS so any page or the
+//! app's webview can open an `EventSource`), a demo counter on `messages`, fault profiles
+//! applied by the `sse_faults` engine, and each client's connection attempts recorded for the
+//! `sse_report_card` rules.
 //!
 //! # Layout
 //! - [`ServerConfig`] (`config.rs`): intervals and limits, with the demo's defaults.
@@ -12,9 +14,10 @@
 //! - `counter.rs`: the task that publishes 0, 1, 2, ... on `messages`.
 //! - `load.rs`: the load publisher: R events/s whose data is the publish time in ns.
 //! - `subscription.rs`: one subscriber's body stream (events, keep-alives, shutdown).
-//! - [`FaultProfile`], [`FaultBook`] (`faults.rs`): a stream made to misbehave for the
-//!   subscriptions a profile targets; `faulted_sse.rs` writes such a subscription (cut,
-//!   dripped, stalled, rewritten); `fault_api.rs`: `PUT`/`GET`/`DELETE /streams/NAME/faults`.
+//! - `faulted_sse.rs`: a subscription a fault profile targets (profiles and their engine are
+//!   the `sse_faults` crate's), its blocks handed to the engine and its steps (write, wait,
+//!   cut) taken on the socket; a reconnect a profile answers instead; `fault_api.rs`:
+//!   `PUT`/`GET`/`DELETE /streams/NAME/faults`.
 //! - [`ClientBook`] (`clients.rs`): each client's connection attempts to `/events`, bounded,
 //!   recorded as `sse_report_card` reads them; [`report`] (`report_card.rs`): every client's
 //!   card (graded by `sse_report_card`), served by `GET /clients`.
@@ -49,7 +52,6 @@ mod error;
 mod event;
 mod fault_api;
 mod faulted_sse;
-mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;
@@ -68,15 +70,16 @@ pub use config::{BrokerConfig, LoadConfig, ServerConfig, COUNTER_STREAM};
 pub use durable::DurableLog;
 pub use error::{BrokerError, ReplayError, ServerError, StoreError};
 pub use event::{Event, LOST_EVENT_TYPE};
-pub use faults::{
-    FaultBook, FaultLineEnding, FaultProfile, FaultStall, IdFault, ProfileError, ReconnectAnswer,
-};
 pub use replay::{
     replay, replay_file, replay_reader, replay_when_watched, Pace, ReplayStarted, JOIN_GRACE, WATCH_TIMEOUT,
 };
 pub use report_card::report;
 pub use server::Server;
 pub use sse_capture::CapturedEvent;
+/// Fault profiles and the engine that applies them, which the embedded server serves.
+pub use sse_faults::{
+    FaultBook, FaultLineEnding, FaultProfile, FaultStall, IdFault, ProfileError, ReconnectAnswer,
+};
 /// The report card's record and rules, which the embedded server fills and serves.
 pub use sse_report_card::{
     grade, Answer, Attempt, AttemptEnd, Card, CardVerdict, ClientHistory, ClientNamedBy, ClientReport,

@@ -12,9 +12,9 @@ use crate::config::{ServerConfig, COUNTER_STREAM};
 use crate::connection::{ConnectionContext, ConnectionLimits};
 use crate::counter;
 use crate::error::ServerError;
-use crate::faults::FaultBook;
 use crate::http::router;
 use crate::listener::accept_until;
+use sse_faults::FaultBook;
 
 /// The SSE server: a [`Broker`] with the counter stream, served over HTTP.
 pub struct Server {

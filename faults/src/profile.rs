@@ -1,15 +1,9 @@
-//! Fault profiles: a stream made to misbehave on purpose, at the level of events and bytes, for
-//! the subscriptions a profile targets. A profile changes only what is written to those
-//! connections: the stream's ids, replay log and durable log are untouched, so a resume after
-//! any cut gets exactly the missing events. `docs/faults.md` lists every field.
+//! The fault profile: its fields as the API's JSON (camelCase) names them, their bounds, and
+//! the messages that name a field out of bounds. `docs/faults.md` lists every field.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-
-use crate::answer_headers::READ_HEADERS;
 
 /// The bounds of a profile's values, so no profile can make the server hold a connection, a
 /// byte count or a timer without end.
@@ -23,6 +17,7 @@ pub const MAX_COMMENTS: u64 = 10_000;
 pub const MAX_REDIRECT_CHARS: usize = 2048;
 
 impl ReconnectAnswer {
+    /// Exactly one answer, within its bounds.
     fn check(&self) -> Result<(), ProfileError> {
         let set = [self.status.is_some(), self.content_type.is_some(), self.redirect.is_some()];
         if set.iter().filter(|set| **set).count() != 1 {
@@ -56,54 +51,6 @@ impl ReconnectAnswer {
             }
         }
         Ok(())
-    }
-
-    /// The response: a whole HTTP/1.1 response that closes the connection.
-    /// The answer as the client record keeps it.
-    pub(crate) fn recorded(&self) -> crate::clients::Answer {
-        let fault = serde_json::to_string(&serde_json::json!({ "onReconnect": self })).ok();
-        let (status, content_type) = match (&self.redirect, &self.content_type) {
-            (Some(_), _) => (307, None),
-            (None, Some(content_type)) => (200, Some(content_type.clone())),
-            (None, None) => {
-                let status = self.status.unwrap_or(503);
-                (status, (status != 204).then(|| "text/plain; charset=utf-8".to_owned()))
-            }
-        };
-        crate::clients::Answer { status, content_type, location: self.redirect.clone(), fault }
-    }
-
-    pub(crate) fn response(&self) -> Vec<u8> {
-        let (status, extra, body) = if let Some(redirect) = &self.redirect {
-            (307, format!("location: {redirect}\r\n"), String::new())
-        } else if let Some(content_type) = &self.content_type {
-            (
-                200,
-                format!("content-type: {content_type}\r\n"),
-                "a fault profile answered this instead of the stream\n".into(),
-            )
-        } else {
-            let status = self.status.unwrap_or(503);
-            let body =
-                if status == 204 { String::new() } else { format!("a fault profile answered {status}\n") };
-            let extra = if status == 204 {
-                String::new()
-            } else {
-                "content-type: text/plain; charset=utf-8\r\n".into()
-            };
-            (status, extra, body)
-        };
-        let reason =
-            axum::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
-        // The headers of every answer to `/events`: a page on another origin (the app's
-        // webview) must see this one too, and may follow the redirect.
-        let mut answer = format!("HTTP/1.1 {status} {reason}\r\n{extra}").into_bytes();
-        let length = body.len().to_string();
-        let framing = [("content-length", length.as_str()), ("connection", "close")];
-        crate::answer_headers::write_header_lines(&mut answer, READ_HEADERS.iter().chain(&framing));
-        answer.extend_from_slice(b"\r\n");
-        answer.extend_from_slice(body.as_bytes());
-        answer
     }
 }
 
@@ -282,66 +229,6 @@ impl FaultProfile {
     }
 }
 
-/// The profiles set, by stream; shared by the HTTP API and the subscriptions it targets.
-#[derive(Debug, Clone, Default)]
-pub struct FaultBook(Arc<Mutex<HashMap<String, FaultProfile>>>);
-
-impl FaultBook {
-    pub fn new(profiles: HashMap<String, FaultProfile>) -> Self {
-        Self(Arc::new(Mutex::new(profiles)))
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, FaultProfile>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub fn set(&self, stream: &str, profile: FaultProfile) {
-        self.lock().insert(stream.to_owned(), profile);
-    }
-
-    pub fn get(&self, stream: &str) -> Option<FaultProfile> {
-        self.lock().get(stream).cloned()
-    }
-
-    /// Clears a stream's profile; whether it had one.
-    pub fn clear(&self, stream: &str) -> bool {
-        self.lock().remove(stream).is_some()
-    }
-
-    /// The profile for a new subscription to `stream` by `client` (its `client` parameter or
-    /// `X-SSE-Client` header), if one targets it; a `once` profile is taken.
-    pub fn take_for(&self, stream: &str, client: Option<&str>) -> Option<FaultProfile> {
-        let mut book = self.lock();
-        let profile = book.get(stream)?;
-        if profile.client.as_deref().is_some_and(|wanted| Some(wanted) != client) {
-            return None;
-        }
-        if profile.once {
-            return book.remove(stream);
-        }
-        Some(profile.clone())
-    }
-
-    /// For a reconnect to `stream` by `client`: the answer a profile gives instead of the
-    /// stream, if one does (the next reconnect's answer is used up).
-    pub fn reconnect_answer(&self, stream: &str, client: Option<&str>) -> Option<ReconnectAnswer> {
-        let mut book = self.lock();
-        let profile = book.get_mut(stream)?;
-        if profile.client.as_deref().is_some_and(|wanted| Some(wanted) != client) {
-            return None;
-        }
-        let answer = profile.on_reconnect.clone()?;
-        if !answer.every {
-            profile.on_reconnect = None;
-        }
-        Some(answer)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,18 +251,5 @@ mod tests {
         assert!(stall.contains("`stall.ms`"), "{stall}");
         let huge = FaultProfile::parse(br#"{"cutAfterBytes": 10737418240}"#).unwrap_err().0;
         assert!(huge.contains("`cutAfterBytes`"), "{huge}");
-    }
-
-    /// A profile for a client targets only that client; a `once` profile is applied once.
-    #[test]
-    fn profiles_target_clients_and_once_is_taken() {
-        let book = FaultBook::default();
-        book.set("s", FaultProfile { client: Some("tested".into()), once: true, ..FaultProfile::default() });
-        assert_eq!(book.take_for("s", Some("other")), None);
-        assert_eq!(book.take_for("s", None), None);
-        assert!(book.take_for("s", Some("tested")).is_some());
-        assert_eq!(book.take_for("s", Some("tested")), None, "once: taken");
-        book.set("s", FaultProfile { cut_after_events: Some(2), ..FaultProfile::default() });
-        assert!(book.take_for("s", None).is_some() && book.take_for("s", None).is_some());
     }
 }

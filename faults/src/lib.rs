@@ -1,0 +1,32 @@
+//! The fault engine, sans I/O: what a fault profile does to one SSE stream, so that the
+//! embedded server (and, in front of a user's own server, a tap) can make a stream misbehave
+//! on purpose. It never reads or writes a socket: it is fed the stream's blocks and gives back
+//! the steps to take. `docs/faults.md` lists every field.
+//!
+//! # Layout
+//! - [`FaultProfile`] and its parts, [`ProfileError`] (`profile.rs`): the profile's JSON
+//!   fields, their bounds, and the messages that name a field out of bounds.
+//! - [`FaultBook`], [`is_reconnect`], [`client_of`] (`book.rs`): the profiles set by stream,
+//!   which one a subscription gets (its `client`, `once`), and what counts as a reconnect.
+//! - [`InsteadAnswer`] (`answer.rs`): what a profile answers a reconnect with instead of the
+//!   stream, and how the client record keeps it.
+//! - [`FaultEngine`], [`SourceBlock`], [`Step`] (`engine.rs`): one connection's engine: blocks
+//!   in, steps out (write, wait, cut); stalls, drip, comment floods, the error event.
+//! - `cut.rs`: where a fault cuts (after N events, N bytes, a seeded random byte).
+//! - `rewrite.rs`: the rewrites of a block's bytes: ids repeated or reset, line endings.
+
+mod answer;
+mod book;
+mod cut;
+mod engine;
+mod profile;
+mod rewrite;
+
+pub use answer::InsteadAnswer;
+pub use book::{client_of, is_reconnect, FaultBook};
+pub use engine::{FaultEngine, SourceBlock, Step};
+pub use profile::{
+    FaultLineEnding, FaultProfile, FaultStall, IdFault, ProfileError, ReconnectAnswer, MAX_BYTES,
+    MAX_CLIENT_CHARS, MAX_COMMENTS, MAX_COUNT, MAX_DRIP_BYTES_PER_SECOND, MAX_MS, MAX_REDIRECT_CHARS,
+    MIN_DRIP_BYTES_PER_SECOND,
+};
