@@ -107,7 +107,7 @@ impl Assertions {
             self.ended = None;
         }
         match update {
-            Update::Open { status, headers } => {
+            Update::Open { status, headers, .. } => {
                 self.connection = connection;
                 let head = (*status, header_pairs(headers));
                 if let Some(run) = &mut self.run {

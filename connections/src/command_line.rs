@@ -1,8 +1,8 @@
 //! "Copy as command": a connection as an equivalent `curl -N` or `sse-sub` command line, for a
 //! POSIX shell. Secrets are included, as the command would not work without them.
 
-use crate::llm::LlmChoice;
 use crate::spec::{Auth, ConnectionSpec, TlsOptions};
+use sse_llm::ReadAs;
 
 /// Quotes `word` for a POSIX shell: as is when it is plainly safe, else in single quotes.
 pub fn shell_quote(word: &str) -> String {
@@ -123,10 +123,10 @@ pub fn sse_sub_command(spec: &ConnectionSpec) -> String {
     }
     // The summary at the end, as the LLM panel reads the stream (`--llm` does not reconnect).
     match spec.llm_choice().ok().filter(|_| !spec.reconnect.enabled) {
-        Some(LlmChoice::Named(provider)) => {
+        Some(ReadAs::Provider(provider)) => {
             words.option("--llm", provider.key());
         }
-        Some(LlmChoice::Auto) if sse_llm::Provider::from_url(spec.url.trim()).is_some() => {
+        Some(ReadAs::Auto) if sse_llm::Provider::from_url(spec.url.trim()).is_some() => {
             words.option("--llm", "auto");
         }
         _ => {}

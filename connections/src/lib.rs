@@ -11,8 +11,9 @@
 //! - [`TextAssembler`] (`json_path.rs`): the assembled text of LLM streams.
 //! - [`AssertionsReport`] (`assertions.rs`): a connection's expectations (`sse_expect`)
 //!   checked live, from the events its log keeps, for the window's Assertions panel.
-//! - [`LlmReport`], [`LlmChoice`] (`llm.rs`): a connection's stream read as an LLM's
-//!   (`sse_llm`), the provider chosen or guessed, reported to the window's LLM panel in pieces.
+//! - [`LlmReport`], [`parse_read_as`] (`llm.rs`): a connection's stream read as an LLM's by
+//!   `sse_llm`'s one driver (fed through `sse_subscriber::analyzers`, as `sse-sub --llm` is),
+//!   reported to the window's LLM panel in pieces.
 //! - [`RunningConnections`], [`Page`] (`running.rs`): the open connections, each with its
 //!   inspector capture (pages, detail, filter, clear, raw bytes, export), closed on request.
 //! - `task.rs`: one connection's task: subscription, capture, diagnostics, batches.
@@ -63,7 +64,7 @@ pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKi
 pub use error::{InspectError, SettingsError, SpecError};
 pub use json_path::TextAssembler;
 pub use launch::LaunchOptions;
-pub use llm::{LlmChoice, LlmReport};
+pub use llm::{parse_read_as, LlmReport};
 pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
 pub use running::{Page, RunningConnections};
 pub use secrets::{OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};

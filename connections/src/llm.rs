@@ -6,19 +6,18 @@
 //! since the last report, so a long answer does not cross to the window again and again.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use serde::Serialize;
 use sse_inspector::Capture;
-use sse_llm::{LlmStream, Provider, Summary};
+use sse_llm::{Lifecycle, LlmReading, Provider, ReadAs, Summary};
+use sse_subscriber::analyzers::llm_lifecycle;
 use sse_subscriber::Update;
 
 use crate::error::SpecError;
 
 /// The least time between two reports while events come.
 const REPORT_EVERY: Duration = Duration::from_millis(200);
-/// Events looked at for a guess before saying that none fits.
-const GUESS_EVENTS: u64 = 20;
 
 pub(crate) type SharedLlm = Arc<Mutex<LlmView>>;
 
@@ -26,38 +25,25 @@ pub(crate) fn lock(llm: &SharedLlm) -> MutexGuard<'_, LlmView> {
     llm.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// How a connection's stream is read: a spec's `llm` field.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum LlmChoice {
-    /// Guessed from the URL, else from the first events (`""`).
-    #[default]
-    Auto,
-    /// Not read as an LLM stream (`"off"`).
-    Off,
-    /// As this provider's stream (its key, as `sse-sub --llm` takes it).
-    Named(Provider),
+/// How a connection's stream is read, from a spec's `llm` field: empty (or `auto`) to guess,
+/// `off`, or a provider's key (as `sse-sub --llm` takes it).
+pub fn parse_read_as(text: &str) -> Result<ReadAs, SpecError> {
+    match text.trim() {
+        "" | "auto" => Ok(ReadAs::Auto),
+        "off" => Ok(ReadAs::Off),
+        key => Provider::from_key(key).map(ReadAs::Provider).ok_or_else(|| SpecError::Invalid {
+            field: "LLM provider",
+            reason: format!("`{key}` is none of {}, off or empty (to guess)", Provider::key_list()),
+        }),
+    }
 }
 
-impl LlmChoice {
-    /// The spec's text: empty (or `auto`), `off`, or a provider's key.
-    pub fn parse(text: &str) -> Result<Self, SpecError> {
-        match text.trim() {
-            "" | "auto" => Ok(Self::Auto),
-            "off" => Ok(Self::Off),
-            key => Provider::from_key(key).map(Self::Named).ok_or_else(|| SpecError::Invalid {
-                field: "LLM provider",
-                reason: format!("`{key}` is none of {}, off or empty (to guess)", Provider::key_list()),
-            }),
-        }
-    }
-
-    /// As the spec writes it.
-    pub fn text(self) -> &'static str {
-        match self {
-            Self::Auto => "",
-            Self::Off => "off",
-            Self::Named(provider) => provider.key(),
-        }
+/// As the spec writes `read_as`.
+fn read_as_text(read_as: ReadAs) -> &'static str {
+    match read_as {
+        ReadAs::Auto => "",
+        ReadAs::Off => "off",
+        ReadAs::Provider(provider) => provider.key(),
     }
 }
 
@@ -82,144 +68,61 @@ pub struct LlmReport {
     pub reading: u32,
 }
 
-/// One connection's LLM reading, shared by its task (which feeds it) and the commands (which
-/// change the choice).
-#[derive(Default)]
+/// One connection's LLM reading (`sse_llm`'s one driver, which keeps the clock), shared by its
+/// task (which feeds it) and the commands (which change the choice); this adds the reports.
 pub(crate) struct LlmView {
-    choice: LlmChoice,
-    /// What the request's headers say (`anthropic-version`, `x-goog-api-key`).
-    from_headers: Option<Provider>,
-    url: String,
-    /// When the latest attempt's request went, and the current stream's.
-    attempt_sent: Option<SystemTime>,
-    sent: Option<SystemTime>,
-    /// When the current stream's response head came.
-    opened: Option<SystemTime>,
+    read_as: ReadAs,
+    reading: LlmReading,
     /// The capture's number of the current connection (its kept events carry it).
     connection: u32,
-    ended: bool,
-    stream: Option<LlmStream>,
-    found: String,
-    /// Events looked at without a guess.
-    unguessed: u64,
     /// Bytes of each block's text the window has.
     shown: Vec<usize>,
-    fresh: bool,
-    reading: u32,
+    /// The reading the window was last sent: another one is sent whole.
+    reported_reading: u32,
     changed: bool,
     last_report: Option<Instant>,
     /// How long the last report took to make (a long stream's timing sorts every gap).
     report_cost: Duration,
 }
 
-fn since(time: SystemTime, start: Option<SystemTime>) -> Duration {
-    start.and_then(|start| time.duration_since(start).ok()).unwrap_or(Duration::ZERO)
-}
-
 impl LlmView {
     /// `from_headers`: the provider the request's headers name, if any.
-    pub(crate) fn new(choice: LlmChoice, from_headers: Option<Provider>) -> Self {
-        Self { choice, from_headers, ..Self::default() }
-    }
-
-    /// What the task saw, in order; `sent` is when an attempt's request went, `connection` the
-    /// capture's current connection number.
-    pub(crate) fn observe(&mut self, update: &Update, sent: SystemTime, connection: u32) {
-        match update {
-            Update::Connecting { url, .. } => {
-                self.url.clone_from(url);
-                self.attempt_sent = Some(sent);
-            }
-            Update::Open { .. } => {
-                self.sent = self.attempt_sent;
-                self.opened = Some(SystemTime::now());
-                self.connection = connection;
-                self.ended = false;
-                self.restart();
-            }
-            Update::Event(event) => self.feed(&event.event, &event.data, event.received_at),
-            Update::Error { .. } | Update::Retrying { .. } | Update::Closed { .. } => {
-                if !self.ended {
-                    self.ended = true;
-                    if let Some(stream) = &mut self.stream {
-                        stream.end();
-                    }
-                    self.changed = true;
-                }
-            }
-            Update::Raw(_) => {}
+    pub(crate) fn new(read_as: ReadAs, from_headers: Option<Provider>) -> Self {
+        Self {
+            read_as,
+            reading: LlmReading::new(read_as, from_headers),
+            connection: 0,
+            shown: Vec::new(),
+            reported_reading: 0,
+            changed: false,
+            last_report: None,
+            report_cost: Duration::ZERO,
         }
     }
 
-    /// Forgets the current reading and starts one with the provider chosen or named by the URL
-    /// (else the first events say).
-    fn restart(&mut self) {
-        self.stream = None;
-        self.unguessed = 0;
-        self.found = String::new();
-        match self.choice {
-            LlmChoice::Off => self.found = "off: not read as an LLM stream".into(),
-            LlmChoice::Named(provider) => self.start(provider, "chosen"),
-            LlmChoice::Auto => {
-                if let Some(provider) = Provider::from_url(&self.url) {
-                    self.start(provider, "guessed from the URL");
-                } else if let Some(provider) = self.from_headers {
-                    self.start(provider, "guessed from the request's headers");
-                }
-            }
+    /// What the task saw, in order; `connection` is the capture's current connection number.
+    pub(crate) fn observe(&mut self, update: &Update, connection: u32) {
+        if matches!(update, Update::Open { .. }) {
+            self.connection = connection;
         }
-        self.fresh = true;
-        self.reading += 1;
-        self.changed = true;
-    }
-
-    fn start(&mut self, provider: Provider, found: &str) {
-        let mut stream = LlmStream::new(provider);
-        if let Some(opened) = self.opened {
-            stream.first_byte(since(opened, self.sent));
-        }
-        self.stream = Some(stream);
-        self.found = found.to_owned();
-    }
-
-    fn feed(&mut self, event_type: &str, data: &str, received_at: SystemTime) {
-        if self.stream.is_none() && self.choice == LlmChoice::Auto && self.unguessed < GUESS_EVENTS {
-            match Provider::from_event(event_type, data) {
-                Some(provider) => self.start(provider, "guessed from the first event"),
-                None => {
-                    self.unguessed += 1;
-                    self.found = format!(
-                        "no provider's format in the first {} event{}: choose one to read it as one",
-                        self.unguessed,
-                        if self.unguessed == 1 { "" } else { "s" }
-                    );
-                    self.changed = true;
-                }
-            }
-        }
-        let at = since(received_at, self.sent);
-        if let Some(stream) = &mut self.stream {
-            stream.push(event_type, data, at);
-            self.changed = true;
+        if let Some(lifecycle) = llm_lifecycle(update) {
+            self.changed |= self.reading.observe(lifecycle);
         }
     }
 
-    /// Reads the current connection again as `choice` says: the events the log keeps of it,
+    /// Reads the current connection again as `read_as` says: the events the log keeps of it,
     /// then new ones. The report, whole.
-    pub(crate) fn choose(&mut self, choice: LlmChoice, capture: &Capture) -> LlmReport {
-        self.choice = choice;
-        self.restart();
+    pub(crate) fn choose(&mut self, read_as: ReadAs, capture: &Capture) -> LlmReport {
+        self.read_as = read_as;
+        self.reading.read_as(read_as);
         let history = capture.history();
-        let (opened, connection) = (self.opened.is_some(), self.connection);
+        let (opened, connection) = (self.reading.has_stream(), self.connection);
         for event in history.from_seq(0).filter(|event| opened && event.connection == connection) {
             let received_at = UNIX_EPOCH + Duration::from_micros(event.received_at_us);
-            self.feed(&event.event, &event.data, received_at);
+            let event = Lifecycle::Event { event_type: &event.event, data: &event.data, received_at };
+            self.reading.observe(event);
         }
-        if self.ended {
-            if let Some(stream) = &mut self.stream {
-                stream.end();
-            }
-        }
+        self.reading.end_again();
         self.report()
     }
 
@@ -237,8 +140,9 @@ impl LlmView {
 
     fn report(&mut self) -> LlmReport {
         let began = Instant::now();
-        let mut summary = self.stream.as_ref().map(LlmStream::summary);
-        if self.fresh {
+        let mut summary = self.reading.summary();
+        let fresh = self.reading.readings() != self.reported_reading;
+        if fresh {
             self.shown.clear();
         }
         if let Some(summary) = &mut summary {
@@ -256,13 +160,13 @@ impl LlmView {
             }
         }
         let report = LlmReport {
-            choice: self.choice.text().to_owned(),
-            found: self.found.clone(),
+            choice: read_as_text(self.read_as).to_owned(),
+            found: self.reading.found().to_owned(),
             summary,
-            fresh: self.fresh,
-            reading: self.reading,
+            fresh,
+            reading: self.reading.readings(),
         };
-        self.fresh = false;
+        self.reported_reading = self.reading.readings();
         self.changed = false;
         self.last_report = Some(Instant::now());
         self.report_cost = began.elapsed();
@@ -274,6 +178,7 @@ impl LlmView {
 mod tests {
     use super::*;
     use sse_subscriber::SseEvent;
+    use std::time::SystemTime;
 
     fn event(data: &str, received_at: SystemTime) -> Update {
         Update::Event(SseEvent {
@@ -293,23 +198,23 @@ mod tests {
     }
 
     fn open(view: &mut LlmView, url: &str, sent: SystemTime) {
-        view.observe(&Update::Connecting { url: url.into(), attempt: 1 }, sent, 1);
-        let head = Update::Open { status: 200, headers: Default::default() };
-        view.observe(&head, sent, 1);
+        view.observe(&Update::Connecting { url: url.into(), attempt: 1, sent_at: sent }, 1);
+        let head = Update::Open { status: 200, headers: Default::default(), received_at: sent };
+        view.observe(&head, 1);
     }
 
     /// A report carries only the text added since the last one; the first is whole.
     #[test]
     fn reports_carry_the_text_added_since_the_last() {
         let sent = SystemTime::now();
-        let mut view = LlmView::new(LlmChoice::Auto, None);
+        let mut view = LlmView::new(ReadAs::Auto, None);
         open(&mut view, "http://h/v1/chat/completions", sent);
-        view.observe(&event(&chunk("Hel"), sent + Duration::from_millis(300)), sent, 1);
+        view.observe(&event(&chunk("Hel"), sent + Duration::from_millis(300)), 1);
         let first = view.take_report(true).unwrap();
         assert!(first.fresh);
         assert_eq!(first.found, "guessed from the URL");
         assert_eq!(first.summary.as_ref().unwrap().blocks[0].text, "Hel");
-        view.observe(&event(&chunk("lo"), sent + Duration::from_millis(320)), sent, 1);
+        view.observe(&event(&chunk("lo"), sent + Duration::from_millis(320)), 1);
         assert!(view.take_report(false).is_none(), "not due yet");
         let second = view.take_report(true).unwrap();
         assert!(!second.fresh);
@@ -323,9 +228,9 @@ mod tests {
     #[test]
     fn an_unknown_stream_is_not_guessed() {
         let sent = SystemTime::now();
-        let mut view = LlmView::new(LlmChoice::Auto, None);
+        let mut view = LlmView::new(ReadAs::Auto, None);
         open(&mut view, "http://h/events?stream=messages", sent);
-        view.observe(&event("17", sent), sent, 1);
+        view.observe(&event("17", sent), 1);
         let report = view.take_report(true).unwrap();
         assert!(report.summary.is_none());
         assert!(report.found.starts_with("no provider's format in the first 1 event:"), "{}", report.found);
@@ -335,7 +240,7 @@ mod tests {
     #[test]
     fn the_request_headers_name_the_provider_behind_a_gateway() {
         let sent = SystemTime::now();
-        let mut view = LlmView::new(LlmChoice::Auto, Some(Provider::Anthropic));
+        let mut view = LlmView::new(ReadAs::Auto, Some(Provider::Anthropic));
         open(&mut view, "https://gateway.example/llm", sent);
         let report = view.take_report(true).unwrap();
         assert_eq!(report.found, "guessed from the request's headers");
@@ -345,10 +250,11 @@ mod tests {
     /// The choice is the spec's text; a wrong one names the keys.
     #[test]
     fn choices_parse_from_the_spec() {
-        assert_eq!(LlmChoice::parse("").unwrap(), LlmChoice::Auto);
-        assert_eq!(LlmChoice::parse("off").unwrap(), LlmChoice::Off);
-        assert_eq!(LlmChoice::parse("anthropic").unwrap(), LlmChoice::Named(Provider::Anthropic));
-        let wrong = LlmChoice::parse("claude").unwrap_err().to_string();
+        assert_eq!(parse_read_as("").unwrap(), ReadAs::Auto);
+        assert_eq!(parse_read_as("off").unwrap(), ReadAs::Off);
+        assert_eq!(parse_read_as("anthropic").unwrap(), ReadAs::Provider(Provider::Anthropic));
+        assert_eq!(read_as_text(ReadAs::Provider(Provider::Anthropic)), "anthropic");
+        let wrong = parse_read_as("claude").unwrap_err().to_string();
         assert!(wrong.contains("openai, responses, anthropic, gemini, ollama"), "{wrong}");
     }
 }

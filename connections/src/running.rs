@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::assertions::{self, AssertionsReport, SharedAssertions};
 use crate::error::{InspectError, SpecError};
-use crate::llm::{self as llm_view, LlmChoice, LlmReport, SharedLlm};
+use crate::llm::{self as llm_view, parse_read_as, LlmReport, SharedLlm};
 use crate::spec::ConnectionSpec;
 use crate::tapped_feed::TappedFeed;
 use crate::task::{self, lock, Links, Plan, SharedCapture};
@@ -254,7 +254,7 @@ impl RunningConnections {
     /// Reads the connection's current stream again as `choice` says (the spec's `llm` text:
     /// empty to guess, `off`, or a provider's key): the events its log keeps, then new ones.
     pub fn choose_llm(&self, id: u64, choice: &str) -> Result<LlmReport, InspectError> {
-        let choice = LlmChoice::parse(choice)?;
+        let choice = parse_read_as(choice)?;
         let (capture, llm) = self
             .lock()
             .get(&id)

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use sse_subscriber::{parse_header_line, SubscribeRequest};
 
 use crate::error::SpecError;
-use crate::llm::LlmChoice;
+use crate::llm::parse_read_as;
+use sse_llm::ReadAs;
 
 /// Everything the user set for one connection, as the UI edits it and settings keep it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,15 +141,15 @@ impl ConnectionSpec {
     pub fn reads_ndjson(&self) -> bool {
         let from_url = sse_llm::Provider::from_url(self.url.trim());
         match self.llm_choice() {
-            Ok(LlmChoice::Named(_)) => true,
-            Ok(LlmChoice::Auto) => from_url.is_some(),
-            Ok(LlmChoice::Off) | Err(_) => from_url == Some(sse_llm::Provider::Ollama),
+            Ok(ReadAs::Provider(_)) => true,
+            Ok(ReadAs::Auto) => from_url.is_some(),
+            Ok(ReadAs::Off) | Err(_) => from_url == Some(sse_llm::Provider::Ollama),
         }
     }
 
     /// How the LLM panel reads the stream, or why `llm` says nothing it knows.
-    pub fn llm_choice(&self) -> Result<LlmChoice, SpecError> {
-        LlmChoice::parse(&self.llm)
+    pub fn llm_choice(&self) -> Result<ReadAs, SpecError> {
+        parse_read_as(&self.llm)
     }
 
     /// The subscriber's request, or the first thing wrong with the spec, said for a user.

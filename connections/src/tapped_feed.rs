@@ -41,8 +41,9 @@ impl Reader {
 
 /// What one look at the record found.
 struct Read {
-    /// Only while the feed has not told `Open`: the head is read once.
-    head: Option<(u16, HeaderMap)>,
+    /// Only while the feed has not told `Open`: the head is read once, with its time after
+    /// the exchange began.
+    head: Option<(u16, HeaderMap, Duration)>,
     /// Bytes the record let go before they were read.
     missed: u64,
     chunks: Vec<(Duration, Bytes)>,
@@ -87,7 +88,8 @@ impl TappedFeed {
         })??;
         // Its head is in (a stream is known as one by its Content-Type).
         let mut outbox = VecDeque::new();
-        outbox.push_back(Update::Connecting { url: url.clone(), attempt: 1 });
+        // The times are the tap's: the exchange began when the tap took the request.
+        outbox.push_back(Update::Connecting { url: url.clone(), attempt: 1, sent_at: started });
         Some(Self {
             recorder,
             exchange,
@@ -99,11 +101,6 @@ impl TappedFeed {
             outbox,
             poll: None,
         })
-    }
-
-    /// When the exchange began.
-    pub(crate) fn started(&self) -> SystemTime {
-        self.started
     }
 
     /// The next update; `None` once the exchange has ended and all of it was told.
@@ -135,13 +132,14 @@ impl TappedFeed {
             return;
         };
         if matches!(self.phase, Phase::Starting) {
-            let Some((status, headers)) = read.head else {
+            let Some((status, headers, head_after)) = read.head else {
                 if let Some(ending) = read.ending {
                     self.close(format!("the exchange ended before its response: {ending}"));
                 }
                 return;
             };
-            self.outbox.push_back(Update::Open { status, headers });
+            let received_at = self.started + head_after;
+            self.outbox.push_back(Update::Open { status, headers, received_at });
             self.phase = Phase::Open;
         }
         if read.missed > 0 {
@@ -247,7 +245,9 @@ fn look(exchange: &Exchange, read_to: u64, want_head: bool) -> Read {
                 headers.append(name, value);
             }
         }
-        (status, headers)
+        // A head recorded without its time came no later than the body's first bytes.
+        let first_bytes = exchange.raw.front().map(|(at, _)| *at);
+        (status, headers, exchange.head_after.or(first_bytes).unwrap_or_default())
     });
     let mut position = exchange.raw_dropped;
     let missed = position.saturating_sub(read_to);

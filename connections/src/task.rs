@@ -15,10 +15,11 @@ use crate::assertions::{self, SharedAssertions};
 use crate::diagnostics::Diagnostics;
 use crate::error::SpecError;
 use crate::json_path::TextAssembler;
-use crate::llm::{self as llm_view, LlmChoice, LlmView, SharedLlm};
+use crate::llm::{self as llm_view, LlmView, SharedLlm};
 use crate::spec::ConnectionSpec;
 use crate::tapped_feed::TappedFeed;
 use crate::update::{ConnectionUpdate, Emitter};
+use sse_llm::ReadAs;
 
 /// How often an open connection is checked for silence and its figures sent.
 const TICK: Duration = Duration::from_secs(1);
@@ -42,14 +43,6 @@ pub(crate) enum Source {
 }
 
 impl Source {
-    /// When the stream began, if the source knows (a tapped stream: its exchange's start).
-    fn started(&self) -> Option<SystemTime> {
-        match self {
-            Self::Subscription(..) => None,
-            Self::Tapped(feed) => Some(feed.started()),
-        }
-    }
-
     /// Drops the connection and resumes with `Last-Event-ID`, as a reconnecting client does;
     /// false for a tapped stream, which follows the tap's record.
     fn resume(&mut self) -> bool {
@@ -76,19 +69,14 @@ pub(crate) struct Plan {
     source: Source,
     assembler: Option<TextAssembler>,
     /// How the LLM panel reads it, and the provider the request's headers name.
-    pub(crate) llm: LlmChoice,
+    pub(crate) llm: ReadAs,
     pub(crate) llm_headers: Option<sse_llm::Provider>,
 }
 
 impl Plan {
     /// A stream through a tap: nothing to assemble, nothing to check.
     pub(crate) fn tapped(feed: TappedFeed) -> Self {
-        Self {
-            source: Source::Tapped(Box::new(feed)),
-            assembler: None,
-            llm: LlmChoice::Auto,
-            llm_headers: None,
-        }
+        Self { source: Source::Tapped(Box::new(feed)), assembler: None, llm: ReadAs::Auto, llm_headers: None }
     }
 
     pub(crate) fn new(spec: &ConnectionSpec) -> Result<Self, SpecError> {
@@ -151,8 +139,6 @@ struct ConnectionTask {
     last_received: Option<Instant>,
     /// The newest row the UI was sent in a batch's tail: later batches send only newer ones.
     tail_sent: Option<u64>,
-    /// When the stream began, if the source knows; else each attempt's start.
-    started: Option<SystemTime>,
 }
 
 /// Runs one connection until it closes or is stopped (`Ok`), or nobody listens (`Gone`).
@@ -169,7 +155,6 @@ pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result
         opened_at: None,
         last_received: None,
         tail_sent: None,
-        started: source.started(),
     };
     assertions::lock(&task.links.assertions).set_resumable(matches!(source, Source::Subscription(..)));
     let mut tick = tokio::time::interval(TICK);
@@ -245,15 +230,14 @@ impl ConnectionTask {
             let mut capture = lock(&self.links.capture);
             (capture.observe(&update), capture.connections())
         };
-        let sent = self.started.unwrap_or_else(SystemTime::now);
         {
             let mut assertions = assertions::lock(&self.links.assertions);
-            if matches!(update, Update::Connecting { .. }) {
-                assertions.connecting(sent);
+            if let Update::Connecting { sent_at, .. } = update {
+                assertions.connecting(sent_at);
             }
             assertions.observe(&update, connection, kept.map(|kept| kept.seq));
         }
-        llm_view::lock(&self.links.llm).observe(&update, sent, connection);
+        llm_view::lock(&self.links.llm).observe(&update, connection);
         match update {
             Update::Raw(read) => {
                 self.last_received = Some(Instant::now());

@@ -1,12 +1,17 @@
 //! A connection's stream read as an LLM's, as the window's LLM panel gets it: the provider's
 //! fixture (llm/tests/fixtures) served over real HTTP, a few milliseconds an event, the
 //! reports' pieces adding up to the whole answer; a cut stream truncated; the choice changed
-//! on a stream already read.
+//! on a stream already read; the same exchange timed alike through a tap, live and after it
+//! ended, and by a connection of its own.
+
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use sse_connections::{ConnectionSpec, ConnectionUpdate, LlmReport, ReconnectOptions, RunningConnections};
+use sse_connections::{
+    ConnectionSpec, ConnectionUpdate, LlmReport, ReconnectOptions, RunningConnections, RunningTaps, TapSpec,
+};
 use sse_llm::{BlockKind, Completeness, Provider};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -161,4 +166,84 @@ async fn an_ollama_ndjson_stream_is_read_line_by_line() {
     assert_eq!(summary.provider, Provider::Ollama);
     assert_eq!(summary.completeness, Completeness::Complete, "{}", summary.detail);
     assert!(folded.texts.iter().any(|text| !text.is_empty()), "{:?}", folded.texts);
+}
+
+/// Serves `body` (SSE) to every request: the head after `head_after`, the first event
+/// `first_after` later, then an event every 30 ms, then closes.
+async fn serve_paced(body: String, head_after: Duration, first_after: Duration) -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 8192];
+                let _ = socket.read(&mut buf).await;
+                tokio::time::sleep(head_after).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+                socket.write_all(head.as_bytes()).await.unwrap();
+                tokio::time::sleep(first_after).await;
+                for piece in body.split_inclusive("\n\n") {
+                    if socket.write_all(piece.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_millis(30)).await;
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// A settled report's time to first byte and to first token, in ms.
+fn first_byte_and_token(report: &LlmReport) -> (f64, f64) {
+    let timing = &report.summary.as_ref().expect("read as Chat Completions").timing;
+    (timing.first_byte_ms.expect("a first byte"), timing.first_token_ms.expect("a first token"))
+}
+
+/// Opens exchange `exchange` of `tap` in the inspector and reads it to its end.
+async fn tapped_timing(
+    connections: &RunningConnections,
+    taps: &RunningTaps,
+    tap: u64,
+    exchange: u64,
+) -> (f64, f64) {
+    let (tx, mut updates) = mpsc::unbounded_channel();
+    let recorder = taps.recorder(tap).unwrap();
+    connections.open_tapped(recorder, exchange, Arc::new(move |update| tx.send(update).is_ok())).unwrap();
+    first_byte_and_token(&until_settled(&mut updates, &mut Folded::default()).await)
+}
+
+/// One exchange through a tap shows the same TTFB and TTFT to the millisecond opened while it
+/// streams and opened after it ended (its times are the tap's record's, not the moment it was
+/// opened), and a connection of its own to the same paced server agrees within 20 ms.
+#[tokio::test]
+async fn a_tapped_exchange_is_timed_alike_live_after_it_ended_and_directly() {
+    let head_after = Duration::from_millis(150);
+    let addr = serve_paced(fixture("openai-chat-text.sse"), head_after, Duration::from_millis(600)).await;
+    let taps = RunningTaps::new(tokio::runtime::Handle::current());
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let (emit, mut rows) = support::emitter();
+    let spec = TapSpec { upstream: format!("http://{addr}"), ..TapSpec::default() };
+    let tap = taps.open(&spec, emit).unwrap();
+    let head = "GET /v1/chat/completions HTTP/1.1\r\nHost: {host}\r\n\r\n";
+    let client = tokio::spawn(support::request(tap.port, head, "[DONE]"));
+
+    // Live: opened once its head is in, before its first event.
+    let row = support::next_row(&mut rows, |row| row.is_stream).await;
+    assert_eq!(row.events, 0, "opened before the first event: {row:?}");
+    let live = tapped_timing(&connections, &taps, tap.id, row.id).await;
+    drop(client.await.expect("the client read the stream to [DONE]"));
+    support::next_row(&mut rows, |candidate| candidate.id == row.id && candidate.ending.is_some()).await;
+    let after = tapped_timing(&connections, &taps, tap.id, row.id).await;
+    assert_eq!(live, after, "live (TTFB, TTFT) and after it ended, in ms");
+    let (first_byte, first_token) = live;
+    assert!(first_byte >= head_after.as_millis() as f64, "TTFB {first_byte} ms counts from the request");
+    assert!(first_token >= first_byte + 600.0, "TTFT {first_token} ms after TTFB {first_byte} ms");
+
+    let (id, mut updates) = open(&connections, format!("http://{addr}/v1/chat/completions"));
+    let direct = first_byte_and_token(&until_settled(&mut updates, &mut Folded::default()).await);
+    assert!(connections.close(id), "the direct connection was open");
+    assert!((direct.0 - first_byte).abs() <= 20.0, "TTFB direct {} ms, tapped {first_byte} ms", direct.0);
+    assert!((direct.1 - first_token).abs() <= 20.0, "TTFT direct {} ms, tapped {first_token} ms", direct.1);
 }

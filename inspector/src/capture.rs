@@ -82,7 +82,7 @@ impl Capture {
     /// for an event, where it was kept.
     pub fn observe(&mut self, update: &Update) -> Option<Kept> {
         match update {
-            Update::Connecting { .. } => self.stats.connecting(SystemTime::now()),
+            Update::Connecting { sent_at, .. } => self.stats.connecting(*sent_at),
             Update::Open { .. } => {
                 self.connections += 1;
                 self.stats.opened();
@@ -221,7 +221,11 @@ mod tests {
         let data = "é".repeat(8 * 1024 * 1024 - 4); // 16 MiB less 8 bytes, two bytes a character
         let block = format!("data: {data}\n\n");
         let mut capture = Capture::new(CaptureLimits { raw_bytes: 32 << 20, ..CaptureLimits::default() });
-        capture.observe(&Update::Open { status: 200, headers: Default::default() });
+        capture.observe(&Update::Open {
+            status: 200,
+            headers: Default::default(),
+            received_at: SystemTime::now(),
+        });
         capture.observe(&Update::Raw(BodyRead { bytes: Bytes::from(block.clone()), compressed: None }));
         let event = SseEvent {
             event: "message".into(),

@@ -65,7 +65,11 @@ fn feed(capture: &mut Capture, from: u64, to: u64, offset: &mut u64) {
 fn a_full_capture_keeps_its_memory_flat() {
     let mut capture = Capture::new(CaptureLimits::default());
     let mut offset = 0;
-    capture.observe(&Update::Open { status: 200, headers: Default::default() });
+    capture.observe(&Update::Open {
+        status: 200,
+        headers: Default::default(),
+        received_at: std::time::SystemTime::now(),
+    });
     feed(&mut capture, 0, 200_000, &mut offset);
     let full = LIVE.load(Ordering::Relaxed);
     feed(&mut capture, 200_000, 1_200_000, &mut offset);

@@ -11,7 +11,12 @@
 //! - `openai_chat.rs`, `openai_responses.rs`, `anthropic.rs`, `gemini.rs`, `ollama.rs`: each
 //!   format's events, each citing the documentation it follows.
 //! - [`Block`], [`BlockKind`], [`Arguments`], [`Usage`] (`answer.rs`): the assembled answer.
-//! - [`Timing`], [`Stall`] (`timing.rs`): first byte and tokens, rate, gaps, stalls.
+//! - [`LlmReading`], [`Lifecycle`], [`ReadAs`] (`reading.rs`): the one driver both the window
+//!   and `sse-sub --llm` feed a subscription's lifecycle to: the provider picked, a reading
+//!   per response, and the clock: where TTFB and TTFT are computed (per attempt, from its
+//!   request being sent).
+//! - [`Timing`], [`Stall`] (`timing.rs`): the figures from those times: first byte and
+//!   tokens, rate, gaps, stalls.
 //! - `report.rs`: [`Summary::text`], for a terminal.
 //! - `shared.rs`: what the format modules share (how an event fitted, error objects as text).
 
@@ -22,6 +27,7 @@ mod ollama;
 mod openai_chat;
 mod openai_responses;
 mod provider;
+mod reading;
 mod report;
 mod shared;
 mod stream;
@@ -29,5 +35,6 @@ mod timing;
 
 pub use answer::{Arguments, Block, BlockKind, Usage};
 pub use provider::Provider;
+pub use reading::{Lifecycle, LlmReading, ReadAs};
 pub use stream::{Completeness, LlmStream, Oddities, Summary};
 pub use timing::{Stall, Timing, GAP_BUCKETS_MS};

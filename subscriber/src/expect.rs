@@ -73,7 +73,7 @@ pub async fn check_stream(
         let now = started.elapsed();
         match update {
             None | Some(Update::Closed { .. }) => checker.end(now, End::Ended),
-            Some(Update::Open { status, headers }) => {
+            Some(Update::Open { status, headers, .. }) => {
                 answered = true;
                 checker.response(Head { status, headers: &header_pairs(&headers) });
             }

@@ -73,8 +73,8 @@ impl From<SseEvent> for FeedUpdate {
 impl From<Update> for FeedUpdate {
     fn from(update: Update) -> Self {
         match update {
-            Update::Connecting { url, attempt } => FeedUpdate::Connecting { url, attempt },
-            Update::Open { status, headers } => {
+            Update::Connecting { url, attempt, .. } => FeedUpdate::Connecting { url, attempt },
+            Update::Open { status, headers, .. } => {
                 let content_type = headers
                     .get(reqwest::header::CONTENT_TYPE)
                     .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())

@@ -13,6 +13,8 @@
 //! - [`JsonLines`] (`lines.rs`): NDJSON read a line at a time, for NDJSON streams
 //!   ([`SubscribeRequest::ndjson`]) and the tap's record of them.
 //! - [`watch`], [`FeedUpdate`] (`feed.rs`): the updates as a serialisable feed, for UIs.
+//! - [`analyzers`] (`analyzers.rs`, feature `analyzers`): the updates as the analyzers'
+//!   lifecycles, in one place for `sse-sub` and the window (the LLM reader's).
 //! - [`cli`] (`cli.rs`, feature `cli`): `sse-sub`'s arguments and the request they describe.
 //! - [`expect`] (`expect.rs`, feature `cli`): `sse-sub --expect`, a live stream checked
 //!   against an expectations file (`sse_expect`).
@@ -29,6 +31,8 @@
 //! across chunks), decodes each line as UTF-8 with replacement (the same result as decoding the
 //! stream, since terminators are ASCII), and bounds lines and events (16 MiB by default).
 
+#[cfg(feature = "analyzers")]
+pub mod analyzers;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod connection;

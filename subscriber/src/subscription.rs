@@ -17,15 +17,20 @@ use crate::request::SubscribeRequest;
 /// What a subscription reports, in order: lifecycle changes and events.
 #[derive(Debug)]
 pub enum Update {
-    /// A connection attempt starts (`attempt` counts from 1 for each subscription).
+    /// A connection attempt starts (`attempt` counts from 1 for each subscription); its
+    /// request goes at `sent_at`. Observers take the time from here, never their own clock,
+    /// so a stream read after the fact (a tap's record) keeps its times.
     Connecting {
         url: String,
         attempt: u32,
+        sent_at: SystemTime,
     },
-    /// The response is 200 with `Content-Type: text/event-stream`.
+    /// The response is 200 with `Content-Type: text/event-stream`; its head came at
+    /// `received_at`.
     Open {
         status: u16,
         headers: HeaderMap,
+        received_at: SystemTime,
     },
     Event(SseEvent),
     /// The bytes of one network read (decoded, when the body is compressed), before the
@@ -128,7 +133,11 @@ impl Subscription {
     /// Starts an attempt: its request goes on in `Phase::Opening`.
     fn connect(&mut self) -> Update {
         self.attempts += 1;
-        let connecting = Update::Connecting { url: self.request.url.to_string(), attempt: self.attempts };
+        let connecting = Update::Connecting {
+            url: self.request.url.to_string(),
+            attempt: self.attempts,
+            sent_at: SystemTime::now(),
+        };
         let client = match &self.client {
             Some(client) => Ok(client.clone()),
             None => build_client(&self.request),
@@ -162,6 +171,7 @@ impl Subscription {
                 self.outbox.push_back(Update::Open {
                     status: connection.status.as_u16(),
                     headers: connection.headers.clone(),
+                    received_at: SystemTime::now(),
                 });
                 self.lines = connection.json_lines.then(JsonLines::default);
                 self.phase = Phase::Open(connection);

@@ -180,7 +180,7 @@ async fn reconnections_go_to_the_redirects_target() {
         assert!(requests[2].starts_with("GET /new?stream=x HTTP/1.1\r\n"), "{status}: {}", requests[2]);
         assert!(requests[2].contains("\r\nlast-event-id: 1\r\n"), "{}", requests[2]);
         let reconnecting = updates.iter().filter_map(|u| match u {
-            Update::Connecting { url, attempt: 2 } => Some(url.clone()),
+            Update::Connecting { url, attempt: 2, .. } => Some(url.clone()),
             _ => None,
         });
         assert_eq!(

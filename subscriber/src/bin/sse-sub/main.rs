@@ -7,7 +7,7 @@ mod llm;
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use sse_capture::{write_event, write_head, CaptureHead, CapturedEvent, RecordedResponse, CAPTURE_VERSION};
@@ -89,8 +89,8 @@ fn print_event(out: &mut impl Write, event: &SseEvent, args: &Args) -> Result<()
 
 fn describe(update: &Update) -> String {
     match update {
-        Update::Connecting { url, attempt } => format!("connecting to {url} (attempt {attempt})"),
-        Update::Open { status, headers } => {
+        Update::Connecting { url, attempt, .. } => format!("connecting to {url} (attempt {attempt})"),
+        Update::Open { status, headers, .. } => {
             let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
             format!("open: HTTP {status}, {content_type}")
         }
@@ -146,34 +146,29 @@ async fn subscribe(args: &Args, stats: &mut Stats, started: Instant) -> Result<(
         if args.verbose && (args.quiet || !retry_note) {
             eprintln!("sse-sub: {}", describe(&update));
         }
+        if let Some(llm) = &mut stats.llm {
+            llm.observe(&update);
+        }
         match update {
-            Update::Connecting { attempt: number, .. } => {
+            Update::Connecting { attempt: number, sent_at, .. } => {
                 attempt = number;
-                sent = Some(SystemTime::now());
-                if let Some(llm) = &mut stats.llm {
-                    llm.connecting();
-                }
+                sent = Some(sent_at);
             }
-            Update::Open { status, headers } => {
-                if let Some(llm) = &mut stats.llm {
-                    llm.opened();
-                }
-                // The head of the first response that opens a stream, sent when its attempt began.
-                if args.head && !head_written {
-                    head_written = true;
-                    let head = CaptureHead {
-                        version: CAPTURE_VERSION,
-                        request: sent.map(|sent| request.recorded(sent)),
-                        response: Some(RecordedResponse {
-                            status,
-                            headers: redact_headers(&header_pairs(&headers)),
-                            time: Some(SystemTime::now()),
-                        }),
-                    };
-                    let mut line = Vec::new();
-                    write_head(&head, &mut line);
-                    out.write_all(&line)?;
-                }
+            // The head of the first response that opens a stream, sent when its attempt began.
+            Update::Open { status, headers, received_at } if args.head && !head_written => {
+                head_written = true;
+                let head = CaptureHead {
+                    version: CAPTURE_VERSION,
+                    request: sent.map(|sent| request.recorded(sent)),
+                    response: Some(RecordedResponse {
+                        status,
+                        headers: redact_headers(&header_pairs(&headers)),
+                        time: Some(received_at),
+                    }),
+                };
+                let mut line = Vec::new();
+                write_head(&head, &mut line);
+                out.write_all(&line)?;
             }
             Update::Error { error, will_retry: true } => failure = Some(error.to_string()),
             Update::Retrying { delay } if !args.quiet => {
@@ -185,9 +180,6 @@ async fn subscribe(args: &Args, stats: &mut Stats, started: Instant) -> Result<(
                 );
             }
             Update::Event(event) => {
-                if let Some(llm) = &mut stats.llm {
-                    llm.event(&event);
-                }
                 stats.events += 1;
                 stats.bytes += event.size as u64;
                 stats.first_event.get_or_insert_with(|| started.elapsed());
@@ -266,7 +258,7 @@ async fn main() -> ExitCode {
     let mut stats = Stats::default();
     if let Some(given) = &args.llm {
         let header_names = args.headers.iter().filter_map(|line| line.split_once(':').map(|(name, _)| name));
-        match llm::LlmWatch::new(given, args.url.as_deref().unwrap_or(""), header_names) {
+        match llm::LlmWatch::new(given, header_names) {
             Ok(watch) => stats.llm = Some(watch),
             Err(message) => {
                 eprintln!("sse-sub: {message}");
