@@ -1,5 +1,6 @@
-//! A connection's expectations checked live, for the window's Assertions panel: an
-//! `sse_expect` checker over the current connection, fed first the events the log still keeps
+//! A connection's expectations checked live, for the window's Assertions panel: the checker's
+//! one driver (`sse_expect::StreamCheck`, fed through `sse_subscriber::analyzers` as `sse-sub
+//! --expect` feeds it) over the current connection, fed first the events the log still keeps
 //! of it, then each new one by the connection's task.
 
 use std::borrow::Cow;
@@ -8,9 +9,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use sse_capture::{CaptureHead, CapturedEvent, RecordedResponse, CAPTURE_VERSION};
-use sse_expect::{generate, Checker, End, Event, Expectations, GenerateOptions, Head, Tally, Verdict};
+use sse_expect::{generate, Checker, Expectations, GenerateOptions, Lifecycle, StreamCheck, Tally, Verdict};
 use sse_inspector::{Capture, KeptEvent};
-use sse_subscriber::{header_pairs, SseEvent, Update};
+use sse_subscriber::analyzers::expect_lifecycle;
+use sse_subscriber::{header_pairs, Update};
 
 use crate::error::InspectError;
 
@@ -58,9 +60,7 @@ pub struct AssertionsReport {
 struct Run {
     source: String,
     text: String,
-    checker: Checker,
-    /// Where its times count from: when the checked stream's request went.
-    start: Option<SystemTime>,
+    check: StreamCheck,
     /// The log's sequence number of the first event checked: the checker numbers events from 0.
     first_seq: Option<u64>,
     note: String,
@@ -85,59 +85,40 @@ pub(crate) struct Assertions {
     run: Option<Run>,
 }
 
-fn since(time: SystemTime, start: Option<SystemTime>) -> Duration {
-    start.and_then(|start| time.duration_since(start).ok()).unwrap_or(Duration::ZERO)
-}
-
 fn kept_time(event: &KeptEvent) -> SystemTime {
     UNIX_EPOCH + Duration::from_micros(event.received_at_us)
 }
 
 impl Assertions {
-    /// A connection attempt starts at `sent`; it becomes the current stream if it opens.
-    pub(crate) fn connecting(&mut self, sent: SystemTime) {
-        self.attempt_sent = Some(sent);
-    }
-
-    /// What the task saw, in order; `connection` is the capture's current connection number.
+    /// What the task saw, in order; `connection` is the capture's current connection number,
+    /// `seq` where an event was kept.
     pub(crate) fn observe(&mut self, update: &Update, connection: u32, seq: Option<u64>) {
         let now = SystemTime::now();
-        if matches!(update, Update::Open { .. }) {
-            self.sent = self.attempt_sent;
-            self.ended = None;
-        }
         match update {
+            Update::Connecting { sent_at, .. } => self.attempt_sent = Some(*sent_at),
             Update::Open { status, headers, .. } => {
+                self.sent = self.attempt_sent;
+                self.ended = None;
                 self.connection = connection;
-                let head = (*status, header_pairs(headers));
-                if let Some(run) = &mut self.run {
-                    run.checker.response(Head { status: head.0, headers: &head.1 });
-                    run.changed = true;
-                }
-                self.head = Some(head);
+                self.head = Some((*status, header_pairs(headers)));
             }
-            Update::Event(event) => {
-                if let Some(run) = &mut self.run {
-                    run.event(event, seq);
-                }
-            }
-            Update::Error { error, .. } => {
-                if let Some(run) = &mut self.run {
-                    if let Some(response) = error.response() {
-                        run.checker.response(Head { status: response.status, headers: &response.headers });
-                    }
-                    let end = if error.response().is_some() { End::Refused } else { End::Ended };
-                    run.end(since(now, run.start), end);
-                }
+            Update::Error { .. } | Update::Retrying { .. } | Update::Closed { .. } => {
                 self.ended.get_or_insert(now);
             }
-            Update::Retrying { .. } | Update::Closed { .. } => {
-                if let Some(run) = &mut self.run {
-                    run.end(since(now, run.start), End::Ended);
-                }
-                self.ended.get_or_insert(now);
+            Update::Event(_) | Update::Raw(_) => {}
+        }
+        let Some(run) = &mut self.run else { return };
+        if matches!(update, Update::Event(_)) {
+            if run.check.checker().is_finished() {
+                return;
             }
-            Update::Connecting { .. } | Update::Raw(_) => {}
+            if let Some(seq) = seq {
+                run.first_seq.get_or_insert(seq);
+            }
+        }
+        if let Some(lifecycle) = expect_lifecycle(update) {
+            // A report goes only when a verdict changed (verdicts change once, from pending).
+            run.changed |= run.check.observe(lifecycle);
         }
     }
 
@@ -150,13 +131,13 @@ impl Assertions {
     /// Whether the task should drop the connection and resume it now
     /// (`reconnect_after_events`).
     pub(crate) fn wants_resume(&self) -> bool {
-        self.run.as_ref().is_some_and(|run| run.checker.wants_reconnect())
+        self.run.as_ref().is_some_and(|run| run.check.checker().wants_reconnect())
     }
 
     /// The task dropped the connection and resumes it.
     pub(crate) fn resumed(&mut self) {
         if let Some(run) = &mut self.run {
-            run.checker.resumed();
+            run.check.checker_mut().resumed();
         }
     }
 
@@ -167,11 +148,7 @@ impl Assertions {
     /// Time passes: bounds that ran out are decided.
     pub(crate) fn tick(&mut self) {
         if let Some(run) = &mut self.run {
-            if !run.checker.is_finished() {
-                let before = run.checker.outcomes().to_vec();
-                run.checker.tick(since(SystemTime::now(), run.start));
-                run.changed |= run.checker.outcomes() != before.as_slice();
-            }
+            run.changed |= run.check.tick(SystemTime::now());
         }
     }
 
@@ -209,50 +186,42 @@ impl Assertions {
             checker
                 .cannot_resume("a tapped stream follows the tap's record: it cannot be dropped and resumed");
         }
-        let mut note = String::new();
-        if let Some((status, headers)) = &self.head {
-            checker.response(Head { status: *status, headers });
-        }
-        if self.sent.is_none() {
+        if self.head.is_some() && self.sent.is_none() {
             checker.start_unknown("when the request went is not known");
         }
-        let mut run = Run {
-            source,
-            text,
-            checker,
-            start: self.sent,
-            first_seq: None,
-            note: String::new(),
-            changed: false,
-        };
+        // Times count from the current stream's request, or the attempt under way.
+        let mut check = StreamCheck::from(checker, self.sent.or(self.attempt_sent));
+        if let Some((status, headers)) = &self.head {
+            check.observe(Lifecycle::HeadReceived { status: *status, headers: headers.clone() });
+        }
+        let mut run = Run { source, text, check, first_seq: None, note: String::new(), changed: false };
         let history = capture.history();
         let mine = |event: &&KeptEvent| event.connection == self.connection && self.head.is_some();
         let mut kept = history.from_seq(0).filter(mine).peekable();
         if history.dropped() > 0 && kept.peek().is_some() {
-            note = "the log no longer keeps the stream's earliest events: checked from the oldest it keeps"
-                .into();
+            run.note =
+                "the log no longer keeps the stream's earliest events: checked from the oldest it keeps"
+                    .into();
         }
         for event in kept {
             run.first_seq.get_or_insert(event.seq);
-            run.checker.event(Event {
+            run.check.observe(Lifecycle::Event {
                 event_type: &event.event,
                 data: &event.data,
                 id: &event.id,
                 id_set: event.id_set,
-                at: since(kept_time(event), self.sent),
+                received_at: kept_time(event),
             });
         }
-        if let Some(after) =
-            run.checker.reconnect_after_events().filter(|after| run.checker.events() >= *after)
-        {
-            run.checker.cannot_resume(&format!(
+        let checker = run.check.checker_mut();
+        if let Some(after) = checker.reconnect_after_events().filter(|after| checker.events() >= *after) {
+            checker.cannot_resume(&format!(
                 "the stream was past event {after} when the file was loaded: load it before, or use sse-sub --expect"
             ));
         }
         if let Some(ended) = self.ended {
-            run.end(since(ended, self.sent), End::Ended);
+            run.check.observe(Lifecycle::Ended { at: ended });
         }
-        run.note = note;
         let report = run.report();
         self.run = Some(run);
         Ok(report)
@@ -303,39 +272,9 @@ impl Assertions {
 }
 
 impl Run {
-    fn event(&mut self, event: &SseEvent, seq: Option<u64>) {
-        if self.checker.is_finished() {
-            return;
-        }
-        if let Some(seq) = seq {
-            self.first_seq.get_or_insert(seq);
-        }
-        let open_before = self.open();
-        self.checker.event(Event {
-            event_type: &event.event,
-            data: &event.data,
-            id: &event.id,
-            id_set: event.id_set,
-            at: since(event.received_at, self.start),
-        });
-        // A report goes only when a verdict changed (verdicts change once, from pending).
-        self.changed |= self.open() != open_before;
-    }
-
-    /// Expectations still pending.
-    fn open(&self) -> usize {
-        self.checker.outcomes().iter().filter(|outcome| outcome.verdict == Verdict::Pending).count()
-    }
-
-    fn end(&mut self, at: Duration, end: End) {
-        if !self.checker.is_finished() {
-            self.checker.end(at, end);
-            self.changed = true;
-        }
-    }
-
     fn report(&self) -> AssertionsReport {
-        let outcomes = self.checker.outcomes();
+        let checker = self.check.checker();
+        let outcomes = checker.outcomes();
         let tally = Tally::of(outcomes);
         let rows = outcomes
             .iter()
@@ -352,7 +291,7 @@ impl Run {
             pass: tally.pass,
             fail: tally.fail,
             open: tally.undecided + tally.pending,
-            finished: self.checker.is_finished(),
+            finished: checker.is_finished(),
             note: self.note.clone(),
         }
     }

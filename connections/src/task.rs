@@ -230,13 +230,7 @@ impl ConnectionTask {
             let mut capture = lock(&self.links.capture);
             (capture.observe(&update), capture.connections())
         };
-        {
-            let mut assertions = assertions::lock(&self.links.assertions);
-            if let Update::Connecting { sent_at, .. } = update {
-                assertions.connecting(sent_at);
-            }
-            assertions.observe(&update, connection, kept.map(|kept| kept.seq));
-        }
+        assertions::lock(&self.links.assertions).observe(&update, connection, kept.map(|kept| kept.seq));
         llm_view::lock(&self.links.llm).observe(&update, connection);
         match update {
             Update::Raw(read) => {

@@ -11,6 +11,8 @@
 //! - [`Expectations`] (`expectation.rs`): a checked file, each expectation with its name.
 //! - `file.rs`: the TOML file, unknown keys refused, mistakes reported at a line and column.
 //! - [`Checker`], [`Head`], [`Event`], [`End`] (`check.rs`): deciding them.
+//! - [`StreamCheck`], [`Lifecycle`] (`stream.rs`): the one driver of a checker for a stream as
+//!   it arrives, which `sse-sub --expect` and the window both feed; its clock.
 //! - [`Outcome`], [`Verdict`], [`Tally`], [`text_report`], [`junit_xml`] (`outcome.rs`).
 //! - [`check_capture`] (`capture.rs`): a capture checked offline with its recorded times.
 //! - [`generate`], [`GenerateOptions`] (`generate.rs`): a file from a capture; `infer.rs`
@@ -27,6 +29,7 @@ mod generate;
 mod infer;
 mod json_path;
 mod outcome;
+mod stream;
 
 pub use capture::check_capture;
 pub use check::{Checker, End, Event, Head};
@@ -35,3 +38,4 @@ pub use expectation::Expectations;
 pub use generate::{generate, GenerateError, GenerateOptions};
 pub use json_path::{JsonPath, JsonPathError};
 pub use outcome::{junit_xml, text_report, Outcome, Tally, Verdict};
+pub use stream::{Lifecycle, StreamCheck};

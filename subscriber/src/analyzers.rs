@@ -1,9 +1,12 @@
 //! A subscription's updates as the analyzers take them, in one place: `sse-sub` and the
-//! window's connection task both feed the LLM reader (`sse_llm`) through here, with the times
-//! the updates carry.
+//! window's connection task both feed the LLM reader (`sse_llm`) and the expectations checker
+//! (`sse_expect`) through here, with the times the updates carry.
+
+use std::time::SystemTime;
 
 use sse_llm::Lifecycle;
 
+use crate::request::header_pairs;
 use crate::subscription::Update;
 
 /// The LLM reader's view of `update`; none for what it does not read (raw bytes).
@@ -15,6 +18,35 @@ pub fn llm_lifecycle(update: &Update) -> Option<Lifecycle<'_>> {
             Lifecycle::Event { event_type: &event.event, data: &event.data, received_at: event.received_at }
         }
         Update::Error { .. } | Update::Retrying { .. } | Update::Closed { .. } => Lifecycle::End,
+        Update::Raw(_) => return None,
+    })
+}
+
+/// The expectations checker's view of `update`; none for raw bytes. A failure carries no time
+/// of its own: it is told now.
+pub fn expect_lifecycle(update: &Update) -> Option<sse_expect::Lifecycle<'_>> {
+    use sse_expect::Lifecycle as Expect;
+    Some(match update {
+        Update::Connecting { sent_at, .. } => Expect::RequestSent { at: *sent_at },
+        Update::Open { status, headers, .. } => {
+            Expect::HeadReceived { status: *status, headers: header_pairs(headers) }
+        }
+        Update::Event(event) => Expect::Event {
+            event_type: &event.event,
+            data: &event.data,
+            id: &event.id,
+            id_set: event.id_set,
+            received_at: event.received_at,
+        },
+        Update::Error { error, .. } => match error.response() {
+            Some(response) => Expect::Refused {
+                status: response.status,
+                headers: response.headers.clone(),
+                at: SystemTime::now(),
+            },
+            None => Expect::Ended { at: SystemTime::now() },
+        },
+        Update::Retrying { .. } | Update::Closed { .. } => Expect::Ended { at: SystemTime::now() },
         Update::Raw(_) => return None,
     })
 }

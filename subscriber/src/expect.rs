@@ -1,14 +1,13 @@
 //! `sse-sub --expect`: a live stream checked against an expectations file (`sse_expect`). The
-//! checker decides; this drives it with the subscription's updates and the clock, and does
-//! the drop and resume that `reconnect_after_events` asks for.
+//! checker's one driver decides; this feeds it the subscription's updates and the passing of
+//! time, and does the drop and resume that `reconnect_after_events` asks for.
 
 use std::time::{Duration, SystemTime};
 
-use sse_expect::{Checker, End, Event, Expectations, Head, Tally};
-use tokio::time::Instant;
+use sse_expect::{Checker, End, Expectations, Lifecycle, StreamCheck, Tally};
 
+use crate::analyzers::expect_lifecycle;
 use crate::error::SubscribeError;
-use crate::request::header_pairs;
 use crate::request::SubscribeRequest;
 use crate::subscription::{Subscription, Update};
 
@@ -39,86 +38,70 @@ pub fn exit_code(checker: &Checker) -> u8 {
 }
 
 /// Subscribes with `request` (never reconnecting on its own: the stream ending is the end) and
-/// decides `expectations`. An error only when no response ever came (no connection, TLS, a
-/// bad URL); a response that is not a stream is decided by the response expectations.
+/// decides `expectations`, through the checker's one driver (`sse_expect::StreamCheck`) as the
+/// window does. An error only when no response ever came (no connection, TLS, a bad URL); a
+/// response that is not a stream is decided by the response expectations.
 pub async fn check_stream(
     request: SubscribeRequest,
     expectations: Expectations,
     options: CheckOptions,
 ) -> Result<Checker, SubscribeError> {
     let request = request.reconnect(false);
-    let started = Instant::now();
-    let sent = SystemTime::now();
-    let deadline = started + options.timeout;
-    let mut checker = Checker::new(expectations);
+    let deadline = SystemTime::now() + options.timeout;
+    let mut check = StreamCheck::new(expectations);
     let mut subscription = Subscription::new(request.clone());
     let mut answered = false;
     loop {
-        let wake = checker.next_deadline().map_or(deadline, |due| deadline.min(started + due));
+        let wake = check.next_deadline().map_or(deadline, |due| deadline.min(due));
+        let wait = wake.duration_since(SystemTime::now()).unwrap_or_default();
         let update = tokio::select! {
             update = subscription.next() => update,
-            () = tokio::time::sleep_until(wake) => {
-                let now = started.elapsed();
-                if Instant::now() >= deadline {
-                    checker.end(now, End::TimedOut);
+            () = tokio::time::sleep(wait) => {
+                let now = SystemTime::now();
+                if now >= deadline {
+                    check.end(now, End::TimedOut);
                     break;
                 }
-                checker.tick(now);
-                if stop(&mut checker, &options, now) {
+                check.tick(now);
+                if stop(&mut check, &options, now) {
                     break;
                 }
                 continue;
             }
         };
-        let now = started.elapsed();
+        let Some(update) = update else {
+            check.observe(Lifecycle::Ended { at: SystemTime::now() });
+            break;
+        };
         match update {
-            None | Some(Update::Closed { .. }) => checker.end(now, End::Ended),
-            Some(Update::Open { status, headers, .. }) => {
-                answered = true;
-                checker.response(Head { status, headers: &header_pairs(&headers) });
-            }
-            Some(Update::Event(event)) => {
-                let at = event.received_at.duration_since(sent).unwrap_or(now);
-                checker.event(Event {
-                    event_type: &event.event,
-                    data: &event.data,
-                    id: &event.id,
-                    id_set: event.id_set,
-                    at,
-                });
-                if checker.wants_reconnect() {
-                    let last = subscription.last_event_id().to_owned();
-                    tracing::info!(last_event_id = %last, "dropping the connection to resume");
-                    subscription = Subscription::new(request.clone().last_event_id(last));
-                    checker.resumed();
-                }
-            }
-            Some(Update::Error { error, .. }) => match error.response() {
-                Some(response) => {
-                    checker.response(Head { status: response.status, headers: &response.headers });
-                    checker.end(now, End::Refused);
-                }
-                None if !answered => return Err(error),
-                // A connection lost mid-stream ends it, as far as the expectations go.
-                None => {
-                    tracing::info!(%error, "the stream ended with an error");
-                    checker.end(now, End::Ended);
-                }
-            },
-            Some(_) => {}
+            Update::Open { .. } => answered = true,
+            Update::Error { ref error, .. } if error.response().is_some() => answered = true,
+            Update::Error { error, .. } if !answered => return Err(error),
+            // A connection lost mid-stream ends it, as far as the expectations go.
+            Update::Error { ref error, .. } => tracing::info!(%error, "the stream ended with an error"),
+            _ => {}
         }
-        if stop(&mut checker, &options, now) {
+        if let Some(lifecycle) = expect_lifecycle(&update) {
+            check.observe(lifecycle);
+        }
+        if matches!(update, Update::Event(_)) && check.checker().wants_reconnect() {
+            let last = subscription.last_event_id().to_owned();
+            tracing::info!(last_event_id = %last, "dropping the connection to resume");
+            subscription = Subscription::new(request.clone().last_event_id(last));
+            check.checker_mut().resumed();
+        }
+        if stop(&mut check, &options, SystemTime::now()) {
             break;
         }
     }
-    Ok(checker)
+    Ok(check.into_checker())
 }
 
 /// Whether checking is over: everything decided, the end reached, or a failure when it stops
 /// at the first one.
-fn stop(checker: &mut Checker, options: &CheckOptions, now: Duration) -> bool {
-    if !options.keep_going && checker.any_failed() {
-        checker.end(now, End::Stopped);
+fn stop(check: &mut StreamCheck, options: &CheckOptions, now: SystemTime) -> bool {
+    if !options.keep_going && check.checker().any_failed() {
+        check.end(now, End::Stopped);
     }
-    checker.is_finished() || checker.all_decided()
+    check.checker().is_finished() || check.checker().all_decided()
 }
