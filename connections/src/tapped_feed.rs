@@ -8,36 +8,14 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use sse_subscriber::{BodyRead, EventParser, SseEvent, SubscribeError, Update, DEFAULT_MAX_EVENT_SIZE};
-use sse_tap::{Exchange, JsonLines, Recorder, MAX_RAW_BYTES};
+use sse_subscriber::{
+    BodyRead, SseEvent, StreamFormat, StreamReader, SubscribeError, Update, DEFAULT_MAX_EVENT_SIZE,
+};
+use sse_tap::{Exchange, Recorder, MAX_RAW_BYTES};
 use tokio::time::{Interval, MissedTickBehavior};
 
 /// How often an open exchange's record is read for new bytes.
 const POLL: Duration = Duration::from_millis(20);
-
-/// How the body's bytes become events: SSE as EventSource reads it, or one event per line.
-enum Reader {
-    Sse(Box<EventParser>),
-    /// NDJSON / JSON Lines, as the tap reads them.
-    Lines(JsonLines),
-}
-
-impl Reader {
-    fn for_content_type(content_type: &str) -> Self {
-        if sse_wire::has_essence(content_type, "text/event-stream") {
-            Self::Sse(Box::new(EventParser::new(DEFAULT_MAX_EVENT_SIZE)))
-        } else {
-            Self::Lines(JsonLines::default())
-        }
-    }
-
-    fn restart(&mut self) {
-        match self {
-            Self::Sse(parser) => **parser = EventParser::new(DEFAULT_MAX_EVENT_SIZE),
-            Self::Lines(lines) => *lines = JsonLines::default(),
-        }
-    }
-}
 
 /// What one look at the record found.
 struct Read {
@@ -63,7 +41,7 @@ pub(crate) struct TappedFeed {
     exchange: u64,
     /// When the exchange began: each chunk's time is its offset from this.
     started: SystemTime,
-    reader: Reader,
+    reader: StreamReader,
     /// Decoded body bytes read so far (the record's numbering: from the body's start).
     read_to: u64,
     /// The next chunk starts mid-line (the record let the bytes before it go): skip to the line's end.
@@ -77,12 +55,13 @@ pub(crate) struct TappedFeed {
 impl TappedFeed {
     /// A feed of `exchange` in `recorder`, if it is kept and is a stream (SSE or NDJSON).
     pub(crate) fn new(recorder: Recorder, exchange: u64) -> Option<Self> {
-        let (url, started, reader) = recorder.with_exchange(exchange, |e| {
+        let (url, started, format) = recorder.with_exchange(exchange, |e| {
             e.is_stream.then(|| {
                 (
                     e.url.clone(),
                     e.started.unwrap_or_else(SystemTime::now),
-                    Reader::for_content_type(e.content_type()),
+                    // A stream kept by the tap is SSE or NDJSON.
+                    StreamFormat::of(e.content_type()).unwrap_or(StreamFormat::JsonLines),
                 )
             })
         })??;
@@ -90,6 +69,8 @@ impl TappedFeed {
         let mut outbox = VecDeque::new();
         // The times are the tap's: the exchange began when the tap took the request.
         outbox.push_back(Update::Connecting { url: url.clone(), attempt: 1, sent_at: started });
+        let mut reader = StreamReader::new(DEFAULT_MAX_EVENT_SIZE);
+        reader.begin(format);
         Some(Self {
             recorder,
             exchange,
@@ -150,10 +131,8 @@ impl TappedFeed {
             self.push_chunk(at, bytes);
         }
         if let Some(ending) = read.ending {
-            if let Reader::Sse(parser) = &mut self.reader {
-                // An event without its blank line is not dispatched, as in EventSource.
-                parser.finish();
-            }
+            // An event without its blank line is not dispatched, as in EventSource.
+            self.reader.finish();
             self.close(format!("the tapped stream ended: {ending}"));
         }
     }
@@ -186,43 +165,22 @@ impl TappedFeed {
             return;
         }
         let received_at = self.started + at;
-        match &mut self.reader {
-            Reader::Sse(parser) => {
-                parser.feed(&bytes);
-                self.outbox.push_back(Update::Raw(BodyRead { bytes, compressed: None }));
-                loop {
-                    match parser.next_event() {
-                        Ok(Some(event)) => {
-                            let offset = parser.position();
-                            self.outbox.push_back(Update::Event(SseEvent::parsed(event, offset, received_at)))
-                        }
-                        Ok(None) => break,
-                        Err(error) => {
-                            // The tap passed it on; the inspector leaves it out and reads on.
-                            self.outbox.push_back(Update::Error { error: error.into(), will_retry: false });
-                            **parser = EventParser::new(DEFAULT_MAX_EVENT_SIZE);
-                            self.resync = true;
-                            break;
-                        }
-                    }
+        // The bytes before the events they complete, as a subscription reports them.
+        self.reader.feed(&bytes);
+        self.outbox.push_back(Update::Raw(BodyRead { bytes, compressed: None }));
+        loop {
+            match self.reader.next_event() {
+                Ok(Some((event, offset))) => {
+                    self.outbox.push_back(Update::Event(SseEvent::parsed(event, offset, received_at)))
                 }
-            }
-            Reader::Lines(lines) => {
-                // The bytes before the events they complete, as a subscription reports them.
-                self.outbox.push_back(Update::Raw(BodyRead { bytes: bytes.clone(), compressed: None }));
-                let outbox = &mut self.outbox;
-                lines.feed(&bytes, |line| {
-                    outbox.push_back(Update::Event(SseEvent {
-                        event: "line".into(),
-                        data: line.text.to_owned(),
-                        id: String::new(),
-                        id_set: false,
-                        retry: None,
-                        size: line.size,
-                        stream_offset: line.end,
-                        received_at,
-                    }))
-                });
+                Ok(None) => break,
+                Err(error) => {
+                    // The tap passed it on; the inspector leaves it out and reads on.
+                    self.outbox.push_back(Update::Error { error: error.into(), will_retry: false });
+                    self.reader.restart();
+                    self.resync = true;
+                    break;
+                }
             }
         }
     }

@@ -7,6 +7,7 @@ use reqwest::{Client, Response, StatusCode};
 
 use crate::content_coding::ContentDecoder;
 use crate::error::{root_cause, FailedResponse, SubscribeError};
+use crate::reader::StreamFormat;
 use crate::request::{header_pairs, SubscribeRequest};
 
 /// How much of an error response's body is read for its reason.
@@ -22,8 +23,9 @@ pub(crate) struct Connection {
     pub(crate) headers: HeaderMap,
     /// Where the redirects (if any) led: reconnections go there.
     pub(crate) final_url: reqwest::Url,
-    /// An NDJSON body (asked for with [`SubscribeRequest::ndjson`]): a line an event.
-    pub(crate) json_lines: bool,
+    /// How its body is written: SSE, or NDJSON (when asked for with
+    /// [`SubscribeRequest::ndjson`]), a line an event.
+    pub(crate) format: StreamFormat,
     body: futures_util::stream::BoxStream<'static, reqwest::Result<Bytes>>,
     /// The body's `Content-Encoding`, decoded a read at a time, and the bytes it gave so far.
     decoder: Option<(ContentDecoder, u64)>,
@@ -133,13 +135,15 @@ pub(crate) async fn open(
         return Err(SubscribeError::Status { status: status.as_u16(), reason, response: Box::new(response) });
     }
     let content_type = response.headers().get(header::CONTENT_TYPE);
-    let json_lines = request.ndjson
-        && content_type.and_then(|value| value.to_str().ok()).is_some_and(crate::lines::is_json_lines);
-    if !json_lines && !content_type.is_some_and(is_event_stream) {
+    let format = match content_type.and_then(|value| value.to_str().ok()).and_then(StreamFormat::of) {
+        Some(StreamFormat::JsonLines) if !request.ndjson => None,
+        format => format,
+    };
+    let Some(format) = format else {
         let found = content_type.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let response = Box::new(failed_response(status, response).await);
         return Err(SubscribeError::ContentType { found, response });
-    }
+    };
     let headers = response.headers().clone();
     // The request asks for no compression; a server that compresses anyway is decoded.
     let encoding =
@@ -153,7 +157,7 @@ pub(crate) async fn open(
         status,
         headers,
         final_url,
-        json_lines,
+        format,
         body: response.bytes_stream().boxed(),
         decoder,
         failed: None,
@@ -236,10 +240,6 @@ fn is_tls_error(error: &(dyn std::error::Error + 'static), root_cause: &str) -> 
 }
 
 /// `text/event-stream`, ignoring case and parameters such as `; charset=utf-8`.
-fn is_event_stream(value: &HeaderValue) -> bool {
-    value.to_str().is_ok_and(|value| sse_wire::has_essence(value, "text/event-stream"))
-}
-
 /// The refused response's head and its body's first lines (read for at most a moment).
 async fn failed_response(status: StatusCode, response: Response) -> FailedResponse {
     let headers = header_pairs(response.headers());
@@ -282,10 +282,10 @@ mod tests {
     #[test]
     fn content_type_parameters_and_case_are_ignored() {
         for ok in ["text/event-stream", "text/event-stream; charset=utf-8", "Text/Event-Stream ;x=y"] {
-            assert!(is_event_stream(&HeaderValue::from_static(ok)), "{ok}");
+            assert_eq!(StreamFormat::of(ok), Some(StreamFormat::EventStream), "{ok}");
         }
         for bad in ["text/plain", "text/event-streams", "application/json"] {
-            assert!(!is_event_stream(&HeaderValue::from_static(bad)), "{bad}");
+            assert_eq!(StreamFormat::of(bad), None, "{bad}");
         }
     }
 }

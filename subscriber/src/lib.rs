@@ -10,11 +10,15 @@
 //! - [`Subscription`], [`Update`] (`subscription.rs`): reconnection as EventSource does it
 //!   (`retry`, `Last-Event-ID`, 204 stops), with backoff on repeated failures.
 //! - [`SseEvent`] (`event.rs`): one received event.
-//! - [`JsonLines`] (`lines.rs`): NDJSON read a line at a time, for NDJSON streams
-//!   ([`SubscribeRequest::ndjson`]) and the tap's record of them.
+//! - [`StreamReader`], [`StreamFormat`] (`reader.rs`): the one reader from a stream's bytes to
+//!   its events (SSE, or NDJSON a line an event), and the Content-Types that say which: a
+//!   subscription's, the tap's record's and a tapped stream's.
+//! - `lines.rs`: NDJSON read a line at a time (the reader's NDJSON side), and its
+//!   Content-Types.
 //! - [`watch`], [`FeedUpdate`] (`feed.rs`): the updates as a serialisable feed, for UIs.
 //! - [`analyzers`] (`analyzers.rs`, feature `analyzers`): the updates as the analyzers'
-//!   lifecycles, in one place for `sse-sub` and the window (the LLM reader's).
+//!   lifecycles (the LLM reader's, the expectations checker's), in one place for `sse-sub`
+//!   and the window.
 //! - [`cli`] (`cli.rs`, feature `cli`): `sse-sub`'s arguments and the request they describe.
 //! - [`expect`] (`expect.rs`, feature `cli`): `sse-sub --expect`, a live stream checked
 //!   against an expectations file (`sse_expect`).
@@ -46,6 +50,7 @@ mod feed;
 pub mod fuzzing;
 mod lines;
 mod parser;
+mod reader;
 mod request;
 mod subscription;
 
@@ -54,7 +59,7 @@ pub use content_coding::{ContentDecoder, DecodeFailure, UnknownEncoding};
 pub use error::{FailedResponse, ParseError, SubscribeError};
 pub use event::SseEvent;
 pub use feed::{watch, FeedUpdate};
-pub use lines::{is_json_lines, JsonLines, Line};
 pub use parser::{EventParser, ParsedEvent, DEFAULT_MAX_EVENT_SIZE};
+pub use reader::{StreamFormat, StreamReader, LINE_EVENT};
 pub use request::{header_pairs, parse_header_line, redact_headers, redact_url, SubscribeRequest, REDACTED};
 pub use subscription::{Subscription, Update};

@@ -10,8 +10,7 @@ use tokio::time::Instant;
 use crate::connection::{build_client, open, BodyRead, Connection, Opened};
 use crate::error::SubscribeError;
 use crate::event::SseEvent;
-use crate::lines::JsonLines;
-use crate::parser::EventParser;
+use crate::reader::StreamReader;
 use crate::request::SubscribeRequest;
 
 /// What a subscription reports, in order: lifecycle changes and events.
@@ -70,9 +69,8 @@ enum Phase {
 pub struct Subscription {
     request: SubscribeRequest,
     client: Option<Client>,
-    parser: EventParser,
-    /// The current connection's NDJSON lines, when its body is NDJSON.
-    lines: Option<JsonLines>,
+    /// The events of each connection's body; the last event ID and `retry` carry over.
+    reader: StreamReader,
     phase: Phase,
     attempts: u32,
     /// Attempts that failed in a row; 0 once a connection opens.
@@ -82,23 +80,22 @@ pub struct Subscription {
 
 impl Subscription {
     pub fn new(request: SubscribeRequest) -> Self {
-        let parser =
-            EventParser::new(request.max_event_size).with_last_event_id(request.last_event_id.clone());
+        let reader =
+            StreamReader::new(request.max_event_size).with_last_event_id(request.last_event_id.clone());
         Self {
             request,
             client: None,
-            parser,
+            reader,
             phase: Phase::Connect,
             attempts: 0,
             failures: 0,
             outbox: VecDeque::new(),
-            lines: None,
         }
     }
 
     /// The last event ID: what the next reconnection sends.
     pub fn last_event_id(&self) -> &str {
-        self.parser.last_event_id()
+        self.reader.last_event_id()
     }
 
     /// The next update; `None` once the subscription has closed.
@@ -146,7 +143,7 @@ impl Subscription {
             Ok(client) => {
                 self.client = Some(client.clone());
                 let request = self.request.clone();
-                let last_event_id = self.parser.last_event_id().to_owned();
+                let last_event_id = self.reader.last_event_id().to_owned();
                 self.phase =
                     Phase::Opening(Box::pin(async move { open(&client, &request, &last_event_id).await }));
             }
@@ -173,7 +170,7 @@ impl Subscription {
                     headers: connection.headers.clone(),
                     received_at: SystemTime::now(),
                 });
-                self.lines = connection.json_lines.then(JsonLines::default);
+                self.reader.begin(connection.format);
                 self.phase = Phase::Open(connection);
             }
             Ok(Opened::NoContent) => {
@@ -189,9 +186,8 @@ impl Subscription {
     /// Reads until an event (the connection stays open) or a change of phase (`None`).
     async fn read(&mut self) -> Option<Update> {
         loop {
-            match self.parser.next_event() {
-                Ok(Some(event)) => {
-                    let offset = self.parser.position();
+            match self.reader.next_event() {
+                Ok(Some((event, offset))) => {
                     return Some(Update::Event(SseEvent::parsed(event, offset, SystemTime::now())));
                 }
                 Ok(None) => {}
@@ -203,39 +199,14 @@ impl Subscription {
             let Phase::Open(connection) = &mut self.phase else { return None };
             match connection.next_chunk(self.request.idle_timeout).await {
                 Ok(Some(read)) => {
-                    let chunk = &read.bytes;
-                    if let Some(lines) = &mut self.lines {
-                        // A line is an event of type `line` (as the tap records one); it has no id.
-                        let (outbox, last_id) = (&mut self.outbox, self.parser.last_event_id());
-                        let received_at = SystemTime::now();
-                        lines.feed(chunk, |line| {
-                            outbox.push_back(Update::Event(SseEvent {
-                                event: "line".into(),
-                                data: line.text.to_owned(),
-                                id: last_id.to_owned(),
-                                id_set: false,
-                                retry: None,
-                                size: line.size,
-                                stream_offset: line.end,
-                                received_at,
-                            }))
-                        });
-                        // The raw bytes go before the events they complete.
-                        if self.request.report_raw {
-                            return Some(Update::Raw(read));
-                        }
-                        if let Some(event) = self.outbox.pop_front() {
-                            return Some(event);
-                        }
-                        continue;
-                    }
-                    self.parser.feed(chunk);
+                    // The raw bytes go before the events they complete.
+                    self.reader.feed(&read.bytes);
                     if self.request.report_raw {
                         return Some(Update::Raw(read));
                     }
                 }
                 Ok(None) => {
-                    self.parser.finish();
+                    self.reader.finish();
                     if self.request.reconnect {
                         self.schedule_retry();
                     } else {
@@ -244,7 +215,7 @@ impl Subscription {
                     return None;
                 }
                 Err(error) => {
-                    self.parser.finish();
+                    self.reader.finish();
                     self.fail(error);
                     return None;
                 }
@@ -268,7 +239,7 @@ impl Subscription {
     }
 
     fn schedule_retry(&mut self) {
-        let base = self.parser.reconnection_time().unwrap_or(self.request.default_retry);
+        let base = self.reader.reconnection_time().unwrap_or(self.request.default_retry);
         let delay = backoff(base, self.failures, self.request.max_backoff, fastrand::f64());
         self.outbox.push_back(Update::Retrying { delay });
         self.phase = Phase::Wait(Instant::now() + delay);

@@ -10,19 +10,16 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use sse_subscriber::{ContentDecoder, EventParser, DEFAULT_MAX_EVENT_SIZE};
+use sse_subscriber::{ContentDecoder, StreamFormat, StreamReader, DEFAULT_MAX_EVENT_SIZE};
 
 use crate::record::{lock, Chunk, Ending, Exchange, Recorder, TappedEvent};
-use sse_subscriber::{is_json_lines, JsonLines};
 
 /// How a response body's bytes become events in the record.
 enum Reader {
     /// Kept as a body, up to the limit.
     Body { limit: usize },
-    /// `text/event-stream`: the subscriber's parser, as EventSource would read it.
-    Sse(Box<EventParser>),
-    /// NDJSON / JSON Lines: each line an event.
-    Lines(JsonLines),
+    /// A stream (SSE, or NDJSON a line an event), read by the subscriber's one reader.
+    Stream(Box<StreamReader>),
 }
 
 /// A compressed body's state for the record.
@@ -48,11 +45,13 @@ impl Decoder {
         limit: usize,
         warnings: &mut Vec<String>,
     ) -> Self {
-        let essence = sse_wire::essence(content_type);
-        let reader = match essence.as_str() {
-            "text/event-stream" => Reader::Sse(Box::new(EventParser::new(DEFAULT_MAX_EVENT_SIZE))),
-            _ if is_json_lines(&essence) => Reader::Lines(JsonLines::default()),
-            _ => Reader::Body { limit },
+        let reader = match StreamFormat::of(content_type) {
+            Some(format) => {
+                let mut reader = StreamReader::new(DEFAULT_MAX_EVENT_SIZE);
+                reader.begin(format);
+                Reader::Stream(Box::new(reader))
+            }
+            None => Reader::Body { limit },
         };
         let is_stream = !matches!(reader, Reader::Body { .. });
         let content = match ContentDecoder::for_encoding(content_encoding) {
@@ -104,12 +103,12 @@ impl Decoder {
         exchange.decoded_bytes += data.len() as u64;
         match &mut self.reader {
             Reader::Body { limit } => keep_start(&mut exchange.response_body, data, *limit),
-            Reader::Sse(parser) => {
+            Reader::Stream(reader) => {
                 exchange.push_raw(at, data);
-                parser.feed(data);
+                reader.feed(data);
                 // A malformed stream passes untouched: an event too large for the parser is
                 // only left out of the record.
-                while let Ok(Some(event)) = parser.next_event() {
+                while let Ok(Some((event, _))) = reader.next_event() {
                     exchange.push_event(TappedEvent {
                         at,
                         event: event.event,
@@ -119,19 +118,6 @@ impl Decoder {
                         retry: event.retry,
                     });
                 }
-            }
-            Reader::Lines(lines) => {
-                exchange.push_raw(at, data);
-                lines.feed(data, |line| {
-                    exchange.push_event(TappedEvent {
-                        at,
-                        event: "line".into(),
-                        data: line.text.to_owned(),
-                        id: String::new(),
-                        id_set: false,
-                        retry: None,
-                    })
-                });
             }
         }
     }

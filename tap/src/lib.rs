@@ -48,4 +48,3 @@ pub use har::{har, redact_headers, redact_url, Secrets, REDACTED};
 pub use headers::is_hop_by_hop;
 pub use proxy::Tap;
 pub use record::{Chunk, Ending, Exchange, ExchangeSummary, Recorder, TappedEvent};
-pub use sse_subscriber::{JsonLines, Line};
