@@ -187,8 +187,8 @@ const onUpdate = timed(
       case "diagnostics":
         run.diagnostics = message.report;
         break;
-      case "assertions":
-        run.assertions = message.report;
+      case "expectations":
+        run.expectations = message.report;
         break;
       case "llm":
         run.llm = foldLlmReport(run.llm, message.report);

@@ -11,7 +11,7 @@ import { connectionLabel } from "./format.js";
 /** @typedef {import("./gen/ipc").EventFilter} EventFilter */
 /** @typedef {import("./gen/ipc").StatsReport} StatsReport */
 /** @typedef {import("./gen/ipc").DiagnosticsReport} DiagnosticsReport */
-/** @typedef {import("./gen/ipc").AssertionsReport} AssertionsReport */
+/** @typedef {import("./gen/ipc").ExpectationsReport} ExpectationsReport */
 
 export const LOG_SHOWN = 12; // rows in the browser log, newest first
 
@@ -103,9 +103,9 @@ export class Run {
     this.eventTypes = new Set(["message"]);
     /** @type {string[]} types learned from the IPC feed after their first events */
     this.lateTypes = [];
-    /** @type {AssertionsReport | null} the expectations checked on it, as last reported */
-    this.assertions = null;
-    this.assertionsProblem = ""; // why the last load, generate or save failed
+    /** @type {ExpectationsReport | null} the expectations checked on it, as last reported */
+    this.expectations = null;
+    this.expectationsProblem = ""; // why the last load, generate or save failed
     /** @type {import("./llm-text.js").LlmState | null} the stream read as an LLM's */
     this.llm = null;
     this.llmProblem = ""; // why the last choice failed

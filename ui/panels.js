@@ -6,7 +6,7 @@ import { schedulePanesSave } from "./layout.js";
 import { state } from "./model.js";
 import { timed } from "./probe.js";
 import { assembledPanel } from "./panels/assembled.js";
-import { assertionsPanel } from "./panels/assertions.js";
+import { expectationsPanel } from "./panels/expectations.js";
 import { browserFeedPanel } from "./panels/browser-feed.js";
 import { browserLogPanel } from "./panels/browser-log.js";
 import { clientsPanel } from "./panels/clients.js";
@@ -43,7 +43,7 @@ const PANELS = [
   assembledPanel(),
   llmPanel(),
   mcpPanel(),
-  assertionsPanel(),
+  expectationsPanel(),
   serverPanel(),
   clientsPanel(),
   browserLogPanel(),

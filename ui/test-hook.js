@@ -1,7 +1,7 @@
 // The one door the GUI tests and sse-inspector-bench have into the page, installed only in
 // builds with the `test-hooks` feature (server_info says so): `window.__sseMonitorTest`.
 // Nothing else of the page's state is reachable from outside.
-import { loadExpectations } from "./assertions.js";
+import { loadExpectations } from "./expectations.js";
 import { closeBrowserFeed } from "./browser-feed.js";
 import { PathComparison } from "./compare.js";
 import { importCapture } from "./files.js";

@@ -9,8 +9,8 @@
 //! - [`CompressionReport`] (`body_watch.rs`): how a body arrived (compressed, event by event
 //!   or in bursts) and its first byte that is not UTF-8, for the diagnostics.
 //! - [`TextAssembler`] (`json_path.rs`): the assembled text of LLM streams.
-//! - [`AssertionsReport`] (`assertions.rs`): a connection's expectations (`sse_expect`)
-//!   checked live, from the events its log keeps, for the window's Assertions panel.
+//! - [`ExpectationsReport`] (`expectations.rs`): a connection's expectations (`sse_expect`)
+//!   checked live, from the events its log keeps, for the window's Expectations panel.
 //! - [`LlmReport`], [`parse_read_as`] (`llm.rs`): a connection's stream read as an LLM's by
 //!   `sse_llm`'s one driver (fed through `sse_subscriber::analyzers`, as `sse-sub --llm` is),
 //!   reported to the window's LLM panel in pieces.
@@ -35,11 +35,11 @@
 //! - [`SpecError`], [`InspectError`], [`SettingsError`] (`error.rs`); [`JsonPath`] and its
 //!   error come from `sse_expect`, which the expectations share.
 
-mod assertions;
 mod body_watch;
 mod command_line;
 mod diagnostics;
 mod error;
+mod expectations;
 mod json_path;
 mod launch;
 mod llm;
@@ -57,11 +57,11 @@ mod taps;
 mod task;
 mod update;
 
-pub use assertions::{AssertionRow, AssertionsReport};
 pub use body_watch::CompressionReport;
 pub use command_line::{curl_command, request_curl, shell_quote, sse_sub_command};
 pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
 pub use error::{InspectError, SettingsError, SpecError};
+pub use expectations::{ExpectationRow, ExpectationsReport};
 pub use json_path::TextAssembler;
 pub use launch::LaunchOptions;
 pub use llm::{parse_read_as, LlmReport};

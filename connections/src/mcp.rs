@@ -9,7 +9,7 @@ use sse_inspector::Capture;
 use sse_mcp::{Conversation, HttpExchange, StreamEvent};
 use sse_tap::{Exchange, Recorder};
 
-use crate::assertions::ResponseHead;
+use crate::expectations::ResponseHead;
 use crate::spec::ConnectionSpec;
 
 fn wall_ms(start: Option<SystemTime>, after: Duration) -> f64 {

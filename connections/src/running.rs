@@ -18,8 +18,8 @@ use sse_tap::Recorder;
 use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 
-use crate::assertions::{self, AssertionsReport, SharedAssertions};
 use crate::error::{InspectError, SpecError};
+use crate::expectations::{self, ExpectationsReport, SharedExpectations};
 use crate::llm::{self as llm_view, parse_read_as, LlmReport, SharedLlm};
 use crate::spec::ConnectionSpec;
 use crate::tapped_feed::TappedFeed;
@@ -39,7 +39,7 @@ struct Running {
     emit: Emitter,
     stop: CancellationToken,
     capture: SharedCapture,
-    assertions: SharedAssertions,
+    expectations: SharedExpectations,
     llm: SharedLlm,
 }
 
@@ -98,7 +98,7 @@ impl RunningConnections {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let stop = CancellationToken::new();
         let capture = Arc::new(Mutex::new(Capture::new(self.limits)));
-        let assertions = SharedAssertions::default();
+        let expectations = SharedExpectations::default();
         let llm = task::new_llm(&plan);
         // Listed before it starts, so a task that ends at once finds its entry to remove.
         let running = Running {
@@ -106,11 +106,11 @@ impl RunningConnections {
             emit: emit.clone(),
             stop: stop.clone(),
             capture: capture.clone(),
-            assertions: assertions.clone(),
+            expectations: expectations.clone(),
             llm: llm.clone(),
         };
         self.lock().insert(id, running);
-        self.start(id, plan, Links { emit, stop, capture, assertions, llm });
+        self.start(id, plan, Links { emit, stop, capture, expectations, llm });
         id
     }
 
@@ -173,7 +173,7 @@ impl RunningConnections {
             emit: current.emit.clone(),
             stop: current.stop.clone(),
             capture: current.capture.clone(),
-            assertions: current.assertions.clone(),
+            expectations: current.expectations.clone(),
             llm: current.llm.clone(),
         };
         drop(running);
@@ -192,10 +192,10 @@ impl RunningConnections {
         self.lock().get(&id).map(|running| running.capture.clone()).ok_or(InspectError::NotOpen(id))
     }
 
-    fn shared(&self, id: u64) -> Result<(SharedCapture, SharedAssertions), InspectError> {
+    fn shared(&self, id: u64) -> Result<(SharedCapture, SharedExpectations), InspectError> {
         self.lock()
             .get(&id)
-            .map(|running| (running.capture.clone(), running.assertions.clone()))
+            .map(|running| (running.capture.clone(), running.expectations.clone()))
             .ok_or(InspectError::NotOpen(id))
     }
 
@@ -207,10 +207,10 @@ impl RunningConnections {
         id: u64,
         source: &str,
         text: String,
-    ) -> Result<AssertionsReport, InspectError> {
+    ) -> Result<ExpectationsReport, InspectError> {
         let (capture, shared) = self.shared(id)?;
         let capture = lock(&capture);
-        let report = assertions::lock(&shared).load(source.to_owned(), text, &capture);
+        let report = expectations::lock(&shared).load(source.to_owned(), text, &capture);
         report
     }
 
@@ -220,34 +220,34 @@ impl RunningConnections {
         &self,
         id: u64,
         events: u64,
-    ) -> Result<(String, AssertionsReport), InspectError> {
+    ) -> Result<(String, ExpectationsReport), InspectError> {
         let (capture, shared) = self.shared(id)?;
         let capture = lock(&capture);
-        let mut assertions = assertions::lock(&shared);
-        let text = assertions.generate(&capture, events, "the window's log")?;
+        let mut expectations = expectations::lock(&shared);
+        let text = expectations.generate(&capture, events, "the window's log")?;
         let report =
-            assertions.load(format!("generated from the first {events} events"), text.clone(), &capture)?;
+            expectations.load(format!("generated from the first {events} events"), text.clone(), &capture)?;
         Ok((text, report))
     }
 
     /// The loaded expectations' text.
     pub fn expectations_text(&self, id: u64) -> Result<String, InspectError> {
         let (_, shared) = self.shared(id)?;
-        let text = assertions::lock(&shared).text().map(str::to_owned);
+        let text = expectations::lock(&shared).text().map(str::to_owned);
         text.ok_or(InspectError::NoExpectations(id))
     }
 
     /// Where the loaded expectations stand, if any are loaded.
-    pub fn expectations(&self, id: u64) -> Result<Option<AssertionsReport>, InspectError> {
+    pub fn expectations(&self, id: u64) -> Result<Option<ExpectationsReport>, InspectError> {
         let (_, shared) = self.shared(id)?;
-        let report = assertions::lock(&shared).report();
+        let report = expectations::lock(&shared).report();
         Ok(report)
     }
 
     /// Stops checking expectations on the connection.
     pub fn clear_expectations(&self, id: u64) -> Result<(), InspectError> {
         let (_, shared) = self.shared(id)?;
-        assertions::lock(&shared).clear();
+        expectations::lock(&shared).clear();
         Ok(())
     }
 
@@ -269,15 +269,15 @@ impl RunningConnections {
     /// the stream's messages the log keeps, paired; none before its response came, and for a
     /// tapped stream (the tap's MCP tab reads the whole conversation).
     pub fn mcp_conversation(&self, id: u64) -> Result<Option<sse_mcp::Conversation>, InspectError> {
-        let (spec, capture, assertions) = {
+        let (spec, capture, expectations) = {
             let running = self.lock();
             let current = running.get(&id).ok_or(InspectError::NotOpen(id))?;
             let Origin::Spec(spec) = &current.origin else { return Ok(None) };
-            (spec.clone(), current.capture.clone(), current.assertions.clone())
+            (spec.clone(), current.capture.clone(), current.expectations.clone())
         };
         let capture = lock(&capture);
-        let assertions = assertions::lock(&assertions);
-        let Some((sent, head, connection)) = assertions.current_stream() else { return Ok(None) };
+        let expectations = expectations::lock(&expectations);
+        let Some((sent, head, connection)) = expectations.current_stream() else { return Ok(None) };
         let exchange = crate::mcp::connection_exchange(&spec, sent, head, connection, &capture);
         Ok(Some(sse_mcp::Conversation::read(&[exchange])))
     }

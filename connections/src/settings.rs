@@ -87,18 +87,25 @@ pub struct PaneLayout {
 
 /// The longest tab id kept: ids are short names, not data.
 const TAB_ID_MAX: usize = 64;
+/// Tabs that were renamed: a window saved with the old id opens on the new one.
+const RENAMED_TABS: [(&str, &str); 1] = [("assertions", "expectations")];
 /// No part of a window is this many pixels.
 const PANE_SIZE_MAX: f64 = 100_000.0;
 
 impl PaneLayout {
     /// The layout with what no window could use dropped (a size that is not a finite,
-    /// positive number of pixels; a tab id that is not a short name).
+    /// positive number of pixels; a tab id that is not a short name), and a renamed tab's
+    /// old id made its new one. Done on save and on load.
     pub fn sanitized(self) -> Self {
         let size = |px: Option<f64>| px.filter(|px| px.is_finite() && *px > 0.0 && *px < PANE_SIZE_MAX);
         let tab = self.tab.filter(|tab| {
             !tab.is_empty()
                 && tab.len() <= TAB_ID_MAX
                 && tab.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+        let tab = tab.map(|tab| match RENAMED_TABS.iter().find(|(old, _)| *old == tab) {
+            Some((_, new)) => (*new).to_owned(),
+            None => tab,
         });
         Self {
             sidebar: size(self.sidebar),
@@ -179,7 +186,9 @@ impl SettingsStore {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(format!("cannot read it: {error}")),
         };
-        let settings: Settings = serde_json::from_str(&text).map_err(|e| format!("it is not valid: {e}"))?;
+        let mut settings: Settings =
+            serde_json::from_str(&text).map_err(|e| format!("it is not valid: {e}"))?;
+        settings.panes = std::mem::take(&mut settings.panes).sanitized();
         if settings.version != SETTINGS_VERSION {
             return Err(format!(
                 "it has schema version {}, this SSE Monitor reads version {SETTINGS_VERSION}",

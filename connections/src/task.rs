@@ -11,9 +11,9 @@ use sse_subscriber::{FeedUpdate, SseEvent, SubscribeRequest, Subscription, Updat
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::assertions::{self, SharedAssertions};
 use crate::diagnostics::Diagnostics;
 use crate::error::SpecError;
+use crate::expectations::{self, SharedExpectations};
 use crate::json_path::TextAssembler;
 use crate::llm::{self as llm_view, LlmView, SharedLlm};
 use crate::spec::ConnectionSpec;
@@ -107,7 +107,7 @@ pub(crate) struct Links {
     pub(crate) emit: Emitter,
     pub(crate) stop: CancellationToken,
     pub(crate) capture: SharedCapture,
-    pub(crate) assertions: SharedAssertions,
+    pub(crate) expectations: SharedExpectations,
     pub(crate) llm: SharedLlm,
 }
 
@@ -156,7 +156,7 @@ pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result
         last_received: None,
         tail_sent: None,
     };
-    assertions::lock(&task.links.assertions).set_resumable(matches!(source, Source::Subscription(..)));
+    expectations::lock(&task.links.expectations).set_resumable(matches!(source, Source::Subscription(..)));
     let mut tick = tokio::time::interval(TICK);
     let stop = task.links.stop.clone();
     loop {
@@ -168,8 +168,8 @@ pub(crate) async fn run(plan: Plan, links: Links, policy: BatchPolicy) -> Result
                 Some(update) => {
                     task.on_update(update)?;
                     // The expectations' `reconnect_after_events`: drop and resume now.
-                    if assertions::lock(&task.links.assertions).wants_resume() && source.resume() {
-                        assertions::lock(&task.links.assertions).resumed();
+                    if expectations::lock(&task.links.expectations).wants_resume() && source.resume() {
+                        expectations::lock(&task.links.expectations).resumed();
                     }
                 }
                 None => return task.finish(),
@@ -209,7 +209,7 @@ impl ConnectionTask {
 
     /// Every second: the silence check, and the figures (a batch due soon carries them).
     fn on_tick(&mut self) -> Result<(), Gone> {
-        assertions::lock(&self.links.assertions).tick();
+        expectations::lock(&self.links.expectations).tick();
         if let Some(opened_at) = self.opened_at {
             let last = self.last_received.map_or(opened_at, |at| at.max(opened_at));
             if self.diagnostics.check_silence(last.elapsed()) {
@@ -230,7 +230,7 @@ impl ConnectionTask {
             let mut capture = lock(&self.links.capture);
             (capture.observe(&update), capture.connections())
         };
-        assertions::lock(&self.links.assertions).observe(&update, connection, kept.map(|kept| kept.seq));
+        expectations::lock(&self.links.expectations).observe(&update, connection, kept.map(|kept| kept.seq));
         llm_view::lock(&self.links.llm).observe(&update, connection);
         match update {
             Update::Raw(read) => {
@@ -257,7 +257,7 @@ impl ConnectionTask {
         if changed {
             self.send_diagnostics()?;
         }
-        self.send_assertions()?;
+        self.send_expectations()?;
         self.send_llm(true)
     }
 
@@ -271,10 +271,10 @@ impl ConnectionTask {
     }
 
     /// The expectations' report, if a verdict changed since it was last sent.
-    fn send_assertions(&self) -> Result<(), Gone> {
-        let changed = assertions::lock(&self.links.assertions).take_changed();
+    fn send_expectations(&self) -> Result<(), Gone> {
+        let changed = expectations::lock(&self.links.expectations).take_changed();
         match changed {
-            Some(report) => self.send(ConnectionUpdate::Assertions { report }),
+            Some(report) => self.send(ConnectionUpdate::Expectations { report }),
             None => Ok(()),
         }
     }
@@ -346,7 +346,7 @@ impl ConnectionTask {
             }
         };
         self.send(batch)?;
-        self.send_assertions()?;
+        self.send_expectations()?;
         self.send_llm(false)?;
         match &self.assembler {
             Some(assembler) => self.send(ConnectionUpdate::Assembled {

@@ -6,8 +6,8 @@ use serde::Serialize;
 use sse_inspector::{BatchIds, Counts, EventRow, StatsReport};
 use sse_subscriber::FeedUpdate;
 
-use crate::assertions::AssertionsReport;
 use crate::diagnostics::DiagnosticsReport;
+use crate::expectations::ExpectationsReport;
 use crate::llm::LlmReport;
 
 /// What one connection reports to the UI.
@@ -51,8 +51,8 @@ pub enum ConnectionUpdate {
         done: bool,
     },
     /// The loaded expectations, when a verdict changed.
-    Assertions {
-        report: AssertionsReport,
+    Expectations {
+        report: ExpectationsReport,
     },
     /// The stream read as an LLM's, when it changed (at most about five times a second).
     Llm {

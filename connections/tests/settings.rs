@@ -98,6 +98,23 @@ fn pane_sizes_are_sanitized_on_save() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A window saved showing the tab once called Assertions opens on Expectations, its new name.
+#[test]
+fn a_saved_assertions_tab_opens_on_expectations() {
+    let dir = temp_dir("renamed-tab");
+    let store = SettingsStore::new(&dir, Box::new(OsKeyring));
+    store.save_panes(PaneLayout { lower: Some(200.0), ..PaneLayout::default() }).unwrap();
+    // As an older SSE Monitor wrote it.
+    let path = dir.join("settings.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["panes"]["tab"] = serde_json::json!("assertions");
+    std::fs::write(&path, json.to_string()).unwrap();
+    let panes = store.load().settings.panes;
+    assert_eq!((panes.tab.as_deref(), panes.lower), (Some("expectations"), Some(200.0)));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// A file that is not valid JSON is reported, moved aside, and the defaults are used; the
 /// next save starts a new file.
 #[test]

@@ -12,10 +12,10 @@ use embedded_server::{
     StreamInfo,
 };
 use sse_connections::{
-    AssertionRow, AssertionsReport, Auth, BodyView, CompressionReport, ConnectionSpec, ConnectionUpdate,
-    DiagnosticsReport, ExchangeDetail, ExchangeRow, HeaderField, LlmReport, Loaded, Page, PaneLayout, Preset,
-    RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings, TapOpened, TapSpec,
-    TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind, WindowState,
+    Auth, BodyView, CompressionReport, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail,
+    ExchangeRow, ExpectationRow, ExpectationsReport, HeaderField, LlmReport, Loaded, Page, PaneLayout,
+    Preset, RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings, TapOpened,
+    TapSpec, TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind, WindowState,
 };
 use sse_expect::Verdict;
 use sse_inspector::{
@@ -192,12 +192,12 @@ fn commands(cfg: &Config) -> Vec<Command> {
             "load_expectations",
             // `path`: only builds with `test-hooks` read it; release builds always ask.
             vec![id(), optional("path", ts::<Option<String>>(cfg))],
-            ts::<Option<AssertionsReport>>(cfg),
+            ts::<Option<ExpectationsReport>>(cfg),
         ),
         command(
             "generate_expectations",
             vec![id(), arg("events", ts::<u64>(cfg))],
-            ts::<AssertionsReport>(cfg),
+            ts::<ExpectationsReport>(cfg),
         ),
         command(
             "save_expectations",
@@ -294,8 +294,8 @@ fn declarations() -> String {
         RawChunk,
         BodyView,
         TimelineRow,
-        AssertionsReport,
-        AssertionRow,
+        ExpectationsReport,
+        ExpectationRow,
         Verdict,
         LlmReport,
         Summary,

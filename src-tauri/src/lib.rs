@@ -10,7 +10,7 @@
 //! - `window_state.rs`: the window's size and place between runs, and showing it once drawn.
 //! - `commands.rs`: the commands the UI calls, each a line or two.
 //! - `files.rs`: export and import through the native dialogs.
-//! - `assertions.rs`: the Assertions tab's commands (load, generate, save, clear expectations).
+//! - `expectations.rs`: the Expectations tab's commands (load, generate, save, clear expectations).
 //! - `streams.rs`: the Server tab's commands (streams, publish, fault profiles).
 //! - `taps.rs`: the commands of taps (open, close, save, an exchange, the waterfall, replay,
 //!   HAR).
@@ -19,10 +19,10 @@
 //! - `error.rs`: command errors (`{kind, message}` for the UI) and start-up errors.
 //! - `ipc_types.rs` (tests only): writes and checks `ui/gen/ipc.d.ts` from the payload types.
 
-mod assertions;
 mod clients;
 mod commands;
 mod error;
+mod expectations;
 mod files;
 #[cfg(test)]
 mod ipc_types;
@@ -119,10 +119,10 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             taps::inspect_exchange,
             taps::replay_exchange,
             taps::export_har,
-            assertions::load_expectations,
-            assertions::generate_expectations,
-            assertions::save_expectations,
-            assertions::clear_expectations,
+            expectations::load_expectations,
+            expectations::generate_expectations,
+            expectations::save_expectations,
+            expectations::clear_expectations,
             commands::choose_llm,
             commands::mcp_conversation,
             streams::server_streams,

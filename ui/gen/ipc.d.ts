@@ -218,7 +218,7 @@ tail: Array<EventRow>,
  * The rows follow on from the last batch's tail (else they start a new one: more
  * came than were sent, or the UI's tail was of another view).
  */
-tailContinues: boolean, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, done: boolean, } | { "type": "assertions", report: AssertionsReport, } | { "type": "llm", report: LlmReport, };
+tailContinues: boolean, counts: Counts, stats: StatsReport, } | { "type": "diagnostics", report: DiagnosticsReport, } | { "type": "assembled", piece: string, used: number, skipped: number, truncated: boolean, done: boolean, } | { "type": "expectations", report: ExpectationsReport, } | { "type": "llm", report: LlmReport, };
 
 export type FeedUpdate = { "kind": "connecting", url: string, attempt: number, } | { "kind": "open", status: number, contentType: string, headers: Array<[string, string]>, } | { "kind": "event", event: string, data: string, id: string, idSet: boolean, size: number, receivedAtMs: number, } | { "kind": "raw", text: string, } | { "kind": "error", message: string, willRetry: boolean, response?: FailedResponse, } | { "kind": "retrying", inMs: number, } | { "kind": "closed", reason: string, };
 
@@ -521,11 +521,11 @@ chunkMs: Array<number>,
  */
 endMs: number, open: boolean, failed: boolean, };
 
-export type AssertionsReport = { 
+export type ExpectationsReport = { 
 /**
  * Where the expectations came from: a file's name, or "generated from N events".
  */
-source: string, rows: Array<AssertionRow>, pass: number, fail: number, 
+source: string, rows: Array<ExpectationRow>, pass: number, fail: number, 
 /**
  * Undecided or still pending.
  */
@@ -540,7 +540,7 @@ finished: boolean,
  */
 note: string, };
 
-export type AssertionRow = { name: string, verdict: Verdict, detail: string, 
+export type ExpectationRow = { name: string, verdict: Verdict, detail: string, 
 /**
  * The log's sequence number of the event that decided it, to jump to.
  */
@@ -935,8 +935,8 @@ export interface Commands {
   inspect_exchange: { args: { id: number; exchange: number; onUpdate: ChannelOf<ConnectionUpdate> }; result: number };
   replay_exchange: { args: { id: number; exchange: number; speed: number }; result: Imported | null };
   export_har: { args: { id: number; withSecrets: boolean; path?: string | null }; result: Exported | null };
-  load_expectations: { args: { id: number; path?: string | null }; result: AssertionsReport | null };
-  generate_expectations: { args: { id: number; events: number }; result: AssertionsReport };
+  load_expectations: { args: { id: number; path?: string | null }; result: ExpectationsReport | null };
+  generate_expectations: { args: { id: number; events: number }; result: ExpectationsReport };
   save_expectations: { args: { id: number; path?: string | null }; result: Exported | null };
   clear_expectations: { args: { id: number }; result: null };
   mcp_conversation: { args: { id: number }; result: Conversation | null };

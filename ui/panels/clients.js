@@ -71,7 +71,7 @@ function card(graded, count) {
   const reconnects = graded.card.reconnects === null ? "" : graded.card.reconnects ? " · reconnects" : " · does not reconnect";
   summary.append(
     el("span", graded.client, "client-name"),
-    el("span", ` ${NAMED_BY[graded.namedBy]} · ${graded.attempts.length} attempts${reconnects} · `, "muted"),
+    el("span", ` ${NAMED_BY[graded.namedBy]} · ${graded.attempts.length} attempt${graded.attempts.length === 1 ? "" : "s"}${reconnects} · `, "muted"),
     el("span", [...tally].map(([verdict, n]) => `${n} ${VERDICT_WORDS[/** @type {keyof typeof VERDICT_WORDS} */ (verdict)]}`).join(" · "), failed ? "card-failed" : "card-tally"),
   );
   const rules = document.createElement("table");

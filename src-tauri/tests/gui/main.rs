@@ -4,10 +4,10 @@
 //! build of the app, e.g. the installed package's `/usr/bin/sse-monitor`, and `SSE_SERVER_BIN`
 //! at another `sse-server` (by default the one built beside these tests).
 
-mod assertions;
 mod big_event;
 mod clients;
 mod compressed;
+mod expectations;
 mod faults;
 mod harness;
 mod layout;

@@ -1,4 +1,4 @@
-//! The Assertions panel: an expectations file loaded in the window and checked live on the
+//! The Expectations panel: an expectations file loaded in the window and checked live on the
 //! embedded counter, a failure's button leading to its event, a file with a mistake refused
 //! with its place, and expectations generated from the stream and saved.
 
@@ -7,11 +7,11 @@ use serde_json::json;
 use crate::harness::*;
 
 /// Rows of the panel's list as `verdict|name|detail`.
-async fn assertion_rows(app: &App) -> Vec<String> {
+async fn expectation_rows(app: &App) -> Vec<String> {
     let rows = app
         .eval(
-            "return [...document.querySelectorAll('#assert-list li')].map(li => \
-             ['.verdict', '.assert-name', '.assert-detail'].map(c => li.querySelector(c).textContent).join('|'))",
+            "return [...document.querySelectorAll('#expect-list li')].map(li => \
+             ['.verdict', '.expect-name', '.expect-detail'].map(c => li.querySelector(c).textContent).join('|'))",
         )
         .await;
     rows.as_array()
@@ -39,13 +39,13 @@ mod test_hooks {
     /// stream pass on it and save to a file.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_expectations_file_is_checked_live_and_a_failure_leads_to_its_event() {
-        let dir = fresh_config_dir("assertions");
+        let dir = fresh_config_dir("expectations");
         std::fs::create_dir_all(&dir).unwrap();
         let app = spawn_app_in(&dir, &[]).await;
         app.wait_until(30, "the counter runs", || async { app.number("ipc-count").await.unwrap_or(0) >= 2 })
             .await;
-        app.click("tab-assertions").await;
-        assert!(app.text("assert-summary").await.starts_with("No expectations"));
+        app.click("tab-expectations").await;
+        assert!(app.text("expect-summary").await.starts_with("No expectations"));
 
         let file = dir.join("counter.toml");
         let expectations = "[[event]]\ntype = \"message\"\nschema = { type = \"integer\" }\nat_least = 8\n\
@@ -53,18 +53,18 @@ mod test_hooks {
         std::fs::write(&file, expectations).unwrap();
         load(&app, &file).await;
         app.wait_until(20, "at least 8 passes and event 5 fails", || async {
-            let rows = assertion_rows(&app).await;
+            let rows = expectation_rows(&app).await;
             rows.iter().any(|r| r.starts_with("pass|`message` events: at least 8|"))
                 && rows.iter().any(|r| r.starts_with("fail|event 5: data is `never`|event #5"))
         })
         .await;
-        let rows = assertion_rows(&app).await;
+        let rows = expectation_rows(&app).await;
         assert!(rows.iter().any(|r| r.starts_with("pass|response status is 200|HTTP 200")), "{rows:#?}");
         assert!(
             rows.iter().any(|r| r.starts_with("pending|`message` events: data valid against the schema|")),
             "{rows:#?}"
         );
-        let summary = app.text("assert-summary").await;
+        let summary = app.text("expect-summary").await;
         assert!(
             summary.starts_with("6 expectations from counter.toml · ") && summary.contains("1 failed"),
             "{summary}"
@@ -75,7 +75,7 @@ mod test_hooks {
         let data =
             failed.split("data is `").nth(2).and_then(|rest| rest.split('`').next()).unwrap().to_owned();
         app.client
-            .find(fantoccini::Locator::Css("#assert-list li[data-verdict='fail'] .assert-go"))
+            .find(fantoccini::Locator::Css("#expect-list li[data-verdict='fail'] .expect-go"))
             .await
             .expect("the failure's Go to event button")
             .click()
@@ -91,22 +91,22 @@ mod test_hooks {
         std::fs::write(&bad, "[ids]\nincreasing = yes\n").unwrap();
         load(&app, &bad).await;
         app.wait_until(10, "the mistake is shown", || async {
-            app.text("assert-problem").await.starts_with("bad.toml: line 2, column 14:")
+            app.text("expect-problem").await.starts_with("bad.toml: line 2, column 14:")
         })
         .await;
-        assert!(app.text("assert-summary").await.contains("from counter.toml"));
+        assert!(app.text("expect-summary").await.contains("from counter.toml"));
 
         // Generated from the stream's first 5 events: decided at once, all passing.
-        app.set_value("assert-events", "5").await;
-        app.click("assert-generate").await;
+        app.set_value("expect-events", "5").await;
+        app.click("expect-generate").await;
         app.wait_until(10, "generated expectations pass", || async {
-            let summary = app.text("assert-summary").await;
-            summary.contains("from generated from the first 5 events")
+            let summary = app.text("expect-summary").await;
+            summary.contains("expectations, generated from the first 5 events")
                 && summary.contains("0 failed")
                 && summary.contains("checking is over")
         })
         .await;
-        assert_eq!(app.text("assert-problem").await, "", "the problem went with the new file");
+        assert_eq!(app.text("expect-problem").await, "", "the problem went with the new file");
         let id = app.eval("return window.__sseMonitorTest.selected().id").await;
         let saved = dir.join("saved.toml");
         let answer =

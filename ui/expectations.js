@@ -1,4 +1,4 @@
-// The Assertions panel's actions: load an expectations file (TOML, docs/expectations.md),
+// The Expectations panel's actions: load an expectations file (TOML, docs/expectations.md),
 // generate one from the stream, save it, clear it, and go to the event that decided one. The
 // checking is in Rust; reports arrive with the connection's updates as verdicts change.
 import * as ipc from "./ipc.js";
@@ -16,17 +16,17 @@ function checkable() {
 }
 
 /** Runs `work` on the selected connection, keeping its report or saying why it failed.
- * @param {(connection: Connection, id: number) => Promise<import("./gen/ipc").AssertionsReport | null>} work */
+ * @param {(connection: Connection, id: number) => Promise<import("./gen/ipc").ExpectationsReport | null>} work */
 async function withSelected(work) {
   const connection = checkable();
   if (!connection || connection.id === null) return;
   const run = connection.run;
   try {
     const report = await work(connection, connection.id);
-    if (report) run.assertions = report;
-    run.assertionsProblem = "";
+    if (report) run.expectations = report;
+    run.expectationsProblem = "";
   } catch (error) {
-    run.assertionsProblem = ipc.errorMessage(error);
+    run.expectationsProblem = ipc.errorMessage(error);
   }
   scheduleRender();
 }
@@ -44,7 +44,7 @@ export async function saveExpectations() {
     const saved = await ipc.saveExpectations(connection.id, null);
     if (saved) notify(`Saved the expectations to ${saved.path}.`);
   } catch (error) {
-    connection.run.assertionsProblem = ipc.errorMessage(error);
+    connection.run.expectationsProblem = ipc.errorMessage(error);
     scheduleRender();
   }
 }
@@ -52,7 +52,7 @@ export async function saveExpectations() {
 export const clearExpectations = () =>
   withSelected(async (connection, id) => {
     await ipc.clearExpectations(id);
-    connection.run.assertions = null;
+    connection.run.expectations = null;
     return null;
   });
 

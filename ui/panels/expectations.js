@@ -1,16 +1,19 @@
-// Assertions: expectations about the stream (a TOML file, or generated from its first
+// Expectations about the stream (a TOML file, or generated from its first
 // events), each shown live as pending, pass, fail or undecided, with a button to the event
 // that decided it. Names and details hold event data: they are set as text, never as markup.
-import { clearExpectations, generateExpectations, goToEvent, loadExpectations, saveExpectations } from "../assertions.js";
+import { clearExpectations, generateExpectations, goToEvent, loadExpectations, saveExpectations } from "../expectations.js";
 import { mountTemplate, setText } from "../dom.js";
 
-/** @typedef {import("../gen/ipc").AssertionsReport} AssertionsReport */
-/** @typedef {import("../gen/ipc").AssertionRow} AssertionRow */
+/** @typedef {import("../gen/ipc").ExpectationsReport} ExpectationsReport */
+/** @typedef {import("../gen/ipc").ExpectationRow} ExpectationRow */
 
-/** The summary line of a report. @param {AssertionsReport | null} report */
-export function assertionsSummary(report) {
+/** The summary line of a report. @param {ExpectationsReport | null} report */
+export function expectationsSummary(report) {
   if (!report) return "No expectations: load a file (docs/expectations.md) or generate one from this stream's first events.";
-  const parts = [`${report.rows.length} expectations from ${report.source}`, `${report.pass} passed`, `${report.fail} failed`];
+  const count = `${report.rows.length} expectation${report.rows.length === 1 ? "" : "s"}`;
+  // A file is named; a generated set says how it was made ("generated from the first N events").
+  const origin = report.source.startsWith("generated ") ? `, ${report.source}` : ` from ${report.source}`;
+  const parts = [count + origin, `${report.pass} passed`, `${report.fail} failed`];
   if (report.open > 0) parts.push(`${report.open} ${report.finished ? "undecided" : "open"}`);
   parts.push(report.finished ? "checking is over" : "checking as events arrive");
   return parts.join(" · ");
@@ -25,13 +28,13 @@ function rowElement(name) {
   const verdict = document.createElement("span");
   verdict.className = "verdict";
   const label = document.createElement("span");
-  label.className = "assert-name";
+  label.className = "expect-name";
   label.textContent = name;
   const detail = document.createElement("span");
-  detail.className = "assert-detail";
+  detail.className = "expect-detail";
   const go = document.createElement("button");
   go.type = "button";
-  go.className = "assert-go";
+  go.className = "expect-go";
   go.textContent = "Go to event";
   go.title = "Select the event that decided it in the log";
   go.addEventListener("click", () => {
@@ -42,7 +45,7 @@ function rowElement(name) {
   return item;
 }
 
-/** Writes `row` into its element. @param {HTMLElement} item @param {AssertionRow} row */
+/** Writes `row` into its element. @param {HTMLElement} item @param {ExpectationRow} row */
 function fillRow(item, row) {
   if (item.dataset.verdict !== row.verdict) item.dataset.verdict = row.verdict;
   const [verdict, , detail, go] = /** @type {HTMLElement[]} */ ([...item.children]);
@@ -54,32 +57,32 @@ function fillRow(item, row) {
 }
 
 /** @returns {import("../panels.js").Panel} */
-export function assertionsPanel() {
+export function expectationsPanel() {
   /** @type {{ load: HTMLElement, generate: HTMLElement, events: HTMLElement, save: HTMLElement, clear: HTMLElement, problem: HTMLElement, summary: HTMLElement, note: HTMLElement, list: HTMLElement } | null} */
   let els = null;
   // The report and problem last drawn: reports are replaced, never changed.
-  /** @type {AssertionsReport | null | undefined} */
+  /** @type {ExpectationsReport | null | undefined} */
   let drawn = undefined;
   let drawnProblem = "";
   /** @type {HTMLElement[]} the rows shown, one per expectation */
   let items = [];
   return {
-    id: "assertions",
-    title: "Assertions",
+    id: "expectations",
+    title: "Expectations",
     slot: "tabs",
     everyFrame: false,
     appliesTo: () => true,
     mount(element) {
-      els = mountTemplate(element, "panel-assertions", {
-        load: "assert-load",
-        generate: "assert-generate",
-        events: "assert-events",
-        save: "assert-save",
-        clear: "assert-clear",
-        problem: "assert-problem",
-        summary: "assert-summary",
-        note: "assert-note",
-        list: "assert-list",
+      els = mountTemplate(element, "panel-expectations", {
+        load: "expect-load",
+        generate: "expect-generate",
+        events: "expect-events",
+        save: "expect-save",
+        clear: "expect-clear",
+        problem: "expect-problem",
+        summary: "expect-summary",
+        note: "expect-note",
+        list: "expect-list",
       });
       const events = /** @type {HTMLInputElement} */ (els.events);
       els.load.addEventListener("click", () => loadExpectations());
@@ -92,15 +95,15 @@ export function assertionsPanel() {
       const run = connection.run;
       const open = connection.id !== null;
       for (const button of [els.load, els.generate]) /** @type {HTMLButtonElement} */ (button).disabled = !open;
-      for (const button of [els.save, els.clear]) /** @type {HTMLButtonElement} */ (button).disabled = !open || !run.assertions;
-      if (run.assertions === drawn && run.assertionsProblem === drawnProblem) return;
-      drawn = run.assertions;
-      drawnProblem = run.assertionsProblem;
-      setText(els.problem, run.assertionsProblem);
-      setText(els.summary, assertionsSummary(run.assertions));
-      els.summary.classList.toggle("failed", Boolean(run.assertions && run.assertions.fail > 0));
-      setText(els.note, run.assertions ? run.assertions.note : "");
-      const rows = run.assertions ? run.assertions.rows : [];
+      for (const button of [els.save, els.clear]) /** @type {HTMLButtonElement} */ (button).disabled = !open || !run.expectations;
+      if (run.expectations === drawn && run.expectationsProblem === drawnProblem) return;
+      drawn = run.expectations;
+      drawnProblem = run.expectationsProblem;
+      setText(els.problem, run.expectationsProblem);
+      setText(els.summary, expectationsSummary(run.expectations));
+      els.summary.classList.toggle("failed", Boolean(run.expectations && run.expectations.fail > 0));
+      setText(els.note, run.expectations ? run.expectations.note : "");
+      const rows = run.expectations ? run.expectations.rows : [];
       const same = items.length === rows.length && rows.every((row, i) => items[i].dataset.name === row.name);
       if (!same) {
         items = rows.map((row) => rowElement(row.name));

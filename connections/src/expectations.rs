@@ -1,4 +1,4 @@
-//! A connection's expectations checked live, for the window's Assertions panel: the checker's
+//! A connection's expectations checked live, for the window's Expectations panel: the checker's
 //! one driver (`sse_expect::StreamCheck`, fed through `sse_subscriber::analyzers` as `sse-sub
 //! --expect` feeds it) over the current connection, fed first the events the log still keeps
 //! of it, then each new one by the connection's task.
@@ -16,20 +16,20 @@ use sse_subscriber::{header_pairs, Update};
 
 use crate::error::InspectError;
 
-pub(crate) type SharedAssertions = Arc<Mutex<Assertions>>;
+pub(crate) type SharedExpectations = Arc<Mutex<ExpectationsView>>;
 
 /// A response's status and headers, in the order received.
 pub(crate) type ResponseHead = (u16, Vec<(String, String)>);
 
-pub(crate) fn lock(assertions: &SharedAssertions) -> MutexGuard<'_, Assertions> {
-    assertions.lock().unwrap_or_else(PoisonError::into_inner)
+pub(crate) fn lock(expectations: &SharedExpectations) -> MutexGuard<'_, ExpectationsView> {
+    expectations.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// One expectation as the panel lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
-pub struct AssertionRow {
+pub struct ExpectationRow {
     pub name: String,
     pub verdict: Verdict,
     pub detail: String,
@@ -42,10 +42,10 @@ pub struct AssertionRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
-pub struct AssertionsReport {
+pub struct ExpectationsReport {
     /// Where the expectations came from: a file's name, or "generated from N events".
     pub source: String,
-    pub rows: Vec<AssertionRow>,
+    pub rows: Vec<ExpectationRow>,
     pub pass: usize,
     pub fail: usize,
     /// Undecided or still pending.
@@ -70,7 +70,7 @@ struct Run {
 /// What the task tells about the current stream (the last connection that opened), and the
 /// expectations checked on it.
 #[derive(Default)]
-pub(crate) struct Assertions {
+pub(crate) struct ExpectationsView {
     /// When the latest attempt's request went (a tapped stream: when the exchange began).
     attempt_sent: Option<SystemTime>,
     /// When the current stream's request went.
@@ -89,7 +89,7 @@ fn kept_time(event: &KeptEvent) -> SystemTime {
     UNIX_EPOCH + Duration::from_micros(event.received_at_us)
 }
 
-impl Assertions {
+impl ExpectationsView {
     /// What the task saw, in order; `connection` is the capture's current connection number,
     /// `seq` where an event was kept.
     pub(crate) fn observe(&mut self, update: &Update, connection: u32, seq: Option<u64>) {
@@ -153,13 +153,13 @@ impl Assertions {
     }
 
     /// The report, if it changed since last asked.
-    pub(crate) fn take_changed(&mut self) -> Option<AssertionsReport> {
+    pub(crate) fn take_changed(&mut self) -> Option<ExpectationsReport> {
         let run = self.run.as_mut().filter(|run| run.changed)?;
         run.changed = false;
         Some(run.report())
     }
 
-    pub(crate) fn report(&self) -> Option<AssertionsReport> {
+    pub(crate) fn report(&self) -> Option<ExpectationsReport> {
         self.run.as_ref().map(Run::report)
     }
 
@@ -178,7 +178,7 @@ impl Assertions {
         source: String,
         text: String,
         capture: &Capture,
-    ) -> Result<AssertionsReport, InspectError> {
+    ) -> Result<ExpectationsReport, InspectError> {
         let expectations = Expectations::parse(&text)
             .map_err(|error| InspectError::Expectations { file: source.clone(), source: error })?;
         let mut checker = Checker::new(expectations);
@@ -272,20 +272,20 @@ impl Assertions {
 }
 
 impl Run {
-    fn report(&self) -> AssertionsReport {
+    fn report(&self) -> ExpectationsReport {
         let checker = self.check.checker();
         let outcomes = checker.outcomes();
         let tally = Tally::of(outcomes);
         let rows = outcomes
             .iter()
-            .map(|outcome| AssertionRow {
+            .map(|outcome| ExpectationRow {
                 name: outcome.name.clone(),
                 verdict: outcome.verdict,
                 detail: outcome.detail.clone(),
                 seq: outcome.event.zip(self.first_seq).map(|(index, first)| first + index),
             })
             .collect();
-        AssertionsReport {
+        ExpectationsReport {
             source: self.source.clone(),
             rows,
             pass: tally.pass,

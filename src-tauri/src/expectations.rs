@@ -1,4 +1,4 @@
-//! The commands of the Assertions panel: load an expectations file (chosen in the open
+//! The commands of the Expectations panel: load an expectations file (chosen in the open
 //! dialog) or generate one from a connection's kept events, save it, clear it. The checking
 //! is in `sse_connections` (`sse_expect` underneath); reports arrive on the connection's
 //! channel as verdicts change.
@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use sse_connections::AssertionsReport;
+use sse_connections::ExpectationsReport;
 use tauri::State;
 
 use crate::error::CommandError;
@@ -34,7 +34,7 @@ async fn load(
     state: &AppState,
     id: u64,
     path: Option<PathBuf>,
-) -> Result<Option<AssertionsReport>, CommandError> {
+) -> Result<Option<ExpectationsReport>, CommandError> {
     let Some(path) = given_or_picked(app, path, None, TOML).await else { return Ok(None) };
     let text = read_bounded(&path)?;
     let name =
@@ -51,7 +51,7 @@ pub async fn load_expectations(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     id: u64,
-) -> Result<Option<AssertionsReport>, CommandError> {
+) -> Result<Option<ExpectationsReport>, CommandError> {
     load(&app, &state, id, None).await
 }
 
@@ -63,7 +63,7 @@ pub async fn load_expectations(
     state: State<'_, AppState>,
     id: u64,
     path: Option<String>,
-) -> Result<Option<AssertionsReport>, CommandError> {
+) -> Result<Option<ExpectationsReport>, CommandError> {
     load(&app, &state, id, path.map(PathBuf::from)).await
 }
 
@@ -74,7 +74,7 @@ pub fn generate_expectations(
     state: State<'_, AppState>,
     id: u64,
     events: u64,
-) -> Result<AssertionsReport, CommandError> {
+) -> Result<ExpectationsReport, CommandError> {
     Ok(state.connections.generate_expectations(id, events.clamp(1, 10_000))?.1)
 }
 

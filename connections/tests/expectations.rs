@@ -1,4 +1,4 @@
-//! Expectations checked on an open connection, as the window's Assertions panel uses them:
+//! Expectations checked on an open connection, as the window's Expectations panel uses them:
 //! loaded on a stream under way (its kept events first), decided live as events arrive, each
 //! naming the log row that decided it; generated from a stream; a bad file refused.
 
@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use embedded_server::Publish;
-use sse_connections::{AssertionsReport, ConnectionSpec, ConnectionUpdate, InspectError, RunningConnections};
+use sse_connections::{
+    ConnectionSpec, ConnectionUpdate, ExpectationsReport, InspectError, RunningConnections,
+};
 use sse_expect::Verdict;
 use support::{spawn_upstream, wait_for_events};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -24,11 +26,15 @@ fn open(connections: &RunningConnections, url: String) -> (u64, Updates) {
     (id, rx)
 }
 
-/// The next assertions report that `done` accepts, within 5 s.
-async fn next_report(updates: &mut Updates, done: impl Fn(&AssertionsReport) -> bool) -> AssertionsReport {
+/// The next expectations report that `done` accepts, within 5 s.
+async fn next_report(
+    updates: &mut Updates,
+    done: impl Fn(&ExpectationsReport) -> bool,
+) -> ExpectationsReport {
     tokio::time::timeout(Duration::from_secs(5), async {
         loop {
-            if let ConnectionUpdate::Assertions { report } = updates.recv().await.expect("still reporting") {
+            if let ConnectionUpdate::Expectations { report } = updates.recv().await.expect("still reporting")
+            {
                 if done(&report) {
                     return report;
                 }
@@ -39,7 +45,7 @@ async fn next_report(updates: &mut Updates, done: impl Fn(&AssertionsReport) -> 
     .expect("no such report within 5 s")
 }
 
-fn row<'r>(report: &'r AssertionsReport, name: &str) -> &'r sse_connections::AssertionRow {
+fn row<'r>(report: &'r ExpectationsReport, name: &str) -> &'r sse_connections::ExpectationRow {
     report
         .rows
         .iter()
