@@ -1,56 +1,17 @@
 fn main() {
     // Declaring the app's commands makes Tauri check them against the capabilities, so the
     // webview can call only the commands a capability grants.
-    let mut commands = vec![
-        "server_info",
-        "initial_connection",
-        "connection_presets",
-        "connect",
-        "disconnect",
-        "reconnect",
-        "inspect_connection",
-        "watch_server",
-        "load_settings",
-        "save_connections",
-        "save_panes",
-        "window_ready",
-        "events_page",
-        "event_detail",
-        "event_data",
-        "save_event_data",
-        "event_position",
-        "set_filter",
-        "clear_events",
-        "raw_tail",
-        "export_events",
-        "import_capture",
-        "open_tap",
-        "restart_tap",
-        "stop_tap",
-        "clear_tap",
-        "close_tap",
-        "save_taps",
-        "tap_exchange",
-        "tap_timeline",
-        "tap_mcp",
-        "inspect_exchange",
-        "replay_exchange",
-        "export_har",
-        "load_expectations",
-        "generate_expectations",
-        "save_expectations",
-        "clear_expectations",
-        "choose_llm",
-        "mcp_conversation",
-        "server_streams",
-        "create_stream",
-        "publish_event",
-        "stream_faults",
-        "set_stream_faults",
-        "clear_stream_faults",
-        "client_report",
-        "watch_problems",
-    ];
+    // The commands are listed once, in src/command_list.rs, as `module::name` lines.
+    println!("cargo::rerun-if-changed=src/command_list.rs");
+    let list = std::fs::read_to_string("src/command_list.rs").expect("src/command_list.rs is readable");
+    let mut commands: Vec<&'static str> = list
+        .lines()
+        .filter_map(|line| line.trim().strip_suffix(','))
+        .filter_map(|path| path.split_once("::").map(|(_, name)| name))
+        .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(|name| &*name.to_owned().leak())
+        .collect();
+    assert!(!commands.is_empty(), "no commands found in src/command_list.rs");
     // A command that panics on purpose, and the capability granting it, exist only in builds
     // with the GUI tests' hooks.
     let test_hooks = std::env::var_os("CARGO_FEATURE_TEST_HOOKS").is_some();

@@ -1,6 +1,3 @@
-#[cfg(feature = "test-hooks")]
-use std::path::PathBuf;
-
 use embedded_server::COUNTER_STREAM;
 use serde::Serialize;
 use sse_connections::{
@@ -205,19 +202,7 @@ pub fn event_data(state: State<'_, AppState>, id: u64, seq: u64) -> Result<Optio
 
 /// Saves a kept event's whole data to a file chosen in the save dialog; null if cancelled or
 /// the event is dropped.
-#[cfg(not(feature = "test-hooks"))]
-#[tauri::command]
-pub async fn save_event_data(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    id: u64,
-    seq: u64,
-) -> Result<Option<Exported>, CommandError> {
-    files::save_event_data(&app, &state, id, seq, None).await
-}
-
-/// As in release builds, or to `path` without a dialog (the GUI tests' hook).
-#[cfg(feature = "test-hooks")]
+/// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
 pub async fn save_event_data(
     app: tauri::AppHandle,
@@ -226,7 +211,7 @@ pub async fn save_event_data(
     seq: u64,
     path: Option<String>,
 ) -> Result<Option<Exported>, CommandError> {
-    files::save_event_data(&app, &state, id, seq, path.map(PathBuf::from)).await
+    files::save_event_data(&app, &state, id, seq, files::hook_path(path)?).await
 }
 
 /// Where a kept event stands in the filtered log; null if the filter hides it.
@@ -269,20 +254,7 @@ pub fn raw_tail(state: State<'_, AppState>, id: u64, max_bytes: usize) -> Result
 
 /// Writes a connection's kept events (only those the filter shows, if `matching_only`) to a
 /// file chosen in the save dialog; null if cancelled.
-#[cfg(not(feature = "test-hooks"))]
-#[tauri::command]
-pub async fn export_events(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    id: u64,
-    format: ExportFormat,
-    matching_only: bool,
-) -> Result<Option<Exported>, CommandError> {
-    files::export(&app, &state, id, format, matching_only, None).await
-}
-
-/// As in release builds, or to `path` without a dialog (the GUI tests' hook).
-#[cfg(feature = "test-hooks")]
+/// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
 pub async fn export_events(
     app: tauri::AppHandle,
@@ -292,24 +264,13 @@ pub async fn export_events(
     matching_only: bool,
     path: Option<String>,
 ) -> Result<Option<Exported>, CommandError> {
-    files::export(&app, &state, id, format, matching_only, path.map(PathBuf::from)).await
+    files::export(&app, &state, id, format, matching_only, files::hook_path(path)?).await
 }
 
 /// Reads a capture (NDJSON, as exported or from `sse-sub --json --time`) chosen in the open
 /// dialog and replays it on a new stream of the embedded server once watched: at the recorded
 /// pace times `speed`, or as fast as possible when `speed` is 0. Null if cancelled.
-#[cfg(not(feature = "test-hooks"))]
-#[tauri::command]
-pub async fn import_capture(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    speed: f64,
-) -> Result<Option<Imported>, CommandError> {
-    files::import(&app, &state, None, speed).await
-}
-
-/// As in release builds, or from `path` without a dialog (the GUI tests' hook).
-#[cfg(feature = "test-hooks")]
+/// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
 pub async fn import_capture(
     app: tauri::AppHandle,
@@ -317,5 +278,5 @@ pub async fn import_capture(
     path: Option<String>,
     speed: f64,
 ) -> Result<Option<Imported>, CommandError> {
-    files::import(&app, &state, path.map(PathBuf::from), speed).await
+    files::import(&app, &state, files::hook_path(path)?, speed).await
 }

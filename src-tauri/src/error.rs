@@ -17,6 +17,8 @@ pub enum CommandError {
     Faults(#[from] embedded_server::ProfileError),
     #[error("the background task failed: {0}")]
     Task(#[from] tauri::Error),
+    #[error("files are chosen in the dialog: this build takes no path from the window")]
+    PathRefused,
     #[error("cannot {doing} {path}: {source}")]
     File {
         doing: &'static str,
@@ -64,7 +66,7 @@ impl CommandError {
             CommandError::Tap(_) => ErrorKind::Tap,
             CommandError::Faults(_) => ErrorKind::Faults,
             CommandError::Task(_) => ErrorKind::Task,
-            CommandError::File { .. } => ErrorKind::File,
+            CommandError::File { .. } | CommandError::PathRefused => ErrorKind::File,
         }
     }
 }

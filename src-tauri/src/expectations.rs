@@ -10,7 +10,7 @@ use sse_connections::ExpectationsReport;
 use tauri::State;
 
 use crate::error::CommandError;
-use crate::files::{given_or_picked, Exported};
+use crate::files::{self, given_or_picked, Exported};
 use crate::state::AppState;
 
 /// The largest expectations file read.
@@ -45,18 +45,7 @@ async fn load(
 /// Checks the expectations in a TOML file chosen in the open dialog on connection `id`'s
 /// stream (its kept events, then new ones); null if cancelled. A file with a mistake is an
 /// error naming its line and column.
-#[cfg(not(feature = "test-hooks"))]
-#[tauri::command]
-pub async fn load_expectations(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    id: u64,
-) -> Result<Option<ExpectationsReport>, CommandError> {
-    load(&app, &state, id, None).await
-}
-
-/// As in release builds, or from `path` without a dialog (the GUI tests' hook).
-#[cfg(feature = "test-hooks")]
+/// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
 pub async fn load_expectations(
     app: tauri::AppHandle,
@@ -64,7 +53,7 @@ pub async fn load_expectations(
     id: u64,
     path: Option<String>,
 ) -> Result<Option<ExpectationsReport>, CommandError> {
-    load(&app, &state, id, path.map(PathBuf::from)).await
+    load(&app, &state, id, files::hook_path(path)?).await
 }
 
 /// Generates expectations from connection `id`'s kept events (its first `events`) and checks
@@ -95,18 +84,7 @@ async fn save(
 }
 
 /// Writes the loaded expectations to a TOML file chosen in the save dialog; null if cancelled.
-#[cfg(not(feature = "test-hooks"))]
-#[tauri::command]
-pub async fn save_expectations(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    id: u64,
-) -> Result<Option<Exported>, CommandError> {
-    save(&app, &state, id, None).await
-}
-
-/// As in release builds, or to `path` without a dialog (the GUI tests' hook).
-#[cfg(feature = "test-hooks")]
+/// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
 pub async fn save_expectations(
     app: tauri::AppHandle,
@@ -114,7 +92,7 @@ pub async fn save_expectations(
     id: u64,
     path: Option<String>,
 ) -> Result<Option<Exported>, CommandError> {
-    save(&app, &state, id, path.map(PathBuf::from)).await
+    save(&app, &state, id, files::hook_path(path)?).await
 }
 
 /// Stops checking expectations on connection `id`.

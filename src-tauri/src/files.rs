@@ -48,6 +48,16 @@ async fn pick_path(app: &tauri::AppHandle, save: Option<&str>, filter: (&str, &[
     rx.await.ok().flatten().and_then(|path| path.into_path().ok())
 }
 
+/// A file named by the page instead of the dialog: the GUI tests' hook, taken only by
+/// test-hooks builds; a release build refuses it, so a page never chooses where to read or write.
+pub(crate) fn hook_path(path: Option<String>) -> Result<Option<PathBuf>, CommandError> {
+    match path {
+        None => Ok(None),
+        Some(path) if cfg!(feature = "test-hooks") => Ok(Some(PathBuf::from(path))),
+        Some(_) => Err(CommandError::PathRefused),
+    }
+}
+
 /// `given` (the GUI tests' path), else one the user picks; `None` if they cancelled.
 pub(crate) async fn given_or_picked(
     app: &tauri::AppHandle,
@@ -139,4 +149,22 @@ pub async fn import(
         ..ConnectionSpec::default()
     };
     Ok(Some(Imported { spec, events: started.events }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A path from the page is taken only by a test-hooks build; a release build refuses it,
+    /// and no path is the dialog's to choose in both.
+    #[test]
+    fn only_a_test_hooks_build_takes_a_path_from_the_page() {
+        assert!(matches!(hook_path(None), Ok(None)));
+        let given = hook_path(Some("/tmp/x.ndjson".into()));
+        if cfg!(feature = "test-hooks") {
+            assert_eq!(given.ok().flatten(), Some(PathBuf::from("/tmp/x.ndjson")));
+        } else {
+            assert!(matches!(given, Err(CommandError::PathRefused)));
+        }
+    }
 }

@@ -8,6 +8,7 @@
 //! - `platform.rs`: the display check and the WebKitGTK switches.
 //! - `state.rs`: what the commands share, and starting it (the embedded server, settings).
 //! - `window_state.rs`: the window's size and place between runs, and showing it once drawn.
+//! - `command_list.rs`: every command, listed once (handlers, `build.rs`'s manifest, checks).
 //! - `commands.rs`: the commands the UI calls, each a line or two.
 //! - `files.rs`: export and import through the native dialogs.
 //! - `expectations.rs`: the Expectations tab's commands (load, generate, save, clear expectations).
@@ -20,6 +21,7 @@
 //! - `ipc_types.rs` (tests only): writes and checks `ui/gen/ipc.d.ts` from the payload types.
 
 mod clients;
+mod command_list;
 mod commands;
 mod error;
 mod expectations;
@@ -43,6 +45,18 @@ use tracing_subscriber::EnvFilter;
 
 use crate::error::StartupError;
 use crate::state::AppState;
+
+/// The invoke handler of the listed commands (and, in test-hooks builds only, the command that
+/// panics on purpose).
+macro_rules! handlers {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        tauri::generate_handler![
+            $($module::$name,)*
+            #[cfg(feature = "test-hooks")]
+            commands::panic_for_test
+        ]
+    };
+}
 
 /// Runs the app; returns when its window is closed.
 pub fn run() -> ExitCode {
@@ -84,58 +98,7 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             app.manage(store);
             Ok(())
         })
-        .invoke_handler(panics::guarded(tauri::generate_handler![
-            commands::server_info,
-            commands::initial_connection,
-            commands::connection_presets,
-            commands::connect,
-            commands::disconnect,
-            commands::reconnect,
-            commands::inspect_connection,
-            commands::watch_server,
-            commands::load_settings,
-            commands::save_connections,
-            commands::save_panes,
-            commands::window_ready,
-            commands::events_page,
-            commands::event_detail,
-            commands::event_data,
-            commands::save_event_data,
-            commands::event_position,
-            commands::set_filter,
-            commands::clear_events,
-            commands::raw_tail,
-            commands::export_events,
-            commands::import_capture,
-            taps::open_tap,
-            taps::restart_tap,
-            taps::stop_tap,
-            taps::clear_tap,
-            taps::close_tap,
-            taps::save_taps,
-            taps::tap_exchange,
-            taps::tap_timeline,
-            taps::tap_mcp,
-            taps::inspect_exchange,
-            taps::replay_exchange,
-            taps::export_har,
-            expectations::load_expectations,
-            expectations::generate_expectations,
-            expectations::save_expectations,
-            expectations::clear_expectations,
-            commands::choose_llm,
-            commands::mcp_conversation,
-            streams::server_streams,
-            streams::create_stream,
-            streams::publish_event,
-            streams::stream_faults,
-            streams::set_stream_faults,
-            streams::clear_stream_faults,
-            clients::client_report,
-            commands::watch_problems,
-            #[cfg(feature = "test-hooks")]
-            commands::panic_for_test
-        ]))
+        .invoke_handler(panics::guarded(command_list::with_commands!(handlers)))
         .build(tauri::generate_context!())?;
     app.run(|app, event| match event {
         tauri::RunEvent::WindowEvent { label, event: tauri::WindowEvent::CloseRequested { .. }, .. } => {

@@ -2,9 +2,6 @@
 //! save them; one exchange whole, a stream in the inspector, the waterfall's timings, a stream replayed, the HAR. The
 //! work is in `sse_connections::RunningTaps`.
 
-#[cfg(feature = "test-hooks")]
-use std::path::PathBuf;
-
 use embedded_server::{replay_reader, Pace};
 use sse_connections::{
     ConnectionSpec, ConnectionUpdate, ExchangeDetail, SavedTap, SettingsStore, TapOpened, TapSpec, TapUpdate,
@@ -136,19 +133,7 @@ pub async fn replay_exchange(
 
 /// Writes a tap's exchanges as HAR 1.2 to a file chosen in the save dialog, credentials
 /// redacted unless `with_secrets`; null if cancelled.
-#[cfg(not(feature = "test-hooks"))]
-#[tauri::command]
-pub async fn export_har(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    id: u64,
-    with_secrets: bool,
-) -> Result<Option<Exported>, CommandError> {
-    files::export_har(&app, &state, id, with_secrets, None).await
-}
-
-/// As in release builds, or to `path` without a dialog (the GUI tests' hook).
-#[cfg(feature = "test-hooks")]
+/// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
 pub async fn export_har(
     app: tauri::AppHandle,
@@ -157,5 +142,5 @@ pub async fn export_har(
     with_secrets: bool,
     path: Option<String>,
 ) -> Result<Option<Exported>, CommandError> {
-    files::export_har(&app, &state, id, with_secrets, path.map(PathBuf::from)).await
+    files::export_har(&app, &state, id, with_secrets, files::hook_path(path)?).await
 }
