@@ -35,13 +35,11 @@ mod streams;
 mod taps;
 mod window_state;
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
 use sse_connections::{LaunchOptions, SettingsStore};
 use tauri::Manager;
-use tracing_subscriber::EnvFilter;
 
 use crate::error::StartupError;
 use crate::state::AppState;
@@ -60,14 +58,7 @@ macro_rules! handlers {
 
 /// Runs the app; returns when its window is closed.
 pub fn run() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        // Colour only for a terminal, and never when NO_COLOR is set (no-color.org).
-        .with_ansi(
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        )
-        .init();
+    sse_logging::init("info");
     panics::install_hook();
     // Parsed before anything starts: `--help` and mistakes need no window.
     let options = LaunchOptions::parse();

@@ -1,6 +1,5 @@
 //! `sse-server`: the embedded SSE server on its own.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -10,7 +9,6 @@ use embedded_server::cli::ServerArgs as Args;
 use embedded_server::{
     replay, Broker, BrokerConfig, DurableLog, FaultProfile, LoadConfig, Pace, Server, ServerConfig,
 };
-use tracing_subscriber::EnvFilter;
 
 fn parse_required_header(line: &str) -> anyhow::Result<(HeaderName, HeaderValue)> {
     let (name, value) =
@@ -43,14 +41,7 @@ fn set_faults(server: &Server, path: &std::path::Path) -> anyhow::Result<()> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        // Colour only for a terminal, and never when NO_COLOR is set (no-color.org).
-        .with_ansi(
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        )
-        .init();
+    sse_logging::init("info");
     let args = Args::parse();
     let config = ServerConfig {
         counter_interval: (args.interval_ms > 0).then(|| Duration::from_millis(args.interval_ms)),

@@ -15,12 +15,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    sse_logging::init("warn");
     let args = Args::parse();
     let mut config = TapConfig::new(&args.upstream)?;
     for line in &args.headers {

@@ -13,7 +13,6 @@ use clap::Parser;
 use sse_capture::{write_event, write_head, CaptureHead, CapturedEvent, RecordedResponse, CAPTURE_VERSION};
 use sse_subscriber::cli::{seconds, Args, CliError};
 use sse_subscriber::{header_pairs, redact_headers, SseEvent, SubscribeError, Subscription, Update};
-use tracing_subscriber::EnvFilter;
 
 enum Failure {
     Subscribe(SubscribeError),
@@ -237,13 +236,7 @@ async fn interrupted() -> u8 {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // Colour only for a terminal, and never when NO_COLOR is set (no-color.org).
-    let colour = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
-        .with_writer(io::stderr)
-        .with_ansi(colour)
-        .init();
+    sse_logging::init("warn");
     let args = Args::parse();
     if let Some(capture) = &args.expect_from {
         return expectations::generate_from(&args, capture);
