@@ -160,7 +160,7 @@ pub fn save_connections(
 
 /// The page has drawn: show the window (it starts hidden, so it never flashes white).
 #[tauri::command]
-pub fn window_ready(window: tauri::WebviewWindow) {
+pub fn window_ready<R: tauri::Runtime>(window: tauri::WebviewWindow<R>) {
     crate::window_state::show_window(&window);
 }
 
@@ -204,8 +204,8 @@ pub fn event_data(state: State<'_, AppState>, id: u64, seq: u64) -> Result<Optio
 /// the event is dropped.
 /// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
-pub async fn save_event_data(
-    app: tauri::AppHandle,
+pub async fn save_event_data<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     id: u64,
     seq: u64,
@@ -256,8 +256,8 @@ pub fn raw_tail(state: State<'_, AppState>, id: u64, max_bytes: usize) -> Result
 /// file chosen in the save dialog; null if cancelled.
 /// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
-pub async fn export_events(
-    app: tauri::AppHandle,
+pub async fn export_events<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     id: u64,
     format: ExportFormat,
@@ -272,8 +272,8 @@ pub async fn export_events(
 /// pace times `speed`, or as fast as possible when `speed` is 0. Null if cancelled.
 /// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
-pub async fn import_capture(
-    app: tauri::AppHandle,
+pub async fn import_capture<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     path: Option<String>,
     speed: f64,

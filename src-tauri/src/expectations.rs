@@ -29,8 +29,8 @@ fn read_bounded(path: &Path) -> Result<String, CommandError> {
     Ok(text)
 }
 
-async fn load(
-    app: &tauri::AppHandle,
+async fn load<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
     state: &AppState,
     id: u64,
     path: Option<PathBuf>,
@@ -47,8 +47,8 @@ async fn load(
 /// error naming its line and column.
 /// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
-pub async fn load_expectations(
-    app: tauri::AppHandle,
+pub async fn load_expectations<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     id: u64,
     path: Option<String>,
@@ -67,8 +67,8 @@ pub fn generate_expectations(
     Ok(state.connections.generate_expectations(id, events.clamp(1, 10_000))?.1)
 }
 
-async fn save(
-    app: &tauri::AppHandle,
+async fn save<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
     state: &AppState,
     id: u64,
     path: Option<PathBuf>,
@@ -86,8 +86,8 @@ async fn save(
 /// Writes the loaded expectations to a TOML file chosen in the save dialog; null if cancelled.
 /// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
-pub async fn save_expectations(
-    app: tauri::AppHandle,
+pub async fn save_expectations<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     id: u64,
     path: Option<String>,

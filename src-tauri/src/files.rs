@@ -34,7 +34,11 @@ pub struct Imported {
 }
 
 /// Asks for a path with the native dialog; `None` if the user cancelled.
-async fn pick_path(app: &tauri::AppHandle, save: Option<&str>, filter: (&str, &[&str])) -> Option<PathBuf> {
+async fn pick_path<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    save: Option<&str>,
+    filter: (&str, &[&str]),
+) -> Option<PathBuf> {
     let (tx, rx) = oneshot::channel::<Option<FilePath>>();
     let dialog = app.dialog().file().add_filter(filter.0, filter.1);
     match save {
@@ -59,8 +63,8 @@ pub(crate) fn hook_path(path: Option<String>) -> Result<Option<PathBuf>, Command
 }
 
 /// `given` (the GUI tests' path), else one the user picks; `None` if they cancelled.
-pub(crate) async fn given_or_picked(
-    app: &tauri::AppHandle,
+pub(crate) async fn given_or_picked<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
     given: Option<PathBuf>,
     save: Option<&str>,
     filter: (&str, &[&str]),
@@ -73,8 +77,8 @@ pub(crate) async fn given_or_picked(
 
 /// Writes a connection's kept events (only those the filter shows, if `matching_only`) to
 /// `path`, or to one chosen in the save dialog; `None` if cancelled.
-pub async fn export(
-    app: &tauri::AppHandle,
+pub async fn export<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
     state: &AppState,
     id: u64,
     format: ExportFormat,
@@ -95,8 +99,8 @@ pub async fn export(
 
 /// Writes a tap's exchanges as HAR 1.2 to `path`, or to one chosen in the save dialog
 /// (credentials redacted unless `with_secrets`); `None` if cancelled.
-pub async fn export_har(
-    app: &tauri::AppHandle,
+pub async fn export_har<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
     state: &AppState,
     id: u64,
     with_secrets: bool,
@@ -112,8 +116,8 @@ pub async fn export_har(
 
 /// Writes a kept event's whole data to `path`, or to one chosen in the save dialog; `None` if
 /// cancelled or the event is no longer kept.
-pub async fn save_event_data(
-    app: &tauri::AppHandle,
+pub async fn save_event_data<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
     state: &AppState,
     id: u64,
     seq: u64,
@@ -133,8 +137,8 @@ pub async fn save_event_data(
 /// Reads a capture from `path`, or from one chosen in the open dialog, and replays it on a new
 /// stream of the embedded server once watched, at the recorded pace times `speed` (0: as fast
 /// as possible); `None` if cancelled.
-pub async fn import(
-    app: &tauri::AppHandle,
+pub async fn import<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
     state: &AppState,
     path: Option<PathBuf>,
     speed: f64,

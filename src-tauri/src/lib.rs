@@ -4,7 +4,9 @@
 //! library crates.
 //!
 //! # Layout
-//! - `run()` (here): arguments, then the builder with its state and handlers.
+//! - `run()` (here): arguments and logging, then `build_app` (the builder with its state,
+//!   setup and handlers, on any runtime: a test builds it on tauri's mock runtime) and
+//!   `run_app` (the event loop: the window's place saved, everything stopped on exit).
 //! - `platform.rs`: the display check and the WebKitGTK switches.
 //! - `state.rs`: what the commands share, and starting it (the embedded server, settings).
 //! - `window_state.rs`: the window's size and place between runs, and showing it once drawn.
@@ -39,7 +41,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use sse_connections::{LaunchOptions, SettingsStore};
-use tauri::Manager;
+use tauri::{Manager, Runtime};
 
 use crate::error::StartupError;
 use crate::state::AppState;
@@ -76,7 +78,19 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
     platform::check_display()?;
     let state = AppState::start(options)?;
     tracing::info!(addr = %state.server_addr, "embedded SSE server started");
-    let app = tauri::Builder::default()
+    let app = build_app(tauri::Builder::default(), state, tauri::generate_context!())?;
+    run_app(app);
+    Ok(())
+}
+
+/// The app on any runtime (the mock one in tests): the dialog plugin, the shared state, the
+/// settings and the window's place set up, and every listed command's handler.
+pub(crate) fn build_app<R: Runtime>(
+    builder: tauri::Builder<R>,
+    state: AppState,
+    context: tauri::Context<R>,
+) -> Result<tauri::App<R>, tauri::Error> {
+    builder
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .setup(|app| {
@@ -90,7 +104,12 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
             Ok(())
         })
         .invoke_handler(panics::guarded(command_list::with_commands!(handlers)))
-        .build(tauri::generate_context!())?;
+        .build(context)
+}
+
+/// Runs `app` until its window closes: the window's place is saved as it closes, and the
+/// connections, taps and embedded server stop on exit.
+pub(crate) fn run_app<R: Runtime>(app: tauri::App<R>) {
     app.run(|app, event| match event {
         tauri::RunEvent::WindowEvent { label, event: tauri::WindowEvent::CloseRequested { .. }, .. } => {
             if let (Some(window), Some(store)) =
@@ -102,5 +121,56 @@ fn start(options: &LaunchOptions) -> Result<(), StartupError> {
         tauri::RunEvent::Exit => app.state::<AppState>().shut_down(),
         _ => {}
     });
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use sse_connections::LaunchOptions;
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+
+    use super::*;
+
+    fn invoke(
+        webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+        cmd: &str,
+        body: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("a URL"),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_owned(),
+        };
+        get_ipc_response(webview, request).map(|response| response.deserialize().expect("JSON"))
+    }
+
+    /// Built on the mock runtime, the app answers a listed command from the state it manages,
+    /// refuses a command it does not list, and answers a command that panics with an internal
+    /// error (test-hooks builds) instead of aborting.
+    #[test]
+    fn the_app_is_wired_to_its_state_and_commands() {
+        let state =
+            AppState::start(&LaunchOptions::parse_from(["sse-monitor"])).expect("the embedded server starts");
+        let base_url = format!("http://{}", state.server_addr);
+        let app = build_app(mock_builder(), state, mock_context(noop_assets())).expect("the app builds");
+        let webview =
+            tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("a window");
+
+        let info = invoke(&webview, "server_info", serde_json::json!({})).expect("server_info answers");
+        assert_eq!(info["baseUrl"], serde_json::json!(base_url), "{info}");
+        assert_eq!(info["counterStream"], "messages", "{info}");
+        assert!(invoke(&webview, "no_such_command", serde_json::json!({})).is_err());
+        if cfg!(feature = "test-hooks") {
+            let error = invoke(&webview, "panic_for_test", serde_json::json!({ "message": "on purpose" }))
+                .expect_err("a panicking command answers with an error");
+            assert_eq!(error["kind"], "internal", "{error}");
+        }
+        app.state::<AppState>().shut_down();
+    }
 }

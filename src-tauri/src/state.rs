@@ -109,7 +109,7 @@ fn stream_url(server_addr: SocketAddr, stream: &str) -> String {
 
 /// The settings live in `SSE_MONITOR_CONFIG_DIR` if set (tests use it), else in the app's
 /// config directory (`~/.config/dev.ssemonitor.app` on Linux).
-pub fn settings_store(app: &tauri::AppHandle) -> SettingsStore {
+pub fn settings_store<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> SettingsStore {
     let dir = std::env::var_os("SSE_MONITOR_CONFIG_DIR").map(PathBuf::from).or_else(|| {
         app.path().app_config_dir().inspect_err(|error| tracing::warn!(%error, "no config directory")).ok()
     });

@@ -135,8 +135,8 @@ pub async fn replay_exchange(
 /// redacted unless `with_secrets`; null if cancelled.
 /// (`path`: the GUI tests name a file instead of the dialog; only test-hooks builds take one.)
 #[tauri::command]
-pub async fn export_har(
-    app: tauri::AppHandle,
+pub async fn export_har<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     id: u64,
     with_secrets: bool,

@@ -14,7 +14,7 @@ const DARK_BACKGROUND: Color = Color(0x11, 0x15, 0x1a, 0xff);
 const SHOW_AT_LATEST: Duration = Duration::from_secs(3);
 
 /// Paints the hidden window in the theme's background and makes sure it is shown.
-pub fn prepare_window(window: &tauri::WebviewWindow) {
+pub fn prepare_window<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
     let dark = matches!(window.theme(), Ok(tauri::Theme::Dark));
     let _ = window.set_background_color(Some(if dark { DARK_BACKGROUND } else { LIGHT_BACKGROUND }));
     let later = window.clone();
@@ -26,7 +26,7 @@ pub fn prepare_window(window: &tauri::WebviewWindow) {
 
 /// Shows the window (the page calls this once it has drawn). Showing a shown window does
 /// nothing.
-pub fn show_window(window: &tauri::WebviewWindow) {
+pub fn show_window<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
     if !window.is_visible().unwrap_or(false) {
         if let Err(error) = window.show() {
             tracing::warn!(%error, "cannot show the window");
@@ -35,7 +35,7 @@ pub fn show_window(window: &tauri::WebviewWindow) {
 }
 
 /// Puts the window back where it was when last closed.
-pub fn restore_window(window: &tauri::WebviewWindow, store: &SettingsStore) {
+pub fn restore_window<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>, store: &SettingsStore) {
     let Some(saved) = store.saved_window() else { return };
     if saved.width >= 200.0 && saved.height >= 150.0 {
         let _ = window.set_size(tauri::PhysicalSize::new(saved.width, saved.height));
@@ -48,7 +48,7 @@ pub fn restore_window(window: &tauri::WebviewWindow, store: &SettingsStore) {
     }
 }
 
-pub fn save_window(window: &tauri::WebviewWindow, store: &SettingsStore) {
+pub fn save_window<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>, store: &SettingsStore) {
     let (Ok(size), Ok(maximized)) = (window.inner_size(), window.is_maximized()) else { return };
     let position = window.outer_position().ok();
     let state = WindowState {
