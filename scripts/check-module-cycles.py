@@ -12,7 +12,7 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CRATES = ["wire", "logging", "report-card", "faults", "capture", "cli-docs", "embedded-server", "subscriber", "inspector", "connections", "tap", "expect", "llm", "mcp", "src-tauri", "benches"]
+CRATES = ["wire", "logging", "report-card", "faults", "capture", "cli-docs", "embedded-server", "subscriber", "inspector", "connections", "tap", "expect", "llm", "mcp", "src-tauri", "benches", "test-support"]
 
 
 def without_tests(text):

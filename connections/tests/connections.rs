@@ -6,51 +6,24 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue};
-use embedded_server::{Broker, Server, ServerConfig};
+use embedded_server::ServerConfig;
 use sse_connections::{ConnectionSpec, ConnectionUpdate, HeaderField, RunningConnections, WarningKind};
 use sse_subscriber::FeedUpdate;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use sse_test_support::{quiet_config, EmbeddedServer, RawAnswer, RawServer};
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot};
-
-struct TestServer {
-    addr: SocketAddr,
-    broker: Broker,
-    _shutdown: oneshot::Sender<()>,
-}
+use tokio::sync::mpsc;
 
 /// The embedded server, quiet, requiring `X-Token: secret` from subscribers.
-async fn spawn_app() -> TestServer {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+async fn spawn_app() -> EmbeddedServer {
     let required_header = Some((HeaderName::from_static("x-token"), HeaderValue::from_static("secret")));
-    let server =
-        Server::new(ServerConfig { counter_interval: None, required_header, ..ServerConfig::default() });
-    let broker = server.broker();
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(server.run(listener, async {
-        let _ = rx.await;
-    }));
-    TestServer { addr, broker, _shutdown: tx }
+    EmbeddedServer::start(ServerConfig { required_header, ..quiet_config() }).await
 }
 
 /// A server that answers every connection with `response` and then holds it open.
 async fn spawn_raw(response: impl Into<Vec<u8>>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let response = Arc::new(response.into());
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let response = response.clone();
-            tokio::spawn(async move {
-                let mut buf = [0u8; 4096];
-                let _ = socket.read(&mut buf).await;
-                let _ = socket.write_all(&response).await;
-                tokio::time::sleep(Duration::from_secs(30)).await;
-            });
-        }
-    });
-    addr
+    let answer =
+        RawAnswer { bytes: response.into(), hold_open: true, every_connection: true, ..RawAnswer::default() };
+    RawServer::start(answer).await.addr
 }
 
 type Updates = mpsc::UnboundedReceiver<ConnectionUpdate>;
@@ -96,7 +69,7 @@ fn spec(url: String) -> ConnectionSpec {
 }
 
 /// The embedded server's `messages`, with the header it requires.
-fn protected_spec(app: &TestServer) -> ConnectionSpec {
+fn protected_spec(app: &EmbeddedServer) -> ConnectionSpec {
     let mut with_header = spec(format!("http://{}/events?stream=messages", app.addr));
     with_header.headers.push(HeaderField::new("X-Token", "secret"));
     with_header
@@ -236,22 +209,15 @@ async fn a_chat_stream_is_assembled() {
 }
 
 /// The embedded server without a required header, and a connection to its `inspect` stream.
-async fn open_inspected(connections: &RunningConnections) -> (TestServer, u64, Updates) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = Server::new(ServerConfig { counter_interval: None, ..ServerConfig::default() });
-    let broker = server.broker();
-    broker.create_stream("inspect").unwrap();
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(server.run(listener, async {
-        let _ = rx.await;
-    }));
-    let (id, mut updates) = open(connections, spec(format!("http://{addr}/events?stream=inspect")));
+async fn open_inspected(connections: &RunningConnections) -> (EmbeddedServer, u64, Updates) {
+    let server = EmbeddedServer::quiet().await;
+    server.broker.create_stream("inspect").unwrap();
+    let (id, mut updates) = open(connections, spec(server.url("/events?stream=inspect")));
     next_matching(&mut updates, |u| {
         matches!(u, ConnectionUpdate::Feed { update: FeedUpdate::Open { .. } }).then_some(())
     })
     .await;
-    (TestServer { addr, broker, _shutdown: tx }, id, updates)
+    (server, id, updates)
 }
 
 /// Ids from batches until `count` events have been reported, how many batches that took, and

@@ -74,7 +74,7 @@ async fn expectations_check_kept_events_then_live_ones_and_name_the_deciding_row
         let event = Publish { event: Some("tick".into()), ..Publish::data(data) };
         upstream.broker.publish("ticks", event).unwrap();
     };
-    support::wait_for_subscriber(&upstream, "ticks").await;
+    upstream.wait_for_subscriber("ticks").await;
     publish("1");
     publish("2");
     wait_for_events(&connections, id, 2).await;
@@ -164,7 +164,7 @@ async fn the_task_drops_and_resumes_for_reconnect_after_events() {
     upstream.broker.create_stream("ticks").unwrap();
     let connections = RunningConnections::new(tokio::runtime::Handle::current());
     let (id, mut updates) = open(&connections, format!("http://{}/events?stream=ticks", upstream.addr));
-    support::wait_for_subscriber(&upstream, "ticks").await;
+    upstream.wait_for_subscriber("ticks").await;
     let file = "events = 5\n[ids]\nno_gap = true\nreconnect_after_events = 3\n";
     let report = connections.load_expectations(id, "resume.toml", file.into()).unwrap();
     assert_eq!(row(&report, "resumes exactly").verdict, Verdict::Pending);

@@ -13,7 +13,13 @@ fn config(broker: BrokerConfig) -> ServerConfig {
     ServerConfig { broker, ..quiet_config() }
 }
 
-impl TestServer {
+/// The publish and subscribe requests these tests send.
+trait HttpApi {
+    async fn publish(&self, stream: &str, body: Value) -> reqwest::Response;
+    async fn subscribe(&self, query: &str, last_event_id: Option<&str>) -> reqwest::Response;
+}
+
+impl HttpApi for TestServer {
     async fn publish(&self, stream: &str, body: Value) -> reqwest::Response {
         reqwest::Client::new()
             .post(self.url(&format!("/streams/{stream}/events")))

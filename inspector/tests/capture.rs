@@ -4,32 +4,23 @@ use std::time::{Duration, SystemTime};
 
 use sse_inspector::{Capture, CaptureLimits, EventFilter, ExportFormat, LineEnding, LineKind};
 use sse_subscriber::{SubscribeRequest, Subscription};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use sse_test_support::{RawAnswer, RawServer};
 
 const BODY: &[u8] = b": welcome\r\nid: 1\r\ndata: {\"n\": 1}\r\n\r\n:keep-alive\n\nevent: note\ndata:  \ndata: \n\nid: 3\rdata: three\r\r";
 
-/// A server that answers one request with `BODY` as an event stream, then closes.
+/// A server that answers one request with `BODY` as an event stream, in pieces (so blocks
+/// straddle chunks), then closes.
 async fn spawn_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut head = [0u8; 2048];
-        let _ = socket.read(&mut head).await;
-        let response = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {}\r\n\r\n",
-            BODY.len()
-        );
-        socket.write_all(response.as_bytes()).await.unwrap();
-        // In pieces, so blocks straddle chunks.
-        for piece in BODY.chunks(7) {
-            socket.write_all(piece).await.unwrap();
-            socket.flush().await.unwrap();
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-    });
-    format!("http://{addr}/events")
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {}\r\n\r\n",
+        BODY.len()
+    );
+    let answer = RawAnswer {
+        bytes: [head.as_bytes(), BODY].concat(),
+        pieces: Some((7, Duration::from_millis(2))),
+        ..RawAnswer::default()
+    };
+    RawServer::start(answer).await.url("/events")
 }
 
 async fn capture_of(url: &str) -> Capture {

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{dead_address, spawn_app, spawn_raw, wait_for_subscriber, SSE_OK};
+use support::{dead_address, spawn_app, spawn_raw, SSE_OK};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
@@ -60,7 +60,7 @@ async fn json_output_is_exact() {
 /// and `-H` headers are sent.
 #[tokio::test]
 async fn plain_output_is_a_line_per_event_in_a_pipe_and_sends_headers() {
-    let server = spawn_raw(SSE_OK, b"data: 1\n\ndata: 2\n\n").await;
+    let mut server = spawn_raw(SSE_OK, b"data: 1\n\ndata: 2\n\n").await;
     let output = sse_sub()
         .args(["--no-reconnect", "-H", "X-Forwarded-For: 127.0.0.1", &server.url("/events?stream=messages")])
         .output()
@@ -68,7 +68,7 @@ async fn plain_output_is_a_line_per_event_in_a_pipe_and_sends_headers() {
         .unwrap();
     assert!(output.status.success(), "{output:?}");
     assert_eq!(output.stdout, b"1\n2\n");
-    let head = server.request.await.unwrap().to_ascii_lowercase();
+    let head = server.next_request().await.to_ascii_lowercase();
     assert!(head.contains("\r\nx-forwarded-for: 127.0.0.1\r\n"), "{head}");
 }
 
@@ -141,7 +141,7 @@ async fn count_event_filter_time_and_retry() {
 /// `-X`, `-d` and `--last-event-id` shape the request; `--stats` prints totals on stderr.
 #[tokio::test]
 async fn request_options_and_stats() {
-    let server = spawn_raw(SSE_OK, b"data: x\n\n").await;
+    let mut server = spawn_raw(SSE_OK, b"data: x\n\n").await;
     let output = sse_sub()
         .args([
             "--no-reconnect",
@@ -162,7 +162,7 @@ async fn request_options_and_stats() {
     assert!(output.stdout.is_empty(), "--quiet prints no events");
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.starts_with("sse-sub: 1 events, 9 bytes in "), "{stderr}");
-    let head = server.request.await.unwrap().to_ascii_lowercase();
+    let head = server.next_request().await.to_ascii_lowercase();
     assert!(head.starts_with("put /p http/1.1\r\n"), "{head}");
     assert!(
         head.contains("\r\nlast-event-id: 9\r\n") && head.contains("\r\ncontent-length: 7\r\n"),
@@ -207,7 +207,7 @@ async fn published_data_round_trips_through_sse_sub() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    wait_for_subscriber(&app, "messages").await;
+    app.wait_for_subscriber("messages").await;
     for (event, data) in &cases {
         app.broker
             .publish(
@@ -240,7 +240,7 @@ async fn a_recorded_capture_replays_into_a_stream() {
         .args(["--json", "--time", "--count", "3", &app.url("/events?stream=messages")])
         .spawn()
         .unwrap();
-    wait_for_subscriber(&app, "messages").await;
+    app.wait_for_subscriber("messages").await;
     app.broker
         .publish(
             "messages",
@@ -293,7 +293,7 @@ async fn a_recorded_capture_replays_into_a_stream() {
 /// `--data-file` sends the file as the body (POST by default).
 #[tokio::test]
 async fn data_file_is_the_body() {
-    let server = spawn_raw(SSE_OK, b"data: ok\n\n").await;
+    let mut server = spawn_raw(SSE_OK, b"data: ok\n\n").await;
     let body_file = std::env::temp_dir().join(format!("sse-sub-body-{}.json", std::process::id()));
     std::fs::write(&body_file, "{\"model\":\"m\",\"stream\":true}").unwrap();
     let output = sse_sub()
@@ -304,7 +304,7 @@ async fn data_file_is_the_body() {
         .await
         .unwrap();
     assert!(output.status.success(), "{output:?}");
-    let head = server.request.await.unwrap().to_ascii_lowercase();
+    let head = server.next_request().await.to_ascii_lowercase();
     assert!(
         head.starts_with("post /v1/chat http/1.1\r\n") && head.contains("\r\ncontent-length: 27\r\n"),
         "{head}"

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use sse_subscriber::{SseEvent, SubscribeError, SubscribeRequest, Subscription, Update};
 use support::SSE_OK;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
@@ -61,15 +61,8 @@ async fn lockstep_server(
     tokio::spawn(async move {
         let (mut socket, _) = listener.accept().await.expect("accept");
         socket.set_nodelay(true).ok();
-        let mut request = Vec::new();
-        let mut buf = [0u8; 2048];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            match socket.read(&mut buf).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => request.extend_from_slice(&buf[..n]),
-            }
-        }
-        let _ = head_tx.send(String::from_utf8_lossy(&request).to_ascii_lowercase());
+        let Some(request) = sse_test_support::read_request_head(&mut socket).await else { return };
+        let _ = head_tx.send(request.to_ascii_lowercase());
         let head = format!("{SSE_OK}\r\ncontent-encoding: {encoding}\r\nconnection: close\r\n\r\n");
         let mut compressor = Compressor::new(encoding);
         if socket.write_all(head.as_bytes()).await.is_err() {

@@ -74,11 +74,11 @@ async fn receives_the_counter_with_ids() {
 /// Custom headers are sent, beside `Accept: text/event-stream`.
 #[tokio::test]
 async fn custom_headers_are_sent() {
-    let server = spawn_raw(SSE_OK, b"data: hi\n\n").await;
+    let mut server = spawn_raw(SSE_OK, b"data: hi\n\n").await;
     let (name, value) = parse_header_line("X-Forwarded-For: 127.0.0.1").unwrap();
     let (events, _) = all_events(request(&server.url("/events")).header(name, value)).await;
     assert_eq!(events[0].data, "hi");
-    let head = server.request.await.unwrap().to_ascii_lowercase();
+    let head = server.next_request().await.to_ascii_lowercase();
     assert!(head.starts_with("get /events http/1.1\r\n"), "{head}");
     assert!(head.contains("\r\nx-forwarded-for: 127.0.0.1\r\n"), "{head}");
     assert!(head.contains("\r\naccept: text/event-stream\r\n"), "{head}");
@@ -88,7 +88,7 @@ async fn custom_headers_are_sent() {
 /// Method, body, bearer auth and a preset Last-Event-ID are sent.
 #[tokio::test]
 async fn method_body_auth_and_last_event_id_are_sent() {
-    let server = spawn_raw(SSE_OK, b"data: ok\n\n").await;
+    let mut server = spawn_raw(SSE_OK, b"data: ok\n\n").await;
     let request = request(&server.url("/chat"))
         .method(reqwest::Method::POST)
         .body(r#"{"stream":true}"#)
@@ -97,7 +97,7 @@ async fn method_body_auth_and_last_event_id_are_sent() {
         .last_event_id("41");
     let (events, _) = all_events(request).await;
     assert_eq!((events[0].data.as_str(), events[0].id.as_str()), ("ok", "41"));
-    let head = server.request.await.unwrap();
+    let head = server.next_request().await;
     let lower = head.to_ascii_lowercase();
     assert!(lower.starts_with("post /chat http/1.1\r\n"), "{head}");
     assert!(lower.contains("\r\nauthorization: bearer s3cret\r\n"), "{head}");

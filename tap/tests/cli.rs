@@ -65,7 +65,7 @@ async fn curl_through_sse_tap_streams_and_the_exchange_is_printed() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("run curl");
-    upstream.wait_for_subscriber().await;
+    upstream.wait_for_subscriber("messages").await;
     for n in 0..3 {
         upstream.broker.publish("messages", Publish::data(format!("via curl {n}"))).unwrap();
     }
@@ -109,7 +109,7 @@ async fn har_and_captures_are_written_at_exit() {
     // Credentials in the query too: an `access_token` and Gemini's `key`.
     let with_keys = format!("{stream_url}&access_token=token-never-written&key=key-never-written");
     let ended = Command::new("curl").args(["-sN", "--max-time", "2", &with_keys]).spawn().unwrap();
-    upstream.wait_for_subscriber().await;
+    upstream.wait_for_subscriber("messages").await;
     upstream.broker.publish("messages", Publish::data("before the end")).unwrap();
     let published = Command::new("curl")
         .args(["-s", "-H", "content-type: application/json", "-d", r#"{"data":"via the tap"}"#])
@@ -134,7 +134,7 @@ async fn har_and_captures_are_written_at_exit() {
     for _ in 0..2 {
         tokio::task::block_in_place(|| lines.next()).expect("a line").unwrap();
     }
-    upstream.wait_for_subscriber().await;
+    upstream.wait_for_subscriber("messages").await;
     upstream.broker.publish("messages", Publish::data("while open")).unwrap();
     // Once curl has the event the tap has passed it on (and recorded it), however busy the
     // machine is.

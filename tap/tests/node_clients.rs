@@ -55,7 +55,7 @@ async fn npm_eventsource_reads_a_stream_through_the_tap() {
     let (tap, recorder, _stop) = tap_to(&format!("http://{}", upstream.addr)).await;
     let url = format!("{tap}/events?stream=messages");
     let reader = tokio::spawn(async move { node("eventsource.mjs", &[&url, "5"]).await });
-    upstream.wait_for_subscriber().await;
+    upstream.wait_for_subscriber("messages").await;
     for n in 0..5 {
         upstream.broker.publish("messages", Publish::data(format!("event {n}"))).unwrap();
     }

@@ -40,7 +40,7 @@ async fn an_sse_stream_passes_event_by_event_and_is_recorded() {
         seen.extend_from_slice(&buf[..n]);
     }
     for n in 0..3 {
-        upstream.wait_for_subscriber().await;
+        upstream.wait_for_subscriber("messages").await;
         upstream.broker.publish("messages", Publish::data(format!("hello {n}"))).unwrap();
         let wanted = format!("data: hello {n}\n");
         while !String::from_utf8_lossy(&seen).contains(&wanted) {

@@ -2,33 +2,19 @@
 //! through a tap, and waiting for a connection's log.
 #![allow(dead_code)] // each test file uses some of them
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use embedded_server::{Broker, Server, ServerConfig};
 use sse_connections::{ExchangeRow, RunningConnections, TapSpec, TapUpdate};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, oneshot};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
 
-pub struct Upstream {
-    pub addr: SocketAddr,
-    pub broker: Broker,
-    _shutdown: oneshot::Sender<()>,
-}
+pub use sse_test_support::EmbeddedServer as Upstream;
 
 /// The embedded server, quiet (events only when a test publishes).
 pub async fn spawn_upstream() -> Upstream {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = Server::new(ServerConfig { counter_interval: None, ..ServerConfig::default() });
-    let broker = server.broker();
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(server.run(listener, async {
-        let _ = rx.await;
-    }));
-    Upstream { addr, broker, _shutdown: tx }
+    Upstream::quiet().await
 }
 
 pub fn spec_for(upstream: &Upstream) -> TapSpec {
@@ -83,15 +69,4 @@ pub async fn wait_for_events(connections: &RunningConnections, id: u64, count: u
     })
     .await
     .unwrap_or_else(|_| panic!("fewer than {count} events within 5 s"));
-}
-
-/// Waits until `stream` has a subscriber, within 5 s.
-pub async fn wait_for_subscriber(upstream: &Upstream, stream: &str) {
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while upstream.broker.streams().iter().find(|s| s.name == stream).is_none_or(|s| s.subscribers == 0) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("nobody subscribed to {stream} within 5 s"));
 }

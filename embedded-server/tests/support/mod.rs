@@ -1,56 +1,18 @@
-//! Shared test helpers: the real server on 127.0.0.1:0 and an SSE block reader.
+//! Shared test helpers: the real server on 127.0.0.1:0 (`sse_test_support`'s, as every
+//! crate's tests start it) and an SSE block reader.
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use embedded_server::{Broker, Server, ServerConfig, ServerError};
+use embedded_server::ServerConfig;
 use futures_util::StreamExt;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
-pub struct TestServer {
-    pub addr: SocketAddr,
-    pub broker: Broker,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: JoinHandle<Result<(), ServerError>>,
-}
+#[allow(unused_imports)] // each test binary uses its own share of it
+pub use sse_test_support::{quiet_config, EmbeddedServer as TestServer};
 
+/// The real server with `config` on 127.0.0.1:0.
 pub async fn spawn_app(config: ServerConfig) -> TestServer {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = Server::new(config);
-    let broker = server.broker();
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(server.run(listener, async {
-        let _ = rx.await;
-    }));
-    TestServer { addr, broker, shutdown: Some(tx), task }
-}
-
-pub fn quiet_config() -> ServerConfig {
-    ServerConfig { counter_interval: None, ..ServerConfig::default() }
-}
-
-impl TestServer {
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        reqwest::get(self.url(path)).await.unwrap()
-    }
-
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        tokio::time::timeout(Duration::from_secs(5), self.task)
-            .await
-            .expect("server stops within 5 s")
-            .unwrap()
-            .unwrap();
-    }
+    TestServer::start(config).await
 }
 
 /// Reads a response body and splits it into SSE blocks (text between blank lines).

@@ -4,81 +4,22 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use embedded_server::{Broker, Server, ServerConfig};
+use embedded_server::ServerConfig;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
-/// The embedded server on 127.0.0.1:0; stops when dropped.
-pub struct EmbeddedServer {
-    pub addr: SocketAddr,
-    pub broker: Broker,
-    _shutdown: oneshot::Sender<()>,
-}
+pub use sse_test_support::{EmbeddedServer, RawServer};
 
-impl EmbeddedServer {
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-}
-
+/// The embedded server with the counter at `counter_interval` (none: quiet).
 pub async fn spawn_app(counter_interval: Option<Duration>) -> EmbeddedServer {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = Server::new(ServerConfig { counter_interval, ..ServerConfig::default() });
-    let broker = server.broker();
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(server.run(listener, async {
-        let _ = rx.await;
-    }));
-    EmbeddedServer { addr, broker, _shutdown: tx }
-}
-
-/// Waits until `stream` has a subscriber (say, a spawned `sse-sub`), for at most 5 s.
-pub async fn wait_for_subscriber(app: &EmbeddedServer, stream: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while app.broker.streams().iter().find(|s| s.name == stream).is_none_or(|s| s.subscribers == 0) {
-        assert!(std::time::Instant::now() < deadline, "nobody subscribed to {stream}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// A one-shot HTTP server that answers the first request with exact bytes and hands back
-/// the request head it received.
-pub struct RawServer {
-    pub addr: SocketAddr,
-    pub request: oneshot::Receiver<String>,
-}
-
-impl RawServer {
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
+    EmbeddedServer::start(ServerConfig { counter_interval, ..ServerConfig::default() }).await
 }
 
 /// Answers with `head` (status line and headers, without the blank line), then `body`, then
 /// closes the connection.
 pub async fn spawn_raw(head: &str, body: &[u8]) -> RawServer {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let response = [format!("{head}\r\nconnection: close\r\n\r\n").as_bytes(), body].concat();
-    let (tx, rx) = oneshot::channel();
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = socket.read(&mut buf).await.unwrap();
-            if n == 0 {
-                break;
-            }
-            request.extend_from_slice(&buf[..n]);
-        }
-        let _ = tx.send(String::from_utf8_lossy(&request).into_owned());
-        socket.write_all(&response).await.unwrap();
-        socket.shutdown().await.ok();
-    });
-    RawServer { addr, request: rx }
+    RawServer::start(sse_test_support::RawAnswer::once(response)).await
 }
 
 /// An SSE response head.
@@ -146,15 +87,8 @@ pub async fn spawn_script(replies: Vec<Reply>) -> ScriptServer {
     tokio::spawn(async move {
         for reply in replies {
             let Ok((mut socket, _)) = listener.accept().await else { return };
-            let mut request = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match socket.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&buf[..n]),
-                }
-            }
-            recorded.lock().await.push(String::from_utf8_lossy(&request).into_owned());
+            let request = sse_test_support::read_request_head(&mut socket).await.unwrap_or_default();
+            recorded.lock().await.push(request);
             let response =
                 [format!("{}\r\nconnection: close\r\n\r\n", reply.head).as_bytes(), &reply.body].concat();
             let _ = socket.write_all(&response).await;

@@ -5,43 +5,22 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use embedded_server::{Broker, Server, ServerConfig};
+use embedded_server::ServerConfig;
 use sse_tap::{Exchange, Recorder, Tap, TapConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 
-/// The embedded server with no counter (the test publishes); it stops when dropped.
-pub struct Upstream {
-    pub addr: SocketAddr,
-    pub broker: Broker,
-    _stop: oneshot::Sender<()>,
-}
+pub use sse_test_support::EmbeddedServer as Upstream;
 
+/// The embedded server with no counter (the test publishes); it stops when dropped.
 pub async fn embedded_server() -> Upstream {
-    embedded_server_with(ServerConfig { counter_interval: None, ..ServerConfig::default() }).await
+    Upstream::quiet().await
 }
 
 /// The embedded server with `config`; it stops when dropped.
 pub async fn embedded_server_with(config: ServerConfig) -> Upstream {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = Server::new(config);
-    let broker = server.broker();
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server.run(listener, async {
-        let _ = stopped.await;
-    }));
-    Upstream { addr, broker, _stop: stop }
-}
-
-impl Upstream {
-    /// Waits until a client subscribes (so what is published next reaches it).
-    pub async fn wait_for_subscriber(&self) {
-        while self.broker.streams().iter().all(|s| s.subscribers == 0) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
+    Upstream::start(config).await
 }
 
 /// A tap with `config` on a free loopback port; it stops when the sender drops.

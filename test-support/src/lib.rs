@@ -1,0 +1,16 @@
+//! What the crates' tests share, so each is written once: the embedded server on 127.0.0.1:0,
+//! waiting (with a bound, never a bare sleep) until a stream has a subscriber, and a raw
+//! server that answers with exactly the bytes a test gives it. A dev-dependency only.
+//!
+//! # Layout
+//! - [`EmbeddedServer`] (`embedded.rs`): the real server on a free loopback port, stopped when
+//!   dropped or by [`EmbeddedServer::stop`]; [`quiet_config`]; [`EmbeddedServer::wait_for_subscriber`].
+//! - [`RawServer`], [`RawAnswer`] (`raw.rs`): exact bytes, at once or in paced pieces, to one
+//!   connection or to each; the request heads it received; [`read_request_head`] for servers
+//!   of a test's own.
+
+mod embedded;
+mod raw;
+
+pub use embedded::{quiet_config, EmbeddedServer};
+pub use raw::{read_request_head, RawAnswer, RawServer};
