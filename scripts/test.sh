@@ -11,6 +11,8 @@ echo "==> cargo fmt --check"
 cargo fmt --all --check
 echo "==> no two files of a crate use each other"
 python3 scripts/check-module-cycles.py
+echo "==> docs/architecture.md names every module and its modules section is current"
+python3 scripts/check-architecture.py
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # The app as the tests build it, with the GUI tests' hooks (a release build has none).

@@ -3,6 +3,13 @@
 //! # Layout
 //! - `process.rs`: the server or proxy under test as a child process, its CPU and memory.
 //! - [`load`]: subscribers that measure each event's latency, and one measuring window.
+//!
+//! The binaries: `main.rs` (`sse-load`: sse-server under many subscribers, against a named
+//! baseline), `abuse.rs` (`sse-abuse`: idle hordes, slow-loris, oversized input, connection
+//! floods), `tap_bench.rs` (`sse-tap-bench`: the tap against nginx and mitmproxy) and
+//! `inspector/` (`sse-inspector-bench`: the window under load and at rest; `session.rs` the app
+//! under WebDriver, `page.rs` what it reads of the page, `idle.rs` the window at rest,
+//! `tapped.rs` the load through a tap).
 
 pub mod load;
 mod process;

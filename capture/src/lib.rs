@@ -11,6 +11,7 @@
 //! - [`write_event`], [`write_head`] (`write.rs`): lines into a buffer.
 //! - [`read_capture`], [`CaptureReader`], [`Capture`] (`read.rs`): lines back, bounded in length.
 //! - [`CaptureError`], [`LineError`] (`error.rs`).
+//! - `fuzzing.rs` (hidden): the fuzz targets' entry points, shared with the corpus replay test.
 
 mod error;
 mod event;

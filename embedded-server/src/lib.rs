@@ -38,6 +38,7 @@
 //!   shutdown future, so the caller chooses the address (port 0 works).
 //! - [`cli`] (`cli.rs`): `sse-server`'s arguments.
 //! - [`BrokerError`], [`ServerError`], [`ReplayError`] (`error.rs`).
+//! - `fuzzing.rs` (hidden): the fuzz targets' entry points, shared with the corpus replay test.
 
 mod access;
 mod answer_headers;

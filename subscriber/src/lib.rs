@@ -24,6 +24,7 @@
 //!   against an expectations file (`sse_expect`).
 //! - [`SubscribeError`], [`ParseError`] (`error.rs`): every failure, with a message fit for a
 //!   user; the parser's own refusals apart.
+//! - `fuzzing.rs` (hidden): the fuzz targets' entry points, shared with the corpus replay test.
 //!
 //! # Parsing: our own parser, not `eventsource-stream`
 //! The parser is ours because `eventsource-stream` 0.2.3 deviates from the spec in ways a
