@@ -1,6 +1,6 @@
 // Keyboard shortcuts of the inspector (listed in the buttons' titles and the README).
 import { stepSelection } from "./detail.js";
-import { input } from "./dom.js";
+import { button, input } from "./dom.js";
 import { clearEvents, clearSelection, toggleFollow, togglePause, toggleRaw } from "./inspector.js";
 import { toggleLowerMaximised } from "./layout.js";
 import { state } from "./model.js";
@@ -26,8 +26,14 @@ const ACTIONS = {
 /** @param {KeyboardEvent} event */
 export function onKey(event) {
   if (event.defaultPrevented) return; // a splitter or a tab list used the key
-  if (state.selectedTap) return; // these keys are the connection's inspector's, not in view
   const key = event.key;
+  // A new connection, from anywhere in the window (the New button's title says so).
+  if (event.ctrlKey && !event.altKey && !event.shiftKey && (key === "n" || key === "N")) {
+    event.preventDefault();
+    button("new-connection").click();
+    return;
+  }
+  if (state.selectedTap) return; // these keys are the connection's inspector's, not in view
   if (key === "Escape") {
     if (isTyping(event.target) && event.target instanceof HTMLElement) {
       // Leaves the field as it is (a search field would clear itself without telling the

@@ -163,6 +163,23 @@ pub fn seconds(value: f64, what: &str) -> Result<Duration, CliError> {
 }
 
 impl Args {
+    /// What a user should hear before the request goes: TLS unchecked; a `-d @FILE` that names
+    /// a file (curl reads it; `-d` sends its text as written).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.insecure {
+            warnings.push("--insecure: TLS certificates are not checked".to_owned());
+        }
+        if let Some(file) = self.data.as_deref().and_then(|data| data.strip_prefix('@')) {
+            if !file.is_empty() && std::path::Path::new(file).is_file() {
+                warnings.push(format!(
+                    "-d sends `@{file}` as written, not the file: to send the file, use --data-file {file}"
+                ));
+            }
+        }
+        warnings
+    }
+
     /// The request these arguments describe.
     pub fn request(&self) -> Result<SubscribeRequest, CliError> {
         let args = self;

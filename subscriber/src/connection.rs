@@ -110,11 +110,15 @@ pub(crate) async fn open(
         builder = builder.body(body.clone());
     }
     // The connect timeout covers everything up to the response head: a server that accepts
-    // the connection and never answers fails the attempt too.
+    // the connection and never answers fails the attempt too. The client's own connect timeout
+    // (the same limit) fails an attempt that never connected first, so this one firing a
+    // moment later means the connection was made and no head came.
     let limit = request.connect_timeout;
-    let sent = tokio::time::timeout(limit, builder.send()).await.map_err(|_| SubscribeError::Connect {
-        url: request.url.to_string(),
-        reason: format!("no response within {}", describe_secs(limit)),
+    let sent = tokio::time::timeout(limit + HEAD_MARGIN, builder.send()).await.map_err(|_| {
+        SubscribeError::Connect {
+            url: request.url.to_string(),
+            reason: format!("connected, but no response head within {}", describe_secs(limit)),
+        }
     })?;
     let response = sent.map_err(|e| {
         let reason = root_cause(&e);
@@ -206,6 +210,10 @@ impl Connection {
 }
 
 /// `2 s`, `0.5 s`.
+/// How long after the connect timeout the wait for a response head gives up: the client's
+/// connect timeout has failed an attempt that never connected by then.
+const HEAD_MARGIN: Duration = Duration::from_millis(100);
+
 pub(crate) fn describe_secs(duration: Duration) -> String {
     let secs = duration.as_secs_f64();
     if secs.fract() == 0.0 {

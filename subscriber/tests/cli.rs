@@ -344,7 +344,8 @@ fn silent_listener() -> std::net::SocketAddr {
 }
 
 /// A server that accepts the connection and never sends a response head fails the attempt at
-/// the connect timeout: with --no-reconnect sse-sub exits 1 saying so; otherwise it retries.
+/// the connect timeout, said as connected without a head: with --no-reconnect sse-sub exits 1
+/// saying so; otherwise it retries, the wait in seconds with one decimal.
 #[tokio::test]
 async fn no_response_head_within_the_connect_timeout_fails_the_attempt() {
     let addr = silent_listener();
@@ -353,7 +354,7 @@ async fn no_response_head_within_the_connect_timeout_fails_the_attempt() {
     let output = sse_sub().args(["--connect-timeout", "1", "--no-reconnect", &url]).output().await.unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("no response within 1 s"), "{stderr}");
+    assert!(stderr.contains("connected, but no response head within 1 s"), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
 
     let output = sse_sub()
@@ -363,7 +364,10 @@ async fn no_response_head_within_the_connect_timeout_fails_the_attempt() {
         .unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("no response within 0.5 s; retrying in 0.1 s (attempt 2)"), "{stderr}");
+    assert!(
+        stderr.contains("connected, but no response head within 0.5 s; retrying in 0.1 s (attempt 2)"),
+        "{stderr}"
+    );
 }
 
 /// Each failed attempt and the wait before the next is one line on stderr, unless -q.
@@ -407,4 +411,24 @@ async fn stats_are_printed_on_sigterm_and_sigint() {
         assert_eq!(output.status.code(), Some(code), "{signal}: {stderr}");
         assert!(stderr.contains(" events, ") && stderr.contains("events/s"), "{signal}: {stderr}");
     }
+}
+
+/// `-d @FILE` sends its text as written (it is not curl's file syntax), and when FILE exists
+/// sse-sub says so on stderr and names --data-file.
+#[tokio::test]
+async fn a_data_value_naming_a_file_is_sent_as_written_with_a_warning() {
+    let file = std::env::temp_dir().join(format!("sse-sub-request-{}.json", std::process::id()));
+    std::fs::write(&file, "{\"ignored\": true}").unwrap();
+    let data = format!("@{}", file.display());
+    let mut server = spawn_raw(SSE_OK, b"data: ok\n\n").await;
+    let output =
+        sse_sub().args(["--no-reconnect", "-d", &data, &server.url("/events")]).output().await.unwrap();
+    let _ = std::fs::remove_file(&file);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("sse-sub: warning: -d sends `{data}` as written")), "{stderr}");
+    assert!(stderr.contains(&format!("use --data-file {}", file.display())), "{stderr}");
+    let head = server.next_request().await.to_ascii_lowercase();
+    assert!(head.starts_with("post /events"), "{head}");
+    assert!(head.contains(&format!("content-length: {}\r\n", data.len())), "the text as written: {head}");
 }

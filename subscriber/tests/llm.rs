@@ -106,3 +106,15 @@ async fn an_ollama_ndjson_stream_is_read_line_by_line() {
     assert_eq!(code, Some(1));
     assert!(err.contains("expected Content-Type text/event-stream, got application/x-ndjson"), "{err}");
 }
+
+/// A request that fails (here an HTTP 500) is said as no stream, not blamed on the provider.
+#[tokio::test]
+async fn a_failed_request_is_said_as_no_stream() {
+    let server =
+        support::spawn_script(vec![Reply::raw("HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0")])
+            .await;
+    let (code, out, err) = sse_sub(&["--llm", "--json", &server.url("/v1/chat/completions")]).await;
+    assert_eq!(code, Some(1), "{err}");
+    assert!(out.contains(r#""reason":"no stream: HTTP 500"#), "{out}");
+    assert!(!out.contains("provider it knows"), "{out}");
+}

@@ -16,6 +16,7 @@ mod maximise;
 mod mcp;
 mod panics;
 mod selection;
+mod shortcuts;
 mod tap_record;
 mod taps;
 

@@ -78,8 +78,8 @@ async fn live(args: &Args, expectations: Expectations) -> Result<Checker, ExitCo
         Some(secs) => seconds(secs, "--timeout").map_err(usage)?,
         None => CheckOptions::default().timeout,
     };
-    if args.insecure {
-        eprintln!("sse-sub: warning: --insecure: TLS certificates are not checked");
+    for warning in args.warnings() {
+        eprintln!("sse-sub: warning: {warning}");
     }
     let options = CheckOptions { timeout, keep_going: args.keep_going };
     check_stream(request, expectations, options).await.map_err(|error| refuse(error, UNREADABLE))

@@ -31,11 +31,16 @@ impl LlmWatch {
         }
     }
 
-    /// The summary of the last stream: text, or with `json` a last NDJSON line.
-    pub fn finish(mut self, json: bool) -> String {
+    /// The summary of the last stream: text, or with `json` a last NDJSON line. `failure`:
+    /// why the subscription failed, if it did (with no stream, that is what is said).
+    pub fn finish(mut self, json: bool, failure: Option<String>) -> String {
         self.reading.observe(sse_llm::Lifecycle::End);
         let Some(summary) = self.reading.summary() else {
-            let why = "not a stream of a provider it knows (openai, responses, anthropic, gemini, ollama): name one with --llm PROVIDER";
+            let unknown = "not a stream of a provider it knows (openai, responses, anthropic, gemini, ollama): name one with --llm PROVIDER";
+            let why = match failure.filter(|_| !self.reading.has_stream()) {
+                Some(failure) => format!("no stream: {failure}"),
+                None => unknown.to_owned(),
+            };
             return if json {
                 format!("{}\n", serde_json::json!({ "llm": null, "reason": why }))
             } else {

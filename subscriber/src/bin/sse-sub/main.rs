@@ -107,20 +107,19 @@ fn describe(update: &Update) -> String {
     }
 }
 
-/// `3 s`, `0.2 s`, `250 ms`.
+/// A wait in seconds with one decimal ("5.0 s"); under a tenth of a second, in ms.
 fn describe_delay(delay: Duration) -> String {
-    let ms = delay.as_millis();
-    if ms >= 100 && ms % 100 == 0 {
-        format!("{} s", ms as f64 / 1000.0)
+    if delay < Duration::from_millis(100) {
+        format!("{} ms", delay.as_millis())
     } else {
-        format!("{ms} ms")
+        format!("{:.1} s", delay.as_secs_f64())
     }
 }
 
 async fn subscribe(args: &Args, stats: &mut Stats, started: Instant) -> Result<(), Failure> {
     let deadline = args.timeout.map(|s| seconds(s, "--timeout")).transpose()?.map(|t| started + t);
-    if args.insecure {
-        eprintln!("sse-sub: warning: --insecure: TLS certificates are not checked");
+    for warning in args.warnings() {
+        eprintln!("sse-sub: warning: {warning}");
     }
     let request = args.request()?;
     let (mut sent, mut head_written) = (None, false);
@@ -269,7 +268,11 @@ async fn main() -> ExitCode {
         let _ = writeln!(io::stdout());
     }
     if let Some(llm) = stats.llm.take() {
-        let _ = io::stdout().write_all(llm.finish(args.json).as_bytes());
+        let failure = match &result {
+            Err(Failure::Subscribe(error)) => Some(error.to_string()),
+            _ => None,
+        };
+        let _ = io::stdout().write_all(llm.finish(args.json, failure).as_bytes());
     }
     if args.stats {
         print_stats(&stats, started.elapsed());
@@ -290,5 +293,19 @@ async fn main() -> ExitCode {
             eprintln!("sse-sub: cannot write output: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A retry wait reads in seconds with one decimal, a very short one in ms.
+    #[test]
+    fn retry_waits_read_in_seconds_with_one_decimal() {
+        assert_eq!(describe_delay(Duration::from_secs(3)), "3.0 s");
+        assert_eq!(describe_delay(Duration::from_millis(3217)), "3.2 s");
+        assert_eq!(describe_delay(Duration::from_millis(100)), "0.1 s");
+        assert_eq!(describe_delay(Duration::from_millis(40)), "40 ms");
     }
 }
