@@ -1,13 +1,19 @@
-//! Logging set up once for every program of SSE Monitor (the app, `sse-server`, `sse-sub`,
-//! `sse-tap`), so they agree on where logs go and how they look.
+//! How the programs of SSE Monitor (the app, `sse-server`, `sse-sub`, `sse-tap`) speak on
+//! stderr, set once so they agree: their logs, and the line that says they failed.
 //!
 //! # Layout
 //! - [`init`] (here): `RUST_LOG`, else the program's default level; stderr (stdout is the
 //!   programs' output); colour only on a terminal, never when `NO_COLOR` is set (no-color.org).
+//! - [`Failure`] (`failure.rs`): a failure said in one line, `PROGRAM: what is wrong`, with its
+//!   exit code (2 for the user's arguments, 1 at run time).
+
+mod failure;
 
 use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
+
+pub use failure::Failure;
 
 /// Starts logging for a program whose default level (without `RUST_LOG`) is `default_level`.
 pub fn init(default_level: &str) {

@@ -1,5 +1,6 @@
 //! `sse-server`: the embedded SSE server on its own.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -9,6 +10,7 @@ use embedded_server::cli::ServerArgs as Args;
 use embedded_server::{
     replay, Broker, BrokerConfig, DurableLog, FaultProfile, LoadConfig, Pace, Server, ServerConfig,
 };
+use sse_logging::Failure;
 
 fn parse_required_header(line: &str) -> anyhow::Result<(HeaderName, HeaderValue)> {
     let (name, value) =
@@ -40,9 +42,21 @@ fn set_faults(server: &Server, path: &std::path::Path) -> anyhow::Result<()> {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     sse_logging::init("info");
     let args = Args::parse();
+    match run(&args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report("sse-server"),
+    }
+}
+
+/// A capture to replay: its stream, its events and their pace.
+type Replay = (String, Vec<sse_capture::CapturedEvent<'static>>, Pace);
+
+/// The server the arguments describe, with its streams and fault profiles, and the capture to
+/// replay: any error here is the user's arguments or a file they name.
+fn prepare(args: &Args) -> anyhow::Result<(Server, Option<Replay>)> {
     let config = ServerConfig {
         counter_interval: (args.interval_ms > 0).then(|| Duration::from_millis(args.interval_ms)),
         keep_alive: Duration::from_secs(args.keep_alive_secs),
@@ -64,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let server = match &args.durable_log {
         Some(path) => {
-            let log = DurableLog::open(path)?;
+            let log = DurableLog::open(path).with_context(|| format!("--durable-log {}", path.display()))?;
             tracing::info!(path = %path.display(), "events are stored in the durable log");
             Server::with_broker(config.clone(), Broker::with_durable_log(config.broker.clone(), log)?)
         }
@@ -76,22 +90,28 @@ async fn main() -> anyhow::Result<()> {
     if let Some(path) = &args.faults {
         set_faults(&server, path)?;
     }
-    if let Some(path) = &args.replay {
-        let file =
-            std::fs::File::open(path).with_context(|| format!("cannot open --replay {}", path.display()))?;
-        let events = sse_capture::read_capture(std::io::BufReader::new(file))
-            .with_context(|| format!("--replay {}", path.display()))?
-            .events;
-        let pace = match args.speed {
-            0.0 => Pace::AsFastAsPossible,
-            speed if speed > 0.0 && speed.is_finite() => Pace::Speed(speed),
-            speed => anyhow::bail!("--speed must be a number >= 0, got {speed}"),
-        };
+    let Some(path) = &args.replay else { return Ok((server, None)) };
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open --replay {}", path.display()))?;
+    let events = sse_capture::read_capture(std::io::BufReader::new(file))
+        .with_context(|| format!("--replay {}", path.display()))?
+        .events;
+    let pace = match args.speed {
+        0.0 => Pace::AsFastAsPossible,
+        speed if speed > 0.0 && speed.is_finite() => Pace::Speed(speed),
+        speed => anyhow::bail!("--speed must be a number >= 0, got {speed}"),
+    };
+    server
+        .broker()
+        .create_stream(&args.replay_stream)
+        .with_context(|| format!("--replay-stream `{}`", args.replay_stream))?;
+    Ok((server, Some((args.replay_stream.clone(), events, pace))))
+}
+
+async fn run(args: &Args) -> Result<(), Failure<anyhow::Error>> {
+    let (server, replay_plan) = prepare(args).map_err(Failure::Arguments)?;
+    if let Some((stream, events, pace)) = replay_plan {
         let broker = server.broker();
-        broker
-            .create_stream(&args.replay_stream)
-            .with_context(|| format!("--replay-stream `{}`", args.replay_stream))?;
-        let stream = args.replay_stream.clone();
         tokio::spawn(async move {
             tracing::info!(stream, events = events.len(), ?pace, "replaying capture");
             match replay(&broker, &stream, &events, pace).await {
@@ -102,8 +122,9 @@ async fn main() -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
-        .with_context(|| format!("cannot listen on {}", args.addr))?;
-    let addr = listener.local_addr().context("cannot read the bound address")?;
+        .with_context(|| format!("cannot listen on {}", args.addr))
+        .map_err(Failure::Run)?;
+    let addr = listener.local_addr().context("cannot read the bound address").map_err(Failure::Run)?;
     if !addr.ip().is_loopback() {
         let publishing = if args.publish_token.is_some() {
             "needs the --publish-token"
@@ -115,10 +136,13 @@ async fn main() -> anyhow::Result<()> {
     // The bound address on stdout, so scripts that pass port 0 can find the server.
     println!("listening on http://{addr}");
     let clients = server.clients();
-    server.run(listener, stop_signal()).await?;
+    server.run(listener, stop_signal()).await.map_err(|error| Failure::Run(error.into()))?;
     if let Some(path) = &args.report {
-        let report = serde_json::to_vec_pretty(&embedded_server::report(&clients))?;
-        std::fs::write(path, report).with_context(|| format!("cannot write --report {}", path.display()))?;
+        let report = serde_json::to_vec_pretty(&embedded_server::report(&clients))
+            .map_err(|error| Failure::Run(error.into()))?;
+        std::fs::write(path, report)
+            .with_context(|| format!("cannot write --report {}", path.display()))
+            .map_err(Failure::Run)?;
         tracing::info!(path = %path.display(), "client report written");
     }
     Ok(())

@@ -3,20 +3,31 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
+use sse_logging::Failure;
 use sse_tap::cli::Args;
 use sse_tap::{har, write_capture, Recorder, Secrets, Tap, TapConfig};
 use tokio::net::TcpListener;
 use tokio::sync::broadcast::error::RecvError;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     sse_logging::init("warn");
     let args = Args::parse();
+    match run(&args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report("sse-tap"),
+    }
+}
+
+/// The tap the arguments describe: any error here is the user's arguments or a file they name
+/// (the CA file, the capture directory).
+fn prepare(args: &Args) -> anyhow::Result<(Tap, String)> {
     let mut config = TapConfig::new(&args.upstream)?;
     for line in &args.headers {
         config.add_header(line)?;
@@ -32,14 +43,20 @@ async fn main() -> anyhow::Result<()> {
     config.body_limit = args.body_limit;
     config.keep_exchanges = args.keep_exchanges;
     if let Some(dir) = &args.capture {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create --capture {}", dir.display()))?;
     }
+    let upstream = config.upstream.to_string();
+    Ok((Tap::new(config)?, upstream))
+}
+
+async fn run(args: &Args) -> Result<(), Failure<anyhow::Error>> {
+    let (tap, upstream) = prepare(args).map_err(Failure::Arguments)?;
     let secrets = if args.har_secrets { Secrets::Keep } else { Secrets::Redact };
-    let upstream = config.upstream.clone();
-    let tap = Tap::new(config)?;
-    let listener =
-        TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
-    let local = listener.local_addr()?;
+    let listener = TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))
+        .map_err(Failure::Run)?;
+    let local = listener.local_addr().context("cannot read the bound address").map_err(Failure::Run)?;
     let recorder = tap.recorder();
     eprintln!(
         "sse-tap: listening on http://{local}, forwarding to {upstream} (point your app's base URL here)"
@@ -47,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
     let captured = Arc::new(Mutex::new(HashSet::new()));
     let printer =
         tokio::spawn(print_finished(recorder.clone(), args.capture.clone(), secrets, captured.clone()));
-    tap.run(listener, shutdown_signal()).await?;
+    tap.run(listener, shutdown_signal()).await.map_err(|error| Failure::Run(error.into()))?;
     // The printer has written the captures of the streams that ended; the rest are written now.
     printer.abort();
     let written = captured.lock().map(|ids| ids.clone()).unwrap_or_default();
@@ -57,7 +74,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     if let Some(path) = &args.har {
-        write_har(path, &recorder, secrets)?;
+        write_har(path, &recorder, secrets).map_err(Failure::Run)?;
     }
     Ok(())
 }
