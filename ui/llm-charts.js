@@ -28,30 +28,36 @@ function prepare(canvas, height) {
   return { g, width };
 }
 
-/** The gaps between tokens per bucket, a bar each, labelled under it.
+/** The gaps between tokens per bucket, a bar each, every bar labelled right under it (on up
+ * to three staggered rows when the labels are wider than the bars).
  * @param {HTMLCanvasElement} canvas @param {number[]} histogram */
 export function drawHistogram(canvas, histogram) {
-  const height = 74;
+  const font = "10px system-ui, sans-serif";
+  const measure = document.createElement("canvas").getContext("2d");
+  if (measure) measure.font = font;
+  const widest = Math.max(...GAP_LABELS.map((label) => (measure ? measure.measureText(label).width : 40)));
+  const available = Math.max(canvas.parentElement ? canvas.parentElement.clientWidth - 4 : 300, 160);
+  const slot = available / GAP_LABELS.length;
+  const rows = Math.min(3, Math.max(1, Math.ceil((widest + 6) / slot)));
+  const labels = AXIS_PX + (rows - 1) * 11;
+  const height = 60 + labels;
   const { g, width } = prepare(canvas, height);
   if (!g) return;
   const [text, muted, accent] = ["--text", "--muted", "--accent"].map(cssColor);
   const most = Math.max(1, ...histogram);
-  const slot = width / GAP_LABELS.length;
-  g.font = "10px system-ui, sans-serif";
+  const step = width / GAP_LABELS.length;
+  g.font = font;
   g.textAlign = "center";
-  // Every bucket labelled when the labels fit, else every other (or third) one.
-  const widest = Math.max(...GAP_LABELS.map((label) => g.measureText(label).width));
-  const every = Math.max(1, Math.ceil((widest + 6) / slot));
   GAP_LABELS.forEach((label, i) => {
     const count = histogram[i] ?? 0;
-    const bar = Math.round(((height - 2 * AXIS_PX) * count) / most);
-    const x = i * slot;
+    const bar = Math.round(((height - labels - AXIS_PX) * count) / most);
+    const x = i * step;
     g.fillStyle = accent;
-    g.fillRect(x + 2, height - AXIS_PX - bar, slot - 4, bar);
+    g.fillRect(x + 2, height - labels - bar, step - 4, bar);
     g.fillStyle = count ? text : muted;
-    if (count) g.fillText(String(count), x + slot / 2, height - AXIS_PX - bar - 3);
+    if (count) g.fillText(String(count), x + step / 2, height - labels - bar - 3);
     g.fillStyle = muted;
-    if (i % every === 0) g.fillText(label, x + slot / 2, height - 3);
+    g.fillText(label, x + step / 2, height - labels + 11 + (i % rows) * 11);
   });
   canvas.setAttribute(
     "aria-label",
