@@ -42,7 +42,7 @@ export async function saveExpectations() {
   if (!connection || connection.id === null) return;
   try {
     const saved = await ipc.saveExpectations(connection.id, null);
-    if (saved) notify(`Saved the expectations to ${saved.path}.`);
+    if (saved) notify(`Saved the expectations to ${saved.path}.`, "success");
   } catch (error) {
     connection.run.expectationsProblem = ipc.errorMessage(error);
     scheduleRender();

@@ -17,7 +17,7 @@ export async function exportEvents() {
   const filtered = connection.run.counts.filtered;
   try {
     const done = await ipc.exportEvents(connection.id, format, filtered);
-    if (done) notify(`Exported ${filtered ? "the filtered" : "the kept"} events to ${done.path} (${formatBytes(done.bytes)}).`);
+    if (done) notify(`Exported ${filtered ? "the filtered" : "the kept"} events to ${done.path} (${formatBytes(done.bytes)}).`, "success");
   } catch (error) {
     notify(`Export failed: ${ipc.errorMessage(error)}`);
   }
@@ -32,7 +32,7 @@ export async function importCapture(path = null) {
     if (!imported) return;
     const connection = addConnection(imported.spec);
     const pace = speed.selectedOptions[0] ? speed.selectedOptions[0].textContent : "";
-    notify(`Replaying ${imported.events} events through the embedded server (${pace}).`);
+    notify(`Replaying ${imported.events} events through the embedded server (${pace}).`, "success");
     await openConnection(connection, connection.spec);
   } catch (error) {
     notify(`Import failed: ${ipc.errorMessage(error)}`);

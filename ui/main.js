@@ -128,7 +128,7 @@ async function start() {
     document.addEventListener("keydown", onKey);
     const loaded = await ipc.loadSettings();
     wireLayout(loaded.settings.panes);
-    loaded.problems.forEach(notify);
+    loaded.problems.forEach((problem) => notify(problem));
     for (const saved of loaded.settings.connections) addConnection(saved.spec, false, saved.key);
     // Saved taps listen again at once, on their ports when free (the app pointed at one finds it).
     for (const saved of loaded.settings.taps) startTap(addTap(saved.spec, false, saved.key), saved.spec);

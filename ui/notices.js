@@ -1,13 +1,14 @@
-// Messages above the workspace, each shown once until the user dismisses it.
+// Messages over the workspace (never in its flow), each shown once until the user dismisses it.
 import { $ } from "./dom.js";
 import { state } from "./model.js";
 
-/** @param {string} text */
-export function notify(text) {
+/** Shows `text` over the workspace (once) until dismissed: a warning, or a success (a file
+ * written, a replay started). @param {string} text @param {"warning" | "success"} [kind] */
+export function notify(text, kind = "warning") {
   if (state.shownNotices.has(text)) return;
   state.shownNotices.add(text);
   const notice = document.createElement("p");
-  notice.className = "notice";
+  notice.className = `notice ${kind}`;
   const message = document.createElement("span");
   message.textContent = text;
   const dismiss = document.createElement("button");

@@ -18,7 +18,7 @@ async function saveConnections() {
   const saved = kept.map((c) => ({ key: c.savedKey, spec: c.spec, secrets: "none" }));
   try {
     const notes = await ipc.saveConnections(saved, state.selected ? state.selected.savedKey : null);
-    notes.forEach(notify);
+    notes.forEach((note) => notify(note));
   } catch (error) {
     notify(ipc.errorMessage(error));
   }

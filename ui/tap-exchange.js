@@ -3,7 +3,7 @@
 // a second); credentials come masked from Rust.
 import { $, button, copyText, headerRows, setText } from "./dom.js";
 import { durationText, stateText } from "./exchanges.js";
-import { formatBytes, plural } from "./format.js";
+import { formatBytes, plural, timeText } from "./format.js";
 import * as ipc from "./ipc.js";
 import { state } from "./model.js";
 import { rawLine } from "./raw-view.js";
@@ -78,7 +78,7 @@ export function renderExchange(tap) {
   const meta = [
     ["Upstream", detail.url],
     ["State", stateText(shown)],
-    ["Started", new Date(shown.startedMs).toLocaleTimeString()],
+    ["Started", timeText(shown.startedMs * 1000, state.view.utc)],
     ["Head after", detail.headMs === null ? "–" : durationText(detail.headMs)],
     ["Duration", durationText(shown.durationMs)],
     ["Bytes", `${formatBytes(shown.bytes)}${detail.decodedBytes !== detail.row.bytes ? ` (${formatBytes(detail.decodedBytes)} decoded)` : ""} in ${plural(detail.chunks, "chunk")}`],

@@ -150,7 +150,7 @@ async function saveTaps() {
   /** @type {import("./gen/ipc").SavedTap[]} */
   const saved = kept.map((tap) => ({ key: tap.savedKey, spec: tap.spec, secrets: "none" }));
   try {
-    (await ipc.saveTaps(saved)).forEach(notify);
+    (await ipc.saveTaps(saved)).forEach((note) => notify(note));
   } catch (error) {
     notify(ipc.errorMessage(error));
   }

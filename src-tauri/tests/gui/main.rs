@@ -521,8 +521,11 @@ mod test_hooks {
         assert!(csv.starts_with("time,delta_ms,id,event,size,data\r\n"), "{csv}");
         assert!(csv.lines().count() > lines.len(), "a record per event and the header");
 
-        // Imported, the capture replays through the embedded server into a new connection.
+        // Imported, the capture replays through the embedded server into a new connection; the
+        // notice that says so is a success, over the workspace (the form does not move).
         app.set_value("replay-speed", "0").await;
+        let form_top = "return document.getElementById('request-form').getBoundingClientRect().top";
+        let top_before = app.eval(form_top).await;
         app.client
             .execute(
                 "window.__sseMonitorTest.importCapture(arguments[0])",
@@ -537,6 +540,10 @@ mod test_hooks {
                 && app.number("ipc-count").await == Some(replayed as i64)
         })
         .await;
+        let notice = app.eval("const n = document.querySelector('#notices .notice'); return n ? n.className + '|' + n.textContent : ''").await;
+        let notice = notice.as_str().unwrap_or_default().to_owned();
+        assert!(notice.starts_with("notice success|Replaying"), "{notice}");
+        assert_eq!(app.eval(form_top).await, top_before, "the notice did not push the form down");
         let shown = app.shown_rows().await;
         let last_data = lines.last().unwrap()["data"].as_str().unwrap().to_owned();
         assert_eq!(shown.last(), Some(&last_data), "the replay ends with the capture's last event");
