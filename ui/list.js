@@ -81,6 +81,9 @@ function renderEntries(list, entries) {
   }
   list.dataset.shape = shape;
   list.replaceChildren(...entries.map((entry) => listItem(list, entry)));
+  // The list scrolls on its own: the one selected (a new one is last) is brought into view.
+  const selected = list.querySelector("li.selected");
+  if (selected) selected.scrollIntoView({ block: "nearest" });
 }
 
 /** @param {HTMLElement} list @param {Entry} entry */
