@@ -60,7 +60,14 @@ fn fitted(
 /// The screen's work area (the panels and docks left out) as origin and size, and its scale.
 /// Without a window manager to say what panels take (X with none), the work area is empty:
 /// then it is the whole screen.
-fn work_area<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> Option<((i32, i32), (u32, u32), f64)> {
+/// A screen's work area in physical pixels, and the screen's scale.
+struct WorkArea {
+    origin: (i32, i32),
+    size: (u32, u32),
+    scale: f64,
+}
+
+fn work_area<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> Option<WorkArea> {
     let monitor =
         window.current_monitor().ok().flatten().or_else(|| window.primary_monitor().ok().flatten())?;
     let work = monitor.work_area();
@@ -69,7 +76,11 @@ fn work_area<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> Option<((i3
     } else {
         (work.position, work.size)
     };
-    Some(((origin.x, origin.y), (size.width, size.height), monitor.scale_factor()))
+    Some(WorkArea {
+        origin: (origin.x, origin.y),
+        size: (size.width, size.height),
+        scale: monitor.scale_factor(),
+    })
 }
 
 /// Puts the window back where it was when last closed (else at its configured size), fitted
@@ -77,7 +88,7 @@ fn work_area<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> Option<((i3
 /// screen, is never larger than it, nor smaller than the minimum.
 pub fn restore_window<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>, store: &SettingsStore) {
     let saved = store.saved_window();
-    let Some((origin, area, scale)) = work_area(window) else {
+    let Some(WorkArea { origin, size: area, scale }) = work_area(window) else {
         if let Some(saved) = &saved {
             let _ = window.set_size(tauri::PhysicalSize::new(saved.width, saved.height));
         }
