@@ -4,6 +4,8 @@
 
 use std::process::{Command, Output};
 
+use sse_test_support::failure_line;
+
 fn sse_server(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sse-server"))
         .args(args)
@@ -13,26 +15,16 @@ fn sse_server(args: &[&str]) -> Output {
         .expect("run sse-server")
 }
 
-/// Its stderr, and that it is one line in the one style.
-fn one_line(output: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "one line: {stderr}");
-    assert!(lines[0].starts_with("sse-server: "), "{stderr}");
-    assert!(!stderr.contains("Error:") && !stderr.contains("backtrace"), "{stderr}");
-    stderr
-}
-
 /// A --faults file that is missing, or names a stream that does not exist, is the user's
 /// argument: exit 2.
 #[test]
 fn a_bad_file_an_argument_names_exits_2() {
     let missing = sse_server(&["--addr", "127.0.0.1:0", "--faults", "/nonexistent/faults.json"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(one_line(&missing).contains("cannot read --faults /nonexistent/faults.json"));
+    assert!(failure_line(&missing, "sse-server").contains("cannot read --faults /nonexistent/faults.json"));
     let bad_header = sse_server(&["--addr", "127.0.0.1:0", "--require-header", "no colon"]);
     assert_eq!(bad_header.status.code(), Some(2));
-    assert!(one_line(&bad_header).contains("--require-header `no colon`"));
+    assert!(failure_line(&bad_header, "sse-server").contains("--require-header `no colon`"));
 }
 
 /// A port another program holds fails at run time: exit 1.
@@ -42,5 +34,5 @@ fn a_port_taken_exits_1() {
     let addr = held.local_addr().expect("address").to_string();
     let output = sse_server(&["--addr", &addr]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(one_line(&output).contains(&format!("cannot listen on {addr}")));
+    assert!(failure_line(&output, "sse-server").contains(&format!("cannot listen on {addr}")));
 }

@@ -3,6 +3,8 @@
 
 use std::process::{Command, Output};
 
+use sse_test_support::failure_line;
+
 fn sse_tap(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sse-tap"))
         .args(args)
@@ -11,24 +13,15 @@ fn sse_tap(args: &[&str]) -> Output {
         .expect("run sse-tap")
 }
 
-fn one_line(output: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "one line: {stderr}");
-    assert!(lines[0].starts_with("sse-tap: "), "{stderr}");
-    assert!(!stderr.contains("Error:") && !stderr.contains("backtrace"), "{stderr}");
-    stderr
-}
-
 /// An upstream that is not a URL, or a CA file that does not exist: exit 2.
 #[test]
 fn bad_arguments_exit_2() {
     let output = sse_tap(&["--upstream", "not a url"]);
     assert_eq!(output.status.code(), Some(2));
-    one_line(&output);
+    failure_line(&output, "sse-tap");
     let output = sse_tap(&["--upstream", "https://127.0.0.1:1", "--cacert", "/nonexistent/ca.pem"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(one_line(&output).contains("/nonexistent/ca.pem"));
+    assert!(failure_line(&output, "sse-tap").contains("/nonexistent/ca.pem"));
 }
 
 /// A listening address another program holds fails at run time: exit 1.
@@ -38,5 +31,5 @@ fn a_port_taken_exits_1() {
     let addr = held.local_addr().expect("address").to_string();
     let output = sse_tap(&["--upstream", "http://127.0.0.1:1", "--listen", &addr]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(one_line(&output).contains(&format!("cannot listen on {addr}")));
+    assert!(failure_line(&output, "sse-tap").contains(&format!("cannot listen on {addr}")));
 }

@@ -8,9 +8,13 @@
 //! - [`RawServer`], [`RawAnswer`] (`raw.rs`): exact bytes, at once or in paced pieces, to one
 //!   connection or to each; the request heads it received; [`read_request_head`] for servers
 //!   of a test's own.
+//! - [`failure_line`] (`program.rs`): a failed program's stderr, checked to be one line in
+//!   the project's style.
 
 mod embedded;
+mod program;
 mod raw;
 
 pub use embedded::{quiet_config, EmbeddedServer};
+pub use program::failure_line;
 pub use raw::{read_request_head, RawAnswer, RawServer};
