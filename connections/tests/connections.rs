@@ -21,8 +21,7 @@ async fn spawn_app() -> EmbeddedServer {
 
 /// A server that answers every connection with `response` and then holds it open.
 async fn spawn_raw(response: impl Into<Vec<u8>>) -> SocketAddr {
-    let answer =
-        RawAnswer { bytes: response.into(), hold_open: true, every_connection: true, ..RawAnswer::default() };
+    let answer = RawAnswer { hold_open: true, every_connection: true, ..RawAnswer::once(response) };
     RawServer::start(answer).await.addr
 }
 

@@ -13,8 +13,7 @@ use sse_connections::{
     ConnectionSpec, ConnectionUpdate, LlmReport, ReconnectOptions, RunningConnections, RunningTaps, TapSpec,
 };
 use sse_llm::{BlockKind, Completeness, Provider};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use sse_test_support::{RawAnswer, RawServer};
 use tokio::sync::mpsc;
 
 type Updates = mpsc::UnboundedReceiver<ConnectionUpdate>;
@@ -26,23 +25,11 @@ fn fixture(name: &str) -> String {
 
 /// Serves `body` once as `content_type`, an event (or NDJSON line) every `pace`, then closes.
 async fn serve(body: String, content_type: &'static str, pace: Duration) -> std::net::SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut buf = [0u8; 8192];
-        let _ = socket.read(&mut buf).await;
-        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\nconnection: close\r\n\r\n");
-        socket.write_all(head.as_bytes()).await.unwrap();
-        let separator = if content_type == "text/event-stream" { "\n\n" } else { "\n" };
-        for piece in body.split_inclusive(separator) {
-            tokio::time::sleep(pace).await;
-            if socket.write_all(piece.as_bytes()).await.is_err() {
-                return;
-            }
-        }
-    });
-    addr
+    let head = format!("HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\nconnection: close\r\n\r\n");
+    let separator = if content_type == "text/event-stream" { "\n\n" } else { "\n" };
+    let mut pieces = vec![(Duration::ZERO, head.into_bytes())];
+    pieces.extend(body.split_inclusive(separator).map(|piece| (pace, piece.as_bytes().to_vec())));
+    RawServer::start(RawAnswer { pieces, ..RawAnswer::default() }).await.addr
 }
 
 fn open(connections: &RunningConnections, url: String) -> (u64, Updates) {
@@ -171,28 +158,9 @@ async fn an_ollama_ndjson_stream_is_read_line_by_line() {
 /// Serves `body` (SSE) to every request: the head after `head_after`, the first event
 /// `first_after` later, then an event every 30 ms, then closes.
 async fn serve_paced(body: String, head_after: Duration, first_after: Duration) -> std::net::SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let body = body.clone();
-            tokio::spawn(async move {
-                let mut buf = [0u8; 8192];
-                let _ = socket.read(&mut buf).await;
-                tokio::time::sleep(head_after).await;
-                let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
-                socket.write_all(head.as_bytes()).await.unwrap();
-                tokio::time::sleep(first_after).await;
-                for piece in body.split_inclusive("\n\n") {
-                    if socket.write_all(piece.as_bytes()).await.is_err() {
-                        return;
-                    }
-                    tokio::time::sleep(Duration::from_millis(30)).await;
-                }
-            });
-        }
-    });
-    addr
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+    let answer = RawAnswer::paced_events(head, &body, head_after, first_after, Duration::from_millis(30));
+    RawServer::start(RawAnswer { every_connection: true, ..answer }).await.addr
 }
 
 /// A settled report's time to first byte and to first token, in ms.

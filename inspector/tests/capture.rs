@@ -15,11 +15,7 @@ async fn spawn_server() -> String {
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {}\r\n\r\n",
         BODY.len()
     );
-    let answer = RawAnswer {
-        bytes: [head.as_bytes(), BODY].concat(),
-        pieces: Some((7, Duration::from_millis(2))),
-        ..RawAnswer::default()
-    };
+    let answer = RawAnswer::in_pieces(head, BODY, 7, Duration::from_millis(2));
     RawServer::start(answer).await.url("/events")
 }
 

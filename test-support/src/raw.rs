@@ -9,15 +9,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-/// What a raw server writes to a connection once its request head is in.
+/// What a raw server writes to a connection once its request head is in: each piece after its
+/// wait, then the connection closed (or held open).
 #[derive(Debug, Clone, Default)]
 pub struct RawAnswer {
-    /// The whole response, head and body, as written.
-    pub bytes: Vec<u8>,
-    /// Written in pieces of this many bytes, with this pause after each (else at once).
-    pub pieces: Option<(usize, Duration)>,
-    /// Waits this long before writing anything.
-    pub delay: Duration,
+    pub pieces: Vec<(Duration, Vec<u8>)>,
     /// Keeps the connection open afterwards (else closes it).
     pub hold_open: bool,
     /// Answers every connection (else only the first).
@@ -27,7 +23,30 @@ pub struct RawAnswer {
 impl RawAnswer {
     /// `bytes`, at once, to the first connection, then closed.
     pub fn once(bytes: impl Into<Vec<u8>>) -> Self {
-        Self { bytes: bytes.into(), ..Self::default() }
+        Self { pieces: vec![(Duration::ZERO, bytes.into())], ..Self::default() }
+    }
+
+    /// `head` at once, then `body` in pieces of `size` bytes, each after `pause`.
+    pub fn in_pieces(head: impl Into<Vec<u8>>, body: &[u8], size: usize, pause: Duration) -> Self {
+        let mut pieces = vec![(Duration::ZERO, head.into())];
+        pieces.extend(body.chunks(size.max(1)).map(|piece| (pause, piece.to_vec())));
+        Self { pieces, ..Self::default() }
+    }
+
+    /// `head` after `head_after`, then each SSE block of `body` (up to its blank line): the
+    /// first after `first_after`, the others each after `pause`.
+    pub fn paced_events(
+        head: &str,
+        body: &str,
+        head_after: Duration,
+        first_after: Duration,
+        pause: Duration,
+    ) -> Self {
+        let mut pieces = vec![(head_after, head.as_bytes().to_vec())];
+        for (i, block) in body.split_inclusive("\n\n").enumerate() {
+            pieces.push((if i == 0 { first_after } else { pause }, block.as_bytes().to_vec()));
+        }
+        Self { pieces, ..Self::default() }
     }
 }
 
@@ -88,26 +107,18 @@ async fn write_answer(
     answer: Arc<RawAnswer>,
     heads: mpsc::UnboundedSender<String>,
 ) {
+    socket.set_nodelay(true).ok();
     let Some(head) = read_request_head(&mut socket).await else { return };
     let _ = heads.send(head);
-    let mut buf = [0u8; 64];
-    tokio::time::sleep(answer.delay).await;
-    let written = match answer.pieces {
-        None => socket.write_all(&answer.bytes).await,
-        Some((size, pause)) => {
-            let mut result = Ok(());
-            for piece in answer.bytes.chunks(size.max(1)) {
-                result = socket.write_all(piece).await;
-                if result.is_err() {
-                    break;
-                }
-                tokio::time::sleep(pause).await;
-            }
-            result
+    for (wait, piece) in &answer.pieces {
+        tokio::time::sleep(*wait).await;
+        if socket.write_all(piece).await.is_err() {
+            return;
         }
-    };
-    if written.is_ok() && answer.hold_open {
+    }
+    if answer.hold_open {
         // Held until the client goes.
+        let mut buf = [0u8; 64];
         let _ = socket.read(&mut buf).await;
     }
 }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use embedded_server::ServerConfig;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 pub use sse_test_support::{EmbeddedServer, RawServer};
@@ -108,31 +108,11 @@ pub async fn spawn_script(replies: Vec<Reply>) -> ScriptServer {
 /// A server that answers every connection with an SSE head, then `chunks` one by one, each
 /// after its delay and written on its own, then closes.
 pub async fn spawn_chunked(chunks: Vec<(Duration, Vec<u8>)>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let chunks = std::sync::Arc::new(chunks);
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let chunks = chunks.clone();
-            tokio::spawn(async move {
-                socket.set_nodelay(true).ok();
-                let mut buf = [0u8; 4096];
-                let _ = socket.read(&mut buf).await;
-                let head = format!("{SSE_OK}\r\nconnection: close\r\n\r\n");
-                if socket.write_all(head.as_bytes()).await.is_err() {
-                    return;
-                }
-                for (delay, chunk) in chunks.iter() {
-                    tokio::time::sleep(*delay).await;
-                    if socket.write_all(chunk).await.is_err() || socket.flush().await.is_err() {
-                        return;
-                    }
-                }
-                let _ = socket.shutdown().await;
-            });
-        }
-    });
-    addr
+    let head = format!("{SSE_OK}\r\nconnection: close\r\n\r\n");
+    let mut pieces = vec![(Duration::ZERO, head.into_bytes())];
+    pieces.extend(chunks);
+    let answer = sse_test_support::RawAnswer { pieces, every_connection: true, ..Default::default() };
+    RawServer::start(answer).await.addr
 }
 
 /// Sets `stream`'s fault profile on the embedded server at `base` (its JSON); fails the test
