@@ -102,7 +102,10 @@ function listItem(list, entry) {
   label.className = "label";
   const second = document.createElement("span");
   second.className = "second";
-  second.append(span("where", where), span("count", entry.count));
+  const count = span("count", entry.count);
+  // The selected connection's count is the one count (counts.js), drawn every frame.
+  if (entry.selected && entry.kind === "connection") count.dataset.count = "app";
+  second.append(span("where", where), count);
   label.append(span("name", title), second);
   pick.append(dot, label);
   pick.addEventListener("click", entry.pick);

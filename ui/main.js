@@ -7,6 +7,7 @@ import { $, button, input, setText } from "./dom.js";
 import { wireForm } from "./form.js";
 import { wireInspector } from "./inspector.js";
 import * as ipc from "./ipc.js";
+import { drawCounts } from "./counts.js";
 import { onKey } from "./keys.js";
 import { wireLayout } from "./layout.js";
 import { renderList as drawList } from "./list.js";
@@ -65,6 +66,7 @@ const drawFrame = timed(
     if (connection) {
       renderStatus(connection);
       updatePanels(connection, slow);
+      drawCounts(connection);
       renderInspector(false);
     }
     // A paused view ticks on by itself (its news asks for no frames); the rest waits for news.

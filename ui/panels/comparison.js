@@ -48,7 +48,8 @@ export function comparisonPanel() {
       else if (b.state === "unavailable") text = "only the Rust subscriber can open this connection";
       else if (a.count === 0 && b.count === 0) text = "waiting for both feeds…";
       else {
-        text = `IPC ${a.count} events, browser ${b.count}; ${r.matched} matched by id`;
+        // The feeds' counts are on their cards; this says what matching them found.
+        text = `${r.matched} matched by id`;
         if (r.ipc.withId === 0 && r.browser.withId === 0 && a.count + b.count > 0) text += " (no ids: compared by count only)";
         else if (r.lagSamples > 0) text += `; lag = IPC arrival − browser arrival, over ${r.lagSamples} events`;
       }

@@ -18,7 +18,7 @@ export function ipcFeedPanel() {
       if (!els) return;
       const feed = connection.run.ipcFeed;
       setText(els.latest, feed.latest === null ? "–" : feed.latest);
-      setText(els.count, String(feed.count));
+      // The count is the one count (counts.js), drawn every frame with the others.
       setText(els.id, feed.lastId === "" ? "–" : feed.lastId);
     },
     unmount() {

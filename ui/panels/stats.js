@@ -24,7 +24,7 @@ export function statsPanel() {
   function setFigures(stats) {
     if (!els) return;
     setText(els.rate, String(stats.rate));
-    setText(els.events, String(stats.events));
+    // The events figure is the one count (counts.js), drawn every frame.
     setText(els.bytes, formatBytes(stats.rawBytes || stats.bytes));
     setText(els.first, stats.timeToFirstEventMs === null ? "–" : `${stats.timeToFirstEventMs.toFixed(0)} ms`);
     setText(els.reconnects, String(stats.reconnects));
@@ -77,7 +77,7 @@ export function statsPanel() {
       if (canvas.width !== width) canvas.width = width;
       if (context) context.clearRect(0, 0, canvas.width, canvas.height);
       if (!stats) {
-        for (const el of [els.rate, els.events, els.reconnects]) setText(el, "0");
+        for (const el of [els.rate, els.reconnects]) setText(el, "0");
         setText(els.bytes, "0 B");
         setText(els.first, "–");
         drawn = { run, stats, colours, at: now };

@@ -7,6 +7,7 @@
 mod big_event;
 mod clients;
 mod compressed;
+mod counts;
 mod expectations;
 mod faults;
 mod harness;

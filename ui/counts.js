@@ -1,0 +1,15 @@
+// The one count of events the app received on the selected connection (its feed's count),
+// written in every place that shows it in the same frame: the feed's card, the sidebar's entry
+// and Live stats. Each such element carries `data-count="app"`; no panel writes the count on
+// a slower beat of its own, so no two places disagree at the same moment.
+import { setText } from "./dom.js";
+
+/** @typedef {import("./model.js").Connection} Connection */
+
+/** @param {Connection} connection */
+export function drawCounts(connection) {
+  const count = String(connection.run.ipcFeed.count);
+  for (const element of document.querySelectorAll("[data-count='app']")) {
+    if (element instanceof HTMLElement) setText(element, count);
+  }
+}
