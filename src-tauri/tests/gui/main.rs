@@ -534,6 +534,16 @@ mod test_hooks {
             )
             .await
             .expect("import");
+        // A success shows for a few seconds: looked for while it does.
+        let toast = "const n = document.querySelector('#toasts .notice'); return n ? n.className + '|' + n.textContent : ''";
+        app.wait_until(10, "the replay's success notice floats over the workspace", || async {
+            app.eval(toast)
+                .await
+                .as_str()
+                .is_some_and(|notice| notice.starts_with("notice success|Replaying"))
+        })
+        .await;
+        assert_eq!(app.eval(form_top).await, top_before, "the notice did not push the form down");
         let replayed = lines.len() as u64;
         app.wait_until(30, "the replay arrives in full in a new connection", || async {
             let name = app.eval("return window.__sseMonitorTest.selected().name").await;
@@ -541,10 +551,6 @@ mod test_hooks {
                 && app.number("ipc-count").await == Some(replayed as i64)
         })
         .await;
-        let notice = app.eval("const n = document.querySelector('#notices .notice'); return n ? n.className + '|' + n.textContent : ''").await;
-        let notice = notice.as_str().unwrap_or_default().to_owned();
-        assert!(notice.starts_with("notice success|Replaying"), "{notice}");
-        assert_eq!(app.eval(form_top).await, top_before, "the notice did not push the form down");
         let shown = app.shown_rows().await;
         let last_data = lines.last().unwrap()["data"].as_str().unwrap().to_owned();
         assert_eq!(shown.last(), Some(&last_data), "the replay ends with the capture's last event");
