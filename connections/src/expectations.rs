@@ -12,7 +12,7 @@ use sse_capture::{CaptureHead, CapturedEvent, RecordedResponse, CAPTURE_VERSION}
 use sse_expect::{generate, Checker, Expectations, GenerateOptions, Lifecycle, StreamCheck, Tally, Verdict};
 use sse_inspector::{Capture, KeptEvent};
 use sse_subscriber::analyzers::expect_lifecycle;
-use sse_subscriber::{header_pairs, Update};
+use sse_subscriber::Update;
 
 use crate::error::InspectError;
 
@@ -93,22 +93,24 @@ impl ExpectationsView {
     /// What the task saw, in order; `connection` is the capture's current connection number,
     /// `seq` where an event was kept.
     pub(crate) fn observe(&mut self, update: &Update, connection: u32, seq: Option<u64>) {
-        let now = SystemTime::now();
-        match update {
-            Update::Connecting { sent_at, .. } => self.attempt_sent = Some(*sent_at),
-            Update::Open { status, headers, .. } => {
+        // The checker's view of the update, with its times: the current stream's state is read
+        // from it too, so both see one clock.
+        let Some(lifecycle) = expect_lifecycle(update) else { return };
+        match &lifecycle {
+            Lifecycle::RequestSent { at } => self.attempt_sent = Some(*at),
+            Lifecycle::HeadReceived { status, headers } => {
                 self.sent = self.attempt_sent;
                 self.ended = None;
                 self.connection = connection;
-                self.head = Some((*status, header_pairs(headers)));
+                self.head = Some((*status, headers.clone()));
             }
-            Update::Error { .. } | Update::Retrying { .. } | Update::Closed { .. } => {
-                self.ended.get_or_insert(now);
+            Lifecycle::Refused { at, .. } | Lifecycle::Ended { at } => {
+                self.ended.get_or_insert(*at);
             }
-            Update::Event(_) | Update::Raw(_) => {}
+            Lifecycle::Event { .. } => {}
         }
         let Some(run) = &mut self.run else { return };
-        if matches!(update, Update::Event(_)) {
+        if matches!(lifecycle, Lifecycle::Event { .. }) {
             if run.check.checker().is_finished() {
                 return;
             }
@@ -116,10 +118,8 @@ impl ExpectationsView {
                 run.first_seq.get_or_insert(seq);
             }
         }
-        if let Some(lifecycle) = expect_lifecycle(update) {
-            // A report goes only when a verdict changed (verdicts change once, from pending).
-            run.changed |= run.check.observe(lifecycle);
-        }
+        // A report goes only when a verdict changed (verdicts change once, from pending).
+        run.changed |= run.check.observe(lifecycle);
     }
 
     /// The current stream: when its request went, its response head, and its connection
