@@ -71,7 +71,6 @@ pub struct LlmReport {
 /// One connection's LLM reading (`sse_llm`'s one driver, which keeps the clock), shared by its
 /// task (which feeds it) and the commands (which change the choice); this adds the reports.
 pub(crate) struct LlmView {
-    read_as: ReadAs,
     reading: LlmReading,
     /// The capture's number of the current connection (its kept events carry it).
     connection: u32,
@@ -89,7 +88,6 @@ impl LlmView {
     /// `from_headers`: the provider the request's headers name, if any.
     pub(crate) fn new(read_as: ReadAs, from_headers: Option<Provider>) -> Self {
         Self {
-            read_as,
             reading: LlmReading::new(read_as, from_headers),
             connection: 0,
             shown: Vec::new(),
@@ -113,7 +111,6 @@ impl LlmView {
     /// Reads the current connection again as `read_as` says: the events the log keeps of it,
     /// then new ones. The report, whole.
     pub(crate) fn choose(&mut self, read_as: ReadAs, capture: &Capture) -> LlmReport {
-        self.read_as = read_as;
         self.reading.read_as(read_as);
         let history = capture.history();
         let (opened, connection) = (self.reading.has_stream(), self.connection);
@@ -160,7 +157,7 @@ impl LlmView {
             }
         }
         let report = LlmReport {
-            choice: read_as_text(self.read_as).to_owned(),
+            choice: read_as_text(self.reading.chosen()).to_owned(),
             found: self.reading.found().to_owned(),
             summary,
             fresh,

@@ -165,9 +165,9 @@ impl LlmReading {
         changed
     }
 
-    /// The current stream, read so far.
-    pub fn stream(&self) -> Option<&LlmStream> {
-        self.stream.as_ref()
+    /// How the stream is read (as chosen, not as guessed).
+    pub fn chosen(&self) -> ReadAs {
+        self.read_as
     }
 
     pub fn summary(&self) -> Option<Summary> {
@@ -230,7 +230,7 @@ mod tests {
         for _ in 0..25 {
             reading.observe(Lifecycle::Event { event_type: "message", data: "tick", received_at: at(2) });
         }
-        assert!(reading.stream().is_none());
+        assert!(reading.summary().is_none());
         assert!(
             reading.found().starts_with("no provider's format in the first 20 events"),
             "{}",
