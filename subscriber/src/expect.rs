@@ -5,6 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use sse_expect::{Checker, End, Expectations, Lifecycle, StreamCheck, Tally};
+use tokio::time::Instant;
 
 use crate::analyzers::expect_lifecycle;
 use crate::error::SubscribeError;
@@ -47,18 +48,20 @@ pub async fn check_stream(
     options: CheckOptions,
 ) -> Result<Checker, SubscribeError> {
     let request = request.reconnect(false);
-    let deadline = SystemTime::now() + options.timeout;
+    // The time limit on the monotonic clock (a wall clock stepping back must not stretch it);
+    // the checker's deadlines are times of the stream's, on the wall clock.
+    let deadline = Instant::now() + options.timeout;
     let mut check = StreamCheck::new(expectations);
     let mut subscription = Subscription::new(request.clone());
     let mut answered = false;
     loop {
-        let wake = check.next_deadline().map_or(deadline, |due| deadline.min(due));
-        let wait = wake.duration_since(SystemTime::now()).unwrap_or_default();
+        let due = check.next_deadline().map(|due| due.duration_since(SystemTime::now()).unwrap_or_default());
+        let wake = due.map_or(deadline, |wait| deadline.min(Instant::now() + wait));
         let update = tokio::select! {
             update = subscription.next() => update,
-            () = tokio::time::sleep(wait) => {
+            () = tokio::time::sleep_until(wake) => {
                 let now = SystemTime::now();
-                if now >= deadline {
+                if Instant::now() >= deadline {
                     check.end(now, End::TimedOut);
                     break;
                 }
