@@ -57,16 +57,15 @@ fn fitted(
     ((width, height), (x, y))
 }
 
-/// The screen's work area (the panels and docks left out) as origin and size, and its scale.
-/// Without a window manager to say what panels take (X with none), the work area is empty:
-/// then it is the whole screen.
-/// A screen's work area in physical pixels, and the screen's scale.
+/// A screen's work area (the panels and docks left out) in physical pixels, and its scale.
 struct WorkArea {
     origin: (i32, i32),
     size: (u32, u32),
     scale: f64,
 }
 
+/// The window's screen's work area. Without a window manager to say what panels take (X with
+/// none), the work area is empty: then it is the whole screen.
 fn work_area<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> Option<WorkArea> {
     let monitor =
         window.current_monitor().ok().flatten().or_else(|| window.primary_monitor().ok().flatten())?;
@@ -88,9 +87,14 @@ fn work_area<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> Option<Work
 /// screen, is never larger than it, nor smaller than the minimum.
 pub fn restore_window<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>, store: &SettingsStore) {
     let saved = store.saved_window();
+    // A saved size no window could have is not used.
+    let saved_size = saved
+        .as_ref()
+        .filter(|saved| saved.width >= 200.0 && saved.height >= 150.0)
+        .map(|saved| (saved.width as u32, saved.height as u32));
     let Some(WorkArea { origin, size: area, scale }) = work_area(window) else {
-        if let Some(saved) = &saved {
-            let _ = window.set_size(tauri::PhysicalSize::new(saved.width, saved.height));
+        if let Some((width, height)) = saved_size {
+            let _ = window.set_size(tauri::PhysicalSize::new(width, height));
         }
         return;
     };
@@ -98,10 +102,7 @@ pub fn restore_window<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>, store
         tauri::Manager::config(window).app.windows.first().map_or((1200.0, 720.0), |w| (w.width, w.height));
     let physical =
         |(width, height): (f64, f64)| ((width * scale).round() as u32, (height * scale).round() as u32);
-    let size = saved
-        .as_ref()
-        .filter(|saved| saved.width >= 200.0 && saved.height >= 150.0)
-        .map_or_else(|| physical(configured), |saved| (saved.width as u32, saved.height as u32));
+    let size = saved_size.unwrap_or_else(|| physical(configured));
     let position = saved.as_ref().and_then(|saved| Some((saved.x? as i32, saved.y? as i32)));
     let ((width, height), (x, y)) =
         fitted(size, position.unwrap_or(origin), origin, area, physical(MIN_SIZE));
