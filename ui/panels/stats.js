@@ -7,7 +7,7 @@ const CHART_REFRESH_MS = 1000;
 
 /** @returns {import("../panels.js").Panel} */
 export function statsPanel() {
-  /** @type {{ chart: HTMLCanvasElement, rate: HTMLElement, events: HTMLElement, bytes: HTMLElement, first: HTMLElement, reconnects: HTMLElement } | null} */
+  /** @type {{ chart: HTMLCanvasElement, rate: HTMLElement, bytes: HTMLElement, first: HTMLElement, reconnects: HTMLElement } | null} */
   let els = null;
   /** @type {{ bar: string, text: string } | null} the theme's colours, read once per theme */
   let colours = null;
@@ -20,11 +20,11 @@ export function statsPanel() {
     colours = null;
   };
 
-  /** @param {import("../gen/ipc").StatsReport} stats */
+  /** The figures but the events (counts.js draws that one every frame).
+   * @param {import("../gen/ipc").StatsReport} stats */
   function setFigures(stats) {
     if (!els) return;
     setText(els.rate, String(stats.rate));
-    // The events figure is the one count (counts.js), drawn every frame.
     setText(els.bytes, formatBytes(stats.rawBytes || stats.bytes));
     setText(els.first, stats.timeToFirstEventMs === null ? "–" : `${stats.timeToFirstEventMs.toFixed(0)} ms`);
     setText(els.reconnects, String(stats.reconnects));
@@ -51,7 +51,6 @@ export function statsPanel() {
     mount(element) {
       const figures = mountTemplate(element, "panel-stats", {
         rate: "stat-rate",
-        events: "stat-events",
         bytes: "stat-bytes",
         first: "stat-first",
         reconnects: "stat-reconnects",
