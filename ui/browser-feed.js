@@ -97,11 +97,11 @@ export function browserFailureReason(connection) {
   if (report && report.status === 200) {
     const allowed = report.headers.some(([name]) => name.toLowerCase() === "access-control-allow-origin");
     if (!allowed) {
-      return "The server sends no Access-Control-Allow-Origin header, so the browser refuses a stream from another origin (CORS). The Rust subscriber is not bound by CORS.";
+      return "The server sends no Access-Control-Allow-Origin header, so the browser refuses a stream from another origin (CORS). The app's own connection is not bound by CORS.";
     }
   }
   if (run.ipcFeed.state === "failed" || run.ipcFeed.state === "retrying") {
-    return `EventSource closed the connection; the Rust subscriber says: ${run.lastError}`;
+    return `EventSource closed the connection; the app's own connection says: ${run.lastError}`;
   }
   return "EventSource closed the connection (a non-200 status, a wrong Content-Type, a TLS or network failure, or CORS).";
 }

@@ -4,7 +4,7 @@ import { closeBrowserFeed, listenForType, startBrowserFeed } from "./browser-fee
 import { renderDetail } from "./detail.js";
 import { applyFilter, filterOnScreen, showFilter } from "./filter.js";
 import { foldLlmReport } from "./llm-text.js";
-import { fillForm, formChanged, setCommandPreview, setFormProblem } from "./form.js";
+import { fillForm, formChanged, setCommandPreview, setFormProblem, showFormHint } from "./form.js";
 import { input } from "./dom.js";
 import * as ipc from "./ipc.js";
 import { renderInspector, setFollow } from "./log.js";
@@ -35,6 +35,7 @@ export function selectConnection(connection) {
   if (state.selectedTap) leaveTap();
   state.selected = connection;
   fillForm(connection.spec);
+  showFormHint(connection.hint);
   setFormProblem(connection.run.lastError);
   setCommandPreview(connection.info ? connection.info.curlShown : "");
   formChanged();
@@ -52,6 +53,8 @@ export async function openConnection(connection, spec) {
   await stopConnection(connection);
   connection.spec = spec;
   connection.reset();
+  connection.hint = null; // filled in or not, the user has had their say
+  if (connection === state.selected) showFormHint(null);
   // A paused view stays paused across a reconnect, frozen on the new (empty) log; what
   // arrives is counted from here.
   connection.pausedAtEvents = 0;

@@ -90,6 +90,24 @@ export function showAuthFields() {
   input("f-password").hidden = kind !== "basic";
 }
 
+/** Shows a preset's hint beside the field it is about: the bearer token, the headers (where a
+ * key header waits, empty) or the request line; none hides it.
+ * @param {import("./model.js").PresetHint | null} hint */
+export function showFormHint(hint) {
+  const element = $("form-hint");
+  if (!hint) {
+    element.hidden = true;
+    return;
+  }
+  /** @type {Element | null} */
+  let anchor = $("f-url").closest(".url-row");
+  if (hint.field === "bearerToken") anchor = input("f-token");
+  if (hint.field === "headers") anchor = textarea("f-headers").closest("label");
+  if (anchor && anchor.nextElementSibling !== element) anchor.after(element);
+  setText(element, hint.text);
+  element.hidden = false;
+}
+
 /** The message under the form (empty for none). @param {string} text */
 export function setFormProblem(text) {
   setText($("form-problem"), text);

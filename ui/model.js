@@ -129,6 +129,8 @@ export class Run {
  */
 
 /** A connection as the user set it up, and what both feeds have seen of it. */
+/** @typedef {{ text: string, field: import("./gen/ipc").HintField }} PresetHint */
+
 export class Connection {
   /** @param {ConnectionSpec} spec @param {string | null} [savedKey] */
   constructor(spec, savedKey = null) {
@@ -155,6 +157,8 @@ export class Connection {
     /** @type {TappedOrigin | null} a stream through a tap, read from the tap's record (not
      * saved, not reconnected; it has no request of its own) */
     this.tapped = null;
+    /** @type {PresetHint | null} what a preset left to fill in, shown until it is first opened */
+    this.hint = null;
   }
 
   /** Forgets what the last run saw. */

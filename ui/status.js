@@ -1,4 +1,4 @@
-// The request bar's buttons and the line under it: the Rust subscriber's state.
+// The request bar's buttons and the line under it: the state of the app's own connection.
 import { $, button, setBadge, setText } from "./dom.js";
 import { state } from "./model.js";
 
@@ -13,6 +13,8 @@ export function renderStatus(connection) {
     setText(button("disconnect-button"), tapped ? "Stop following" : "Disconnect");
   }
   button("reconnect-button").hidden = Boolean(tapped);
+  // A tapped stream that ended has nothing left to follow: no button rather than a dead one.
+  button("disconnect-button").hidden = Boolean(tapped) && !open;
   if (tapped) {
     setText($("tapped-title"), tapped.label.title);
     const where = $("tapped-where");

@@ -65,7 +65,7 @@ pub use expectations::{ExpectationRow, ExpectationsReport};
 pub use json_path::TextAssembler;
 pub use launch::LaunchOptions;
 pub use llm::{parse_read_as, LlmReport};
-pub use presets::{embedded_counter, presets, Preset, OPENAI_TEXT_PATH};
+pub use presets::{embedded_counter, presets, HintField, Preset, OPENAI_TEXT_PATH};
 pub use running::{Page, RunningConnections};
 pub use secrets::{OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};
 pub use settings::{

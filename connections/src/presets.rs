@@ -18,7 +18,24 @@ pub struct Preset {
     pub label: &'static str,
     /// What the user still has to fill in, if anything.
     pub hint: &'static str,
+    /// The form field the hint is about, where the window shows it.
+    pub hint_field: HintField,
     pub spec: ConnectionSpec,
+}
+
+/// Where in the request form a preset's hint belongs: beside the field the key goes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum HintField {
+    /// No hint.
+    None,
+    /// The request line (a local server that must be running).
+    Url,
+    /// Authentication's bearer token.
+    BearerToken,
+    /// The headers, where a key header waits with an empty value.
+    Headers,
 }
 
 const PROMPT: &str = "Write a haiku about streams.";
@@ -67,11 +84,17 @@ pub fn embedded_counter(counter_url: &str) -> ConnectionSpec {
 /// Every preset, the embedded counter first.
 pub fn presets(counter_url: &str) -> Vec<Preset> {
     vec![
-        Preset { id: "counter", label: "Embedded counter", hint: "", spec: embedded_counter(counter_url) },
+        Preset {
+            id: "counter",
+            label: "Embedded counter", hint: "",
+            hint_field: HintField::None,
+            spec: embedded_counter(counter_url),
+        },
         Preset {
             id: "openai",
             label: "OpenAI chat completions",
             hint: "paste your API key as the bearer token",
+            hint_field: HintField::BearerToken,
             spec: chat_completion(
                 "OpenAI chat",
                 "https://api.openai.com/v1/chat/completions",
@@ -83,6 +106,7 @@ pub fn presets(counter_url: &str) -> Vec<Preset> {
             id: "openai-responses",
             label: "OpenAI Responses",
             hint: "paste your API key as the bearer token",
+            hint_field: HintField::BearerToken,
             spec: ConnectionSpec {
                 auth: Auth::Bearer { token: String::new() },
                 ..llm_request(
@@ -98,6 +122,7 @@ pub fn presets(counter_url: &str) -> Vec<Preset> {
             id: "anthropic",
             label: "Anthropic messages",
             hint: "paste your API key as the x-api-key header",
+            hint_field: HintField::Headers,
             spec: llm_request(
                 "Anthropic messages",
                 "https://api.anthropic.com/v1/messages",
@@ -115,6 +140,7 @@ pub fn presets(counter_url: &str) -> Vec<Preset> {
             id: "gemini",
             label: "Google Gemini",
             hint: "paste your API key as the x-goog-api-key header",
+            hint_field: HintField::Headers,
             spec: llm_request(
                 "Gemini",
                 "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
@@ -127,6 +153,7 @@ pub fn presets(counter_url: &str) -> Vec<Preset> {
             id: "ollama-native",
             label: "Ollama (native API, local)",
             hint: "needs `ollama serve` and the model pulled; its stream is NDJSON",
+            hint_field: HintField::Url,
             spec: llm_request(
                 "Ollama",
                 "http://127.0.0.1:11434/api/chat",
@@ -143,6 +170,7 @@ pub fn presets(counter_url: &str) -> Vec<Preset> {
             id: "ollama",
             label: "Ollama (OpenAI-compatible, local)",
             hint: "needs `ollama serve` and the model pulled",
+            hint_field: HintField::Url,
             spec: chat_completion(
                 "Ollama chat",
                 "http://127.0.0.1:11434/v1/chat/completions",
@@ -194,6 +222,23 @@ mod tests {
                     field.name
                 );
             }
+        }
+    }
+
+    /// A hint sits beside the field its key goes in: a bearer token's by Authentication, a key
+    /// header's by the headers; a preset without a hint names no field.
+    #[test]
+    fn each_hint_names_the_field_its_key_goes_in() {
+        for preset in presets("http://x/") {
+            let empty_header = preset.spec.headers.iter().any(|h| h.value.is_empty());
+            let bearer = matches!(&preset.spec.auth, Auth::Bearer { token } if token.is_empty());
+            let expected = match (preset.hint.is_empty(), bearer, empty_header) {
+                (true, ..) => HintField::None,
+                (false, true, _) => HintField::BearerToken,
+                (false, false, true) => HintField::Headers,
+                (false, false, false) => HintField::Url,
+            };
+            assert_eq!(preset.hint_field, expected, "{}", preset.id);
         }
     }
 }

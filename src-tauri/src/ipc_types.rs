@@ -13,9 +13,9 @@ use embedded_server::{
 };
 use sse_connections::{
     Auth, BodyView, CompressionReport, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail,
-    ExchangeRow, ExpectationRow, ExpectationsReport, HeaderField, LlmReport, Loaded, Page, PaneLayout,
-    Preset, RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings, TapOpened,
-    TapSpec, TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind, WindowState,
+    ExchangeRow, ExpectationRow, ExpectationsReport, HeaderField, HintField, LlmReport, Loaded, Page,
+    PaneLayout, Preset, RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings,
+    TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind, WindowState,
 };
 use sse_expect::Verdict;
 use sse_inspector::{
@@ -258,6 +258,7 @@ fn declarations() -> String {
         TlsOptions,
         ReconnectOptions,
         Preset,
+        HintField,
         SecretState,
         SavedConnection,
         WindowState,

@@ -108,7 +108,13 @@ export type Preset = { id: string, label: string,
 /**
  * What the user still has to fill in, if anything.
  */
-hint: string, spec: ConnectionSpec, };
+hint: string, 
+/**
+ * The form field the hint is about, where the window shows it.
+ */
+hintField: HintField, spec: ConnectionSpec, };
+
+export type HintField = "none" | "url" | "bearerToken" | "headers";
 
 export type SecretState = "none" | "inKeyring" | "notSaved";
 

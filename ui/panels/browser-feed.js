@@ -9,7 +9,7 @@ export function browserFeedPanel() {
   let els = null;
   return {
     id: "es",
-    title: "Browser EventSource",
+    title: "In the browser",
     slot: "summary",
     everyFrame: true,
     appliesTo: (connection) => !connection.tapped, // your app's stream: no EventSource of ours sees it

@@ -10,7 +10,7 @@ export function comparisonPanel() {
   let els = null;
   return {
     id: "comparison-pane",
-    title: "IPC vs EventSource",
+    title: "App vs browser",
     slot: "summary",
     everyFrame: false,
     appliesTo: () => true,
@@ -45,24 +45,24 @@ export function comparisonPanel() {
       const failure = browserFeedFailure(connection);
       let text;
       if (failure !== null) text = `the browser feed failed, so there is nothing to compare it with (${b.count} events before it failed)`;
-      else if (b.state === "unavailable") text = "only the Rust subscriber can open this connection";
+      else if (b.state === "unavailable") text = "only the app can open this connection (the browser's EventSource cannot)";
       else if (a.count === 0 && b.count === 0) text = "waiting for both feeds…";
       else {
         // The feeds' counts are on their cards; this says what matching them found.
         text = `${r.matched} matched by id`;
         if (r.ipc.withId === 0 && r.browser.withId === 0 && a.count + b.count > 0) text += " (no ids: compared by count only)";
-        else if (r.lagSamples > 0) text += `; lag = IPC arrival − browser arrival, over ${r.lagSamples} events`;
+        else if (r.lagSamples > 0) text += `; lag = arrival in the app − arrival in the browser, over ${r.lagSamples} events`;
       }
       setText(els.summary, text);
       if (els.summary.title !== text) els.summary.title = text;
       const ids = [];
-      if (r.ipc.missingIds.length) ids.push(`missing on IPC: ${r.ipc.missingIds.join(", ")}`);
-      if (r.browser.missingIds.length) ids.push(`missing on browser: ${r.browser.missingIds.join(", ")}`);
-      if (r.ipc.duplicateIds.length) ids.push(`repeated on IPC: ${r.ipc.duplicateIds.join(", ")}`);
-      if (r.browser.duplicateIds.length) ids.push(`repeated on browser: ${r.browser.duplicateIds.join(", ")}`);
+      if (r.ipc.missingIds.length) ids.push(`missing in the app: ${r.ipc.missingIds.join(", ")}`);
+      if (r.browser.missingIds.length) ids.push(`missing in the browser: ${r.browser.missingIds.join(", ")}`);
+      if (r.ipc.duplicateIds.length) ids.push(`repeated in the app: ${r.ipc.duplicateIds.join(", ")}`);
+      if (r.browser.duplicateIds.length) ids.push(`repeated in the browser: ${r.browser.duplicateIds.join(", ")}`);
       if (r.browser.missing > 0 && run.lateTypes.length > 0) {
         const types = run.lateTypes.slice(-3).join(", ");
-        ids.push(`EventSource hears a named type only once it listens for it, so the first events of a new type (${types}) reach only the IPC feed`);
+        ids.push(`EventSource hears a named type only once it listens for it, so the first events of a new type (${types}) reach only the app`);
       }
       // Always a line (so the summary keeps its height and the log does not jump).
       let idsText = ids.length > 0 ? ids.join(" · ") : a.count + b.count > 0 ? "nothing missing or repeated" : "";

@@ -8,7 +8,7 @@ export function ipcFeedPanel() {
   let els = null;
   return {
     id: "ipc",
-    title: "Rust subscriber over IPC",
+    title: "In the app",
     slot: "summary",
     everyFrame: true,
     appliesTo: () => true,

@@ -7,7 +7,7 @@ const CHART_REFRESH_MS = 1000;
 
 /** @returns {import("../panels.js").Panel} */
 export function statsPanel() {
-  /** @type {{ chart: HTMLCanvasElement, rate: HTMLElement, bytes: HTMLElement, first: HTMLElement, reconnects: HTMLElement } | null} */
+  /** @type {{ chart: HTMLCanvasElement, rate: HTMLElement, bytes: HTMLElement, first: HTMLElement, reconnects: HTMLElement, reconnectsFigure: HTMLElement } | null} */
   let els = null;
   /** @type {{ bar: string, text: string } | null} the theme's colours, read once per theme */
   let colours = null;
@@ -54,12 +54,16 @@ export function statsPanel() {
         bytes: "stat-bytes",
         first: "stat-first",
         reconnects: "stat-reconnects",
+        reconnectsFigure: "stat-reconnects-figure",
       });
       els = { ...figures, chart: find(element, "#stats-chart", HTMLCanvasElement) };
       dark.addEventListener("change", forgetColours);
     },
     update(connection) {
       if (!els) return;
+      // A tapped stream is your app's connection: the window never reconnects it.
+      const reconnectsHidden = Boolean(connection.tapped);
+      if (els.reconnectsFigure.hidden !== reconnectsHidden) els.reconnectsFigure.hidden = reconnectsHidden;
       const stats = connection.run.stats;
       const canvas = els.chart;
       // Bars per second: redrawn once a second (a redrawn canvas is repainted; reading its

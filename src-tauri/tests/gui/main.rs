@@ -16,6 +16,7 @@ mod llm;
 mod maximise;
 mod mcp;
 mod panics;
+mod presets;
 mod selection;
 mod shortcuts;
 mod tap_record;
