@@ -23,7 +23,7 @@ apt_packages=(
 if [ "$mode" = test ]; then
   # dbus and gnome-keyring: a session bus with a Secret Service, for the keyring tests;
   # chromium: a real browser the tap's tests drive through npm playwright-core.
-  apt_packages+=(xvfb xauth webkit2gtk-driver rpm dbus gnome-keyring chromium python3-venv)
+  apt_packages+=(xvfb xauth webkit2gtk-driver rpm dbus gnome-keyring chromium python3-venv nginx)
 fi
 if [ "$mode" = bench ]; then
   apt_packages+=(nginx python3-venv)

@@ -14,4 +14,6 @@
 pub mod load;
 mod process;
 
-pub use process::{children, cpu_secs, rss_kib, spawn_listening, sse_server_bin};
+pub use process::{
+    all_pids, children, cpu_secs, kill_group, rss_kib, spawn_listening, sse_server_bin, Group,
+};

@@ -1,5 +1,6 @@
 //! The server under test as a child process, shared by `sse-load` and `sse-abuse`: where its
-//! binary is, starting it and reading the address it prints, and its memory and CPU.
+//! binary is, starting it and reading the address it prints, and its memory and CPU; a child
+//! that leads its own process group, killed whole (`Group`).
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -29,6 +30,48 @@ pub async fn spawn_listening(command: &mut Command) -> anyhow::Result<(Child, St
     Ok((child, addr))
 }
 
+/// A child started as the leader of its own process group and killed with the whole group when
+/// dropped: a proxy's workers (nginx's) go with their master instead of living on as orphans,
+/// which killing the master alone leaves behind.
+pub struct Group {
+    child: Child,
+}
+
+impl Group {
+    /// Starts `command` in a new process group.
+    pub fn spawn(command: &mut Command) -> std::io::Result<Self> {
+        let child = command.process_group(0).kill_on_drop(true).spawn()?;
+        Ok(Self { child })
+    }
+
+    pub fn child(&mut self) -> &mut Child {
+        &mut self.child
+    }
+
+    /// The leader's pid (the group's id), while it runs.
+    pub fn id(&self) -> Option<u32> {
+        self.child.id()
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        if let Some(leader) = self.child.id() {
+            kill_group(leader);
+        }
+    }
+}
+
+/// Kills every process of the group `leader` leads (started with `process_group(0)`).
+pub fn kill_group(leader: u32) {
+    if let Ok(leader) = i32::try_from(leader) {
+        // SAFETY: kill(2) with a negative pid signals that process group; it touches no memory.
+        unsafe {
+            libc::kill(-leader, libc::SIGKILL);
+        }
+    }
+}
+
 /// User plus system CPU time the process has used, in seconds.
 pub fn cpu_secs(pid: u32) -> anyhow::Result<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
@@ -50,9 +93,8 @@ pub fn rss_kib(pid: u32) -> anyhow::Result<u64> {
 
 /// The processes whose parent is `pid` (nginx's workers, say).
 pub fn children(pid: u32) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    entries
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+    all_pids()
+        .into_iter()
         .filter(|&child| {
             std::fs::read_to_string(format!("/proc/{child}/stat")).ok().is_some_and(|stat| {
                 // The parent is the second field after the command name in parentheses.
@@ -62,4 +104,10 @@ pub fn children(pid: u32) -> Vec<u32> {
             })
         })
         .collect()
+}
+
+/// Every process's pid.
+pub fn all_pids() -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries.filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok()).collect()
 }

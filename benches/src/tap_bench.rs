@@ -15,7 +15,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use clap::Parser;
 use sse_bench::load::{measure, Measured};
-use sse_bench::{children, spawn_listening, sse_server_bin};
+use sse_bench::{children, spawn_listening, sse_server_bin, Group};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::process::{Child, Command};
@@ -88,7 +88,8 @@ impl Path {
 struct Middle {
     addr: String,
     pids: Vec<u32>,
-    _child: Option<Child>,
+    /// Killed with its whole process group when the measurement is done.
+    _process: Option<Group>,
     _dir: Option<TempDir>,
 }
 
@@ -171,17 +172,19 @@ async fn wait_listening(addr: &str, child: &mut Child) -> anyhow::Result<()> {
 
 async fn start_middle(path: Path, upstream: &str, tools: &Tools) -> anyhow::Result<Middle> {
     match path {
-        Path::Direct => Ok(Middle { addr: upstream.to_owned(), pids: Vec::new(), _child: None, _dir: None }),
+        Path::Direct => {
+            Ok(Middle { addr: upstream.to_owned(), pids: Vec::new(), _process: None, _dir: None })
+        }
         Path::Tap => {
-            let mut child = tools
-                .command(&tools.tap)
-                .args(["--listen", "127.0.0.1:0", "--upstream", &format!("http://{upstream}")])
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .kill_on_drop(true)
-                .spawn()
-                .with_context(|| format!("start {}", tools.tap.display()))?;
-            let stderr = child.stderr.take().context("sse-tap stderr")?;
+            let mut process = Group::spawn(
+                tools
+                    .command(&tools.tap)
+                    .args(["--listen", "127.0.0.1:0", "--upstream", &format!("http://{upstream}")])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped()),
+            )
+            .with_context(|| format!("start {}", tools.tap.display()))?;
+            let stderr = process.child().stderr.take().context("sse-tap stderr")?;
             let mut lines = BufReader::new(stderr).lines();
             let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
                 .await??
@@ -193,8 +196,8 @@ async fn start_middle(path: Path, upstream: &str, tools: &Tools) -> anyhow::Resu
                 .with_context(|| format!("unexpected first line: {line}"))?;
             // Keep reading its warnings so it never blocks on a full pipe.
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-            let pids = child.id().into_iter().collect();
-            Ok(Middle { addr, pids, _child: Some(child), _dir: None })
+            let pids = process.id().into_iter().collect();
+            Ok(Middle { addr, pids, _process: Some(process), _dir: None })
         }
         Path::Nginx => {
             let nginx = tools.nginx.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -214,42 +217,42 @@ async fn start_middle(path: Path, upstream: &str, tools: &Tools) -> anyhow::Resu
                 d = dir.0.display()
             );
             std::fs::write(dir.0.join("nginx.conf"), config)?;
-            let mut child = tools
-                .command(nginx)
-                .arg("-p")
-                .arg(&dir.0)
-                .arg("-e")
-                .arg(dir.0.join("error.log"))
-                .arg("-c")
-                .arg(dir.0.join("nginx.conf"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
-                .kill_on_drop(true)
-                .spawn()
-                .context("start nginx")?;
+            let mut process = Group::spawn(
+                tools
+                    .command(nginx)
+                    .arg("-p")
+                    .arg(&dir.0)
+                    .arg("-e")
+                    .arg(dir.0.join("error.log"))
+                    .arg("-c")
+                    .arg(dir.0.join("nginx.conf"))
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::inherit()),
+            )
+            .context("start nginx")?;
             let addr = format!("127.0.0.1:{port}");
-            wait_listening(&addr, &mut child).await.context("nginx")?;
-            let master = child.id().context("nginx pid")?;
+            wait_listening(&addr, process.child()).await.context("nginx")?;
+            let master = process.id().context("nginx pid")?;
             let mut pids = vec![master];
             pids.extend(children(master));
-            Ok(Middle { addr, pids, _child: Some(child), _dir: Some(dir) })
+            Ok(Middle { addr, pids, _process: Some(process), _dir: Some(dir) })
         }
         Path::Mitmproxy => {
             let mitmdump = tools.mitmdump.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
             let port = free_port().await?;
-            let mut child = tools
-                .command(mitmdump)
-                .args(["--mode", &format!("reverse:http://{upstream}"), "--listen-host", "127.0.0.1"])
-                .args(["--listen-port", &port.to_string(), "--set", "stream_large_bodies=1", "-q"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
-                .kill_on_drop(true)
-                .spawn()
-                .context("start mitmdump")?;
+            let mut process = Group::spawn(
+                tools
+                    .command(mitmdump)
+                    .args(["--mode", &format!("reverse:http://{upstream}"), "--listen-host", "127.0.0.1"])
+                    .args(["--listen-port", &port.to_string(), "--set", "stream_large_bodies=1", "-q"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::inherit()),
+            )
+            .context("start mitmdump")?;
             let addr = format!("127.0.0.1:{port}");
-            wait_listening(&addr, &mut child).await.context("mitmdump")?;
-            let pids = child.id().into_iter().collect();
-            Ok(Middle { addr, pids, _child: Some(child), _dir: None })
+            wait_listening(&addr, process.child()).await.context("mitmdump")?;
+            let pids = process.id().into_iter().collect();
+            Ok(Middle { addr, pids, _process: Some(process), _dir: None })
         }
     }
 }

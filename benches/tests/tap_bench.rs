@@ -2,10 +2,29 @@
 //! upstream and the measuring subscribers (nginx and mitmproxy only where `scripts/setup.sh
 //! bench` installed them). The full run and its figures are in docs/benchmarks.md.
 
+use std::os::unix::process::CommandExt;
 use std::process::Command;
 
+/// The processes of session `sid` still running (zombies aside), as `pid command`.
+fn session_members(sid: u32) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let (head, rest) = stat.rsplit_once(')')?;
+            // After the command name: state, parent, group, session.
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let in_session = fields.get(3)?.parse::<u32>().ok()? == sid;
+            let command = head.split_once('(').map_or("", |(_, name)| name);
+            (in_session && fields.first() != Some(&"Z")).then(|| format!("{pid} {command}"))
+        })
+        .collect()
+}
+
 /// `sse-tap-bench --quick` runs every scenario through the tap without an error, delivering
-/// what the upstream publishes, and under a minute.
+/// what the upstream publishes, under a minute, and leaves no process it started running (nginx's
+/// workers included, where nginx is installed).
 #[test]
 fn the_tap_bench_smoke_run_delivers_through_the_tap() {
     let bench = std::path::Path::new(env!("CARGO_BIN_EXE_sse-tap-bench"));
@@ -14,7 +33,28 @@ fn the_tap_bench_smoke_run_delivers_through_the_tap() {
         assert!(binary.is_file(), "{} not built: run the workspace tests", binary.display());
     }
     let started = std::time::Instant::now();
-    let output = Command::new(bench).arg("--quick").output().expect("run sse-tap-bench");
+    let mut command = Command::new(bench);
+    command.arg("--quick");
+    // SAFETY: setsid(2) only, between fork and exec: the bench leads a session of its own, which
+    // every process it starts stays in unless it leaves on purpose (none of ours does).
+    unsafe {
+        command.pre_exec(|| if libc::setsid() < 0 { Err(std::io::Error::last_os_error()) } else { Ok(()) });
+    }
+    let child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run sse-tap-bench");
+    let session = child.id();
+    let output = child.wait_with_output().expect("run sse-tap-bench");
+    // Killed processes take a moment to go: wait up to 5 s for the session to empty.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut left = session_members(session);
+    while !left.is_empty() && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+        left = session_members(session);
+    }
+    assert!(left.is_empty(), "processes the bench started outlive it by 5 s: {left:?}");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}");

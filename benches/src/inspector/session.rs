@@ -3,6 +3,7 @@
 //! and its WebKit children) for CPU and memory.
 
 use std::net::{Ipv4Addr, TcpListener};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -11,18 +12,15 @@ use anyhow::{bail, Context};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
-use sse_bench::{cpu_secs, rss_kib};
+use sse_bench::{all_pids, children, cpu_secs, kill_group, rss_kib};
 
-/// tauri-driver, killed with its WebKitWebDriver when dropped.
+/// tauri-driver, leading its own process group, killed with everything it started (its
+/// WebKitWebDriver, the app, WebKit's processes) when dropped.
 pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // tauri-driver's WebKitWebDriver would outlive it.
-        for child in children_of(self.0.id()) {
-            let _ = Command::new("kill").arg(child.to_string()).status();
-        }
-        let _ = self.0.kill();
+        kill_group(self.0.id());
         let _ = self.0.wait();
     }
 }
@@ -48,6 +46,7 @@ impl Session {
             .env("SSE_MONITOR_CONFIG_DIR", &config.0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .map(Driver)
             .context("start tauri-driver (cargo install tauri-driver --locked)")?;
@@ -91,11 +90,11 @@ impl Session {
     pub fn processes(&self) -> Vec<u32> {
         let is_app =
             |pid: &u32| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == self.app);
-        let Some(app) = process_parents().into_iter().map(|(pid, _)| pid).find(is_app) else {
+        let Some(app) = all_pids().into_iter().find(is_app) else {
             return Vec::new();
         };
         let mut pids = vec![app];
-        pids.extend(children_of(app));
+        pids.extend(children(app));
         pids
     }
 
@@ -111,25 +110,6 @@ pub fn total_cpu_secs(pids: &[u32]) -> f64 {
 
 pub fn total_rss_mib(pids: &[u32]) -> f64 {
     pids.iter().filter_map(|pid| rss_kib(*pid).ok()).sum::<u64>() as f64 / 1024.0
-}
-
-/// (pid, parent pid) of every process.
-fn process_parents() -> Vec<(u32, u32)> {
-    let mut parents = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let ppid =
-            stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
-        if let Some(ppid) = ppid {
-            parents.push((pid, ppid));
-        }
-    }
-    parents
-}
-
-fn children_of(parent: u32) -> Vec<u32> {
-    process_parents().into_iter().filter(|(_, ppid)| *ppid == parent).map(|(pid, _)| pid).collect()
 }
 
 fn free_port() -> anyhow::Result<u16> {

@@ -46,7 +46,8 @@ async fn a_preset_takes_over_a_blank_connection_and_hints_beside_its_key_field()
             == json!("https://api.anthropic.com/v1/messages")
     })
     .await;
-    let titles = "return [...document.querySelectorAll('#connection-list li .name')].map((n) => n.textContent)";
+    let titles =
+        "return [...document.querySelectorAll('#connection-list li .name')].map((n) => n.textContent)";
     app.wait_until(5, "the list shows the preset's connection", || async {
         app.eval(titles).await.to_string().contains("Anthropic messages")
     })
