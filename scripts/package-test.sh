@@ -62,6 +62,11 @@ done
 page=$(zcat /usr/share/man/man1/sse-sub.1.gz)
 grep -q 'connect\\-timeout' <<<"$page" || fail "sse-sub.1 lacks its options"
 
+echo "==> reference pages (the window's Reference links read them)"
+for page in faults expectations; do
+  cmp -s "docs/$page.md" "/usr/share/doc/sse-monitor/$page.md" || fail "/usr/share/doc/sse-monitor/$page.md is not docs/$page.md"
+done
+
 echo "==> the installed app under Xvfb (GUI end-to-end test)"
 if [ "$dir" = release ]; then
   skipped=$(cargo nextest list -p sse-monitor --test gui --locked -E 'test(/(^|::)test_hooks::/)' \
@@ -80,7 +85,8 @@ rpm -qlp "$rpm_file" > /tmp/rpm-files.txt
 for file in /usr/bin/sse-monitor /usr/bin/sse-server /usr/bin/sse-sub /usr/bin/sse-tap "$desktop" \
   /usr/share/icons/hicolor/128x128/apps/sse-monitor.png /usr/share/man/man1/sse-sub.1.gz \
   /usr/share/bash-completion/completions/sse-server /usr/share/zsh/vendor-completions/_sse-monitor \
-  /usr/share/fish/vendor_completions.d/sse-sub.fish; do
+  /usr/share/fish/vendor_completions.d/sse-sub.fish /usr/share/doc/sse-monitor/faults.md \
+  /usr/share/doc/sse-monitor/expectations.md; do
   grep -qxF "$file" /tmp/rpm-files.txt || fail "rpm lacks $file"
 done
 

@@ -157,6 +157,8 @@ export const mcpConversation = (id) => call("mcp_conversation", { id });
 export const serverStreams = () => call("server_streams", {});
 /** Every client of the embedded server, its attempts and its report card. */
 export const clientReport = () => call("client_report", {});
+/** A reference page as installed with the app. @param {import("./gen/ipc").Doc} doc */
+export const readDoc = (doc) => call("read_doc", { doc });
 /** @param {string} name */
 export const createStream = (name) => call("create_stream", { name });
 /** @param {string} stream @param {string | null} event @param {string} data @param {number | null} retry */

@@ -4,6 +4,7 @@
 // Note: wry defines a non-configurable `window.ipc`; nothing here may be a global.
 import { addConnection, openConnection, openTappedStream, reconnectConnection, stopConnection } from "./connections.js";
 import { $, button, input, setText } from "./dom.js";
+import { wireDocs } from "./docs.js";
 import { wireForm } from "./form.js";
 import { wireInspector } from "./inspector.js";
 import * as ipc from "./ipc.js";
@@ -113,6 +114,7 @@ async function start() {
       if (stream === info.counterStream) setText(subscribers, plural(count, "subscriber"));
     });
     wireConnectionButtons();
+    wireDocs();
     wireTaps();
     wireExchangeTable();
     wireWaterfall(() => state.selectedTap);

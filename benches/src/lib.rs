@@ -1,7 +1,8 @@
 //! What the bench binaries share.
 //!
 //! # Layout
-//! - `process.rs`: the server or proxy under test as a child process, its CPU and memory.
+//! - `process.rs`: the server or proxy under test as a child process (a proxy with its workers
+//!   in a process group, killed whole), its CPU and memory.
 //! - [`load`]: subscribers that measure each event's latency, and one measuring window.
 //!
 //! The binaries: `main.rs` (`sse-load`: sse-server under many subscribers, against a named

@@ -58,6 +58,7 @@ macro_rules! with_commands {
             streams::clear_stream_faults,
             clients::client_report,
             commands::watch_problems,
+            docs::read_doc,
         ]
     };
 }

@@ -28,6 +28,7 @@ use sse_subscriber::{FailedResponse, FeedUpdate};
 use ts_rs::{Config, TS};
 
 use crate::commands::{ServerInfo, SpecInfo, StreamStatus};
+use crate::docs::{Doc, DocText};
 use crate::error::{ErrorKind, ErrorPayload};
 use crate::files::{Exported, Imported};
 
@@ -227,6 +228,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
         command("clear_stream_faults", vec![arg("stream", ts::<String>(cfg))], ts::<bool>(cfg)),
         command("client_report", vec![], ts::<ClientReport>(cfg)),
         command("watch_problems", vec![arg("onProblem", "ChannelOf<string>".to_owned())], ts::<()>(cfg)),
+        command("read_doc", vec![arg("doc", ts::<Doc>(cfg))], ts::<DocText>(cfg)),
         // Registered only with `test-hooks`.
         command("panic_for_test", vec![arg("message", ts::<String>(cfg))], ts::<()>(cfg)),
         command("choose_llm", vec![id(), arg("choice", ts::<String>(cfg))], ts::<LlmReport>(cfg)),
@@ -247,6 +249,8 @@ fn declarations() -> String {
     declare!(
         ErrorKind,
         ErrorPayload,
+        Doc,
+        DocText,
         ServerInfo,
         SpecInfo,
         StreamStatus,

@@ -15,6 +15,7 @@
 //! - `files.rs`: export and import through the native dialogs.
 //! - `expectations.rs`: the Expectations tab's commands (load, generate, save, clear expectations).
 //! - `streams.rs`: the Server tab's commands (streams, publish, fault profiles).
+//! - `docs.rs`: the reference pages the window shows, read from where they are installed.
 //! - `taps.rs`: the commands of taps (open, close, save, an exchange, the waterfall, replay,
 //!   HAR).
 //! - `panics.rs`: a panic in a command answers it with an error instead of aborting; every
@@ -25,6 +26,7 @@
 mod clients;
 mod command_list;
 mod commands;
+mod docs;
 mod error;
 mod expectations;
 mod files;

@@ -10,6 +10,10 @@ export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | 
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
 
+export type Doc = "faults" | "expectations";
+
+export type DocText = { path: string, text: string, };
+
 export type ServerInfo = { 
 /**
  * `http://127.0.0.1:PORT`
@@ -954,6 +958,7 @@ export interface Commands {
   clear_stream_faults: { args: { stream: string }; result: boolean };
   client_report: { args: {  }; result: ClientReport };
   watch_problems: { args: { onProblem: ChannelOf<string> }; result: null };
+  read_doc: { args: { doc: Doc }; result: DocText };
   panic_for_test: { args: { message: string }; result: null };
   choose_llm: { args: { id: number; choice: string }; result: LlmReport };
 }

@@ -9,7 +9,7 @@ import { mountTemplate, setText } from "../dom.js";
 
 /** The summary line of a report. @param {ExpectationsReport | null} report */
 export function expectationsSummary(report) {
-  if (!report) return "No expectations: load a file (docs/expectations.md) or generate one from this stream's first events.";
+  if (!report) return "No expectations: load a file (its format: Reference) or generate one from this stream's first events.";
   const count = `${report.rows.length} expectation${report.rows.length === 1 ? "" : "s"}`;
   // A file is named; a generated set says how it was made ("generated from the first N events").
   const origin = report.source.startsWith("generated ") ? `, ${report.source}` : ` from ${report.source}`;

@@ -17,6 +17,7 @@ mod maximise;
 mod mcp;
 mod panics;
 mod presets;
+mod reference;
 mod selection;
 mod shortcuts;
 mod tap_record;
