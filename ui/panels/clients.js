@@ -125,7 +125,7 @@ export function clientsPanel() {
         els.summary,
         count === 0
           ? "No client has connected to the embedded server's /events yet."
-          : `${count} ${count === 1 ? "client" : "clients"} of the embedded server, graded against the spec's reconnection rules.`,
+          : `${count} ${count === 1 ? "client" : "clients"}, graded against the spec's reconnection rules.`,
       );
       els.cards.replaceChildren(...report.clients.map((graded) => card(graded, count)));
     },

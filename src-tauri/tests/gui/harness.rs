@@ -41,6 +41,44 @@ impl Drop for Driver {
     }
 }
 
+/// An X display of the test's own (Xvfb, 1280x800), for a test whose window must be the active
+/// one: WebKit draws focus only in the active window, and the suite runs two apps at a time on
+/// one display. Stopped when dropped.
+pub(crate) struct OwnDisplay {
+    child: Child,
+    pub(crate) name: String,
+}
+
+impl OwnDisplay {
+    pub(crate) fn start() -> OwnDisplay {
+        // -displayfd: Xvfb picks a free display and writes its number once it accepts clients.
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb (the xvfb package)");
+        let stdout = child.stdout.take().expect("Xvfb's stdout");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+            let _ = sender.send(line);
+        });
+        let number =
+            receiver.recv_timeout(Duration::from_secs(10)).expect("Xvfb gave its display within 10 s");
+        let number = number.trim().parse::<u32>().expect("Xvfb's display number");
+        OwnDisplay { child, name: format!(":{number}") }
+    }
+}
+
+impl Drop for OwnDisplay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Whether any process of process group `group` is still running (zombies do not count).
 fn group_running(group: u32) -> bool {
     let Ok(entries) = std::fs::read_dir("/proc") else { return false };
@@ -201,6 +239,16 @@ pub(crate) async fn spawn_app_with(args: &[&str]) -> App {
 }
 
 pub(crate) async fn spawn_app_in(config_dir: &std::path::Path, args: &[&str]) -> App {
+    spawn_app_with_env(config_dir, args, &[]).await
+}
+
+/// The app with `env` set for it (and tauri-driver, which passes its environment on): a
+/// `GTK_THEME` of `Adwaita:dark` gives the page the dark theme, say.
+pub(crate) async fn spawn_app_with_env(
+    config_dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> App {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "GUI tests need a display: run them under xvfb-run (scripts/test.sh does this)"
@@ -211,6 +259,7 @@ pub(crate) async fn spawn_app_in(config_dir: &std::path::Path, args: &[&str]) ->
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .process_group(0)
         .env("SSE_MONITOR_CONFIG_DIR", config_dir)
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .spawn()
         .map(Driver)

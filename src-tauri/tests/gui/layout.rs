@@ -1,8 +1,6 @@
 //! The window's layout: what fits at the smallest size, the splitters and tabs by keyboard and
 //! remembered, connections told apart, and panels that always draw the connection shown.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
 use crate::harness::*;
@@ -31,6 +29,71 @@ pub(crate) async fn rect(app: &App, selector: &str) -> [f64; 4] {
     [n(0), n(1), n(2), n(3)]
 }
 
+/// The workspace's parts, top to bottom, after the sidebar.
+const PARTS: [&str; 6] = [".sidebar", ".request", ".status-line", "#slot-summary", "#inspector", "#lower"];
+
+/// Waits until every part is shown inside the `width`x`height` window, then checks that the
+/// workspace's parts stack without overlapping and the sidebar stays beside them.
+async fn every_part_in_view(app: &App, width: u32, height: u32) {
+    let size = app.eval("return [window.innerWidth, window.innerHeight]").await;
+    assert_eq!(size, json!([width, height]), "the window opened at the saved size");
+    let (width, height) = (f64::from(width), f64::from(height));
+    app.wait_until(10, "every part shown inside the window", || async {
+        let mut inside = true;
+        for part in PARTS {
+            let [left, top, right, bottom] = rect(app, part).await;
+            inside &= left >= 0.0 && top >= 0.0 && right <= width + 0.5 && bottom <= height + 0.5;
+            inside &= right - left > 0.0 && bottom - top > 0.0;
+        }
+        inside
+    })
+    .await;
+    let mut boxes = Vec::new();
+    for part in PARTS {
+        boxes.push((part, rect(app, part).await));
+    }
+    for pair in boxes[1..].windows(2) {
+        let ((above, a), (below, b)) = (pair[0], pair[1]);
+        assert!(a[3] <= b[1] + 0.5, "{above} (bottom {}) overlaps {below} (top {})", a[3], b[1]);
+    }
+    assert!(boxes[0].1[2] <= boxes[1].1[0], "the sidebar overlaps the workspace");
+}
+
+/// How many of the log's rows are wholly in view.
+async fn log_rows_in_view(app: &App) -> u64 {
+    app.eval(
+        "const log = document.getElementById('ipc-log').getBoundingClientRect(); \
+         return [...document.querySelectorAll('#vlog-rows .vrow')].filter((row) => { \
+           const r = row.getBoundingClientRect(); return r.top >= log.top - 0.5 && r.bottom <= log.bottom + 0.5; }).length",
+    )
+    .await
+    .as_u64()
+    .unwrap_or(0)
+}
+
+/// At 1280x800, as the README says, everything that moves is in view at once: the sidebar, the
+/// request bar and status line, both feeds and their comparison, the log (at least 10 rows) with
+/// the detail pane beside it, and the tabs below with their panel (at least 120 px of it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_1280x800_everything_that_moves_is_in_view() {
+    let dir = config_with_window("default-size", 1280, 800);
+    let app = spawn_app_in(&dir, &[]).await;
+    app.wait_until(30, "the counter flows", || async { app.number("ipc-count").await.unwrap_or(0) >= 12 })
+        .await;
+    every_part_in_view(&app, 1280, 800).await;
+    for card in ["#ipc", "#es", "#comparison-pane"] {
+        let [left, top, right, bottom] = rect(&app, card).await;
+        assert!(right - left > 100.0 && bottom - top > 40.0 && right <= 1280.5, "{card} is shown whole");
+    }
+    let rows = log_rows_in_view(&app).await;
+    assert!(rows >= 10, "{rows} log rows in view");
+    let (log, detail) = (rect(&app, "#ipc-log").await, rect(&app, "#detail").await);
+    assert!(detail[0] >= log[2] - 0.5, "the detail pane is beside the log, not under it");
+    let panel = rect(&app, ".tab-panels").await;
+    assert!(panel[3] - panel[1] >= 120.0, "the tab's panel has {} px", panel[3] - panel[1]);
+    app.close().await;
+}
+
 /// At the smallest window (900x600) the parts do not overlap and stay inside the window, the
 /// log's Data column keeps 200 px, the URL field shows 40 characters, and the newest row is in
 /// view.
@@ -40,23 +103,7 @@ async fn the_smallest_window_keeps_every_part_usable() {
     let app = spawn_app_in(&dir, &[]).await;
     app.wait_until(30, "the counter flows", || async { app.number("ipc-count").await.unwrap_or(0) >= 5 })
         .await;
-    let size = app.eval("return [window.innerWidth, window.innerHeight]").await;
-    assert_eq!(size, json!([900, 600]), "the window opened at the saved size");
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let parts = [".sidebar", ".request", ".status-line", "#slot-summary", "#inspector", "#lower"];
-    let mut boxes = Vec::new();
-    for part in parts {
-        let [left, top, right, bottom] = rect(&app, part).await;
-        assert!(left >= 0.0 && top >= 0.0 && right <= 900.5 && bottom <= 600.5, "{part} leaves the window");
-        assert!(right - left > 0.0 && bottom - top > 0.0, "{part} is not shown");
-        boxes.push((part, [left, top, right, bottom]));
-    }
-    // The workspace's parts stack without overlapping (the sidebar is beside them).
-    for pair in boxes[1..].windows(2) {
-        let ((above, a), (below, b)) = (pair[0], pair[1]);
-        assert!(a[3] <= b[1] + 0.5, "{above} (bottom {}) overlaps {below} (top {})", a[3], b[1]);
-    }
-    assert!(boxes[0].1[2] <= boxes[1].1[0], "the sidebar overlaps the workspace");
+    every_part_in_view(&app, 900, 600).await;
     let data = rect(&app, "#log-head span:last-child").await;
     assert!(data[2] - data[0] >= 200.0, "the Data column is {} px", data[2] - data[0]);
     let fits = app
@@ -135,7 +182,10 @@ async fn splitters_and_tabs_work_by_keyboard_and_are_remembered() {
     assert_eq!(shown, json!([false, true]), "only the chosen tab's panel is shown");
     assert_eq!(app.focused().await, "tab-diagnostics", "the focus moves with the tab");
     // Saved a moment after the last change.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    app.wait_until(5, "the settings file has the tab shown", || async {
+        std::fs::read_to_string(dir.join("settings.json")).unwrap_or_default().contains("\"diagnostics\"")
+    })
+    .await;
     app.close().await;
 
     let app = spawn_app_in(&dir, &[]).await;
@@ -157,19 +207,15 @@ async fn connections_are_told_apart_and_renamed_in_place() {
         app.click("new-connection").await;
         app.type_into("f-url", &format!("{base}/events?stream={stream}")).await;
     }
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    let labels = app
-        .eval(
-            "return [...document.querySelectorAll('#connection-list li')].map(li => \
-             [li.querySelector('.name').textContent, li.querySelector('.where').textContent, li.querySelector('.pick').title.split('\\n')[0]])",
-        )
-        .await;
+    let labels = "return [...document.querySelectorAll('#connection-list li')].map(li => \
+                  [li.querySelector('.name').textContent, li.querySelector('.where').textContent, li.querySelector('.pick').title.split('\\n')[0]])";
     let expected = json!([
         ["Embedded counter", "embedded · messages", format!("{base}/events?stream=messages")],
         ["stream alpha", "embedded server", format!("{base}/events?stream=alpha")],
         ["stream beta", "embedded server", format!("{base}/events?stream=beta")],
     ]);
-    assert_eq!(labels, expected);
+    app.wait_until(5, "the list tells the three apart", || async { app.eval(labels).await == expected })
+        .await;
 
     let rename = "document.querySelectorAll('#connection-list li .pick')[1].dispatchEvent(new MouseEvent('dblclick', {bubbles: true}))";
     app.eval(rename).await;
@@ -194,7 +240,11 @@ async fn no_validation_error_before_the_user_types() {
     let app = spawn_app().await;
     app.wait_until(30, "the counter opens", || async { app.text("ipc-state").await == "open" }).await;
     app.click("new-connection").await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // The form's check (debounced) writes the command preview and the problem together.
+    app.wait_until(5, "the blank connection's form is checked", || async {
+        app.text("command-preview").await.ends_with("''")
+    })
+    .await;
     assert_eq!(app.text("form-problem").await, "", "a blank connection is not an error yet");
     app.type_into("f-url", "example.com/events").await;
     app.wait_until(5, "the URL's problem is said once typed", || async {

@@ -10,6 +10,7 @@ mod compressed;
 mod counts;
 mod expectations;
 mod faults;
+mod focus;
 mod harness;
 mod layout;
 mod llm;
@@ -61,7 +62,12 @@ async fn both_feeds_advance_together() {
         assert_eq!(app.text("ipc-state").await, "open");
         assert_eq!(app.text("es-state").await, "open");
         previous = (Some(ipc), Some(browser));
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // The counter ticks every 100 ms: wait for both feeds to show a few more values.
+        app.wait_until(10, "both feeds show newer values", || async {
+            app.number("ipc-latest").await.unwrap_or(0) >= ipc + 3
+                && app.number("es-latest").await.unwrap_or(0) >= browser + 3
+        })
+        .await;
     }
     app.close().await;
 }
@@ -289,7 +295,14 @@ async fn event_data_is_shown_as_text_and_never_runs() {
         app.client.execute(shown_in_both, vec![json!(payloads)]).await.expect("script") == json!(true)
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // An event after them, shown in both logs: every handler a payload could trigger has had its
+    // turn by then (image errors and loads are queued ahead of it).
+    publish_to_app(&app, &json!({ "data": "after the markup" })).await;
+    app.wait_until(10, "the event after the markup is shown in both logs", || async {
+        app.client.execute(shown_in_both, vec![json!(["after the markup"])]).await.expect("script")
+            == json!(true)
+    })
+    .await;
     assert_eq!(app.eval("return window.__pwned === undefined").await, json!(true), "event data ran as code");
     let made = app.eval("return document.querySelectorAll('main img, main svg, main script').length").await;
     assert_eq!(made, json!(0), "elements were made from event data");
@@ -383,12 +396,19 @@ async fn the_inspector_filters_pauses_and_shows_details() {
     app.eval(pause).await;
     app.wait_until(5, "the button offers to resume", || async { app.text("pause-button").await == "Resume" })
         .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A frame or two after the pause (the count moves on each), the log holds still.
+    let paused_at = app.number("ipc-count").await.unwrap_or(0);
+    app.wait_until(5, "events still come while paused", || async {
+        app.number("ipc-count").await.unwrap_or(0) >= paused_at + 2
+    })
+    .await;
     let frozen = app.shown_rows().await;
     let count = app.number("ipc-count").await.unwrap_or(0);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.wait_until(10, "five more events counted while paused", || async {
+        app.number("ipc-count").await.unwrap_or(0) >= count + 5
+    })
+    .await;
     assert_eq!(app.shown_rows().await, frozen, "the log moved while paused");
-    assert!(app.number("ipc-count").await.unwrap_or(0) >= count + 5, "events stopped coming while paused");
     assert!(app.text("paused-note").await.contains("received since"), "{}", app.text("paused-note").await);
     app.click("pause-button").await;
     app.wait_until(10, "the log moves on after resuming", || async { app.shown_rows().await != frozen })

@@ -3,7 +3,6 @@
 //! their conversation, a call opens to its notifications, and an exchange is one click away.
 
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use serde_json::json;
 
@@ -107,7 +106,6 @@ async fn the_mcp_tab_lists_a_conversation_through_a_tap() {
         app.eval("return document.getElementById('tap-tab-exchange').getAttribute('aria-selected')").await,
         json!("true")
     );
-    tokio::time::sleep(Duration::from_millis(100)).await;
     app.close().await;
 }
 
