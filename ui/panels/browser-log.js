@@ -26,7 +26,7 @@ export function browserLogPanel() {
   let drawn = { feed: null, count: -1, size: -1, utc: false };
   return {
     id: "es-events",
-    title: "Events in the browser",
+    title: "Browser log",
     slot: "tabs",
     everyFrame: false,
     appliesTo: (connection) => connection.run.browserFeed.state !== "unavailable",

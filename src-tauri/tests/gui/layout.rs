@@ -124,6 +124,14 @@ async fn the_smallest_window_keeps_every_part_usable() {
         )
         .await;
     assert_eq!(newest, json!(true), "the newest row is in view");
+    // A selected event's detail, under the log, keeps room to be read; the tabs give way for it.
+    app.eval("document.querySelector('#vlog-rows .vrow').click()").await;
+    app.wait_until(5, "the detail under the log keeps 6rem (96 px) or more", || async {
+        let [_, top, _, bottom] = rect(&app, "#detail").await;
+        bottom - top >= 96.0
+    })
+    .await;
+    every_part_in_view(&app, 900, 600).await;
     app.close().await;
 }
 
