@@ -6,8 +6,8 @@ use serde::Serialize;
 use crate::reading::Reading;
 use crate::record::ClientHistory;
 use crate::rules::{
-    follows_a_redirect, makes_no_attempt_after_a_refusal, sends_last_event_id, sends_the_same_request,
-    waits_the_retry,
+    does_not_wait_far_more_than_the_retry, follows_a_redirect, makes_no_attempt_after_a_refusal,
+    sends_last_event_id, sends_the_same_request, waits_the_retry,
 };
 use crate::timing::{
     backs_off_over_repeated_failures, does_not_reconnect_in_lockstep, starts_backing_off_again,
@@ -52,6 +52,7 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
     let rules = vec![
         sends_last_event_id(&reading),
         waits_the_retry(&reading),
+        does_not_wait_far_more_than_the_retry(&reading),
         makes_no_attempt_after_a_refusal(&reading),
         follows_a_redirect(&reading),
         backs_off_over_repeated_failures(&reading),
@@ -122,14 +123,14 @@ mod tests {
         );
         let card = grade(&good, &[], 10_000);
         assert_eq!(verdict_of(&card, "sends Last-Event-ID"), CardVerdict::Pass);
-        assert_eq!(verdict_of(&card, "waits the retry"), CardVerdict::Pass);
+        assert_eq!(verdict_of(&card, "waits at least the retry"), CardVerdict::Pass);
         let bad = history(
             "bad",
             vec![attempt(0, 10, 200, Cut, None, Some("3")), attempt(40, 200, 200, Cut, Some("2"), None)],
         );
         let card = grade(&bad, &[], 10_000);
         assert_eq!(verdict_of(&card, "sends Last-Event-ID"), CardVerdict::Fail);
-        assert_eq!(verdict_of(&card, "waits the retry"), CardVerdict::Fail);
+        assert_eq!(verdict_of(&card, "waits at least the retry"), CardVerdict::Fail);
         assert_eq!(card.reconnects, Some(true));
     }
 

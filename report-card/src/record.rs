@@ -59,9 +59,15 @@ impl Answer {
         Self { status: 200, content_type: Some("text/event-stream".into()), location: None, fault }
     }
 
-    /// Whether the client was given an event stream (status 200, `text/event-stream`).
+    /// Whether the client was given an event stream: status 200 and a Content-Type whose
+    /// essence is `text/event-stream` (`Text/Event-Stream; charset=utf-8` is one), as the spec
+    /// compares it.
     pub fn is_stream(&self) -> bool {
-        self.status == 200 && self.content_type.as_deref() == Some("text/event-stream")
+        self.status == 200
+            && self
+                .content_type
+                .as_deref()
+                .is_some_and(|value| sse_wire::has_essence(value, "text/event-stream"))
     }
 }
 

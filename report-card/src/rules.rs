@@ -35,28 +35,62 @@ pub(crate) fn sends_last_event_id(reading: &Reading<'_>) -> RuleVerdict {
     )
 }
 
-/// "waits the retry it was told before reconnecting, and not far more"
+/// Each reconnect after a `retry` was given: its wait and that retry.
+fn waits_after_retry(reading: &Reading<'_>) -> Vec<(u64, u64)> {
+    reading
+        .reconnects
+        .iter()
+        .filter_map(|(i, prev, next)| Some((next.wait_after(prev), reading.given[*i].1?)))
+        .collect()
+}
+
+/// The evidence of a retry rule that judged nothing.
+fn no_retry_wait(reading: &Reading<'_>) -> Vec<String> {
+    if reading.reconnects.is_empty() {
+        reading.no_reconnect()
+    } else {
+        vec!["no retry was sent before a reconnect".into()]
+    }
+}
+
+/// "waits at least the retry it was told before reconnecting" (less 20 ms of timer slack)
 pub(crate) fn waits_the_retry(reading: &Reading<'_>) -> RuleVerdict {
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for (i, prev, next) in &reading.reconnects {
-        let Some(retry) = reading.given[*i].1 else { continue };
-        let wait = next.wait_after(prev);
-        let most = longest_retry_wait(retry);
-        let ok = wait + TIMER_SLACK_MS >= retry && wait <= most;
-        results.push(CardVerdict::of(ok));
-        evidence.push(format!("waited {wait} ms after retry: {retry} (window {retry}..{most} ms)"));
+    for (wait, retry) in waits_after_retry(reading) {
+        results.push(CardVerdict::of(wait + TIMER_SLACK_MS >= retry));
+        evidence.push(format!(
+            "waited {wait} ms after retry: {retry} (at least {} ms)",
+            retry.saturating_sub(TIMER_SLACK_MS)
+        ));
     }
     if results.is_empty() {
-        evidence = if reading.reconnects.is_empty() {
-            reading.no_reconnect()
-        } else {
-            vec!["no retry was sent before a reconnect".into()]
-        };
+        evidence = no_retry_wait(reading);
     }
     RuleVerdict::judged(
-        "waits the retry it was told before reconnecting, and not far more",
+        "waits at least the retry it was told before reconnecting",
         Level::Must,
         "Wait a delay equal to the reconnection time of the event source.",
+        &results,
+        evidence,
+    )
+}
+
+/// "does not wait far more than the retry it was told" (over retry + max(1 s, 50 %)): allowed
+/// ("wait some more"), so only an observation.
+pub(crate) fn does_not_wait_far_more_than_the_retry(reading: &Reading<'_>) -> RuleVerdict {
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for (wait, retry) in waits_after_retry(reading) {
+        let most = longest_retry_wait(retry);
+        results.push(CardVerdict::of(wait <= most));
+        evidence.push(format!("waited {wait} ms after retry: {retry} (far more: over {most} ms)"));
+    }
+    if results.is_empty() {
+        evidence = no_retry_wait(reading);
+    }
+    RuleVerdict::judged(
+        "does not wait far more than the retry it was told",
+        Level::Info,
+        "Optionally, wait some more.",
         &results,
         evidence,
     )
@@ -133,8 +167,11 @@ pub(crate) fn follows_a_redirect(reading: &Reading<'_>) -> RuleVerdict {
 /// again, but `Last-Event-ID` (and the target after a redirect).
 pub(crate) fn sends_the_same_request(reading: &Reading<'_>) -> RuleVerdict {
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for pair in reading.attempts.windows(2).filter(|pair| continued(pair[0])) {
+    for (at, pair) in reading.attempts.windows(2).enumerate().filter(|(_, pair)| continued(pair[0])) {
         let (prev, next) = (pair[0], pair[1]);
+        // The attempt `prev` was redirected from, if it was reached by a redirect.
+        let redirected_from =
+            at.checked_sub(1).map(|before| reading.attempts[before]).filter(|before| before.is_redirect());
         let mut changed = Vec::new();
         if next.method != prev.method {
             changed.push(format!("method {} (before {})", next.method, prev.method));
@@ -144,7 +181,13 @@ pub(crate) fn sends_the_same_request(reading: &Reading<'_>) -> RuleVerdict {
             changed.push(format!("body {} (before {})", shown(&next.body), shown(&prev.body)));
         }
         if !prev.is_redirect() && next.target != prev.target {
-            changed.push(format!("target {} (before {})", next.target, prev.target));
+            changed.push(match redirected_from {
+                Some(origin) if next.target == origin.target => format!(
+                    "went back to the URL it was made with ({}) after a {} to {} (browsers keep the redirect's target)",
+                    next.target, origin.answer.status, prev.target
+                ),
+                _ => format!("target {} (before {})", next.target, prev.target),
+            });
         }
         // Fetch sets the Referer itself (a redirect adds one), so it is not the client's choice.
         let compared = |name: &str| name != "referer";

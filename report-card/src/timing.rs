@@ -4,7 +4,9 @@
 
 use crate::reading::Reading;
 use crate::record::{Attempt, AttemptEnd, ClientHistory};
-use crate::thresholds::{backed_off, longest_retry_wait, LOCKSTEP_CLIENTS, LOCKSTEP_MS, SAME_KICK_MS};
+use crate::thresholds::{
+    backed_off, longest_retry_wait, LOCKSTEP_CLIENTS, LOCKSTEP_MS, SAME_KICK_MS, TIMER_SLACK_MS,
+};
 use crate::verdicts::{CardVerdict, Level, RuleVerdict};
 
 const BACKOFF: &str = "Optionally, wait some more. In particular, if the previous attempt failed, then user agents might introduce an exponential backoff delay to avoid overloading a potentially already overloaded server.";
@@ -42,29 +44,35 @@ pub(crate) fn backs_off_over_repeated_failures(reading: &Reading<'_>) -> RuleVer
     RuleVerdict::judged("backs off over repeated failures", Level::May, BACKOFF, &results, evidence)
 }
 
-/// "starts backing off again from the retry after a connection that worked": after a run of
-/// failures, a stream that worked and then ended, the wait after it is back near the retry,
-/// not the last backed-off wait.
+/// "starts backing off again from the retry after a connection that worked": a client that
+/// backed off over failures (a wait over 1.5 times the first), then had a stream that worked
+/// and ended, waits the retry again (its MUST window), not its last backed-off wait.
 pub(crate) fn starts_backing_off_again(reading: &Reading<'_>) -> RuleVerdict {
     let (attempts, given) = (&reading.attempts, &reading.given);
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
     for run in failure_runs(attempts).iter().filter(|run| run.len() >= 2) {
+        let longest = run.iter().map(|(_, wait)| *wait).max().unwrap_or(0);
+        if !backed_off(run[0].1, longest) {
+            continue; // it never backed off: there is nothing to start again from
+        }
         let Some(&(worked, _)) = run.last() else { continue };
         let (Some(stream), Some(next)) = (attempts.get(worked), attempts.get(worked + 1)) else { continue };
         if !stream.answer.is_stream() {
             continue;
         }
         let wait = next.wait_after(stream);
-        let longest = run.iter().map(|(_, wait)| *wait).max().unwrap_or(0);
+        // The retry it was told, else the wait it began its backing off with.
         let retry = given.get(worked + 1).and_then(|(_, retry)| *retry).unwrap_or(run[0].1);
-        let ok = wait < longest || wait <= longest_retry_wait(retry);
+        let most = longest_retry_wait(retry);
+        let ok = wait + TIMER_SLACK_MS >= retry && wait <= most;
         results.push(CardVerdict::of(ok));
         evidence.push(format!(
-            "after a stream that worked it waited {wait} ms; the longest backed-off wait was {longest} ms"
+            "after a stream that worked it waited {wait} ms (retry window {}..{most} ms); it had backed off to {longest} ms",
+            retry.saturating_sub(TIMER_SLACK_MS)
         ));
     }
     if evidence.is_empty() {
-        evidence.push("no stream that worked after failures, then ended".into());
+        evidence.push("no stream that worked after backing off over failures, then ended".into());
     }
     RuleVerdict::judged(
         "starts backing off again from the retry after a connection that worked",

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// How the spec words a rule.
+/// How the spec words a rule (MUST, SHOULD, MAY), or INFO for an observation no source
+/// requires: never a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
@@ -10,6 +11,7 @@ pub enum Level {
     Must,
     Should,
     May,
+    Info,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
