@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::instances::instances;
 use crate::reading::Reading;
 use crate::record::ClientHistory;
 use crate::rules::{
@@ -25,13 +26,18 @@ pub struct Card {
     pub rules: Vec<RuleVerdict>,
 }
 
-/// A client's history with its card.
+/// One EventSource of a client name (its instance) with its attempts and its card.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GradedClient {
     #[serde(flatten)]
     pub history: ClientHistory,
+    /// Which EventSource of its name this is: 1, 2, ... in the order they began.
+    pub instance: u32,
+    /// Why its first attempt is graded as a new EventSource, when it could have continued
+    /// several.
+    pub note: Option<String>,
     pub card: Card,
 }
 
@@ -45,9 +51,20 @@ pub struct ClientReport {
     pub clients: Vec<GradedClient>,
 }
 
-/// Grades one client; `everyone` is every client's history (for the rule on lockstep); `now_ms`
-/// is when, in the record's milliseconds (a watch not over yet judges nothing).
+/// Grades one client (one EventSource); `everyone` is every client's history, `history` among
+/// them (for the rule on lockstep); `now_ms` is when, in the record's milliseconds (a watch not
+/// over yet judges nothing).
 pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -> Card {
+    let others: Vec<(&ClientHistory, String)> = everyone
+        .iter()
+        .filter(|other| !std::ptr::eq(*other, history))
+        .map(|other| (other, other.client.clone()))
+        .collect();
+    grade_among(history, &others, now_ms)
+}
+
+/// Grades one client against `others`, each with the name its evidence gives it.
+fn grade_among(history: &ClientHistory, others: &[(&ClientHistory, String)], now_ms: u64) -> Card {
     let reading = Reading::of(history, now_ms);
     let rules = vec![
         sends_last_event_id(&reading),
@@ -58,18 +75,57 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
         backs_off_over_repeated_failures(&reading),
         starts_backing_off_again(&reading),
         sends_the_same_request(&reading),
-        does_not_reconnect_in_lockstep(&reading, everyone),
+        does_not_reconnect_in_lockstep(&reading, others),
     ];
     Card { client: history.client.clone(), reconnects: reading.reconnects_at_all(), rules }
 }
 
-/// Every client of `everyone`, graded at `now_ms`.
+/// Every client of `everyone`, each EventSource of a name graded on its own, at `now_ms`.
 pub fn report(everyone: Vec<ClientHistory>, now_ms: u64) -> ClientReport {
-    let clients = everyone
+    let split: Vec<(ClientHistory, u32, Option<String>, String)> =
+        everyone.iter().flat_map(by_instance).collect();
+    let clients = split
         .iter()
-        .map(|history| GradedClient { history: history.clone(), card: grade(history, &everyone, now_ms) })
+        .enumerate()
+        .map(|(at, (history, instance, note, _))| {
+            let others: Vec<(&ClientHistory, String)> = split
+                .iter()
+                .enumerate()
+                .filter(|(other, _)| *other != at)
+                .map(|(_, (other, _, _, label))| (other, label.clone()))
+                .collect();
+            GradedClient {
+                history: history.clone(),
+                instance: *instance,
+                note: note.clone(),
+                card: grade_among(history, &others, now_ms),
+            }
+        })
         .collect();
     ClientReport { now_ms, clients }
+}
+
+/// A name's attempts as one history per instance: (its history, its number, its note, how the
+/// evidence names it).
+fn by_instance(history: &ClientHistory) -> Vec<(ClientHistory, u32, Option<String>, String)> {
+    let attempts: Vec<&crate::record::Attempt> = history.attempts.iter().collect();
+    let found = instances(&attempts);
+    let several = found.len() > 1;
+    found
+        .into_iter()
+        .zip(1u32..)
+        .map(|(instance, number)| {
+            let label =
+                if several { format!("{} #{number}", history.client) } else { history.client.clone() };
+            let own = ClientHistory {
+                attempts: instance.attempts.iter().map(|&at| attempts[at].clone()).collect(),
+                // Dropped attempts are counted on the first: which instance they were is unknown.
+                dropped: if number == 1 { history.dropped } else { 0 },
+                ..history.clone_without_attempts()
+            };
+            (own, number, instance.note.map(str::to_owned), label)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 //!   was delivered, how it ended).
 //! - `thresholds.rs`: every number the rules judge by (the 5 s watch, the retry window, the
 //!   lockstep spread), in one place.
+//! - `instances.rs`: which attempts of one client name are one EventSource (an instance), each
+//!   graded on its own.
 //! - `reading.rs`: how the rules read a client's attempts (which continue which, what was given
 //!   before each, the reconnects).
 //! - `rules.rs`: the rules on each reconnect, one function per rule named after its sentence:
@@ -20,6 +22,7 @@
 //!   client's.
 
 mod card;
+mod instances;
 mod reading;
 mod record;
 mod rules;
@@ -28,6 +31,7 @@ mod timing;
 mod verdicts;
 
 pub use card::{grade, report, Card, ClientReport, GradedClient};
+pub use instances::AMBIGUOUS;
 pub use record::{Answer, Attempt, AttemptEnd, ClientHistory, ClientNamedBy, Delivered};
 pub use thresholds::GIVE_UP_WINDOW_MS;
 pub use verdicts::{CardVerdict, Level, RuleVerdict};

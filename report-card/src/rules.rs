@@ -105,14 +105,17 @@ pub(crate) fn makes_no_attempt_after_a_refusal(reading: &Reading<'_>) -> RuleVer
             200 => format!("Content-Type {}", attempt.answer.content_type.as_deref().unwrap_or("none")),
             status => format!("status {status}"),
         };
-        match next_within_watch(reading, at) {
+        // The client's instances are told apart already: any later attempt of this one came
+        // back, however late.
+        match reading.attempts.get(at + 1) {
             Some(next) => {
                 let server_error = attempt.answer.status >= 500;
                 results.push(if server_error { CardVerdict::BeyondSpec } else { CardVerdict::Fail });
                 evidence.push(format!(
-                    "answered {what} at {}, tried again at {}{}",
+                    "answered {what} at {}, came back at {} ({} later){}",
                     secs(answered),
                     secs(next.at_ms),
+                    secs(next.wait_after(attempt)),
                     if server_error { " (retrying a 5xx: beyond the spec)" } else { "" }
                 ));
             }

@@ -22,6 +22,3 @@ pub const SAME_KICK_MS: u64 = 250;
 
 /// Reconnect delays closer than this (or 2 % of their mean) are in lockstep.
 pub const LOCKSTEP_MS: u64 = 20;
-
-/// How many clients a kick must have ended for lockstep to be judged.
-pub const LOCKSTEP_CLIENTS: usize = 3;

@@ -4,9 +4,7 @@
 
 use crate::reading::Reading;
 use crate::record::{Attempt, AttemptEnd, ClientHistory};
-use crate::thresholds::{
-    backed_off, longest_retry_wait, LOCKSTEP_CLIENTS, LOCKSTEP_MS, SAME_KICK_MS, TIMER_SLACK_MS,
-};
+use crate::thresholds::{backed_off, longest_retry_wait, LOCKSTEP_MS, SAME_KICK_MS, TIMER_SLACK_MS};
 use crate::verdicts::{CardVerdict, Level, RuleVerdict};
 
 const BACKOFF: &str = "Optionally, wait some more. In particular, if the previous attempt failed, then user agents might introduce an exponential backoff delay to avoid overloading a potentially already overloaded server.";
@@ -83,50 +81,59 @@ pub(crate) fn starts_backing_off_again(reading: &Reading<'_>) -> RuleVerdict {
     )
 }
 
-/// The kicks that ended this client's streams, each with how long each kicked client waited
-/// before its next attempt.
-fn kick_delays(history: &ClientHistory) -> Vec<(u64, u64)> {
+/// The kicks that ended this client's streams: when, how long it waited before its next
+/// attempt, and the stream.
+fn kick_delays(history: &ClientHistory) -> Vec<(u64, u64, String)> {
     let attempts: Vec<&Attempt> = history.attempts.iter().collect();
     attempts
         .windows(2)
         .filter(|pair| pair[0].end == Some(AttemptEnd::Kicked))
-        .map(|pair| (pair[0].ended_at_ms(), pair[1].wait_after(pair[0])))
+        .map(|pair| (pair[0].ended_at_ms(), pair[1].wait_after(pair[0]), stream_of(&pair[0].target)))
         .collect()
 }
 
-/// "does not reconnect in lockstep with other clients after a kick": after a kick that ended
-/// several clients' streams at once, the clients did not all come back at the same moment.
+/// "does not reconnect in lockstep with other clients after a kick": judged for each client on
+/// its own, against the others the same kick ended on the same stream: it fails when one of them
+/// came back within 20 ms (or 2 % of their mean wait) of it. `others` are every other client with
+/// the name the evidence gives it.
 pub(crate) fn does_not_reconnect_in_lockstep(
     reading: &Reading<'_>,
-    everyone: &[ClientHistory],
+    others: &[(&ClientHistory, String)],
 ) -> RuleVerdict {
-    let history = reading.history;
-    let others: Vec<Vec<(u64, u64)>> =
-        everyone.iter().filter(|other| other.client != history.client).map(kick_delays).collect();
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for (kicked, delay) in kick_delays(history) {
-        let mut delays = vec![delay];
-        for other in &others {
-            if let Some((_, d)) = other.iter().find(|(at, _)| at.abs_diff(kicked) <= SAME_KICK_MS) {
-                delays.push(*d);
-            }
-        }
-        if delays.len() < LOCKSTEP_CLIENTS {
+    for (kicked, delay, stream) in kick_delays(reading.history) {
+        let together: Vec<(&str, u64)> = others
+            .iter()
+            .filter_map(|(other, name)| {
+                let (_, wait, _) = kick_delays(other)
+                    .into_iter()
+                    .find(|(at, _, on)| at.abs_diff(kicked) <= SAME_KICK_MS && *on == stream)?;
+                Some((name.as_str(), wait))
+            })
+            .collect();
+        if together.is_empty() {
             continue;
         }
-        let (least, most) =
-            (delays.iter().min().copied().unwrap_or(0), delays.iter().max().copied().unwrap_or(0));
-        let mean = delays.iter().sum::<u64>() / delays.len() as u64;
-        let lockstep = most - least < LOCKSTEP_MS.max(mean / 50);
-        results.push(CardVerdict::of(!lockstep));
-        evidence.push(format!(
-            "kick at {:.3} s: {} clients came back after {least}..{most} ms (this one {delay} ms)",
-            kicked as f64 / 1000.0,
-            delays.len()
-        ));
+        let close: Vec<String> = together
+            .iter()
+            .filter(|(_, wait)| delay.abs_diff(*wait) < LOCKSTEP_MS.max((delay + wait) / 2 / 50))
+            .map(|(name, wait)| format!("{name} after {wait} ms"))
+            .collect();
+        results.push(CardVerdict::of(close.is_empty()));
+        let at = kicked as f64 / 1000.0;
+        evidence.push(if close.is_empty() {
+            let waits: Vec<String> =
+                together.iter().map(|(name, wait)| format!("{name} {wait} ms")).collect();
+            format!(
+                "kick at {at:.3} s: came back after {delay} ms; the others kicked with it: {}",
+                waits.join(", ")
+            )
+        } else {
+            format!("kick at {at:.3} s: came back after {delay} ms, in lockstep with {}", close.join(", "))
+        });
     }
     if evidence.is_empty() {
-        evidence.push("no kick that ended three or more clients' streams".into());
+        evidence.push("no other client kicked with it on the same stream".into());
     }
     RuleVerdict::judged(
         "does not reconnect in lockstep with other clients after a kick",
@@ -135,4 +142,21 @@ pub(crate) fn does_not_reconnect_in_lockstep(
         &results,
         evidence,
     )
+}
+
+/// The stream an attempt asked for: its path and query without `lastEventId` and `client`
+/// (which differ between clients of one stream).
+fn stream_of(target: &str) -> String {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let mut kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .filter(|pair| !matches!(pair.split('=').next(), Some("lastEventId" | "client")))
+        .collect();
+    kept.sort_unstable();
+    if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
 }

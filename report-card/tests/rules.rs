@@ -157,3 +157,107 @@ fn going_back_to_the_first_url_after_a_redirect_is_said_so() {
         "{said}"
     );
 }
+
+/// A report's cards for client "c" of `attempts`: (instance, note, card) each.
+fn instances_of(attempts: Vec<Attempt>, now: u64) -> Vec<sse_report_card::GradedClient> {
+    sse_report_card::report(vec![history(attempts)], now).clients
+}
+
+/// The verdict of `rule` on a graded client's card.
+fn verdict_on(graded: &sse_report_card::GradedClient, name: &str) -> CardVerdict {
+    graded
+        .card
+        .rules
+        .iter()
+        .find(|r| r.rule.starts_with(name))
+        .map(|r| r.verdict)
+        .unwrap_or_else(|| panic!("{name}"))
+}
+
+/// Item 1: two EventSources of one name open at once and ended by one kick are two instances,
+/// neither graded as a reconnect of the other (two curls with `lastEventId=0` gave two MUST
+/// failures); a later attempt continues the one whose last id it sends; one that fits two begins
+/// an instance that says it cannot tell which.
+#[test]
+fn each_eventsource_of_a_name_is_graded_on_its_own() {
+    let curl = |at: u64| given(sending(attempt(at, 5_000, stream(), AttemptEnd::Kicked), "0"), None, None);
+    let graded = instances_of(vec![curl(0), curl(30)], 20_000);
+    assert_eq!(graded.len(), 2, "two instances");
+    assert_eq!((graded[0].instance, graded[1].instance), (1, 2));
+    for one in &graded {
+        assert_eq!(one.history.attempts.len(), 1);
+        for rule in one.card.rules.iter().filter(|r| r.level == Level::Must) {
+            assert_ne!(rule.verdict, CardVerdict::Fail, "{}: {:?}", rule.rule, rule.evidence);
+        }
+    }
+
+    // Two streams given ids 7 and 9, both cut; a reconnect sending 9 continues the second.
+    let a = given(attempt(0, 1_000, stream(), AttemptEnd::Cut), Some("7"), Some(300));
+    let b = given(attempt(10, 1_000, stream(), AttemptEnd::Cut), Some("9"), Some(300));
+    let back = sending(attempt(1_320, 2_000, stream(), AttemptEnd::Cut), "9");
+    let graded = instances_of(vec![a.clone(), b, back], 20_000);
+    assert_eq!(graded.len(), 2);
+    assert_eq!(graded[1].history.attempts.len(), 2, "the reconnect sending 9 continues the second");
+    assert_eq!(verdict_on(&graded[1], "sends Last-Event-ID"), CardVerdict::Pass);
+
+    // Two given the same id: a reconnect sending it could continue either.
+    let twin = given(attempt(10, 1_000, stream(), AttemptEnd::Cut), Some("7"), Some(300));
+    let back = sending(attempt(1_320, 2_000, stream(), AttemptEnd::Cut), "7");
+    let graded = instances_of(vec![a, twin, back], 20_000);
+    assert_eq!(graded.len(), 3);
+    assert_eq!(graded[2].note.as_deref(), Some(sse_report_card::AMBIGUOUS));
+    assert_eq!(
+        verdict_on(&graded[2], "sends Last-Event-ID"),
+        CardVerdict::NotObserved,
+        "not graded as a reconnect"
+    );
+}
+
+/// Item 2: after a 204 the EventSource has failed for good: the same client coming back with the
+/// same Last-Event-ID 6 s later fails, and the evidence says when it came back.
+#[test]
+fn coming_back_after_a_204_fails_however_late() {
+    let stream_first = given(attempt(0, 1_000, stream(), AttemptEnd::Cut), Some("3"), Some(200));
+    let refused = sending(attempt(1_200, 1_205, status(204), AttemptEnd::Answered), "3");
+    let late = sending(attempt(7_205, 7_210, status(204), AttemptEnd::Answered), "3");
+    let graded = instances_of(vec![stream_first, refused, late], 20_000);
+    assert_eq!(graded.len(), 1, "the late attempt continues the instance that was refused");
+    let rule = graded[0].card.rules.iter().find(|r| r.rule.starts_with("makes no attempt after")).unwrap();
+    assert_eq!(rule.verdict, CardVerdict::Fail, "{:?}", rule.evidence);
+    assert!(rule.evidence[0].contains("came back at 7.205 s (6.000 s later)"), "{:?}", rule.evidence);
+}
+
+/// Item 4: lockstep is judged per client against the others the same kick ended on the same
+/// stream: two back within 2 ms of each other both fail, naming the other, even when a third on
+/// another stream came back at another time; a client kicked alone is not observed.
+#[test]
+fn lockstep_is_judged_for_each_client_against_its_stream() {
+    let kicked = |name: &str, target: &str, delay: u64| {
+        let mut first = attempt(0, 1_000, stream(), AttemptEnd::Kicked);
+        first.target = target.into();
+        let mut again = attempt(1_000 + delay, 9_000, stream(), AttemptEnd::Cut);
+        again.target = target.into();
+        ClientHistory { client: name.into(), ..history(vec![first, again]) }
+    };
+    let everyone = vec![
+        kicked("a", "/events?stream=s&client=a", 3_000),
+        kicked("b", "/events?stream=s&client=b", 3_002),
+        kicked("c", "/events?stream=other&client=c", 1_000),
+    ];
+    let report = sse_report_card::report(everyone, 20_000);
+    let lockstep = |name: &str| {
+        let graded = report.clients.iter().find(|c| c.history.client == name).unwrap();
+        graded
+            .card
+            .rules
+            .iter()
+            .find(|r| r.rule.starts_with("does not reconnect in lockstep"))
+            .unwrap()
+            .clone()
+    };
+    let a = lockstep("a");
+    assert_eq!(a.verdict, CardVerdict::Fail);
+    assert!(a.evidence[0].contains("in lockstep with b after 3002 ms"), "{:?}", a.evidence);
+    assert_eq!(lockstep("b").verdict, CardVerdict::Fail);
+    assert_eq!(lockstep("c").verdict, CardVerdict::NotObserved, "{:?}", lockstep("c").evidence);
+}

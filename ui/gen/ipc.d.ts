@@ -838,7 +838,16 @@ export type IdFault = "repeat" | "reset";
 
 export type ClientReport = { nowMs: number, clients: Array<GradedClient>, };
 
-export type GradedClient = { card: Card, client: string, namedBy: ClientNamedBy, attempts: Array<Attempt>, 
+export type GradedClient = { 
+/**
+ * Which EventSource of its name this is: 1, 2, ... in the order they began.
+ */
+instance: number, 
+/**
+ * Why its first attempt is graded as a new EventSource, when it could have continued
+ * several.
+ */
+note: string | null, card: Card, client: string, namedBy: ClientNamedBy, attempts: Array<Attempt>, 
 /**
  * Attempts dropped to keep within the recorder's bound.
  */
@@ -905,7 +914,7 @@ export type RuleVerdict = { rule: string, level: Level,
  */
 spec: string, verdict: CardVerdict, evidence: Array<string>, };
 
-export type Level = "MUST" | "SHOULD" | "MAY";
+export type Level = "MUST" | "SHOULD" | "MAY" | "INFO";
 
 export type CardVerdict = "pass" | "fail" | "notObserved" | "beyondSpec";
 

@@ -1,6 +1,7 @@
 // Clients: each client of the embedded server, live, with its report card: every reconnection
-// rule of the spec (MUST, SHOULD, MAY) judged pass / fail / not observed / beyond the spec, with
-// its evidence, and the attempts it rests on. Cards are <details>: Enter or Space on a
+// rule of the spec (MUST, SHOULD, MAY, and INFO for what no source requires) judged pass / fail /
+// not observed / beyond the spec, with its evidence, and the attempts it rests on. Each
+// EventSource of a name (an instance) has its own card. Cards are <details>: Enter or Space on a
 // client's line opens it. Event data never reaches the page here; what is shown is text.
 import { mountTemplate, setText } from "../dom.js";
 import { clients, isOpen, refreshClients } from "../clients.js";
@@ -57,20 +58,28 @@ function attemptRow(attempt) {
   return row;
 }
 
-/** A client's card. @param {GradedClient} graded @param {number} count */
-function card(graded, count) {
+/** A failure that counts: a MUST's or a SHOULD's (a MAY's is a choice, an INFO an observation).
+ * @param {import("../gen/ipc").RuleVerdict} rule */
+const counts = (rule) => rule.verdict === "fail" && (rule.level === "MUST" || rule.level === "SHOULD");
+
+/** A client's card; `numbered` when its name has several EventSources (each its own card).
+ * @param {GradedClient} graded @param {number} count @param {boolean} numbered */
+function card(graded, count, numbered) {
   const details = document.createElement("details");
   details.className = "client-card";
-  details.dataset.client = graded.client;
-  details.open = isOpen(graded.client, count);
-  details.addEventListener("toggle", () => clients.opened.set(graded.client, details.open));
+  const name = numbered ? `${graded.client} #${graded.instance}` : graded.client;
+  const key = `${graded.client}#${graded.instance}`;
+  details.dataset.client = name;
+  details.dataset.reconnects = String(graded.card.reconnects);
+  details.open = isOpen(key, count);
+  details.addEventListener("toggle", () => clients.opened.set(key, details.open));
   const tally = new Map();
   for (const rule of graded.card.rules) tally.set(rule.verdict, (tally.get(rule.verdict) ?? 0) + 1);
-  const failed = graded.card.rules.some((rule) => rule.verdict === "fail" && rule.level !== "MAY");
+  const failed = graded.card.rules.some(counts);
   const summary = document.createElement("summary");
   const reconnects = graded.card.reconnects === null ? "" : graded.card.reconnects ? " · reconnects" : " · does not reconnect";
   summary.append(
-    el("span", graded.client, "client-name"),
+    el("span", name, "client-name"),
     el("span", ` ${NAMED_BY[graded.namedBy]} · ${graded.attempts.length} attempt${graded.attempts.length === 1 ? "" : "s"}${reconnects} · `, "muted"),
     el("span", [...tally].map(([verdict, n]) => `${n} ${VERDICT_WORDS[/** @type {keyof typeof VERDICT_WORDS} */ (verdict)]}`).join(" · "), failed ? "card-failed" : "card-tally"),
   );
@@ -80,13 +89,16 @@ function card(graded, count) {
   for (const rule of graded.card.rules) {
     const row = document.createElement("tr");
     row.dataset.verdict = rule.verdict;
+    row.dataset.level = rule.level;
     const name = el("td", rule.rule);
     // The spec's words: under the rule when "The spec's words" is ticked, else on hover.
     name.title = rule.spec;
     name.append(el("div", rule.spec, "card-spec"));
     const evidence = document.createElement("td");
     for (const line of rule.evidence) evidence.append(el("div", line));
-    row.append(el("td", rule.level, "card-level"), name, el("td", VERDICT_WORDS[rule.verdict], "verdict"), evidence);
+    // An INFO rule that did not hold is noted, not failed.
+    const word = rule.level === "INFO" && rule.verdict === "fail" ? "noted" : VERDICT_WORDS[rule.verdict];
+    row.append(el("td", rule.level, "card-level"), name, el("td", word, "verdict"), evidence);
     rules.append(row);
   }
   const attempts = document.createElement("table");
@@ -94,7 +106,9 @@ function card(graded, count) {
   attempts.append(headRow(["At", "Last-Event-ID sent", "Answered", "Given", "Ended"]), ...graded.attempts.slice(-SHOWN_ATTEMPTS).map(attemptRow));
   const older = graded.attempts.length - SHOWN_ATTEMPTS + graded.dropped;
   const note = older > 0 ? el("p", `${older} older attempts not shown.`, "muted") : "";
-  details.append(summary, rules, el("h4", "Attempts"), attempts, note);
+  details.append(summary);
+  if (graded.note) details.append(el("p", graded.note, "card-note"));
+  details.append(rules, el("h4", "Attempts"), attempts, note);
   return details;
 }
 
@@ -127,7 +141,8 @@ export function clientsPanel() {
           ? "No client has connected to the embedded server's /events yet."
           : `${count} ${count === 1 ? "client" : "clients"}, graded against the spec's reconnection rules.`,
       );
-      els.cards.replaceChildren(...report.clients.map((graded) => card(graded, count)));
+      const numbered = new Set(report.clients.filter((graded) => graded.instance > 1).map((graded) => graded.client));
+      els.cards.replaceChildren(...report.clients.map((graded) => card(graded, count, numbered.has(graded.client))));
     },
     unmount() {
       els = null;
