@@ -19,7 +19,7 @@ pub fn client_of<'a>(client_parameter: Option<&'a str>, client_header: Option<&'
 }
 
 /// Whether `profile` targets a subscription by `client`.
-fn targets(profile: &FaultProfile, client: Option<&str>) -> bool {
+pub(crate) fn targets(profile: &FaultProfile, client: Option<&str>) -> bool {
     profile.client.as_deref().is_none_or(|wanted| Some(wanted) == client)
 }
 

@@ -14,6 +14,9 @@
 //!   in, steps out (write, wait, cut); stalls, drip, comment floods, the error event.
 //! - `cut.rs`: where a fault cuts (after N events, N bytes, a seeded random byte).
 //! - `rewrite.rs`: the rewrites of a block's bytes: ids repeated or reset, line endings.
+//! - [`FaultRules`], [`FaultRule`], [`RulesError`] (`rules.rs`): a tap's rule list (`sse-tap
+//!   --faults`): which exchanges each rule selects (method, a path glob, a client tag), the
+//!   first that matches applying alone, `once` removing it.
 
 mod answer;
 mod book;
@@ -21,6 +24,7 @@ mod cut;
 mod engine;
 mod profile;
 mod rewrite;
+mod rules;
 
 pub use answer::InsteadAnswer;
 pub use book::{client_of, is_reconnect, FaultBook};
@@ -30,3 +34,4 @@ pub use profile::{
     MAX_CLIENT_CHARS, MAX_COMMENTS, MAX_COUNT, MAX_DRIP_BYTES_PER_SECOND, MAX_MS, MAX_REDIRECT_CHARS,
     MIN_DRIP_BYTES_PER_SECOND,
 };
+pub use rules::{glob_matches, FaultRule, FaultRules, RulesError};

@@ -56,7 +56,8 @@ async fn the_windows_own_eventsource_gets_a_card() {
     assert_eq!(verdict(&card, "sends the same method"), "pass", "{card:#}");
 
     // By keyboard: the card's line takes the focus, and Enter closes then opens it.
-    let open = "return [...document.querySelectorAll('#client-cards details.client-card[data-reconnects=true]')]
+    let open =
+        "return [...document.querySelectorAll('#client-cards details.client-card[data-reconnects=true]')]
         .find((c) => c.dataset.client.includes('AppleWebKit')).open";
     app.eval(
         "[...document.querySelectorAll('#client-cards details.client-card[data-reconnects=true]')]

@@ -1,0 +1,232 @@
+//! A tap's fault rules (`sse-tap --faults FILE`): a list tried in order, each selecting exchanges
+//! by method, path and client and applying a fault profile to the first exchange it matches;
+//! `once` removes a rule once it has applied. The file is a JSON array of objects: the selector
+//! fields `method` and `path` beside any profile field of `docs/faults.md`.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde_json::Value;
+
+use crate::book::targets;
+use crate::profile::FaultProfile;
+
+/// One rule: what it selects and the profile it applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultRule {
+    /// Only requests with this method (any, when none).
+    pub method: Option<String>,
+    /// Only requests whose path and query, as the client sent them, match this glob: `*` is any
+    /// run of characters, `/` and `?` included (any path, when none).
+    pub path: Option<String>,
+    /// What it does to the exchange; its `client` selects by tag, its `once` removes the rule.
+    pub profile: FaultProfile,
+}
+
+/// A rule list that does not parse: the rule's position (1-based; none for the file as a
+/// whole) and what is wrong, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", position.map(|at| format!("rule {at}: ")).unwrap_or_default())]
+pub struct RulesError {
+    pub position: Option<usize>,
+    pub message: String,
+}
+
+/// The selector fields of a rule; every other field is the profile's.
+const SELECTORS: [&str; 2] = ["method", "path"];
+
+impl FaultRule {
+    /// Whether the rule selects a request by `method` to `target` (path and query as sent) from
+    /// `client` (its `client` parameter or `X-SSE-Client` header).
+    pub fn selects(&self, method: &str, target: &str, client: Option<&str>) -> bool {
+        self.method.as_deref().is_none_or(|wanted| wanted.eq_ignore_ascii_case(method))
+            && self.path.as_deref().is_none_or(|pattern| glob_matches(pattern, target))
+            && targets(&self.profile, client)
+    }
+
+    fn from_value(value: Value) -> Result<Self, String> {
+        let Value::Object(mut fields) = value else {
+            return Err("a rule is a JSON object".into());
+        };
+        let mut selector = |name: &str| -> Result<Option<String>, String> {
+            match fields.remove(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(text)) if !text.is_empty() => Ok(Some(text)),
+                Some(_) => Err(format!("`{name}` must be a non-empty string")),
+            }
+        };
+        let method = selector(SELECTORS[0])?;
+        let path = selector(SELECTORS[1])?;
+        if let Some(method) = &method {
+            if !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+                return Err(format!("`method` is `{method}`: a method is letters, like GET or POST"));
+            }
+        }
+        if let Some(path) = &path {
+            if !path.starts_with('/') && !path.starts_with('*') {
+                return Err(format!(
+                    "`path` is `{path}`: it starts with `/` (or `*`), as a request's path does"
+                ));
+            }
+        }
+        let profile: FaultProfile =
+            serde_json::from_value(Value::Object(fields)).map_err(|error| error.to_string())?;
+        profile.check().map_err(|error| error.0)?;
+        Ok(Self { method: method.map(|m| m.to_ascii_uppercase()), path, profile })
+    }
+}
+
+/// The rules, shared by the tap's connections: each exchange takes the first that selects it.
+#[derive(Debug, Clone, Default)]
+pub struct FaultRules(Arc<Mutex<Vec<FaultRule>>>);
+
+impl FaultRules {
+    pub fn new(rules: Vec<FaultRule>) -> Self {
+        Self(Arc::new(Mutex::new(rules)))
+    }
+
+    /// Parses a rule file: a JSON array of rules, every one checked, the first mistake named by
+    /// its rule's position and field.
+    pub fn parse(json: &[u8]) -> Result<Self, RulesError> {
+        let whole = |message: String| RulesError { position: None, message };
+        let value: Value =
+            serde_json::from_slice(json).map_err(|error| whole(format!("not JSON: {error}")))?;
+        let Value::Array(items) = value else {
+            return Err(whole("the rules are a JSON array of objects".into()));
+        };
+        let rules = items
+            .into_iter()
+            .enumerate()
+            .map(|(at, item)| {
+                FaultRule::from_value(item).map_err(|message| RulesError { position: Some(at + 1), message })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self::new(rules))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<FaultRule>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The first rule that selects this request, with its position (1-based); a `once` rule is
+    /// removed as it is taken.
+    pub fn select(&self, method: &str, target: &str, client: Option<&str>) -> Option<(usize, FaultRule)> {
+        let mut rules = self.lock();
+        let at = rules.iter().position(|rule| rule.selects(method, target, client))?;
+        let rule = if rules[at].profile.once { rules.remove(at) } else { rules[at].clone() };
+        Some((at + 1, rule))
+    }
+
+    /// Whether a rule selects by the client tag `value` (a `client=` query parameter with that
+    /// value is the tap's to remove before the request goes upstream; any other is the upstream's).
+    pub fn names_client(&self, value: &str) -> bool {
+        self.lock().iter().any(|rule| rule.profile.client.as_deref() == Some(value))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    /// The rules left, in order.
+    pub fn rules(&self) -> Vec<FaultRule> {
+        self.lock().clone()
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` is any run of characters (`/` and `?` included)
+/// and every other character is itself.
+pub fn glob_matches(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `*` matches any run, `/` and `?` included; everything else matches itself.
+    #[test]
+    fn a_glob_star_matches_any_run() {
+        for (pattern, text) in [
+            ("/events*", "/events"),
+            ("/events*", "/events?stream=a&client=b"),
+            ("*", "/anything/at?all"),
+            ("/v1/*/completions", "/v1/chat/completions"),
+            ("/v1/*/completions", "/v1/a/b/completions"),
+            ("*stream=a*", "/events?x=1&stream=a&y=2"),
+            ("/exact", "/exact"),
+            ("/a*b*c", "/abbc"),
+        ] {
+            assert!(glob_matches(pattern, text), "{pattern} should match {text}");
+        }
+        for (pattern, text) in [
+            ("/events*", "/event"),
+            ("/exact", "/exact/more"),
+            ("/v1/*/completions", "/v1/chat/completion"),
+            ("/a*bc", "/abc/d"),
+            ("/ab*ba", "/aba"),
+        ] {
+            assert!(!glob_matches(pattern, text), "{pattern} should not match {text}");
+        }
+    }
+
+    /// The issue's example parses: the first rule cuts any `/events` stream, the second drips a
+    /// POST to the completions endpoint for one tagged client.
+    #[test]
+    fn the_first_rule_that_selects_an_exchange_applies_alone() {
+        let rules = FaultRules::parse(
+            br#"[{"path": "/events*", "cutAfterEvents": 5},
+                 {"method": "POST", "path": "/v1/chat/completions", "client": "ui-under-test", "dripBytesPerSecond": 200},
+                 {"path": "*", "retryMs": 100}]"#,
+        )
+        .expect("the example parses");
+        let (at, rule) = rules.select("GET", "/events?stream=a", None).expect("rule 1");
+        assert_eq!((at, rule.profile.cut_after_events), (1, Some(5)));
+        let (at, rule) = rules.select("post", "/v1/chat/completions", Some("ui-under-test")).expect("rule 2");
+        assert_eq!((at, rule.profile.drip_bytes_per_second), (2, Some(200)));
+        let (at, _) = rules.select("POST", "/v1/chat/completions", Some("someone-else")).expect("rule 3");
+        assert_eq!(at, 3, "another client falls through to the catch-all");
+        assert!(rules.names_client("ui-under-test") && !rules.names_client("upstreams-own"));
+    }
+
+    /// A `once` rule applies to one exchange and is gone; the next exchange takes the next rule.
+    #[test]
+    fn a_once_rule_is_removed_when_it_applies() {
+        let rules = FaultRules::parse(
+            br#"[{"path": "/events*", "once": true, "cutAfterEvents": 1}, {"retryMs": 50}]"#,
+        )
+        .expect("parses");
+        assert_eq!(rules.select("GET", "/events", None).map(|(at, _)| at), Some(1));
+        assert_eq!(
+            rules.select("GET", "/events", None).map(|(at, _)| at),
+            Some(1),
+            "the second rule is first now"
+        );
+        assert_eq!(rules.rules().len(), 1);
+    }
+
+    /// Every mistake stops the list, naming the rule's position and the field.
+    #[test]
+    fn a_bad_rule_is_named_by_position_and_field() {
+        let said = |json: &str| FaultRules::parse(json.as_bytes()).map(|_| ()).unwrap_err().to_string();
+        assert!(said("not json").starts_with("not JSON:"), "{}", said("not json"));
+        assert_eq!(said(r#"{"path": "/"}"#), "the rules are a JSON array of objects");
+        assert_eq!(said(r#"[{"path": "/"}, 3]"#), "rule 2: a rule is a JSON object");
+        let unknown = said(r#"[{"path": "/"}, {"path": "/x", "cutAfterEvent": 5}]"#);
+        assert!(unknown.starts_with("rule 2: unknown field `cutAfterEvent`"), "{unknown}");
+        let bound = said(r#"[{"cutAfterBytes": 0}]"#);
+        assert!(bound.starts_with("rule 1: `cutAfterBytes` is 0 bytes"), "{bound}");
+        assert!(said(r#"[{"method": "G E T"}]"#).starts_with("rule 1: `method` is `G E T`"));
+        assert!(said(r#"[{"path": "events"}]"#).starts_with("rule 1: `path` is `events`"));
+        assert!(said(r#"[{"path": 5}]"#).starts_with("rule 1: `path` must be a non-empty string"));
+    }
+}
