@@ -8,7 +8,7 @@ use crate::reading::Reading;
 use crate::record::ClientHistory;
 use crate::rules::{
     does_not_wait_far_more_than_the_retry, follows_a_redirect, makes_no_attempt_after_a_refusal,
-    sends_last_event_id, sends_the_same_request, waits_the_retry,
+    reestablishes_the_connection, sends_last_event_id, sends_the_same_request, waits_the_retry,
 };
 use crate::timing::{
     backs_off_over_repeated_failures, does_not_reconnect_in_lockstep, starts_backing_off_again,
@@ -67,6 +67,7 @@ pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -
 fn grade_among(history: &ClientHistory, others: &[(&ClientHistory, String)], now_ms: u64) -> Card {
     let reading = Reading::of(history, now_ms);
     let rules = vec![
+        reestablishes_the_connection(&reading),
         sends_last_event_id(&reading),
         waits_the_retry(&reading),
         does_not_wait_far_more_than_the_retry(&reading),
@@ -216,7 +217,10 @@ mod tests {
         let silent = history("d", vec![attempt(0, 5, 200, Cut, None, Some("1"))]);
         let card = grade(&silent, &[], 6_000);
         assert_eq!(card.reconnects, Some(false));
-        assert!(card.rules[0].evidence[0].contains("does not reconnect"));
+        let rule = |name: &str| card.rules.iter().find(|r| r.rule.starts_with(name)).unwrap();
+        assert!(rule("sends Last-Event-ID").evidence[0].contains("does not reconnect"));
+        // Named by its tag, a client that never came back fails the MUST.
+        assert_eq!(rule("reestablishes the connection").verdict, CardVerdict::Fail);
     }
 
     /// Waits that grow over failures pass the backoff rule; equal waits fail it.

@@ -40,6 +40,21 @@ pub enum AttemptEnd {
     ServerStopped,
 }
 
+impl AttemptEnd {
+    /// How the evidence says it ended: "cut", "kicked", ...
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Answered => "answered",
+            Self::ClientLeft => "left by the client",
+            Self::Cut => "cut",
+            Self::Kicked => "kicked",
+            Self::FellBehind => "ended (fell behind)",
+            Self::WriteStalled => "ended (stopped reading)",
+            Self::ServerStopped => "ended (server stopped)",
+        }
+    }
+}
+
 /// What an attempt was answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

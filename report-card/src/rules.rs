@@ -2,10 +2,49 @@
 //! sentence it checks and quoting the spec's words (the HTML standard's server-sent events
 //! section). The rules on timing across attempts are in `timing.rs`.
 
-use crate::reading::{continued, path_of, secs, Reading};
-use crate::record::Attempt;
+use crate::reading::{continued, path_of, secs, server_ended, Reading};
+use crate::record::{Attempt, ClientNamedBy};
 use crate::thresholds::{longest_retry_wait, TIMER_SLACK_MS};
 use crate::verdicts::{CardVerdict, Level, RuleVerdict};
+
+/// "reestablishes the connection after the stream ends": after each stream the server ended, the
+/// client came back (within the 5 s watch, or later). A client named by its tag fails when it
+/// never did; one named by address and User-Agent is only said not to reconnect, since a one-off
+/// request (a curl, a health check) and an EventSource that gave up look the same without a tag.
+pub(crate) fn reestablishes_the_connection(reading: &Reading<'_>) -> RuleVerdict {
+    let tagged = reading.history.named_by != ClientNamedBy::AddressAndAgent;
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for (at, attempt) in reading.attempts.iter().enumerate().filter(|(_, a)| server_ended(a)) {
+        let ended = attempt.ended_at_ms();
+        let how = attempt.end.map_or("ended", |end| end.word());
+        match reading.attempts.get(at + 1) {
+            Some(next) => {
+                results.push(CardVerdict::Pass);
+                evidence.push(format!("stream {how} at {}, came back at {}", secs(ended), secs(next.at_ms)));
+            }
+            None if reading.watched_long_enough(ended) && tagged => {
+                results.push(CardVerdict::Fail);
+                evidence.push(format!("stream {how} at {}, no attempt after it", secs(ended)));
+            }
+            None if reading.watched_long_enough(ended) => evidence.push(format!(
+                "stream {how} at {}, no attempt after it: does not reconnect (a one-off request or an \
+                 EventSource that gave up cannot be told apart without a tag: `client=` or X-SSE-Client)",
+                secs(ended)
+            )),
+            None => evidence.push(format!("stream {how} at {}, watching for 5 s", secs(ended))),
+        }
+    }
+    if evidence.is_empty() {
+        evidence.push("no stream the server ended yet".into());
+    }
+    RuleVerdict::judged(
+        "reestablishes the connection after the stream ends",
+        Level::Must,
+        "Let processEventSourceEndOfBody given response res be the following step: if res is not a network error, then reestablish the connection.",
+        &results,
+        evidence,
+    )
+}
 
 /// "sends Last-Event-ID equal to the last id it was given (none when none was given)"
 pub(crate) fn sends_last_event_id(reading: &Reading<'_>) -> RuleVerdict {

@@ -181,7 +181,10 @@ fn verdict_on(graded: &sse_report_card::GradedClient, name: &str) -> CardVerdict
 #[test]
 fn each_eventsource_of_a_name_is_graded_on_its_own() {
     let curl = |at: u64| given(sending(attempt(at, 5_000, stream(), AttemptEnd::Kicked), "0"), None, None);
-    let graded = instances_of(vec![curl(0), curl(30)], 20_000);
+    // Two curls have no tag: they are named by address and User-Agent.
+    let untagged =
+        ClientHistory { named_by: ClientNamedBy::AddressAndAgent, ..history(vec![curl(0), curl(30)]) };
+    let graded = sse_report_card::report(vec![untagged], 20_000).clients;
     assert_eq!(graded.len(), 2, "two instances");
     assert_eq!((graded[0].instance, graded[1].instance), (1, 2));
     for one in &graded {
@@ -260,4 +263,27 @@ fn lockstep_is_judged_for_each_client_against_its_stream() {
     assert!(a.evidence[0].contains("in lockstep with b after 3002 ms"), "{:?}", a.evidence);
     assert_eq!(lockstep("b").verdict, CardVerdict::Fail);
     assert_eq!(lockstep("c").verdict, CardVerdict::NotObserved, "{:?}", lockstep("c").evidence);
+}
+
+/// #41: after the server ended its stream, a tagged client that never comes back fails the new
+/// MUST; one named by address and User-Agent is only said not to reconnect (a curl is never
+/// failed as an EventSource); one that came back passes.
+#[test]
+fn a_tagged_client_that_never_reconnects_fails() {
+    let ended = || given(attempt(0, 1_000, stream(), AttemptEnd::Cut), Some("4"), Some(300));
+    let tagged = history(vec![ended()]);
+    let (verdict, level, evidence) = rule(&tagged, 7_000, "reestablishes the connection");
+    assert_eq!((verdict, level), (CardVerdict::Fail, Level::Must), "{evidence:?}");
+    assert_eq!(
+        rule(&tagged, 3_000, "reestablishes the connection").0,
+        CardVerdict::NotObserved,
+        "still watching"
+    );
+    let untagged = ClientHistory { named_by: ClientNamedBy::AddressAndAgent, ..history(vec![ended()]) };
+    let (verdict, _, evidence) = rule(&untagged, 7_000, "reestablishes the connection");
+    assert_eq!(verdict, CardVerdict::NotObserved);
+    assert!(evidence[0].contains("cannot be told apart without a tag"), "{evidence:?}");
+    let came_back =
+        history(vec![ended(), sending(attempt(1_320, 2_000, stream(), AttemptEnd::ClientLeft), "4")]);
+    assert_eq!(rule(&came_back, 9_000, "reestablishes the connection").0, CardVerdict::Pass);
 }
