@@ -2,7 +2,7 @@
 //! of another Content-Type, or a 307. The server writing it adds the headers every answer of
 //! its carries and closes the connection.
 
-use sse_report_card::Answer;
+use sse_report_card::{Answer, ERROR_PAGE_RETRY_MS};
 
 use crate::profile::ReconnectAnswer;
 
@@ -35,11 +35,18 @@ impl ReconnectAnswer {
             };
         }
         let status = self.status.unwrap_or(503);
-        // A 204 has no body, so nothing to type.
-        let (content_type, body) = if status == 204 {
-            (None, String::new())
-        } else {
-            (Some("text/plain; charset=utf-8".to_owned()), format!("a fault profile answered {status}\n"))
+        // A 204 has no body, so nothing to type. A 5xx's body reads like a stream (a `retry` and
+        // a `data` line) though it is `text/plain`: a client that waits that `retry` next read it
+        // as one, which the report card notes.
+        let (content_type, body) = match status {
+            204 => (None, String::new()),
+            500.. => (
+                Some("text/plain; charset=utf-8".to_owned()),
+                format!("retry: {ERROR_PAGE_RETRY_MS}\ndata: a fault profile answered {status}\n\n"),
+            ),
+            _ => {
+                (Some("text/plain; charset=utf-8".to_owned()), format!("a fault profile answered {status}\n"))
+            }
         };
         InsteadAnswer { status, content_type, location: None, body }
     }
@@ -76,7 +83,9 @@ mod tests {
             (200, Some("text/html"))
         );
         let failed = ReconnectAnswer { status: Some(500), ..none };
-        assert_eq!(failed.instead().body, "a fault profile answered 500\n");
+        assert_eq!(failed.instead().body, "retry: 2345\ndata: a fault profile answered 500\n\n");
+        let refused = ReconnectAnswer { status: Some(403), ..failed.clone() };
+        assert_eq!(refused.instead().body, "a fault profile answered 403\n");
         let record = failed.recorded();
         assert_eq!(
             (record.status, record.fault.as_deref()),

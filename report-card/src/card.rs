@@ -7,8 +7,9 @@ use crate::instances::instances;
 use crate::reading::Reading;
 use crate::record::ClientHistory;
 use crate::rules::{
-    does_not_wait_far_more_than_the_retry, follows_a_redirect, makes_no_attempt_after_a_refusal,
-    reestablishes_the_connection, sends_last_event_id, sends_the_same_request, waits_the_retry,
+    does_not_read_an_error_page_as_a_stream, does_not_wait_far_more_than_the_retry, follows_a_redirect,
+    makes_no_attempt_after_a_refusal, reestablishes_the_connection, sends_last_event_id,
+    sends_the_same_request, waits_the_retry,
 };
 use crate::timing::{
     backs_off_over_repeated_failures, does_not_reconnect_in_lockstep, starts_backing_off_again,
@@ -72,6 +73,7 @@ fn grade_among(history: &ClientHistory, others: &[(&ClientHistory, String)], now
         waits_the_retry(&reading),
         does_not_wait_far_more_than_the_retry(&reading),
         makes_no_attempt_after_a_refusal(&reading),
+        does_not_read_an_error_page_as_a_stream(&reading),
         follows_a_redirect(&reading),
         backs_off_over_repeated_failures(&reading),
         starts_backing_off_again(&reading),

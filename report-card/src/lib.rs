@@ -33,5 +33,5 @@ mod verdicts;
 pub use card::{grade, report, Card, ClientReport, GradedClient};
 pub use instances::AMBIGUOUS;
 pub use record::{Answer, Attempt, AttemptEnd, ClientHistory, ClientNamedBy, Delivered};
-pub use thresholds::GIVE_UP_WINDOW_MS;
+pub use thresholds::{ERROR_PAGE_RETRY_MS, GIVE_UP_WINDOW_MS};
 pub use verdicts::{CardVerdict, Level, RuleVerdict};

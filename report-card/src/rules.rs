@@ -4,7 +4,7 @@
 
 use crate::reading::{continued, path_of, secs, server_ended, Reading};
 use crate::record::{Attempt, ClientNamedBy};
-use crate::thresholds::{longest_retry_wait, TIMER_SLACK_MS};
+use crate::thresholds::{longest_retry_wait, ERROR_PAGE_RETRY_MS, ERROR_PAGE_SLACK_MS, TIMER_SLACK_MS};
 use crate::verdicts::{CardVerdict, Level, RuleVerdict};
 
 /// "reestablishes the connection after the stream ends": after each stream the server ended, the
@@ -169,6 +169,40 @@ pub(crate) fn makes_no_attempt_after_a_refusal(reading: &Reading<'_>) -> RuleVer
         "makes no attempt after 204, another status or another Content-Type",
         Level::Must,
         "Otherwise, if res's status is not 200, or if res's `Content-Type` is not `text/event-stream`, then fail the connection. [...] Once the user agent has failed the connection, it does not attempt to reconnect.",
+        &results,
+        evidence,
+    )
+}
+
+/// "does not read an error page as an event stream": after a 5xx whose `text/plain` body holds
+/// `retry: 2345` and a `data` line, a client that waits about 2,345 ms read the page as a stream;
+/// any other wait is a retry of its own (beyond the spec, but on purpose). An observation.
+pub(crate) fn does_not_read_an_error_page_as_a_stream(reading: &Reading<'_>) -> RuleVerdict {
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    let server_errors =
+        reading.attempts.iter().enumerate().filter(|(_, a)| a.was_refused() && a.answer.status >= 500);
+    for (at, attempt) in server_errors {
+        let Some(next) = reading.attempts.get(at + 1) else { continue };
+        let wait = next.wait_after(attempt);
+        let read_it =
+            wait + TIMER_SLACK_MS >= ERROR_PAGE_RETRY_MS && wait <= ERROR_PAGE_RETRY_MS + ERROR_PAGE_SLACK_MS;
+        results.push(CardVerdict::of(!read_it));
+        evidence.push(if read_it {
+            format!(
+                "waited {wait} ms after a {}: the `retry: {ERROR_PAGE_RETRY_MS}` in its error page, read as a stream",
+                attempt.answer.status
+            )
+        } else {
+            format!("waited {wait} ms after a {}: a retry of its own, not the error page's {ERROR_PAGE_RETRY_MS} ms", attempt.answer.status)
+        });
+    }
+    if evidence.is_empty() {
+        evidence.push("no attempt after a 5xx".into());
+    }
+    RuleVerdict::judged(
+        "does not read an error page as an event stream",
+        Level::Info,
+        "Otherwise, if res's status is not 200, or if res's `Content-Type` is not `text/event-stream`, then fail the connection.",
         &results,
         evidence,
     )

@@ -12,6 +12,13 @@ pub fn longest_retry_wait(retry_ms: u64) -> u64 {
     retry_ms + (retry_ms / 2).max(1_000)
 }
 
+/// The `retry` a fault profile's 5xx answer carries in its body (still `text/plain`): a client
+/// that waits about this long before its next attempt read the error page as an event stream.
+pub const ERROR_PAGE_RETRY_MS: u64 = 2_345;
+
+/// How far past [`ERROR_PAGE_RETRY_MS`] a wait still counts as taken from the error page.
+pub const ERROR_PAGE_SLACK_MS: u64 = 300;
+
 /// A run of waits backs off when its last is this much longer than its first (half again).
 pub fn backed_off(first_ms: u64, last_ms: u64) -> bool {
     last_ms > first_ms + first_ms / 2

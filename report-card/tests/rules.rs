@@ -287,3 +287,22 @@ fn a_tagged_client_that_never_reconnects_fails() {
         history(vec![ended(), sending(attempt(1_320, 2_000, stream(), AttemptEnd::ClientLeft), "4")]);
     assert_eq!(rule(&came_back, 9_000, "reestablishes the connection").0, CardVerdict::Pass);
 }
+
+/// #41: a 5xx answer's `text/plain` body holds `retry: 2345`: a client that then waits about
+/// 2,345 ms read the error page as a stream (noted at INFO); one that waits anything else retried
+/// on purpose.
+#[test]
+fn waiting_the_error_pages_retry_is_noted() {
+    let after_503 = |wait: u64| {
+        let first = given(attempt(0, 1_000, stream(), AttemptEnd::Cut), Some("1"), Some(200));
+        let refused = sending(attempt(1_210, 1_215, status(503), AttemptEnd::Answered), "1");
+        let again = sending(attempt(1_215 + wait, 1_215 + wait + 5, status(503), AttemptEnd::Answered), "1");
+        history(vec![first, refused, again])
+    };
+    let (verdict, level, evidence) = rule(&after_503(2_351), 20_000, "does not read an error page");
+    assert_eq!((verdict, level), (CardVerdict::Fail, Level::Info), "{evidence:?}");
+    assert!(evidence[0].contains("read as a stream"), "{evidence:?}");
+    let (verdict, _, evidence) = rule(&after_503(1_000), 20_000, "does not read an error page");
+    assert_eq!(verdict, CardVerdict::Pass, "{evidence:?}");
+    assert_eq!(sse_report_card::ERROR_PAGE_RETRY_MS, 2_345);
+}

@@ -13,7 +13,12 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage();
-  await page.goto(new URL("/streams", urls[0]).href);
+  // The page comes from `localhost`, the streams from 127.0.0.1: Chromium keeps up to six
+  // connections per host, and no EventSource (or reconnect) may take the page's kept-alive one,
+  // on which the server's fault profiles do not apply (only a connection's first request gets one).
+  const pageUrl = new URL("/streams", urls[0]);
+  pageUrl.hostname = "localhost";
+  await page.goto(pageUrl.href);
   await page.evaluate((urls) => {
     window.sources = urls.map((url) => {
       const got = { url, data: [], errors: 0 };
