@@ -37,12 +37,15 @@ impl ReconnectAnswer {
         let status = self.status.unwrap_or(503);
         // A 204 has no body, so nothing to type. A 5xx's body reads like a stream (a `retry` and
         // a `data` line) though it is `text/plain`: a client that waits that `retry` next read it
-        // as one, which the report card notes.
+        // as one, which the report card notes. Its first line says what it is (read as a stream,
+        // a line without a colon is a field of that name, ignored).
         let (content_type, body) = match status {
             204 => (None, String::new()),
             500.. => (
                 Some("text/plain; charset=utf-8".to_owned()),
-                format!("retry: {ERROR_PAGE_RETRY_MS}\ndata: a fault profile answered {status}\n\n"),
+                format!(
+                    "a fault profile answered {status}\nretry: {ERROR_PAGE_RETRY_MS}\ndata: a fault profile answered {status}\n\n"
+                ),
             ),
             _ => {
                 (Some("text/plain; charset=utf-8".to_owned()), format!("a fault profile answered {status}\n"))
@@ -83,7 +86,10 @@ mod tests {
             (200, Some("text/html"))
         );
         let failed = ReconnectAnswer { status: Some(500), ..none };
-        assert_eq!(failed.instead().body, "retry: 2345\ndata: a fault profile answered 500\n\n");
+        assert_eq!(
+            failed.instead().body,
+            "a fault profile answered 500\nretry: 2345\ndata: a fault profile answered 500\n\n"
+        );
         let refused = ReconnectAnswer { status: Some(403), ..failed.clone() };
         assert_eq!(refused.instead().body, "a fault profile answered 403\n");
         let record = failed.recorded();
