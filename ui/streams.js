@@ -121,3 +121,28 @@ export function withControls(json, controls) {
   put("once", controls.once);
   return JSON.stringify(profile);
 }
+
+/**
+ * The quick controls' values read back from profile JSON typed by hand, so the controls never
+ * contradict the JSON beside them; null while the text is not a JSON object (mid-typing).
+ * @param {string} json
+ * @returns {{ cutAfterEvents: string, dripBytesPerSecond: string, lineEnding: string, client: string, once: boolean } | null}
+ */
+export function controlsOf(json) {
+  let profile;
+  try {
+    profile = JSON.parse(json || "{}");
+  } catch {
+    return null;
+  }
+  if (!profile || typeof profile !== "object" || Array.isArray(profile)) return null;
+  /** @param {unknown} value */
+  const text = (value) => (typeof value === "number" || typeof value === "string" ? String(value) : "");
+  return {
+    cutAfterEvents: text(profile.cutAfterEvents),
+    dripBytesPerSecond: text(profile.dripBytesPerSecond),
+    lineEnding: typeof profile.lineEnding === "string" ? profile.lineEnding : "",
+    client: text(profile.client),
+    once: profile.once === true,
+  };
+}

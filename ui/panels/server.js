@@ -3,7 +3,7 @@
 // as controls, the whole profile as JSON: docs/faults.md). Shown for connections to the
 // embedded server; the chosen stream is the connection's own at first.
 import { mountTemplate, setText } from "../dom.js";
-import { chooseStream, clearFaults, createStream, publish, refreshStreams, server, setFaults, streamOf, withControls } from "../streams.js";
+import { chooseStream, clearFaults, controlsOf, createStream, publish, refreshStreams, server, setFaults, streamOf, withControls } from "../streams.js";
 
 /** @typedef {import("../model.js").Connection} Connection */
 
@@ -68,6 +68,16 @@ export function serverPanel() {
           /** @type {HTMLTextAreaElement} */ (found.json).value = withControls(value(found.json), controls());
         });
       }
+      // JSON typed by hand moves the controls with it.
+      found.json.addEventListener("input", () => {
+        const read = controlsOf(value(found.json));
+        if (!read) return;
+        /** @type {HTMLInputElement} */ (found.cutEvents).value = read.cutAfterEvents;
+        /** @type {HTMLInputElement} */ (found.drip).value = read.dripBytesPerSecond;
+        /** @type {HTMLSelectElement} */ (found.lineEnding).value = read.lineEnding;
+        /** @type {HTMLInputElement} */ (found.client).value = read.client;
+        /** @type {HTMLInputElement} */ (found.once).checked = read.once;
+      });
       found.set.addEventListener("click", () => setFaults(value(found.json)));
       found.clear.addEventListener("click", () => clearFaults());
     },
