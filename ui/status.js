@@ -13,8 +13,10 @@ export function renderStatus(connection) {
     setText(button("disconnect-button"), tapped ? "Stop following" : "Disconnect");
   }
   button("reconnect-button").hidden = Boolean(tapped);
-  // A tapped stream that ended has nothing left to follow: no button rather than a dead one.
-  button("disconnect-button").hidden = Boolean(tapped) && !open;
+  // A tapped stream that ended (as the tap saw it end) has nothing left to follow: no button
+  // rather than a dead one.
+  const ended = ["closed", "failed"].includes(connection.run.ipcFeed.state);
+  button("disconnect-button").hidden = Boolean(tapped) && (!open || ended);
   if (tapped) {
     setText($("tapped-title"), tapped.label.title);
     const where = $("tapped-where");

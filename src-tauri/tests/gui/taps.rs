@@ -175,6 +175,14 @@ mod test_hooks {
         .await;
         assert!(app.eval("return document.getElementById('request-form').hidden").await == true);
         assert!(app.eval("return document.getElementById('es').hidden").await == true, "no browser feed");
+        // Ended, it has nothing left to follow (no dead "Stop following"), and the window never
+        // reconnects your app's stream (no Reconnects figure).
+        assert!(app.eval("return document.getElementById('disconnect-button').hidden").await == true);
+        app.click("tab-stats").await;
+        app.wait_until(5, "Live stats has no Reconnects figure", || async {
+            app.eval("return document.getElementById('stat-reconnects-figure').hidden").await == true
+        })
+        .await;
         app.click("tapped-back").await;
         app.wait_until(10, "back on the tap", || async {
             app.eval("return document.getElementById('tap-workspace').hidden").await == false
@@ -264,6 +272,7 @@ mod test_hooks {
             app.text("ipc-state").await == "open" && app.number("ipc-count").await.unwrap_or(0) >= 1
         })
         .await;
+        assert_eq!(app.text("disconnect-button").await, "Stop following", "a live one can be let go");
         let before = app.number("ipc-count").await.unwrap_or(0);
         app.wait_until(10, "new events follow", || async {
             app.number("ipc-count").await.unwrap_or(0) >= before + 3
