@@ -56,16 +56,16 @@ pub struct ClientReport {
 /// them (for the rule on lockstep); `now_ms` is when, in the record's milliseconds (a watch not
 /// over yet judges nothing).
 pub fn grade(history: &ClientHistory, everyone: &[ClientHistory], now_ms: u64) -> Card {
-    let others: Vec<(&ClientHistory, String)> = everyone
+    let others: Vec<(&ClientHistory, &str)> = everyone
         .iter()
         .filter(|other| !std::ptr::eq(*other, history))
-        .map(|other| (other, other.client.clone()))
+        .map(|other| (other, other.client.as_str()))
         .collect();
     grade_among(history, &others, now_ms)
 }
 
 /// Grades one client against `others`, each with the name its evidence gives it.
-fn grade_among(history: &ClientHistory, others: &[(&ClientHistory, String)], now_ms: u64) -> Card {
+fn grade_among(history: &ClientHistory, others: &[(&ClientHistory, &str)], now_ms: u64) -> Card {
     let reading = Reading::of(history, now_ms);
     let rules = vec![
         reestablishes_the_connection(&reading),
@@ -91,11 +91,11 @@ pub fn report(everyone: Vec<ClientHistory>, now_ms: u64) -> ClientReport {
         .iter()
         .enumerate()
         .map(|(at, (history, instance, note, _))| {
-            let others: Vec<(&ClientHistory, String)> = split
+            let others: Vec<(&ClientHistory, &str)> = split
                 .iter()
                 .enumerate()
                 .filter(|(other, _)| *other != at)
-                .map(|(_, (other, _, _, label))| (other, label.clone()))
+                .map(|(_, (other, _, _, label))| (other, label.as_str()))
                 .collect();
             GradedClient {
                 history: history.clone(),
@@ -121,10 +121,12 @@ fn by_instance(history: &ClientHistory) -> Vec<(ClientHistory, u32, Option<Strin
             let label =
                 if several { format!("{} #{number}", history.client) } else { history.client.clone() };
             let own = ClientHistory {
+                client: history.client.clone(),
+                named_by: history.named_by,
                 attempts: instance.attempts.iter().map(|&at| attempts[at].clone()).collect(),
                 // Dropped attempts are counted on the first: which instance they were is unknown.
                 dropped: if number == 1 { history.dropped } else { 0 },
-                ..history.clone_without_attempts()
+                serial: history.serial,
             };
             (own, number, instance.note.map(str::to_owned), label)
         })

@@ -179,19 +179,6 @@ pub struct ClientHistory {
     pub serial: u64,
 }
 
-impl ClientHistory {
-    /// The same client with no attempts (to fill with some of them).
-    pub(crate) fn clone_without_attempts(&self) -> Self {
-        Self {
-            client: self.client.clone(),
-            named_by: self.named_by,
-            attempts: VecDeque::new(),
-            dropped: 0,
-            serial: self.serial,
-        }
-    }
-}
-
 #[cfg(test)]
 impl Attempt {
     pub(crate) fn for_tests(at_ms: u64, answer: Answer) -> Self {

@@ -3,8 +3,8 @@
 //! section). The rules on timing across attempts are in `timing.rs`.
 
 use crate::reading::{continued, path_of, secs, server_ended, Reading};
-use crate::record::{Attempt, ClientNamedBy};
-use crate::thresholds::{longest_retry_wait, ERROR_PAGE_RETRY_MS, ERROR_PAGE_SLACK_MS, TIMER_SLACK_MS};
+use crate::record::{Attempt, AttemptEnd, ClientNamedBy};
+use crate::thresholds::{longest_retry_wait, shortest_retry_wait, ERROR_PAGE_RETRY_MS, ERROR_PAGE_SLACK_MS};
 use crate::verdicts::{CardVerdict, Level, RuleVerdict};
 
 /// "reestablishes the connection after the stream ends": after each stream the server ended, the
@@ -12,26 +12,28 @@ use crate::verdicts::{CardVerdict, Level, RuleVerdict};
 /// never did; one named by address and User-Agent is only said not to reconnect, since a one-off
 /// request (a curl, a health check) and an EventSource that gave up look the same without a tag.
 pub(crate) fn reestablishes_the_connection(reading: &Reading<'_>) -> RuleVerdict {
-    let tagged = reading.history.named_by != ClientNamedBy::AddressAndAgent;
+    let how = |attempt: &Attempt| attempt.end.map_or("ended", AttemptEnd::word);
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for (at, attempt) in reading.attempts.iter().enumerate().filter(|(_, a)| server_ended(a)) {
-        let ended = attempt.ended_at_ms();
-        let how = attempt.end.map_or("ended", |end| end.word());
-        match reading.attempts.get(at + 1) {
-            Some(next) => {
-                results.push(CardVerdict::Pass);
-                evidence.push(format!("stream {how} at {}, came back at {}", secs(ended), secs(next.at_ms)));
-            }
-            None if reading.watched_long_enough(ended) && tagged => {
-                results.push(CardVerdict::Fail);
-                evidence.push(format!("stream {how} at {}, no attempt after it", secs(ended)));
-            }
-            None if reading.watched_long_enough(ended) => evidence.push(format!(
-                "stream {how} at {}, no attempt after it: does not reconnect (a one-off request or an \
+    for (_, ended, next) in &reading.reconnects {
+        results.push(CardVerdict::Pass);
+        let at = secs(ended.ended_at_ms());
+        evidence.push(format!("stream {} at {at}, came back at {}", how(ended), secs(next.at_ms)));
+    }
+    // Every stream the server ended but the last was followed (a reconnect above).
+    if let Some(last) = reading.attempts.last().filter(|last| server_ended(last)) {
+        let at = secs(last.ended_at_ms());
+        let tagged = reading.history.named_by != ClientNamedBy::AddressAndAgent;
+        if !reading.unanswered {
+            evidence.push(format!("stream {} at {at}, watching for 5 s", how(last)));
+        } else if tagged {
+            results.push(CardVerdict::Fail);
+            evidence.push(format!("stream {} at {at}, no attempt after it", how(last)));
+        } else {
+            evidence.push(format!(
+                "stream {} at {at}, no attempt after it: does not reconnect (a one-off request or an \
                  EventSource that gave up cannot be told apart without a tag: `client=` or X-SSE-Client)",
-                secs(ended)
-            )),
-            None => evidence.push(format!("stream {how} at {}, watching for 5 s", secs(ended))),
+                how(last)
+            ));
         }
     }
     if evidence.is_empty() {
@@ -96,11 +98,9 @@ fn no_retry_wait(reading: &Reading<'_>) -> Vec<String> {
 pub(crate) fn waits_the_retry(reading: &Reading<'_>) -> RuleVerdict {
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
     for (wait, retry) in waits_after_retry(reading) {
-        results.push(CardVerdict::of(wait + TIMER_SLACK_MS >= retry));
-        evidence.push(format!(
-            "waited {wait} ms after retry: {retry} (at least {} ms)",
-            retry.saturating_sub(TIMER_SLACK_MS)
-        ));
+        let least = shortest_retry_wait(retry);
+        results.push(CardVerdict::of(wait >= least));
+        evidence.push(format!("waited {wait} ms after retry: {retry} (at least {least} ms)"));
     }
     if results.is_empty() {
         evidence = no_retry_wait(reading);
@@ -184,8 +184,8 @@ pub(crate) fn does_not_read_an_error_page_as_a_stream(reading: &Reading<'_>) -> 
     for (at, attempt) in server_errors {
         let Some(next) = reading.attempts.get(at + 1) else { continue };
         let wait = next.wait_after(attempt);
-        let read_it =
-            wait + TIMER_SLACK_MS >= ERROR_PAGE_RETRY_MS && wait <= ERROR_PAGE_RETRY_MS + ERROR_PAGE_SLACK_MS;
+        let read_it = (shortest_retry_wait(ERROR_PAGE_RETRY_MS)..=ERROR_PAGE_RETRY_MS + ERROR_PAGE_SLACK_MS)
+            .contains(&wait);
         results.push(CardVerdict::of(!read_it));
         evidence.push(if read_it {
             format!(

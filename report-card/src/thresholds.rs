@@ -12,6 +12,11 @@ pub fn longest_retry_wait(retry_ms: u64) -> u64 {
     retry_ms + (retry_ms / 2).max(1_000)
 }
 
+/// The shortest wait that honours `retry`: the retry less the timer slack.
+pub fn shortest_retry_wait(retry_ms: u64) -> u64 {
+    retry_ms.saturating_sub(TIMER_SLACK_MS)
+}
+
 /// The `retry` a fault profile's 5xx answer carries in its body (still `text/plain`): a client
 /// that waits about this long before its next attempt read the error page as an event stream.
 pub const ERROR_PAGE_RETRY_MS: u64 = 2_345;

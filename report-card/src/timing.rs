@@ -4,7 +4,7 @@
 
 use crate::reading::Reading;
 use crate::record::{Attempt, AttemptEnd, ClientHistory};
-use crate::thresholds::{backed_off, longest_retry_wait, LOCKSTEP_MS, SAME_KICK_MS, TIMER_SLACK_MS};
+use crate::thresholds::{backed_off, longest_retry_wait, shortest_retry_wait, LOCKSTEP_MS, SAME_KICK_MS};
 use crate::verdicts::{CardVerdict, Level, RuleVerdict};
 
 const BACKOFF: &str = "Optionally, wait some more. In particular, if the previous attempt failed, then user agents might introduce an exponential backoff delay to avoid overloading a potentially already overloaded server.";
@@ -61,12 +61,10 @@ pub(crate) fn starts_backing_off_again(reading: &Reading<'_>) -> RuleVerdict {
         let wait = next.wait_after(stream);
         // The retry it was told, else the wait it began its backing off with.
         let retry = given.get(worked + 1).and_then(|(_, retry)| *retry).unwrap_or(run[0].1);
-        let most = longest_retry_wait(retry);
-        let ok = wait + TIMER_SLACK_MS >= retry && wait <= most;
-        results.push(CardVerdict::of(ok));
+        let (least, most) = (shortest_retry_wait(retry), longest_retry_wait(retry));
+        results.push(CardVerdict::of((least..=most).contains(&wait)));
         evidence.push(format!(
-            "after a stream that worked it waited {wait} ms (retry window {}..{most} ms); it had backed off to {longest} ms",
-            retry.saturating_sub(TIMER_SLACK_MS)
+            "after a stream that worked it waited {wait} ms (retry window {least}..{most} ms); it had backed off to {longest} ms"
         ));
     }
     if evidence.is_empty() {
@@ -81,14 +79,26 @@ pub(crate) fn starts_backing_off_again(reading: &Reading<'_>) -> RuleVerdict {
     )
 }
 
-/// The kicks that ended this client's streams: when, how long it waited before its next
-/// attempt, and the stream.
-fn kick_delays(history: &ClientHistory) -> Vec<(u64, u64, String)> {
+/// A kick that ended one of a client's streams, followed by another attempt.
+struct Kick {
+    /// When it ended the stream.
+    at_ms: u64,
+    /// How long the client waited before its next attempt.
+    wait_ms: u64,
+    stream: String,
+}
+
+/// The kicks that ended this client's streams.
+fn kicks_of(history: &ClientHistory) -> Vec<Kick> {
     let attempts: Vec<&Attempt> = history.attempts.iter().collect();
     attempts
         .windows(2)
         .filter(|pair| pair[0].end == Some(AttemptEnd::Kicked))
-        .map(|pair| (pair[0].ended_at_ms(), pair[1].wait_after(pair[0]), stream_of(&pair[0].target)))
+        .map(|pair| Kick {
+            at_ms: pair[0].ended_at_ms(),
+            wait_ms: pair[1].wait_after(pair[0]),
+            stream: stream_of(&pair[0].target),
+        })
         .collect()
 }
 
@@ -98,17 +108,24 @@ fn kick_delays(history: &ClientHistory) -> Vec<(u64, u64, String)> {
 /// the name the evidence gives it.
 pub(crate) fn does_not_reconnect_in_lockstep(
     reading: &Reading<'_>,
-    others: &[(&ClientHistory, String)],
+    others: &[(&ClientHistory, &str)],
 ) -> RuleVerdict {
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for (kicked, delay, stream) in kick_delays(reading.history) {
-        let together: Vec<(&str, u64)> = others
+    let kicks = kicks_of(reading.history);
+    // The others' kicks, read once (and only for a client that was kicked at all).
+    let others_kicks: Vec<(&str, Vec<Kick>)> = if kicks.is_empty() {
+        Vec::new()
+    } else {
+        others.iter().map(|(other, name)| (*name, kicks_of(other))).collect()
+    };
+    for Kick { at_ms: kicked, wait_ms: delay, stream } in kicks {
+        let together: Vec<(&str, u64)> = others_kicks
             .iter()
-            .filter_map(|(other, name)| {
-                let (_, wait, _) = kick_delays(other)
-                    .into_iter()
-                    .find(|(at, _, on)| at.abs_diff(kicked) <= SAME_KICK_MS && *on == stream)?;
-                Some((name.as_str(), wait))
+            .filter_map(|(name, their_kicks)| {
+                let same = their_kicks
+                    .iter()
+                    .find(|k| k.at_ms.abs_diff(kicked) <= SAME_KICK_MS && k.stream == stream)?;
+                Some((*name, same.wait_ms))
             })
             .collect();
         if together.is_empty() {
