@@ -128,9 +128,9 @@ export class Run {
  * @property {{ title: string, where: string }} label
  */
 
-/** A connection as the user set it up, and what both feeds have seen of it. */
 /** @typedef {{ text: string, field: import("./gen/ipc").HintField }} PresetHint */
 
+/** A connection as the user set it up, and what both feeds have seen of it. */
 export class Connection {
   /** @param {ConnectionSpec} spec @param {string | null} [savedKey] */
   constructor(spec, savedKey = null) {

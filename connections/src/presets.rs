@@ -81,33 +81,50 @@ pub fn embedded_counter(counter_url: &str) -> ConnectionSpec {
     }
 }
 
+/// The field a hint is about, read from what the preset leaves empty: its bearer token, else a
+/// header waiting for a key, else (a local server to start) the request line.
+fn hint_field(hint: &str, spec: &ConnectionSpec) -> HintField {
+    if hint.is_empty() {
+        HintField::None
+    } else if matches!(&spec.auth, Auth::Bearer { token } if token.is_empty()) {
+        HintField::BearerToken
+    } else if spec.headers.iter().any(|h| h.value.is_empty()) {
+        HintField::Headers
+    } else {
+        HintField::Url
+    }
+}
+
+/// A preset, its hint placed by [`hint_field`].
+fn preset(id: &'static str, label: &'static str, hint: &'static str, spec: ConnectionSpec) -> Preset {
+    Preset { id, label, hint, hint_field: hint_field(hint, &spec), spec }
+}
+
 /// Every preset, the embedded counter first.
 pub fn presets(counter_url: &str) -> Vec<Preset> {
     vec![
-        Preset {
-            id: "counter",
-            label: "Embedded counter", hint: "",
-            hint_field: HintField::None,
-            spec: embedded_counter(counter_url),
-        },
-        Preset {
-            id: "openai",
-            label: "OpenAI chat completions",
-            hint: "paste your API key as the bearer token",
-            hint_field: HintField::BearerToken,
-            spec: chat_completion(
+        preset(
+            "counter",
+            "Embedded counter",
+            "",
+            embedded_counter(counter_url),
+        ),
+        preset(
+            "openai",
+            "OpenAI chat completions",
+            "paste your API key as the bearer token",
+            chat_completion(
                 "OpenAI chat",
                 "https://api.openai.com/v1/chat/completions",
                 "gpt-4o-mini",
                 Auth::Bearer { token: String::new() },
             ),
-        },
-        Preset {
-            id: "openai-responses",
-            label: "OpenAI Responses",
-            hint: "paste your API key as the bearer token",
-            hint_field: HintField::BearerToken,
-            spec: ConnectionSpec {
+        ),
+        preset(
+            "openai-responses",
+            "OpenAI Responses",
+            "paste your API key as the bearer token",
+            ConnectionSpec {
                 auth: Auth::Bearer { token: String::new() },
                 ..llm_request(
                     "OpenAI responses",
@@ -117,13 +134,12 @@ pub fn presets(counter_url: &str) -> Vec<Preset> {
                     "delta",
                 )
             },
-        },
-        Preset {
-            id: "anthropic",
-            label: "Anthropic messages",
-            hint: "paste your API key as the x-api-key header",
-            hint_field: HintField::Headers,
-            spec: llm_request(
+        ),
+        preset(
+            "anthropic",
+            "Anthropic messages",
+            "paste your API key as the x-api-key header",
+            llm_request(
                 "Anthropic messages",
                 "https://api.anthropic.com/v1/messages",
                 &[("x-api-key", ""), ("anthropic-version", "2023-06-01")],
@@ -135,26 +151,24 @@ pub fn presets(counter_url: &str) -> Vec<Preset> {
                 }),
                 "delta.text",
             ),
-        },
-        Preset {
-            id: "gemini",
-            label: "Google Gemini",
-            hint: "paste your API key as the x-goog-api-key header",
-            hint_field: HintField::Headers,
-            spec: llm_request(
+        ),
+        preset(
+            "gemini",
+            "Google Gemini",
+            "paste your API key as the x-goog-api-key header",
+            llm_request(
                 "Gemini",
                 "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
                 &[("x-goog-api-key", "")],
                 serde_json::json!({"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}),
                 "candidates[0].content.parts[0].text",
             ),
-        },
-        Preset {
-            id: "ollama-native",
-            label: "Ollama (native API, local)",
-            hint: "needs `ollama serve` and the model pulled; its stream is NDJSON",
-            hint_field: HintField::Url,
-            spec: llm_request(
+        ),
+        preset(
+            "ollama-native",
+            "Ollama (native API, local)",
+            "needs `ollama serve` and the model pulled; its stream is NDJSON",
+            llm_request(
                 "Ollama",
                 "http://127.0.0.1:11434/api/chat",
                 &[],
@@ -165,19 +179,18 @@ pub fn presets(counter_url: &str) -> Vec<Preset> {
                 }),
                 "message.content",
             ),
-        },
-        Preset {
-            id: "ollama",
-            label: "Ollama (OpenAI-compatible, local)",
-            hint: "needs `ollama serve` and the model pulled",
-            hint_field: HintField::Url,
-            spec: chat_completion(
+        ),
+        preset(
+            "ollama",
+            "Ollama (OpenAI-compatible, local)",
+            "needs `ollama serve` and the model pulled",
+            chat_completion(
                 "Ollama chat",
                 "http://127.0.0.1:11434/v1/chat/completions",
                 "llama3.2",
                 Auth::None,
             ),
-        },
+        ),
     ]
 }
 
@@ -226,19 +239,16 @@ mod tests {
     }
 
     /// A hint sits beside the field its key goes in: a bearer token's by Authentication, a key
-    /// header's by the headers; a preset without a hint names no field.
+    /// header's by the headers, a local server's by the request line; no hint, no field.
     #[test]
     fn each_hint_names_the_field_its_key_goes_in() {
-        for preset in presets("http://x/") {
-            let empty_header = preset.spec.headers.iter().any(|h| h.value.is_empty());
-            let bearer = matches!(&preset.spec.auth, Auth::Bearer { token } if token.is_empty());
-            let expected = match (preset.hint.is_empty(), bearer, empty_header) {
-                (true, ..) => HintField::None,
-                (false, true, _) => HintField::BearerToken,
-                (false, false, true) => HintField::Headers,
-                (false, false, false) => HintField::Url,
-            };
-            assert_eq!(preset.hint_field, expected, "{}", preset.id);
-        }
+        let field = |id: &str| presets("http://x/").into_iter().find(|p| p.id == id).map(|p| p.hint_field);
+        assert_eq!(field("counter"), Some(HintField::None));
+        assert_eq!(field("openai"), Some(HintField::BearerToken));
+        assert_eq!(field("openai-responses"), Some(HintField::BearerToken));
+        assert_eq!(field("anthropic"), Some(HintField::Headers));
+        assert_eq!(field("gemini"), Some(HintField::Headers));
+        assert_eq!(field("ollama-native"), Some(HintField::Url));
+        assert_eq!(field("ollama"), Some(HintField::Url));
     }
 }
