@@ -16,5 +16,5 @@ pub mod load;
 mod process;
 
 pub use process::{
-    all_pids, children, cpu_secs, kill_group, rss_kib, spawn_listening, sse_server_bin, Group,
+    all_pids, children, cpu_secs, kill_group, rss_kib, spawn_listening, sse_server_bin, Group, Stat,
 };

@@ -72,14 +72,33 @@ pub fn kill_group(leader: u32) {
     }
 }
 
+/// A process's `/proc/PID/stat`: its command name, and the fields after it (state, parent,
+/// group, session, ...; `proc(5)` numbers them from 3).
+pub struct Stat {
+    pub command: String,
+    pub fields: Vec<String>,
+}
+
+impl Stat {
+    /// The process's stat, if it is still there.
+    pub fn of(pid: u32) -> Option<Stat> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // The command name is in parentheses and may contain spaces and parentheses.
+        let (head, rest) = stat.rsplit_once(')')?;
+        let command = head.split_once('(').map_or("", |(_, name)| name).to_owned();
+        Some(Stat { command, fields: rest.split_whitespace().map(str::to_owned).collect() })
+    }
+
+    /// The field `at` after the command name, as a number.
+    pub fn number(&self, at: usize) -> Option<u64> {
+        self.fields.get(at)?.parse().ok()
+    }
+}
+
 /// User plus system CPU time the process has used, in seconds.
 pub fn cpu_secs(pid: u32) -> anyhow::Result<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    let rest = stat.rsplit_once(')').context("bad stat")?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields.get(11).context("no utime")?.parse::<u64>()?
-        + fields.get(12).context("no stime")?.parse::<u64>()?;
+    let stat = Stat::of(pid).context("no such process")?;
+    let ticks = stat.number(11).context("no utime")? + stat.number(12).context("no stime")?;
     // CLK_TCK is 100 on Linux.
     Ok(ticks as f64 / 100.0)
 }
@@ -95,14 +114,8 @@ pub fn rss_kib(pid: u32) -> anyhow::Result<u64> {
 pub fn children(pid: u32) -> Vec<u32> {
     all_pids()
         .into_iter()
-        .filter(|&child| {
-            std::fs::read_to_string(format!("/proc/{child}/stat")).ok().is_some_and(|stat| {
-                // The parent is the second field after the command name in parentheses.
-                stat.rsplit_once(')')
-                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
-                    == Some(pid)
-            })
-        })
+        // The parent is the second field after the command name.
+        .filter(|&child| Stat::of(child).and_then(|stat| stat.number(1)) == Some(u64::from(pid)))
         .collect()
 }
 

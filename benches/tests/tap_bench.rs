@@ -7,17 +7,14 @@ use std::process::Command;
 
 /// The processes of session `sid` still running (zombies aside), as `pid command`.
 fn session_members(sid: u32) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    entries
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+    sse_bench::all_pids()
+        .into_iter()
         .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let (head, rest) = stat.rsplit_once(')')?;
+            let stat = sse_bench::Stat::of(pid)?;
             // After the command name: state, parent, group, session.
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let in_session = fields.get(3)?.parse::<u32>().ok()? == sid;
-            let command = head.split_once('(').map_or("", |(_, name)| name);
-            (in_session && fields.first() != Some(&"Z")).then(|| format!("{pid} {command}"))
+            let in_session = stat.number(3)? == u64::from(sid);
+            (in_session && stat.fields.first().map(String::as_str) != Some("Z"))
+                .then(|| format!("{pid} {}", stat.command))
         })
         .collect()
 }
