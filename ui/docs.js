@@ -24,8 +24,7 @@ async function showDoc(doc) {
     if (!dialog.open) dialog.showModal();
     text.focus();
   } catch (error) {
-    const message = error && typeof error === "object" && "message" in error ? String(error.message) : String(error);
-    notify(`${TITLES[doc]}: ${message}`);
+    notify(`${TITLES[doc]}: ${ipc.errorMessage(error)}`);
   }
 }
 

@@ -93,21 +93,27 @@ export const clearFaults = () =>
     return had ? `Fault profile cleared on ${server.chosen}.` : `${server.chosen} had no fault profile.`;
   });
 
+/** @typedef {{ cutAfterEvents: string, dripBytesPerSecond: string, lineEnding: string, client: string, once: boolean }} FaultControls */
+
+/** Profile JSON as an object; null when it is not a JSON object (mid-typing, say).
+ * @param {string} json @returns {Record<string, unknown> | null} */
+function profileObject(json) {
+  try {
+    const parsed = JSON.parse(json || "{}");
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The profile JSON with the quick controls' values written in (blank controls remove their
  * field); text that is not a JSON object is started afresh.
  * @param {string} json
- * @param {{ cutAfterEvents: string, dripBytesPerSecond: string, lineEnding: string, client: string, once: boolean }} controls
+ * @param {FaultControls} controls
  */
 export function withControls(json, controls) {
-  /** @type {Record<string, unknown>} */
-  let profile = {};
-  try {
-    const parsed = JSON.parse(json || "{}");
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) profile = parsed;
-  } catch {
-    profile = {};
-  }
+  const profile = profileObject(json) ?? {};
   /** @param {string} key @param {unknown} value */
   const put = (key, value) => {
     if (value === "" || value === false || value === null) delete profile[key];
@@ -126,16 +132,11 @@ export function withControls(json, controls) {
  * The quick controls' values read back from profile JSON typed by hand, so the controls never
  * contradict the JSON beside them; null while the text is not a JSON object (mid-typing).
  * @param {string} json
- * @returns {{ cutAfterEvents: string, dripBytesPerSecond: string, lineEnding: string, client: string, once: boolean } | null}
+ * @returns {FaultControls | null}
  */
 export function controlsOf(json) {
-  let profile;
-  try {
-    profile = JSON.parse(json || "{}");
-  } catch {
-    return null;
-  }
-  if (!profile || typeof profile !== "object" || Array.isArray(profile)) return null;
+  const profile = profileObject(json);
+  if (!profile) return null;
   /** @param {unknown} value */
   const text = (value) => (typeof value === "number" || typeof value === "string" ? String(value) : "");
   return {
