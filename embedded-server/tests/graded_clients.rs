@@ -76,19 +76,6 @@ async fn cards_once(server: &TestServer, what: &str, decided: impl Fn(&[Value]) 
     }
 }
 
-/// Whether the give-up rule has decided for `client`'s 204 and 503 scenarios.
-fn gave_up_decided(cards: &[Value], client: &str) -> bool {
-    ["gone", "down"].iter().all(|scenario| {
-        cards.iter().find(|c| c["client"] == format!("{client}-{scenario}").as_str()).is_some_and(|card| {
-            let rules = card["card"]["rules"].as_array().cloned().unwrap_or_default();
-            rules.iter().any(|r| {
-                r["rule"].as_str().is_some_and(|name| name.starts_with("makes no attempt"))
-                    && r["verdict"] != "notObserved"
-            })
-        })
-    })
-}
-
 fn graded<'a>(cards: &'a [Value], client: &str) -> &'a Value {
     let names: Vec<&Value> = cards.iter().map(|c| &c["client"]).collect();
     cards

@@ -18,3 +18,17 @@ const SCENARIOS: [(&str, &str); 6] = [
     ),
     ("long-retry", r#"{"cutAfterEvents": 1, "retryMs": 4000}"#),
 ];
+
+/// Whether the give-up rule has decided (a 5 s watch after the answer) for `client`'s 204 and 503
+/// scenarios, in a report's `clients`.
+fn gave_up_decided(cards: &[serde_json::Value], client: &str) -> bool {
+    ["gone", "down"].iter().all(|scenario| {
+        cards.iter().find(|c| c["client"] == format!("{client}-{scenario}").as_str()).is_some_and(|card| {
+            let rules = card["card"]["rules"].as_array().cloned().unwrap_or_default();
+            rules.iter().any(|r| {
+                r["rule"].as_str().is_some_and(|name| name.starts_with("makes no attempt"))
+                    && r["verdict"] != "notObserved"
+            })
+        })
+    })
+}

@@ -126,16 +126,8 @@ async fn the_webview_eventsource_keeps_every_must() {
     // watch after the answer) has decided for the 204 and the 503.
     let decided = |report: &Value| {
         let clients = report["clients"].as_array().cloned().unwrap_or_default();
-        let find = |name: &str| clients.iter().find(|c| c["client"] == name).cloned().unwrap_or_default();
-        let gave_up = ["webview-gone", "webview-down"].iter().all(|name| {
-            find(name)["card"]["rules"].as_array().is_some_and(|rules| {
-                rules.iter().any(|r| {
-                    r["rule"].as_str().is_some_and(|n| n.starts_with("makes no attempt"))
-                        && r["verdict"] != "notObserved"
-                })
-            })
-        });
-        gave_up && find("webview-long-retry")["card"]["reconnects"] == true
+        let long_retry = clients.iter().find(|c| c["client"] == "webview-long-retry");
+        gave_up_decided(&clients, "webview") && long_retry.is_some_and(|c| c["card"]["reconnects"] == true)
     };
     let fetch = || async {
         serde_json::from_str(&request(&addr, "GET", "/clients", "").await).unwrap_or(Value::Null)
