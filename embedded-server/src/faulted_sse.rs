@@ -6,7 +6,10 @@
 use std::time::Duration;
 
 use axum::http::HeaderMap;
-use sse_faults::{client_of, is_reconnect, FaultEngine, FaultProfile, ReconnectAnswer, SourceBlock, Step};
+use sse_faults::{
+    client_of, is_reconnect, BlockSplitter, BodyKind, FaultEngine, FaultProfile, ReconnectAnswer,
+    SourceBlock, Step,
+};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
@@ -19,33 +22,6 @@ use crate::lean_sse::{
     write_framed, Framing, Next, SubscribeRequest,
 };
 use crate::subscription::{greeting, Subscription};
-
-/// The blocks of a chunk from a subscription (whole blocks, LF line endings, `id: ` and
-/// `retry: ` as the broker writes them), each with its fields.
-fn source_blocks(chunk: &[u8]) -> impl Iterator<Item = SourceBlock<'_>> {
-    let mut rest = chunk;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        // A blank line ends a block.
-        let end = rest.windows(2).position(|pair| pair == b"\n\n").map_or(rest.len(), |at| at + 2);
-        let (bytes, after) = rest.split_at(end);
-        rest = after;
-        let (mut block, mut is_event) = (SourceBlock::comment(bytes), false);
-        for line in bytes.split(|b| *b == b'\n') {
-            if let Some(value) = line.strip_prefix(b"id: ") {
-                block.id = std::str::from_utf8(value).ok();
-            } else if let Some(value) = line.strip_prefix(b"retry: ") {
-                block.retry_ms =
-                    std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()).or(block.retry_ms);
-            }
-            is_event |= line.starts_with(b"data");
-        }
-        block.is_event = is_event;
-        Some(block)
-    })
-}
 
 /// Serves a subscribe request while some fault profile is set: a reconnect a profile answers is
 /// answered instead, a subscription a profile targets is faulted, any other keeps the lean path.
@@ -193,14 +169,16 @@ async fn write_faulted(
     if let Went::Ended(end) = take_steps(socket, framing, write_stall, engine).await {
         return end;
     }
+    // The broker writes whole blocks, so the splitter holds nothing between chunks.
+    let mut splitter = BlockSplitter::new(BodyKind::EventStream);
     loop {
         let chunk = match next_while_connected(subscription, socket).await {
             Next::Chunk(chunk) => chunk,
             Next::Ended => break,
             Next::ClientGone => return AttemptEnd::ClientLeft,
         };
-        for block in source_blocks(&chunk) {
-            engine.push(block);
+        for block in splitter.feed(&chunk) {
+            engine.push(block.as_source());
             if let Went::Ended(end) = take_steps(socket, framing, write_stall, engine).await {
                 return end;
             }
@@ -213,23 +191,6 @@ async fn write_faulted(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A chunk of the broker's is read as its blocks, with their ids and retries; comments are
-    /// not events.
-    #[test]
-    fn a_chunk_is_read_as_blocks_with_their_fields() {
-        let chunk = b"retry: 50\n\nid: 7\ndata: a\n\n: keep-alive\n\nid: 8\nevent: x\ndata: b\n\n";
-        let blocks: Vec<_> = source_blocks(chunk).map(|b| (b.bytes, b.is_event, b.id, b.retry_ms)).collect();
-        assert_eq!(
-            blocks,
-            [
-                (&b"retry: 50\n\n"[..], false, None, Some(50)),
-                (&b"id: 7\ndata: a\n\n"[..], true, Some("7"), None),
-                (&b": keep-alive\n\n"[..], false, None, None),
-                (&b"id: 8\nevent: x\ndata: b\n\n"[..], true, Some("8"), None),
-            ]
-        );
-    }
 
     /// A profile's answer is a whole response with the read headers, closing the connection.
     #[test]

@@ -11,6 +11,7 @@ use std::time::Duration;
 use sse_report_card::Delivered;
 
 use crate::cut::CutPoints;
+use crate::fit::Skipped;
 use crate::profile::FaultProfile;
 use crate::rewrite::{rewrite, IdRewrite};
 
@@ -52,6 +53,8 @@ enum Queued {
     Bytes(Vec<u8>),
     Wait(Duration),
     Cut,
+    /// What the profile did, once the steps before it were taken.
+    Did(String),
     /// The bytes before it were a block written whole: the client was given these fields.
     Given {
         event: bool,
@@ -79,6 +82,8 @@ pub struct FaultEngine {
     /// Done, as far as the steps asked past say.
     bytes_written: u64,
     given: Delivered,
+    did: Vec<String>,
+    flood_said: bool,
 }
 
 impl FaultEngine {
@@ -99,6 +104,8 @@ impl FaultEngine {
             pause_due: false,
             bytes_written: 0,
             given: Delivered::default(),
+            did: Vec::new(),
+            flood_said: false,
         }
     }
 
@@ -106,21 +113,26 @@ impl FaultEngine {
     /// opening (`opening`: the embedded server's greeting), then an oversized event.
     pub fn open(&mut self, opening: Option<SourceBlock<'_>>) {
         let mut first = Vec::new();
+        let mut said = Vec::new();
         if self.profile.bom {
             first.extend_from_slice("\u{feff}".as_bytes());
+            said.push("sent a byte order mark".to_owned());
         }
         if let Some(retry) = self.profile.retry_ms {
             first.extend_from_slice(format!("retry: {retry}\n\n").as_bytes());
+            said.push(format!("sent retry: {retry}"));
         }
         let opening = opening.unwrap_or(SourceBlock::comment(b""));
         first.extend_from_slice(opening.bytes);
         let retry_ms = opening.retry_ms.or(self.profile.retry_ms);
         self.queue_made(&first, false, opening.id.map(str::to_owned), retry_ms);
+        self.queue_did(said);
         if let Some(size) = self.profile.oversized_event_bytes {
             let mut event = b"event: oversized\ndata: ".to_vec();
             event.resize(event.len() + usize::try_from(size).unwrap_or(0), b'x');
             event.extend_from_slice(b"\n\n");
             self.queue_made(&event, false, None, None);
+            self.queue_did(vec![format!("sent an oversized event of {} bytes", grouped(size))]);
         }
     }
 
@@ -138,14 +150,21 @@ impl FaultEngine {
             if let Some((_, time)) = stall.filter(|_| !self.stalled) {
                 self.stalled = true;
                 self.queue.push_back(Queued::Wait(time));
+                let after = events(self.events_queued);
+                self.queue_did(vec![format!("stalled {} ms after {after}", grouped(millis(time)))]);
             }
             if let Some(flood) = self.profile.comment_flood {
                 let comments = FLOOD_COMMENT.repeat(usize::try_from(flood).unwrap_or(0));
                 self.queue_made(&comments, false, None, None);
+                if !std::mem::replace(&mut self.flood_said, true) {
+                    self.queue_did(vec![format!("sent {} comments before each event", grouped(flood))]);
+                }
             }
             if !self.error_sent && self.profile.error_event_after == Some(self.events_queued) {
                 self.error_sent = true;
                 self.queue_made(ERROR_EVENT, false, None, None);
+                let after = events(self.events_queued);
+                self.queue_did(vec![format!("sent an error event after {after}")]);
             }
         }
         let rewrites = self.ids.is_some() || self.profile.line_ending.is_some();
@@ -196,6 +215,10 @@ impl FaultEngine {
         }
     }
 
+    fn queue_did(&mut self, said: Vec<String>) {
+        self.queue.extend(said.into_iter().map(Queued::Did));
+    }
+
     fn queue_cut(&mut self) {
         self.cut_queued = true;
         self.queue.push_back(Queued::Cut);
@@ -212,6 +235,7 @@ impl FaultEngine {
         }
         loop {
             match self.queue.pop_front()? {
+                Queued::Did(said) => self.did.push(said),
                 Queued::Given { event, id, retry_ms } => {
                     self.given.events += u64::from(event);
                     self.given.last_id = id.or(self.given.last_id.take());
@@ -228,6 +252,8 @@ impl FaultEngine {
                 Queued::Wait(time) => return Some(Step::Wait(time)),
                 Queued::Cut => {
                     self.queue.clear();
+                    let (given, at) = (events(self.given.events), grouped(self.bytes_written));
+                    self.did.push(format!("cut after {given} at byte {at}"));
                     return Some(Step::Cut);
                 }
             }
@@ -270,4 +296,53 @@ impl FaultEngine {
     pub fn bytes_written(&self) -> u64 {
         self.bytes_written
     }
+
+    /// What the profile did so far, in the order it was done, as the tap's line says it
+    /// ("stalled 2,000 ms after 3 events", "cut after 5 events at byte 1,234"); the faults that
+    /// act all along (drip, rewrites) first.
+    pub fn did(&self) -> Vec<String> {
+        let mut did = Vec::new();
+        if let Some(rate) = self.profile.drip_bytes_per_second.filter(|_| self.bytes_written > 0) {
+            did.push(format!("dripped at {} B/s", grouped(rate)));
+        }
+        if let Some(ending) = self.profile.line_ending.filter(|_| self.bytes_written > 0) {
+            did.push(format!("wrote {} line endings", ending.name()));
+        }
+        if let Some(ids) = self.ids.as_ref().filter(|ids| ids.rewritten() > 0) {
+            did.push(format!("{} {} ids", ids.verb(), grouped(ids.rewritten())));
+        }
+        did.extend(self.did.iter().cloned());
+        did
+    }
+
+    /// The faults that found nothing to act on in this stream, and why (known once it ended).
+    pub fn skipped(&self) -> Vec<Skipped> {
+        let no_ids = self.ids.as_ref().is_some_and(|ids| ids.rewritten() == 0);
+        no_ids
+            .then(|| Skipped { field: "ids", reason: "no event of the stream carried an `id:`".into() })
+            .into_iter()
+            .collect()
+    }
+}
+
+fn millis(time: Duration) -> u64 {
+    u64::try_from(time.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// `1 event`, `1,234 events`.
+fn events(count: u64) -> String {
+    format!("{} event{}", grouped(count), if count == 1 { "" } else { "s" })
+}
+
+/// `1234567` as `1,234,567`.
+pub(crate) fn grouped(number: u64) -> String {
+    let digits = number.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (at, digit) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }

@@ -64,6 +64,17 @@ pub enum FaultLineEnding {
     Crlf,
 }
 
+impl FaultLineEnding {
+    /// As `docs/faults.md` and the tap's line name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Lf => "LF",
+            Self::Cr => "CR",
+            Self::Crlf => "CRLF",
+        }
+    }
+}
+
 /// What happens to the `id:` fields on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

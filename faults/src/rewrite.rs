@@ -43,15 +43,30 @@ pub(crate) struct IdRewrite {
     fault: IdFault,
     first: Option<String>,
     next: u64,
+    rewritten: u64,
 }
 
 impl IdRewrite {
     pub(crate) fn new(fault: IdFault) -> Self {
-        Self { fault, first: None, next: 1 }
+        Self { fault, first: None, next: 1, rewritten: 0 }
+    }
+
+    /// How many `id` fields were rewritten.
+    pub(crate) fn rewritten(&self) -> u64 {
+        self.rewritten
+    }
+
+    /// What it does, for the tap's line.
+    pub(crate) fn verb(&self) -> &'static str {
+        match self.fault {
+            IdFault::Repeat => "repeated the first id over",
+            IdFault::Reset => "reset",
+        }
     }
 
     /// The id written in place of `id`.
     fn written(&mut self, id: &[u8]) -> String {
+        self.rewritten += 1;
         match self.fault {
             IdFault::Repeat => {
                 self.first.get_or_insert_with(|| String::from_utf8_lossy(id).into_owned()).clone()

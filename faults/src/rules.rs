@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde_json::Value;
 
 use crate::book::targets;
-use crate::profile::FaultProfile;
+use crate::profile::{FaultProfile, ReconnectAnswer};
 
 /// One rule: what it selects and the profile it applies.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +75,17 @@ impl FaultRule {
     }
 }
 
+/// A rule taken for one exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selected {
+    /// The rule's position in the list when it was taken (1-based).
+    pub position: usize,
+    pub profile: FaultProfile,
+    /// For a reconnect: the answer the rule gives instead of going upstream (the next
+    /// reconnect's is used up, as on the broker).
+    pub answer: Option<ReconnectAnswer>,
+}
+
 /// The rules, shared by the tap's connections: each exchange takes the first that selects it.
 #[derive(Debug, Clone, Default)]
 pub struct FaultRules(Arc<Mutex<Vec<FaultRule>>>);
@@ -107,13 +118,34 @@ impl FaultRules {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The first rule that selects this request, with its position (1-based); a `once` rule is
-    /// removed as it is taken.
-    pub fn select(&self, method: &str, target: &str, client: Option<&str>) -> Option<(usize, FaultRule)> {
+    /// The first rule that selects this request, if any. A `reconnect` (decided by
+    /// [`crate::is_reconnect`]) takes the rule's answer; a `once` rule is removed when it does
+    /// something to the exchange (answers it, or has faults for its body).
+    pub fn select(
+        &self,
+        method: &str,
+        target: &str,
+        client: Option<&str>,
+        reconnect: bool,
+    ) -> Option<Selected> {
         let mut rules = self.lock();
         let at = rules.iter().position(|rule| rule.selects(method, target, client))?;
-        let rule = if rules[at].profile.once { rules.remove(at) } else { rules[at].clone() };
-        Some((at + 1, rule))
+        let profile = &mut rules[at].profile;
+        let answer = match &profile.on_reconnect {
+            Some(answer) if reconnect && !answer.every => profile.on_reconnect.take(),
+            Some(answer) if reconnect => Some(answer.clone()),
+            _ => None,
+        };
+        let selected = Selected { position: at + 1, profile: rules[at].profile.clone(), answer };
+        if selected.profile.once && (selected.answer.is_some() || selected.profile.touches_body()) {
+            rules.remove(at);
+        }
+        Some(selected)
+    }
+
+    /// Puts `rules` in place of the list (the window's Faults box).
+    pub fn replace(&self, rules: Vec<FaultRule>) {
+        *self.lock() = rules;
     }
 
     /// Whether a rule selects by the client tag `value` (a `client=` query parameter with that
@@ -189,12 +221,14 @@ mod tests {
                  {"path": "*", "retryMs": 100}]"#,
         )
         .expect("the example parses");
-        let (at, rule) = rules.select("GET", "/events?stream=a", None).expect("rule 1");
-        assert_eq!((at, rule.profile.cut_after_events), (1, Some(5)));
-        let (at, rule) = rules.select("post", "/v1/chat/completions", Some("ui-under-test")).expect("rule 2");
-        assert_eq!((at, rule.profile.drip_bytes_per_second), (2, Some(200)));
-        let (at, _) = rules.select("POST", "/v1/chat/completions", Some("someone-else")).expect("rule 3");
-        assert_eq!(at, 3, "another client falls through to the catch-all");
+        let taken = rules.select("GET", "/events?stream=a", None, false).expect("rule 1");
+        assert_eq!((taken.position, taken.profile.cut_after_events), (1, Some(5)));
+        let taken =
+            rules.select("post", "/v1/chat/completions", Some("ui-under-test"), false).expect("rule 2");
+        assert_eq!((taken.position, taken.profile.drip_bytes_per_second), (2, Some(200)));
+        let taken =
+            rules.select("POST", "/v1/chat/completions", Some("someone-else"), false).expect("rule 3");
+        assert_eq!(taken.position, 3, "another client falls through to the catch-all");
         assert!(rules.names_client("ui-under-test") && !rules.names_client("upstreams-own"));
     }
 
@@ -205,13 +239,32 @@ mod tests {
             br#"[{"path": "/events*", "once": true, "cutAfterEvents": 1}, {"retryMs": 50}]"#,
         )
         .expect("parses");
-        assert_eq!(rules.select("GET", "/events", None).map(|(at, _)| at), Some(1));
+        assert_eq!(rules.select("GET", "/events", None, false).map(|s| s.position), Some(1));
         assert_eq!(
-            rules.select("GET", "/events", None).map(|(at, _)| at),
+            rules.select("GET", "/events", None, false).map(|s| s.position),
             Some(1),
             "the second rule is first now"
         );
         assert_eq!(rules.rules().len(), 1);
+    }
+
+    /// A reconnect takes the rule's answer (the next one only, unless `every`); a first request
+    /// does not, and does not spend a `once` rule that only answers reconnects.
+    #[test]
+    fn a_reconnect_takes_the_answer_and_once_is_spent_only_when_used() {
+        let rules =
+            FaultRules::parse(br#"[{"once": true, "onReconnect": {"status": 204}}]"#).expect("parses");
+        let first = rules.select("GET", "/events", None, false).expect("selected");
+        assert_eq!(first.answer, None);
+        assert_eq!(rules.rules().len(), 1, "nothing done: the once rule stays");
+        let again = rules.select("GET", "/events", None, true).expect("selected");
+        assert_eq!(again.answer.map(|a| a.status), Some(Some(204)));
+        assert!(rules.is_empty(), "used: gone");
+        let rules =
+            FaultRules::parse(br#"[{"onReconnect": {"status": 503}, "retryMs": 5}]"#).expect("parses");
+        assert!(rules.select("GET", "/e", None, true).expect("1").answer.is_some());
+        let next = rules.select("GET", "/e", None, true).expect("2");
+        assert_eq!((next.answer, next.profile.retry_ms), (None, Some(5)), "the answer was the next one only");
     }
 
     /// Every mistake stops the list, naming the rule's position and the field.

@@ -136,3 +136,37 @@ fn the_client_is_given_only_what_was_asked_past() {
     assert_eq!(engine.next_step(), None);
     assert_eq!((engine.given().events, engine.given().retry_ms), (1, Some(10)));
 }
+
+/// What the profile did is said in the order it was done, with numbers grouped; a cut says
+/// how many events were given whole and at which byte.
+#[test]
+fn what_the_profile_did_is_said() {
+    let profile = FaultProfile {
+        retry_ms: Some(100),
+        stall: Some(sse_faults::FaultStall { after_events: 1, ms: 2000 }),
+        error_event_after: Some(2),
+        cut_after_events: Some(3),
+        ids: Some(IdFault::Reset),
+        ..FaultProfile::default()
+    };
+    let (_, engine) = run(profile, &[("7", "a"), ("8", "b"), ("9", "c"), ("10", "d")]);
+    let bytes = engine.bytes_written();
+    assert_eq!(
+        engine.did(),
+        [
+            "reset 3 ids".to_owned(),
+            "sent retry: 100".to_owned(),
+            "stalled 2,000 ms after 1 event".to_owned(),
+            "sent an error event after 2 events".to_owned(),
+            format!("cut after 3 events at byte {bytes}"),
+        ]
+    );
+    assert!(engine.skipped().is_empty());
+    let comment_only = FaultProfile { ids: Some(IdFault::Repeat), ..FaultProfile::default() };
+    let mut engine = FaultEngine::new(comment_only, 0);
+    engine.open(None);
+    engine.push(SourceBlock { bytes: b"data: no id\n\n", is_event: true, id: None, retry_ms: None });
+    while engine.next_step().is_some() {}
+    let skipped: Vec<String> = engine.skipped().iter().map(ToString::to_string).collect();
+    assert_eq!(skipped, ["`ids` skipped: no event of the stream carried an `id:`"]);
+}
