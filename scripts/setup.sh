@@ -79,6 +79,13 @@ if [ "$mode" = test ]; then
     say "installing httpx-sse 0.4.3 and httpx 0.28.1 into target/test-venv"
     target/test-venv/bin/pip install --quiet --disable-pip-version-check "httpx==0.28.1" "httpx-sse==0.4.3"
   fi
+  # PyPI sse-starlette (on Starlette and uvicorn), an upstream the tap's fault rules are tried on
+  # (tap/tests/servers/starlette_events.py).
+  if ! target/test-venv/bin/pip show sse-starlette 2>/dev/null | grep -q '^Version: 3.7.1$'; then
+    say "installing sse-starlette 3.7.1, starlette 1.10.0 and uvicorn 0.38.0 into target/test-venv"
+    target/test-venv/bin/pip install --quiet --disable-pip-version-check \
+      "sse-starlette==3.7.1" "starlette==1.10.0" "uvicorn==0.38.0"
+  fi
 fi
 
 if [ "$mode" = bench ]; then

@@ -5,22 +5,12 @@
 //! passed on, so a line that never ends costs bounded memory.
 
 use crate::engine::SourceBlock;
+use crate::fit::BodyKind;
 
 /// Bytes of one block held before they are passed on without waiting for its end.
 pub const MAX_HELD_BYTES: usize = 1024 * 1024;
 /// The start of a line kept to read its field once the rest of it has been passed on.
 const LINE_HEAD: usize = 1024;
-
-/// What a body is, for which faults apply to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyKind {
-    /// `text/event-stream`: every fault applies.
-    EventStream,
-    /// NDJSON: each line counts as an event for cuts and stalls; the SSE rewrites do not apply.
-    Ndjson,
-    /// Any other body: only the byte faults (cuts at a byte, drip) apply.
-    Other,
-}
 
 /// One block cut from a source's body, with the fields the spec reads in it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

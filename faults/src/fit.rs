@@ -2,8 +2,18 @@
 //! not fit an NDJSON stream; only the byte faults fit any other body. What does not fit is
 //! skipped for that exchange, and said.
 
-use crate::blocks::BodyKind;
 use crate::profile::FaultProfile;
+
+/// What a body is, for which faults apply to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `text/event-stream`: every fault applies.
+    EventStream,
+    /// NDJSON: each line counts as an event for cuts and stalls; the SSE rewrites do not apply.
+    Ndjson,
+    /// Any other body: only the byte faults (cuts at a byte, drip) apply.
+    Other,
+}
 
 /// A fault left out for one exchange, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,9 +12,9 @@
 //!   stream, and how the client record keeps it.
 //! - [`FaultEngine`], [`SourceBlock`], [`Step`] (`engine.rs`): one connection's engine: blocks
 //!   in, steps out (write, wait, cut); stalls, drip, comment floods, the error event.
-//! - [`BlockSplitter`], [`BodyKind`], [`OwnedBlock`] (`blocks.rs`): a source's body, in pieces of
+//! - [`BlockSplitter`], [`OwnedBlock`] (`blocks.rs`): a source's body, in pieces of
 //!   any size, cut into the blocks the engine takes (an event stream's blocks, NDJSON lines).
-//! - [`Skipped`] (`fit.rs`): which of a profile's faults fit a body (event stream, NDJSON, other),
+//! - [`BodyKind`], [`Skipped`] (`fit.rs`): which of a profile's faults fit a body (event stream, NDJSON, other),
 //!   and those skipped, with why.
 //! - `cut.rs`: where a fault cuts (after N events, N bytes, a seeded random byte).
 //! - `rewrite.rs`: the rewrites of a block's bytes: ids repeated or reset, line endings.
@@ -33,10 +33,10 @@ mod rewrite;
 mod rules;
 
 pub use answer::InsteadAnswer;
-pub use blocks::{BlockSplitter, BodyKind, OwnedBlock, MAX_HELD_BYTES};
+pub use blocks::{BlockSplitter, OwnedBlock, MAX_HELD_BYTES};
 pub use book::{client_of, is_reconnect, FaultBook};
 pub use engine::{FaultEngine, SourceBlock, Step};
-pub use fit::Skipped;
+pub use fit::{BodyKind, Skipped};
 pub use profile::{
     FaultLineEnding, FaultProfile, FaultStall, IdFault, ProfileError, ReconnectAnswer, MAX_BYTES,
     MAX_CLIENT_CHARS, MAX_COMMENTS, MAX_COUNT, MAX_DRIP_BYTES_PER_SECOND, MAX_MS, MAX_REDIRECT_CHARS,

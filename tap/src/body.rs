@@ -39,10 +39,12 @@ pub(crate) struct Decoder {
 impl Decoder {
     /// By the response's `Content-Type` and `Content-Encoding`; what the record cannot read
     /// (an unknown encoding) and what compression means for a stream are added to `warnings`.
+    /// `decoded_for_client`: a fault rule passes the body on decoded (the warning says so).
     pub(crate) fn for_response(
         content_type: &str,
         content_encoding: &str,
         limit: usize,
+        decoded_for_client: bool,
         warnings: &mut Vec<String>,
     ) -> Self {
         let reader = match StreamFormat::of(content_type) {
@@ -57,7 +59,7 @@ impl Decoder {
         let content = match ContentDecoder::for_encoding(content_encoding) {
             Ok(None) => Content::Plain,
             Ok(Some(decoder)) => {
-                if is_stream {
+                if is_stream && !decoded_for_client {
                     warnings.push(format!(
                         "the stream is {}-compressed: passed on as sent and decoded for the record only; compression makes many proxies and clients buffer a stream, so events may arrive late or in bursts",
                         decoder.name
@@ -143,6 +145,8 @@ pub(crate) struct TappedResponse {
     /// The last chunk handed on and when it came, its events not yet read into the record.
     unread: Option<(Bytes, std::time::Duration)>,
     ended: bool,
+    /// Its ending is kept for the body it feeds (a fault rule's) to record, not recorded here.
+    deferred: Option<Option<Ending>>,
 }
 
 impl TappedResponse {
@@ -163,11 +167,27 @@ impl TappedResponse {
             unwritten: false,
             unread: None,
             ended: false,
+            deferred: None,
         }
     }
 
+    /// One whose ending the caller records (see [`TappedResponse::take_ending`]).
+    pub(crate) fn deferring(mut self) -> Self {
+        self.deferred = Some(None);
+        self
+    }
+
+    /// How the upstream's body ended, for a deferring one, once it did.
+    pub(crate) fn take_ending(&mut self) -> Option<Ending> {
+        self.deferred.as_mut().and_then(Option::take)
+    }
+
+    pub(crate) fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
     /// Reads the last chunk handed on into the record.
-    fn read_unread(&mut self) {
+    pub(crate) fn read_unread(&mut self) {
         if let Some((data, at)) = self.unread.take() {
             self.decoder.feed(&data, at, &mut lock(&self.exchange));
         }
@@ -177,7 +197,10 @@ impl TappedResponse {
         self.read_unread();
         if !self.ended {
             self.ended = true;
-            self.recorder.finish(&self.exchange, ending, self.started.elapsed());
+            match &mut self.deferred {
+                Some(kept) => *kept = Some(ending),
+                None => self.recorder.finish(&self.exchange, ending, self.started.elapsed()),
+            }
         }
     }
 }
@@ -297,74 +320,6 @@ impl Body for TappedRequest {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
-    }
-}
-
-/// The tap's own answer (502, 504, a refusal): one frame of text.
-pub(crate) struct Answer(Option<Bytes>);
-
-impl Answer {
-    pub(crate) fn text(text: String) -> Self {
-        Self(Some(Bytes::from(text)))
-    }
-
-    pub(crate) fn empty() -> Self {
-        Self(None)
-    }
-}
-
-impl Body for Answer {
-    type Data = Bytes;
-    type Error = hyper::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
-        Poll::Ready(self.0.take().map(|data| Ok(Frame::data(data))))
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.0.is_none()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.0.as_ref().map_or(0, |b| b.len() as u64))
-    }
-}
-
-/// What the client is sent: the upstream's body, or the tap's own answer.
-pub(crate) enum ProxyBody {
-    Upstream(TappedResponse),
-    Answer(Answer),
-}
-
-impl Body for ProxyBody {
-    type Data = Bytes;
-    type Error = hyper::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
-        match self.get_mut() {
-            Self::Upstream(body) => Pin::new(body).poll_frame(cx),
-            Self::Answer(body) => Pin::new(body).poll_frame(cx),
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        match self {
-            Self::Upstream(body) => body.is_end_stream(),
-            Self::Answer(body) => body.is_end_stream(),
-        }
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match self {
-            Self::Upstream(body) => body.size_hint(),
-            Self::Answer(body) => body.size_hint(),
-        }
     }
 }
 

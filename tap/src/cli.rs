@@ -52,4 +52,9 @@ pub struct Args {
     /// Exchanges kept in the record (the oldest go first).
     #[arg(long, default_value_t = DEFAULT_KEEP_EXCHANGES)]
     pub keep_exchanges: usize,
+    /// Fault rules to apply to the exchanges they select: a JSON array of objects, each with
+    /// `method` and `path` (a glob) beside the fault profile fields of docs/faults.md; the first
+    /// rule that selects an exchange applies to it.
+    #[arg(long, value_name = "FILE")]
+    pub faults: Option<PathBuf>,
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use hyper::header::{HeaderName, HeaderValue};
+use sse_faults::FaultRules;
 use url::Url;
 
 use crate::error::TapError;
@@ -39,6 +40,8 @@ pub struct TapConfig {
     pub client_head_timeout: Duration,
     pub body_limit: usize,
     pub keep_exchanges: usize,
+    /// The fault rules (`--faults`), shared: the window can replace them while the tap runs.
+    pub faults: FaultRules,
 }
 
 impl TapConfig {
@@ -67,6 +70,7 @@ impl TapConfig {
             client_head_timeout: DEFAULT_CLIENT_HEAD_TIMEOUT,
             body_limit: DEFAULT_BODY_LIMIT,
             keep_exchanges: DEFAULT_KEEP_EXCHANGES,
+            faults: FaultRules::default(),
         })
     }
 

@@ -14,3 +14,7 @@ pub enum TapError {
         source: std::io::Error,
     },
 }
+
+/// An error a body sent to the client ends with (hyper then closes the connection without
+/// ending the body).
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -147,6 +147,17 @@ fn entry(exchange: &Exchange, secrets: Secrets) -> Value {
     if !exchange.warnings.is_empty() {
         entry["_warnings"] = json!(exchange.warnings);
     }
+    if let Some(fault) = &exchange.fault {
+        entry["_fault"] = json!({
+            "rule": fault.rule,
+            "profile": serde_json::from_str::<Value>(&fault.profile).unwrap_or(Value::Null),
+            "did": fault.did,
+            "skipped": fault.skipped,
+            "decoded": fault.decoded,
+            "clientBytes": fault.client_bytes,
+            "line": fault.line(),
+        });
+    }
     entry
 }
 

@@ -11,7 +11,15 @@
 //!   a header's value among recorded pairs.
 //! - [`Exchange`], [`Ending`], [`Recorder`] (`record.rs`): what is kept of each exchange, and the
 //!   bounded store that keeps them.
+//! - [`AppliedFault`] (`applied.rs`): what a fault rule did to an exchange.
 //! - `body.rs`: a body that forwards frames as they come and tells the record about each.
+//! - `to_client.rs`: what the client is sent: the upstream's body, the same through a fault rule,
+//!   or the tap's own answer.
+//! - `fault.rs`: fault rules (`--faults`) on the request side: the rule an exchange takes, the
+//!   client tag taken off, a reconnect answered by the tap.
+//! - `cut_io.rs`: the client's connection, which a rule's cut closes once what it holds is written.
+//! - `faulted.rs`: a selected response's body through the fault engine (`sse_faults`), decoded
+//!   first when compressed.
 //! - [`Tap`] (`proxy.rs`): `Tap::run(listener, shutdown)`; one task per client connection,
 //!   WebSocket upgrades tunnelled.
 //! - `upstream.rs`, `tls.rs`: one upstream connection per exchange; TLS with ALPN (HTTP/2 or
@@ -26,18 +34,24 @@
 //! lowercase. Repeated headers keep their values' order but are written together, after the
 //! first of their name (hyper's header map groups them).
 
+mod applied;
 mod body;
 mod capture_file;
 pub mod cli;
 mod config;
+mod cut_io;
 mod error;
+mod fault;
+mod faulted;
 mod har;
 mod headers;
 mod proxy;
 mod record;
 mod tls;
+mod to_client;
 mod upstream;
 
+pub use applied::AppliedFault;
 pub use capture_file::{capture, capture_file_name, write_capture};
 pub use config::{
     TapConfig, DEFAULT_BODY_LIMIT, DEFAULT_CLIENT_HEAD_TIMEOUT, DEFAULT_HEAD_TIMEOUT, DEFAULT_KEEP_EXCHANGES,

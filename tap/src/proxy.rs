@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONNECTION, CONTENT_ENCODING, CONTENT_TYPE, HOST, UPGRADE};
+use hyper::header::{HeaderValue, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HOST, UPGRADE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode, Uri, Version};
@@ -16,11 +16,15 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use sse_subscriber::header_pairs;
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::body::{error_chain, Answer, Decoder, ProxyBody, TappedRequest, TappedResponse};
+use crate::body::{error_chain, Decoder, TappedRequest, TappedResponse};
 use crate::config::TapConfig;
+use crate::cut_io::{CutSignal, CuttableStream};
 use crate::error::TapError;
+use crate::fault;
+use crate::faulted::{BodyPlan, FaultedResponse};
 use crate::headers::remove_hop_by_hop;
 use crate::record::{lock, Ending, Exchange, Recorder};
+use crate::to_client::{Answer, ProxyBody};
 use crate::upstream::Upstream;
 
 /// The largest request head read from a client (as the server bounds it): past it, 431.
@@ -97,7 +101,9 @@ impl Tap {
 async fn serve(stream: TcpStream, shared: Arc<Shared>) {
     let _ = stream.set_nodelay(true);
     let head_timeout = shared.config.client_head_timeout;
-    let service = service_fn(move |request| handle(request, shared.clone()));
+    let cut = CutSignal::default();
+    let stream = CuttableStream::new(stream, cut.clone());
+    let service = service_fn(move |request| handle(request, shared.clone(), cut.clone()));
     let served = http1::Builder::new()
         .preserve_header_case(true)
         .timer(TokioTimer::new())
@@ -158,11 +164,12 @@ fn refusal(shared: &Shared, request: &Request<Incoming>) -> Option<(StatusCode, 
 async fn handle(
     mut request: Request<Incoming>,
     shared: Arc<Shared>,
+    cut: CutSignal,
 ) -> Result<Response<ProxyBody>, Infallible> {
     let started = Instant::now();
     let config = &shared.config;
     let client_target = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
-    let upstream_target = config.target_for(&client_target);
+    let upstream_target = config.target_for(&fault::without_client_tag(&client_target, &config.faults));
     let exchange = shared.recorder.begin(Exchange {
         started: Some(SystemTime::now()),
         method: request.method().to_string(),
@@ -180,6 +187,25 @@ async fn handle(
             Ending::Refused { reason: reason.clone() },
             reason,
         ));
+    }
+    let method = request.method().to_string();
+    let selected =
+        fault::select(&config.faults, &method, &lock(&exchange).target.clone(), request.headers_mut());
+    if let Some(answer) = selected.as_ref().and_then(|selected| selected.answer.as_ref()) {
+        let (response, did) = fault::instead_response(answer, fault::origin(request.headers()).as_ref());
+        let mut record = lock(&exchange);
+        record.request_headers = header_pairs(request.headers());
+        record.status = Some(response.status().as_u16());
+        record.response_headers = header_pairs(response.headers());
+        record.head_after = Some(started.elapsed());
+        let body = answer.instead().body.into_bytes();
+        (record.response_bytes, record.response_body) = (body.len() as u64, body);
+        let mut applied = selected.as_ref().map(fault::applied).unwrap_or_default();
+        (applied.did, applied.client_bytes) = (vec![did], record.response_bytes);
+        record.fault = Some(applied);
+        drop(record);
+        shared.recorder.finish(&exchange, Ending::AnsweredByFault, started.elapsed());
+        return Ok(response);
     }
     // A WebSocket (or other) upgrade: the client's side of the tunnel, once both agree.
     let upgrade =
@@ -253,8 +279,30 @@ async fn handle(
     remove_hop_by_hop(response.headers_mut());
     let mut warnings = Vec::new();
     let text = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).unwrap_or("");
-    let decoder =
-        Decoder::for_response(text(CONTENT_TYPE), text(CONTENT_ENCODING), config.body_limit, &mut warnings);
+    let (content_type, content_encoding) = (text(CONTENT_TYPE).to_owned(), text(CONTENT_ENCODING).to_owned());
+    // A rule's faults for the body, and what of them cannot apply to it.
+    let mut applied = selected.as_ref().map(fault::applied);
+    let plan = match (&selected, &mut applied) {
+        (Some(selected), Some(applied)) if selected.profile.touches_body() && !switching => {
+            Some(BodyPlan::new(&selected.profile, &content_type, &content_encoding, applied))
+        }
+        _ => None,
+    }
+    .filter(BodyPlan::applies);
+    if let Some(plan) = &plan {
+        if plan.decoder.is_some() {
+            response.headers_mut().remove(CONTENT_ENCODING);
+        }
+        response.headers_mut().remove(CONTENT_LENGTH);
+    }
+    let decoded_for_client = plan.as_ref().is_some_and(|plan| plan.decoder.is_some());
+    let decoder = Decoder::for_response(
+        &content_type,
+        &content_encoding,
+        config.body_limit,
+        decoded_for_client,
+        &mut warnings,
+    );
     // Told with the exchange when it ends (the CLI prints them after its line).
     for warning in &warnings {
         tracing::debug!(%warning, "exchange warning");
@@ -267,6 +315,7 @@ async fn handle(
         record.is_stream = decoder.is_stream() && !switching;
         record.upstream_version = Some(format!("{version:?}"));
         record.warnings = warnings;
+        record.fault = applied.clone();
     }
     shared.recorder.touched();
     *response.version_mut() = Version::HTTP_11;
@@ -280,8 +329,16 @@ async fn handle(
         return Ok(Response::from_parts(parts, ProxyBody::Answer(Answer::empty())));
     }
     let (parts, body) = response.into_parts();
-    let body = TappedResponse::new(body, exchange, shared.recorder.clone(), decoder, started);
-    Ok(Response::from_parts(parts, ProxyBody::Upstream(body)))
+    let body = TappedResponse::new(body, exchange.clone(), shared.recorder.clone(), decoder, started);
+    let body = match (plan, applied) {
+        (Some(plan), Some(applied)) => {
+            let faulted =
+                FaultedResponse::new(body, plan, applied, shared.recorder.clone(), exchange, started, cut);
+            ProxyBody::Faulted(Box::new(faulted))
+        }
+        _ => ProxyBody::Upstream(body),
+    };
+    Ok(Response::from_parts(parts, body))
 }
 
 /// The protocol a request asks to upgrade to (`Connection: upgrade` with `Upgrade: x`).

@@ -9,6 +9,7 @@ use tokio::sync::{broadcast, watch};
 
 use bytes::Bytes;
 
+use crate::applied::AppliedFault;
 use crate::config::{MAX_CHUNK_TIMINGS, MAX_RAW_BYTES};
 
 /// Events kept per exchange (the newest); the rest are counted.
@@ -34,13 +35,18 @@ pub enum Ending {
     Refused { reason: String },
     /// An upgraded connection (a WebSocket) closed: the bytes each way.
     TunnelClosed { to_upstream: u64, to_client: u64 },
+    /// A fault rule cut the client's connection (and the upstream request) after `after_bytes`
+    /// bytes to the client.
+    CutByFault { after_bytes: u64 },
+    /// A fault rule answered the request itself, without going upstream.
+    AnsweredByFault,
 }
 
 impl Ending {
     /// Someone cut it (the client, the upstream, a timeout) or the tap refused it: it did not end
     /// as its framing says, nor as a tunnel closing.
     pub fn is_cut(&self) -> bool {
-        !matches!(self, Self::Completed | Self::TunnelClosed { .. })
+        !matches!(self, Self::Completed | Self::TunnelClosed { .. } | Self::AnsweredByFault)
     }
 }
 
@@ -58,6 +64,8 @@ impl fmt::Display for Ending {
             Self::TunnelClosed { to_upstream, to_client } => {
                 write!(f, "tunnel closed, {to_upstream} bytes up and {to_client} down")
             }
+            Self::CutByFault { after_bytes } => write!(f, "cut by the tap after {after_bytes} bytes"),
+            Self::AnsweredByFault => f.write_str("answered by the tap"),
         }
     }
 }
@@ -133,6 +141,8 @@ pub struct Exchange {
     pub warnings: Vec<String>,
     pub ending: Option<Ending>,
     pub duration: Option<Duration>,
+    /// A fault rule selected it: what the rule did.
+    pub fault: Option<AppliedFault>,
 }
 
 impl Exchange {
@@ -188,6 +198,7 @@ impl Exchange {
             ending: self.ending.clone().unwrap_or(Ending::Completed),
             is_stream: self.is_stream,
             warnings: self.warnings.clone(),
+            fault: self.fault.as_ref().map(AppliedFault::line),
         }
     }
 }
@@ -206,6 +217,8 @@ pub struct ExchangeSummary {
     pub is_stream: bool,
     /// Not in the line: what the record could not do (see [`Exchange::warnings`]).
     pub warnings: Vec<String>,
+    /// What a fault rule did, last in the line (see [`AppliedFault::line`]).
+    pub fault: Option<String>,
 }
 
 impl fmt::Display for ExchangeSummary {
@@ -215,7 +228,11 @@ impl fmt::Display for ExchangeSummary {
         if self.events > 0 {
             write!(f, " {} events", self.events)?;
         }
-        write!(f, " {:.2} s {}", self.duration.as_secs_f64(), self.ending)
+        write!(f, " {:.2} s {}", self.duration.as_secs_f64(), self.ending)?;
+        match &self.fault {
+            Some(fault) => write!(f, "; {fault}"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -189,3 +189,45 @@ async fn har_and_captures_are_written_at_exit() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `sse-tap --faults FILE`: a faulted exchange's line ends with what its rule did, and the HAR
+/// marks the entry (`_fault`) and still passes npm `har-validator`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_faulted_exchange_is_said_in_its_line_and_marked_in_the_har() {
+    let upstream = embedded_server().await;
+    let dir = scratch("faults");
+    let rules = dir.join("rules.json");
+    std::fs::write(&rules, r#"[{"path": "/events*", "cutAfterEvents": 2}]"#).unwrap();
+    let har_file = dir.join("session.har");
+    let (mut tap, url) = start_sse_tap(&[
+        "--upstream",
+        &format!("http://{}", upstream.addr),
+        "--faults",
+        &rules.display().to_string(),
+        "--har",
+        &har_file.display().to_string(),
+    ]);
+    let curl = Command::new("curl")
+        .args(["-sN", "--max-time", "10", &format!("{url}/events?stream=messages")])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run curl");
+    upstream.wait_for_subscriber("messages").await;
+    for n in 0..3 {
+        upstream.broker.publish("messages", Publish::data(format!("cut {n}"))).unwrap();
+    }
+    let output = tokio::task::spawn_blocking(move || curl.wait_with_output()).await.unwrap().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("data: cut 1\n") && !text.contains("data: cut 2"), "{text}");
+    let mut lines = BufReader::new(tap.stdout.take().unwrap()).lines();
+    let line = tokio::task::spawn_blocking(move || lines.next()).await.unwrap().expect("a line").unwrap();
+    assert!(line.contains("cut by the tap after"), "{line}");
+    assert!(line.contains("; rule 1: cut after 2 events at byte "), "{line}");
+    terminate(tap).await;
+    validate_har(&har_file);
+    let har: Value = serde_json::from_slice(&std::fs::read(&har_file).unwrap()).unwrap();
+    let fault = &har["log"]["entries"][0]["_fault"];
+    assert_eq!(fault["rule"], 1, "{fault}");
+    assert_eq!(fault["profile"]["cutAfterEvents"], 2, "{fault}");
+    assert!(fault["did"][0].as_str().unwrap_or("").starts_with("cut after 2 events"), "{fault}");
+}

@@ -33,3 +33,27 @@ fn a_port_taken_exits_1() {
     assert_eq!(output.status.code(), Some(1));
     assert!(failure_line(&output, "sse-tap").contains(&format!("cannot listen on {addr}")));
 }
+
+/// A `--faults` file that does not parse, or whose rule has an unknown field or a value out of
+/// bounds, stops the tap at start with one line naming the rule's position and the field.
+#[test]
+fn a_bad_faults_file_exits_2_naming_the_rule_and_field() {
+    let dir = std::env::temp_dir().join(format!("sse-tap-faults-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    for (rules, says) in [
+        ("[{\"path\": \"/x\"}, {\"cutAfterEvent\": 5}]", "rule 2: unknown field `cutAfterEvent`"),
+        ("[{\"dripBytesPerSecond\": 0}]", "rule 1: `dripBytesPerSecond` is 0 bytes/s"),
+        ("{\"path\": \"/x\"}", "the rules are a JSON array of objects"),
+    ] {
+        let file = dir.join("rules.json");
+        std::fs::write(&file, rules).expect("write the rules");
+        let output = sse_tap(&["--upstream", "http://127.0.0.1:1", "--faults", &file.display().to_string()]);
+        assert_eq!(output.status.code(), Some(2), "{rules}");
+        let line = failure_line(&output, "sse-tap");
+        assert!(line.contains(says) && line.contains("--faults"), "{rules}: {line}");
+    }
+    let output = sse_tap(&["--upstream", "http://127.0.0.1:1", "--faults", "/nonexistent/rules.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(failure_line(&output, "sse-tap").contains("cannot read --faults /nonexistent/rules.json"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
+use sse_faults::FaultRules;
 use sse_logging::Failure;
 use sse_tap::cli::Args;
 use sse_tap::{har, write_capture, Recorder, Secrets, Tap, TapConfig};
@@ -42,10 +43,18 @@ fn prepare(args: &Args) -> anyhow::Result<(Tap, String)> {
     config.head_timeout = Duration::from_secs_f64(args.head_timeout);
     config.body_limit = args.body_limit;
     config.keep_exchanges = args.keep_exchanges;
+    if let Some(path) = &args.faults {
+        let text = std::fs::read(path).with_context(|| format!("cannot read --faults {}", path.display()))?;
+        config.faults = FaultRules::parse(&text).with_context(|| format!("--faults {}", path.display()))?;
+    }
     if let Some(dir) = &args.capture {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create --capture {}", dir.display()))?;
     }
-    let upstream = config.upstream.to_string();
+    let mut upstream = config.upstream.to_string();
+    let rules = config.faults.rules().len();
+    if rules > 0 {
+        upstream.push_str(&format!(" with {rules} fault rule{}", if rules == 1 { "" } else { "s" }));
+    }
     Ok((Tap::new(config)?, upstream))
 }
 

@@ -13,6 +13,8 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use sse_test_support::EmbeddedServer as Upstream;
 
+pub mod starlette;
+
 /// The embedded server with no counter (the test publishes); it stops when dropped.
 pub async fn embedded_server() -> Upstream {
     Upstream::quiet().await
