@@ -180,6 +180,17 @@ export const replayExchange = (id, exchange, speed) => call("replay_exchange", {
  * @param {number} id @param {boolean} withSecrets @param {string | null} path */
 export const exportHar = (id, withSecrets, path = null) => call("export_har", { id, withSecrets, path });
 
+/** A tap's fault rules as they are now. @param {number} id */
+export const tapFaults = (id) => call("tap_faults", { id });
+/** Puts these rules (a JSON array, docs/faults.md) in place of a tap's. @param {number} id @param {string} rules */
+export const setTapFaults = (id, rules) => call("set_tap_faults", { id, rules });
+/** A rule file's text from the open dialog (builds with test hooks take `path`); null if
+ * cancelled. @param {string | null} path */
+export const loadFaultRules = (path = null) => call("load_fault_rules", { path });
+/** Writes rules to a file from the save dialog (builds with test hooks take `path`); null if
+ * cancelled. @param {string} rules @param {string | null} path */
+export const saveFaultRules = (rules, path = null) => call("save_fault_rules", { rules, path });
+
 /** Checks a connection against an expectations file from the open dialog (builds with test
  * hooks take `path`); null if cancelled. @param {number} id @param {string | null} path */
 export const loadExpectations = (id, path = null) => call("load_expectations", { id, path });

@@ -22,7 +22,8 @@ import { plural } from "./format.js";
 import { setFrame } from "./schedule.js";
 import { renderStatus as drawStatus } from "./status.js";
 import { installTestHook } from "./test-hook.js";
-import { wireTapExchange } from "./tap-exchange.js";
+import { showTapTab, wireTapExchange } from "./tap-exchange.js";
+import { wireTapFaults } from "./tap-faults.js";
 import { renderTap as drawTap, wireExchangeTable } from "./tap-view.js";
 import { wireWaterfall } from "./waterfall.js";
 import { addTap, selectTap, startTap, wireTaps } from "./taps.js";
@@ -117,6 +118,10 @@ async function start() {
     wireDocs();
     wireTaps();
     wireExchangeTable();
+    wireTapFaults((tap) => {
+      showTapTab(tap, "faults");
+      button("tap-tab-faults").focus();
+    });
     wireWaterfall(() => state.selectedTap);
     // A replayed stream opens as a connection to the embedded server (as an import does).
     wireTapExchange(

@@ -222,8 +222,11 @@ export class Tap {
     this.detail = null;
     /** @type {import("./gen/ipc").TimelineRow[]} the waterfall's rows, as last fetched */
     this.timeline = [];
-    /** @type {"waterfall" | "exchange" | "mcp"} the tab shown below the exchanges */
+    /** @type {"waterfall" | "exchange" | "mcp" | "faults"} the tab shown below the exchanges */
     this.tab = "waterfall";
+    /** The Faults box: how many rules the tap has (as it last said), the box's text (the
+     * user's until applied), the rule its controls edit, and what the last action said. */
+    this.faults = { count: 0, text: "[]", rule: 0, note: "", problem: "" };
     /** The fetches of the detail, the waterfall and the MCP conversation (at most twice a
      * second each, schedule.js). */
     this.fetches = { detail: new Fetch(), timeline: new Fetch(), mcp: new Fetch() };
@@ -247,7 +250,9 @@ export class Tap {
       // not a URL yet (the form says why)
     }
     const title = this.spec.name.trim() || shown || "New tap";
-    const where = this.listenUrl && this.state === "listening" ? this.listenUrl.replace(/^http:\/\//, "") : this.state;
+    const listening = this.listenUrl && this.state === "listening" ? this.listenUrl.replace(/^http:\/\//, "") : this.state;
+    const rules = this.faults.count;
+    const where = rules === 0 ? listening : `${listening} · ${rules === 1 ? "1 fault rule" : `${rules} fault rules`}`;
     return { title, where };
   }
 

@@ -24,7 +24,7 @@ export function selectExchange(tap, id) {
 }
 
 /** The tabs, in their order. @type {Tap["tab"][]} */
-const TABS = ["waterfall", "exchange", "mcp"];
+const TABS = ["waterfall", "exchange", "mcp", "faults"];
 
 /** @param {Tap} tap @param {Tap["tab"]} tab */
 export function showTapTab(tap, tab) {
@@ -85,6 +85,7 @@ export function renderExchange(tap) {
     ["Protocol", detail.upstreamVersion || "–"],
   ];
   if (shown.isStream) meta.push(["Events", String(shown.events)]);
+  if (shown.fault) meta.push(["Fault rule", shown.fault]);
   const dl = $("exchange-meta");
   const key = JSON.stringify(meta);
   if (dl.dataset.key !== key) {
@@ -169,9 +170,9 @@ function fetchDetail(tap, id) {
  * @param {(tap: Tap, row: import("./gen/ipc").ExchangeRow) => void} onInspect */
 export function wireTapExchange(onReplay, onInspect) {
   $("tap-tabs").addEventListener("keydown", onTabKey);
-  button("tap-tab-waterfall").addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, "waterfall"));
-  button("tap-tab-exchange").addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, "exchange"));
-  button("tap-tab-mcp").addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, "mcp"));
+  for (const tab of TABS) {
+    button(`tap-tab-${tab}`).addEventListener("click", () => state.selectedTap && showTapTab(state.selectedTap, tab));
+  }
   button("exchange-replay").addEventListener("click", async () => {
     const tap = state.selectedTap;
     if (!tap || tap.id === null || tap.selectedExchange === null) return;

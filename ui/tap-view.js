@@ -6,6 +6,7 @@ import { durationText, passes, stateText } from "./exchanges.js";
 import { formatBytes, plural } from "./format.js";
 import { state } from "./model.js";
 import { renderExchange, renderTapTabs, selectExchange } from "./tap-exchange.js";
+import { renderFaultsBadge, renderTapFaults } from "./tap-faults.js";
 import { renderTapMcp } from "./tap-mcp.js";
 import { renderWaterfall } from "./waterfall.js";
 
@@ -58,7 +59,8 @@ function fillRow(tr, row) {
   setText(cells[7], row.isStream ? String(row.events) : "");
   const state = stateText(row);
   setText(cells[8], state);
-  if (cells[8].title !== state) cells[8].title = state;
+  const said = row.fault ? `${state}\n${row.fault}` : state;
+  if (cells[8].title !== said) cells[8].title = said;
   const kind = row.ending === null ? (row.isStream ? "live" : "open") : row.failed ? "failed" : "done";
   if (tr.dataset.kind !== kind) tr.dataset.kind = kind;
 }
@@ -81,6 +83,7 @@ export function renderTap() {
   /** @type {HTMLButtonElement} */ ($("exchange-curl")).disabled = tap.detail === null;
   setText($("tap-start"), tap.running ? "Apply and restart" : "Start");
   $("tap-insecure-badge").hidden = !tap.spec.tls.insecure;
+  renderFaultsBadge(tap);
   const hint =
     tap.state === "listening"
       ? `Point your app's base URL here: a request for ${tap.listenUrl}/x goes to ${tap.spec.upstream.replace(/\/$/, "")}/x, and is listed below as it streams.`
@@ -91,6 +94,7 @@ export function renderTap() {
   renderTapTabs(tap);
   if (tap.tab === "waterfall") renderWaterfall(tap, currentFilter());
   else if (tap.tab === "mcp") renderTapMcp(tap);
+  else if (tap.tab === "faults") renderTapFaults(tap);
   else renderExchange(tap);
 }
 

@@ -135,6 +135,7 @@ function onTapUpdate(tap, update) {
     if (id < update.oldestKept) tap.exchanges.delete(id);
   }
   tap.open = update.open;
+  tap.faults.count = update.faultRules;
   tap.version += 1;
   scheduleRender(); // its view, or its count in the list
 }

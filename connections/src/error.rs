@@ -49,4 +49,6 @@ pub enum InspectError {
     Spec(#[from] SpecError),
     #[error(transparent)]
     Tap(#[from] sse_tap::TapError),
+    #[error("fault rules: {0}")]
+    Faults(#[from] sse_faults::RulesError),
 }

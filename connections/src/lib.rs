@@ -22,8 +22,8 @@
 //! - [`ConnectionUpdate`], [`Emitter`] (`update.rs`): what a connection reports to the UI.
 //! - [`LaunchOptions`] (`launch.rs`): `sse-monitor --url URL -H 'Name: value'`.
 //! - [`TapSpec`] (`tap_spec.rs`): a tap as the user sets it up: upstream, headers, TLS, port.
-//! - [`RunningTaps`], [`TapUpdate`] (`taps.rs`): the open taps, each telling its emitter which
-//!   of its exchanges changed.
+//! - [`RunningTaps`], [`TapUpdate`], [`TapFaults`] (`taps.rs`): the open taps, each telling
+//!   its emitter which of its exchanges changed; each tap's fault rules (never saved).
 //! - [`ExchangeRow`], [`ExchangeDetail`], [`TimelineRow`] (`tap_detail.rs`): an exchange as
 //!   its list shows it, one whole for the screen (credentials masked, bodies readable), and the
 //!   timings of the waterfall.
@@ -78,5 +78,5 @@ pub use tap_detail::{
     BodyView, ExchangeDetail, ExchangeRow, RawChunk, TimelineRow, MAX_CHUNK_MARKS, RAW_SHOWN_BYTES,
 };
 pub use tap_spec::TapSpec;
-pub use taps::{RunningTaps, TapEmitter, TapOpened, TapUpdate};
+pub use taps::{RunningTaps, TapEmitter, TapFaults, TapOpened, TapUpdate};
 pub use update::{ConnectionUpdate, Emitter};

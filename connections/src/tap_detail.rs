@@ -41,6 +41,8 @@ pub struct ExchangeRow {
     pub ending: Option<String>,
     /// It ended other than completed (or a closed tunnel): who cut it is in `ending`.
     pub failed: bool,
+    /// A fault rule selected it: what the rule did (`rule 1: cut after 5 events at byte 1,234`).
+    pub fault: Option<String>,
 }
 
 /// When an exchange started (ms since the Unix epoch) and how long it took, or has taken so far.
@@ -73,6 +75,7 @@ impl ExchangeRow {
             tunnel: exchange.tunnel,
             ending: exchange.ending.as_ref().map(ToString::to_string),
             failed: cut(exchange),
+            fault: exchange.fault.as_ref().map(sse_tap::AppliedFault::line),
         }
     }
 }

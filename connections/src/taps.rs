@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
+use sse_faults::FaultRules;
 use sse_tap::{Recorder, Tap, TapError};
 use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
@@ -33,6 +34,24 @@ pub struct TapUpdate {
     pub oldest_kept: u64,
     /// Exchanges still open.
     pub open: u32,
+    /// Fault rules the tap has (a `once` rule goes once it applied).
+    pub fault_rules: u32,
+}
+
+/// A tap's fault rules, as a rule file (`sse-tap --faults`) holds them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TapFaults {
+    /// The JSON array, one rule a line; `[]` for none.
+    pub rules: String,
+    pub count: u32,
+}
+
+impl TapFaults {
+    fn of(rules: &FaultRules) -> Self {
+        Self { rules: rules.to_json(), count: u32::try_from(rules.rules().len()).unwrap_or(u32::MAX) }
+    }
 }
 
 /// A tap as it was opened.
@@ -50,6 +69,9 @@ pub struct TapOpened {
 
 struct RunningTap {
     recorder: Recorder,
+    /// Shared with each run's tap: set here, taken by the exchanges. Never saved, so a tap
+    /// that starts with the app breaks nothing unasked.
+    faults: FaultRules,
     /// Towards the upstream: a request copied as curl needs them too.
     tls: crate::spec::TlsOptions,
     /// While it listens; a stopped tap keeps its record.
@@ -95,7 +117,8 @@ impl RunningTaps {
         let config = spec.to_config()?;
         let recorder = Recorder::new(config.keep_exchanges);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.start(id, spec, Tap::with_recorder(config, recorder.clone())?, emit)
+        let faults = config.faults.clone();
+        self.start(id, spec, Tap::with_recorder(config, recorder.clone())?, faults, emit)
     }
 
     /// Starts tap `id` again with `spec` (stopping it first if it runs), recording after what
@@ -106,16 +129,25 @@ impl RunningTaps {
         spec: &TapSpec,
         emit: TapEmitter,
     ) -> Result<TapOpened, InspectError> {
-        let recorder = self.recorder(id)?;
+        let (recorder, faults) = self.recorder_and_faults(id)?;
         let running = self.lock().get_mut(&id).and_then(|tap| tap.run.take());
         if let Some(run) = running {
             run.end().await;
         }
-        let tap = Tap::with_recorder(spec.to_config()?, recorder)?;
-        Ok(self.start(id, spec, tap, emit)?)
+        let mut config = spec.to_config()?;
+        config.faults = faults.clone();
+        let tap = Tap::with_recorder(config, recorder)?;
+        Ok(self.start(id, spec, tap, faults, emit)?)
     }
 
-    fn start(&self, id: u64, spec: &TapSpec, tap: Tap, emit: TapEmitter) -> Result<TapOpened, TapError> {
+    fn start(
+        &self,
+        id: u64,
+        spec: &TapSpec,
+        tap: Tap,
+        faults: FaultRules,
+        emit: TapEmitter,
+    ) -> Result<TapOpened, TapError> {
         let (listener, note) = self.listen(spec.port)?;
         let port = listener.local_addr().map_err(|source| listen_error(0, source))?.port();
         let stop = CancellationToken::new();
@@ -127,10 +159,12 @@ impl RunningTaps {
             }
         });
         let run = Some(TapRun { stop: stop.clone(), listening });
-        self.lock().insert(id, RunningTap { recorder: recorder.clone(), tls: spec.tls.clone(), run });
+        let tap =
+            RunningTap { recorder: recorder.clone(), faults: faults.clone(), tls: spec.tls.clone(), run };
+        self.lock().insert(id, tap);
         let taps = self.taps.clone();
         self.runtime.spawn(async move {
-            if report(recorder, emit, stop).await.is_err() {
+            if report(recorder, faults, emit, stop).await.is_err() {
                 // Nobody listens any more: the tap goes too.
                 if let Some(run) =
                     taps.lock().unwrap_or_else(PoisonError::into_inner).remove(&id).and_then(|t| t.run)
@@ -207,6 +241,27 @@ impl RunningTaps {
         self.lock().get(&id).map(|tap| tap.recorder.clone()).ok_or(InspectError::NoTap(id))
     }
 
+    fn recorder_and_faults(&self, id: u64) -> Result<(Recorder, FaultRules), InspectError> {
+        let taps = self.lock();
+        let tap = taps.get(&id).ok_or(InspectError::NoTap(id))?;
+        Ok((tap.recorder.clone(), tap.faults.clone()))
+    }
+
+    /// Puts the rules of `json` (a rule file's array, `docs/faults.md`) in place of tap `id`'s:
+    /// new exchanges take them. A list with a mistake changes nothing and names the rule and
+    /// field.
+    pub fn set_faults(&self, id: u64, json: &str) -> Result<TapFaults, InspectError> {
+        let (_, faults) = self.recorder_and_faults(id)?;
+        let text = if json.trim().is_empty() { "[]" } else { json };
+        faults.replace(FaultRules::parse(text.as_bytes())?.rules());
+        Ok(TapFaults::of(&faults))
+    }
+
+    /// Tap `id`'s fault rules as they are now.
+    pub fn faults(&self, id: u64) -> Result<TapFaults, InspectError> {
+        Ok(TapFaults::of(&self.recorder_and_faults(id)?.1))
+    }
+
     /// The MCP conversation through a tap: its JSON-RPC exchanges paired, the session
     /// followed, the transport's rules checked (`sse_mcp`).
     pub fn mcp_conversation(&self, id: u64) -> Result<sse_mcp::Conversation, InspectError> {
@@ -273,12 +328,18 @@ struct Gone;
 
 /// Sends the rows that changed, whenever an exchange begins, gets its head or ends, and every
 /// [`REPORT_EVERY`] while one is open (its bytes and duration move), until `stop`.
-async fn report(recorder: Recorder, emit: TapEmitter, stop: CancellationToken) -> Result<(), Gone> {
+async fn report(
+    recorder: Recorder,
+    faults: FaultRules,
+    emit: TapEmitter,
+    stop: CancellationToken,
+) -> Result<(), Gone> {
     let mut changes = recorder.changes();
     // Ended exchanges whose last row went out: an ended exchange changes no more.
     let mut ended_sent = HashSet::new();
     loop {
-        let update = changed_rows(&recorder, &mut ended_sent);
+        let mut update = changed_rows(&recorder, &mut ended_sent);
+        update.fault_rules = TapFaults::of(&faults).count;
         let open = update.open;
         if !update.rows.is_empty() && !emit(update) {
             return Err(Gone);
@@ -300,7 +361,7 @@ async fn report(recorder: Recorder, emit: TapEmitter, stop: CancellationToken) -
 /// once more, as it ended.
 fn changed_rows(recorder: &Recorder, ended_sent: &mut HashSet<u64>) -> TapUpdate {
     let now = SystemTime::now();
-    let mut update = TapUpdate { rows: Vec::new(), oldest_kept: u64::MAX, open: 0 };
+    let mut update = TapUpdate { rows: Vec::new(), oldest_kept: u64::MAX, open: 0, fault_rules: 0 };
     recorder.visit(|exchange| {
         update.oldest_kept = update.oldest_kept.min(exchange.id);
         let ended = exchange.ending.is_some();

@@ -235,3 +235,55 @@ async fn a_bad_upstream_is_refused_with_its_reason() {
     let error = taps.open(&spec, emit).expect_err("refused").to_string();
     assert!(error.contains("invalid upstream URL"), "{error}");
 }
+
+/// A tap opens with no fault rules; rules set on it apply to the next exchange (a cut, said in
+/// its row) and keep across a restart; a list with a mistake changes nothing and names the rule
+/// and field; a `once` rule is gone after it applied, and the update says so.
+#[tokio::test]
+async fn fault_rules_are_set_kept_across_a_restart_and_said_in_the_rows() {
+    let upstream = spawn_upstream().await;
+    let taps = RunningTaps::new(tokio::runtime::Handle::current());
+    let (emit, _first_run) = emitter();
+    let opened = taps.open(&spec_for(&upstream), emit).unwrap();
+    assert_eq!(taps.faults(opened.id).unwrap().count, 0, "a new tap breaks nothing unasked");
+    let wrong = taps.set_faults(opened.id, r#"[{"path": "/events*", "cutAfterEvent": 1}]"#).unwrap_err();
+    assert!(wrong.to_string().starts_with("fault rules: rule 1: unknown field `cutAfterEvent`"), "{wrong}");
+    let set = taps
+        .set_faults(
+            opened.id,
+            r#"[{"path": "/events*", "once": true, "cutAfterEvents": 1}, {"path": "/nothing"}]"#,
+        )
+        .unwrap();
+    assert_eq!(set.count, 2);
+    assert!(
+        set.rules.starts_with("[\n  {\"path\":\"/events*\",\"once\":true,\"cutAfterEvents\":1}"),
+        "{}",
+        set.rules
+    );
+    let (emit, mut updates) = emitter();
+    let reopened = taps.restart(opened.id, &spec_for(&upstream), emit).await.unwrap();
+    assert_eq!(taps.faults(opened.id).unwrap().count, 2, "kept across a restart");
+    let head = "GET /events?stream=messages HTTP/1.1\r\nHost: {host}\r\n\r\n";
+    let (_socket, _) = request(reopened.port, head, "\r\n\r\n").await;
+    upstream.wait_for_subscriber("messages").await;
+    upstream.broker.publish("messages", Publish::data("only")).unwrap();
+    let update = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let update = updates.recv().await.expect("the tap reports");
+            if update.rows.iter().any(|row| row.ending.is_some()) {
+                return update;
+            }
+        }
+    })
+    .await
+    .expect("the cut exchange is reported within 5 s");
+    let row = update.rows.iter().find(|row| row.ending.is_some()).expect("the ended row");
+    assert_eq!(
+        row.fault.as_deref().map(|f| f.starts_with("rule 1: cut after 1 event at byte")),
+        Some(true),
+        "{row:?}"
+    );
+    assert!(row.ending.as_deref().unwrap_or_default().starts_with("cut by the tap"), "{row:?}");
+    assert_eq!(update.fault_rules, 1, "the once rule went, and the update says so");
+    assert_eq!(taps.faults(opened.id).unwrap().count, 1);
+}

@@ -43,6 +43,20 @@ impl FaultRule {
             && targets(&self.profile, client)
     }
 
+    /// As a rule file writes it, on one line: the selectors, then the profile's fields in the
+    /// order `docs/faults.md` lists them.
+    pub fn to_json(&self) -> String {
+        let selectors: Vec<String> = [("method", &self.method), ("path", &self.path)]
+            .into_iter()
+            .filter_map(|(name, value)| Some(format!("\"{name}\":{}", Value::String(value.clone()?))))
+            .collect();
+        let profile = serde_json::to_string(&self.profile).unwrap_or_else(|_| "{}".into());
+        let fields = profile.strip_prefix('{').and_then(|p| p.strip_suffix('}')).unwrap_or_default();
+        let all: Vec<&str> =
+            selectors.iter().map(String::as_str).chain((!fields.is_empty()).then_some(fields)).collect();
+        format!("{{{}}}", all.join(","))
+    }
+
     fn from_value(value: Value) -> Result<Self, String> {
         let Value::Object(mut fields) = value else {
             return Err("a rule is a JSON object".into());
@@ -162,6 +176,15 @@ impl FaultRules {
     pub fn rules(&self) -> Vec<FaultRule> {
         self.lock().clone()
     }
+
+    /// The rules left as a rule file (`--faults`) holds them, one rule a line.
+    pub fn to_json(&self) -> String {
+        let lines: Vec<String> = self.lock().iter().map(FaultRule::to_json).collect();
+        match lines.is_empty() {
+            true => "[]".to_owned(),
+            false => format!("[\n  {}\n]\n", lines.join(",\n  ")),
+        }
+    }
 }
 
 /// Whether `text` matches `pattern`, where `*` is any run of characters (`/` and `?` included)
@@ -265,6 +288,18 @@ mod tests {
         assert!(rules.select("GET", "/e", None, true).expect("1").answer.is_some());
         let next = rules.select("GET", "/e", None, true).expect("2");
         assert_eq!((next.answer, next.profile.retry_ms), (None, Some(5)), "the answer was the next one only");
+    }
+
+    /// A list written out reads back the same.
+    #[test]
+    fn rules_written_out_read_back_the_same() {
+        let text = br#"[{"method": "post", "path": "/v1/*", "client": "a", "dripBytesPerSecond": 200},
+                        {"onReconnect": {"status": 204, "every": true}, "once": true}]"#;
+        let rules = FaultRules::parse(text).expect("parses");
+        let written = rules.to_json();
+        assert!(written.starts_with("[\n  {\"method\":\"POST\",\"path\":\"/v1/*\""), "{written}");
+        assert_eq!(FaultRules::parse(written.as_bytes()).expect("reads back").rules(), rules.rules());
+        assert_eq!(FaultRules::default().to_json(), "[]");
     }
 
     /// Every mistake stops the list, naming the rule's position and the field.

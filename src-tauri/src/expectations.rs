@@ -3,31 +3,16 @@
 //! is in `sse_connections` (`sse_expect` underneath); reports arrive on the connection's
 //! channel as verdicts change.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sse_connections::ExpectationsReport;
 use tauri::State;
 
 use crate::error::CommandError;
-use crate::files::{self, given_or_picked, Exported};
+use crate::files::{self, given_or_picked, read_bounded, Exported};
 use crate::state::AppState;
 
-/// The largest expectations file read.
-const MAX_FILE_BYTES: u64 = 1 << 20;
 const TOML: (&str, &[&str]) = ("Expectations (TOML)", &["toml"]);
-
-fn read_bounded(path: &Path) -> Result<String, CommandError> {
-    let failed = |source| CommandError::File { doing: "read", path: path.display().to_string(), source };
-    let file = std::fs::File::open(path).map_err(failed)?;
-    let mut text = String::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text).map_err(failed)?;
-    if text.len() as u64 > MAX_FILE_BYTES {
-        let too_big = std::io::Error::new(std::io::ErrorKind::InvalidData, "larger than 1 MiB");
-        return Err(failed(too_big));
-    }
-    Ok(text)
-}
 
 async fn load<R: tauri::Runtime>(
     app: &tauri::AppHandle<R>,

@@ -2,7 +2,8 @@
 //! Rust, so the webview needs no dialog permission), or given by the GUI tests in builds with
 //! `test-hooks`.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use embedded_server::{replay_file, Pace};
 use serde::Serialize;
@@ -153,6 +154,22 @@ pub async fn import<R: tauri::Runtime>(
         ..ConnectionSpec::default()
     };
     Ok(Some(Imported { spec, events: started.events }))
+}
+
+/// The largest file of settings read from a file the user names (expectations, fault rules).
+const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// A file's text, at most [`MAX_FILE_BYTES`].
+pub(crate) fn read_bounded(path: &Path) -> Result<String, CommandError> {
+    let failed = |source| CommandError::File { doing: "read", path: path.display().to_string(), source };
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text).map_err(failed)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        let too_big = std::io::Error::new(std::io::ErrorKind::InvalidData, "larger than 1 MiB");
+        return Err(failed(too_big));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use sse_connections::{
     Auth, BodyView, CompressionReport, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail,
     ExchangeRow, ExpectationRow, ExpectationsReport, HeaderField, HintField, LlmReport, Loaded, Page,
     PaneLayout, Preset, RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings,
-    TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind, WindowState,
+    TapFaults, TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind, WindowState,
 };
 use sse_expect::Verdict;
 use sse_inspector::{
@@ -189,6 +189,19 @@ fn commands(cfg: &Config) -> Vec<Command> {
             ],
             ts::<Option<Exported>>(cfg),
         ),
+        command("tap_faults", vec![id()], ts::<TapFaults>(cfg)),
+        command("set_tap_faults", vec![id(), arg("rules", ts::<String>(cfg))], ts::<TapFaults>(cfg)),
+        command(
+            "load_fault_rules",
+            // `path`: only builds with `test-hooks` read it; release builds always ask.
+            vec![optional("path", ts::<Option<String>>(cfg))],
+            ts::<Option<String>>(cfg),
+        ),
+        command(
+            "save_fault_rules",
+            vec![arg("rules", ts::<String>(cfg)), optional("path", ts::<Option<String>>(cfg))],
+            ts::<Option<Exported>>(cfg),
+        ),
         command(
             "load_expectations",
             // `path`: only builds with `test-hooks` read it; release builds always ask.
@@ -294,6 +307,7 @@ fn declarations() -> String {
         SavedTap,
         TapOpened,
         TapUpdate,
+        TapFaults,
         ExchangeRow,
         ExchangeDetail,
         RawChunk,

@@ -15,6 +15,8 @@
 //! - `files.rs`: export and import through the native dialogs.
 //! - `expectations.rs`: the Expectations tab's commands (load, generate, save, clear expectations).
 //! - `streams.rs`: the Server tab's commands (streams, publish, fault profiles).
+//! - `tap_faults.rs`: a tap's Faults tab's commands (its rules read and set; a rule file loaded or
+//!   saved through the native dialogs).
 //! - `docs.rs`: the reference pages the window shows, read from where they are installed.
 //! - `taps.rs`: the commands of taps (open, close, save, an exchange, the waterfall, replay,
 //!   HAR).
@@ -36,6 +38,7 @@ mod panics;
 mod platform;
 mod state;
 mod streams;
+mod tap_faults;
 mod taps;
 mod window_state;
 

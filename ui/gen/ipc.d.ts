@@ -431,7 +431,17 @@ oldestKept: number,
 /**
  * Exchanges still open.
  */
-open: number, };
+open: number, 
+/**
+ * Fault rules the tap has (a `once` rule goes once it applied).
+ */
+faultRules: number, };
+
+export type TapFaults = { 
+/**
+ * The JSON array, one rule a line; `[]` for none.
+ */
+rules: string, count: number, };
 
 export type ExchangeRow = { id: number, method: string, 
 /**
@@ -465,7 +475,11 @@ ending: string | null,
 /**
  * It ended other than completed (or a closed tunnel): who cut it is in `ending`.
  */
-failed: boolean, };
+failed: boolean, 
+/**
+ * A fault rule selected it: what the rule did (`rule 1: cut after 5 events at byte 1,234`).
+ */
+fault: string | null, };
 
 export type ExchangeDetail = { row: ExchangeRow, 
 /**
@@ -954,6 +968,10 @@ export interface Commands {
   inspect_exchange: { args: { id: number; exchange: number; onUpdate: ChannelOf<ConnectionUpdate> }; result: number };
   replay_exchange: { args: { id: number; exchange: number; speed: number }; result: Imported | null };
   export_har: { args: { id: number; withSecrets: boolean; path?: string | null }; result: Exported | null };
+  tap_faults: { args: { id: number }; result: TapFaults };
+  set_tap_faults: { args: { id: number; rules: string }; result: TapFaults };
+  load_fault_rules: { args: { path?: string | null }; result: string | null };
+  save_fault_rules: { args: { rules: string; path?: string | null }; result: Exported | null };
   load_expectations: { args: { id: number; path?: string | null }; result: ExpectationsReport | null };
   generate_expectations: { args: { id: number; events: number }; result: ExpectationsReport };
   save_expectations: { args: { id: number; path?: string | null }; result: Exported | null };

@@ -3,7 +3,8 @@
 // as controls, the whole profile as JSON: docs/faults.md). Shown for connections to the
 // embedded server; the chosen stream is the connection's own at first.
 import { mountTemplate, setText } from "../dom.js";
-import { chooseStream, clearFaults, controlsOf, createStream, publish, refreshStreams, server, setFaults, streamOf, withControls } from "../streams.js";
+import { controlsOf, withControls } from "../fault-controls.js";
+import { chooseStream, clearFaults, createStream, publish, refreshStreams, server, setFaults, streamOf } from "../streams.js";
 
 /** @typedef {import("../model.js").Connection} Connection */
 

@@ -429,7 +429,7 @@ impl App {
     /// Calls a command the way the page does, waiting for its answer.
     pub(crate) async fn invoke(&self, command: &str, args: Value) -> Value {
         let script = "const done = arguments[arguments.length - 1]; \
-                      window.__TAURI__.core.invoke(arguments[0], arguments[1]).then(done, e => done({ error: String(e) }));";
+                      window.__TAURI__.core.invoke(arguments[0], arguments[1]).then(done, e => done({ error: e }));";
         self.client.execute_async(script, vec![json!(command), args]).await.expect("invoke a command")
     }
 }

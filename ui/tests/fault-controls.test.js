@@ -1,7 +1,7 @@
-// The Server tab's fault controls: node --test ui/tests
+// The fault controls of the Server tab and of a tap's Faults box: node --test ui/tests
 import test from "node:test";
 import assert from "node:assert/strict";
-import { controlsOf, withControls } from "../streams.js";
+import { controlsOf, ruleControlsOf, ruleList, ruleListText, ruleName, withControls, withRuleControls } from "../fault-controls.js";
 
 const blank = { cutAfterEvents: "", dripBytesPerSecond: "", lineEnding: "", client: "", once: false };
 
@@ -22,3 +22,20 @@ test("JSON typed by hand is read back into the controls, and round-trips", () =>
   assert.equal(controlsOf("[1, 2]"), null);
 });
 
+
+test("a tap's rule list: the chosen rule's controls read and written, the rest kept", () => {
+  const typed = '[{"path": "/events*", "cutAfterEvents": 5}, {"method": "POST", "path": "/v1/*", "retryMs": 9}]';
+  assert.deepEqual(ruleControlsOf(typed, 1), { method: "POST", path: "/v1/*", ...blank });
+  const written = withRuleControls(typed, 1, { method: "get", path: " /x* ", ...blank, dripBytesPerSecond: "200", once: true });
+  assert.ok(written);
+  assert.deepEqual(ruleList(written), [
+    { path: "/events*", cutAfterEvents: 5 },
+    { method: "GET", path: "/x*", retryMs: 9, dripBytesPerSecond: 200, once: true },
+  ]);
+  assert.equal(written, ruleListText(ruleList(written) ?? []), "one rule a line, as the tap writes it");
+  assert.equal(withRuleControls(typed, 5, { method: "", path: "", ...blank }), null, "no such rule");
+  assert.equal(ruleControlsOf("[{", 0), null, "mid-typing");
+  assert.equal(ruleList('[1]'), null, "a rule is an object");
+  assert.equal(ruleName({ path: "/events*", client: "ui", cutAfterEvents: 5 }, 0), "1 · any /events* · client ui · cutAfterEvents");
+  assert.equal(ruleListText([]), "[]");
+});
