@@ -57,7 +57,12 @@ impl FaultProfile {
         };
         if kind == BodyKind::Other {
             skip("cutAfterEvents", fitted.cut_after_events.take().is_some());
-            skip("stall", fitted.stall.take().is_some());
+            // A body without events can still be held before its first byte.
+            let counts_events = fitted.stall.is_some_and(|stall| stall.after_events > 0);
+            if counts_events {
+                fitted.stall = None;
+            }
+            skip("stall", counts_events);
         }
         skip("retryMs", fitted.retry_ms.take().is_some());
         skip("bom", std::mem::take(&mut fitted.bom));
@@ -103,6 +108,14 @@ mod tests {
             "`cutAfterEvents` skipped: the response is not an event stream (application/json): only byte faults apply"
         );
         assert!(other.touches_body());
+        let before_the_body =
+            FaultProfile { stall: Some(FaultStall { after_events: 0, ms: 10 }), ..FaultProfile::default() };
+        let (kept, skipped) = before_the_body.fitted(BodyKind::Other, "");
+        assert_eq!(
+            (kept.stall, skipped),
+            (before_the_body.stall, vec![]),
+            "a stall before the first byte fits any body"
+        );
     }
 
     /// Only faults on the body count: a profile that only answers reconnects does not touch it.

@@ -64,7 +64,18 @@ impl FaultedResponse {
         started: Instant,
         cut: CutSignal,
     ) -> Self {
-        let BodyPlan { kind, profile, decoder } = plan;
+        let BodyPlan { kind, mut profile, decoder } = plan;
+        // A body without events is held before its first byte by the tap itself (the engine
+        // counts events).
+        let mut fault = fault;
+        let before_body = match profile.stall {
+            Some(stall) if kind == BodyKind::Other => {
+                profile.stall = None;
+                fault.did.push(format!("stalled {} ms before the body", stall.ms));
+                Some(Box::pin(tokio::time::sleep(std::time::Duration::from_millis(stall.ms))))
+            }
+            _ => None,
+        };
         let clock_seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |since| since.as_nanos() as u64);
@@ -76,7 +87,7 @@ impl FaultedResponse {
             splitter: BlockSplitter::new(kind),
             ended: None,
         };
-        Self { source, engine, wait: None, exchange, recorder, started, fault, finished: false, cut }
+        Self { source, engine, wait: before_body, exchange, recorder, started, fault, finished: false, cut }
     }
 
     /// Records what the rule did and ends the exchange's record (once).

@@ -352,3 +352,98 @@ async fn a_drip_paces_bytes_it_leaves_untouched() {
     assert!(took >= Duration::from_millis(100) * pauses, "{} bytes in {took:?}", got.body.len());
     assert!(exchange.fault.expect("recorded").line().starts_with("rule 1: dripped at 1,000 B/s"));
 }
+
+/// `commentFlood`, `oversizedEventBytes`, `ids: repeat` and `lineEnding: cr` add or change
+/// only what they say: every event keeps the first one's id, two comments go before each, an
+/// oversized event opens the body, and every line ends with CR.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn floods_an_oversized_event_repeated_ids_and_cr_endings() {
+    let upstream = Starlette::start().await;
+    let rules = r#"[{"commentFlood": 2, "oversizedEventBytes": 10, "ids": "repeat", "lineEnding": "cr"}]"#;
+    let (tap, recorder, _stop) = tap_with(&upstream.url, rules).await;
+    let got = raw_get(tap, "/events?count=3", &[]).await;
+    let exchange = ended(&recorder, "/events?count=3").await;
+    let sent = upstream_body(&exchange);
+    let mut expected = String::from("event: oversized\rdata: xxxxxxxxxx\r\r");
+    for block in sent.split_inclusive_blocks() {
+        let block = text(block);
+        if block.contains("data:") {
+            expected.push_str(": flood\r\r: flood\r\r");
+        }
+        let first_id = block.lines().next().filter(|line| line.starts_with("id: ")).map(|_| "id: 1");
+        let mut rewritten = block.replace("\r\n", "\r");
+        if let (Some(id), Some(line)) = (first_id, rewritten.split('\r').next().map(str::to_owned)) {
+            rewritten = rewritten.replacen(&line, id, 1);
+        }
+        expected.push_str(&rewritten);
+    }
+    assert_eq!(text(&got.body), expected);
+    let line = exchange.fault.expect("recorded").line();
+    assert!(
+        line.contains("repeated the first id over 3 ids")
+            && line.contains("sent 2 comments before each event"),
+        "{line}"
+    );
+}
+
+/// A seeded random cut falls at the same byte on every exchange, within the bound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seeded_random_cut_falls_at_the_same_byte_each_time() {
+    let upstream = Starlette::start().await;
+    let (tap, recorder, _stop) =
+        tap_with(&upstream.url, r#"[{"cutRandomlyWithinBytes": 60, "seed": 7}]"#).await;
+    let first = raw_get(tap, "/events?count=5&n=1", &[]).await;
+    let second = raw_get(tap, "/events?count=5&n=2", &[]).await;
+    assert!((1..=60).contains(&first.body.len()), "{}", first.body.len());
+    assert_eq!(first.body.len(), second.body.len(), "the seed decides the byte");
+    let sent = upstream_body(&ended(&recorder, "/events?count=5&n=1").await);
+    assert_eq!(first.body, sent[..first.body.len()]);
+    assert!(!first.ended && !second.ended);
+}
+
+/// Each reconnect answer is the tap's own: a 204, a redirect, another Content-Type; none of
+/// them reaches the upstream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_reconnect_answer_comes_from_the_tap() {
+    let mut upstream = Starlette::start().await;
+    let rules = r#"[{"path": "/a*", "onReconnect": {"status": 204}},
+                    {"path": "/b*", "onReconnect": {"redirect": "/events?count=1"}},
+                    {"path": "/c*", "onReconnect": {"contentType": "text/html"}}]"#;
+    let (tap, _recorder, _stop) = tap_with(&upstream.url, rules).await;
+    let gone = raw_get(tap, "/a", &["Last-Event-ID: 1"]).await;
+    assert!(gone.head.starts_with("HTTP/1.1 204"), "{}", gone.head);
+    let moved = raw_get(tap, "/b", &["Last-Event-ID: 1"]).await;
+    assert!(moved.head.starts_with("HTTP/1.1 307"), "{}", moved.head);
+    assert!(moved.head.to_ascii_lowercase().contains("location: /events?count=1"), "{}", moved.head);
+    let typed = raw_get(tap, "/c", &["Last-Event-ID: 1"]).await;
+    assert!(
+        typed.head.starts_with("HTTP/1.1 200")
+            && typed.head.to_ascii_lowercase().contains("content-type: text/html"),
+        "{}",
+        typed.head
+    );
+    let passed = raw_get(tap, "/events?count=1", &[]).await;
+    assert!(passed.ended);
+    assert_eq!(
+        upstream.next_request().await["request"],
+        "/events?count=1",
+        "the answered ones never went upstream"
+    );
+}
+
+/// A body that is no stream can still be held before its first byte; it then passes whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stall_holds_a_plain_body_before_its_first_byte() {
+    let upstream = Starlette::start().await;
+    let (tap, recorder, _stop) =
+        tap_with(&upstream.url, r#"[{"path": "/json", "stall": {"afterEvents": 0, "ms": 300}}]"#).await;
+    let got = raw_get(tap, "/json", &[]).await;
+    let exchange = ended(&recorder, "/json").await;
+    assert_eq!(got.body, exchange.response_body);
+    assert!(
+        got.when_it_had(1) >= Duration::from_millis(300),
+        "the first byte came after {:?}",
+        got.when_it_had(1)
+    );
+    assert_eq!(exchange.fault.expect("recorded").did, ["stalled 300 ms before the body"]);
+}

@@ -1,7 +1,7 @@
 //! Real clients nobody here wrote, through a tap whose rule cuts their stream from PyPI
-//! sse-starlette after three events: Debian's Chromium (through npm `playwright-core`), npm
+//! sse-starlette inside its fourth event: Debian's Chromium (through npm `playwright-core`), npm
 //! `eventsource` and `sse-sub` each get every event once, in order, and their resume reaches the
-//! upstream with the `Last-Event-ID` of the last whole event they got.
+//! upstream with the `Last-Event-ID` of the last whole event they got (the third).
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -15,8 +15,10 @@ mod common;
 use common::starlette::Starlette;
 use common::start_tap;
 
-/// Cut once, after three events, and tell the client to come back in 200 ms.
-const CUT_ONCE: &str = r#"[{"path": "/events*", "once": true, "cutAfterEvents": 3, "retryMs": 200}]"#;
+/// Tell the client to come back in 200 ms (`retry: 200` and a blank line: 12 bytes), then cut
+/// once, 10 bytes into the fourth event (sse-starlette's are 24 bytes each below id 10:
+/// `id: N`, `data: event N`, CRLF endings).
+const CUT_ONCE: &str = r#"[{"path": "/events*", "once": true, "cutAfterBytes": 94, "retryMs": 200}]"#;
 
 async fn cutting_tap(upstream: &str) -> (String, Recorder, tokio::sync::oneshot::Sender<()>) {
     let mut config = TapConfig::new(upstream).expect("a valid upstream");
@@ -53,8 +55,13 @@ async fn resumed_after_the_third(upstream: &mut Starlette, recorder: &Recorder) 
     assert_eq!(first["lastEventId"], Value::Null, "{first}");
     let resume = upstream.next_request().await;
     assert_eq!(resume["lastEventId"], "3", "the resume carries the last whole event's id: {resume}");
-    let cut = recorder.exchanges().into_iter().any(|e| matches!(e.ending, Some(Ending::CutByFault { .. })));
-    assert!(cut, "the tap cut the first exchange");
+    let cut = recorder
+        .exchanges()
+        .into_iter()
+        .find(|e| matches!(e.ending, Some(Ending::CutByFault { .. })))
+        .and_then(|e| e.fault)
+        .expect("the tap cut the first exchange");
+    assert_eq!(cut.line(), "rule 1: sent retry: 200, cut after 3 events at byte 94", "inside the fourth");
 }
 
 fn numbered(ids: &[String]) {
