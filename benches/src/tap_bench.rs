@@ -38,6 +38,10 @@ struct Args {
     /// The `sse-tap` binary (default: next to this one).
     #[arg(long)]
     tap_bin: Option<PathBuf>,
+    /// Gives sse-tap these fault rules (`--faults FILE`): with rules that select none of the
+    /// bench's exchanges, what a tap with rules costs the exchanges it leaves alone.
+    #[arg(long, value_name = "FILE")]
+    tap_faults: Option<PathBuf>,
     /// nginx (default: `nginx` on PATH, or /usr/sbin/nginx).
     #[arg(long)]
     nginx: Option<PathBuf>,
@@ -105,6 +109,7 @@ impl Drop for TempDir {
 /// The tools found on this machine, or why not.
 struct Tools {
     tap: PathBuf,
+    tap_faults: Option<PathBuf>,
     nginx: Result<PathBuf, String>,
     mitmdump: Result<PathBuf, String>,
     servers_cpu: Option<usize>,
@@ -146,6 +151,7 @@ fn find_tools(args: &Args) -> anyhow::Result<Tools> {
     let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench-venv/bin/mitmdump");
     Ok(Tools {
         tap,
+        tap_faults: args.tap_faults.clone(),
         nginx: installed(&args.nginx, &["/usr/sbin/nginx", "/usr/bin/nginx"], "nginx"),
         mitmdump: installed(&args.mitmdump, &[venv], "mitmproxy"),
         servers_cpu: args.servers_cpu,
@@ -176,14 +182,13 @@ async fn start_middle(path: Path, upstream: &str, tools: &Tools) -> anyhow::Resu
             Ok(Middle { addr: upstream.to_owned(), pids: Vec::new(), _process: None, _dir: None })
         }
         Path::Tap => {
-            let mut process = Group::spawn(
-                tools
-                    .command(&tools.tap)
-                    .args(["--listen", "127.0.0.1:0", "--upstream", &format!("http://{upstream}")])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped()),
-            )
-            .with_context(|| format!("start {}", tools.tap.display()))?;
+            let mut command = tools.command(&tools.tap);
+            command.args(["--listen", "127.0.0.1:0", "--upstream", &format!("http://{upstream}")]);
+            if let Some(rules) = &tools.tap_faults {
+                command.arg("--faults").arg(rules);
+            }
+            let mut process = Group::spawn(command.stdout(Stdio::null()).stderr(Stdio::piped()))
+                .with_context(|| format!("start {}", tools.tap.display()))?;
             let stderr = process.child().stderr.take().context("sse-tap stderr")?;
             let mut lines = BufReader::new(stderr).lines();
             let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
