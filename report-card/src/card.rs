@@ -11,6 +11,7 @@ use crate::rules::{
     makes_no_attempt_after_a_refusal, reestablishes_the_connection, sends_last_event_id,
     sends_the_same_request, waits_the_retry,
 };
+use crate::scenarios::{by_client, ClientScenarios, Graded};
 use crate::timing::{
     backs_off_over_repeated_failures, does_not_reconnect_in_lockstep, starts_backing_off_again,
 };
@@ -50,6 +51,9 @@ pub struct ClientReport {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub now_ms: u64,
     pub clients: Vec<GradedClient>,
+    /// The clients whose `client` tags name scenarios (`eventsource/cut`), each scenario's card
+    /// in short, side by side.
+    pub by_client: Vec<ClientScenarios>,
 }
 
 /// Grades one client (one EventSource); `everyone` is every client's history, `history` among
@@ -104,8 +108,15 @@ pub fn report(everyone: Vec<ClientHistory>, now_ms: u64) -> ClientReport {
                 card: grade_among(history, &others, now_ms),
             }
         })
-        .collect();
-    ClientReport { now_ms, clients }
+        .collect::<Vec<_>>();
+    let by_client = by_client(clients.iter().map(|graded: &GradedClient| Graded {
+        client: &graded.history.client,
+        named_by: graded.history.named_by,
+        instance: graded.instance,
+        reconnects: graded.card.reconnects,
+        rules: &graded.card.rules,
+    }));
+    ClientReport { now_ms, clients, by_client }
 }
 
 /// A name's attempts as one history per instance: (its history, its number, its note, how the

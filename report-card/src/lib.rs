@@ -20,12 +20,15 @@
 //!   and what a client did.
 //! - [`grade`], [`report`], [`Card`], [`ClientReport`] (`card.rs`): one client's card, and every
 //!   client's.
+//! - [`ClientScenarios`], [`Scenario`], [`scenario_of`] (`scenarios.rs`): one client across
+//!   scenarios (`client=eventsource/cut`), its cards side by side.
 
 mod card;
 mod instances;
 mod reading;
 mod record;
 mod rules;
+mod scenarios;
 mod thresholds;
 mod timing;
 mod verdicts;
@@ -33,5 +36,6 @@ mod verdicts;
 pub use card::{grade, report, Card, ClientReport, GradedClient};
 pub use instances::AMBIGUOUS;
 pub use record::{Answer, Attempt, AttemptEnd, ClientHistory, ClientNamedBy, Delivered};
+pub use scenarios::{scenario_of, ClientScenarios, Scenario};
 pub use thresholds::{ERROR_PAGE_RETRY_MS, GIVE_UP_WINDOW_MS};
 pub use verdicts::{CardVerdict, Level, RuleVerdict};

@@ -306,3 +306,46 @@ fn waiting_the_error_pages_retry_is_noted() {
     assert_eq!(verdict, CardVerdict::Pass, "{evidence:?}");
     assert_eq!(sse_report_card::ERROR_PAGE_RETRY_MS, 2_345);
 }
+
+/// Tags that name a scenario after a slash put one client's cards side by side: here a client
+/// that resumes after a cut and never comes back after a clean end; an untagged client, and a
+/// tag with nothing after its slash, name no scenario.
+#[test]
+fn one_client_across_scenarios_is_grouped_by_its_tag() {
+    let named = |client: &str, named_by: ClientNamedBy, attempts: Vec<Attempt>| ClientHistory {
+        client: client.into(),
+        named_by,
+        attempts: VecDeque::from(attempts),
+        dropped: 0,
+        serial: 0,
+    };
+    let cut = named(
+        "eventsource/cut",
+        ClientNamedBy::Parameter,
+        vec![
+            given(attempt(0, 100, stream(), AttemptEnd::Cut), Some("3"), None),
+            sending(attempt(3200, 9000, stream(), AttemptEnd::ClientLeft), "3"),
+        ],
+    );
+    let ended =
+        named("eventsource/end", ClientNamedBy::Header, vec![attempt(0, 100, stream(), AttemptEnd::Kicked)]);
+    let untagged = named(
+        "127.0.0.1 curl/8",
+        ClientNamedBy::AddressAndAgent,
+        vec![attempt(0, 100, stream(), AttemptEnd::Kicked)],
+    );
+    let bare =
+        named("other/", ClientNamedBy::Parameter, vec![attempt(0, 100, stream(), AttemptEnd::ClientLeft)]);
+    let report = sse_report_card::report(vec![cut, untagged, ended, bare], 20_000);
+    assert_eq!(report.by_client.len(), 1, "{:?}", report.by_client);
+    let group = &report.by_client[0];
+    assert_eq!(group.client, "eventsource");
+    let scenarios: Vec<(&str, Option<bool>, u32)> =
+        group.scenarios.iter().map(|s| (s.scenario.as_str(), s.reconnects, s.card)).collect();
+    assert_eq!(scenarios, [("cut", Some(true), 0), ("end", Some(false), 2)]);
+    assert_eq!(group.scenarios[1].failed, ["reestablishes the connection after the stream ends"]);
+    assert!(group.scenarios[0].failed.is_empty(), "{:?}", group.scenarios[0].failed);
+    assert_eq!(report.clients[group.scenarios[1].card as usize].history.client, "eventsource/end");
+    let json = serde_json::to_value(&report).expect("serializes");
+    assert_eq!(json["byClient"][0]["scenarios"][1]["scenario"], "end");
+}

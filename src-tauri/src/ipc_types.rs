@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use embedded_server::{
-    Answer, Attempt, AttemptEnd, Card, CardVerdict, ClientHistory, ClientNamedBy, ClientReport, Delivered,
-    FaultLineEnding, FaultProfile, FaultStall, GradedClient, IdFault, Level, ReconnectAnswer, RuleVerdict,
-    StreamInfo,
+    Answer, Attempt, AttemptEnd, Card, CardVerdict, ClientHistory, ClientNamedBy, ClientReport,
+    ClientScenarios, Delivered, FaultLineEnding, FaultProfile, FaultStall, GradedClient, IdFault, Level,
+    ReconnectAnswer, RuleVerdict, Scenario, StreamInfo,
 };
 use sse_connections::{
     Auth, BodyView, CompressionReport, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail,
@@ -344,6 +344,8 @@ fn declarations() -> String {
         FaultLineEnding,
         IdFault,
         ClientReport,
+        ClientScenarios,
+        Scenario,
         GradedClient,
         ClientHistory,
         ClientNamedBy,

@@ -850,7 +850,36 @@ export type FaultLineEnding = "lf" | "cr" | "crlf";
 
 export type IdFault = "repeat" | "reset";
 
-export type ClientReport = { nowMs: number, clients: Array<GradedClient>, };
+export type ClientReport = { nowMs: number, clients: Array<GradedClient>, 
+/**
+ * The clients whose `client` tags name scenarios (`eventsource/cut`), each scenario's card
+ * in short, side by side.
+ */
+byClient: Array<ClientScenarios>, };
+
+export type ClientScenarios = { 
+/**
+ * The tag before the slash.
+ */
+client: string, scenarios: Array<Scenario>, };
+
+export type Scenario = { 
+/**
+ * The tag after the slash.
+ */
+scenario: string, 
+/**
+ * Which EventSource of the tag (1, 2, ...).
+ */
+instance: number, 
+/**
+ * Its card's place in the report's `clients`.
+ */
+card: number, reconnects: boolean | null, 
+/**
+ * The rules it failed (INFO is never a failure).
+ */
+failed: Array<string>, };
 
 export type GradedClient = { 
 /**

@@ -4,13 +4,14 @@
 // EventSource of a name (an instance) has its own card. Cards are <details>: Enter or Space on a
 // client's line opens it. Event data never reaches the page here; what is shown is text.
 import { mountTemplate, setText } from "../dom.js";
+import { scenarioTables } from "../client-scenarios.js";
 import { clients, isOpen, refreshClients } from "../clients.js";
 import { state } from "../model.js";
 
 /** @typedef {import("../gen/ipc").GradedClient} GradedClient */
 /** @typedef {import("../gen/ipc").Attempt} Attempt */
 
-const IDS = { summary: "clients-summary", cards: "client-cards" };
+const IDS = { summary: "clients-summary", scenarios: "client-scenarios", cards: "client-cards" };
 
 const VERDICT_WORDS = { pass: "pass", fail: "fail", notObserved: "not observed", beyondSpec: "beyond the spec" };
 const NAMED_BY = { parameter: "client parameter", header: "X-SSE-Client header", addressAndAgent: "address and User-Agent" };
@@ -131,7 +132,7 @@ export function clientsPanel() {
       refreshClients();
       const report = clients.report;
       if (!report) return;
-      const json = JSON.stringify(report.clients);
+      const json = JSON.stringify([report.clients, report.byClient]);
       if (json === clients.json) return;
       clients.json = json;
       const count = report.clients.length;
@@ -142,7 +143,17 @@ export function clientsPanel() {
           : `${count} ${count === 1 ? "client" : "clients"}, graded against the spec's reconnection rules.`,
       );
       const numbered = new Set(report.clients.filter((graded) => graded.instance > 1).map((graded) => graded.client));
-      els.cards.replaceChildren(...report.clients.map((graded) => card(graded, count, numbered.has(graded.client))));
+      const cards = report.clients.map((graded) => card(graded, count, numbered.has(graded.client)));
+      els.cards.replaceChildren(...cards);
+      // A scenario's button opens its card and brings it into view.
+      const show = (/** @type {number} */ at) => {
+        const shown = cards[at];
+        if (!shown) return;
+        shown.open = true;
+        shown.scrollIntoView({ block: "nearest" });
+        shown.querySelector("summary")?.focus();
+      };
+      els.scenarios.replaceChildren(...scenarioTables(report, show));
     },
     unmount() {
       els = null;

@@ -164,3 +164,45 @@ async fn the_webview_eventsource_keeps_every_must() {
     assert_eq!(rule(&card("moved"), "follows a redirect"), "pass", "{:#}", card("moved"));
     app.close().await;
 }
+
+/// Clients tagged `name/scenario` are shown side by side, a column per scenario, above the
+/// cards; a scenario's button, pressed with Enter, opens its card.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_client_across_scenarios_is_shown_side_by_side() {
+    let app = spawn_app().await;
+    app.wait_until(30, "the counter opens", || async { app.text("ipc-state").await == "open" }).await;
+    let base = app.text("server-url").await;
+    let addr = base.trim_start_matches("http://").to_owned();
+    // Two short subscriptions of one client, each its own scenario (left by the client).
+    for scenario in ["first", "second"] {
+        let head = format!(
+            "GET /events?stream=messages&client=gui/{scenario} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        );
+        let mut socket = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+        tokio::io::AsyncWriteExt::write_all(&mut socket, head.as_bytes()).await.expect("subscribe");
+        let mut first = [0u8; 64];
+        let read = tokio::io::AsyncReadExt::read(&mut socket, &mut first).await.expect("a response");
+        assert!(read > 0, "the server answered");
+    }
+    app.click("tab-clients").await;
+    let caption = "return document.querySelector('#client-scenarios caption')?.textContent ?? ''";
+    app.wait_until(15, "the client's scenarios side by side", || async {
+        app.eval(caption).await == "gui across 2 scenarios"
+    })
+    .await;
+    let columns = app
+        .eval("return [...document.querySelectorAll('#client-scenarios th[scope=col]')].map((th) => th.textContent)")
+        .await;
+    assert_eq!(columns, serde_json::json!(["first", "second"]));
+    let card_open =
+        "return document.querySelector('#client-cards details[data-client=\"gui/second\"]')?.open ?? null";
+    app.eval("document.querySelector('#client-cards details[data-client=\"gui/second\"]').open = false")
+        .await;
+    app.eval("document.querySelectorAll('#client-scenarios button')[1].focus()").await;
+    app.press('\u{E007}').await; // Enter shows the card
+    app.wait_until(5, "the second scenario's card is open", || async { app.eval(card_open).await == true })
+        .await;
+    let focused = app.eval("return document.activeElement.closest('details')?.dataset.client ?? ''").await;
+    assert_eq!(focused, "gui/second", "the focus is on the card's line");
+    app.close().await;
+}
