@@ -84,5 +84,5 @@ pub use sse_faults::{
 /// The report card's record and rules, which the embedded server fills and serves.
 pub use sse_report_card::{
     grade, Answer, Attempt, AttemptEnd, Card, CardVerdict, ClientHistory, ClientNamedBy, ClientReport,
-    ClientScenarios, Delivered, GradedClient, Level, RuleVerdict, Scenario,
+    ClientScenarios, Delivered, EventsLost, GradedClient, Level, RuleVerdict, Scenario,
 };

@@ -49,6 +49,7 @@ pub(crate) struct Subscription {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Handed {
     events: u64,
+    first_id: u64,
     last_id: u64,
     retry_ms: u64,
 }
@@ -57,13 +58,16 @@ const NONE: u64 = u64::MAX;
 
 impl Default for Handed {
     fn default() -> Self {
-        Self { events: 0, last_id: NONE, retry_ms: NONE }
+        Self { events: 0, first_id: NONE, last_id: NONE, retry_ms: NONE }
     }
 }
 
 impl Handed {
     fn note(&mut self, event: &Event) {
         self.events += 1;
+        if self.first_id == NONE {
+            self.first_id = event.id;
+        }
         self.last_id = event.id;
         if let Some(retry) = event.retry_ms {
             self.retry_ms = retry;
@@ -73,6 +77,7 @@ impl Handed {
     pub(crate) fn delivered(self) -> Delivered {
         Delivered {
             events: self.events,
+            first_id: (self.first_id != NONE).then(|| self.first_id.to_string()),
             last_id: (self.last_id != NONE).then(|| self.last_id.to_string()),
             retry_ms: (self.retry_ms != NONE).then_some(self.retry_ms),
         }

@@ -201,3 +201,89 @@ async fn another_method_and_a_changed_body_are_on_the_card() {
     assert_eq!(same["verdict"], "fail", "{same:#}");
     assert!(same["evidence"][0].as_str().unwrap().contains("body (masked: 17 bytes"), "{same:#}");
 }
+
+/// Reads a response body until it ends or breaks (a cut); its text.
+async fn read_to_the_cut(mut response: reqwest::Response) -> String {
+    let mut text = String::new();
+    let read = async {
+        while let Ok(Some(chunk)) = response.chunk().await {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), read).await.expect("the stream is cut within 10 s");
+    text
+}
+
+/// After a cut, a client that resumes with the last id it was given loses no event; one that
+/// comes back without Last-Event-ID finds the stream live and loses what was published while
+/// it was away: its card names those ids.
+#[tokio::test]
+async fn events_lost_after_a_cut_are_named_on_the_card() {
+    use embedded_server::Publish;
+    let server = spawn_app(quiet_config()).await;
+    // A connection of its own for each request: a subscribe request on a kept-alive
+    // connection takes the server's other path, which fault profiles do not reach.
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    for (client, resume_header) in [("resumes", Some("2")), ("forgets", None)] {
+        let stream = format!("lose-{client}");
+        server.broker.create_stream(&stream).unwrap();
+        let set = http
+            .put(server.url(&format!("/streams/{stream}/faults")))
+            .header("content-type", "application/json")
+            .body(r#"{"cutAfterEvents": 2, "once": true}"#)
+            .send()
+            .await
+            .unwrap();
+        assert!(set.status().is_success());
+        let url = server.url(&format!("/events?stream={stream}&client={client}"));
+        let first = http.get(&url).send().await.unwrap();
+        server.wait_for_subscriber(&stream).await;
+        for data in ["a", "b", "c"] {
+            server.broker.publish(&stream, Publish::data(data)).unwrap();
+        }
+        let given = read_to_the_cut(first).await;
+        assert!(given.contains("id: 2\n") && !given.contains("id: 3\n"), "{given}");
+        // Published while the client is away.
+        for data in ["d", "e"] {
+            server.broker.publish(&stream, Publish::data(data)).unwrap();
+        }
+        let mut resume = http.get(&url);
+        if let Some(id) = resume_header {
+            resume = resume.header("last-event-id", id);
+        }
+        let mut blocks = Blocks::new(resume.send().await.unwrap());
+        server.wait_for_subscriber(&stream).await;
+        server.broker.publish(&stream, Publish::data("f")).unwrap();
+        let (first_id, _) = blocks.next_event().await;
+        assert_eq!(first_id, if resume_header.is_some() { 3 } else { 6 });
+        drop(blocks);
+    }
+    let lost = |report: &Value, client: &str| {
+        let clients = report["clients"].as_array().cloned().unwrap_or_default();
+        let card = clients.into_iter().find(|c| c["client"] == client).expect("the client's card");
+        card["card"]["eventsLost"][0].clone()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let report = loop {
+        let report = report(&server, "").await;
+        if lost(&report, "forgets")["count"].is_number() {
+            break report;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the resume's first id is recorded within 5 s: {report:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let resumed = lost(&report, "resumes");
+    assert_eq!(
+        (resumed["given"].as_str(), resumed["askedAfter"].as_str()),
+        (Some("2"), Some("2")),
+        "{resumed:#}"
+    );
+    assert_eq!((resumed["count"].as_u64(), resumed["ids"].as_str()), (Some(0), None), "{resumed:#}");
+    let forgot = lost(&report, "forgets");
+    assert_eq!(forgot["askedAfter"], Value::Null, "{forgot:#}");
+    assert_eq!((forgot["count"].as_u64(), forgot["ids"].as_str()), (Some(3), Some("3-5")), "{forgot:#}");
+    assert_eq!(forgot["ended"], "cut");
+}

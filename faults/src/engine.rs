@@ -238,6 +238,9 @@ impl FaultEngine {
                 Queued::Did(said) => self.did.push(said),
                 Queued::Given { event, id, retry_ms } => {
                     self.given.events += u64::from(event);
+                    if event && self.given.first_id.is_none() {
+                        self.given.first_id = id.clone();
+                    }
                     self.given.last_id = id.or(self.given.last_id.take());
                     self.given.retry_ms = retry_ms.or(self.given.retry_ms);
                 }

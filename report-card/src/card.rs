@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::instances::instances;
+use crate::lost::{events_lost, EventsLost};
 use crate::reading::Reading;
 use crate::record::ClientHistory;
 use crate::rules::{
@@ -26,6 +27,8 @@ pub struct Card {
     /// Whether it reconnects at all: none until a stream the server ended shows it.
     pub reconnects: Option<bool>,
     pub rules: Vec<RuleVerdict>,
+    /// After each stream the server ended and the client came back: the ids it never got.
+    pub events_lost: Vec<EventsLost>,
 }
 
 /// One EventSource of a client name (its instance) with its attempts and its card.
@@ -84,7 +87,12 @@ fn grade_among(history: &ClientHistory, others: &[(&ClientHistory, &str)], now_m
         sends_the_same_request(&reading),
         does_not_reconnect_in_lockstep(&reading, others),
     ];
-    Card { client: history.client.clone(), reconnects: reading.reconnects_at_all(), rules }
+    Card {
+        client: history.client.clone(),
+        reconnects: reading.reconnects_at_all(),
+        rules,
+        events_lost: events_lost(&reading),
+    }
 }
 
 /// Every client of `everyone`, each EventSource of a name graded on its own, at `now_ms`.
@@ -123,7 +131,7 @@ pub fn report(everyone: Vec<ClientHistory>, now_ms: u64) -> ClientReport {
 /// evidence names it).
 fn by_instance(history: &ClientHistory) -> Vec<(ClientHistory, u32, Option<String>, String)> {
     let attempts: Vec<&crate::record::Attempt> = history.attempts.iter().collect();
-    let found = instances(&attempts);
+    let found = instances(&attempts, history.named_by != crate::record::ClientNamedBy::AddressAndAgent);
     let several = found.len() > 1;
     found
         .into_iter()
@@ -171,7 +179,8 @@ mod tests {
         attempt.ended_ms = Some(ended);
         attempt.end = Some(end);
         attempt.last_event_id = sent.map(str::to_owned);
-        attempt.delivered = Delivered { events: 1, last_id: last_id.map(str::to_owned), retry_ms: Some(100) };
+        attempt.delivered =
+            Delivered { events: 1, first_id: None, last_id: last_id.map(str::to_owned), retry_ms: Some(100) };
         attempt.headers = Arc::new(vec![("accept".into(), "text/event-stream".into())]);
         attempt
     }

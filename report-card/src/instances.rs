@@ -3,7 +3,10 @@
 //! that starts while another of its name is open begins a new instance; a later one continues the
 //! instance of its name that has no open connection, was not left by its client, and was last
 //! given the id the attempt sends as `Last-Event-ID` (or no id, when it sends none). Fitting none,
-//! it begins a new instance; fitting several, it begins one that cannot be told apart.
+//! it begins a new instance, except for a client named by its tag: its word makes it one client,
+//! so an attempt that sends another id (or none) continues the one instance it could otherwise
+//! continue, and the rule on `Last-Event-ID` judges it. Fitting several, it begins one that
+//! cannot be told apart.
 
 use crate::record::{Attempt, AttemptEnd};
 
@@ -18,16 +21,25 @@ pub(crate) struct Instance {
     pub(crate) note: Option<&'static str>,
 }
 
-/// Splits one name's attempts (oldest first) into instances, in the order they began.
-pub(crate) fn instances(attempts: &[&Attempt]) -> Vec<Instance> {
+/// Splits one name's attempts (oldest first) into instances, in the order they began; `tagged`
+/// when the name is the client's own tag.
+pub(crate) fn instances(attempts: &[&Attempt], tagged: bool) -> Vec<Instance> {
     let mut found: Vec<Instance> = Vec::new();
     for (at, attempt) in attempts.iter().enumerate() {
-        let fits: Vec<usize> = found
-            .iter()
-            .enumerate()
-            .filter(|(_, instance)| continues(attempts, instance, attempt))
-            .map(|(index, _)| index)
-            .collect();
+        let fitting = |same_id: bool| -> Vec<usize> {
+            let fits = |instance: &Instance| {
+                waits(attempts, instance, attempt)
+                    && (!same_id || last_given_id(attempts, instance) == attempt.last_event_id)
+            };
+            found.iter().enumerate().filter(|(_, instance)| fits(instance)).map(|(index, _)| index).collect()
+        };
+        let mut fits = fitting(true);
+        if fits.is_empty() && tagged {
+            fits = fitting(false).into_iter().take(2).collect::<Vec<_>>();
+            if fits.len() > 1 {
+                fits.clear();
+            }
+        }
         match fits.as_slice() {
             [only] => found[*only].attempts.push(at),
             [] => found.push(Instance { attempts: vec![at], note: None }),
@@ -37,14 +49,13 @@ pub(crate) fn instances(attempts: &[&Attempt]) -> Vec<Instance> {
     found
 }
 
-/// Whether `attempt` can continue `instance`.
-fn continues(attempts: &[&Attempt], instance: &Instance, attempt: &Attempt) -> bool {
+/// Whether `instance` waits for an attempt such as `attempt`: its last connection is closed,
+/// and not by its client.
+fn waits(attempts: &[&Attempt], instance: &Instance, attempt: &Attempt) -> bool {
     let Some(&last) = instance.attempts.last() else { return false };
     let last = attempts[last];
     let closed = last.ended_ms.is_some_and(|ended| ended <= attempt.at_ms);
-    closed
-        && last.end != Some(AttemptEnd::ClientLeft)
-        && last_given_id(attempts, instance) == attempt.last_event_id
+    closed && last.end != Some(AttemptEnd::ClientLeft)
 }
 
 /// The last id the instance's EventSource was given: the newest its attempts delivered, else the

@@ -14,6 +14,8 @@
 //!   before each, the reconnects).
 //! - `rules.rs`: the rules on each reconnect, one function per rule named after its sentence:
 //!   Last-Event-ID, the retry wait, giving up after a refusal, redirects, the same request.
+//! - [`EventsLost`] (`lost.rs`): after each stream the server ended, the ids the client never
+//!   got again.
 //! - `timing.rs`: the rules across attempts: backing off, starting again after a connection
 //!   that worked, not reconnecting in lockstep after a kick.
 //! - [`Level`], [`CardVerdict`], [`RuleVerdict`] (`verdicts.rs`): how the spec words a rule,
@@ -25,6 +27,7 @@
 
 mod card;
 mod instances;
+mod lost;
 mod reading;
 mod record;
 mod rules;
@@ -35,6 +38,7 @@ mod verdicts;
 
 pub use card::{grade, report, Card, ClientReport, GradedClient};
 pub use instances::AMBIGUOUS;
+pub use lost::EventsLost;
 pub use record::{Answer, Attempt, AttemptEnd, ClientHistory, ClientNamedBy, Delivered};
 pub use scenarios::{scenario_of, ClientScenarios, Scenario};
 pub use thresholds::{ERROR_PAGE_RETRY_MS, GIVE_UP_WINDOW_MS};

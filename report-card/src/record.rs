@@ -86,13 +86,16 @@ impl Answer {
     }
 }
 
-/// What a connection delivered: events written whole, and the last `id` and `retry` in them.
+/// What a connection delivered: events written whole, the first and last `id` and the last
+/// `retry` in them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Delivered {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub events: u64,
+    /// The id of the first event given that had one (to see what a resume skipped).
+    pub first_id: Option<String>,
     pub last_id: Option<String>,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub retry_ms: Option<u64>,

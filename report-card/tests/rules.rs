@@ -37,7 +37,8 @@ fn status(code: u16) -> Answer {
 }
 
 fn given(mut attempt: Attempt, id: Option<&str>, retry: Option<u64>) -> Attempt {
-    attempt.delivered = Delivered { events: 1, last_id: id.map(str::to_owned), retry_ms: retry };
+    attempt.delivered =
+        Delivered { events: 1, first_id: None, last_id: id.map(str::to_owned), retry_ms: retry };
     attempt
 }
 
@@ -348,4 +349,25 @@ fn one_client_across_scenarios_is_grouped_by_its_tag() {
     assert_eq!(report.clients[group.scenarios[1].card as usize].history.client, "eventsource/end");
     let json = serde_json::to_value(&report).expect("serializes");
     assert_eq!(json["byClient"][0]["scenarios"][1]["scenario"], "end");
+}
+
+/// A tagged client that comes back without the id it was given is still one client (its tag
+/// says so): one card, failing the Last-Event-ID rule, with the ids it lost; untagged, the same
+/// attempts are two EventSources, as one cannot tell them apart.
+#[test]
+fn a_tagged_client_that_forgets_its_id_is_one_client_that_lost_events() {
+    let attempts = || {
+        let mut resume = attempt(3200, 9000, stream(), AttemptEnd::ClientLeft);
+        resume.delivered =
+            Delivered { events: 1, first_id: Some("6".into()), last_id: Some("6".into()), retry_ms: None };
+        vec![given(attempt(0, 100, stream(), AttemptEnd::Cut), Some("2"), None), resume]
+    };
+    let tagged = history(attempts());
+    let graded = sse_report_card::report(vec![tagged], 20_000).clients;
+    assert_eq!(graded.len(), 1, "one client");
+    assert_eq!(verdict_on(&graded[0], "sends Last-Event-ID"), CardVerdict::Fail);
+    let lost = &graded[0].card.events_lost;
+    assert_eq!((lost[0].count, lost[0].ids.as_deref()), (Some(3), Some("3-5")), "{lost:?}");
+    let untagged = ClientHistory { named_by: ClientNamedBy::AddressAndAgent, ..history(attempts()) };
+    assert_eq!(sse_report_card::report(vec![untagged], 20_000).clients.len(), 2, "two EventSources");
 }

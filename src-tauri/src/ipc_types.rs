@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use embedded_server::{
     Answer, Attempt, AttemptEnd, Card, CardVerdict, ClientHistory, ClientNamedBy, ClientReport,
-    ClientScenarios, Delivered, FaultLineEnding, FaultProfile, FaultStall, GradedClient, IdFault, Level,
-    ReconnectAnswer, RuleVerdict, Scenario, StreamInfo,
+    ClientScenarios, Delivered, EventsLost, FaultLineEnding, FaultProfile, FaultStall, GradedClient, IdFault,
+    Level, ReconnectAnswer, RuleVerdict, Scenario, StreamInfo,
 };
 use sse_connections::{
     Auth, BodyView, CompressionReport, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail,
@@ -346,6 +346,7 @@ fn declarations() -> String {
         ClientReport,
         ClientScenarios,
         Scenario,
+        EventsLost,
         GradedClient,
         ClientHistory,
         ClientNamedBy,

@@ -881,6 +881,36 @@ card: number, reconnects: boolean | null,
  */
 failed: Array<string>, };
 
+export type EventsLost = { 
+/**
+ * When the stream ended (ms since the server started), and how.
+ */
+endedMs: number, ended: string, 
+/**
+ * The last id the client had been given before it ended.
+ */
+given: string | null, 
+/**
+ * The `Last-Event-ID` the resume sent.
+ */
+askedAfter: string | null, 
+/**
+ * The first id the resume was given.
+ */
+resumedAt: string | null, 
+/**
+ * How many ids it never got; none while that cannot be told (see `note`).
+ */
+count: number | null, 
+/**
+ * Which: `5-9`, or `7`; none when none were lost.
+ */
+ids: string | null, 
+/**
+ * Why the count cannot be told, when it cannot.
+ */
+note: string | null, };
+
 export type GradedClient = { 
 /**
  * Which EventSource of its name this is: 1, 2, ... in the order they began.
@@ -941,7 +971,11 @@ location: string | null,
  */
 fault: string | null, };
 
-export type Delivered = { events: number, lastId: string | null, retryMs: number | null, };
+export type Delivered = { events: number, 
+/**
+ * The id of the first event given that had one (to see what a resume skipped).
+ */
+firstId: string | null, lastId: string | null, retryMs: number | null, };
 
 export type AttemptEnd = "answered" | "clientLeft" | "cut" | "kicked" | "fellBehind" | "writeStalled" | "serverStopped";
 
@@ -949,7 +983,11 @@ export type Card = { client: string,
 /**
  * Whether it reconnects at all: none until a stream the server ended shows it.
  */
-reconnects: boolean | null, rules: Array<RuleVerdict>, };
+reconnects: boolean | null, rules: Array<RuleVerdict>, 
+/**
+ * After each stream the server ended and the client came back: the ids it never got.
+ */
+eventsLost: Array<EventsLost>, };
 
 export type RuleVerdict = { rule: string, level: Level, 
 /**

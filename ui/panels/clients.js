@@ -79,9 +79,11 @@ function card(graded, count, numbered) {
   const failed = graded.card.rules.some(counts);
   const summary = document.createElement("summary");
   const reconnects = graded.card.reconnects === null ? "" : graded.card.reconnects ? " · reconnects" : " · does not reconnect";
+  const lostCount = graded.card.eventsLost.reduce((sum, lost) => sum + (lost.count ?? 0), 0);
+  const lostWords = lostCount === 0 ? "" : ` · ${lostCount} event${lostCount === 1 ? "" : "s"} lost`;
   summary.append(
     el("span", name, "client-name"),
-    el("span", ` ${NAMED_BY[graded.namedBy]} · ${graded.attempts.length} attempt${graded.attempts.length === 1 ? "" : "s"}${reconnects} · `, "muted"),
+    el("span", ` ${NAMED_BY[graded.namedBy]} · ${graded.attempts.length} attempt${graded.attempts.length === 1 ? "" : "s"}${reconnects}${lostWords} · `, "muted"),
     el("span", [...tally].map(([verdict, n]) => `${n} ${VERDICT_WORDS[/** @type {keyof typeof VERDICT_WORDS} */ (verdict)]}`).join(" · "), failed ? "card-failed" : "card-tally"),
   );
   const rules = document.createElement("table");
@@ -102,6 +104,7 @@ function card(graded, count, numbered) {
     row.append(el("td", rule.level, "card-level"), name, el("td", word, "verdict"), evidence);
     rules.append(row);
   }
+  const losses = graded.card.eventsLost.map(lossLine);
   const attempts = document.createElement("table");
   attempts.className = "card-attempts";
   attempts.append(headRow(["At", "Last-Event-ID sent", "Answered", "Given", "Ended"]), ...graded.attempts.slice(-SHOWN_ATTEMPTS).map(attemptRow));
@@ -109,8 +112,19 @@ function card(graded, count, numbered) {
   const note = older > 0 ? el("p", `${older} older attempts not shown.`, "muted") : "";
   details.append(summary);
   if (graded.note) details.append(el("p", graded.note, "card-note"));
-  details.append(rules, el("h4", "Attempts"), attempts, note);
+  details.append(rules);
+  if (losses.length) details.append(el("h4", "Events lost after each stream the server ended"), ...losses);
+  details.append(el("h4", "Attempts"), attempts, note);
   return details;
+}
+
+/** What one resume skipped, in a line. @param {import("../gen/ipc").EventsLost} lost */
+function lossLine(lost) {
+  const asked = lost.askedAfter === null ? "no Last-Event-ID" : `Last-Event-ID ${lost.askedAfter}`;
+  const given = lost.given === null ? "no id" : `id ${lost.given}`;
+  const said = lost.count === null ? lost.note ?? "" : lost.count === 0 ? "none lost" : `${lost.count} lost (ids ${lost.ids})`;
+  const resumed = lost.resumedAt === null ? "" : `, resumed at id ${lost.resumedAt}`;
+  return el("div", `${lost.ended} at ${secs(lost.endedMs)} after ${given}; came back with ${asked}${resumed}: ${said}`, lost.count ? "card-failed" : "");
 }
 
 /** @returns {import("../panels.js").Panel} */
