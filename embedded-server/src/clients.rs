@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::http::{HeaderMap, Uri};
 pub(crate) use sse_report_card::{Answer, Attempt, AttemptEnd, ClientHistory, ClientNamedBy, Delivered};
@@ -201,6 +201,7 @@ impl ClientBook {
             answer,
             delivered: Delivered::default(),
             ended_ms: None,
+            silent_ms: None,
             end: None,
             serial,
         });
@@ -215,10 +216,17 @@ impl ClientBook {
             location: None,
             fault: None,
         };
-        self.open(opening, answer).finish(Delivered::default(), AttemptEnd::Answered);
+        self.open(opening, answer).finish(Delivered::default(), AttemptEnd::Answered, None);
     }
 
-    fn finish(&self, client: u64, serial: u64, delivered: Delivered, end: AttemptEnd) {
+    fn finish(
+        &self,
+        client: u64,
+        serial: u64,
+        delivered: Delivered,
+        end: AttemptEnd,
+        silent: Option<Duration>,
+    ) {
         let (ended_ms, _) = self.now();
         let mut book = self.lock();
         // At most MAX_CLIENTS + MAX_ATTEMPTS comparisons; gone if dropped meanwhile.
@@ -228,6 +236,7 @@ impl ClientBook {
         if let Some(attempt) = history.attempts.iter_mut().rev().find(|attempt| attempt.serial == serial) {
             attempt.delivered = delivered;
             attempt.ended_ms = Some(ended_ms);
+            attempt.silent_ms = silent.map(|silent| u64::try_from(silent.as_millis()).unwrap_or(u64::MAX));
             attempt.end = Some(end);
         }
     }
@@ -251,9 +260,11 @@ pub(crate) struct AttemptRecord {
 }
 
 impl AttemptRecord {
-    pub(crate) fn finish(mut self, delivered: Delivered, end: AttemptEnd) {
+    /// Records how it ended: what it delivered, how, and (for a stream) how long nothing had
+    /// been written to it by then.
+    pub(crate) fn finish(mut self, delivered: Delivered, end: AttemptEnd, silent: Option<Duration>) {
         if let Some(book) = self.book.take() {
-            book.finish(self.client, self.serial, delivered, end);
+            book.finish(self.client, self.serial, delivered, end, silent);
         }
     }
 }
@@ -262,7 +273,7 @@ impl Drop for AttemptRecord {
     fn drop(&mut self) {
         // Dropped unfinished: the connection's task ended early (the client went away).
         if let Some(book) = self.book.take() {
-            book.finish(self.client, self.serial, Delivered::default(), AttemptEnd::ClientLeft);
+            book.finish(self.client, self.serial, Delivered::default(), AttemptEnd::ClientLeft, None);
         }
     }
 }

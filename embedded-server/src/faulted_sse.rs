@@ -3,7 +3,7 @@
 //! What the broker holds is never changed. Unfaulted subscriptions never come here: they keep
 //! the lean path of `lean_sse.rs`.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
 use sse_faults::{
@@ -43,7 +43,7 @@ pub(crate) async fn serve_subscribe(
             let opening = Opening::new("GET", &request.uri, &request.headers, client_parameter, peer);
             let record = state.clients.open(&opening, answer.recorded());
             answer_instead(socket, answer).await;
-            record.finish(Delivered::default(), AttemptEnd::Answered);
+            record.finish(Delivered::default(), AttemptEnd::Answered, None);
             return None;
         }
     }
@@ -114,8 +114,11 @@ async fn stream_faulted(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |since| since.as_nanos() as u64);
     let mut engine = FaultEngine::new(profile, clock_seed);
-    let end = write_faulted(&mut socket, &mut subscription, framing, write_stall, &mut engine).await;
-    record.finish(engine.given().clone(), end);
+    let mut last_write = Instant::now();
+    let end =
+        write_faulted(&mut socket, &mut subscription, framing, write_stall, &mut engine, &mut last_write)
+            .await;
+    record.finish(engine.given().clone(), end, Some(last_write.elapsed()));
 }
 
 /// Whether the connection goes on after the engine's steps so far.
@@ -130,6 +133,7 @@ async fn take_steps(
     framing: Framing,
     limit: Duration,
     engine: &mut FaultEngine,
+    last_write: &mut Instant,
 ) -> Went {
     while let Some(step) = engine.next_step() {
         match step {
@@ -137,6 +141,7 @@ async fn take_steps(
                 if let Err(error) = write_framed(socket, framing, &bytes, limit).await {
                     return Went::Ended(write_failed(&error, limit));
                 }
+                *last_write = Instant::now();
             }
             Step::Wait(time) => tokio::time::sleep(time).await,
             Step::Cut => {
@@ -159,6 +164,7 @@ async fn write_faulted(
     framing: Framing,
     write_stall: Duration,
     engine: &mut FaultEngine,
+    last_write: &mut Instant,
 ) -> AttemptEnd {
     let head = response_head(framing);
     if let Err(error) = write_all_parts(socket, [&head, &[], &[]], 0, write_stall).await {
@@ -166,7 +172,7 @@ async fn write_faulted(
     }
     let greeting = greeting();
     engine.open(Some(SourceBlock::comment(&greeting)));
-    if let Went::Ended(end) = take_steps(socket, framing, write_stall, engine).await {
+    if let Went::Ended(end) = take_steps(socket, framing, write_stall, engine, last_write).await {
         return end;
     }
     // The broker writes whole blocks, so the splitter holds nothing between chunks.
@@ -179,7 +185,7 @@ async fn write_faulted(
         };
         for block in splitter.feed(&chunk) {
             engine.push(block.as_source());
-            if let Went::Ended(end) = take_steps(socket, framing, write_stall, engine).await {
+            if let Went::Ended(end) = take_steps(socket, framing, write_stall, engine, last_write).await {
                 return end;
             }
         }

@@ -240,7 +240,7 @@ pub(crate) async fn stream_events(
         end_body(&mut socket, framing, write_stall).await;
         subscription.end().unwrap_or(AttemptEnd::ServerStopped)
     };
-    record.finish(subscription.handed().delivered(), end);
+    record.finish(subscription.handed().delivered(), end, Some(subscription.silence()));
 }
 
 /// How a failed write ended the connection.

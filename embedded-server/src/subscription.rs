@@ -106,6 +106,11 @@ impl Subscription {
         self.handed
     }
 
+    /// How long since it last gave something to send (an event or a comment).
+    pub(crate) fn silence(&self) -> Duration {
+        self.last_sent.elapsed()
+    }
+
     /// Why it ended (none while it has not).
     pub(crate) fn end(&self) -> Option<AttemptEnd> {
         self.end
@@ -145,12 +150,14 @@ impl Subscription {
                     chunk.extend_from_slice(event.encoded());
                     self.handed.note(event);
                 }
+                self.last_sent = Instant::now();
                 return Some(chunk.freeze());
             }
             FilePage::Lost(lost) => return Some(lost_notice(lost)),
             FilePage::Done => {}
         }
         if let Some(event) = self.receiver.backlog.pop_front() {
+            self.last_sent = Instant::now();
             self.handed.note(&event);
             return Some(event.encoded().clone());
         }
@@ -258,7 +265,7 @@ impl Drop for Recorded {
     fn drop(&mut self) {
         if let Some(record) = self.record.take() {
             let end = self.subscription.end().unwrap_or(AttemptEnd::ClientLeft);
-            record.finish(self.subscription.handed().delivered(), end);
+            record.finish(self.subscription.handed().delivered(), end, Some(self.subscription.silence()));
         }
     }
 }

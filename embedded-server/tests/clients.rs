@@ -166,7 +166,7 @@ async fn sse_server_writes_the_report_at_sigterm() {
     let report: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(report["clients"][0]["client"], "ci", "{report:#}");
     assert_eq!(report["clients"][0]["attempts"][0]["answer"]["status"], 404);
-    assert!(report["clients"][0]["card"]["rules"].as_array().is_some_and(|rules| rules.len() == 11));
+    assert!(report["clients"][0]["card"]["rules"].as_array().is_some_and(|rules| rules.len() == 12));
     assert_eq!(report["clients"][0]["instance"], 1, "{report:#}");
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(

@@ -8,9 +8,9 @@ use crate::lost::{events_lost, EventsLost};
 use crate::reading::Reading;
 use crate::record::ClientHistory;
 use crate::rules::{
-    does_not_read_an_error_page_as_a_stream, does_not_wait_far_more_than_the_retry, follows_a_redirect,
-    makes_no_attempt_after_a_refusal, reestablishes_the_connection, sends_last_event_id,
-    sends_the_same_request, waits_the_retry,
+    does_not_drop_a_quiet_stream, does_not_read_an_error_page_as_a_stream,
+    does_not_wait_far_more_than_the_retry, follows_a_redirect, makes_no_attempt_after_a_refusal,
+    reestablishes_the_connection, sends_last_event_id, sends_the_same_request, waits_the_retry,
 };
 use crate::scenarios::{by_client, ClientScenarios, Graded};
 use crate::timing::{
@@ -85,6 +85,7 @@ fn grade_among(history: &ClientHistory, others: &[(&ClientHistory, &str)], now_m
         backs_off_over_repeated_failures(&reading),
         starts_backing_off_again(&reading),
         sends_the_same_request(&reading),
+        does_not_drop_a_quiet_stream(&reading),
         does_not_reconnect_in_lockstep(&reading, others),
     ];
     Card {

@@ -8,6 +8,7 @@
 //! continue, and the rule on `Last-Event-ID` judges it. Fitting several, it begins one that
 //! cannot be told apart.
 
+use crate::reading::own_reconnect;
 use crate::record::{Attempt, AttemptEnd};
 
 /// What an instance that could continue several others is marked with.
@@ -28,7 +29,7 @@ pub(crate) fn instances(attempts: &[&Attempt], tagged: bool) -> Vec<Instance> {
     for (at, attempt) in attempts.iter().enumerate() {
         let fitting = |same_id: bool| -> Vec<usize> {
             let fits = |instance: &Instance| {
-                waits(attempts, instance, attempt)
+                waits(attempts, instance, attempt, tagged)
                     && (!same_id || last_given_id(attempts, instance) == attempt.last_event_id)
             };
             found.iter().enumerate().filter(|(_, instance)| fits(instance)).map(|(index, _)| index).collect()
@@ -50,12 +51,12 @@ pub(crate) fn instances(attempts: &[&Attempt], tagged: bool) -> Vec<Instance> {
 }
 
 /// Whether `instance` waits for an attempt such as `attempt`: its last connection is closed,
-/// and not by its client.
-fn waits(attempts: &[&Attempt], instance: &Instance, attempt: &Attempt) -> bool {
+/// and not by its client, unless the client is tagged and came back soon (its own reconnect).
+fn waits(attempts: &[&Attempt], instance: &Instance, attempt: &Attempt, tagged: bool) -> bool {
     let Some(&last) = instance.attempts.last() else { return false };
     let last = attempts[last];
     let closed = last.ended_ms.is_some_and(|ended| ended <= attempt.at_ms);
-    closed && last.end != Some(AttemptEnd::ClientLeft)
+    closed && (last.end != Some(AttemptEnd::ClientLeft) || (tagged && own_reconnect(last, attempt)))
 }
 
 /// The last id the instance's EventSource was given: the newest its attempts delivered, else the

@@ -2,7 +2,7 @@
 //! been given before each, and which were reconnects after the server ended a stream.
 
 use crate::record::{Attempt, AttemptEnd, ClientHistory};
-use crate::thresholds::GIVE_UP_WINDOW_MS;
+use crate::thresholds::{GIVE_UP_WINDOW_MS, OWN_RECONNECT_WINDOW_MS};
 
 /// One client's attempts as the rules read them.
 pub(crate) struct Reading<'h> {
@@ -13,6 +13,9 @@ pub(crate) struct Reading<'h> {
     /// Each reconnect after a stream the server ended: (index of the new attempt, the
     /// ended one, the new one).
     pub(crate) reconnects: Vec<(usize, &'h Attempt, &'h Attempt)>,
+    /// Each reconnect the client made on its own, soon after it left a stream: (index of the
+    /// new attempt, the left one, the new one).
+    pub(crate) own_reconnects: Vec<(usize, &'h Attempt, &'h Attempt)>,
     /// The server ended its last stream over [`GIVE_UP_WINDOW_MS`] ago, and nothing followed.
     pub(crate) unanswered: bool,
     /// When the card is made, in ms since the server started.
@@ -29,10 +32,16 @@ impl<'h> Reading<'h> {
             .filter(|(_, pair)| server_ended(pair[0]))
             .map(|(i, pair)| (i + 1, pair[0], pair[1]))
             .collect();
+        let own_reconnects = attempts
+            .windows(2)
+            .enumerate()
+            .filter(|(_, pair)| own_reconnect(pair[0], pair[1]))
+            .map(|(i, pair)| (i + 1, pair[0], pair[1]))
+            .collect();
         let unanswered = attempts.last().is_some_and(|last| {
             server_ended(last) && now_ms.saturating_sub(last.ended_at_ms()) >= GIVE_UP_WINDOW_MS
         });
-        Self { history, attempts, given, reconnects, unanswered, now_ms }
+        Self { history, attempts, given, reconnects, own_reconnects, unanswered, now_ms }
     }
 
     /// Whether the client reconnects at all: none until a stream the server ended shows it.
@@ -72,9 +81,16 @@ pub(crate) fn server_ended(attempt: &Attempt) -> bool {
 }
 
 /// Whether `next` continues the request `prev` made (a reconnect, a retry, a redirect
-/// followed), rather than being a request of its own: `prev` ended, and not by the client.
-pub(crate) fn continued(prev: &Attempt) -> bool {
-    prev.end.is_some_and(|end| end != AttemptEnd::ClientLeft)
+/// followed), rather than being a request of its own: `prev` ended, and not by the client, or
+/// the client came back on its own soon after leaving it.
+pub(crate) fn continued(prev: &Attempt, next: &Attempt) -> bool {
+    prev.end.is_some_and(|end| end != AttemptEnd::ClientLeft) || own_reconnect(prev, next)
+}
+
+/// Whether `next` is its client's own reconnect after leaving the stream `prev` (a read
+/// timeout on a quiet stream): within [`OWN_RECONNECT_WINDOW_MS`] of leaving it.
+pub(crate) fn own_reconnect(prev: &Attempt, next: &Attempt) -> bool {
+    prev.left_by_its_client() && next.wait_after(prev) <= OWN_RECONNECT_WINDOW_MS
 }
 
 /// The last id and `retry` the EventSource behind attempt `at` had been given: from the
@@ -83,7 +99,7 @@ pub(crate) fn continued(prev: &Attempt) -> bool {
 fn given_before(attempts: &[&Attempt], at: usize) -> (Option<String>, Option<u64>) {
     let (mut id, mut retry) = (None, None);
     let (start, mut at) = (at, at);
-    while at > 0 && continued(attempts[at - 1]) {
+    while at > 0 && continued(attempts[at - 1], attempts[at]) {
         at -= 1;
         let delivered = &attempts[at].delivered;
         id = id.or_else(|| delivered.last_id.clone());

@@ -128,6 +128,10 @@ pub struct Attempt {
     /// When it ended (ms since the server started) and how; none while it is open.
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub ended_ms: Option<u64>,
+    /// How long nothing (no event, no comment) had been written to it when it ended: a client
+    /// that leaves a quiet stream after a read timeout shows it here.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub silent_ms: Option<u64>,
     pub end: Option<AttemptEnd>,
     /// The recorder's own numbering of its attempts (not in the JSON).
     #[serde(skip)]
@@ -151,6 +155,11 @@ impl Attempt {
     /// Milliseconds from the end of `earlier` to this attempt.
     pub fn wait_after(&self, earlier: &Attempt) -> u64 {
         self.at_ms.saturating_sub(earlier.ended_at_ms())
+    }
+
+    /// It was a stream its client left (it may come back on its own: a read timeout).
+    pub fn left_by_its_client(&self) -> bool {
+        self.answer.is_stream() && self.end == Some(AttemptEnd::ClientLeft)
     }
 
     /// Answered with a redirect.
@@ -196,6 +205,7 @@ impl Attempt {
             answer,
             delivered: Delivered::default(),
             ended_ms: None,
+            silent_ms: None,
             end: None,
             serial: 0,
         }

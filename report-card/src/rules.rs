@@ -51,12 +51,17 @@ pub(crate) fn reestablishes_the_connection(reading: &Reading<'_>) -> RuleVerdict
 /// "sends Last-Event-ID equal to the last id it was given (none when none was given)"
 pub(crate) fn sends_last_event_id(reading: &Reading<'_>) -> RuleVerdict {
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for (i, _, next) in &reading.reconnects {
-        let expected = &reading.given[*i].0;
+    let mut all: Vec<(usize, bool, &Attempt)> =
+        reading.reconnects.iter().map(|(i, _, next)| (*i, false, *next)).collect();
+    all.extend(reading.own_reconnects.iter().map(|(i, _, next)| (*i, true, *next)));
+    all.sort_by_key(|(i, _, _)| *i);
+    for (i, own, next) in all {
+        let expected = &reading.given[i].0;
         let ok = next.last_event_id == *expected;
         results.push(CardVerdict::of(ok));
         evidence.push(format!(
-            "attempt at {} sent {} (last id given: {})",
+            "{} at {} sent {} (last id given: {})",
+            if own { "its own reconnect" } else { "attempt" },
             secs(next.at_ms),
             next.last_event_id
                 .as_deref()
@@ -64,7 +69,7 @@ pub(crate) fn sends_last_event_id(reading: &Reading<'_>) -> RuleVerdict {
             expected.as_deref().map_or("none".into(), |id| format!("`{id}`")),
         ));
     }
-    if reading.reconnects.is_empty() {
+    if results.is_empty() {
         evidence = reading.no_reconnect();
     }
     RuleVerdict::judged(
@@ -243,7 +248,8 @@ pub(crate) fn follows_a_redirect(reading: &Reading<'_>) -> RuleVerdict {
 /// again, but `Last-Event-ID` (and the target after a redirect).
 pub(crate) fn sends_the_same_request(reading: &Reading<'_>) -> RuleVerdict {
     let (mut results, mut evidence) = (Vec::new(), Vec::new());
-    for (at, pair) in reading.attempts.windows(2).enumerate().filter(|(_, pair)| continued(pair[0])) {
+    for (at, pair) in reading.attempts.windows(2).enumerate().filter(|(_, pair)| continued(pair[0], pair[1]))
+    {
         let (prev, next) = (pair[0], pair[1]);
         // The attempt `prev` was redirected from, if it was reached by a redirect.
         let redirected_from =
@@ -303,4 +309,31 @@ fn next_within_watch<'h>(reading: &Reading<'h>, at: usize) -> Option<&'h Attempt
         .get(at + 1)
         .copied()
         .filter(|next| next.wait_after(attempt) < crate::thresholds::GIVE_UP_WINDOW_MS)
+}
+
+/// "does not drop a quiet stream on its own": a reconnect the client made soon after leaving a
+/// stream (a read timeout), with the silence before it. Allowed, so only an observation; a
+/// client that drops every stream silent for 5 s is seen here, as a proxy that cuts idle
+/// connections would be.
+pub(crate) fn does_not_drop_a_quiet_stream(reading: &Reading<'_>) -> RuleVerdict {
+    let (mut results, mut evidence) = (Vec::new(), Vec::new());
+    for (_, left, next) in &reading.own_reconnects {
+        results.push(CardVerdict::Fail);
+        let silence = left.silent_ms.map_or("an unknown time".to_owned(), secs);
+        evidence.push(format!(
+            "left the stream at {} after {silence} without a byte, came back at {}",
+            secs(left.ended_at_ms()),
+            secs(next.at_ms)
+        ));
+    }
+    if evidence.is_empty() {
+        evidence.push("no reconnect of its own".into());
+    }
+    RuleVerdict::judged(
+        "does not drop a quiet stream on its own",
+        Level::Info,
+        "Legacy proxy servers are known to, in certain cases, drop HTTP connections after a short timeout. To protect against such proxy servers, authors can include a comment line (one starting with a ':' character) every 15 seconds or so.",
+        &results,
+        evidence,
+    )
 }

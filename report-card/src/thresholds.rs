@@ -4,6 +4,10 @@
 /// attempt within it counts as not giving up (or as following); none by its end, as giving up.
 pub const GIVE_UP_WINDOW_MS: u64 = 5_000;
 
+/// A tagged client's attempt this soon after it left a stream is its own reconnect (a read
+/// timeout on a quiet stream), not a new request.
+pub const OWN_RECONNECT_WINDOW_MS: u64 = GIVE_UP_WINDOW_MS;
+
 /// Slack for timers and for when the server notes an end: a wait this much short still passes.
 pub const TIMER_SLACK_MS: u64 = 20;
 

@@ -23,6 +23,7 @@ fn attempt(at: u64, ended: u64, answer: Answer, end: AttemptEnd) -> Attempt {
         answer,
         delivered: Delivered::default(),
         ended_ms: Some(ended),
+        silent_ms: None,
         end: Some(end),
         serial: 0,
     }

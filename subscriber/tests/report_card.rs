@@ -124,3 +124,42 @@ async fn sse_sub_gives_up_and_follows_redirects_as_the_card_checks() {
     assert_eq!(targets[2], target, "{graded:#}");
     passes_every_must(&graded);
 }
+
+/// `sse-sub --idle-timeout 1` on a quiet stream (keep-alives every 15 s) drops it after a
+/// second without a byte and reconnects on its own (after its default 3 s reconnection time): the card notes each such reconnect with the
+/// silence before it, and grades it on Last-Event-ID and on sending the same request.
+#[tokio::test]
+async fn reconnects_made_on_its_own_are_noted_with_the_silence_before_them() {
+    let server = spawn_app(None).await;
+    server.broker.create_stream("quiet").unwrap();
+    for n in 1..=2 {
+        server.broker.publish("quiet", Publish::data(format!("event {n}"))).unwrap();
+    }
+    let base = server.url("");
+    let url = format!("{base}/events?stream=quiet&lastEventId=0&client=quiet");
+    let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_sse-sub"))
+        .args(["--json", "--idle-timeout", "1", "--timeout", "9", &url])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .await
+        .unwrap();
+    assert_eq!(status.code(), Some(3), "--timeout ends it");
+    let graded = card(&base, "quiet").await;
+    assert!(graded["card"]["reconnects"].is_null(), "no stream the server ended: {graded:#}");
+    let attempts = graded["attempts"].as_array().unwrap();
+    assert!(attempts.len() >= 3, "it came back on its own at least twice: {graded:#}");
+    let rules = graded["card"]["rules"].as_array().unwrap();
+    let quiet = rules.iter().find(|r| r["rule"] == "does not drop a quiet stream on its own").unwrap();
+    assert_eq!(
+        (quiet["level"].as_str(), quiet["verdict"].as_str()),
+        (Some("INFO"), Some("fail")),
+        "{quiet:#}"
+    );
+    let evidence = quiet["evidence"][0].as_str().unwrap();
+    assert!(evidence.contains("after 1.") && evidence.contains("without a byte"), "{evidence}");
+    assert!(attempts[0]["silentMs"].as_u64().is_some_and(|ms| ms >= 900), "{:#}", attempts[0]);
+    assert_eq!(verdict(&graded, "sends Last-Event-ID"), "pass", "{graded:#}");
+    assert_eq!(verdict(&graded, "sends the same method"), "pass", "{graded:#}");
+    assert_eq!(attempts[1]["lastEventId"], "2", "{graded:#}");
+}

@@ -959,7 +959,12 @@ body: string | null, answer: Answer, delivered: Delivered,
 /**
  * When it ended (ms since the server started) and how; none while it is open.
  */
-endedMs: number | null, end: AttemptEnd | null, };
+endedMs: number | null, 
+/**
+ * How long nothing (no event, no comment) had been written to it when it ended: a client
+ * that leaves a quiet stream after a read timeout shows it here.
+ */
+silentMs: number | null, end: AttemptEnd | null, };
 
 export type Answer = { status: number, contentType: string | null, 
 /**

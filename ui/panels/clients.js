@@ -53,7 +53,7 @@ function attemptRow(attempt) {
     attempt.lastEventId ?? "–",
     answered,
     `${given.events} events${given.lastId ? `, last id ${given.lastId}` : ""}${given.retryMs !== null ? `, retry ${given.retryMs} ms` : ""}`,
-    attempt.end ? `${attempt.end} at ${secs(attempt.endedMs ?? attempt.atMs)}` : "open",
+    attempt.end ? `${attempt.end} at ${secs(attempt.endedMs ?? attempt.atMs)}${attempt.end === "clientLeft" && attempt.silentMs !== null ? ` (silent ${secs(attempt.silentMs)})` : ""}` : "open",
   ];
   for (const text of cells) row.append(el("td", text));
   return row;
