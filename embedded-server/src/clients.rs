@@ -81,6 +81,12 @@ impl std::fmt::Debug for ClientBook {
 }
 
 /// Who a request is from, as sent.
+/// The `stream` query parameter of a target, as sent (percent-encoded).
+fn stream_of(target: &str) -> Option<&str> {
+    let (_, query) = target.split_once('?')?;
+    query.split('&').find_map(|pair| pair.strip_prefix("stream="))
+}
+
 fn client_of(opening: &Opening<'_>) -> (String, ClientNamedBy) {
     if let Some(client) = opening.client_parameter.filter(|c| !c.is_empty()) {
         return (client.chars().take(MAX_VALUE_CHARS).collect(), ClientNamedBy::Parameter);
@@ -149,6 +155,19 @@ impl ClientBook {
             }
         };
         kept.chars().take(2 * MAX_VALUE_CHARS).collect()
+    }
+
+    /// Whether this client's last attempt at the stream `opening` asks for ended other than by
+    /// the client leaving (this attempt is then a reconnect, with or without Last-Event-ID).
+    pub(crate) fn ended_there(&self, opening: &Opening<'_>) -> bool {
+        let (client, _) = client_of(opening);
+        let stream = stream_of(opening.target);
+        let book = self.lock();
+        let Some(history) = book.clients.iter().rev().find(|history| history.client == client) else {
+            return false;
+        };
+        let there = history.attempts.iter().rev().find(|attempt| stream_of(&attempt.target) == stream);
+        there.is_some_and(|attempt| attempt.end.is_some_and(|end| end != AttemptEnd::ClientLeft))
     }
 
     /// Records an attempt; its end is recorded through the handle.

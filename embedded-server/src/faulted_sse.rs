@@ -36,11 +36,12 @@ pub(crate) async fn serve_subscribe(
 ) -> Option<(TcpStream, Vec<u8>)> {
     let (stream, client) = target(&request.query, &request.headers);
     let peer = socket.peer_addr().ok().map(|addr| addr.ip());
-    // A reconnect (it carries Last-Event-ID) a profile answers instead of streaming.
-    if is_reconnect(request.headers.get("last-event-id").map(|value| value.as_bytes())) {
+    let client_parameter = request.query.client.as_deref();
+    let opening = Opening::new("GET", &request.uri, &request.headers, client_parameter, peer);
+    // A reconnect (after an end there, or with Last-Event-ID) a profile answers instead.
+    let last_event_id = request.headers.get("last-event-id").map(|value| value.as_bytes());
+    if is_reconnect(last_event_id, state.clients.ended_there(&opening)) {
         if let Some(answer) = state.faults.reconnect_answer(&stream, client.as_deref()) {
-            let client_parameter = request.query.client.as_deref();
-            let opening = Opening::new("GET", &request.uri, &request.headers, client_parameter, peer);
             let record = state.clients.open(&opening, answer.recorded());
             answer_instead(socket, answer).await;
             record.finish(Delivered::default(), AttemptEnd::Answered, None);

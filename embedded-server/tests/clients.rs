@@ -287,3 +287,39 @@ async fn events_lost_after_a_cut_are_named_on_the_card() {
     assert_eq!((forgot["count"].as_u64(), forgot["ids"].as_str()), (Some(3), Some("3-5")), "{forgot:#}");
     assert_eq!(forgot["ended"], "cut");
 }
+
+/// A client that never sends Last-Event-ID is tried on reconnect answers too: its next
+/// subscription to the stream after a cut is a reconnect, answered 204 by the profile and
+/// recorded so.
+#[tokio::test]
+async fn the_next_attempt_after_a_cut_is_a_reconnect_without_last_event_id() {
+    use embedded_server::Publish;
+    let server = spawn_app(quiet_config()).await;
+    // A connection of its own for each request (see events_lost_after_a_cut_are_named_on_the_card).
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    server.broker.create_stream("plain").unwrap();
+    let profile = r#"{"cutAfterEvents": 1, "onReconnect": {"status": 204}}"#;
+    let set = http
+        .put(server.url("/streams/plain/faults"))
+        .header("content-type", "application/json")
+        .body(profile)
+        .send()
+        .await
+        .unwrap();
+    assert!(set.status().is_success());
+    let url = server.url("/events?stream=plain&client=headerless");
+    let first = http.get(&url).send().await.unwrap();
+    server.wait_for_subscriber("plain").await;
+    server.broker.publish("plain", Publish::data("a")).unwrap();
+    let given = read_to_the_cut(first).await;
+    assert!(given.contains("data: a"), "{given}");
+    let again = http.get(&url).send().await.unwrap();
+    assert_eq!(again.status(), 204, "a reconnect without the header");
+    let report = report(&server, "?client=headerless").await;
+    let attempts = report["clients"][0]["attempts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(attempts.len(), 2, "{report:#}");
+    assert_eq!(
+        (attempts[1]["answer"]["status"].as_u64(), &attempts[1]["lastEventId"]),
+        (Some(204), &Value::Null)
+    );
+}

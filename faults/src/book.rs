@@ -6,10 +6,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::profile::{FaultProfile, ReconnectAnswer};
 
-/// A reconnect is a subscribe request that carries `Last-Event-ID` (any value, even empty):
-/// EventSource sends it when it reconnects after an event with an id.
-pub fn is_reconnect(last_event_id: Option<&[u8]>) -> bool {
-    last_event_id.is_some()
+/// A reconnect is a client's next attempt at a stream after one of its attempts there ended
+/// other than by the client leaving (`after_an_end_there`: a cut, a kick, the server stopping,
+/// an answer instead of the stream), with or without `Last-Event-ID`; or any attempt that
+/// carries `Last-Event-ID` (any value, even empty: EventSource sends it when it reconnects after
+/// an event with an id, and a client may resume from before this server's record).
+pub fn is_reconnect(last_event_id: Option<&[u8]>, after_an_end_there: bool) -> bool {
+    last_event_id.is_some() || after_an_end_there
 }
 
 /// Who a subscription is, for a profile's `client`: its `client` query parameter (EventSource
@@ -101,7 +104,8 @@ mod tests {
     }
 
     /// The next reconnect's answer is used up; `every` answers each; any Last-Event-ID counts,
-    /// even an empty one; the `client` parameter wins over the header.
+    /// even an empty one, and so does an attempt after an end there without one; the `client`
+    /// parameter wins over the header.
     #[test]
     fn reconnect_answers_and_who_a_client_is() {
         let answer = ReconnectAnswer { status: Some(204), content_type: None, redirect: None, every: false };
@@ -113,7 +117,10 @@ mod tests {
         book.set("s", FaultProfile { on_reconnect: Some(every.clone()), ..FaultProfile::default() });
         assert_eq!(book.reconnect_answer("s", None), Some(every.clone()));
         assert_eq!(book.reconnect_answer("s", None), Some(every));
-        assert!(is_reconnect(Some(b"")) && is_reconnect(Some(b"7")) && !is_reconnect(None));
+        assert!(
+            is_reconnect(Some(b""), false) && is_reconnect(Some(b"7"), false) && !is_reconnect(None, false)
+        );
+        assert!(is_reconnect(None, true), "after an end there, with or without the header");
         assert_eq!(client_of(Some("a"), Some("b")), Some("a"));
         assert_eq!(client_of(None, Some("b")), Some("b"));
     }

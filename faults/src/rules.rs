@@ -133,7 +133,7 @@ impl FaultRules {
     }
 
     /// The first rule that selects this request, if any. A `reconnect` (decided by
-    /// [`crate::is_reconnect`]) takes the rule's answer; a `once` rule is removed when it does
+    /// [`crate::is_reconnect`], for the broker and the tap alike) takes the rule's answer; a `once` rule is removed when it does
     /// something to the exchange (answers it, or has faults for its body).
     pub fn select(
         &self,

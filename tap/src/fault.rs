@@ -43,13 +43,34 @@ pub(crate) fn without_client_tag(target: &str, rules: &FaultRules) -> String {
     }
 }
 
+/// Who sent a request, as the report card names clients: its `client` query parameter, else its
+/// `X-SSE-Client` header, else its address and User-Agent.
+pub(crate) fn client_name(
+    client_target: &str,
+    headers: &HeaderMap,
+    peer: Option<std::net::IpAddr>,
+) -> String {
+    let header =
+        |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).filter(|v| !v.is_empty());
+    if let Some(tag) = client_parameter(client_target).filter(|tag| !tag.is_empty()) {
+        return tag;
+    }
+    if let Some(tag) = header(CLIENT_HEADER) {
+        return tag.to_owned();
+    }
+    let address = peer.map_or_else(|| "unknown address".to_owned(), |ip| ip.to_string());
+    format!("{address} {}", header("user-agent").unwrap_or("no User-Agent"))
+}
+
 /// The rule this request takes, if the tap has rules and one selects it; the `X-SSE-Client`
-/// header is removed either way once the tap has rules (it is the tap's).
+/// header is removed either way once the tap has rules (it is the tap's). `after_an_end_there`:
+/// the client's last exchange for this target ended other than by the client leaving.
 pub(crate) fn select(
     rules: &FaultRules,
     method: &str,
     client_target: &str,
     headers: &mut HeaderMap,
+    after_an_end_there: bool,
 ) -> Option<Selected> {
     if rules.is_empty() {
         return None;
@@ -57,7 +78,7 @@ pub(crate) fn select(
     let header = headers.remove(CLIENT_HEADER).and_then(|value| value.to_str().ok().map(str::to_owned));
     let parameter = client_parameter(client_target);
     let client = client_of(parameter.as_deref(), header.as_deref());
-    let reconnect = is_reconnect(headers.get("last-event-id").map(HeaderValue::as_bytes));
+    let reconnect = is_reconnect(headers.get("last-event-id").map(HeaderValue::as_bytes), after_an_end_there);
     rules.select(method, client_target, client, reconnect)
 }
 
@@ -137,15 +158,15 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(CLIENT_HEADER, HeaderValue::from_static("a"));
         headers.insert("last-event-id", HeaderValue::from_static("3"));
-        let taken = select(&rules, "GET", "/events?client=b", &mut headers).expect("a rule");
+        let taken = select(&rules, "GET", "/events?client=b", &mut headers, false).expect("a rule");
         assert_eq!((taken.position, taken.answer.is_none()), (2, true), "the parameter names b");
         assert!(headers.get(CLIENT_HEADER).is_none(), "the header does not go upstream");
         headers.insert(CLIENT_HEADER, HeaderValue::from_static("a"));
-        let taken = select(&rules, "GET", "/events", &mut headers).expect("a rule");
+        let taken = select(&rules, "GET", "/events", &mut headers, false).expect("a rule");
         assert_eq!((taken.position, taken.answer.map(|a| a.status)), (1, Some(Some(204))));
         let none = FaultRules::default();
         headers.insert(CLIENT_HEADER, HeaderValue::from_static("a"));
-        assert_eq!(select(&none, "GET", "/", &mut headers), None);
+        assert_eq!(select(&none, "GET", "/", &mut headers, false), None);
         assert!(headers.get(CLIENT_HEADER).is_some(), "a tap without rules changes nothing");
     }
 }

@@ -102,8 +102,9 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
     let _ = stream.set_nodelay(true);
     let head_timeout = shared.config.client_head_timeout;
     let cut = CutSignal::default();
+    let peer = stream.peer_addr().ok().map(|addr| addr.ip());
     let stream = CuttableStream::new(stream, cut.clone());
-    let service = service_fn(move |request| handle(request, shared.clone(), cut.clone()));
+    let service = service_fn(move |request| handle(request, shared.clone(), cut.clone(), peer));
     let served = http1::Builder::new()
         .preserve_header_case(true)
         .timer(TokioTimer::new())
@@ -165,12 +166,16 @@ async fn handle(
     mut request: Request<Incoming>,
     shared: Arc<Shared>,
     cut: CutSignal,
+    peer: Option<std::net::IpAddr>,
 ) -> Result<Response<ProxyBody>, Infallible> {
     let started = Instant::now();
     let config = &shared.config;
     let client_target = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
     let upstream_target = config.target_for(&fault::without_client_tag(&client_target, &config.faults));
+    let client = fault::client_name(&client_target, request.headers(), peer);
+    let after_an_end = !config.faults.is_empty() && shared.recorder.ended_there(&client, &upstream_target);
     let exchange = shared.recorder.begin(Exchange {
+        client,
         started: Some(SystemTime::now()),
         method: request.method().to_string(),
         target: client_target,
@@ -189,8 +194,8 @@ async fn handle(
         ));
     }
     let method = request.method().to_string();
-    let selected =
-        fault::select(&config.faults, &method, &lock(&exchange).target.clone(), request.headers_mut());
+    let target = lock(&exchange).target.clone();
+    let selected = fault::select(&config.faults, &method, &target, request.headers_mut(), after_an_end);
     if let Some(answer) = selected.as_ref().and_then(|selected| selected.answer.as_ref()) {
         let (response, did) = fault::instead_response(answer, fault::origin(request.headers()).as_ref());
         let mut record = lock(&exchange);

@@ -103,6 +103,9 @@ pub struct Exchange {
     pub method: String,
     /// As the client sent it.
     pub target: String,
+    /// Who sent it: its `client` query parameter or `X-SSE-Client` header, else its address and
+    /// User-Agent (as the report card names clients).
+    pub client: String,
     /// As it was sent upstream.
     pub upstream_target: String,
     /// The upstream's URL for it (`upstream_target` on the upstream's scheme and authority).
@@ -313,6 +316,18 @@ impl Recorder {
         };
         let _ = self.finished.send(summary);
         self.touched();
+    }
+
+    /// Whether `client`'s last exchange for `upstream_target` ended other than by the client
+    /// leaving (the next one there is then a reconnect, with or without Last-Event-ID).
+    pub fn ended_there(&self, client: &str, upstream_target: &str) -> bool {
+        let store = lock(&self.store);
+        let there = store.exchanges.iter().rev().find_map(|exchange| {
+            let exchange = lock(exchange);
+            (exchange.client == client && exchange.upstream_target == upstream_target)
+                .then(|| exchange.ending.clone())
+        });
+        there.flatten().is_some_and(|ending| !matches!(ending, Ending::ClientHungUp { .. }))
     }
 
     /// Every kept exchange, oldest first, as it is now.

@@ -447,3 +447,20 @@ async fn a_stall_holds_a_plain_body_before_its_first_byte() {
     );
     assert_eq!(exchange.fault.expect("recorded").did, ["stalled 300 ms before the body"]);
 }
+
+/// A client that never sends Last-Event-ID is tried on reconnect answers too: its next request
+/// for the stream after the tap cut it is a reconnect, answered by the rule.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_request_after_a_cut_is_a_reconnect_without_last_event_id() {
+    let mut upstream = Starlette::start().await;
+    let rules = r#"[{"path": "/events*", "cutAfterEvents": 1, "onReconnect": {"status": 204}}]"#;
+    let (tap, _recorder, _stop) = tap_with(&upstream.url, rules).await;
+    let first = raw_get(tap, "/events?count=3", &[]).await;
+    assert!(first.head.starts_with("HTTP/1.1 200") && !first.ended, "cut: {}", first.head);
+    let again = raw_get(tap, "/events?count=3", &[]).await;
+    assert!(again.head.starts_with("HTTP/1.1 204"), "a reconnect without the header: {}", again.head);
+    let other = raw_get(tap, "/events?count=2", &[]).await;
+    assert!(other.head.starts_with("HTTP/1.1 200"), "another stream is not a reconnect: {}", other.head);
+    assert_eq!(upstream.next_request().await["request"], "/events?count=3");
+    assert_eq!(upstream.next_request().await["request"], "/events?count=2", "the 204 never went upstream");
+}
