@@ -157,8 +157,8 @@ impl ClientBook {
         kept.chars().take(2 * MAX_VALUE_CHARS).collect()
     }
 
-    /// Whether this client's last attempt at the stream `opening` asks for ended other than by
-    /// the client leaving (this attempt is then a reconnect, with or without Last-Event-ID).
+    /// Whether this client's last attempt at the stream `opening` asks for was a stream the
+    /// server ended (this attempt is then a reconnect, with or without Last-Event-ID).
     pub(crate) fn ended_there(&self, opening: &Opening<'_>) -> bool {
         let (client, _) = client_of(opening);
         let stream = stream_of(opening.target);
@@ -167,7 +167,7 @@ impl ClientBook {
             return false;
         };
         let there = history.attempts.iter().rev().find(|attempt| stream_of(&attempt.target) == stream);
-        there.is_some_and(|attempt| attempt.end.is_some_and(|end| end != AttemptEnd::ClientLeft))
+        there.is_some_and(Attempt::ended_by_the_server)
     }
 
     /// Records an attempt; its end is recorded through the handle.

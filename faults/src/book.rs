@@ -6,10 +6,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::profile::{FaultProfile, ReconnectAnswer};
 
-/// A reconnect is a client's next attempt at a stream after one of its attempts there ended
-/// other than by the client leaving (`after_an_end_there`: a cut, a kick, the server stopping,
-/// an answer instead of the stream), with or without `Last-Event-ID`; or any attempt that
-/// carries `Last-Event-ID` (any value, even empty: EventSource sends it when it reconnects after
+/// A reconnect is a client's next attempt at a stream after its last stream there ended
+/// other than by the client leaving (`after_an_end_there`: the server ended it, a fault cut it),
+/// with or without `Last-Event-ID`; or any attempt that carries `Last-Event-ID` (any value, even empty: EventSource sends it when it reconnects after
 /// an event with an id, and a client may resume from before this server's record).
 pub fn is_reconnect(last_event_id: Option<&[u8]>, after_an_end_there: bool) -> bool {
     last_event_id.is_some() || after_an_end_there

@@ -73,11 +73,7 @@ pub(crate) fn secs(ms: u64) -> String {
 
 /// Ended by the server while streaming: a spec client reconnects after it.
 pub(crate) fn server_ended(attempt: &Attempt) -> bool {
-    attempt.answer.is_stream()
-        && matches!(
-            attempt.end,
-            Some(AttemptEnd::Cut | AttemptEnd::Kicked | AttemptEnd::ServerStopped | AttemptEnd::FellBehind)
-        )
+    attempt.ended_by_the_server()
 }
 
 /// Whether `next` continues the request `prev` made (a reconnect, a retry, a redirect

@@ -157,6 +157,18 @@ impl Attempt {
         self.at_ms.saturating_sub(earlier.ended_at_ms())
     }
 
+    /// It was a stream the server ended (cut, kicked, stopped, the client fell behind): a spec
+    /// client reconnects after it.
+    pub fn ended_by_the_server(&self) -> bool {
+        self.answer.is_stream()
+            && matches!(
+                self.end,
+                Some(
+                    AttemptEnd::Cut | AttemptEnd::Kicked | AttemptEnd::ServerStopped | AttemptEnd::FellBehind
+                )
+            )
+    }
+
     /// It was a stream its client left (it may come back on its own: a read timeout).
     pub fn left_by_its_client(&self) -> bool {
         self.answer.is_stream() && self.end == Some(AttemptEnd::ClientLeft)

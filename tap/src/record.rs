@@ -318,16 +318,26 @@ impl Recorder {
         self.touched();
     }
 
-    /// Whether `client`'s last exchange for `upstream_target` ended other than by the client
-    /// leaving (the next one there is then a reconnect, with or without Last-Event-ID).
+    /// Whether `client`'s last exchange for `upstream_target` was a stream that ended other than
+    /// by the client leaving (the upstream ended it, or a fault rule cut it): the next one there
+    /// is then a reconnect, with or without Last-Event-ID.
     pub fn ended_there(&self, client: &str, upstream_target: &str) -> bool {
         let store = lock(&self.store);
         let there = store.exchanges.iter().rev().find_map(|exchange| {
             let exchange = lock(exchange);
-            (exchange.client == client && exchange.upstream_target == upstream_target)
-                .then(|| exchange.ending.clone())
+            let same = exchange.client == client && exchange.upstream_target == upstream_target;
+            same.then(|| exchange.ending.clone().map(|ending| (exchange.is_stream, ending)))
         });
-        there.flatten().is_some_and(|ending| !matches!(ending, Ending::ClientHungUp { .. }))
+        there.flatten().is_some_and(|(is_stream, ending)| {
+            is_stream
+                && matches!(
+                    ending,
+                    Ending::Completed
+                        | Ending::UpstreamClosedEarly { .. }
+                        | Ending::UpstreamError { .. }
+                        | Ending::CutByFault { .. }
+                )
+        })
     }
 
     /// Every kept exchange, oldest first, as it is now.
