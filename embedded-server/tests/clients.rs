@@ -36,8 +36,19 @@ async fn attempts_are_recorded_per_client_with_credentials_masked() {
     http.get(server.url("/events?stream=nope")).header("x-sse-client", "named").send().await.unwrap();
     http.get(server.url("/events?stream=nope")).header("user-agent", "probe/1").send().await.unwrap();
     // The closed stream's end is recorded once the server sees the client gone.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let report = report(&server, "").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let report = loop {
+        let report = report(&server, "").await;
+        let ended = report["clients"][0]["attempts"][0]["end"].is_string();
+        if ended && report["clients"].as_array().is_some_and(|clients| clients.len() == 3) {
+            break report;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the three clients, the first ended, within 5 s: {report:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let clients = report["clients"].as_array().unwrap();
     let named: Vec<(&str, &str)> =
         clients.iter().map(|c| (c["client"].as_str().unwrap(), c["namedBy"].as_str().unwrap())).collect();
