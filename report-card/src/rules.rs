@@ -290,7 +290,10 @@ pub(crate) fn sends_the_same_request(reading: &Reading<'_>) -> RuleVerdict {
         }
     }
     if evidence.is_empty() && !results.is_empty() {
-        evidence.push(format!("{} reconnects, each the same request", results.len()));
+        evidence.push(match results.len() {
+            1 => "1 reconnect, the same request".to_owned(),
+            n => format!("{n} reconnects, each the same request"),
+        });
     }
     RuleVerdict::judged(
         "sends the same method, headers, body and target again",
