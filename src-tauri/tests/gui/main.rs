@@ -425,7 +425,7 @@ async fn pause_survives_apply_and_reconnect() {
     app.wait_until(30, "the counter flows", || async { app.number("ipc-count").await.unwrap_or(0) >= 3 })
         .await;
     app.click("pause-button").await;
-    app.wait_until(5, "paused", || async { app.text("pause-button").await == "Resume" }).await;
+    app.wait_until(15, "paused", || async { app.text("pause-button").await == "Resume" }).await;
     assert_eq!(app.text("connect-button").await, "Apply and reconnect");
     app.click("connect-button").await;
     let received_since = || async {
