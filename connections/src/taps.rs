@@ -50,7 +50,7 @@ pub struct TapFaults {
 
 impl TapFaults {
     fn of(rules: &FaultRules) -> Self {
-        Self { rules: rules.to_json(), count: u32::try_from(rules.rules().len()).unwrap_or(u32::MAX) }
+        Self { rules: rules.to_json(), count: u32::try_from(rules.len()).unwrap_or(u32::MAX) }
     }
 }
 
@@ -339,7 +339,7 @@ async fn report(
     let mut ended_sent = HashSet::new();
     loop {
         let mut update = changed_rows(&recorder, &mut ended_sent);
-        update.fault_rules = TapFaults::of(&faults).count;
+        update.fault_rules = u32::try_from(faults.len()).unwrap_or(u32::MAX);
         let open = update.open;
         if !update.rows.is_empty() && !emit(update) {
             return Err(Gone);

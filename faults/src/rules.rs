@@ -172,6 +172,11 @@ impl FaultRules {
         self.lock().is_empty()
     }
 
+    /// How many rules are left.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
     /// The rules left, in order.
     pub fn rules(&self) -> Vec<FaultRule> {
         self.lock().clone()

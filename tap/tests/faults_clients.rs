@@ -64,6 +64,14 @@ async fn resumed_after_the_third(upstream: &mut Starlette, recorder: &Recorder) 
     assert_eq!(cut.line(), "rule 1: sent retry: 200, cut after 3 events at byte 94", "inside the fourth");
 }
 
+/// The `id` of each JSON line a client printed, one event a line.
+fn ids_of_json_lines(said: &str) -> Vec<String> {
+    let id = |line: &str| {
+        serde_json::from_str::<Value>(line).expect("a JSON line")["id"].as_str().unwrap_or("").to_owned()
+    };
+    said.lines().map(id).collect()
+}
+
 fn numbered(ids: &[String]) {
     let expected: Vec<String> = (1..=6).map(|n| n.to_string()).collect();
     assert_eq!(ids, expected, "every event once, in order");
@@ -92,13 +100,7 @@ async fn npm_eventsource_resumes_after_a_cut_with_the_last_whole_events_id() {
     let mut upstream = Starlette::start().await;
     let (tap, recorder, _stop) = cutting_tap(&upstream.url).await;
     let said = run("node", &[&client("eventsource.mjs"), &format!("{tap}/events?count=6"), "6"]).await;
-    let ids: Vec<String> = said
-        .lines()
-        .map(|line| {
-            serde_json::from_str::<Value>(line).expect("a JSON line")["id"].as_str().unwrap_or("").to_owned()
-        })
-        .collect();
-    numbered(&ids);
+    numbered(&ids_of_json_lines(&said));
     resumed_after_the_third(&mut upstream, &recorder).await;
 }
 
@@ -110,12 +112,6 @@ async fn sse_sub_resumes_after_a_cut_with_the_last_whole_events_id() {
     let mut upstream = Starlette::start().await;
     let (tap, recorder, _stop) = cutting_tap(&upstream.url).await;
     let said = run(&sse_sub, &[&format!("{tap}/events?count=6"), "--json", "--count", "6"]).await;
-    let ids: Vec<String> = said
-        .lines()
-        .map(|line| {
-            serde_json::from_str::<Value>(line).expect("a JSON line")["id"].as_str().unwrap_or("").to_owned()
-        })
-        .collect();
-    numbered(&ids);
+    numbered(&ids_of_json_lines(&said));
     resumed_after_the_third(&mut upstream, &recorder).await;
 }

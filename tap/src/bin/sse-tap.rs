@@ -51,7 +51,7 @@ fn prepare(args: &Args) -> anyhow::Result<(Tap, String)> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create --capture {}", dir.display()))?;
     }
     let mut upstream = config.upstream.to_string();
-    let rules = config.faults.rules().len();
+    let rules = config.faults.len();
     if rules > 0 {
         upstream.push_str(&format!(" with {rules} fault rule{}", if rules == 1 { "" } else { "s" }));
     }
