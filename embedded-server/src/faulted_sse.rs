@@ -7,15 +7,15 @@ use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
 use sse_faults::{
-    client_of, is_reconnect, BlockSplitter, BodyKind, FaultEngine, FaultProfile, ReconnectAnswer,
-    SourceBlock, Step,
+    is_reconnect, BlockSplitter, BodyKind, FaultEngine, FaultProfile, ReconnectAnswer, SourceBlock, Step,
 };
+use sse_report_card::client_tag;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::access::HttpState;
 use crate::answer_headers::{write_header_lines, READ_HEADERS};
-use crate::clients::{AttemptEnd, AttemptRecord, Delivered, Opening};
+use crate::clients::{opening, AttemptEnd, AttemptRecord, Delivered};
 use crate::http::EventsQuery;
 use crate::lean_sse::{
     self, end_body, next_while_connected, open_recorded, response_head, write_all_parts, write_failed,
@@ -37,12 +37,12 @@ pub(crate) async fn serve_subscribe(
     let (stream, client) = target(&request.query, &request.headers);
     let peer = socket.peer_addr().ok().map(|addr| addr.ip());
     let client_parameter = request.query.client.as_deref();
-    let opening = Opening::new("GET", &request.uri, &request.headers, client_parameter, peer);
+    let kept = state.clients.keep(&opening("GET", &request.uri, &request.headers, client_parameter, peer));
     // A reconnect (after an end there, or with Last-Event-ID) a profile answers instead.
     let last_event_id = request.headers.get("last-event-id").map(|value| value.as_bytes());
-    if is_reconnect(last_event_id, state.clients.ended_there(&opening)) {
+    if is_reconnect(last_event_id, state.clients.ended_there(&kept)) {
         if let Some(answer) = state.faults.reconnect_answer(&stream, client.as_deref()) {
-            let record = state.clients.open(&opening, answer.recorded());
+            let record = state.clients.open_kept(kept, answer.recorded());
             answer_instead(socket, answer).await;
             record.finish(Delivered::default(), AttemptEnd::Answered, None);
             return None;
@@ -70,7 +70,7 @@ pub(crate) async fn serve_subscribe(
 /// parameter or `X-SSE-Client` header.
 fn target(query: &EventsQuery, headers: &HeaderMap) -> (String, Option<String>) {
     let header = headers.get("x-sse-client").and_then(|value| value.to_str().ok());
-    let client = client_of(query.client.as_deref(), header).map(str::to_owned);
+    let client = client_tag(query.client.as_deref(), header).map(|(tag, _)| tag.to_owned());
     (query.stream.clone().unwrap_or_default(), client)
 }
 

@@ -12,7 +12,7 @@ use crate::access::{
 };
 use crate::answer_headers::{EVENT_STREAM_HEADERS, READ_HEADERS};
 use crate::broker::{Publish, Start};
-use crate::clients::{Answer, Opening};
+use crate::clients::{opening, Answer, Opening};
 use crate::fault_api;
 use crate::report_card;
 use crate::subscription::Subscription;
@@ -131,7 +131,7 @@ async fn events(
 ) -> Result<Response, Refusal> {
     let client = query.as_ref().ok().and_then(|Query(query)| query.client.clone());
     let peer = peer.and_then(|axum::Extension(PeerAddr(ip))| ip);
-    let opening = Opening::new(method.as_str(), &uri, &headers, client.as_deref(), peer);
+    let opening = opening(method.as_str(), &uri, &headers, client.as_deref(), peer);
     let opened = match query {
         Ok(Query(query)) => open_subscription(&state, &headers, query),
         Err(rejection) => Err(Refusal(StatusCode::BAD_REQUEST, rejection.body_text())),
@@ -167,7 +167,7 @@ async fn events_other_method(
     let peer = peer.and_then(|axum::Extension(PeerAddr(ip))| ip);
     let opening = Opening {
         body: (!body.is_empty()).then_some(&body[..]),
-        ..Opening::new(method.as_str(), &uri, &headers, client.as_deref(), peer)
+        ..opening(method.as_str(), &uri, &headers, client.as_deref(), peer)
     };
     state.clients.refused(&opening, StatusCode::METHOD_NOT_ALLOWED.as_u16());
     let reason = format!("{method} is not allowed here: subscribe with GET /events?stream=NAME\n");

@@ -9,7 +9,7 @@ use tokio::net::TcpStream;
 
 use crate::access::HttpState;
 use crate::answer_headers::{write_header_lines, EVENT_STREAM_HEADERS, READ_HEADERS};
-use crate::clients::{Answer, AttemptEnd, AttemptRecord, Opening};
+use crate::clients::{opening, Answer, AttemptEnd, AttemptRecord};
 use crate::http::{open_subscription, EventsQuery};
 use crate::io::stalled_error;
 use crate::subscription::{greeting, Subscription};
@@ -80,7 +80,7 @@ pub(crate) fn open_recorded(
     let client = query.client.clone();
     let subscription = open_subscription(state, &headers, query).ok()?;
     let fault = fault_applied();
-    let opening = Opening::new("GET", &uri, &headers, client.as_deref(), peer);
+    let opening = opening("GET", &uri, &headers, client.as_deref(), peer);
     Some((subscription, state.clients.open(&opening, Answer::stream(fault))))
 }
 

@@ -14,12 +14,6 @@ pub fn is_reconnect(last_event_id: Option<&[u8]>, after_an_end_there: bool) -> b
     last_event_id.is_some() || after_an_end_there
 }
 
-/// Who a subscription is, for a profile's `client`: its `client` query parameter (EventSource
-/// cannot send headers), else its `X-SSE-Client` header.
-pub fn client_of<'a>(client_parameter: Option<&'a str>, client_header: Option<&'a str>) -> Option<&'a str> {
-    client_parameter.or(client_header)
-}
-
 /// Whether `profile` targets a subscription by `client`.
 pub(crate) fn targets(profile: &FaultProfile, client: Option<&str>) -> bool {
     profile.client.as_deref().is_none_or(|wanted| Some(wanted) == client)
@@ -120,7 +114,5 @@ mod tests {
             is_reconnect(Some(b""), false) && is_reconnect(Some(b"7"), false) && !is_reconnect(None, false)
         );
         assert!(is_reconnect(None, true), "after an end there, with or without the header");
-        assert_eq!(client_of(Some("a"), Some("b")), Some("a"));
-        assert_eq!(client_of(None, Some("b")), Some("b"));
     }
 }

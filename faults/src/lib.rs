@@ -6,7 +6,7 @@
 //! # Layout
 //! - [`FaultProfile`] and its parts, [`ProfileError`] (`profile.rs`): the profile's JSON
 //!   fields, their bounds, and the messages that name a field out of bounds.
-//! - [`FaultBook`], [`is_reconnect`], [`client_of`] (`book.rs`): the profiles set by stream,
+//! - [`FaultBook`], [`is_reconnect`] (`book.rs`): the profiles set by stream,
 //!   which one a subscription gets (its `client`, `once`), and what counts as a reconnect.
 //! - [`InsteadAnswer`] (`answer.rs`): what a profile answers a reconnect with instead of the
 //!   stream, and how the client record keeps it.
@@ -34,7 +34,7 @@ mod rules;
 
 pub use answer::InsteadAnswer;
 pub use blocks::{BlockSplitter, OwnedBlock, MAX_HELD_BYTES};
-pub use book::{client_of, is_reconnect, FaultBook};
+pub use book::{is_reconnect, FaultBook};
 pub use engine::{FaultEngine, SourceBlock, Step};
 pub use fit::{BodyKind, Skipped};
 pub use profile::{

@@ -1,8 +1,12 @@
 //! The report card of SSE clients, sans I/O: the record of each client's connection attempts
-//! (filled by a server: the embedded server today, a tap later) and every rule it is graded
-//! by, against the HTML standard's server-sent events section.
+//! (filled by a server: the embedded server, or a tap in front of the user's own) and every
+//! rule it is graded by, against the HTML standard's server-sent events section.
 //!
 //! # Layout
+//! - [`client_name`], [`client_tag`] (`naming.rs`): who a request is from, the one rule for
+//!   the broker, a tap and fault profiles.
+//! - [`ClientBook`] (`book.rs`): the bounded record a server fills, each request kept with its
+//!   credentials masked (the one masking rule), each attempt finished once.
 //! - [`Attempt`], [`ClientHistory`] and their parts (`record.rs`): what the server recorded of
 //!   each attempt (when, the request with credentials masked, `Last-Event-ID`, the answer, what
 //!   was delivered, how it ended).
@@ -25,9 +29,11 @@
 //! - [`ClientScenarios`], [`Scenario`], [`scenario_of`] (`scenarios.rs`): one client across
 //!   scenarios (`client=eventsource/cut`), its cards side by side.
 
+mod book;
 mod card;
 mod instances;
 mod lost;
+mod naming;
 mod reading;
 mod record;
 mod rules;
@@ -36,9 +42,11 @@ mod thresholds;
 mod timing;
 mod verdicts;
 
+pub use book::{AttemptKey, AttemptRecord, ClientBook, KeptRequest, Opening, MAX_ATTEMPTS, MAX_CLIENTS};
 pub use card::{grade, report, Card, ClientReport, GradedClient};
 pub use instances::AMBIGUOUS;
 pub use lost::EventsLost;
+pub use naming::{client_name, client_tag, CLIENT_HEADER, CLIENT_PARAMETER, MAX_VALUE_CHARS};
 pub use record::{Answer, Attempt, AttemptEnd, ClientHistory, ClientNamedBy, Delivered};
 pub use scenarios::{scenario_of, ClientScenarios, Scenario};
 pub use thresholds::{ERROR_PAGE_RETRY_MS, GIVE_UP_WINDOW_MS};

@@ -1,5 +1,5 @@
 //! The record a report card is graded from: each client's connection attempts, as the server
-//! (the embedded server today; a tap later) saw them. Filled by the server, read by the rules.
+//! (the embedded server, or a tap) saw them. Filled through the book, read by the rules.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -30,6 +30,10 @@ pub enum AttemptEnd {
     ClientLeft,
     /// A fault profile cut it.
     Cut,
+    /// The server ended the response (a tap saw its upstream end it).
+    Ended,
+    /// The server's side broke mid-stream (a tap saw its upstream fail).
+    Broken,
     /// `POST /streams/NAME/kick` ended it.
     Kicked,
     /// It fell too far behind and was ended.
@@ -47,6 +51,8 @@ impl AttemptEnd {
             Self::Answered => "answered",
             Self::ClientLeft => "left by the client",
             Self::Cut => "cut",
+            Self::Ended => "ended by the server",
+            Self::Broken => "broken (network error)",
             Self::Kicked => "kicked",
             Self::FellBehind => "ended (fell behind)",
             Self::WriteStalled => "ended (stopped reading)",
@@ -137,6 +143,10 @@ pub struct Attempt {
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     pub serial: u64,
+    /// The stream it asked for, as its server tells streams apart (not in the JSON).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub stream: String,
 }
 
 fn shared_headers<S: serde::Serializer>(
@@ -164,7 +174,12 @@ impl Attempt {
             && matches!(
                 self.end,
                 Some(
-                    AttemptEnd::Cut | AttemptEnd::Kicked | AttemptEnd::ServerStopped | AttemptEnd::FellBehind
+                    AttemptEnd::Cut
+                        | AttemptEnd::Kicked
+                        | AttemptEnd::ServerStopped
+                        | AttemptEnd::FellBehind
+                        | AttemptEnd::Ended
+                        | AttemptEnd::Broken
                 )
             )
     }
@@ -220,6 +235,7 @@ impl Attempt {
             silent_ms: None,
             end: None,
             serial: 0,
+            stream: "s".into(),
         }
     }
 }

@@ -26,6 +26,7 @@ fn attempt(at: u64, ended: u64, answer: Answer, end: AttemptEnd) -> Attempt {
         silent_ms: None,
         end: Some(end),
         serial: 0,
+        stream: "s".into(),
     }
 }
 

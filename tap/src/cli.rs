@@ -57,4 +57,8 @@ pub struct Args {
     /// rule that selects an exchange applies to it.
     #[arg(long, value_name = "FILE")]
     pub faults: Option<PathBuf>,
+    /// At exit (Ctrl-C or SIGTERM), write the report card of every client that asked for an
+    /// event stream or was answered with one: the same JSON as `sse-server --report`.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }

@@ -6,18 +6,14 @@
 use hyper::header::{HeaderValue, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN};
 use hyper::header::{CACHE_CONTROL, CONNECTION, CONTENT_TYPE, LOCATION, ORIGIN};
 use hyper::{HeaderMap, Response, StatusCode};
-use sse_faults::{client_of, is_reconnect, FaultRules, ReconnectAnswer, Selected};
+use sse_faults::{is_reconnect, FaultRules, ReconnectAnswer, Selected};
+use sse_report_card::{client_tag, CLIENT_HEADER, CLIENT_PARAMETER};
 
 use crate::applied::AppliedFault;
 use crate::to_client::{Answer, ProxyBody};
 
-/// The header a client may name itself by, for a rule's `client`.
-const CLIENT_HEADER: &str = "x-sse-client";
-/// The query parameter a client may name itself by (EventSource cannot send headers).
-const CLIENT_PARAMETER: &str = "client";
-
 /// The value of the `client` query parameter in `target`, decoded.
-fn client_parameter(target: &str) -> Option<String> {
+pub(crate) fn client_parameter(target: &str) -> Option<String> {
     let (_, query) = target.split_once('?')?;
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(name, _)| name == CLIENT_PARAMETER)
@@ -43,25 +39,6 @@ pub(crate) fn without_client_tag(target: &str, rules: &FaultRules) -> String {
     }
 }
 
-/// Who sent a request, as the report card names clients: its `client` query parameter, else its
-/// `X-SSE-Client` header, else its address and User-Agent.
-pub(crate) fn client_name(
-    client_target: &str,
-    headers: &HeaderMap,
-    peer: Option<std::net::IpAddr>,
-) -> String {
-    let header =
-        |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).filter(|v| !v.is_empty());
-    if let Some(tag) = client_parameter(client_target).filter(|tag| !tag.is_empty()) {
-        return tag;
-    }
-    if let Some(tag) = header(CLIENT_HEADER) {
-        return tag.to_owned();
-    }
-    let address = peer.map_or_else(|| "unknown address".to_owned(), |ip| ip.to_string());
-    format!("{address} {}", header("user-agent").unwrap_or("no User-Agent"))
-}
-
 /// The rule this request takes, if the tap has rules and one selects it; the `X-SSE-Client`
 /// header is removed either way once the tap has rules (it is the tap's). `after_an_end_there`:
 /// the client's last exchange for this target ended other than by the client leaving.
@@ -77,7 +54,7 @@ pub(crate) fn select(
     }
     let header = headers.remove(CLIENT_HEADER).and_then(|value| value.to_str().ok().map(str::to_owned));
     let parameter = client_parameter(client_target);
-    let client = client_of(parameter.as_deref(), header.as_deref());
+    let client = client_tag(parameter.as_deref(), header.as_deref()).map(|(tag, _)| tag);
     let reconnect = is_reconnect(headers.get("last-event-id").map(HeaderValue::as_bytes), after_an_end_there);
     rules.select(method, client_target, client, reconnect)
 }

@@ -103,7 +103,11 @@ impl FaultedResponse {
         if let Some(upstream) = &mut self.source.upstream {
             upstream.read_unread();
         }
-        lock(&self.exchange).fault = Some(self.fault.clone());
+        let mut exchange = lock(&self.exchange);
+        exchange.fault = Some(self.fault.clone());
+        // The client got the engine's events, not the upstream's.
+        exchange.delivered = self.engine.given().clone();
+        drop(exchange);
         self.recorder.finish(&self.exchange, ending, self.started.elapsed());
     }
 

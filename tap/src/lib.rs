@@ -9,8 +9,11 @@
 //!   the upstream's path.
 //! - `headers.rs`: the hop-by-hop headers of RFC 9110 section 7.6.1, removed in both directions;
 //!   a header's value among recorded pairs.
-//! - [`Exchange`], [`Ending`], [`Recorder`] (`record.rs`): what is kept of each exchange, and the
-//!   bounded store that keeps them.
+//! - [`Exchange`], [`Recorder`] (`record.rs`): what is kept of each exchange, and the bounded
+//!   store that keeps them (with the clients' attempts for the report card).
+//! - [`Ending`] (`ending.rs`): how an exchange ended, who cut it.
+//! - `graded.rs`: the tap's clients on the report card (`sse_report_card`): which requests are
+//!   attempts, what reached the client, endings in the card's words.
 //! - [`AppliedFault`] (`applied.rs`): what a fault rule did to an exchange.
 //! - `body.rs`: a body that forwards frames as they come and tells the record about each.
 //! - `to_client.rs`: what the client is sent: the upstream's body, the same through a fault rule,
@@ -40,9 +43,11 @@ mod capture_file;
 pub mod cli;
 mod config;
 mod cut_io;
+mod ending;
 mod error;
 mod fault;
 mod faulted;
+mod graded;
 mod har;
 mod headers;
 mod proxy;

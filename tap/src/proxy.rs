@@ -22,6 +22,7 @@ use crate::cut_io::{CutSignal, CuttableStream};
 use crate::error::TapError;
 use crate::fault;
 use crate::faulted::{BodyPlan, FaultedResponse};
+use crate::graded::Candidate;
 use crate::headers::remove_hop_by_hop;
 use crate::record::{lock, Ending, Exchange, Recorder};
 use crate::to_client::{Answer, ProxyBody};
@@ -122,21 +123,23 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
 fn answer(
     shared: &Shared,
     exchange: &std::sync::Mutex<Exchange>,
+    candidate: Candidate,
     started: Instant,
-    status: StatusCode,
-    ending: Ending,
+    (status, ending): (StatusCode, Ending),
     text: String,
 ) -> Response<ProxyBody> {
+    let mut response = Response::new(ProxyBody::Answer(Answer::text(text.clone())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     {
         let mut exchange = lock(exchange);
         exchange.status = Some(status.as_u16());
         exchange.response_bytes = text.len() as u64;
-        exchange.response_body = text.clone().into_bytes();
+        exchange.response_body = text.into_bytes();
+        let book = shared.recorder.clients();
+        candidate.answered(&book, status.as_u16(), response.headers(), None, &mut exchange);
     }
     shared.recorder.finish(exchange, ending, started.elapsed());
-    let mut response = Response::new(ProxyBody::Answer(Answer::text(text)));
-    *response.status_mut() = status;
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     response
 }
 
@@ -172,10 +175,19 @@ async fn handle(
     let config = &shared.config;
     let client_target = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
     let upstream_target = config.target_for(&fault::without_client_tag(&client_target, &config.faults));
-    let client = fault::client_name(&client_target, request.headers(), peer);
-    let after_an_end = !config.faults.is_empty() && shared.recorder.ended_there(&client, &upstream_target);
+    let book = shared.recorder.clients();
+    let candidate = Candidate::new(
+        &book,
+        request.method().as_str(),
+        &client_target,
+        request.headers(),
+        fault::client_parameter(&client_target).as_deref(),
+        peer,
+        &upstream_target,
+    );
+    let after_an_end = !config.faults.is_empty() && candidate.after_an_end_there(&book);
     let exchange = shared.recorder.begin(Exchange {
-        client,
+        client: candidate.client().to_owned(),
         started: Some(SystemTime::now()),
         method: request.method().to_string(),
         target: client_target,
@@ -184,14 +196,8 @@ async fn handle(
         ..Exchange::default()
     });
     if let Some((status, reason)) = refusal(&shared, &request) {
-        return Ok(answer(
-            &shared,
-            &exchange,
-            started,
-            status,
-            Ending::Refused { reason: reason.clone() },
-            reason,
-        ));
+        let ending = Ending::Refused { reason: reason.clone() };
+        return Ok(answer(&shared, &exchange, candidate, started, (status, ending), reason));
     }
     let method = request.method().to_string();
     let target = lock(&exchange).target.clone();
@@ -207,6 +213,8 @@ async fn handle(
         (record.response_bytes, record.response_body) = (body.len() as u64, body);
         let mut applied = selected.as_ref().map(fault::applied).unwrap_or_default();
         (applied.did, applied.client_bytes) = (vec![did], record.response_bytes);
+        let status = response.status().as_u16();
+        candidate.answered(&book, status, response.headers(), Some(applied.profile.clone()), &mut record);
         record.fault = Some(applied);
         drop(record);
         shared.recorder.finish(&exchange, Ending::AnsweredByFault, started.elapsed());
@@ -222,12 +230,13 @@ async fn handle(
         Ok(uri) => uri,
         Err(error) => {
             let reason = format!("the target `{upstream_target}` is not a valid request target: {error}");
+            let ending = Ending::Refused { reason: reason.clone() };
             return Ok(answer(
                 &shared,
                 &exchange,
+                candidate,
                 started,
-                StatusCode::BAD_REQUEST,
-                Ending::Refused { reason: reason.clone() },
+                (StatusCode::BAD_REQUEST, ending),
                 reason,
             ));
         }
@@ -256,25 +265,13 @@ async fn handle(
         Err(_) => {
             let after = config.head_timeout;
             let text = format!("no response head from the upstream within {} s", after.as_secs_f64());
-            return Ok(answer(
-                &shared,
-                &exchange,
-                started,
-                StatusCode::GATEWAY_TIMEOUT,
-                Ending::TimedOut { after },
-                text,
-            ));
+            let timed_out = (StatusCode::GATEWAY_TIMEOUT, Ending::TimedOut { after });
+            return Ok(answer(&shared, &exchange, candidate, started, timed_out, text));
         }
         Ok(Err(reason)) => {
             let text = format!("the tap could not reach its upstream {}: {reason}", config.upstream);
-            return Ok(answer(
-                &shared,
-                &exchange,
-                started,
-                StatusCode::BAD_GATEWAY,
-                Ending::UpstreamError { reason },
-                text,
-            ));
+            let failed = (StatusCode::BAD_GATEWAY, Ending::UpstreamError { reason });
+            return Ok(answer(&shared, &exchange, candidate, started, failed, text));
         }
         Ok(Ok(sent)) => sent,
     };
@@ -321,6 +318,8 @@ async fn handle(
         record.upstream_version = Some(format!("{version:?}"));
         record.warnings = warnings;
         record.fault = applied.clone();
+        let fault = applied.as_ref().map(|applied| applied.profile.clone());
+        candidate.answered(&book, response.status().as_u16(), response.headers(), fault, &mut record);
     }
     shared.recorder.touched();
     *response.version_mut() = Version::HTTP_11;

@@ -9,66 +9,17 @@ use tokio::sync::{broadcast, watch};
 
 use bytes::Bytes;
 
+use sse_report_card::{AttemptKey, ClientBook, ClientReport, Delivered};
+
 use crate::applied::AppliedFault;
 use crate::config::{MAX_CHUNK_TIMINGS, MAX_RAW_BYTES};
+pub use crate::ending::Ending;
+use crate::graded::attempt_end;
 
 /// Events kept per exchange (the newest); the rest are counted.
 const MAX_EVENTS: usize = 100_000;
 /// Finished exchanges waiting for a slow reader of [`Recorder::finished`].
 const FINISHED_BACKLOG: usize = 1024;
-
-/// How an exchange ended: the question "who cut the stream" answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ending {
-    /// The response body ended as its framing says (length reached, last chunk, or the close
-    /// that delimits it).
-    Completed,
-    /// The client went away after `after_bytes` bytes of the response body.
-    ClientHungUp { after_bytes: u64 },
-    /// The upstream closed before the body's framing said it was done.
-    UpstreamClosedEarly { after_bytes: u64 },
-    /// The upstream could not be reached or failed mid-way: which, in its words.
-    UpstreamError { reason: String },
-    /// No response head within the head timeout (the client got a 504).
-    TimedOut { after: Duration },
-    /// The tap refused the request (not an open proxy, a rebinding Host): why.
-    Refused { reason: String },
-    /// An upgraded connection (a WebSocket) closed: the bytes each way.
-    TunnelClosed { to_upstream: u64, to_client: u64 },
-    /// A fault rule cut the client's connection (and the upstream request) after `after_bytes`
-    /// bytes to the client.
-    CutByFault { after_bytes: u64 },
-    /// A fault rule answered the request itself, without going upstream.
-    AnsweredByFault,
-}
-
-impl Ending {
-    /// Someone cut it (the client, the upstream, a timeout) or the tap refused it: it did not end
-    /// as its framing says, nor as a tunnel closing.
-    pub fn is_cut(&self) -> bool {
-        !matches!(self, Self::Completed | Self::TunnelClosed { .. } | Self::AnsweredByFault)
-    }
-}
-
-impl fmt::Display for Ending {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Completed => f.write_str("completed"),
-            Self::ClientHungUp { after_bytes } => write!(f, "client hung up after {after_bytes} bytes"),
-            Self::UpstreamClosedEarly { after_bytes } => {
-                write!(f, "upstream closed early, after {after_bytes} bytes")
-            }
-            Self::UpstreamError { reason } => write!(f, "upstream error: {reason}"),
-            Self::TimedOut { after } => write!(f, "no response head within {} s", after.as_secs_f64()),
-            Self::Refused { reason } => write!(f, "refused: {reason}"),
-            Self::TunnelClosed { to_upstream, to_client } => {
-                write!(f, "tunnel closed, {to_upstream} bytes up and {to_client} down")
-            }
-            Self::CutByFault { after_bytes } => write!(f, "cut by the tap after {after_bytes} bytes"),
-            Self::AnsweredByFault => f.write_str("answered by the tap"),
-        }
-    }
-}
 
 /// One chunk of the response body: when it came from upstream and when the next was asked
 /// for (by then hyper had handed this one to the client's socket), both since the exchange
@@ -146,6 +97,11 @@ pub struct Exchange {
     pub duration: Option<Duration>,
     /// A fault rule selected it: what the rule did.
     pub fault: Option<AppliedFault>,
+    /// What reached the client, as the report card counts it: events, the first and last id,
+    /// the last `retry` (after any fault).
+    pub delivered: Delivered,
+    /// Its attempt on the report card, and whether it was answered with a stream.
+    pub(crate) attempt: Option<(AttemptKey, bool)>,
 }
 
 impl Exchange {
@@ -171,6 +127,14 @@ impl Exchange {
     }
 
     pub(crate) fn push_event(&mut self, event: TappedEvent) {
+        self.delivered.events += 1;
+        if event.id_set {
+            self.delivered.first_id.get_or_insert_with(|| event.id.clone());
+            self.delivered.last_id = Some(event.id.clone());
+        }
+        if let Some(retry) = event.retry {
+            self.delivered.retry_ms = Some(u64::try_from(retry.as_millis()).unwrap_or(u64::MAX));
+        }
         if self.events.len() == MAX_EVENTS {
             self.events.pop_front();
             self.events_dropped += 1;
@@ -252,6 +216,8 @@ pub struct Recorder {
     finished: broadcast::Sender<ExchangeSummary>,
     /// Bumped when an exchange begins, gets its response head or ends (not per chunk).
     changes: watch::Sender<u64>,
+    /// Its clients' attempts at event streams, for the report card.
+    clients: ClientBook,
 }
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -265,7 +231,19 @@ impl Recorder {
             store: Arc::new(Mutex::new(Store { exchanges: VecDeque::new(), next_id: 1, keep: keep.max(1) })),
             finished,
             changes: watch::Sender::new(0),
+            clients: ClientBook::default(),
         }
+    }
+
+    /// Every client's attempts at event streams through the tap.
+    pub fn clients(&self) -> ClientBook {
+        self.clients.clone()
+    }
+
+    /// Every client graded: what `sse-tap --report` writes (the same JSON as the embedded
+    /// server's `--report`).
+    pub fn report(&self) -> ClientReport {
+        sse_report_card::report(self.clients.histories(), self.clients.now_ms())
     }
 
     /// Tells the watchers of [`Recorder::changes`] that an exchange moved on.
@@ -303,41 +281,29 @@ impl Recorder {
         handle
     }
 
-    /// Ends an exchange's record (once: a later ending is ignored) and tells the listeners.
+    /// Ends an exchange's record (once: a later ending is ignored), and its attempt on the
+    /// report card, and tells the listeners.
     pub(crate) fn finish(&self, exchange: &Mutex<Exchange>, ending: Ending, duration: Duration) {
-        let summary = {
+        let (summary, attempt) = {
             let mut exchange = lock(exchange);
             if exchange.ending.is_some() {
                 return;
             }
+            let attempt = exchange.attempt.take().map(|(key, stream)| {
+                let end = attempt_end(&ending, stream);
+                let last_chunk = exchange.chunks.back().map_or(Duration::ZERO, |chunk| chunk.received);
+                let silent = stream.then(|| duration.saturating_sub(last_chunk));
+                (key, exchange.delivered.clone(), end, silent)
+            });
             exchange.ending = Some(ending);
             exchange.duration = Some(duration);
-            exchange.summary()
+            (exchange.summary(), attempt)
         };
+        if let Some((key, delivered, end, silent)) = attempt {
+            self.clients.finish(key, delivered, end, silent);
+        }
         let _ = self.finished.send(summary);
         self.touched();
-    }
-
-    /// Whether `client`'s last exchange for `upstream_target` was a stream that ended other than
-    /// by the client leaving (the upstream ended it, or a fault rule cut it): the next one there
-    /// is then a reconnect, with or without Last-Event-ID.
-    pub fn ended_there(&self, client: &str, upstream_target: &str) -> bool {
-        let store = lock(&self.store);
-        let there = store.exchanges.iter().rev().find_map(|exchange| {
-            let exchange = lock(exchange);
-            let same = exchange.client == client && exchange.upstream_target == upstream_target;
-            same.then(|| exchange.ending.clone().map(|ending| (exchange.is_stream, ending)))
-        });
-        there.flatten().is_some_and(|(is_stream, ending)| {
-            is_stream
-                && matches!(
-                    ending,
-                    Ending::Completed
-                        | Ending::UpstreamClosedEarly { .. }
-                        | Ending::UpstreamError { .. }
-                        | Ending::CutByFault { .. }
-                )
-        })
     }
 
     /// Every kept exchange, oldest first, as it is now.

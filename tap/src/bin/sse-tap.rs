@@ -85,6 +85,19 @@ async fn run(args: &Args) -> Result<(), Failure<anyhow::Error>> {
     if let Some(path) = &args.har {
         write_har(path, &recorder, secrets).map_err(Failure::Run)?;
     }
+    if let Some(path) = &args.report {
+        write_report(path, &recorder).map_err(Failure::Run)?;
+    }
+    Ok(())
+}
+
+fn write_report(path: &Path, recorder: &Recorder) -> anyhow::Result<()> {
+    let report = recorder.report();
+    let text = serde_json::to_vec_pretty(&report)?;
+    std::fs::write(path, text).with_context(|| format!("cannot write --report {}", path.display()))?;
+    let count = report.clients.len();
+    let clients = if count == 1 { "client" } else { "clients" };
+    eprintln!("sse-tap: report card of {count} {clients} written to {}", path.display());
     Ok(())
 }
 
