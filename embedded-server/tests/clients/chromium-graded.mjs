@@ -1,8 +1,9 @@
 // Debian's Chromium, headless through npm `playwright-core`, graded by the embedded server's
 // report card: a page of the server (its stream list, which runs no script) opens one
 // EventSource per URL, lets each reconnect on its own for SECS seconds, then prints one JSON
-// line per URL.
-//   node chromium-graded.mjs SECS URL...
+// line per URL. Through a tap (tap/tests/graded_clients.rs), PAGE names a page of the tap's own
+// origin instead (the upstream sends no CORS headers).
+//   [PAGE=URL] node chromium-graded.mjs SECS URL...
 import { chromium } from "playwright-core";
 
 const [secs, ...urls] = process.argv.slice(2);
@@ -18,7 +19,7 @@ try {
   // on which the server's fault profiles do not apply (only a connection's first request gets one).
   const pageUrl = new URL("/streams", urls[0]);
   pageUrl.hostname = "localhost";
-  await page.goto(pageUrl.href);
+  await page.goto(process.env.PAGE ?? pageUrl.href);
   await page.evaluate((urls) => {
     window.sources = urls.map((url) => {
       const got = { url, data: [], errors: 0 };
