@@ -23,9 +23,3 @@ export function refreshClients() {
     clients.report = await ipc.clientReport();
   });
 }
-
-/** Whether a card is open: as the user left it, else open while there are few cards.
- * @param {string} client @param {number} cards */
-export function isOpen(client, cards) {
-  return clients.opened.get(client) ?? cards <= 3;
-}

@@ -157,6 +157,8 @@ export const mcpConversation = (id) => call("mcp_conversation", { id });
 export const serverStreams = () => call("server_streams", {});
 /** Every client of the embedded server, its attempts and its report card. */
 export const clientReport = () => call("client_report", {});
+/** Every client of a tap that asked for an event stream, graded the same way. @param {number} id */
+export const tapClientReport = (id) => call("tap_client_report", { id });
 /** A reference page as installed with the app. @param {import("./gen/ipc").Doc} doc */
 export const readDoc = (doc) => call("read_doc", { doc });
 /** @param {string} name */

@@ -222,14 +222,18 @@ export class Tap {
     this.detail = null;
     /** @type {import("./gen/ipc").TimelineRow[]} the waterfall's rows, as last fetched */
     this.timeline = [];
-    /** @type {"waterfall" | "exchange" | "mcp" | "faults"} the tab shown below the exchanges */
+    /** @type {"waterfall" | "exchange" | "mcp" | "faults" | "clients"} the tab shown below the exchanges */
     this.tab = "waterfall";
     /** The Faults box: how many rules the tap has (as it last said), the box's text (the
      * user's until applied), the rule its controls edit, and what the last action said. */
     this.faults = { count: 0, text: "[]", rule: 0, note: "", problem: "" };
-    /** The fetches of the detail, the waterfall and the MCP conversation (at most twice a
-     * second each, schedule.js). */
-    this.fetches = { detail: new Fetch(), timeline: new Fetch(), mcp: new Fetch() };
+    /** The fetches of the detail, the waterfall, the MCP conversation and the clients' report
+     * (at most twice a second each, schedule.js). */
+    this.fetches = { detail: new Fetch(), timeline: new Fetch(), mcp: new Fetch(), clients: new Fetch() };
+    /** @type {import("./gen/ipc").ClientReport | null} its clients graded, as last fetched */
+    this.clients = null;
+    /** @type {Map<string, boolean>} the client cards the user opened or closed */
+    this.clientsOpened = new Map();
     /** @type {import("./gen/ipc").Conversation | null} the MCP conversation, as last fetched */
     this.mcp = null;
     this.mcpVersion = -1; // the tap's version it was fetched at

@@ -24,7 +24,7 @@ export function selectExchange(tap, id) {
 }
 
 /** The tabs, in their order. @type {Tap["tab"][]} */
-const TABS = ["waterfall", "exchange", "mcp", "faults"];
+const TABS = ["waterfall", "exchange", "mcp", "faults", "clients"];
 
 /** @param {Tap} tap @param {Tap["tab"]} tab */
 export function showTapTab(tap, tab) {

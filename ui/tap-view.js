@@ -6,6 +6,7 @@ import { durationText, passes, stateText } from "./exchanges.js";
 import { formatBytes, plural } from "./format.js";
 import { state } from "./model.js";
 import { renderExchange, renderTapTabs, selectExchange } from "./tap-exchange.js";
+import { renderTapClients } from "./tap-clients.js";
 import { renderFaultsBadge, renderTapFaults } from "./tap-faults.js";
 import { renderTapMcp } from "./tap-mcp.js";
 import { renderWaterfall } from "./waterfall.js";
@@ -95,6 +96,7 @@ export function renderTap() {
   if (tap.tab === "waterfall") renderWaterfall(tap, currentFilter());
   else if (tap.tab === "mcp") renderTapMcp(tap);
   else if (tap.tab === "faults") renderTapFaults(tap);
+  else if (tap.tab === "clients") renderTapClients(tap);
   else renderExchange(tap);
 }
 

@@ -262,6 +262,12 @@ impl RunningTaps {
         Ok(TapFaults::of(&self.recorder_and_faults(id)?.1))
     }
 
+    /// Tap `id`'s clients graded (`sse_report_card`, as the embedded server grades its own):
+    /// every client that asked for an event stream or was answered with one.
+    pub fn client_report(&self, id: u64) -> Result<sse_report_card::ClientReport, InspectError> {
+        Ok(self.recorder(id)?.report())
+    }
+
     /// The MCP conversation through a tap: its JSON-RPC exchanges paired, the session
     /// followed, the transport's rules checked (`sse_mcp`).
     pub fn mcp_conversation(&self, id: u64) -> Result<sse_mcp::Conversation, InspectError> {

@@ -18,9 +18,9 @@
 //!   the `sse_faults` crate's), its blocks handed to the engine and its steps (write, wait,
 //!   cut) taken on the socket; a reconnect a profile answers instead; `fault_api.rs`:
 //!   `PUT`/`GET`/`DELETE /streams/NAME/faults`.
-//! - [`ClientBook`] (`clients.rs`): each client's connection attempts to `/events`, bounded,
-//!   recorded as `sse_report_card` reads them; [`report`] (`report_card.rs`): every client's
-//!   card (graded by `sse_report_card`), served by `GET /clients`.
+//! - [`ClientBook`] (`clients.rs`, `sse_report_card`'s record): each client's connection
+//!   attempts to `/events`, the broker's streams told apart by their `stream` parameter;
+//!   [`report`] (`report_card.rs`): every client's card, served by `GET /clients`.
 //! - `access.rs`: the shared state, the Host check, the publish token, refusals.
 //! - `answer_headers.rs`: the headers every answer to `/events` carries (the lean and faulted
 //!   paths, the router, a fault profile's answer on reconnect), kept once.

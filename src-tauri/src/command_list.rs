@@ -61,6 +61,7 @@ macro_rules! with_commands {
             streams::set_stream_faults,
             streams::clear_stream_faults,
             clients::client_report,
+            clients::tap_client_report,
             commands::watch_problems,
             docs::read_doc,
         ]

@@ -240,6 +240,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
         ),
         command("clear_stream_faults", vec![arg("stream", ts::<String>(cfg))], ts::<bool>(cfg)),
         command("client_report", vec![], ts::<ClientReport>(cfg)),
+        command("tap_client_report", vec![id()], ts::<ClientReport>(cfg)),
         command("watch_problems", vec![arg("onProblem", "ChannelOf<string>".to_owned())], ts::<()>(cfg)),
         command("read_doc", vec![arg("doc", ts::<Doc>(cfg))], ts::<DocText>(cfg)),
         // Registered only with `test-hooks`.

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use sse_report_card::AttemptEnd;
+
 /// How an exchange ended: the question "who cut the stream" answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ending {
@@ -29,6 +31,22 @@ pub enum Ending {
 }
 
 impl Ending {
+    /// How the report card words it: a stream the upstream ended is ended by the server, one
+    /// that broke is a network error, the tap's own answers are answers (`stream`: the client
+    /// was answered with an event stream).
+    pub fn attempt_end(&self, stream: bool) -> AttemptEnd {
+        if !stream {
+            return AttemptEnd::Answered;
+        }
+        match self {
+            Self::Completed => AttemptEnd::Ended,
+            Self::UpstreamClosedEarly { .. } | Self::UpstreamError { .. } => AttemptEnd::Broken,
+            Self::ClientHungUp { .. } | Self::TunnelClosed { .. } => AttemptEnd::ClientLeft,
+            Self::CutByFault { .. } => AttemptEnd::Cut,
+            Self::TimedOut { .. } | Self::Refused { .. } | Self::AnsweredByFault => AttemptEnd::Answered,
+        }
+    }
+
     /// Someone cut it (the client, the upstream, a timeout) or the tap refused it: it did not end
     /// as its framing says, nor as a tunnel closing.
     pub fn is_cut(&self) -> bool {
@@ -53,5 +71,20 @@ impl fmt::Display for Ending {
             Self::CutByFault { after_bytes } => write!(f, "cut by the tap after {after_bytes} bytes"),
             Self::AnsweredByFault => f.write_str("answered by the tap"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stream's endings are the report card's words; anything but a stream was answered.
+    #[test]
+    fn endings_are_the_cards_words() {
+        assert_eq!(Ending::Completed.attempt_end(true), AttemptEnd::Ended);
+        assert_eq!(Ending::UpstreamClosedEarly { after_bytes: 3 }.attempt_end(true), AttemptEnd::Broken);
+        assert_eq!(Ending::ClientHungUp { after_bytes: 3 }.attempt_end(true), AttemptEnd::ClientLeft);
+        assert_eq!(Ending::CutByFault { after_bytes: 3 }.attempt_end(true), AttemptEnd::Cut);
+        assert_eq!(Ending::Completed.attempt_end(false), AttemptEnd::Answered);
     }
 }

@@ -6,9 +6,9 @@
 
 use hyper::header::{ACCEPT, CONTENT_TYPE, LOCATION};
 use hyper::HeaderMap;
-use sse_report_card::{Answer, AttemptEnd, ClientBook, KeptRequest, Opening};
+use sse_report_card::{Answer, ClientBook, KeptRequest, Opening};
 
-use crate::record::{Ending, Exchange};
+use crate::record::Exchange;
 
 /// A request as the card keeps it, until its answer says whether it is graded.
 pub(crate) struct Candidate {
@@ -80,21 +80,6 @@ fn asks_for_a_stream(headers: &HeaderMap) -> bool {
         .any(|range| sse_wire::has_essence(range, "text/event-stream"))
 }
 
-/// How the card words an exchange's ending: a stream the upstream ended is ended by the server,
-/// one that broke is a network error, the tap's own answers are answers.
-pub(crate) fn attempt_end(ending: &Ending, stream: bool) -> AttemptEnd {
-    if !stream {
-        return AttemptEnd::Answered;
-    }
-    match ending {
-        Ending::Completed => AttemptEnd::Ended,
-        Ending::UpstreamClosedEarly { .. } | Ending::UpstreamError { .. } => AttemptEnd::Broken,
-        Ending::ClientHungUp { .. } | Ending::TunnelClosed { .. } => AttemptEnd::ClientLeft,
-        Ending::CutByFault { .. } => AttemptEnd::Cut,
-        Ending::TimedOut { .. } | Ending::Refused { .. } | Ending::AnsweredByFault => AttemptEnd::Answered,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,15 +95,5 @@ mod tests {
         assert!(asks_for_a_stream(&headers));
         headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
         assert!(!asks_for_a_stream(&headers));
-    }
-
-    /// A stream's endings are the card's words; anything but a stream was answered.
-    #[test]
-    fn endings_are_the_cards_words() {
-        assert_eq!(attempt_end(&Ending::Completed, true), AttemptEnd::Ended);
-        assert_eq!(attempt_end(&Ending::UpstreamClosedEarly { after_bytes: 3 }, true), AttemptEnd::Broken);
-        assert_eq!(attempt_end(&Ending::ClientHungUp { after_bytes: 3 }, true), AttemptEnd::ClientLeft);
-        assert_eq!(attempt_end(&Ending::CutByFault { after_bytes: 3 }, true), AttemptEnd::Cut);
-        assert_eq!(attempt_end(&Ending::Completed, false), AttemptEnd::Answered);
     }
 }

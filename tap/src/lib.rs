@@ -11,9 +11,9 @@
 //!   a header's value among recorded pairs.
 //! - [`Exchange`], [`Recorder`] (`record.rs`): what is kept of each exchange, and the bounded
 //!   store that keeps them (with the clients' attempts for the report card).
-//! - [`Ending`] (`ending.rs`): how an exchange ended, who cut it.
+//! - [`Ending`] (`ending.rs`): how an exchange ended, who cut it, in the report card's words too.
 //! - `graded.rs`: the tap's clients on the report card (`sse_report_card`): which requests are
-//!   attempts, what reached the client, endings in the card's words.
+//!   attempts, kept with credentials masked when they come.
 //! - [`AppliedFault`] (`applied.rs`): what a fault rule did to an exchange.
 //! - `body.rs`: a body that forwards frames as they come and tells the record about each.
 //! - `to_client.rs`: what the client is sent: the upstream's body, the same through a fault rule,

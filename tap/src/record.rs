@@ -14,7 +14,6 @@ use sse_report_card::{AttemptKey, ClientBook, ClientReport, Delivered};
 use crate::applied::AppliedFault;
 use crate::config::{MAX_CHUNK_TIMINGS, MAX_RAW_BYTES};
 pub use crate::ending::Ending;
-use crate::graded::attempt_end;
 
 /// Events kept per exchange (the newest); the rest are counted.
 const MAX_EVENTS: usize = 100_000;
@@ -101,7 +100,7 @@ pub struct Exchange {
     /// the last `retry` (after any fault).
     pub delivered: Delivered,
     /// Its attempt on the report card, and whether it was answered with a stream.
-    pub(crate) attempt: Option<(AttemptKey, bool)>,
+    pub attempt: Option<(AttemptKey, bool)>,
 }
 
 impl Exchange {
@@ -290,7 +289,7 @@ impl Recorder {
                 return;
             }
             let attempt = exchange.attempt.take().map(|(key, stream)| {
-                let end = attempt_end(&ending, stream);
+                let end = ending.attempt_end(stream);
                 let last_chunk = exchange.chunks.back().map_or(Duration::ZERO, |chunk| chunk.received);
                 let silent = stream.then(|| duration.saturating_sub(last_chunk));
                 (key, exchange.delivered.clone(), end, silent)

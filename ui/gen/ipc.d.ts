@@ -982,7 +982,7 @@ export type Delivered = { events: number,
  */
 firstId: string | null, lastId: string | null, retryMs: number | null, };
 
-export type AttemptEnd = "answered" | "clientLeft" | "cut" | "kicked" | "fellBehind" | "writeStalled" | "serverStopped";
+export type AttemptEnd = "answered" | "clientLeft" | "cut" | "ended" | "broken" | "kicked" | "fellBehind" | "writeStalled" | "serverStopped";
 
 export type Card = { client: string, 
 /**
@@ -1056,6 +1056,7 @@ export interface Commands {
   set_stream_faults: { args: { stream: string; profile: string }; result: FaultProfile };
   clear_stream_faults: { args: { stream: string }; result: boolean };
   client_report: { args: {  }; result: ClientReport };
+  tap_client_report: { args: { id: number }; result: ClientReport };
   watch_problems: { args: { onProblem: ChannelOf<string> }; result: null };
   read_doc: { args: { doc: Doc }; result: DocText };
   panic_for_test: { args: { message: string }; result: null };

@@ -21,6 +21,7 @@ mod presets;
 mod reference;
 mod selection;
 mod shortcuts;
+mod tap_clients;
 mod tap_faults;
 mod tap_record;
 mod taps;
