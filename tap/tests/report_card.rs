@@ -154,7 +154,7 @@ async fn sse_sub_keeps_every_must_through_a_tap() {
         card_once(&recorder, "sse-sub", "its resume graded", |card| card["card"]["reconnects"] == true).await;
     assert_eq!(card["attempts"][1]["lastEventId"], "3", "{card:#}");
     for rule in card["card"]["rules"].as_array().unwrap() {
-        if rule["level"] == "must" {
+        if rule["level"] == "MUST" {
             assert!(rule["verdict"] == "pass" || rule["verdict"] == "notObserved", "{rule:#}");
         }
     }
