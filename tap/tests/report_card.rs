@@ -117,12 +117,20 @@ async fn a_raw_client_is_graded_with_its_credentials_masked_and_its_lost_events_
     assert_eq!((lost["ids"].as_str(), lost["count"].as_u64()), (Some("3-5"), Some(3)), "{card:#}");
 }
 
-/// PyPI httpx-sse, as its README reads a stream, never reconnects after the rule's cut: tagged
-/// with `client=`, it fails "reestablishes the connection".
+/// PyPI httpx-sse, as its README reads a stream, never reconnects after the rule's cut, nor
+/// does `curl -N` after sse-starlette ends its stream: tagged with `client=`, both fail
+/// "reestablishes the connection"; untagged, curl is only said not to reconnect.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn httpx_sse_never_reconnects_and_fails_the_must() {
+async fn httpx_sse_and_a_tagged_curl_never_reconnect_and_fail_the_must() {
     let upstream = Starlette::start().await;
     let (tap, recorder, _stop) = tap_in_front_of(&upstream).await;
+    for target in ["/events?count=2&every=10&client=curl", "/events?count=2&every=10"] {
+        let curl = tokio::process::Command::new("curl")
+            .args(["-sN", "--max-time", "10", "-H", "Accept: text/event-stream", "-o", "/dev/null"])
+            .arg(format!("{tap}{target}"))
+            .status();
+        assert!(curl.await.expect("run curl").success(), "the stream ends on its own");
+    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let output = tokio::process::Command::new(root.join("../target/test-venv/bin/python"))
         .arg(root.join("../embedded-server/tests/clients/httpx_sse_graded.py"))
@@ -136,6 +144,15 @@ async fn httpx_sse_never_reconnects_and_fails_the_must() {
     let card = card_once(&recorder, "httpx-sse", "the 5 s watch over", decided("reestablishes")).await;
     assert_eq!(verdict(&card, "reestablishes the connection"), "fail", "{card:#}");
     assert_eq!(card["card"]["reconnects"], false, "{card:#}");
+    let curl = card_once(&recorder, "curl", "the 5 s watch over", decided("reestablishes")).await;
+    assert_eq!(verdict(&curl, "reestablishes the connection"), "fail", "{curl:#}");
+    assert_eq!(curl["attempts"][0]["end"], "ended", "sse-starlette ended it: {curl:#}");
+    let report = serde_json::to_value(recorder.report()).unwrap();
+    let untagged = report["clients"].as_array().unwrap().iter().find(|c| c["namedBy"] == "addressAndAgent");
+    let untagged = untagged.expect("the untagged curl");
+    assert_eq!(verdict(untagged, "reestablishes the connection"), "notObserved", "{untagged:#}");
+    let said = untagged["card"]["rules"][0]["evidence"].to_string();
+    assert!(said.contains("does not reconnect (a one-off request"), "{said}");
 }
 
 /// `sse-sub` through the tap is cut after three events, comes back after the 200 ms it was told
