@@ -12,7 +12,10 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CRATES = ["wire", "logging", "report-card", "faults", "capture", "cli-docs", "embedded-server", "subscriber", "inspector", "connections", "tap", "expect", "llm", "mcp", "src-tauri", "benches", "test-support"]
+# The workspace's members, as Cargo.toml lists them (a new crate is checked without a change here).
+CRATES = re.findall(
+    r'"([^"]+)"', re.search(r"^members = \[(.*?)\]", (ROOT / "Cargo.toml").read_text(), re.M | re.S).group(1)
+)
 
 
 def without_tests(text):

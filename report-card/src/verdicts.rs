@@ -40,7 +40,7 @@ pub struct RuleVerdict {
 
 impl CardVerdict {
     /// Pass when `ok`, else fail.
-    pub(crate) fn of(ok: bool) -> Self {
+    pub fn of(ok: bool) -> Self {
         if ok {
             Self::Pass
         } else {

@@ -135,8 +135,8 @@ pub struct Args {
     /// With --expect: go on after the first failure.
     #[arg(long, requires = "expect", help_heading = "Expectations")]
     pub keep_going: bool,
-    /// With --expect: also write the results as JUnit XML to FILE.
-    #[arg(long, value_name = "FILE", requires = "expect", help_heading = "Expectations")]
+    /// With --expect or --check: also write the results as JUnit XML to FILE.
+    #[arg(long, value_name = "FILE", help_heading = "Expectations")]
     pub junit: Option<PathBuf>,
     /// With --expect: check this capture (what --json --time wrote) instead of a live stream.
     #[arg(
@@ -151,6 +151,27 @@ pub struct Args {
     /// default), and exit: sse-sub --expect-from capture.ndjson > expect.toml
     #[arg(long, value_name = "CAPTURE", conflicts_with_all = ["expect", "url"], help_heading = "Expectations")]
     pub expect_from: Option<PathBuf>,
+    /// Grade the server instead of printing its events: a battery of at most 11 connections
+    /// side by side within --check-for (one watched throughout, a resume with Last-Event-ID, an
+    /// unknown id, seven at once, a CORS preflight), each rule judged MUST, SHOULD or INFO
+    /// (docs/server-check.md). Exit 0 when no MUST fails, 1 when one does, 4 when no HTTP
+    /// response came at all.
+    #[arg(
+        long,
+        conflicts_with_all = ["expect", "expect_from", "capture", "llm", "count", "timeout"],
+        help_heading = "Server check"
+    )]
+    pub check: bool,
+    /// With --check: how long the whole battery runs, in seconds (5 to 3,600).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 40,
+        requires = "check",
+        value_parser = clap::value_parser!(u64).range(5..=3600),
+        help_heading = "Server check"
+    )]
+    pub check_for: u64,
     /// With --expect-from: time bounds are the slowest time seen x FACTOR + 50 ms.
     #[arg(long, value_name = "FACTOR", default_value_t = 1.5, help_heading = "Expectations")]
     pub tolerance: f64,

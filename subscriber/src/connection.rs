@@ -21,6 +21,8 @@ const ERROR_BODY_WAIT: Duration = Duration::from_secs(2);
 pub(crate) struct Connection {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
+    /// `HTTP/1.1`, `HTTP/2.0`, ...
+    pub(crate) version: reqwest::Version,
     /// Where the redirects (if any) led: reconnections go there.
     pub(crate) final_url: reqwest::Url,
     /// How its body is written: SSE, or NDJSON (when asked for with
@@ -160,6 +162,7 @@ pub(crate) async fn open(
     Ok(Opened::Stream(Box::new(Connection {
         status,
         headers,
+        version: response.version(),
         final_url,
         format,
         body: response.bytes_stream().boxed(),

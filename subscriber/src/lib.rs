@@ -19,6 +19,8 @@
 //! - [`analyzers`] (`analyzers.rs`, feature `analyzers`): the updates as the analyzers'
 //!   lifecycles (the LLM reader's, the expectations checker's), in one place for `sse-sub`
 //!   and the window.
+//! - [`check`] (`check.rs`, feature `check`): `sse-sub --check`'s connections, side by side
+//!   within `--check-for`; `sse_server_check` grades what they saw.
 //! - [`cli`] (`cli.rs`, feature `cli`): `sse-sub`'s arguments and the request they describe.
 //! - [`expect`] (`expect.rs`, feature `cli`): `sse-sub --expect`, a live stream checked
 //!   against an expectations file (`sse_expect`).
@@ -38,6 +40,8 @@
 
 #[cfg(feature = "analyzers")]
 pub mod analyzers;
+#[cfg(feature = "check")]
+pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod connection;

@@ -93,6 +93,14 @@ impl Subscription {
         }
     }
 
+    /// The HTTP version of the open connection (`HTTP/1.1`, `HTTP/2.0`), none between them.
+    pub fn http_version(&self) -> Option<String> {
+        match &self.phase {
+            Phase::Open(connection) => Some(format!("{:?}", connection.version)),
+            _ => None,
+        }
+    }
+
     /// The last event ID: what the next reconnection sends.
     pub fn last_event_id(&self) -> &str {
         self.reader.last_event_id()

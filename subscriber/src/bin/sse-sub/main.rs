@@ -1,6 +1,7 @@
-//! `sse-sub`: subscribe to an SSE stream and print its events, or check it against
-//! expectations (`expectations.rs`).
+//! `sse-sub`: subscribe to an SSE stream and print its events, check it against expectations
+//! (`expectations.rs`), or grade the server (`check.rs`).
 
+mod check;
 mod expectations;
 mod llm;
 
@@ -239,6 +240,13 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     if let Some(capture) = &args.expect_from {
         return expectations::generate_from(&args, capture);
+    }
+    if args.check {
+        return check::run(&args, interrupted()).await;
+    }
+    if args.junit.is_some() && args.expect.is_none() {
+        eprintln!("sse-sub: --junit needs --expect or --check");
+        return ExitCode::from(2);
     }
     if let Some(file) = &args.expect {
         return tokio::select! {

@@ -1,0 +1,168 @@
+//! The rules on how events arrive: the three timings, the longest silence against the
+//! intermediaries' idle timeouts, events grouped several to a read, a compressed stream.
+
+use sse_report_card::{CardVerdict, Level};
+
+use crate::observed::Observations;
+use crate::rule::{secs, ServerRule};
+use crate::thresholds::{CLOUDFLARE_TIMEOUT_MS, LONGEST_QUIET_MS, NGINX_READ_TIMEOUT_MS};
+
+const KEEP_ALIVE: &str = "HTML, server-sent events: \"Legacy proxy servers are known to, in certain cases, drop HTTP connections after a short timeout. To protect against such proxy servers, authors can include a comment line (one starting with a ':' character) every 15 seconds or so.\"";
+
+pub(crate) fn rules(seen: &Observations) -> Vec<ServerRule> {
+    vec![
+        time_to_head(seen),
+        head_to_first_byte(seen),
+        time_to_first_event(seen),
+        keeps_silences_short(seen),
+        silence_past(seen, NGINX_READ_TIMEOUT_MS, "stays under nginx's 60 s proxy_read_timeout", "practice: nginx closes a proxied connection idle for `proxy_read_timeout`, 60 s by default (nginx docs)"),
+        silence_past(seen, CLOUDFLARE_TIMEOUT_MS, "stays under Cloudflare's 100 s idle limit", "practice: Cloudflare answers 524 or closes a connection to the origin idle for about 100 s (Cloudflare docs, error 524)"),
+        sends_an_event_a_read(seen),
+        compressed_without_holding_back(seen),
+    ]
+}
+
+fn timing(rule: &'static str, source: &'static str, value: Option<String>, none: &str) -> ServerRule {
+    match value {
+        Some(said) => ServerRule::judged(rule, Level::Info, source, CardVerdict::Pass, vec![said]),
+        None => {
+            ServerRule::judged(rule, Level::Info, source, CardVerdict::NotObserved, vec![none.to_owned()])
+        }
+    }
+}
+
+/// "time to the response head"
+fn time_to_head(seen: &Observations) -> ServerRule {
+    let watched = &seen.watched;
+    let took = watched.head.as_ref().map(|head| format!("{} ms", head.at_ms.saturating_sub(watched.sent_ms)));
+    timing("time to the response head", "a figure, for comparison", took, "no head")
+}
+
+/// "from the head to the first body byte"
+fn head_to_first_byte(seen: &Observations) -> ServerRule {
+    const RULE: &str = "from the head to the first body byte";
+    const SOURCE: &str = "practice: a server that holds its head back until its first event keeps EventSource CONNECTING (no `open`) until then";
+    let watched = &seen.watched;
+    let (Some(head), Some(first)) = (&watched.head, watched.first_byte_ms) else {
+        return timing(RULE, SOURCE, None, "no body byte within the check");
+    };
+    let gap = first.saturating_sub(head.at_ms);
+    let held = head.at_ms.saturating_sub(watched.sent_ms) >= 1_000 && gap <= 50;
+    let mut evidence = vec![format!("{gap} ms")];
+    if held {
+        evidence.push(
+            "the head came late and its first bytes with it: it may be held back until the first event"
+                .into(),
+        );
+    }
+    ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::of(!held), evidence)
+}
+
+/// "time to the first event"
+fn time_to_first_event(seen: &Observations) -> ServerRule {
+    let watched = &seen.watched;
+    let took = watched.first_event_ms.map(|at| format!("{} ms", at.saturating_sub(watched.sent_ms)));
+    timing("time to the first event", "a figure, for comparison", took, "no event within the check")
+}
+
+/// "is never silent for more than 20 s"
+fn keeps_silences_short(seen: &Observations) -> ServerRule {
+    const RULE: &str = "is never silent for more than 20 s";
+    let watched = &seen.watched;
+    if watched.head.is_none() {
+        return ServerRule::judged(
+            RULE,
+            Level::Should,
+            KEEP_ALIVE,
+            CardVerdict::NotObserved,
+            vec!["no stream".into()],
+        );
+    }
+    let (longest, ended_at) = watched.longest_silence;
+    let said =
+        format!("longest silence {} (no byte, event or comment), until {}", secs(longest), secs(ended_at));
+    if longest > LONGEST_QUIET_MS {
+        return ServerRule::judged(RULE, Level::Should, KEEP_ALIVE, CardVerdict::Fail, vec![said]);
+    }
+    if seen.check_for_ms <= LONGEST_QUIET_MS && !stream_ended(seen) {
+        let more = format!("{said}; run longer than 20 s to decide (--check-for 30)");
+        return ServerRule::judged(RULE, Level::Should, KEEP_ALIVE, CardVerdict::NotObserved, vec![more]);
+    }
+    ServerRule::judged(RULE, Level::Should, KEEP_ALIVE, CardVerdict::Pass, vec![said])
+}
+
+fn stream_ended(seen: &Observations) -> bool {
+    seen.watched.ended_ms.is_some() || seen.watched.failure.is_some()
+}
+
+/// A silence longer than `limit` (INFO): decided only by a check that ran longer than it.
+fn silence_past(seen: &Observations, limit: u64, rule: &'static str, source: &'static str) -> ServerRule {
+    let (longest, _) = seen.watched.longest_silence;
+    if longest >= limit {
+        let said = format!("silent for {}: an intermediary with this limit cuts the stream", secs(longest));
+        return ServerRule::judged(rule, Level::Info, source, CardVerdict::Fail, vec![said]);
+    }
+    if seen.check_for_ms <= limit {
+        let run = format!("not seen: run with --check-for {} or more to see it", limit / 1000 + 5);
+        return ServerRule::judged(rule, Level::Info, source, CardVerdict::NotObserved, vec![run]);
+    }
+    let said = format!("longest silence {}", secs(longest));
+    ServerRule::judged(rule, Level::Info, source, CardVerdict::Pass, vec![said])
+}
+
+/// "sends its events as they come, not grouped after a wait"
+fn sends_an_event_a_read(seen: &Observations) -> ServerRule {
+    const RULE: &str = "sends its events as they come, not grouped after a wait";
+    const SOURCE: &str = "practice: a buffering proxy (nginx's proxy_buffering) or a server that flushes late holds events back and lets them go several at a time";
+    let watched = &seen.watched;
+    if watched.reads_with_events == 0 {
+        return ServerRule::judged(
+            RULE,
+            Level::Info,
+            SOURCE,
+            CardVerdict::NotObserved,
+            vec!["no event within the check".into()],
+        );
+    }
+    let said = format!(
+        "{} reads carried events, {} of them several after a wait of 200 ms or more (at most {} in one read)",
+        watched.reads_with_events, watched.grouped_reads, watched.most_in_a_read
+    );
+    let mut evidence = vec![said];
+    let grouped = watched.grouped_reads > 0;
+    if grouped {
+        evidence.push("buffering, or a server that publishes in bursts".into());
+    }
+    ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::of(!grouped), evidence)
+}
+
+/// "a compressed stream still arrives event by event"
+fn compressed_without_holding_back(seen: &Observations) -> ServerRule {
+    const RULE: &str = "a compressed stream still arrives event by event";
+    const SOURCE: &str = "practice: a compressor that is not flushed after each event holds events back until its buffer fills (gzip's default block), so clients see them late and in bursts";
+    let watched = &seen.watched;
+    let encoding = watched
+        .head
+        .as_ref()
+        .and_then(|head| head.header("content-encoding"))
+        .filter(|e| !e.trim().eq_ignore_ascii_case("identity"));
+    let Some(encoding) = encoding else {
+        return ServerRule::judged(
+            RULE,
+            Level::Should,
+            SOURCE,
+            CardVerdict::Pass,
+            vec!["not compressed".into()],
+        );
+    };
+    if watched.events < 2 {
+        let said = format!("Content-Encoding: {encoding}; fewer than 2 events within the check");
+        return ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::NotObserved, vec![said]);
+    }
+    let held = watched.grouped_reads * 2 > watched.reads_with_events || watched.reads_with_events == 1;
+    let said = format!(
+        "Content-Encoding: {encoding}; {} events in {} reads, {} of them grouped after a wait",
+        watched.events, watched.reads_with_events, watched.grouped_reads
+    );
+    ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::of(!held), vec![said])
+}

@@ -1,0 +1,58 @@
+//! One rule of a server's card, judged, and how its times and level are written.
+
+use serde::Serialize;
+use sse_report_card::{CardVerdict, Level};
+
+/// One rule, judged, with its evidence (times in seconds since the check started).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerRule {
+    pub rule: &'static str,
+    pub level: Level,
+    /// What the rule rests on: the spec's sentence, or the practice and where it is documented.
+    pub source: &'static str,
+    pub verdict: CardVerdict,
+    pub evidence: Vec<String>,
+}
+
+impl ServerRule {
+    pub(crate) fn judged(
+        rule: &'static str,
+        level: Level,
+        source: &'static str,
+        verdict: CardVerdict,
+        evidence: Vec<String>,
+    ) -> Self {
+        Self { rule, level, source, verdict, evidence }
+    }
+
+    /// A MUST that failed (what makes `sse-sub --check` exit 1).
+    pub fn fails_a_must(&self) -> bool {
+        self.level == Level::Must && self.verdict == CardVerdict::Fail
+    }
+
+    /// How the verdict is said: an INFO rule that did not hold is noted, never failed.
+    pub fn verdict_words(&self) -> &'static str {
+        match (self.level, self.verdict) {
+            (Level::Info, CardVerdict::Fail) => "noted",
+            (_, CardVerdict::Pass) => "pass",
+            (_, CardVerdict::Fail) => "FAIL",
+            (_, CardVerdict::NotObserved) => "not observed",
+            (_, CardVerdict::BeyondSpec) => "beyond the spec",
+        }
+    }
+}
+
+/// Milliseconds as seconds since the check started: `1.234 s`.
+pub(crate) fn secs(ms: u64) -> String {
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+pub(crate) fn level_word(level: Level) -> &'static str {
+    match level {
+        Level::Must => "MUST",
+        Level::Should => "SHOULD",
+        Level::May => "MAY",
+        Level::Info => "INFO",
+    }
+}
