@@ -29,11 +29,20 @@ fn head<'a>(
     source: &'static str,
 ) -> Result<&'a Head, ServerRule> {
     seen.watched.head.as_ref().ok_or_else(|| {
-        let why = match &seen.watched.failure {
-            Some((_, reason)) => format!("no response: {reason}"),
-            None => "no response head within the check".to_owned(),
+        let (why, failed) = match &seen.watched.failure {
+            Some((_, reason)) => (format!("no response: {reason}"), true),
+            // Still waiting when the check ended: failed only once --connect-timeout passed.
+            None => (
+                format!(
+                    "no response head within the check ({}; --connect-timeout {})",
+                    secs(seen.ran_for_ms),
+                    secs(seen.connect_timeout_ms)
+                ),
+                seen.ran_for_ms >= seen.connect_timeout_ms,
+            ),
         };
-        let verdict = if level == Level::Must { CardVerdict::Fail } else { CardVerdict::NotObserved };
+        let verdict =
+            if level == Level::Must && failed { CardVerdict::Fail } else { CardVerdict::NotObserved };
         ServerRule::judged(rule, level, source, verdict, vec![why])
     })
 }

@@ -5,7 +5,9 @@ use sse_report_card::{CardVerdict, Level};
 
 use crate::observed::Observations;
 use crate::rule::{secs, ServerRule};
-use crate::thresholds::{CLOUDFLARE_TIMEOUT_MS, LONGEST_QUIET_MS, NGINX_READ_TIMEOUT_MS};
+use crate::thresholds::{
+    CLOUDFLARE_TIMEOUT_MS, FIRST_BYTE_LATE_MS, HELD_EVENTS_PER_READ, LONGEST_QUIET_MS, NGINX_READ_TIMEOUT_MS,
+};
 
 const KEEP_ALIVE: &str = "HTML, server-sent events: \"Legacy proxy servers are known to, in certain cases, drop HTTP connections after a short timeout. To protect against such proxy servers, authors can include a comment line (one starting with a ':' character) every 15 seconds or so.\"";
 
@@ -41,21 +43,21 @@ fn time_to_head(seen: &Observations) -> ServerRule {
 /// "from the head to the first body byte"
 fn head_to_first_byte(seen: &Observations) -> ServerRule {
     const RULE: &str = "from the head to the first body byte";
-    const SOURCE: &str = "practice: a server that holds its head back until its first event keeps EventSource CONNECTING (no `open`) until then";
+    const SOURCE: &str = "practice: a buffering proxy passes the head at once and holds the body until its buffer fills; a server that sends nothing (not even a comment) before its first event leaves the client waiting the same way";
     let watched = &seen.watched;
     let (Some(head), Some(first)) = (&watched.head, watched.first_byte_ms) else {
         return timing(RULE, SOURCE, None, "no body byte within the check");
     };
     let gap = first.saturating_sub(head.at_ms);
-    let held = head.at_ms.saturating_sub(watched.sent_ms) >= 1_000 && gap <= 50;
+    let late = gap >= FIRST_BYTE_LATE_MS;
     let mut evidence = vec![format!("{gap} ms")];
-    if held {
+    if late {
         evidence.push(
-            "the head came late and its first bytes with it: it may be held back until the first event"
+            "nothing for a while after the head: a buffering proxy, or a server silent until its first event"
                 .into(),
         );
     }
-    ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::of(!held), evidence)
+    ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::of(!late), evidence)
 }
 
 /// "time to the first event"
@@ -159,9 +161,13 @@ fn compressed_without_holding_back(seen: &Observations) -> ServerRule {
         let said = format!("Content-Encoding: {encoding}; fewer than 2 events within the check");
         return ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::NotObserved, vec![said]);
     }
-    let held = watched.grouped_reads * 2 > watched.reads_with_events || watched.reads_with_events == 1;
+    // Held back: events come several to a read after waits, many to a read on the whole (a
+    // stream flushed per event comes about one event a read).
+    let per_read = watched.events as f64 / watched.reads_with_events.max(1) as f64;
+    let bursts = watched.grouped_reads > 0 || watched.reads_with_events == 1;
+    let held = bursts && per_read >= HELD_EVENTS_PER_READ;
     let said = format!(
-        "Content-Encoding: {encoding}; {} events in {} reads, {} of them grouped after a wait",
+        "Content-Encoding: {encoding}; {} events in {} reads ({per_read:.1} a read), {} of them grouped after a wait",
         watched.events, watched.reads_with_events, watched.grouped_reads
     );
     ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::of(!held), vec![said])

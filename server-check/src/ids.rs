@@ -28,7 +28,7 @@ fn sends_retry(seen: &Observations) -> ServerRule {
         );
     }
     let evidence = match watched.retry_ms {
-        Some(retry) => vec![format!("retry: {retry} ms ({} events set one)", watched.retries)],
+        Some(retry) => vec![format!("retry: {retry} ms (set {} times)", watched.retries)],
         None => vec!["none: clients wait their own default before reconnecting".into()],
     };
     ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::of(watched.retry_ms.is_some()), evidence)

@@ -11,8 +11,14 @@ pub const LONGEST_QUIET_MS: u64 = 20_000;
 /// Idle timeouts of common intermediaries: nginx's `proxy_read_timeout` and Cloudflare's.
 pub const NGINX_READ_TIMEOUT_MS: u64 = 60_000;
 pub const CLOUDFLARE_TIMEOUT_MS: u64 = 100_000;
+/// A first body byte this long after the head is noted (a buffering proxy, or a server silent
+/// until its first event).
+pub const FIRST_BYTE_LATE_MS: u64 = 1_000;
 /// A read after at least this long without one, carrying several events, is "grouped".
 pub const GROUPING_WAIT_MS: u64 = 200;
+/// A compressed stream holds events back when they come this many to a read on average, some
+/// of them grouped after a wait.
+pub const HELD_EVENTS_PER_READ: f64 = 4.0;
 /// The resume's `Last-Event-ID` is an id seen at least this long before it opens.
 pub const RESUME_ID_AGE_MS: u64 = 1_000;
 /// Events of the resume compared with what the watched connection saw after the id.

@@ -67,7 +67,7 @@ pub struct Watch {
     pub decreasing_ids: u64,
     ids: HashSet<String>,
     last_own_id: Option<String>,
-    /// The last `retry` the stream set, and how many events set one.
+    /// The last `retry` the stream set, and how many times it set one.
     pub retry_ms: Option<u64>,
     pub retries: u64,
     /// Events in the read under way.
@@ -116,8 +116,7 @@ impl Watch {
         }
         self.seen.push((at_ms, id.to_owned()));
         if let Some(retry) = retry_ms {
-            self.retry_ms = Some(retry);
-            self.retries += 1;
+            self.reconnection_time(retry);
         }
         if !id_set || id.is_empty() {
             return;
@@ -136,6 +135,15 @@ impl Watch {
             }
         }
         self.last_own_id = Some(id.to_owned());
+    }
+
+    /// The stream's reconnection time is `retry_ms` now (a `retry` field, in an event's block or
+    /// alone): counted when it changed.
+    pub fn reconnection_time(&mut self, retry_ms: u64) {
+        if self.retry_ms != Some(retry_ms) {
+            self.retry_ms = Some(retry_ms);
+            self.retries += 1;
+        }
     }
 
     /// The stream ended (`failure`: how, when it did not end cleanly).

@@ -173,6 +173,10 @@ async fn watch_stream(
             }
             Update::Retrying { .. } => {}
         }
+        // A `retry` in a block of its own dispatches no event: read from the parser.
+        if let Some(retry) = subscription.reconnection_time() {
+            watch.reconnection_time(u64::try_from(retry.as_millis()).unwrap_or(u64::MAX));
+        }
     }
 }
 

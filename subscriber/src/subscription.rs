@@ -101,6 +101,12 @@ impl Subscription {
         }
     }
 
+    /// The latest reconnection time a `retry` field set (in an event's block or a block of its
+    /// own), if any.
+    pub fn reconnection_time(&self) -> Option<Duration> {
+        self.reader.reconnection_time()
+    }
+
     /// The last event ID: what the next reconnection sends.
     pub fn last_event_id(&self) -> &str {
         self.reader.last_event_id()
