@@ -7,15 +7,16 @@ use serde::Serialize;
 use sse_report_card::{CardVerdict, Level};
 
 use crate::observed::Observations;
-use crate::rule::{level_word, ServerRule};
-use crate::{answer, delivery, ids, reach};
+use crate::rule::{level_word, words, ServerRule, ViaVerdict};
+use crate::{answer, delivery, hop, ids, reach};
 
 /// A server's card.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerCard {
     pub url: String,
-    /// The tap the check went through, if any.
+    /// The second URL the battery ran on (`--via`), if any: each rule then has its verdict
+    /// there too, and the hop's rules follow.
     pub via: Option<String>,
     pub ran_for_ms: u64,
     pub rules: Vec<ServerRule>,
@@ -27,7 +28,19 @@ pub fn grade(seen: &Observations) -> ServerCard {
     rules.extend(delivery::rules(seen));
     rules.extend(ids::rules(seen));
     rules.extend(reach::rules(seen));
-    ServerCard { url: seen.url.clone(), via: seen.via.clone(), ran_for_ms: seen.ran_for_ms, rules }
+    ServerCard { url: seen.url.clone(), via: None, ran_for_ms: seen.ran_for_ms, rules }
+}
+
+/// Every rule on both URLs (`--via`), then what the hop changes.
+pub fn compare(direct: &Observations, via: &Observations) -> ServerCard {
+    let mut card = grade(direct);
+    for (rule, theirs) in card.rules.iter_mut().zip(grade(via).rules) {
+        rule.via = Some(ViaVerdict { verdict: theirs.verdict, evidence: theirs.evidence });
+    }
+    card.rules.extend(hop::rules(direct, via));
+    card.via = Some(via.url.clone());
+    card.ran_for_ms = card.ran_for_ms.max(via.ran_for_ms);
+    card
 }
 
 impl ServerCard {
@@ -39,11 +52,28 @@ impl ServerCard {
     /// One line per rule (level, verdict, rule), its evidence indented under it, then a tally.
     pub fn text(&self) -> String {
         let mut text = String::new();
+        if let Some(via) = &self.via {
+            let _ = writeln!(text, "directly: {}\nvia:      {via}\n", self.url);
+        }
         for rule in &self.rules {
-            let _ =
-                writeln!(text, "{:<6} {:<12} {}", level_word(rule.level), rule.verdict_words(), rule.rule);
-            for line in &rule.evidence {
-                let _ = writeln!(text, "         {line}");
+            let level = level_word(rule.level);
+            match &rule.via {
+                Some(theirs) => {
+                    let both = format!("{} | {}", rule.verdict_words(), words(rule.level, theirs.verdict));
+                    let _ = writeln!(text, "{level:<6} {both:<25} {}", rule.rule);
+                    for line in &rule.evidence {
+                        let _ = writeln!(text, "         {line}");
+                    }
+                    for line in &theirs.evidence {
+                        let _ = writeln!(text, "         via: {line}");
+                    }
+                }
+                None => {
+                    let _ = writeln!(text, "{level:<6} {:<12} {}", rule.verdict_words(), rule.rule);
+                    for line in &rule.evidence {
+                        let _ = writeln!(text, "         {line}");
+                    }
+                }
             }
         }
         let count = |verdict: &str| self.rules.iter().filter(|rule| rule.verdict_words() == verdict).count();
@@ -64,7 +94,8 @@ impl ServerCard {
     /// observed `<skipped>`; an INFO or a MAY never fails.
     pub fn junit(&self) -> String {
         let failed = |rule: &ServerRule| {
-            rule.verdict == CardVerdict::Fail && matches!(rule.level, Level::Must | Level::Should)
+            let via = rule.via.as_ref().is_some_and(|via| via.verdict == CardVerdict::Fail);
+            (rule.verdict == CardVerdict::Fail || via) && matches!(rule.level, Level::Must | Level::Should)
         };
         let failures = self.rules.iter().filter(|rule| failed(rule)).count();
         let skipped = self.rules.iter().filter(|rule| rule.verdict == CardVerdict::NotObserved).count();
@@ -83,7 +114,11 @@ impl ServerCard {
         );
         for rule in &self.rules {
             let name = escape(&format!("{} {}", level_word(rule.level), rule.rule));
-            let detail = escape(&rule.evidence.join("; "));
+            let mut detail = rule.evidence.join("; ");
+            if let Some(via) = &rule.via {
+                let _ = write!(detail, "; via: {}", via.evidence.join("; "));
+            }
+            let detail = escape(&detail);
             let _ = write!(xml, "    <testcase classname=\"{suite}\" name=\"{name}\"");
             if failed(rule) {
                 let _ = writeln!(

@@ -16,11 +16,15 @@
 //! - `ids.rs`: the rules on ids, `retry`, the resume and an unknown `Last-Event-ID`.
 //! - `reach.rs`: the rules on who can open it (seven at once, CORS, the preflight).
 //! - [`ServerRule`] (`rule.rs`): one rule judged, with its source and evidence.
-//! - [`grade`], [`ServerCard`] (`card.rs`): every rule, as text, JSON and JUnit.
+//! - `hop.rs`: what a hop changes (`--via`): events grouped through it, a stream it ends, the
+//!   first byte delayed, headers removed, a resume that differs.
+//! - [`grade`], [`compare`], [`ServerCard`] (`card.rs`): every rule (on both URLs with
+//!   `--via`), as text, JSON and JUnit.
 
 mod answer;
 mod card;
 mod delivery;
+mod hop;
 mod ids;
 mod observed;
 mod reach;
@@ -29,10 +33,10 @@ mod rule;
 mod thresholds;
 mod watch;
 
-pub use card::{grade, ServerCard};
+pub use card::{compare, grade, ServerCard};
 pub use observed::{Concurrent, Observations, Preflight, SideConnection, CHECK_ORIGIN};
 pub use resume::{classify_resume, ResumeKind};
-pub use rule::ServerRule;
+pub use rule::{ServerRule, ViaVerdict};
 pub use thresholds::{
     CONCURRENT_CONNECTIONS, MAX_CHECK_SECS, MIN_CHECK_SECS, RESUME_COMPARED, RESUME_ID_AGE_MS,
 };

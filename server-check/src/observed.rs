@@ -41,8 +41,6 @@ pub struct Preflight {
 #[derive(Debug, Clone, Default)]
 pub struct Observations {
     pub url: String,
-    /// The tap it went through, if any.
-    pub via: Option<String>,
     pub check_for_ms: u64,
     pub ran_for_ms: u64,
     /// `--connect-timeout`: no head within it fails the MUST.

@@ -13,6 +13,17 @@ pub struct ServerRule {
     pub source: &'static str,
     pub verdict: CardVerdict,
     pub evidence: Vec<String>,
+    /// With `--via`: the same rule's verdict on the second URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<ViaVerdict>,
+}
+
+/// A rule's verdict on the second URL of `--via`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ViaVerdict {
+    pub verdict: CardVerdict,
+    pub evidence: Vec<String>,
 }
 
 impl ServerRule {
@@ -23,23 +34,29 @@ impl ServerRule {
         verdict: CardVerdict,
         evidence: Vec<String>,
     ) -> Self {
-        Self { rule, level, source, verdict, evidence }
+        Self { rule, level, source, verdict, evidence, via: None }
     }
 
-    /// A MUST that failed (what makes `sse-sub --check` exit 1).
+    /// A MUST that failed, on either URL (what makes `sse-sub --check` exit 1).
     pub fn fails_a_must(&self) -> bool {
-        self.level == Level::Must && self.verdict == CardVerdict::Fail
+        let via = self.via.as_ref().is_some_and(|via| via.verdict == CardVerdict::Fail);
+        self.level == Level::Must && (self.verdict == CardVerdict::Fail || via)
     }
 
     /// How the verdict is said: an INFO rule that did not hold is noted, never failed.
     pub fn verdict_words(&self) -> &'static str {
-        match (self.level, self.verdict) {
-            (Level::Info, CardVerdict::Fail) => "noted",
-            (_, CardVerdict::Pass) => "pass",
-            (_, CardVerdict::Fail) => "FAIL",
-            (_, CardVerdict::NotObserved) => "not observed",
-            (_, CardVerdict::BeyondSpec) => "beyond the spec",
-        }
+        words(self.level, self.verdict)
+    }
+}
+
+/// How a verdict at `level` is said.
+pub(crate) fn words(level: Level, verdict: CardVerdict) -> &'static str {
+    match (level, verdict) {
+        (Level::Info, CardVerdict::Fail) => "noted",
+        (_, CardVerdict::Pass) => "pass",
+        (_, CardVerdict::Fail) => "FAIL",
+        (_, CardVerdict::NotObserved) => "not observed",
+        (_, CardVerdict::BeyondSpec) => "beyond the spec",
     }
 }
 

@@ -25,3 +25,5 @@ pub const RESUME_ID_AGE_MS: u64 = 1_000;
 pub const RESUME_COMPARED: usize = 5;
 /// Events and reads the watch keeps for the resume's comparison and the evidence.
 pub const KEPT_EVENTS: usize = 100_000;
+/// A hop that delays the first byte by this much more than the server is noted.
+pub const HOP_DELAY_MS: u64 = 500;

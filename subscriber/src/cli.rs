@@ -172,6 +172,10 @@ pub struct Args {
         help_heading = "Server check"
     )]
     pub check_for: u64,
+    /// With --check: run the same battery on URL2 too (the same stream through a proxy, a CDN
+    /// or another environment), side by side, and report what the hop changes.
+    #[arg(long, value_name = "URL2", requires = "check", help_heading = "Server check")]
+    pub via: Option<String>,
     /// With --expect-from: time bounds are the slowest time seen x FACTOR + 50 ms.
     #[arg(long, value_name = "FACTOR", default_value_t = 1.5, help_heading = "Expectations")]
     pub tolerance: f64,

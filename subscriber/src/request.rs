@@ -194,6 +194,12 @@ impl SubscribeRequest {
         &self.url
     }
 
+    /// The same request to another URL (`sse-sub --check --via`: the same stream through a hop).
+    pub fn to_url(&self, url: &str) -> Result<Self, SubscribeError> {
+        let url = Self::new(url)?.url;
+        Ok(Self { url, ..self.clone() })
+    }
+
     /// The request as a capture's head records it, sent at `time`: credentials in headers and
     /// the query redacted.
     pub fn recorded(&self, time: std::time::SystemTime) -> sse_capture::RecordedRequest {

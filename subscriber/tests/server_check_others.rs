@@ -5,15 +5,16 @@
 
 mod support;
 
+use support::servers::{better_sse, nginx, Ngx};
+
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
 /// Runs `sse-sub ARGS --check --json` to its end (at most its --check-for + 30 s); its exit
 /// code, card and stderr.
@@ -41,88 +42,6 @@ fn rule<'a>(card: &'a Value, name: &str) -> &'a Value {
 
 fn verdict<'a>(card: &'a Value, name: &str) -> &'a str {
     rule(card, name)["verdict"].as_str().unwrap_or_default()
-}
-
-/// npm better-sse's counter (tests/servers/better_sse_counter.mjs) every `every` ms; it stops
-/// when dropped.
-async fn better_sse(every: u64) -> (Child, SocketAddr) {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/servers/better_sse_counter.mjs");
-    let mut child = Command::new("node")
-        .arg(script)
-        .arg(every.to_string())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("run node (npm ci installs better-sse)");
-    let mut line = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
-    tokio::time::timeout(Duration::from_secs(20), stdout.read_line(&mut line))
-        .await
-        .expect("better-sse says its port within 20 s")
-        .expect("read its port");
-    let said: Value = serde_json::from_str(&line).expect("a JSON line");
-    let port = said["listening"].as_u64().expect("its port") as u16;
-    (child, SocketAddr::from(([127, 0, 0, 1], port)))
-}
-
-/// Debian's nginx in front of `upstream`, with `proxy_buffering on` or `off` (and the
-/// upstream's `X-Accel-Buffering` ignored, so the setting is what decides); it stops when
-/// dropped.
-struct Nginx {
-    addr: SocketAddr,
-    _child: Child,
-    dir: PathBuf,
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// How nginx is set up in front of the upstream.
-#[derive(Clone, Copy)]
-enum Ngx {
-    BufferingOn,
-    BufferingOff,
-    /// `proxy_buffering on`, and nginx's gzip on for `text/event-stream` (with buffering off,
-    /// nginx flushes its gzip at each upstream read: events still come one by one).
-    Gzip,
-}
-
-async fn nginx(upstream: SocketAddr, setup: Ngx) -> Nginx {
-    let port = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
-    let dir = std::env::temp_dir().join(format!("sse-check-nginx-{}-{port}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let d = dir.display();
-    let buffering = match setup {
-        Ngx::BufferingOn => "on;",
-        Ngx::BufferingOff => "off;",
-        Ngx::Gzip => "on;\n      gzip on;\n      gzip_types text/event-stream;\n      gzip_min_length 0;",
-    };
-    let config = format!(
-        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\nevents {{}}\n\
-         http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
-         fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
-         server {{\n    listen 127.0.0.1:{port};\n    location / {{\n      proxy_pass http://{upstream};\n\
-         proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n      proxy_buffering {buffering}\n\
-         proxy_ignore_headers X-Accel-Buffering;\n      proxy_read_timeout 1h;\n    }}\n  }}\n}}\n"
-    );
-    std::fs::write(dir.join("nginx.conf"), config).unwrap();
-    let child = Command::new("nginx")
-        .args(["-p", &d.to_string(), "-c"])
-        .arg(dir.join("nginx.conf"))
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("run nginx (scripts/setup.sh test installs it)");
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while tokio::net::TcpStream::connect(addr).await.is_err() {
-        assert!(Instant::now() < deadline, "nginx did not listen on {addr} within 10 s");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    Nginx { addr, _child: child, dir }
 }
 
 /// better-sse directly keeps every MUST; it sends no-cache and X-Accel-Buffering itself, and,

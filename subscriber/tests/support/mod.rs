@@ -10,6 +10,8 @@ use tokio::net::TcpListener;
 
 pub use sse_test_support::{EmbeddedServer, RawServer};
 
+pub mod servers;
+
 /// The embedded server with the counter at `counter_interval` (none: quiet).
 pub async fn spawn_app(counter_interval: Option<Duration>) -> EmbeddedServer {
     EmbeddedServer::start(ServerConfig { counter_interval, ..ServerConfig::default() }).await
