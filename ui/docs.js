@@ -6,7 +6,7 @@ import * as ipc from "./ipc.js";
 import { notify } from "./notices.js";
 
 /** @type {Record<import("./gen/ipc").Doc, string>} */
-const TITLES = { faults: "Fault profiles", expectations: "Stream expectations" };
+const TITLES = { faults: "Fault profiles", expectations: "Stream expectations", serverCheck: "The server check" };
 
 /** @type {HTMLElement | null} the link that opened the dialog, focused again when it closes */
 let opener = null;
@@ -35,7 +35,7 @@ export function wireDocs() {
     const target = event.target instanceof Element ? event.target.closest("[data-doc]") : null;
     if (!(target instanceof HTMLElement)) return;
     const doc = target.dataset.doc;
-    if (doc !== "faults" && doc !== "expectations") return;
+    if (doc !== "faults" && doc !== "expectations" && doc !== "serverCheck") return;
     opener = target;
     showDoc(doc);
   });

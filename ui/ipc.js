@@ -157,6 +157,11 @@ export const mcpConversation = (id) => call("mcp_conversation", { id });
 export const serverStreams = () => call("server_streams", {});
 /** Every client of the embedded server, its attempts and its report card. */
 export const clientReport = () => call("client_report", {});
+/** The server check (`sse-sub --check`) on a connection's request, through `via` too.
+ * @param {ConnectionSpec} spec @param {number} checkFor @param {string | null} via */
+export const checkServer = (spec, checkFor, via) => call("check_server", { spec, checkFor, via });
+/** The `sse-sub --check` line of that check. @param {ConnectionSpec} spec @param {number} checkFor @param {string | null} via */
+export const checkCommand = (spec, checkFor, via) => call("check_command", { spec, checkFor, via });
 /** Every client of a tap that asked for an event stream, graded the same way. @param {number} id */
 export const tapClientReport = (id) => call("tap_client_report", { id });
 /** A reference page as installed with the app. @param {import("./gen/ipc").Doc} doc */

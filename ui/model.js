@@ -130,6 +130,19 @@ export class Run {
 
 /** @typedef {{ text: string, field: import("./gen/ipc").HintField }} PresetHint */
 
+/**
+ * The Check server tab of a connection (`sse-sub --check` on its request).
+ * @typedef {object} ServerCheck
+ * @property {number} checkFor seconds the battery runs
+ * @property {string} via a second URL to compare through ("" for none)
+ * @property {boolean} running
+ * @property {number} startedAt performance.now() when it started
+ * @property {import("./gen/ipc").ServerCard | null} card the last check's
+ * @property {string} problem why the last check could not run
+ * @property {Set<string>} opened the rules whose evidence the user opened
+ * @property {string} commandShown the `sse-sub --check` line last copied, credentials masked
+ */
+
 /** A connection as the user set it up, and what both feeds have seen of it. */
 export class Connection {
   /** @param {ConnectionSpec} spec @param {string | null} [savedKey] */
@@ -159,6 +172,8 @@ export class Connection {
     this.tapped = null;
     /** @type {PresetHint | null} what a preset left to fill in, shown until it is first opened */
     this.hint = null;
+    /** @type {ServerCheck} the Check server tab: its settings and its last card */
+    this.check = { checkFor: 40, via: "", running: false, startedAt: 0, card: null, problem: "", opened: new Set(), commandShown: "" };
   }
 
   /** Forgets what the last run saw. */

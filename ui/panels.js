@@ -9,6 +9,7 @@ import { assembledPanel } from "./panels/assembled.js";
 import { expectationsPanel } from "./panels/expectations.js";
 import { browserFeedPanel } from "./panels/browser-feed.js";
 import { browserLogPanel } from "./panels/browser-log.js";
+import { checkPanel } from "./panels/check.js";
 import { clientsPanel } from "./panels/clients.js";
 import { comparisonPanel } from "./panels/comparison.js";
 import { diagnosticsPanel } from "./panels/diagnostics.js";
@@ -46,6 +47,7 @@ const PANELS = [
   expectationsPanel(),
   serverPanel(),
   clientsPanel(),
+  checkPanel(),
   browserLogPanel(),
 ];
 

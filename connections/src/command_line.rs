@@ -105,6 +105,21 @@ pub fn curl_command(spec: &ConnectionSpec) -> String {
     words.finish(&spec.url)
 }
 
+/// `sse-sub --check ...`: the server check of the same request (reconnect and reading options
+/// aside: the check opens its own connections), for `check_for` seconds, through `via` too.
+pub fn sse_sub_check_command(spec: &ConnectionSpec, check_for: u64, via: Option<&str>) -> String {
+    let mut words = Words::new("sse-sub");
+    words.flag("--check");
+    if check_for != sse_server_check::DEFAULT_CHECK_SECS {
+        words.option("--check-for", &check_for.to_string());
+    }
+    if let Some(via) = via.map(str::trim).filter(|via| !via.is_empty()) {
+        words.option("--via", via);
+    }
+    request_options(&mut words, spec, Tool::SseSub);
+    words.finish(&spec.url)
+}
+
 /// `sse-sub ...`: the same connection with this project's subscriber, reconnect options too.
 pub fn sse_sub_command(spec: &ConnectionSpec) -> String {
     let mut words = Words::new("sse-sub");

@@ -4,7 +4,10 @@
 //! # Layout
 //! - [`ConnectionSpec`] (`spec.rs`): URL, method, headers, body, auth, TLS and reconnect
 //!   options; turned into the subscriber's request, with what a browser `EventSource` cannot do.
-//! - [`curl_command`], [`sse_sub_command`] (`command_line.rs`): "copy as command".
+//! - [`curl_command`], [`sse_sub_command`], [`sse_sub_check_command`] (`command_line.rs`):
+//!   "copy as command".
+//! - [`check_server`] (`server_check.rs`): the Check server tab's battery (`sse-sub --check`)
+//!   on a connection's request, through a second URL too.
 //! - [`Diagnostics`] (`diagnostics.rs`): status, headers and warnings for one connection.
 //! - [`CompressionReport`] (`body_watch.rs`): how a body arrived (compressed, event by event
 //!   or in bursts) and its first byte that is not UTF-8, for the diagnostics.
@@ -48,6 +51,7 @@ mod presets;
 mod query_keys;
 mod running;
 mod secrets;
+mod server_check;
 mod settings;
 mod spec;
 mod tap_detail;
@@ -58,7 +62,7 @@ mod task;
 mod update;
 
 pub use body_watch::CompressionReport;
-pub use command_line::{curl_command, request_curl, shell_quote, sse_sub_command};
+pub use command_line::{curl_command, request_curl, shell_quote, sse_sub_check_command, sse_sub_command};
 pub use diagnostics::{Diagnostics, DiagnosticsReport, Resume, Warning, WarningKind, SILENCE_LIMIT};
 pub use error::{InspectError, SettingsError, SpecError};
 pub use expectations::{ExpectationRow, ExpectationsReport};
@@ -68,12 +72,14 @@ pub use llm::{parse_read_as, LlmReport};
 pub use presets::{embedded_counter, presets, HintField, Preset, OPENAI_TEXT_PATH};
 pub use running::{Page, RunningConnections};
 pub use secrets::{OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};
+pub use server_check::check_server;
 pub use settings::{
     Loaded, PaneLayout, SavedConnection, SavedTap, SecretState, Settings, SettingsStore, WindowState,
     SETTINGS_FILE, SETTINGS_VERSION,
 };
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};
 pub use sse_expect::{JsonPath, JsonPathError};
+pub use sse_server_check::{ServerCard, ServerRule, ViaVerdict, DEFAULT_CHECK_SECS};
 pub use tap_detail::{
     BodyView, ExchangeDetail, ExchangeRow, RawChunk, TimelineRow, MAX_CHUNK_MARKS, RAW_SHOWN_BYTES,
 };

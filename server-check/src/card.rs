@@ -12,12 +12,14 @@ use crate::{answer, delivery, hop, ids, reach};
 
 /// A server's card.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ServerCard {
     pub url: String,
     /// The second URL the battery ran on (`--via`), if any: each rule then has its verdict
     /// there too, and the hop's rules follow.
     pub via: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub ran_for_ms: u64,
     pub rules: Vec<ServerRule>,
 }

@@ -143,6 +143,10 @@ fn compressed_without_holding_back(seen: &Observations) -> ServerRule {
     const RULE: &str = "a compressed stream still arrives event by event";
     const SOURCE: &str = "practice: a compressor that is not flushed after each event holds events back until its buffer fills (gzip's default block), so clients see them late and in bursts";
     let watched = &seen.watched;
+    if watched.head.is_none() {
+        let said = "no head within the check".to_owned();
+        return ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::NotObserved, vec![said]);
+    }
     let encoding = watched
         .head
         .as_ref()

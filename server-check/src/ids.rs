@@ -106,6 +106,10 @@ fn answers_an_unknown_id(seen: &Observations) -> ServerRule {
     };
     let sent = unknown.sent_id.clone().unwrap_or_default();
     let first: Vec<&str> = unknown.first_ids.iter().take(5).map(String::as_str).collect();
+    if unknown.head.is_none() {
+        let said = format!("sent Last-Event-ID `{sent}`: {}", answered(unknown));
+        return ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::NotObserved, vec![said]);
+    }
     let status = unknown.head.as_ref().map(|head| head.status);
     let said =
         format!("sent Last-Event-ID `{sent}`: {}; first ids [{}]", answered(unknown), first.join(", "));

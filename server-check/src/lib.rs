@@ -38,6 +38,7 @@ pub use observed::{Concurrent, Observations, Preflight, SideConnection, CHECK_OR
 pub use resume::{classify_resume, ResumeKind};
 pub use rule::{ServerRule, ViaVerdict};
 pub use thresholds::{
-    CONCURRENT_CONNECTIONS, MAX_CHECK_SECS, MIN_CHECK_SECS, RESUME_COMPARED, RESUME_ID_AGE_MS,
+    CONCURRENT_CONNECTIONS, DEFAULT_CHECK_SECS, MAX_CHECK_SECS, MIN_CHECK_SECS, RESUME_COMPARED,
+    RESUME_ID_AGE_MS,
 };
 pub use watch::{Head, Watch};

@@ -5,6 +5,7 @@ use sse_report_card::{CardVerdict, Level};
 
 /// One rule, judged, with its evidence (times in seconds since the check started).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ServerRule {
     pub rule: &'static str,
@@ -15,11 +16,13 @@ pub struct ServerRule {
     pub evidence: Vec<String>,
     /// With `--via`: the same rule's verdict on the second URL.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub via: Option<ViaVerdict>,
 }
 
 /// A rule's verdict on the second URL of `--via`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ViaVerdict {
     pub verdict: CardVerdict,

@@ -1,6 +1,7 @@
 //! Every number the server check judges by, in one place.
 
-/// `--check-for`'s bounds, in seconds.
+/// `--check-for`'s default and bounds, in seconds.
+pub const DEFAULT_CHECK_SECS: u64 = 40;
 pub const MIN_CHECK_SECS: u64 = 5;
 pub const MAX_CHECK_SECS: u64 = 3_600;
 /// Connections opened at once to see that each is served.

@@ -62,6 +62,8 @@ macro_rules! with_commands {
             streams::clear_stream_faults,
             clients::client_report,
             clients::tap_client_report,
+            server_check::check_server,
+            server_check::check_command,
             commands::watch_problems,
             docs::read_doc,
         ]

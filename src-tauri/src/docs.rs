@@ -14,6 +14,7 @@ use crate::error::CommandError;
 pub enum Doc {
     Faults,
     Expectations,
+    ServerCheck,
 }
 
 impl Doc {
@@ -21,6 +22,7 @@ impl Doc {
         match self {
             Doc::Faults => "faults.md",
             Doc::Expectations => "expectations.md",
+            Doc::ServerCheck => "server-check.md",
         }
     }
 }
@@ -95,7 +97,9 @@ mod tests {
     #[test]
     fn a_repository_build_reads_the_source_tree() {
         let exe = Path::new("/nonexistent/target/debug/sse-monitor");
-        for (doc, heading) in [(Doc::Faults, "fault"), (Doc::Expectations, "expectation")] {
+        for (doc, heading) in
+            [(Doc::Faults, "fault"), (Doc::Expectations, "expectation"), (Doc::ServerCheck, "server check")]
+        {
             let path = locate(doc, &candidates(doc, exe)).expect("the page is in docs/");
             assert!(path.ends_with(Path::new("docs").join(doc.file_name())), "{}", path.display());
             let text = std::fs::read_to_string(&path).unwrap_or_default();

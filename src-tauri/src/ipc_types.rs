@@ -14,8 +14,9 @@ use embedded_server::{
 use sse_connections::{
     Auth, BodyView, CompressionReport, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail,
     ExchangeRow, ExpectationRow, ExpectationsReport, HeaderField, HintField, LlmReport, Loaded, Page,
-    PaneLayout, Preset, RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState, Settings,
-    TapFaults, TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions, Warning, WarningKind, WindowState,
+    PaneLayout, Preset, RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState,
+    ServerCard, ServerRule, Settings, TapFaults, TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions,
+    ViaVerdict, Warning, WarningKind, WindowState,
 };
 use sse_expect::Verdict;
 use sse_inspector::{
@@ -31,6 +32,7 @@ use crate::commands::{ServerInfo, SpecInfo, StreamStatus};
 use crate::docs::{Doc, DocText};
 use crate::error::{ErrorKind, ErrorPayload};
 use crate::files::{Exported, Imported};
+use crate::server_check::CheckCommand;
 
 const HEADER: &str = "\
 // Generated from the Rust types by src-tauri/src/ipc_types.rs: do not edit.
@@ -241,6 +243,24 @@ fn commands(cfg: &Config) -> Vec<Command> {
         command("clear_stream_faults", vec![arg("stream", ts::<String>(cfg))], ts::<bool>(cfg)),
         command("client_report", vec![], ts::<ClientReport>(cfg)),
         command("tap_client_report", vec![id()], ts::<ClientReport>(cfg)),
+        command(
+            "check_server",
+            vec![
+                arg("spec", ts::<ConnectionSpec>(cfg)),
+                arg("checkFor", ts::<u64>(cfg)),
+                arg("via", ts::<Option<String>>(cfg)),
+            ],
+            ts::<ServerCard>(cfg),
+        ),
+        command(
+            "check_command",
+            vec![
+                arg("spec", ts::<ConnectionSpec>(cfg)),
+                arg("checkFor", ts::<u64>(cfg)),
+                arg("via", ts::<Option<String>>(cfg)),
+            ],
+            ts::<CheckCommand>(cfg),
+        ),
         command("watch_problems", vec![arg("onProblem", "ChannelOf<string>".to_owned())], ts::<()>(cfg)),
         command("read_doc", vec![arg("doc", ts::<Doc>(cfg))], ts::<DocText>(cfg)),
         // Registered only with `test-hooks`.
@@ -345,6 +365,10 @@ fn declarations() -> String {
         FaultLineEnding,
         IdFault,
         ClientReport,
+        ServerCard,
+        ServerRule,
+        ViaVerdict,
+        CheckCommand,
         ClientScenarios,
         Scenario,
         EventsLost,

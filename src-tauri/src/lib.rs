@@ -15,6 +15,9 @@
 //! - `files.rs`: export and import through the native dialogs.
 //! - `expectations.rs`: the Expectations tab's commands (load, generate, save, clear expectations).
 //! - `streams.rs`: the Server tab's commands (streams, publish, fault profiles).
+//! - `server_check.rs`: the Check server tab's commands (the battery of `sse-sub --check` on a
+//!   connection's request, its command line).
+//! - `clients.rs`: the Clients tabs' commands (the embedded server's clients, a tap's).
 //! - `tap_faults.rs`: a tap's Faults tab's commands (its rules read and set; a rule file loaded or
 //!   saved through the native dialogs).
 //! - `docs.rs`: the reference pages the window shows, read from where they are installed.
@@ -36,6 +39,7 @@ mod files;
 mod ipc_types;
 mod panics;
 mod platform;
+mod server_check;
 mod state;
 mod streams;
 mod tap_faults;

@@ -10,7 +10,7 @@ export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | 
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
 
-export type Doc = "faults" | "expectations";
+export type Doc = "faults" | "expectations" | "serverCheck";
 
 export type DocText = { path: string, text: string, };
 
@@ -857,6 +857,27 @@ export type ClientReport = { nowMs: number, clients: Array<GradedClient>,
  */
 byClient: Array<ClientScenarios>, };
 
+export type ServerCard = { url: string, 
+/**
+ * The second URL the battery ran on (`--via`), if any: each rule then has its verdict
+ * there too, and the hop's rules follow.
+ */
+via: string | null, ranForMs: number, rules: Array<ServerRule>, };
+
+export type ServerRule = { rule: string, level: Level, 
+/**
+ * What the rule rests on: the spec's sentence, or the practice and where it is documented.
+ */
+source: string, verdict: CardVerdict, evidence: Array<string>, 
+/**
+ * With `--via`: the same rule's verdict on the second URL.
+ */
+via?: ViaVerdict, };
+
+export type ViaVerdict = { verdict: CardVerdict, evidence: Array<string>, };
+
+export type CheckCommand = { command: string, shown: string, };
+
 export type ClientScenarios = { 
 /**
  * The tag before the slash.
@@ -1057,6 +1078,8 @@ export interface Commands {
   clear_stream_faults: { args: { stream: string }; result: boolean };
   client_report: { args: {  }; result: ClientReport };
   tap_client_report: { args: { id: number }; result: ClientReport };
+  check_server: { args: { spec: ConnectionSpec; checkFor: number; via: string | null }; result: ServerCard };
+  check_command: { args: { spec: ConnectionSpec; checkFor: number; via: string | null }; result: CheckCommand };
   watch_problems: { args: { onProblem: ChannelOf<string> }; result: null };
   read_doc: { args: { doc: Doc }; result: DocText };
   panic_for_test: { args: { message: string }; result: null };

@@ -5,6 +5,7 @@
 //! at another `sse-server` (by default the one built beside these tests).
 
 mod big_event;
+mod check;
 mod clients;
 mod compressed;
 mod counts;
