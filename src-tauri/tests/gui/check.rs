@@ -24,7 +24,13 @@ async fn the_check_server_tab_grades_the_connections_server() {
         app.press(char::from(Key::Tab)).await;
     }
     assert_eq!(app.focused().await, "check-for", "{}", app.describe().await);
-    app.type_into("check-for", "5").await;
+    // Select what is there and type over it, as a keyboard user does.
+    app.press_with_ctrl('a').await;
+    app.press('5').await;
+    app.wait_until(5, "the seconds read 5", || async {
+        app.eval("return document.getElementById('check-for').value").await == json!("5")
+    })
+    .await;
     app.press_with_ctrl(char::from(Key::Enter)).await;
     app.wait_until(5, "the progress line says it runs", || async {
         app.text("check-progress").await.starts_with("Checking… ")
