@@ -22,7 +22,8 @@ apt_packages=(
 )
 if [ "$mode" = test ]; then
   # dbus and gnome-keyring: a session bus with a Secret Service, for the keyring tests;
-  # chromium: a real browser the tap's tests drive through npm playwright-core.
+  # chromium: a real browser the tap's tests drive through npm playwright-core; nginx: a hop
+  # the server check's tests put in front of real servers.
   apt_packages+=(xvfb xauth webkit2gtk-driver rpm dbus gnome-keyring chromium python3-venv nginx)
 fi
 if [ "$mode" = bench ]; then
