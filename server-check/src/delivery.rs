@@ -27,9 +27,7 @@ pub(crate) fn rules(seen: &Observations) -> Vec<ServerRule> {
 fn timing(rule: &'static str, source: &'static str, value: Option<String>, none: &str) -> ServerRule {
     match value {
         Some(said) => ServerRule::judged(rule, Level::Info, source, CardVerdict::Pass, vec![said]),
-        None => {
-            ServerRule::judged(rule, Level::Info, source, CardVerdict::NotObserved, vec![none.to_owned()])
-        }
+        None => ServerRule::not_observed(rule, Level::Info, source, none),
     }
 }
 
@@ -72,13 +70,7 @@ fn keeps_silences_short(seen: &Observations) -> ServerRule {
     const RULE: &str = "is never silent for more than 20 s";
     let watched = &seen.watched;
     if watched.head.is_none() {
-        return ServerRule::judged(
-            RULE,
-            Level::Should,
-            KEEP_ALIVE,
-            CardVerdict::NotObserved,
-            vec!["no stream".into()],
-        );
+        return ServerRule::not_observed(RULE, Level::Should, KEEP_ALIVE, "no stream");
     }
     let (longest, ended_at) = watched.longest_silence;
     let said =
@@ -88,7 +80,7 @@ fn keeps_silences_short(seen: &Observations) -> ServerRule {
     }
     if seen.check_for_ms <= LONGEST_QUIET_MS && !stream_ended(seen) {
         let more = format!("{said}; run longer than 20 s to decide (--check-for 30)");
-        return ServerRule::judged(RULE, Level::Should, KEEP_ALIVE, CardVerdict::NotObserved, vec![more]);
+        return ServerRule::not_observed(RULE, Level::Should, KEEP_ALIVE, more);
     }
     ServerRule::judged(RULE, Level::Should, KEEP_ALIVE, CardVerdict::Pass, vec![said])
 }
@@ -106,7 +98,7 @@ fn silence_past(seen: &Observations, limit: u64, rule: &'static str, source: &'s
     }
     if seen.check_for_ms <= limit {
         let run = format!("not seen: run with --check-for {} or more to see it", limit / 1000 + 5);
-        return ServerRule::judged(rule, Level::Info, source, CardVerdict::NotObserved, vec![run]);
+        return ServerRule::not_observed(rule, Level::Info, source, run);
     }
     let said = format!("longest silence {}", secs(longest));
     ServerRule::judged(rule, Level::Info, source, CardVerdict::Pass, vec![said])
@@ -118,13 +110,7 @@ fn sends_an_event_a_read(seen: &Observations) -> ServerRule {
     const SOURCE: &str = "practice: a buffering proxy (nginx's proxy_buffering) or a server that flushes late holds events back and lets them go several at a time";
     let watched = &seen.watched;
     if watched.reads_with_events == 0 {
-        return ServerRule::judged(
-            RULE,
-            Level::Info,
-            SOURCE,
-            CardVerdict::NotObserved,
-            vec!["no event within the check".into()],
-        );
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, "no event within the check");
     }
     let said = format!(
         "{} reads carried events, {} of them several after a wait of 200 ms or more (at most {} in one read)",
@@ -145,7 +131,7 @@ fn compressed_without_holding_back(seen: &Observations) -> ServerRule {
     let watched = &seen.watched;
     if watched.head.is_none() {
         let said = "no head within the check".to_owned();
-        return ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::NotObserved, vec![said]);
+        return ServerRule::not_observed(RULE, Level::Should, SOURCE, said);
     }
     let encoding = watched
         .head
@@ -163,7 +149,7 @@ fn compressed_without_holding_back(seen: &Observations) -> ServerRule {
     };
     if watched.events < 2 {
         let said = format!("Content-Encoding: {encoding}; fewer than 2 events within the check");
-        return ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::NotObserved, vec![said]);
+        return ServerRule::not_observed(RULE, Level::Should, SOURCE, said);
     }
     // Held back: events come several to a read after waits, many to a read on the whole (a
     // stream flushed per event comes about one event a read).

@@ -38,7 +38,7 @@ fn passes_events_as_they_come(direct: &Observations, via: &Observations) -> Serv
     }
     if server.reads_with_events == 0 || hop.reads_with_events == 0 {
         let said = "no event on one side: nothing to compare".to_owned();
-        return ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::NotObserved, vec![said]);
+        return ServerRule::not_observed(RULE, Level::Should, SOURCE, said);
     }
     let said = format!(
         "directly {} of {} reads grouped after a wait; through the hop {} of {}",
@@ -95,7 +95,7 @@ fn adds_no_first_byte_delay(direct: &Observations, via: &Observations) -> Server
     }
     let (Some(server), Some(hop)) = (took(&direct.watched), took(&via.watched)) else {
         let said = "no body byte on one side".to_owned();
-        return ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::NotObserved, vec![said]);
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, said);
     };
     let delay = hop.saturating_sub(server);
     let said = format!("first byte after {server} ms directly, {hop} ms through the hop");
@@ -122,7 +122,7 @@ fn passes_the_headers(direct: &Observations, via: &Observations) -> ServerRule {
     const SOURCE: &str = "practice: a hop that drops `Cache-Control`, `X-Accel-Buffering` or the CORS headers changes what caches and browsers do with the stream";
     let (Some(server), Some(hop)) = (&direct.watched.head, &via.watched.head) else {
         let said = "no head on one side".to_owned();
-        return ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::NotObserved, vec![said]);
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, said);
     };
     let names = |head: &crate::watch::Head| -> Vec<String> {
         let mut names: Vec<String> = head
@@ -154,7 +154,7 @@ fn passes_the_resume(direct: &Observations, via: &Observations) -> ServerRule {
     };
     let (Some(server), Some(hop)) = (kind(direct), kind(via)) else {
         let said = "no resume on one side".to_owned();
-        return ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::NotObserved, vec![said]);
+        return ServerRule::not_observed(RULE, Level::Should, SOURCE, said);
     };
     let said = format!("directly {}; through the hop {}", server.words(), hop.words());
     ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::of(server == hop), vec![said])

@@ -19,13 +19,7 @@ fn sends_retry(seen: &Observations) -> ServerRule {
     const SOURCE: &str = "HTML, server-sent events: a `retry` field sets the event source's reconnection time; without one a browser waits its own default (3 s in Chromium and Firefox)";
     let watched = &seen.watched;
     if watched.events == 0 {
-        return ServerRule::judged(
-            RULE,
-            Level::Info,
-            SOURCE,
-            CardVerdict::NotObserved,
-            vec!["no event within the check".into()],
-        );
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, "no event within the check");
     }
     let evidence = match watched.retry_ms {
         Some(retry) => vec![format!("retry: {retry} ms (set {} times)", watched.retries)],
@@ -40,13 +34,7 @@ fn sends_ids(seen: &Observations) -> ServerRule {
     const SOURCE: &str = "HTML, server-sent events: the `id` field sets the last event ID string, which a reconnecting client sends back; without ids a client cannot resume";
     let watched = &seen.watched;
     if watched.events == 0 {
-        return ServerRule::judged(
-            RULE,
-            Level::Info,
-            SOURCE,
-            CardVerdict::NotObserved,
-            vec!["no event within the check".into()],
-        );
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, "no event within the check");
     }
     let said = format!(
         "{} of {} events set an id; {} repeated one, {} went below the one before",
@@ -74,7 +62,7 @@ fn resumes_after_the_id(seen: &Observations) -> ServerRule {
     const RULE: &str = "resumes after Last-Event-ID, repeating and losing nothing";
     let Some(resume) = &seen.resume else {
         let why = seen.resume_skipped.clone().unwrap_or_else(|| "no resume was tried".into());
-        return ServerRule::judged(RULE, Level::Should, LAST_EVENT_ID, CardVerdict::NotObserved, vec![why]);
+        return ServerRule::not_observed(RULE, Level::Should, LAST_EVENT_ID, why);
     };
     let sent = resume.sent_id.clone().unwrap_or_default();
     let watched: Vec<String> = seen.watched.seen.iter().map(|(_, id)| id.clone()).collect();
@@ -102,13 +90,13 @@ fn answers_an_unknown_id(seen: &Observations) -> ServerRule {
     const SOURCE: &str = "HTML, server-sent events: a status other than 200 fails the connection, and EventSource does not reconnect after it: a 4xx for an id the server forgot stops the client for good";
     let Some(unknown) = &seen.unknown_id else {
         let why = if seen.with_body { "the request has a body: one connection only" } else { "not tried" };
-        return ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::NotObserved, vec![why.into()]);
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, why);
     };
     let sent = unknown.sent_id.clone().unwrap_or_default();
     let first: Vec<&str> = unknown.first_ids.iter().take(5).map(String::as_str).collect();
     if unknown.head.is_none() {
         let said = format!("sent Last-Event-ID `{sent}`: {}", answered(unknown));
-        return ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::NotObserved, vec![said]);
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, said);
     }
     let status = unknown.head.as_ref().map(|head| head.status);
     let said =

@@ -23,11 +23,11 @@ fn serves_connections_at_once(seen: &Observations) -> ServerRule {
     const SOURCE: &str = "practice: each open tab (and each EventSource in it) holds a connection; a server that serves one connection per client or a handful in all locks the others out";
     let Some(concurrent) = &seen.concurrent else {
         let why = one_connection_only(seen).unwrap_or_else(|| "not tried".into());
-        return ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::NotObserved, vec![why]);
+        return ServerRule::not_observed(RULE, Level::Should, SOURCE, why);
     };
     if seen.watched.events == 0 {
         let said = "no event on the watched connection either: nothing to compare".to_owned();
-        return ServerRule::judged(RULE, Level::Should, SOURCE, CardVerdict::NotObserved, vec![said]);
+        return ServerRule::not_observed(RULE, Level::Should, SOURCE, said);
     }
     let mut evidence = vec![format!(
         "{} of {} connections opened beside the watched one got an event",
@@ -44,11 +44,11 @@ fn allows_other_origins(seen: &Observations) -> ServerRule {
     const SOURCE: &str = "Fetch, CORS check: a cross-origin EventSource needs `Access-Control-Allow-Origin` naming its origin or `*` (and, with credentials, its origin and `Access-Control-Allow-Credentials: true`)";
     let Some(cors) = &seen.cors else {
         let why = one_connection_only(seen).unwrap_or_else(|| "not tried".into());
-        return ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::NotObserved, vec![why]);
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, why);
     };
     let Some(head) = &cors.head else {
         let why = cors.failure.clone().unwrap_or_else(|| "no answer within the check".into());
-        return ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::NotObserved, vec![why]);
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, why);
     };
     let origin = head.header("access-control-allow-origin");
     let credentials = head.header("access-control-allow-credentials").is_some_and(|v| v.trim() == "true");
@@ -75,11 +75,11 @@ fn answers_the_preflight(seen: &Observations) -> ServerRule {
     const SOURCE: &str = "Fetch, CORS-preflight fetch: a cross-origin `fetch()` with a method or headers beyond the safelisted ones is sent only after an OPTIONS that allows them";
     let Some(preflight) = &seen.preflight else {
         let why = one_connection_only(seen).unwrap_or_else(|| "not tried".into());
-        return ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::NotObserved, vec![why]);
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, why);
     };
     let Some(head) = &preflight.head else {
         let why = preflight.failure.clone().unwrap_or_else(|| "no answer within the check".into());
-        return ServerRule::judged(RULE, Level::Info, SOURCE, CardVerdict::NotObserved, vec![why]);
+        return ServerRule::not_observed(RULE, Level::Info, SOURCE, why);
     };
     let origin = head.header("access-control-allow-origin");
     let methods = head.header("access-control-allow-methods").unwrap_or("");

@@ -40,6 +40,16 @@ impl ServerRule {
         Self { rule, level, source, verdict, evidence, via: None }
     }
 
+    /// A rule the check could not judge, and why.
+    pub(crate) fn not_observed(
+        rule: &'static str,
+        level: Level,
+        source: &'static str,
+        why: impl Into<String>,
+    ) -> Self {
+        Self::judged(rule, level, source, CardVerdict::NotObserved, vec![why.into()])
+    }
+
     /// A MUST that failed, on either URL (what makes `sse-sub --check` exit 1).
     pub fn fails_a_must(&self) -> bool {
         let via = self.via.as_ref().is_some_and(|via| via.verdict == CardVerdict::Fail);
