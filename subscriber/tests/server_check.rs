@@ -16,43 +16,8 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+use support::check::{rule, sse_sub_check as check, verdict};
 use support::{dead_address, spawn_app};
-
-/// Runs `sse-sub ARGS --json` to its end (at most `secs` + 30 s); its exit code, its JSON card
-/// (null when none) and its stderr.
-fn check(args: &[&str], secs: u64) -> impl std::future::Future<Output = (Option<i32>, Value, String)> {
-    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
-    async move { run_check(args, secs).await }
-}
-
-async fn run_check(args: Vec<String>, secs: u64) -> (Option<i32>, Value, String) {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_sse-sub"))
-        .args(&args)
-        .arg("--json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(secs + 30), output)
-        .await
-        .unwrap_or_else(|_| panic!("sse-sub --check did not finish within {} s", secs + 30))
-        .expect("run sse-sub");
-    let card = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    (output.status.code(), card, String::from_utf8_lossy(&output.stderr).into_owned())
-}
-
-/// The rule whose name starts with `rule`.
-fn rule<'a>(card: &'a Value, rule: &str) -> &'a Value {
-    let rules = card["rules"].as_array().unwrap_or_else(|| panic!("no rules in {card:#}"));
-    rules
-        .iter()
-        .find(|r| r["rule"].as_str().is_some_and(|name| name.starts_with(rule)))
-        .unwrap_or_else(|| panic!("no rule `{rule}` in {card:#}"))
-}
-
-fn verdict<'a>(card: &'a Value, name: &str) -> &'a str {
-    rule(card, name)["verdict"].as_str().unwrap_or_default()
-}
 
 /// How a small server answers `Last-Event-ID`.
 #[derive(Clone, Copy, PartialEq)]

@@ -5,6 +5,7 @@
 
 mod support;
 
+use support::check::{rule, sse_sub_check, verdict};
 use support::servers::{better_sse, nginx, Ngx};
 
 use std::net::SocketAddr;
@@ -16,32 +17,12 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::process::Command;
 
-/// Runs `sse-sub ARGS --check --json` to its end (at most its --check-for + 30 s); its exit
-/// code, card and stderr.
+/// Runs `sse-sub URL --check --check-for SECS EXTRA --json` to its end.
 async fn check(url: &str, secs: u64, extra: &[&str]) -> (Option<i32>, Value, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_sse-sub"))
-        .args([url, "--check", "--json", "--check-for", &secs.to_string()])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(secs + 30), output)
-        .await
-        .unwrap_or_else(|_| panic!("sse-sub --check did not finish within {} s", secs + 30))
-        .expect("run sse-sub");
-    let card = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    (output.status.code(), card, String::from_utf8_lossy(&output.stderr).into_owned())
-}
-
-fn rule<'a>(card: &'a Value, name: &str) -> &'a Value {
-    let rules = card["rules"].as_array().unwrap_or_else(|| panic!("no rules in {card:#}"));
-    let found = rules.iter().find(|r| r["rule"].as_str().is_some_and(|rule| rule.starts_with(name)));
-    found.unwrap_or_else(|| panic!("no rule `{name}` in {card:#}"))
-}
-
-fn verdict<'a>(card: &'a Value, name: &str) -> &'a str {
-    rule(card, name)["verdict"].as_str().unwrap_or_default()
+    let secs_arg = secs.to_string();
+    let mut args = vec![url, "--check", "--check-for", secs_arg.as_str()];
+    args.extend_from_slice(extra);
+    sse_sub_check(&args, secs).await
 }
 
 /// better-sse directly keeps every MUST; it sends no-cache and X-Accel-Buffering itself, and,

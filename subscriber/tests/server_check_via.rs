@@ -12,29 +12,13 @@ use serde_json::Value;
 use tokio::io::AsyncBufReadExt;
 use tokio::process::Command;
 
+use support::check::{rule, sse_sub_check};
 use support::servers::{nginx, starlette, Ngx};
 
-/// Runs `sse-sub URL --check --json --check-for SECS --via VIA` to its end; its exit code,
-/// card and stderr.
+/// Runs `sse-sub URL --check --check-for SECS --via VIA --json` to its end.
 async fn check_via(url: &str, via: &str, secs: u64) -> (Option<i32>, Value, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_sse-sub"))
-        .args([url, "--check", "--json", "--check-for", &secs.to_string(), "--via", via])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(secs + 30), output)
-        .await
-        .unwrap_or_else(|_| panic!("sse-sub --check --via did not finish within {} s", secs + 30))
-        .expect("run sse-sub");
-    let card = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    (output.status.code(), card, String::from_utf8_lossy(&output.stderr).into_owned())
-}
-
-fn rule<'a>(card: &'a Value, name: &str) -> &'a Value {
-    let rules = card["rules"].as_array().unwrap_or_else(|| panic!("no rules in {card:#}"));
-    let found = rules.iter().find(|r| r["rule"].as_str().is_some_and(|rule| rule.starts_with(name)));
-    found.unwrap_or_else(|| panic!("no rule `{name}` in {card:#}"))
+    let secs_arg = secs.to_string();
+    sse_sub_check(&[url, "--check", "--check-for", &secs_arg, "--via", via], secs).await
 }
 
 /// The hop's own rules: none failed.

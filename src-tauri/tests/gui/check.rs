@@ -17,13 +17,7 @@ async fn the_check_server_tab_grades_the_connections_server() {
     assert_eq!(app.focused().await, "tab-check", "the tab after Clients");
     app.press(char::from(Key::Tab)).await;
     // Into the tab: Tab to the seconds, typed, then Ctrl+Enter runs.
-    for _ in 0..10 {
-        if app.focused().await == "check-for" {
-            break;
-        }
-        app.press(char::from(Key::Tab)).await;
-    }
-    assert_eq!(app.focused().await, "check-for", "{}", app.describe().await);
+    app.tab_to("check-for", 10).await;
     // Select what is there and type over it, as a keyboard user does.
     app.press_with_ctrl('a').await;
     app.press('5').await;

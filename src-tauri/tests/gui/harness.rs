@@ -409,6 +409,18 @@ impl App {
         self.client.perform_actions(keys).await.expect("press a key with Ctrl");
     }
 
+    /// Presses Tab until `id` has the focus, at most `most` times, as a keyboard user moves;
+    /// fails saying where the focus went.
+    pub(crate) async fn tab_to(&self, id: &str, most: usize) {
+        for _ in 0..most {
+            if self.focused().await == id {
+                return;
+            }
+            self.press(char::from(fantoccini::key::Key::Tab)).await;
+        }
+        assert_eq!(self.focused().await, id, "Tab never reached #{id}: {}", self.describe().await);
+    }
+
     /// The id of the element that has the focus.
     pub(crate) async fn focused(&self) -> String {
         self.eval("return document.activeElement ? document.activeElement.id : ''")

@@ -73,13 +73,7 @@ async fn a_taps_clients_are_graded_in_its_clients_tab() {
     let spec_shown =
         "return getComputedStyle(document.querySelector('#tap-client-cards .card-spec')).display !== 'none'";
     assert_eq!(app.eval(spec_shown).await, json!(false));
-    for _ in 0..10 {
-        if app.focused().await == "tap-clients-spec" {
-            break;
-        }
-        app.press(char::from(Key::Tab)).await;
-    }
-    assert_eq!(app.focused().await, "tap-clients-spec", "{}", app.describe().await);
+    app.tab_to("tap-clients-spec", 10).await;
     app.press(' ').await;
     app.wait_until(5, "the spec's words show under the rules", || async {
         app.eval(spec_shown).await == json!(true)

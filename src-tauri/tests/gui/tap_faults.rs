@@ -10,17 +10,6 @@ use serde_json::json;
 
 use crate::harness::*;
 
-/// Presses Tab until `id` has the focus (at most 40 times), as a keyboard user moves.
-async fn tab_to(app: &App, id: &str) {
-    for _ in 0..40 {
-        if app.focused().await == id {
-            return;
-        }
-        app.press(char::from(Key::Tab)).await;
-    }
-    panic!("Tab never reached #{id}: {}", app.describe().await);
-}
-
 /// The newest exchange row's state cell: its text and its hover.
 async fn newest_state(app: &App) -> (String, String) {
     let cell = app
@@ -56,11 +45,11 @@ mod test_hooks {
         }
         assert_eq!(app.focused().await, "tap-tab-faults");
         assert_eq!(app.eval("return document.getElementById('tap-faults').hidden").await, false);
-        tab_to(&app, "tf-add").await;
+        app.tab_to("tf-add", 40).await;
         app.press(char::from(Key::Enter)).await; // Add rule
-        tab_to(&app, "tf-path").await;
+        app.tab_to("tf-path", 40).await;
         app.type_into("tf-path", "/events*").await;
-        tab_to(&app, "tf-cut-events").await;
+        app.tab_to("tf-cut-events", 40).await;
         app.type_into("tf-cut-events", "2").await;
         let text = app.eval("return document.getElementById('tf-json').value").await;
         assert_eq!(
@@ -120,7 +109,7 @@ mod test_hooks {
         assert!(bad.to_string().contains("rule 1: a rule is a JSON object"), "{bad}");
         let loaded = app.invoke("load_fault_rules", json!({ "path": file.display().to_string() })).await;
         assert_eq!(loaded, rules);
-        tab_to(&app, "tf-clear").await;
+        app.tab_to("tf-clear", 40).await;
         app.press(char::from(Key::Enter)).await;
         app.wait_until(10, "the rules are cleared", || async {
             app.eval("return document.getElementById('tap-faults-badge').hidden").await == true

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 pub use sse_test_support::{EmbeddedServer, RawServer};
 
+pub mod check;
 pub mod servers;
 
 /// The embedded server with the counter at `counter_interval` (none: quiet).
