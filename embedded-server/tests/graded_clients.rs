@@ -19,22 +19,10 @@ include!("clients/scenarios.rs");
 
 /// Streams and profiles for `client`'s six scenarios, 40 events each; their URLs.
 async fn scenarios(server: &TestServer, client: &str) -> Vec<String> {
-    let http = reqwest::Client::new();
     let mut urls = Vec::new();
     for (scenario, profile) in SCENARIOS {
         let stream = format!("{client}-{scenario}");
-        server.broker.create_stream(&stream).unwrap();
-        for n in 1..=40 {
-            server.broker.publish(&stream, Publish::data(format!("event {n:02}"))).unwrap();
-        }
-        let response = http
-            .put(server.url(&format!("/streams/{stream}/faults")))
-            .header("content-type", "application/json")
-            .body(profile.replace("CLIENT", client))
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success(), "{}", response.text().await.unwrap_or_default());
+        server.faulted_stream(&stream, 40, &profile.replace("CLIENT", client)).await;
         urls.push(server.url(&format!("/events?stream={stream}&lastEventId=0&client={stream}")));
     }
     urls

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use embedded_server::Publish;
 use serde_json::Value;
 use sse_faults::FaultRules;
 use sse_tap::{Recorder, TapConfig};
@@ -38,22 +37,10 @@ async fn node(script: &str, secs: u64, urls: &[String], page: Option<&str>) -> V
 
 /// `client`'s six scenarios on the embedded server (40 events each, a profile each); its URLs.
 async fn on_the_embedded_server(server: &Upstream, client: &str) -> Vec<String> {
-    let http = reqwest::Client::new();
     let mut urls = Vec::new();
     for (scenario, profile) in SCENARIOS {
         let stream = format!("{client}-{scenario}");
-        server.broker.create_stream(&stream).unwrap();
-        for n in 1..=40 {
-            server.broker.publish(&stream, Publish::data(format!("event {n:02}"))).unwrap();
-        }
-        let put = http
-            .put(server.url(&format!("/streams/{stream}/faults")))
-            .header("content-type", "application/json")
-            .body(profile.replace("CLIENT", client))
-            .send()
-            .await
-            .unwrap();
-        assert!(put.status().is_success(), "{}", put.text().await.unwrap_or_default());
+        server.faulted_stream(&stream, 40, &profile.replace("CLIENT", client)).await;
         urls.push(server.url(&format!("/events?stream={stream}&lastEventId=0&client={stream}")));
     }
     urls

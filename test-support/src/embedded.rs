@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use embedded_server::{Broker, Server, ServerConfig, ServerError};
+use embedded_server::{Broker, Publish, Server, ServerConfig, ServerError};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -44,6 +44,23 @@ impl EmbeddedServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// Creates `stream` holding `events` events (`event 01`, `event 02`...) and gives it the
+    /// fault profile `profile` (JSON, docs/faults.md); a refused profile fails the test.
+    pub async fn faulted_stream(&self, stream: &str, events: u32, profile: &str) {
+        self.broker.create_stream(stream).expect("a new stream");
+        for n in 1..=events {
+            self.broker.publish(stream, Publish::data(format!("event {n:02}"))).expect("published");
+        }
+        let put = reqwest::Client::new()
+            .put(self.url(&format!("/streams/{stream}/faults")))
+            .header("content-type", "application/json")
+            .body(profile.to_owned())
+            .send()
+            .await
+            .expect("the fault API answers");
+        assert!(put.status().is_success(), "{}", put.text().await.unwrap_or_default());
     }
 
     /// A GET of `path`.
