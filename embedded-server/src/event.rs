@@ -1,4 +1,5 @@
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::Bytes;
+use sse_wire::{write_comment, write_event, EventFields, LineEnding};
 
 /// One event as published on a stream: its id, optional type, data and optional `retry`.
 ///
@@ -24,51 +25,12 @@ impl Event {
     }
 }
 
-/// Splits on the spec's line terminators: "Lines must be separated by either a U+000D CARRIAGE
-/// RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF) character, or a
-/// single U+000D CARRIAGE RETURN (CR) character."
-pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let current = rest?;
-        match current.find(['\r', '\n']) {
-            None => {
-                rest = None;
-                Some(current)
-            }
-            Some(at) => {
-                let skip = if current[at..].starts_with("\r\n") { 2 } else { 1 };
-                rest = Some(&current[at + skip..]);
-                Some(&current[..at])
-            }
-        }
-    })
-}
-
-fn put_field(buf: &mut BytesMut, name: &str, value: &str) {
-    buf.put_slice(name.as_bytes());
-    // Always write the space: "If value starts with a U+0020 SPACE character, remove it from
-    // value", so a value that itself starts with a space keeps it.
-    buf.put_slice(b": ");
-    buf.put_slice(value.as_bytes());
-    buf.put_u8(b'\n');
-}
-
 fn encode(id: u64, event: Option<&str>, data: &str, retry_ms: Option<u64>) -> Bytes {
-    let mut buf = BytesMut::with_capacity(data.len() + 32);
-    if let Some(event) = event {
-        put_field(&mut buf, "event", event);
-    }
-    if let Some(retry) = retry_ms {
-        put_field(&mut buf, "retry", &retry.to_string());
-    }
-    put_field(&mut buf, "id", &id.to_string());
-    // One `data:` line per line of data: the client joins them back with LF.
-    for line in lines(data) {
-        put_field(&mut buf, "data", line);
-    }
-    buf.put_u8(b'\n');
-    buf.freeze()
+    let mut out = Vec::with_capacity(data.len() + 32);
+    let id = id.to_string();
+    let fields = EventFields { event, retry_ms, id: Some(&id), data };
+    write_event(&fields, LineEnding::Lf, &mut out);
+    Bytes::from(out)
 }
 
 /// The event type announcing that a resuming subscriber asked for events the replay log no
@@ -83,14 +45,9 @@ pub(crate) fn lost_notice(count: u64) -> Bytes {
 
 /// A comment block (`: text`), one comment line per line of `text`; clients ignore it.
 pub(crate) fn comment(text: &str) -> Bytes {
-    let mut buf = BytesMut::with_capacity(text.len() + 8);
-    for line in lines(text) {
-        buf.put_slice(b": ");
-        buf.put_slice(line.as_bytes());
-        buf.put_u8(b'\n');
-    }
-    buf.put_u8(b'\n');
-    buf.freeze()
+    let mut out = Vec::with_capacity(text.len() + 8);
+    write_comment(text, LineEnding::Lf, &mut out);
+    Bytes::from(out)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::json_path::JsonPath;
+use sse_wire::JsonPath;
 
 /// A parsed, checked expectations file ([`Expectations::parse`]).
 pub struct Expectations {

@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use crate::error::FileError;
 use crate::expectation::{ms, quote, CountBound, DataCheck, Expectation, Expectations, Kind, Selector};
-use crate::json_path::JsonPath;
+use sse_wire::JsonPath;
 
 /// The longest time bound accepted: a day.
 const MAX_MS: u64 = 24 * 60 * 60 * 1000;

@@ -17,7 +17,8 @@
 //! - [`check_capture`] (`capture.rs`): a capture checked offline with its recorded times.
 //! - [`generate`], [`GenerateOptions`] (`generate.rs`): a file from a capture; `infer.rs`
 //!   infers the JSON Schema of each event type's data.
-//! - [`JsonPath`] (`json_path.rs`): `a.b[0].c`, shared with the window's assembled text.
+//! - [`JsonPath`]: `a.b[0].c`, kept by `sse_wire` (shared with the window's assembled text and
+//!   the tap's breakpoints).
 //! - [`FileError`] (`error.rs`), [`GenerateError`].
 
 mod capture;
@@ -27,7 +28,6 @@ mod expectation;
 mod file;
 mod generate;
 mod infer;
-mod json_path;
 mod outcome;
 mod stream;
 
@@ -36,6 +36,6 @@ pub use check::{Checker, End, Event, Head};
 pub use error::FileError;
 pub use expectation::Expectations;
 pub use generate::{generate, GenerateError, GenerateOptions};
-pub use json_path::{JsonPath, JsonPathError};
 pub use outcome::{junit_xml, text_report, Outcome, Tally, Verdict};
+pub use sse_wire::{JsonPath, JsonPathError};
 pub use stream::{Lifecycle, StreamCheck};

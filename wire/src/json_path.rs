@@ -1,5 +1,5 @@
 //! JSON paths into an event's data: `a.b[0].c`, `$.a`, `a["key with spaces"]`, as the window's
-//! assembled text and the expectations' `json` checks write them.
+//! assembled text, the expectations' `json` checks and the breakpoints' conditions write them.
 
 use serde_json::Value;
 
