@@ -20,7 +20,8 @@
 //! - `rewrite.rs`: the rewrites of a block's bytes: ids repeated or reset, line endings.
 //! - [`FaultRules`], [`FaultRule`], [`RulesError`] (`rules.rs`): a tap's rule list (`sse-tap
 //!   --faults`): which exchanges each rule selects (method, a path glob, a client tag), the
-//!   first that matches applying alone, `once` removing it.
+//!   first that matches applying alone, `once` removing it; [`Selector`] and [`take_selectors`],
+//!   which the tap's breakpoints select exchanges by too.
 
 mod answer;
 mod blocks;
@@ -42,4 +43,4 @@ pub use profile::{
     MAX_CLIENT_CHARS, MAX_COMMENTS, MAX_COUNT, MAX_DRIP_BYTES_PER_SECOND, MAX_MS, MAX_REDIRECT_CHARS,
     MIN_DRIP_BYTES_PER_SECOND,
 };
-pub use rules::{glob_matches, FaultRule, FaultRules, RulesError, Selected};
+pub use rules::{glob_matches, take_selectors, FaultRule, FaultRules, RulesError, Selected, Selector};

@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Value;
 
-use crate::book::targets;
 use crate::profile::{FaultProfile, ReconnectAnswer};
 
 /// One rule: what it selects and the profile it applies.
@@ -38,9 +37,9 @@ impl FaultRule {
     /// Whether the rule selects a request by `method` to `target` (path and query as sent) from
     /// `client` (its `client` parameter or `X-SSE-Client` header).
     pub fn selects(&self, method: &str, target: &str, client: Option<&str>) -> bool {
-        self.method.as_deref().is_none_or(|wanted| wanted.eq_ignore_ascii_case(method))
-            && self.path.as_deref().is_none_or(|pattern| glob_matches(pattern, target))
-            && targets(&self.profile, client)
+        let client_wanted = self.profile.client.as_deref();
+        Selector { method: self.method.as_deref(), path: self.path.as_deref(), client: client_wanted }
+            .selects(method, target, client)
     }
 
     /// As a rule file writes it, on one line: the selectors, then the profile's fields in the
@@ -61,32 +60,58 @@ impl FaultRule {
         let Value::Object(mut fields) = value else {
             return Err("a rule is a JSON object".into());
         };
-        let mut selector = |name: &str| -> Result<Option<String>, String> {
-            match fields.remove(name) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(text)) if !text.is_empty() => Ok(Some(text)),
-                Some(_) => Err(format!("`{name}` must be a non-empty string")),
-            }
-        };
-        let method = selector(SELECTORS[0])?;
-        let path = selector(SELECTORS[1])?;
-        if let Some(method) = &method {
-            if !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(format!("`method` is `{method}`: a method is letters, like GET or POST"));
-            }
-        }
-        if let Some(path) = &path {
-            if !path.starts_with('/') && !path.starts_with('*') {
-                return Err(format!(
-                    "`path` is `{path}`: it starts with `/` (or `*`), as a request's path does"
-                ));
-            }
-        }
+        let (method, path) = take_selectors(&mut fields)?;
         let profile: FaultProfile =
             serde_json::from_value(Value::Object(fields)).map_err(|error| error.to_string())?;
         profile.check().map_err(|error| error.0)?;
-        Ok(Self { method: method.map(|m| m.to_ascii_uppercase()), path, profile })
+        Ok(Self { method, path, profile })
     }
+}
+
+/// What a fault rule or a breakpoint selects exchanges by; `None` selects any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Selector<'a> {
+    pub method: Option<&'a str>,
+    /// A glob over the path and query as the client sent them (`*`: any run, `/` and `?` too).
+    pub path: Option<&'a str>,
+    /// The client tag (`client=` parameter or `X-SSE-Client` header).
+    pub client: Option<&'a str>,
+}
+
+impl Selector<'_> {
+    /// Whether it selects a request by `method` to `target` from `client`.
+    pub fn selects(&self, method: &str, target: &str, client: Option<&str>) -> bool {
+        self.method.is_none_or(|wanted| wanted.eq_ignore_ascii_case(method))
+            && self.path.is_none_or(|pattern| glob_matches(pattern, target))
+            && self.client.is_none_or(|wanted| Some(wanted) == client)
+    }
+}
+
+/// Takes the selector fields `method` and `path` out of a rule's (or a breakpoint's) JSON
+/// object, checked: a method is letters (upper-cased), a path starts with `/` or `*`.
+pub fn take_selectors(
+    fields: &mut serde_json::Map<String, Value>,
+) -> Result<(Option<String>, Option<String>), String> {
+    let mut selector = |name: &str| -> Result<Option<String>, String> {
+        match fields.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) if !text.is_empty() => Ok(Some(text)),
+            Some(_) => Err(format!("`{name}` must be a non-empty string")),
+        }
+    };
+    let method = selector(SELECTORS[0])?;
+    let path = selector(SELECTORS[1])?;
+    if let Some(method) = &method {
+        if !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(format!("`method` is `{method}`: a method is letters, like GET or POST"));
+        }
+    }
+    if let Some(path) = &path {
+        if !path.starts_with('/') && !path.starts_with('*') {
+            return Err(format!("`path` is `{path}`: it starts with `/` (or `*`), as a request's path does"));
+        }
+    }
+    Ok((method.map(|m| m.to_ascii_uppercase()), path))
 }
 
 /// A rule taken for one exchange.
