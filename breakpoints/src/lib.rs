@@ -10,13 +10,16 @@
 //! - [`EventView`], [`WrittenEvent`] (`event.rs`): an event's fields read from its block by the
 //!   subscriber's parser; an edited or injected event put in the stream's own form.
 //! - [`Hold`], [`Action`], [`HoldMark`] (`hold.rs`): one stream's hold, its bounds, the record.
+//! - [`HeldView`] (`view.rs`): a held event with its exchange, as the window shows it.
 
 mod breakpoint;
 mod event;
 mod hold;
+mod view;
 
 pub use breakpoint::{Breakpoint, BreakpointError, BreakpointList, ExchangeKey, JsonEquals, MAX_BREAKPOINTS};
 pub use event::{EventView, WrittenError, WrittenEvent, MAX_WRITTEN_BYTES};
 pub use hold::{
     ActError, Action, HeldEvent, Hold, HoldFull, HoldMark, MarkAction, Stops, MAX_HELD_BYTES, MAX_HELD_EVENTS,
 };
+pub use view::HeldView;

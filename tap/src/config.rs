@@ -7,6 +7,7 @@ use hyper::header::{HeaderName, HeaderValue};
 use sse_faults::FaultRules;
 use url::Url;
 
+use crate::breakpoints::TapBreakpoints;
 use crate::error::TapError;
 
 /// Up to the response head; then the client gets a 504. A streaming body has no idle limit
@@ -42,6 +43,9 @@ pub struct TapConfig {
     pub keep_exchanges: usize,
     /// The fault rules (`--faults`), shared: the window can replace them while the tap runs.
     pub faults: FaultRules,
+    /// The window's breakpoints, shared with it; none for a tap without a window (`sse-tap`).
+    /// Its event streams then go through a hold, so that a breakpoint set later reaches them.
+    pub breakpoints: Option<TapBreakpoints>,
 }
 
 impl TapConfig {
@@ -71,6 +75,7 @@ impl TapConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             keep_exchanges: DEFAULT_KEEP_EXCHANGES,
             faults: FaultRules::default(),
+            breakpoints: None,
         })
     }
 

@@ -28,6 +28,9 @@ pub enum Ending {
     CutByFault { after_bytes: u64 },
     /// A fault rule answered the request itself, without going upstream.
     AnsweredByFault,
+    /// A breakpoint's hold filled (`reason`: "breakpoint hold full (1,000 events)"): the tap cut
+    /// both sides, after `after_bytes` bytes to the client.
+    HoldFull { reason: String, after_bytes: u64 },
 }
 
 impl Ending {
@@ -42,7 +45,7 @@ impl Ending {
             Self::Completed => AttemptEnd::Ended,
             Self::UpstreamClosedEarly { .. } | Self::UpstreamError { .. } => AttemptEnd::Broken,
             Self::ClientHungUp { .. } | Self::TunnelClosed { .. } => AttemptEnd::ClientLeft,
-            Self::CutByFault { .. } => AttemptEnd::Cut,
+            Self::CutByFault { .. } | Self::HoldFull { .. } => AttemptEnd::Cut,
             Self::TimedOut { .. } | Self::Refused { .. } | Self::AnsweredByFault => AttemptEnd::Answered,
         }
     }
@@ -70,6 +73,9 @@ impl fmt::Display for Ending {
             }
             Self::CutByFault { after_bytes } => write!(f, "cut by the tap after {after_bytes} bytes"),
             Self::AnsweredByFault => f.write_str("answered by the tap"),
+            Self::HoldFull { reason, after_bytes } => {
+                write!(f, "{reason}: cut by the tap after {after_bytes} bytes")
+            }
         }
     }
 }

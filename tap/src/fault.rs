@@ -52,11 +52,19 @@ pub(crate) fn select(
     if rules.is_empty() {
         return None;
     }
-    let header = headers.remove(CLIENT_HEADER).and_then(|value| value.to_str().ok().map(str::to_owned));
-    let parameter = client_parameter(client_target);
-    let client = client_tag(parameter.as_deref(), header.as_deref()).map(|(tag, _)| tag);
+    let client = tag(client_target, headers);
+    headers.remove(CLIENT_HEADER);
+    let client = client.as_deref();
     let reconnect = is_reconnect(headers.get("last-event-id").map(HeaderValue::as_bytes), after_an_end_there);
     rules.select(method, client_target, client, reconnect)
+}
+
+/// The client tag a request names (`client=` parameter, else `X-SSE-Client` header), which
+/// fault rules and breakpoints select by.
+pub(crate) fn tag(client_target: &str, headers: &HeaderMap) -> Option<String> {
+    let header = headers.get(CLIENT_HEADER).and_then(|value| value.to_str().ok());
+    let parameter = client_parameter(client_target);
+    client_tag(parameter.as_deref(), header).map(|(tag, _)| tag.to_owned())
 }
 
 /// The record of a rule taken: its position and profile.

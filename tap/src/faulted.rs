@@ -1,5 +1,6 @@
-//! A response body put through a fault rule: the upstream's body (recorded as it came, by the
-//! [`TappedResponse`] it is read from) decoded when compressed, cut into blocks, handed to the
+//! A response body put through a fault rule or the tap's breakpoints: the upstream's body
+//! (recorded as it came, by the [`TappedResponse`] it is read from) decoded when compressed, cut
+//! into blocks, through the exchange's hold (`held.rs`) when breakpoints watch it, handed to the
 //! fault engine, and the engine's steps taken towards the client: bytes written, waits, and a
 //! cut that closes the client's connection without ending the body and drops the upstream
 //! request with it.
@@ -12,19 +13,26 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame};
-use sse_faults::{BlockSplitter, BodyKind, FaultEngine, FaultProfile, Skipped, Step};
+use sse_faults::{BlockSplitter, BodyKind, FaultEngine, FaultProfile, OwnedBlock, Skipped, Step};
 use sse_subscriber::ContentDecoder;
 
 use crate::applied::AppliedFault;
 use crate::body::TappedResponse;
 use crate::cut_io::CutSignal;
 use crate::error::BoxError;
+use crate::held::StreamHold;
 use crate::record::{lock, Ending, Exchange, Recorder};
 
 /// Why the client's connection closed without the body's end.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 struct Closed(String);
+
+/// Why a piece of the upstream's body ended the exchange.
+enum Fed {
+    Undecodable(String),
+    HoldFull(sse_breakpoints::HoldFull),
+}
 
 /// The upstream's body as the engine sees it.
 struct Source {
@@ -36,7 +44,7 @@ struct Source {
     ended: Option<Option<String>>,
 }
 
-/// A selected exchange's body on its way to the client.
+/// A selected or watched exchange's body on its way to the client.
 pub(crate) struct FaultedResponse {
     source: Source,
     engine: FaultEngine,
@@ -44,9 +52,18 @@ pub(crate) struct FaultedResponse {
     exchange: Arc<Mutex<Exchange>>,
     recorder: Recorder,
     started: Instant,
-    fault: AppliedFault,
+    /// The fault rule taken, if one was.
+    fault: Option<AppliedFault>,
+    /// Where breakpoints watch the exchange, before the engine.
+    hold: Option<StreamHold>,
     finished: bool,
     cut: CutSignal,
+}
+
+/// Where a body goes besides the upstream's: its rule, its hold.
+pub(crate) struct Through {
+    pub(crate) fault: Option<AppliedFault>,
+    pub(crate) hold: Option<StreamHold>,
 }
 
 /// After a cut, how long the connection may take to write out what it holds before it is
@@ -58,7 +75,7 @@ impl FaultedResponse {
     pub(crate) fn new(
         upstream: TappedResponse,
         plan: BodyPlan,
-        fault: AppliedFault,
+        through: Through,
         recorder: Recorder,
         exchange: Arc<Mutex<Exchange>>,
         started: Instant,
@@ -67,9 +84,9 @@ impl FaultedResponse {
         let BodyPlan { kind, mut profile, decoder } = plan;
         // A body without events is held before its first byte by the tap itself (the engine
         // counts events).
-        let mut fault = fault;
-        let before_body = match profile.stall {
-            Some(stall) if kind == BodyKind::Other => {
+        let Through { mut fault, hold } = through;
+        let before_body = match (profile.stall, &mut fault) {
+            (Some(stall), Some(fault)) if kind == BodyKind::Other => {
                 profile.stall = None;
                 fault.did.push(format!("stalled {} ms before the body", stall.ms));
                 Some(Box::pin(tokio::time::sleep(std::time::Duration::from_millis(stall.ms))))
@@ -87,7 +104,18 @@ impl FaultedResponse {
             splitter: BlockSplitter::new(kind),
             ended: None,
         };
-        Self { source, engine, wait: before_body, exchange, recorder, started, fault, finished: false, cut }
+        Self {
+            source,
+            engine,
+            wait: before_body,
+            exchange,
+            recorder,
+            started,
+            fault,
+            hold,
+            finished: false,
+            cut,
+        }
     }
 
     /// Records what the rule did and ends the exchange's record (once).
@@ -95,16 +123,23 @@ impl FaultedResponse {
         if std::mem::replace(&mut self.finished, true) {
             return;
         }
-        self.fault.did.extend(self.engine.did());
-        if self.source.ended.is_some() {
-            self.fault.skipped.extend(self.engine.skipped().iter().map(Skipped::to_string));
+        if let Some(fault) = &mut self.fault {
+            fault.did.extend(self.engine.did());
+            if self.source.ended.is_some() {
+                fault.skipped.extend(self.engine.skipped().iter().map(Skipped::to_string));
+            }
+            fault.client_bytes = self.engine.bytes_written();
         }
-        self.fault.client_bytes = self.engine.bytes_written();
         if let Some(upstream) = &mut self.source.upstream {
             upstream.read_unread();
         }
         let mut exchange = lock(&self.exchange);
-        exchange.fault = Some(self.fault.clone());
+        if let Some(hold) = &mut self.hold {
+            hold.end(&mut exchange);
+        }
+        if self.fault.is_some() {
+            exchange.fault = self.fault.clone();
+        }
         // The client got the engine's events, not the upstream's.
         exchange.delivered = self.engine.given().clone();
         drop(exchange);
@@ -113,7 +148,7 @@ impl FaultedResponse {
 
     /// Feeds one piece of the upstream's body to the engine; a body that cannot be decoded
     /// ends the exchange.
-    fn feed(&mut self, data: &[u8]) -> Result<(), String> {
+    fn feed(&mut self, data: &[u8]) -> Result<(), Fed> {
         let decoded;
         let data = match &mut self.source.decoder {
             None => data,
@@ -123,22 +158,45 @@ impl FaultedResponse {
                     &decoded[..]
                 }
                 Err(failure) => {
-                    return Err(format!("the {} body could not be decoded: {}", decoder.name, failure.source))
+                    let reason =
+                        format!("the {} body could not be decoded: {}", decoder.name, failure.source);
+                    return Err(Fed::Undecodable(reason));
                 }
             },
         };
         for block in self.source.splitter.feed(data) {
-            self.engine.push(block.as_source());
+            self.pass(block).map_err(Fed::HoldFull)?;
         }
         Ok(())
     }
 
-    /// The upstream's body ended (`failed`: how, when it did not end as its framing says).
-    fn upstream_ended(&mut self, failed: Option<String>) {
-        if let Some(block) = self.source.splitter.finish() {
-            self.engine.push(block.as_source());
+    /// A block of the upstream's on to the hold, or straight to the engine.
+    fn pass(&mut self, block: OwnedBlock) -> Result<(), sse_breakpoints::HoldFull> {
+        match &mut self.hold {
+            Some(hold) => hold.push(block),
+            None => {
+                self.engine.push(block.as_source());
+                Ok(())
+            }
         }
+    }
+
+    /// The upstream's body ended (`failed`: how, when it did not end as its framing says).
+    fn upstream_ended(&mut self, failed: Option<String>) -> Result<(), sse_breakpoints::HoldFull> {
         self.source.ended = Some(failed);
+        match self.source.splitter.finish() {
+            Some(block) => self.pass(block),
+            None => Ok(()),
+        }
+    }
+
+    /// The hold filled: the exchange is cut on both sides.
+    fn hold_full(&mut self, reason: String) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let after_bytes = self.engine.bytes_written();
+        self.finish(Ending::HoldFull { reason: reason.clone(), after_bytes });
+        self.source.upstream = None;
+        self.cut.cut();
+        Poll::Ready(Some(Err(Closed(reason).into())))
     }
 
     /// The upstream's ending, as its record saw it.
@@ -174,6 +232,10 @@ impl Body for FaultedResponse {
             if this.finished {
                 return Poll::Ready(None);
             }
+            if let Some(hold) = &mut this.hold {
+                hold.take_actions(cx);
+                hold.show(&this.exchange, &this.recorder);
+            }
             match this.engine.next_step() {
                 Some(Step::Write(bytes)) => return Poll::Ready(Some(Ok(Frame::data(Bytes::from(bytes))))),
                 Some(Step::Wait(time)) => {
@@ -191,6 +253,14 @@ impl Body for FaultedResponse {
                 }
                 None => {}
             }
+            if let Some(block) = this.hold.as_mut().and_then(StreamHold::take_ready) {
+                this.engine.push(block.as_source());
+                continue;
+            }
+            if this.source.ended.is_some() && this.hold.as_ref().is_some_and(StreamHold::is_holding) {
+                // The upstream is done; the held event waits for the user (its actions wake us).
+                return Poll::Pending;
+            }
             if let Some(failed) = this.source.ended.clone() {
                 let ending = this.upstream_ending();
                 this.finish(ending);
@@ -200,15 +270,27 @@ impl Body for FaultedResponse {
             match Pin::new(upstream).poll_frame(cx) {
                 Poll::Ready(Some(Ok(frame))) => {
                     if let Some(data) = frame.data_ref() {
-                        if let Err(reason) = this.feed(data) {
-                            this.finish(Ending::UpstreamError { reason: reason.clone() });
-                            this.source.upstream = None;
-                            return Poll::Ready(Some(Err(Closed(reason).into())));
+                        match this.feed(data) {
+                            Ok(()) => {}
+                            Err(Fed::HoldFull(full)) => return this.hold_full(full.to_string()),
+                            Err(Fed::Undecodable(reason)) => {
+                                this.finish(Ending::UpstreamError { reason: reason.clone() });
+                                this.source.upstream = None;
+                                return Poll::Ready(Some(Err(Closed(reason).into())));
+                            }
                         }
                     }
                 }
-                Poll::Ready(Some(Err(error))) => this.upstream_ended(Some(error.to_string())),
-                Poll::Ready(None) => this.upstream_ended(None),
+                Poll::Ready(Some(Err(error))) => {
+                    if let Err(full) = this.upstream_ended(Some(error.to_string())) {
+                        return this.hold_full(full.to_string());
+                    }
+                }
+                Poll::Ready(None) => {
+                    if let Err(full) = this.upstream_ended(None) {
+                        return this.hold_full(full.to_string());
+                    }
+                }
                 Poll::Pending => return Poll::Pending,
             }
         }
@@ -245,11 +327,7 @@ impl BodyPlan {
         content_encoding: &str,
         fault: &mut AppliedFault,
     ) -> Self {
-        let kind = match sse_subscriber::StreamFormat::of(content_type) {
-            Some(sse_subscriber::StreamFormat::EventStream) => BodyKind::EventStream,
-            Some(sse_subscriber::StreamFormat::JsonLines) => BodyKind::Ndjson,
-            None => BodyKind::Other,
-        };
+        let kind = body_kind(content_type);
         let (fitted, skipped) = profile.fitted(kind, content_type);
         fault.skipped.extend(skipped.iter().map(Skipped::to_string));
         let decoder = match ContentDecoder::for_encoding(content_encoding) {
@@ -265,8 +343,25 @@ impl BodyPlan {
         Self { kind, profile: fitted, decoder }
     }
 
+    /// For a stream breakpoints watch, with no fault for its body: the hold alone (a body whose
+    /// encoding is unknown is not watched).
+    pub(crate) fn hold_only(content_type: &str, content_encoding: &str) -> Option<Self> {
+        let kind = body_kind(content_type);
+        let decoder = ContentDecoder::for_encoding(content_encoding).ok()?;
+        (kind != BodyKind::Other).then(|| Self { kind, profile: FaultProfile::default(), decoder })
+    }
+
     /// Whether any fault is left to apply to the body.
     pub(crate) fn applies(&self) -> bool {
         self.profile.touches_body()
+    }
+}
+
+/// What a body of `content_type` is, for faults and breakpoints.
+pub(crate) fn body_kind(content_type: &str) -> BodyKind {
+    match sse_subscriber::StreamFormat::of(content_type) {
+        Some(sse_subscriber::StreamFormat::EventStream) => BodyKind::EventStream,
+        Some(sse_subscriber::StreamFormat::JsonLines) => BodyKind::Ndjson,
+        None => BodyKind::Other,
     }
 }

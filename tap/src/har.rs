@@ -147,6 +147,10 @@ fn entry(exchange: &Exchange, secrets: Secrets) -> Value {
     if !exchange.warnings.is_empty() {
         entry["_warnings"] = json!(exchange.warnings);
     }
+    if !exchange.breakpoints.is_empty() {
+        // Which events breakpoints held, edited, dropped or injected.
+        entry["_breakpoints"] = json!(exchange.breakpoints);
+    }
     if let Some(fault) = &exchange.fault {
         entry["_fault"] = json!({
             "rule": fault.rule,

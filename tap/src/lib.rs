@@ -21,8 +21,11 @@
 //! - `fault.rs`: fault rules (`--faults`) on the request side: the rule an exchange takes, the
 //!   client tag taken off, a reconnect answered by the tap.
 //! - `cut_io.rs`: the client's connection, which a rule's cut closes once what it holds is written.
-//! - `faulted.rs`: a selected response's body through the fault engine (`sse_faults`), decoded
-//!   first when compressed.
+//! - [`TapBreakpoints`] (`breakpoints.rs`): the window's breakpoints (`sse_breakpoints`), shared
+//!   by the exchanges, each registered with a control channel for the user's actions.
+//! - `held.rs`: one exchange's hold at work in its body, shown to the window and recorded.
+//! - `faulted.rs`: a selected (or watched) response's body through the hold and the fault engine
+//!   (`sse_faults`), decoded first when compressed.
 //! - [`Tap`] (`proxy.rs`): `Tap::run(listener, shutdown)`; one task per client connection,
 //!   WebSocket upgrades tunnelled.
 //! - `upstream.rs`, `tls.rs`: one upstream connection per exchange; TLS with ALPN (HTTP/2 or
@@ -39,6 +42,7 @@
 
 mod applied;
 mod body;
+mod breakpoints;
 mod capture_file;
 pub mod cli;
 mod config;
@@ -50,6 +54,7 @@ mod faulted;
 mod graded;
 mod har;
 mod headers;
+mod held;
 mod proxy;
 mod record;
 mod tls;
@@ -57,6 +62,7 @@ mod to_client;
 mod upstream;
 
 pub use applied::AppliedFault;
+pub use breakpoints::{BreakpointActError, TapBreakpoints};
 pub use capture_file::{capture, capture_file_name, write_capture};
 pub use config::{
     TapConfig, DEFAULT_BODY_LIMIT, DEFAULT_CLIENT_HEAD_TIMEOUT, DEFAULT_HEAD_TIMEOUT, DEFAULT_KEEP_EXCHANGES,

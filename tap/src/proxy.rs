@@ -13,6 +13,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode, Uri, Version};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use sse_breakpoints::ExchangeKey;
 use sse_subscriber::header_pairs;
 use tokio::net::{TcpListener, TcpStream};
 
@@ -21,9 +22,10 @@ use crate::config::TapConfig;
 use crate::cut_io::{CutSignal, CuttableStream};
 use crate::error::TapError;
 use crate::fault;
-use crate::faulted::{BodyPlan, FaultedResponse};
+use crate::faulted::{BodyPlan, FaultedResponse, Through};
 use crate::graded::Candidate;
 use crate::headers::remove_hop_by_hop;
+use crate::held::watched;
 use crate::record::{lock, Ending, Exchange, Recorder};
 use crate::to_client::{Answer, ProxyBody};
 use crate::upstream::Upstream;
@@ -201,6 +203,12 @@ async fn handle(
     }
     let method = request.method().to_string();
     let target = lock(&exchange).target.clone();
+    // What breakpoints select the exchange by, read before the rules take the client tag off.
+    let key = config.breakpoints.as_ref().map(|_| ExchangeKey {
+        method: method.clone(),
+        target: target.clone(),
+        client: fault::tag(&target, request.headers()),
+    });
     let selected = fault::select(&config.faults, &method, &target, request.headers_mut(), after_an_end);
     if let Some(answer) = selected.as_ref().and_then(|selected| selected.answer.as_ref()) {
         let (response, did) = fault::instead_response(answer, fault::origin(request.headers()).as_ref());
@@ -291,6 +299,14 @@ async fn handle(
         _ => None,
     }
     .filter(BodyPlan::applies);
+    let faulted = plan.is_some();
+    let (plan, hold) = match (config.breakpoints.as_ref().filter(|_| !switching), key) {
+        (Some(breakpoints), Some(key)) => {
+            let id = lock(&exchange).id;
+            watched(breakpoints, id, key, plan, &content_type, &content_encoding)
+        }
+        _ => (plan, None),
+    };
     if let Some(plan) = &plan {
         if plan.decoder.is_some() {
             response.headers_mut().remove(CONTENT_ENCODING);
@@ -334,13 +350,14 @@ async fn handle(
     }
     let (parts, body) = response.into_parts();
     let body = TappedResponse::new(body, exchange.clone(), shared.recorder.clone(), decoder, started);
-    let body = match (plan, applied) {
-        (Some(plan), Some(applied)) => {
-            let faulted =
-                FaultedResponse::new(body, plan, applied, shared.recorder.clone(), exchange, started, cut);
-            ProxyBody::Faulted(Box::new(faulted))
+    let body = match plan {
+        Some(plan) => {
+            let through = Through { fault: applied.filter(|_| faulted), hold };
+            let body =
+                FaultedResponse::new(body, plan, through, shared.recorder.clone(), exchange, started, cut);
+            ProxyBody::Faulted(Box::new(body))
         }
-        _ => ProxyBody::Upstream(body),
+        None => ProxyBody::Upstream(body),
     };
     Ok(Response::from_parts(parts, body))
 }

@@ -96,6 +96,10 @@ pub struct Exchange {
     pub duration: Option<Duration>,
     /// A fault rule selected it: what the rule did.
     pub fault: Option<AppliedFault>,
+    /// A breakpoint holds one of its events now.
+    pub held: bool,
+    /// The events breakpoints held (and what became of them) and those injected, in order.
+    pub breakpoints: Vec<sse_breakpoints::HoldMark>,
     /// What reached the client, as the report card counts it: events, the first and last id,
     /// the last `retry` (after any fault).
     pub delivered: Delivered,

@@ -1,0 +1,120 @@
+//! One exchange's hold at work in its body (`faulted.rs`): the upstream's blocks go through it
+//! before the fault engine, the user's actions come down its control channel, and what it holds
+//! is shown to the window and kept in the record.
+
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use sse_breakpoints::{Action, EventView, Hold, HoldFull, Stops};
+use sse_faults::{BodyKind, OwnedBlock};
+
+use sse_breakpoints::ExchangeKey;
+
+use crate::breakpoints::{TapBreakpoints, Watch};
+use crate::faulted::{body_kind, BodyPlan};
+use crate::record::{lock, Exchange, Recorder};
+
+/// An exchange's hold, before its fault rule's engine.
+pub(crate) struct StreamHold {
+    hold: Hold,
+    watch: Watch,
+    /// The held event last shown (its number), so that only its counts are updated after.
+    shown: Option<u64>,
+}
+
+impl StreamHold {
+    pub(crate) fn new(kind: BodyKind, watch: Watch) -> Self {
+        Self { hold: Hold::new(kind), watch, shown: None }
+    }
+
+    /// Takes the upstream's next block.
+    pub(crate) fn push(&mut self, block: OwnedBlock) -> Result<(), HoldFull> {
+        let list = self.watch.list();
+        let key = self.watch.key().clone();
+        let stop_at = |event: &EventView| list.as_ref().and_then(|list| list.stop_at(&key, event));
+        let stops: Option<Stops<'_>> = list.is_some().then_some(&stop_at);
+        self.hold.push(block, Instant::now(), stops)
+    }
+
+    /// Takes the actions the user sent; whether any came.
+    pub(crate) fn take_actions(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut any = false;
+        while let Poll::Ready(Some(action)) = self.watch.actions.poll_recv(cx) {
+            any = true;
+            self.act(action);
+        }
+        any
+    }
+
+    fn act(&mut self, action: Action) {
+        let list = self.watch.list();
+        let key = self.watch.key().clone();
+        let stop_at = |event: &EventView| list.as_ref().and_then(|list| list.stop_at(&key, event));
+        let stops: Option<Stops<'_>> = list.is_some().then_some(&stop_at);
+        if let Err(error) = self.hold.act(action, Instant::now(), stops) {
+            tracing::debug!(%error, "a breakpoint action was not taken");
+        }
+    }
+
+    pub(crate) fn take_ready(&mut self) -> Option<OwnedBlock> {
+        self.hold.take_ready()
+    }
+
+    pub(crate) fn is_holding(&self) -> bool {
+        self.hold.is_holding()
+    }
+
+    /// Shows what is held now to the window, and keeps the marks in the record; tells the
+    /// record's watchers when what is held changed.
+    pub(crate) fn show(&mut self, exchange: &Arc<Mutex<Exchange>>, recorder: &Recorder) {
+        let held = self.hold.held();
+        let number = held.as_ref().map(|held| held.number);
+        let changed = number != self.shown;
+        if changed || held.is_some() {
+            self.watch.show(held);
+        }
+        if changed {
+            self.shown = number;
+            let mut record = lock(exchange);
+            record.held = number.is_some();
+            record.breakpoints = self.hold.marks().to_vec();
+            drop(record);
+            recorder.touched();
+        }
+    }
+
+    /// The exchange ended: a held event goes with it; the record gets the marks.
+    pub(crate) fn end(&mut self, record: &mut Exchange) {
+        self.hold.went(Instant::now());
+        record.held = false;
+        record.breakpoints = self.hold.marks().to_vec();
+        self.watch.show(None);
+    }
+}
+
+/// A stream's plan and hold where the tap has breakpoints: an event stream (or NDJSON) goes
+/// through a hold, so that a breakpoint set while it flows reaches it; a compressed one only
+/// when a breakpoint (or a fault rule) watches it at its head, since it reaches the client
+/// decoded.
+pub(crate) fn watched(
+    breakpoints: &TapBreakpoints,
+    id: u64,
+    key: ExchangeKey,
+    plan: Option<BodyPlan>,
+    content_type: &str,
+    content_encoding: &str,
+) -> (Option<BodyPlan>, Option<StreamHold>) {
+    let kind = body_kind(content_type);
+    let encoded = !matches!(content_encoding.trim().to_ascii_lowercase().as_str(), "" | "identity");
+    if kind == BodyKind::Other || (encoded && plan.is_none() && !breakpoints.watches(&key)) {
+        return (plan, None);
+    }
+    match plan.or_else(|| BodyPlan::hold_only(content_type, content_encoding)) {
+        Some(plan) if plan.kind != BodyKind::Other => {
+            let hold = StreamHold::new(plan.kind, breakpoints.watch(id, key, plan.kind));
+            (Some(plan), Some(hold))
+        }
+        plan => (plan, None),
+    }
+}
