@@ -198,6 +198,15 @@ export const loadFaultRules = (path = null) => call("load_fault_rules", { path }
  * cancelled. @param {string} rules @param {string | null} path */
 export const saveFaultRules = (rules, path = null) => call("save_fault_rules", { rules, path });
 
+/** A tap's breakpoints and the events they hold now. @param {number} id */
+export const tapBreakpoints = (id) => call("tap_breakpoints", { id });
+/** Puts these breakpoints (a JSON array, docs/breakpoints.md) in place of a tap's.
+ * @param {number} id @param {string} list */
+export const setTapBreakpoints = (id, list) => call("set_tap_breakpoints", { id, list });
+/** Sends an action to the event held on a tap's exchange.
+ * @param {number} id @param {number} exchange @param {import("./gen/ipc").HoldAction} action */
+export const actOnHeld = (id, exchange, action) => call("act_on_held", { id, exchange, action });
+
 /** Checks a connection against an expectations file from the open dialog (builds with test
  * hooks take `path`); null if cancelled. @param {number} id @param {string | null} path */
 export const loadExpectations = (id, path = null) => call("load_expectations", { id, path });

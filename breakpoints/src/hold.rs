@@ -305,6 +305,39 @@ impl Hold {
     }
 }
 
+impl MarkAction {
+    /// In a record's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::SentOn => "sent on",
+            Self::Edited => "edited",
+            Self::Dropped => "dropped",
+            Self::Resumed => "sent on, then resumed",
+            Self::InjectedBefore => "injected before",
+            Self::InjectedAfter => "injected after",
+            Self::WentWithExchange => "held when the exchange ended",
+        }
+    }
+}
+
+/// The marks on one line, for an exchange's row: `event 3 edited, event 5 dropped, 2 injected`;
+/// none when there are none.
+pub fn marks_line(marks: &[HoldMark]) -> Option<String> {
+    let injected = marks
+        .iter()
+        .filter(|mark| matches!(mark.action, MarkAction::InjectedBefore | MarkAction::InjectedAfter))
+        .count();
+    let mut parts: Vec<String> = marks
+        .iter()
+        .filter(|mark| !matches!(mark.action, MarkAction::InjectedBefore | MarkAction::InjectedAfter))
+        .map(|mark| format!("event {} {}", mark.event, mark.action.words()))
+        .collect();
+    if injected > 0 {
+        parts.push(format!("{injected} injected"));
+    }
+    (!parts.is_empty()).then(|| format!("breakpoints: {}", parts.join(", ")))
+}
+
 fn kept_text(bytes: &[u8]) -> String {
     let mut text = String::from_utf8_lossy(&bytes[..bytes.len().min(MARK_TEXT_BYTES)]).into_owned();
     if bytes.len() > MARK_TEXT_BYTES {

@@ -9,7 +9,8 @@
 //!   breakpoint watches (as a fault rule selects them) and which events it stops at; the JSON list.
 //! - [`EventView`], [`WrittenEvent`] (`event.rs`): an event's fields read from its block by the
 //!   subscriber's parser; an edited or injected event put in the stream's own form.
-//! - [`Hold`], [`Action`], [`HoldMark`] (`hold.rs`): one stream's hold, its bounds, the record.
+//! - [`Hold`], [`Action`], [`HoldMark`] (`hold.rs`): one stream's hold, its bounds, the record
+//!   (its tests in `hold_tests.rs`).
 //! - [`HeldView`] (`view.rs`): a held event with its exchange, as the window shows it.
 
 mod breakpoint;
@@ -20,6 +21,7 @@ mod view;
 pub use breakpoint::{Breakpoint, BreakpointError, BreakpointList, ExchangeKey, JsonEquals, MAX_BREAKPOINTS};
 pub use event::{EventView, WrittenError, WrittenEvent, MAX_WRITTEN_BYTES};
 pub use hold::{
-    ActError, Action, HeldEvent, Hold, HoldFull, HoldMark, MarkAction, Stops, MAX_HELD_BYTES, MAX_HELD_EVENTS,
+    marks_line, ActError, Action, HeldEvent, Hold, HoldFull, HoldMark, MarkAction, Stops, MAX_HELD_BYTES,
+    MAX_HELD_EVENTS,
 };
 pub use view::HeldView;

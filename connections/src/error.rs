@@ -51,4 +51,8 @@ pub enum InspectError {
     Tap(#[from] sse_tap::TapError),
     #[error("fault rules: {0}")]
     Faults(#[from] sse_faults::RulesError),
+    #[error("breakpoints: {0}")]
+    Breakpoints(#[from] sse_breakpoints::BreakpointError),
+    #[error(transparent)]
+    Hold(#[from] sse_tap::BreakpointActError),
 }

@@ -27,6 +27,8 @@
 //! - [`TapSpec`] (`tap_spec.rs`): a tap as the user sets it up: upstream, headers, TLS, port.
 //! - [`RunningTaps`], [`TapUpdate`], [`TapFaults`] (`taps.rs`): the open taps, each telling
 //!   its emitter which of its exchanges changed; each tap's fault rules (never saved).
+//! - [`TapBreakpointsView`], [`HoldAction`] (`tap_breakpoints.rs`): a tap's breakpoints and the
+//!   events they hold, for its Breakpoints tab.
 //! - [`ExchangeRow`], [`ExchangeDetail`], [`TimelineRow`] (`tap_detail.rs`): an exchange as
 //!   its list shows it, one whole for the screen (credentials masked, bodies readable), and the
 //!   timings of the waterfall.
@@ -54,6 +56,7 @@ mod secrets;
 mod server_check;
 mod settings;
 mod spec;
+mod tap_breakpoints;
 mod tap_detail;
 mod tap_spec;
 mod tapped_feed;
@@ -80,6 +83,7 @@ pub use settings::{
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};
 pub use sse_expect::{JsonPath, JsonPathError};
 pub use sse_server_check::{ServerCard, ServerRule, ViaVerdict, DEFAULT_CHECK_SECS};
+pub use tap_breakpoints::{HoldAction, TapBreakpointsView};
 pub use tap_detail::{
     BodyView, ExchangeDetail, ExchangeRow, RawChunk, TimelineRow, MAX_CHUNK_MARKS, RAW_SHOWN_BYTES,
 };

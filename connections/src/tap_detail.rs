@@ -43,6 +43,10 @@ pub struct ExchangeRow {
     pub failed: bool,
     /// A fault rule selected it: what the rule did (`rule 1: cut after 5 events at byte 1,234`).
     pub fault: Option<String>,
+    /// A breakpoint holds one of its events now.
+    pub held: bool,
+    /// What breakpoints did to it (`held event 3: edited; 1 injected`), when they did anything.
+    pub breakpoints: Option<String>,
 }
 
 /// When an exchange started (ms since the Unix epoch) and how long it took, or has taken so far.
@@ -76,6 +80,8 @@ impl ExchangeRow {
             ending: exchange.ending.as_ref().map(ToString::to_string),
             failed: cut(exchange),
             fault: exchange.fault.as_ref().map(sse_tap::AppliedFault::line),
+            held: exchange.held,
+            breakpoints: sse_breakpoints::marks_line(&exchange.breakpoints),
         }
     }
 }
@@ -157,6 +163,8 @@ pub struct ExchangeDetail {
     pub raw: Vec<RawChunk>,
     /// A stream's bytes not in `raw` (older, or past what the view shows).
     pub raw_left_out: u64,
+    /// The events breakpoints held (and what became of them) and those injected, in order.
+    pub breakpoints: Vec<sse_breakpoints::HoldMark>,
 }
 
 /// One chunk of a stream as the raw view shows it: when it came, its size, its lines (a line
@@ -246,6 +254,7 @@ impl ExchangeDetail {
             curl_note,
             raw,
             raw_left_out,
+            breakpoints: exchange.breakpoints.clone(),
         }
     }
 }

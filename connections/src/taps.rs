@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use sse_faults::FaultRules;
-use sse_tap::{Recorder, Tap, TapError};
+use sse_tap::{Recorder, Tap, TapBreakpoints, TapError};
 use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 
@@ -36,6 +36,9 @@ pub struct TapUpdate {
     pub open: u32,
     /// Fault rules the tap has (a `once` rule goes once it applied).
     pub fault_rules: u32,
+    /// Breakpoints it has (switched off ones too), and events they hold now.
+    pub breakpoints: u32,
+    pub held: u32,
 }
 
 /// A tap's fault rules, as a rule file (`sse-tap --faults`) holds them.
@@ -72,6 +75,8 @@ struct RunningTap {
     /// Shared with each run's tap: set here, taken by the exchanges. Never saved, so a tap
     /// that starts with the app breaks nothing unasked.
     faults: FaultRules,
+    /// Shared the same way, never saved either; its holds are the exchanges'.
+    breakpoints: TapBreakpoints,
     /// Towards the upstream: a request copied as curl needs them too.
     tls: crate::spec::TlsOptions,
     /// While it listens; a stopped tap keeps its record.
@@ -114,11 +119,12 @@ impl RunningTaps {
     /// Starts a tap on 127.0.0.1: on the spec's port when it is free, else on any free port
     /// (and says so). Its exchanges are reported to `emit` until it is stopped.
     pub fn open(&self, spec: &TapSpec, emit: TapEmitter) -> Result<TapOpened, TapError> {
-        let config = spec.to_config()?;
+        let mut config = spec.to_config()?;
         let recorder = Recorder::new(config.keep_exchanges);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let faults = config.faults.clone();
-        self.start(id, spec, Tap::with_recorder(config, recorder.clone())?, faults, emit)
+        let shared = Shared { faults: config.faults.clone(), breakpoints: TapBreakpoints::default() };
+        config.breakpoints = Some(shared.breakpoints.clone());
+        self.start(id, spec, Tap::with_recorder(config, recorder.clone())?, shared, emit)
     }
 
     /// Starts tap `id` again with `spec` (stopping it first if it runs), recording after what
@@ -129,15 +135,16 @@ impl RunningTaps {
         spec: &TapSpec,
         emit: TapEmitter,
     ) -> Result<TapOpened, InspectError> {
-        let (recorder, faults) = self.recorder_and_faults(id)?;
+        let (recorder, shared) = self.recorder_and_shared(id)?;
         let running = self.lock().get_mut(&id).and_then(|tap| tap.run.take());
         if let Some(run) = running {
             run.end().await;
         }
         let mut config = spec.to_config()?;
-        config.faults = faults.clone();
+        config.faults = shared.faults.clone();
+        config.breakpoints = Some(shared.breakpoints.clone());
         let tap = Tap::with_recorder(config, recorder)?;
-        Ok(self.start(id, spec, tap, faults, emit)?)
+        Ok(self.start(id, spec, tap, shared, emit)?)
     }
 
     fn start(
@@ -145,7 +152,7 @@ impl RunningTaps {
         id: u64,
         spec: &TapSpec,
         tap: Tap,
-        faults: FaultRules,
+        shared: Shared,
         emit: TapEmitter,
     ) -> Result<TapOpened, TapError> {
         let (listener, note) = self.listen(spec.port)?;
@@ -159,12 +166,17 @@ impl RunningTaps {
             }
         });
         let run = Some(TapRun { stop: stop.clone(), listening });
-        let tap =
-            RunningTap { recorder: recorder.clone(), faults: faults.clone(), tls: spec.tls.clone(), run };
+        let tap = RunningTap {
+            recorder: recorder.clone(),
+            faults: shared.faults.clone(),
+            breakpoints: shared.breakpoints.clone(),
+            tls: spec.tls.clone(),
+            run,
+        };
         self.lock().insert(id, tap);
         let taps = self.taps.clone();
         self.runtime.spawn(async move {
-            if report(recorder, faults, emit, stop).await.is_err() {
+            if report(recorder, shared, emit, stop).await.is_err() {
                 // Nobody listens any more: the tap goes too.
                 if let Some(run) =
                     taps.lock().unwrap_or_else(PoisonError::into_inner).remove(&id).and_then(|t| t.run)
@@ -241,17 +253,25 @@ impl RunningTaps {
         self.lock().get(&id).map(|tap| tap.recorder.clone()).ok_or(InspectError::NoTap(id))
     }
 
-    fn recorder_and_faults(&self, id: u64) -> Result<(Recorder, FaultRules), InspectError> {
+    fn recorder_and_shared(&self, id: u64) -> Result<(Recorder, Shared), InspectError> {
         let taps = self.lock();
         let tap = taps.get(&id).ok_or(InspectError::NoTap(id))?;
-        Ok((tap.recorder.clone(), tap.faults.clone()))
+        Ok((
+            tap.recorder.clone(),
+            Shared { faults: tap.faults.clone(), breakpoints: tap.breakpoints.clone() },
+        ))
+    }
+
+    /// Tap `id`'s breakpoints (the window's Breakpoints tab works on them, `tap_breakpoints.rs`).
+    pub fn breakpoints(&self, id: u64) -> Result<TapBreakpoints, InspectError> {
+        Ok(self.recorder_and_shared(id)?.1.breakpoints)
     }
 
     /// Puts the rules of `json` (a rule file's array, `docs/faults.md`) in place of tap `id`'s:
     /// new exchanges take them. A list with a mistake changes nothing and names the rule and
     /// field.
     pub fn set_faults(&self, id: u64, json: &str) -> Result<TapFaults, InspectError> {
-        let (_, faults) = self.recorder_and_faults(id)?;
+        let faults = self.recorder_and_shared(id)?.1.faults;
         let text = if json.trim().is_empty() { "[]" } else { json };
         faults.replace(FaultRules::parse(text.as_bytes())?.rules());
         Ok(TapFaults::of(&faults))
@@ -259,7 +279,7 @@ impl RunningTaps {
 
     /// Tap `id`'s fault rules as they are now.
     pub fn faults(&self, id: u64) -> Result<TapFaults, InspectError> {
-        Ok(TapFaults::of(&self.recorder_and_faults(id)?.1))
+        Ok(TapFaults::of(&self.recorder_and_shared(id)?.1.faults))
     }
 
     /// Tap `id`'s clients graded (`sse_report_card`, as the embedded server grades its own):
@@ -329,6 +349,14 @@ fn listen_error(port: u16, source: std::io::Error) -> TapError {
     TapError::Listen { addr: format!("127.0.0.1:{port}"), source }
 }
 
+/// What a tap's exchanges share with the window besides its record: the fault rules and the
+/// breakpoints, kept across the tap's runs.
+#[derive(Clone)]
+struct Shared {
+    faults: FaultRules,
+    breakpoints: TapBreakpoints,
+}
+
 /// Nobody listens to the tap's updates any more.
 struct Gone;
 
@@ -336,7 +364,7 @@ struct Gone;
 /// [`REPORT_EVERY`] while one is open (its bytes and duration move), until `stop`.
 async fn report(
     recorder: Recorder,
-    faults: FaultRules,
+    shared: Shared,
     emit: TapEmitter,
     stop: CancellationToken,
 ) -> Result<(), Gone> {
@@ -345,7 +373,9 @@ async fn report(
     let mut ended_sent = HashSet::new();
     loop {
         let mut update = changed_rows(&recorder, &mut ended_sent);
-        update.fault_rules = u32::try_from(faults.len()).unwrap_or(u32::MAX);
+        update.fault_rules = u32::try_from(shared.faults.len()).unwrap_or(u32::MAX);
+        update.breakpoints = u32::try_from(shared.breakpoints.list().breakpoints().len()).unwrap_or(u32::MAX);
+        update.held = u32::try_from(shared.breakpoints.holding()).unwrap_or(u32::MAX);
         let open = update.open;
         if !update.rows.is_empty() && !emit(update) {
             return Err(Gone);
@@ -367,7 +397,14 @@ async fn report(
 /// once more, as it ended.
 fn changed_rows(recorder: &Recorder, ended_sent: &mut HashSet<u64>) -> TapUpdate {
     let now = SystemTime::now();
-    let mut update = TapUpdate { rows: Vec::new(), oldest_kept: u64::MAX, open: 0, fault_rules: 0 };
+    let mut update = TapUpdate {
+        rows: Vec::new(),
+        oldest_kept: u64::MAX,
+        open: 0,
+        fault_rules: 0,
+        breakpoints: 0,
+        held: 0,
+    };
     recorder.visit(|exchange| {
         update.oldest_kept = update.oldest_kept.min(exchange.id);
         let ended = exchange.ending.is_some();

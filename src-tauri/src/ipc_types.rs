@@ -11,12 +11,13 @@ use embedded_server::{
     ClientScenarios, Delivered, EventsLost, FaultLineEnding, FaultProfile, FaultStall, GradedClient, IdFault,
     Level, ReconnectAnswer, RuleVerdict, Scenario, StreamInfo,
 };
+use sse_breakpoints::{HeldView, HoldMark, MarkAction, WrittenEvent};
 use sse_connections::{
     Auth, BodyView, CompressionReport, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail,
-    ExchangeRow, ExpectationRow, ExpectationsReport, HeaderField, HintField, LlmReport, Loaded, Page,
-    PaneLayout, Preset, RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState,
-    ServerCard, ServerRule, Settings, TapFaults, TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions,
-    ViaVerdict, Warning, WarningKind, WindowState,
+    ExchangeRow, ExpectationRow, ExpectationsReport, HeaderField, HintField, HoldAction, LlmReport, Loaded,
+    Page, PaneLayout, Preset, RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState,
+    ServerCard, ServerRule, Settings, TapBreakpointsView, TapFaults, TapOpened, TapSpec, TapUpdate,
+    TimelineRow, TlsOptions, ViaVerdict, Warning, WarningKind, WindowState,
 };
 use sse_expect::Verdict;
 use sse_inspector::{
@@ -193,6 +194,17 @@ fn commands(cfg: &Config) -> Vec<Command> {
         ),
         command("tap_faults", vec![id()], ts::<TapFaults>(cfg)),
         command("set_tap_faults", vec![id(), arg("rules", ts::<String>(cfg))], ts::<TapFaults>(cfg)),
+        command("tap_breakpoints", vec![id()], ts::<TapBreakpointsView>(cfg)),
+        command(
+            "set_tap_breakpoints",
+            vec![id(), arg("list", ts::<String>(cfg))],
+            ts::<TapBreakpointsView>(cfg),
+        ),
+        command(
+            "act_on_held",
+            vec![id(), arg("exchange", ts::<u64>(cfg)), arg("action", ts::<HoldAction>(cfg))],
+            ts::<()>(cfg),
+        ),
         command(
             "load_fault_rules",
             // `path`: only builds with `test-hooks` read it; release builds always ask.
@@ -329,6 +341,12 @@ fn declarations() -> String {
         TapOpened,
         TapUpdate,
         TapFaults,
+        TapBreakpointsView,
+        HoldAction,
+        HeldView,
+        WrittenEvent,
+        HoldMark,
+        MarkAction,
         ExchangeRow,
         ExchangeDetail,
         RawChunk,

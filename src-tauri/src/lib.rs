@@ -18,6 +18,8 @@
 //! - `server_check.rs`: the Check server tab's commands (the battery of `sse-sub --check` on a
 //!   connection's request, its command line).
 //! - `clients.rs`: the Clients tabs' commands (the embedded server's clients, a tap's).
+//! - `tap_breakpoints.rs`: a tap's Breakpoints tab's commands (its breakpoints read and set; an
+//!   action on a held event).
 //! - `tap_faults.rs`: a tap's Faults tab's commands (its rules read and set; a rule file loaded or
 //!   saved through the native dialogs).
 //! - `docs.rs`: the reference pages the window shows, read from where they are installed.
@@ -42,6 +44,7 @@ mod platform;
 mod server_check;
 mod state;
 mod streams;
+mod tap_breakpoints;
 mod tap_faults;
 mod taps;
 mod window_state;

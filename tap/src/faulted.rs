@@ -13,11 +13,13 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame};
+use sse_breakpoints::ExchangeKey;
 use sse_faults::{BlockSplitter, BodyKind, FaultEngine, FaultProfile, OwnedBlock, Skipped, Step};
 use sse_subscriber::ContentDecoder;
 
 use crate::applied::AppliedFault;
 use crate::body::TappedResponse;
+use crate::breakpoints::TapBreakpoints;
 use crate::cut_io::CutSignal;
 use crate::error::BoxError;
 use crate::held::StreamHold;
@@ -363,5 +365,31 @@ pub(crate) fn body_kind(content_type: &str) -> BodyKind {
         Some(sse_subscriber::StreamFormat::EventStream) => BodyKind::EventStream,
         Some(sse_subscriber::StreamFormat::JsonLines) => BodyKind::Ndjson,
         None => BodyKind::Other,
+    }
+}
+
+/// A stream's plan and hold where the tap has breakpoints: an event stream (or NDJSON) goes
+/// through a hold, so that a breakpoint set while it flows reaches it; a compressed one only
+/// when a breakpoint (or a fault rule) watches it at its head, since it reaches the client
+/// decoded.
+pub(crate) fn watched(
+    breakpoints: &TapBreakpoints,
+    id: u64,
+    key: ExchangeKey,
+    plan: Option<BodyPlan>,
+    content_type: &str,
+    content_encoding: &str,
+) -> (Option<BodyPlan>, Option<StreamHold>) {
+    let kind = body_kind(content_type);
+    let encoded = !matches!(content_encoding.trim().to_ascii_lowercase().as_str(), "" | "identity");
+    if kind == BodyKind::Other || (encoded && plan.is_none() && !breakpoints.watches(&key)) {
+        return (plan, None);
+    }
+    match plan.or_else(|| BodyPlan::hold_only(content_type, content_encoding)) {
+        Some(plan) if plan.kind != BodyKind::Other => {
+            let hold = StreamHold::new(plan.kind, breakpoints.watch(id, key, plan.kind));
+            (Some(plan), Some(hold))
+        }
+        plan => (plan, None),
     }
 }

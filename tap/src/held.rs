@@ -9,10 +9,7 @@ use std::time::Instant;
 use sse_breakpoints::{Action, EventView, Hold, HoldFull, Stops};
 use sse_faults::{BodyKind, OwnedBlock};
 
-use sse_breakpoints::ExchangeKey;
-
-use crate::breakpoints::{TapBreakpoints, Watch};
-use crate::faulted::{body_kind, BodyPlan};
+use crate::breakpoints::Watch;
 use crate::record::{lock, Exchange, Recorder};
 
 /// An exchange's hold, before its fault rule's engine.
@@ -90,31 +87,5 @@ impl StreamHold {
         record.held = false;
         record.breakpoints = self.hold.marks().to_vec();
         self.watch.show(None);
-    }
-}
-
-/// A stream's plan and hold where the tap has breakpoints: an event stream (or NDJSON) goes
-/// through a hold, so that a breakpoint set while it flows reaches it; a compressed one only
-/// when a breakpoint (or a fault rule) watches it at its head, since it reaches the client
-/// decoded.
-pub(crate) fn watched(
-    breakpoints: &TapBreakpoints,
-    id: u64,
-    key: ExchangeKey,
-    plan: Option<BodyPlan>,
-    content_type: &str,
-    content_encoding: &str,
-) -> (Option<BodyPlan>, Option<StreamHold>) {
-    let kind = body_kind(content_type);
-    let encoded = !matches!(content_encoding.trim().to_ascii_lowercase().as_str(), "" | "identity");
-    if kind == BodyKind::Other || (encoded && plan.is_none() && !breakpoints.watches(&key)) {
-        return (plan, None);
-    }
-    match plan.or_else(|| BodyPlan::hold_only(content_type, content_encoding)) {
-        Some(plan) if plan.kind != BodyKind::Other => {
-            let hold = StreamHold::new(plan.kind, breakpoints.watch(id, key, plan.kind));
-            (Some(plan), Some(hold))
-        }
-        plan => (plan, None),
     }
 }

@@ -435,13 +435,81 @@ open: number,
 /**
  * Fault rules the tap has (a `once` rule goes once it applied).
  */
-faultRules: number, };
+faultRules: number, 
+/**
+ * Breakpoints it has (switched off ones too), and events they hold now.
+ */
+breakpoints: number, held: number, };
 
 export type TapFaults = { 
 /**
  * The JSON array, one rule a line; `[]` for none.
  */
 rules: string, count: number, };
+
+export type TapBreakpointsView = { 
+/**
+ * The JSON array, one breakpoint a line; `[]` for none.
+ */
+list: string, 
+/**
+ * Each breakpoint in words, in order.
+ */
+described: Array<string>, 
+/**
+ * The events held now, oldest exchange first.
+ */
+held: Array<HeldView>, };
+
+export type HoldAction = { "kind": "sendOn" } | { "kind": "sendEdited", event: WrittenEvent, } | { "kind": "drop" } | { "kind": "injectBefore", event: WrittenEvent, } | { "kind": "injectAfter", event: WrittenEvent, } | { "kind": "resume" };
+
+export type HeldView = { 
+/**
+ * The tap's exchange id.
+ */
+exchange: number, method: string, target: string, client: string | null, 
+/**
+ * Its number among the upstream's events on this exchange, from 1.
+ */
+number: number, 
+/**
+ * The breakpoint that stopped it (1-based position) and its words.
+ */
+breakpoint: number, breakpointText: string, 
+/**
+ * `message` when it names no type.
+ */
+event: string, id: string | null, data: string, retryMs: number | null, 
+/**
+ * Its bytes as they came (lossy UTF-8).
+ */
+text: string, 
+/**
+ * An NDJSON line: only its data can be edited.
+ */
+ndjson: boolean, heldMs: number, behindEvents: number, behindBytes: number, injectedBefore: number, injectAfter: number, };
+
+export type WrittenEvent = { 
+/**
+ * Left out (a `message`) when none.
+ */
+event: string | null, id: string | null, data: string, retryMs: number | null, };
+
+export type HoldMark = { 
+/**
+ * The upstream's event it concerns, counted from 1 (an injected event: the one held).
+ */
+event: number, action: MarkAction, 
+/**
+ * The breakpoint that stopped there (1-based position).
+ */
+breakpoint: number, heldMs: number, 
+/**
+ * The event as written, for an edited or injected one (at most 4 KiB kept).
+ */
+written: string | null, };
+
+export type MarkAction = "sentOn" | "edited" | "dropped" | "resumed" | "injectedBefore" | "injectedAfter" | "wentWithExchange";
 
 export type ExchangeRow = { id: number, method: string, 
 /**
@@ -479,7 +547,15 @@ failed: boolean,
 /**
  * A fault rule selected it: what the rule did (`rule 1: cut after 5 events at byte 1,234`).
  */
-fault: string | null, };
+fault: string | null, 
+/**
+ * A breakpoint holds one of its events now.
+ */
+held: boolean, 
+/**
+ * What breakpoints did to it (`held event 3: edited; 1 injected`), when they did anything.
+ */
+breakpoints: string | null, };
 
 export type ExchangeDetail = { row: ExchangeRow, 
 /**
@@ -517,7 +593,11 @@ raw: Array<RawChunk>,
 /**
  * A stream's bytes not in `raw` (older, or past what the view shows).
  */
-rawLeftOut: number, };
+rawLeftOut: number, 
+/**
+ * The events breakpoints held (and what became of them) and those injected, in order.
+ */
+breakpoints: Array<HoldMark>, };
 
 export type RawChunk = { 
 /**
@@ -1063,6 +1143,9 @@ export interface Commands {
   export_har: { args: { id: number; withSecrets: boolean; path?: string | null }; result: Exported | null };
   tap_faults: { args: { id: number }; result: TapFaults };
   set_tap_faults: { args: { id: number; rules: string }; result: TapFaults };
+  tap_breakpoints: { args: { id: number }; result: TapBreakpointsView };
+  set_tap_breakpoints: { args: { id: number; list: string }; result: TapBreakpointsView };
+  act_on_held: { args: { id: number; exchange: number; action: HoldAction }; result: null };
   load_fault_rules: { args: { path?: string | null }; result: string | null };
   save_fault_rules: { args: { rules: string; path?: string | null }; result: Exported | null };
   load_expectations: { args: { id: number; path?: string | null }; result: ExpectationsReport | null };
