@@ -86,7 +86,8 @@ for file in /usr/bin/sse-monitor /usr/bin/sse-server /usr/bin/sse-sub /usr/bin/s
   /usr/share/icons/hicolor/128x128/apps/sse-monitor.png /usr/share/man/man1/sse-sub.1.gz \
   /usr/share/bash-completion/completions/sse-server /usr/share/zsh/vendor-completions/_sse-monitor \
   /usr/share/fish/vendor_completions.d/sse-sub.fish /usr/share/doc/sse-monitor/faults.md \
-  /usr/share/doc/sse-monitor/expectations.md /usr/share/doc/sse-monitor/server-check.md; do
+  /usr/share/doc/sse-monitor/expectations.md /usr/share/doc/sse-monitor/server-check.md \
+  /usr/share/doc/sse-monitor/breakpoints.md; do
   grep -qxF "$file" /tmp/rpm-files.txt || fail "rpm lacks $file"
 done
 

@@ -28,6 +28,7 @@ export function durationText(ms) {
 /** The state cell: live while a stream is open, else how it ended. @param {ExchangeRow} row */
 export function stateText(row) {
   if (row.ending !== null) return row.ending;
+  if (row.held) return "held at a breakpoint";
   if (row.tunnel) return "tunnel open";
   if (row.status === null) return "waiting for the head";
   return row.isStream ? "live" : "open";

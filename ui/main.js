@@ -24,6 +24,8 @@ import { renderStatus as drawStatus } from "./status.js";
 import { installTestHook } from "./test-hook.js";
 import { showTapTab, wireTapExchange } from "./tap-exchange.js";
 import { wireTapFaults } from "./tap-faults.js";
+import { wireTapBreakpoints } from "./tap-breakpoints.js";
+import { wireHeld } from "./tap-held.js";
 import { renderTap as drawTap, wireExchangeTable } from "./tap-view.js";
 import { wireWaterfall } from "./waterfall.js";
 import { addTap, selectTap, startTap, wireTaps } from "./taps.js";
@@ -122,6 +124,12 @@ async function start() {
       showTapTab(tap, "faults");
       button("tap-tab-faults").focus();
     });
+    wireTapBreakpoints((tap) => {
+      showTapTab(tap, "breakpoints");
+      // The held event's panel once it is drawn (its keys act on it), else the tab.
+      requestAnimationFrame(() => ($("bp-event").hidden ? button("tap-tab-breakpoints") : $("bp-event")).focus());
+    });
+    wireHeld();
     wireWaterfall(() => state.selectedTap);
     // A replayed stream opens as a connection to the embedded server (as an import does).
     wireTapExchange(

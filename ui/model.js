@@ -237,14 +237,31 @@ export class Tap {
     this.detail = null;
     /** @type {import("./gen/ipc").TimelineRow[]} the waterfall's rows, as last fetched */
     this.timeline = [];
-    /** @type {"waterfall" | "exchange" | "mcp" | "faults" | "clients"} the tab shown below the exchanges */
+    /** @type {"waterfall" | "exchange" | "mcp" | "faults" | "breakpoints" | "clients"} the tab shown below the exchanges */
     this.tab = "waterfall";
     /** The Faults box: how many rules the tap has (as it last said), the box's text (the
      * user's until applied), the rule its controls edit, and what the last action said. */
     this.faults = { count: 0, text: "[]", rule: 0, note: "", problem: "" };
+    /** The Breakpoints tab: how many the tap has and how many events they hold (as it last
+     * said), the box's text (the user's until applied), what the last action said, the tap's
+     * breakpoints and held events as last fetched, the held event shown (its exchange), and the
+     * event form's mode while it is open. */
+    this.breakpoints = {
+      count: 0,
+      held: 0,
+      text: "[]",
+      note: "",
+      problem: "",
+      /** @type {import("./gen/ipc").TapBreakpointsView | null} */
+      view: null,
+      /** @type {number | null} */
+      chosen: null,
+      /** @type {"edit" | "before" | "after" | null} */
+      form: null,
+    };
     /** The fetches of the detail, the waterfall, the MCP conversation and the clients' report
      * (at most twice a second each, schedule.js). */
-    this.fetches = { detail: new Fetch(), timeline: new Fetch(), mcp: new Fetch(), clients: new Fetch() };
+    this.fetches = { detail: new Fetch(), timeline: new Fetch(), mcp: new Fetch(), clients: new Fetch(), breakpoints: new Fetch() };
     /** @type {import("./gen/ipc").ClientReport | null} its clients graded, as last fetched */
     this.clients = null;
     /** @type {Map<string, boolean>} the client cards the user opened or closed */
@@ -271,7 +288,8 @@ export class Tap {
     const title = this.spec.name.trim() || shown || "New tap";
     const listening = this.listenUrl && this.state === "listening" ? this.listenUrl.replace(/^http:\/\//, "") : this.state;
     const rules = this.faults.count;
-    const where = rules === 0 ? listening : `${listening} · ${rules === 1 ? "1 fault rule" : `${rules} fault rules`}`;
+    let where = rules === 0 ? listening : `${listening} · ${rules === 1 ? "1 fault rule" : `${rules} fault rules`}`;
+    if (this.breakpoints.held > 0) where += ` · ${this.breakpoints.held} held`;
     return { title, where };
   }
 

@@ -24,7 +24,7 @@ export function selectExchange(tap, id) {
 }
 
 /** The tabs, in their order. @type {Tap["tab"][]} */
-const TABS = ["waterfall", "exchange", "mcp", "faults", "clients"];
+const TABS = ["waterfall", "exchange", "mcp", "faults", "breakpoints", "clients"];
 
 /** @param {Tap} tap @param {Tap["tab"]} tab */
 export function showTapTab(tap, tab) {
@@ -86,6 +86,7 @@ export function renderExchange(tap) {
   ];
   if (shown.isStream) meta.push(["Events", String(shown.events)]);
   if (shown.fault) meta.push(["Fault rule", shown.fault]);
+  if (shown.breakpoints) meta.push(["Breakpoints", shown.breakpoints.replace(/^breakpoints: /, "")]);
   const dl = $("exchange-meta");
   const key = JSON.stringify(meta);
   if (dl.dataset.key !== key) {

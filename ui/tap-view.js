@@ -8,6 +8,7 @@ import { state } from "./model.js";
 import { renderExchange, renderTapTabs, selectExchange } from "./tap-exchange.js";
 import { renderTapClients } from "./tap-clients.js";
 import { renderFaultsBadge, renderTapFaults } from "./tap-faults.js";
+import { renderHeldBadge, renderTapBreakpoints } from "./tap-breakpoints.js";
 import { renderTapMcp } from "./tap-mcp.js";
 import { renderWaterfall } from "./waterfall.js";
 
@@ -60,9 +61,9 @@ function fillRow(tr, row) {
   setText(cells[7], row.isStream ? String(row.events) : "");
   const state = stateText(row);
   setText(cells[8], state);
-  const said = row.fault ? `${state}\n${row.fault}` : state;
+  const said = [state, row.fault, row.breakpoints].filter(Boolean).join("\n");
   if (cells[8].title !== said) cells[8].title = said;
-  const kind = row.ending === null ? (row.isStream ? "live" : "open") : row.failed ? "failed" : "done";
+  const kind = row.held ? "held" : row.ending === null ? (row.isStream ? "live" : "open") : row.failed ? "failed" : "done";
   if (tr.dataset.kind !== kind) tr.dataset.kind = kind;
 }
 
@@ -85,6 +86,7 @@ export function renderTap() {
   setText($("tap-start"), tap.running ? "Apply and restart" : "Start");
   $("tap-insecure-badge").hidden = !tap.spec.tls.insecure;
   renderFaultsBadge(tap);
+  renderHeldBadge(tap);
   const hint =
     tap.state === "listening"
       ? `Point your app's base URL here: a request for ${tap.listenUrl}/x goes to ${tap.spec.upstream.replace(/\/$/, "")}/x, and is listed below as it streams.`
@@ -96,6 +98,7 @@ export function renderTap() {
   if (tap.tab === "waterfall") renderWaterfall(tap, currentFilter());
   else if (tap.tab === "mcp") renderTapMcp(tap);
   else if (tap.tab === "faults") renderTapFaults(tap);
+  else if (tap.tab === "breakpoints") renderTapBreakpoints(tap);
   else if (tap.tab === "clients") renderTapClients(tap);
   else renderExchange(tap);
 }

@@ -136,6 +136,8 @@ function onTapUpdate(tap, update) {
   }
   tap.open = update.open;
   tap.faults.count = update.faultRules;
+  tap.breakpoints.count = update.breakpoints;
+  tap.breakpoints.held = update.held;
   tap.version += 1;
   scheduleRender(); // its view, or its count in the list
 }

@@ -1,4 +1,5 @@
-//! The reference pages the window links to (fault profiles, stream expectations), shown in the
+//! The reference pages the window links to (fault profiles, stream expectations, the server
+//! check, breakpoints), shown in the
 //! window from where they are installed: a package puts them in `share/doc/sse-monitor` beside
 //! the binary's `bin/` (`/usr/share/doc/sse-monitor`); a build from the repository reads the
 //! source tree's `docs/`. The window names a page, never a path.
@@ -15,6 +16,7 @@ pub enum Doc {
     Faults,
     Expectations,
     ServerCheck,
+    Breakpoints,
 }
 
 impl Doc {
@@ -23,6 +25,7 @@ impl Doc {
             Doc::Faults => "faults.md",
             Doc::Expectations => "expectations.md",
             Doc::ServerCheck => "server-check.md",
+            Doc::Breakpoints => "breakpoints.md",
         }
     }
 }
@@ -97,9 +100,12 @@ mod tests {
     #[test]
     fn a_repository_build_reads_the_source_tree() {
         let exe = Path::new("/nonexistent/target/debug/sse-monitor");
-        for (doc, heading) in
-            [(Doc::Faults, "fault"), (Doc::Expectations, "expectation"), (Doc::ServerCheck, "server check")]
-        {
+        for (doc, heading) in [
+            (Doc::Faults, "fault"),
+            (Doc::Expectations, "expectation"),
+            (Doc::ServerCheck, "server check"),
+            (Doc::Breakpoints, "breakpoint"),
+        ] {
             let path = locate(doc, &candidates(doc, exe)).expect("the page is in docs/");
             assert!(path.ends_with(Path::new("docs").join(doc.file_name())), "{}", path.display());
             let text = std::fs::read_to_string(&path).unwrap_or_default();

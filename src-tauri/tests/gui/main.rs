@@ -22,6 +22,7 @@ mod presets;
 mod reference;
 mod selection;
 mod shortcuts;
+mod tap_breakpoints;
 mod tap_clients;
 mod tap_faults;
 mod tap_record;

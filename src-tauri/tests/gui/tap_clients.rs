@@ -34,7 +34,7 @@ async fn a_taps_clients_are_graded_in_its_clients_tab() {
 
     // To the Clients tab with the arrow keys.
     app.click("tap-tab-waterfall").await;
-    for _ in 0..4 {
+    for _ in 0..5 {
         app.press(char::from(Key::Right)).await;
     }
     assert_eq!(app.focused().await, "tap-tab-clients");
