@@ -211,6 +211,11 @@ impl Hold {
         self.held.is_some()
     }
 
+    /// The held event's number, if one is held.
+    pub fn held_number(&self) -> Option<u64> {
+        self.held.as_ref().map(|held| held.number)
+    }
+
     /// The held event, for the window.
     pub fn held(&self) -> Option<HeldEvent> {
         let held = self.held.as_ref()?;
@@ -225,6 +230,11 @@ impl Hold {
             injected_before: held.injected_before,
             inject_after: u32::try_from(held.after.len()).unwrap_or(u32::MAX),
         })
+    }
+
+    /// What waits behind the held event: its events and bytes.
+    pub fn behind(&self) -> (usize, usize) {
+        (self.behind_events, self.behind_bytes)
     }
 
     /// The record of what was held and injected, in order.

@@ -153,6 +153,16 @@ impl Watch {
     }
 }
 
+impl Watch {
+    /// What waits behind the event shown: its events and bytes.
+    pub(crate) fn show_behind(&self, (events, bytes): (usize, usize)) {
+        let mut entries = lock(&self.hub.0.entries);
+        if let Some(held) = entries.get_mut(&self.exchange).and_then(|entry| entry.held.as_mut()) {
+            (held.behind_events, held.behind_bytes) = (events, bytes);
+        }
+    }
+}
+
 impl Drop for Watch {
     fn drop(&mut self) {
         lock(&self.hub.0.entries).remove(&self.exchange);

@@ -235,8 +235,8 @@ impl Body for FaultedResponse {
                 return Poll::Ready(None);
             }
             if let Some(hold) = &mut this.hold {
-                hold.take_actions(cx);
-                hold.show(&this.exchange, &this.recorder);
+                let acted = hold.take_actions(cx);
+                hold.show(&this.exchange, &this.recorder, acted);
             }
             match this.engine.next_step() {
                 Some(Step::Write(bytes)) => return Poll::Ready(Some(Ok(Frame::data(Bytes::from(bytes))))),

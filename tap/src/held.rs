@@ -63,13 +63,16 @@ impl StreamHold {
     }
 
     /// Shows what is held now to the window, and keeps the marks in the record; tells the
-    /// record's watchers when what is held changed.
-    pub(crate) fn show(&mut self, exchange: &Arc<Mutex<Exchange>>, recorder: &Recorder) {
-        let held = self.hold.held();
-        let number = held.as_ref().map(|held| held.number);
-        let changed = number != self.shown;
-        if changed || held.is_some() {
-            self.watch.show(held);
+    /// record's watchers when what is held changed (`acted`: the user's actions came, which
+    /// may change it without changing the event held).
+    pub(crate) fn show(&mut self, exchange: &Arc<Mutex<Exchange>>, recorder: &Recorder, acted: bool) {
+        let number = self.hold.held_number();
+        let changed = number != self.shown || acted;
+        if changed {
+            self.watch.show(self.hold.held());
+        } else if number.is_some() {
+            // The same event: only what waits behind it moved (its text is not copied again).
+            self.watch.show_behind(self.hold.behind());
         }
         if changed {
             self.shown = number;

@@ -2,7 +2,8 @@
 //! line endings): Debian's Chromium (through npm `playwright-core`) gets an edited event, an
 //! injected one and not a dropped one; a breakpoint set while a stream flows reaches it and
 //! what is sent on unedited keeps its bytes; the hold's bound cuts both sides and says so; a
-//! held event goes with a client that leaves; breakpoints act before the fault rule.
+//! held event goes with a client that leaves; breakpoints act before the fault rule; an NDJSON
+//! line is held and edited as one line.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -64,6 +65,16 @@ async fn ended(recorder: &Recorder, prefix: &str) -> Exchange {
         }
         assert!(Instant::now() < deadline, "the exchange for {prefix} did not end within 10 s");
         let _ = tokio::time::timeout(Duration::from_millis(200), changes.changed()).await;
+    }
+}
+
+/// Waits for `check` (10 s at most), woken by the tap's holds every 20 ms.
+async fn until(what: &str, check: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut every = tokio::time::interval(Duration::from_millis(20));
+    while !check() {
+        assert!(Instant::now() < deadline, "{what}: not within 10 s");
+        every.tick().await;
     }
 }
 
@@ -162,6 +173,10 @@ async fn chromium_gets_the_edited_and_injected_events_and_not_the_dropped_one() 
     assert_eq!((third.data.as_str(), third.id.as_deref(), third.breakpoint), ("event 3", Some("3"), 1));
     assert_eq!(third.text, "id: 3\r\ndata: event 3\r\n\r\n", "held as it came");
     breakpoints.act(third.exchange, Action::InjectBefore(data("injected"))).expect("held");
+    until("the window sees the injection", || {
+        breakpoints.held().first().is_some_and(|held| held.injected_before == 1 && held.number == 3)
+    })
+    .await;
     let edited = WrittenEvent { id: Some("3".into()), data: "edited 3".into(), ..WrittenEvent::default() };
     breakpoints.act(third.exchange, Action::SendEdited(edited)).expect("held");
     let fifth = held(&breakpoints, &recorder, 5).await;
@@ -267,4 +282,25 @@ async fn breakpoints_act_before_the_fault_rule() {
     assert_eq!(got, ["event 1", "event 3", "event 4"], "{body}");
     let exchange = ended(&recorder, "/events").await;
     assert!(matches!(exchange.ending, Some(Ending::CutByFault { .. })), "{:?}", exchange.ending);
+}
+
+/// An NDJSON stream stops at a line whose JSON matches; the edit is one line of data (a type
+/// is refused), written with the stream's line ending.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ndjson_line_is_held_and_edited() {
+    let upstream = Starlette::start().await;
+    let list = r#"[{"jsonPath": "n", "equals": 3}]"#;
+    let (tap, recorder, breakpoints, _stop) = tap_with(&upstream.url, list, "[]").await;
+    let mut client = RawClient::get(tap, "/ndjson?count=5").await;
+    let third = held(&breakpoints, &recorder, 3).await;
+    assert!(third.ndjson);
+    let typed = WrittenEvent { event: Some("x".into()), data: "{}".into(), ..WrittenEvent::default() };
+    assert!(
+        breakpoints.act(third.exchange, Action::SendEdited(typed)).is_err(),
+        "an NDJSON line has no type"
+    );
+    breakpoints.act(third.exchange, Action::SendEdited(data(r#"{"n": 30}"#))).expect("held");
+    client.read_to_close().await;
+    let body = String::from_utf8_lossy(&client.body()).into_owned();
+    assert_eq!(body, "{\"n\": 1}\n{\"n\": 2}\n{\"n\": 30}\n{\"n\": 4}\n{\"n\": 5}\n");
 }
