@@ -1,12 +1,17 @@
-// The reference pages (fault profiles, stream expectations) shown in a dialog over the window,
-// read from where they are installed with the app. Any button with `data-doc` opens its page;
-// Escape or Close puts the focus back on it.
+// The reference pages (fault profiles, stream expectations, the server check, breakpoints) shown
+// in a dialog over the window, read from where they are installed with the app. Any button with
+// `data-doc` opens its page; Escape or Close puts the focus back on it.
 import { $, button, setText } from "./dom.js";
 import * as ipc from "./ipc.js";
 import { notify } from "./notices.js";
 
 /** @type {Record<import("./gen/ipc").Doc, string>} */
-const TITLES = { faults: "Fault profiles", expectations: "Stream expectations", serverCheck: "The server check" };
+const TITLES = {
+  faults: "Fault profiles",
+  expectations: "Stream expectations",
+  serverCheck: "The server check",
+  breakpoints: "Event breakpoints",
+};
 
 /** @type {HTMLElement | null} the link that opened the dialog, focused again when it closes */
 let opener = null;

@@ -42,6 +42,7 @@ pub(crate) fn http_exchange(exchange: &Exchange) -> HttpExchange {
                 data: event.data.clone(),
             })
             .collect(),
+        client_closed: matches!(exchange.ending, Some(sse_tap::Ending::ClientHungUp { .. })),
     }
 }
 
@@ -82,6 +83,7 @@ pub(crate) fn connection_exchange(
         head_ms: Some(started_ms),
         response_body: String::new(),
         events,
+        client_closed: false,
     }
 }
 

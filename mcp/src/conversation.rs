@@ -7,8 +7,13 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::calls;
+use crate::era::{self, Era, EraChange};
 use crate::exchange::HttpExchange;
 use crate::message::{self, Direction, Message, Transport, Travelled, Via};
+use crate::metadata::MetadataHeader;
+use crate::modern_rules;
+use crate::reading::{mcp_exchanges, travelled};
 use crate::rules::{self, Violation};
 use crate::MAX_CALLS;
 
@@ -78,6 +83,40 @@ pub struct Call {
     pub notes: Vec<Note>,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub notes_dropped: u64,
+    /// The era of the exchange it travelled on.
+    pub era: Era,
+    /// The tool (`tools/call`, `prompts/get`: `params.name`) or resource (`resources/read`:
+    /// `params.uri`) it names.
+    pub name: Option<String>,
+    /// A `tools/call` answered with a result whose `isError` is true.
+    pub failed: bool,
+    /// Its client closed its response stream before the response came (revision 2026-07-28:
+    /// that cancels it).
+    pub cancelled: bool,
+    /// A modern request's metadata headers, each beside the body field it mirrors.
+    pub headers: Vec<MetadataHeader>,
+    /// A multi round-trip request's rounds before its last answer: what the server asked, what
+    /// the client answered, the retry that carried it.
+    pub rounds: Vec<Round>,
+}
+
+/// One round of a multi round-trip request (revision 2026-07-28): the server's
+/// `input_required` result and the client's retry with the answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Round {
+    /// The `inputRequests` the server sent (JSON).
+    pub asked: String,
+    /// The `inputResponses` the retry carried (JSON), if any.
+    pub answered: Option<String>,
+    /// The retry: its id, exchange and time.
+    pub retry_id: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub retry_exchange: u64,
+    pub retry_at_ms: f64,
+    /// The retry's metadata headers.
+    pub headers: Vec<MetadataHeader>,
 }
 
 /// The session's end: the client's DELETE.
@@ -97,6 +136,10 @@ pub struct SessionEnd {
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
     pub transport: Option<Transport>,
+    /// The era it speaks (the last, when it changed); chosen by hand, when it was.
+    pub era: Option<Era>,
+    /// Where a client that tried the modern era fell back to `initialize`.
+    pub era_change: Option<EraChange>,
     /// The path JSON-RPC messages were posted to (the MCP endpoint, or the message endpoint).
     pub endpoint: Option<String>,
     /// The `Mcp-Session-Id` the server gave at initialization (HTTP+SSE: the endpoint's
@@ -115,86 +158,45 @@ pub struct Conversation {
     #[cfg_attr(feature = "ts", ts(type = "number[]"))]
     pub exchanges: Vec<u64>,
     pub violations: Vec<Violation>,
-}
-
-/// The MCP exchanges among `all` (in the order they began), and the transport they speak.
-fn mcp_exchanges(all: &[HttpExchange]) -> (Vec<&HttpExchange>, Option<Transport>, Option<String>) {
-    let endpoint_event = |exchange: &HttpExchange| {
-        exchange
-            .events
-            .iter()
-            .find(|event| event.event == "endpoint")
-            .map(|event| event.data.trim().to_owned())
-    };
-    let sse_paths: Vec<&str> =
-        all.iter().filter(|e| e.method == "GET" && endpoint_event(e).is_some()).map(|e| e.path()).collect();
-    let posted: Vec<&str> = all
-        .iter()
-        .filter(|e| e.method == "POST" && message::parse(&e.request_body).is_some())
-        .map(HttpExchange::path)
-        .collect();
-    let transport = if !sse_paths.is_empty() {
-        Some(Transport::HttpSse)
-    } else if !posted.is_empty() {
-        Some(Transport::StreamableHttp)
-    } else {
-        None
-    };
-    let endpoint = posted.first().map(|path| (*path).to_owned());
-    let mut mine: Vec<&HttpExchange> = all
-        .iter()
-        .filter(|e| posted.contains(&e.path()) || (e.method == "GET" && sse_paths.contains(&e.path())))
-        .collect();
-    mine.sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms).then(a.id.cmp(&b.id)));
-    (mine, transport, endpoint)
-}
-
-/// Every message of `exchanges`, in the order it travelled.
-fn travelled(exchanges: &[&HttpExchange], transport: Option<Transport>) -> Vec<Travelled> {
-    let mut out = Vec::new();
-    for exchange in exchanges {
-        let mut push = |text: &str, direction, at_ms, via| {
-            for message in message::parse(text).unwrap_or_default() {
-                out.push(Travelled { message, direction, at_ms, exchange: exchange.id, via });
-            }
-        };
-        if exchange.method == "POST" {
-            push(&exchange.request_body, Direction::ClientToServer, exchange.started_ms, Via::PostBody);
-        }
-        let head = exchange.head_ms.unwrap_or(exchange.started_ms);
-        if exchange.content_type() == "application/json" {
-            push(&exchange.response_body, Direction::ServerToClient, head, Via::PostJson);
-        }
-        let via = match (exchange.method.as_str(), transport) {
-            ("POST", _) => Via::PostStream,
-            (_, Some(Transport::HttpSse)) => Via::SseStream,
-            _ => Via::GetStream,
-        };
-        for event in exchange.events.iter().filter(|event| event.event == "message") {
-            push(&event.data, Direction::ServerToClient, event.at_ms, via);
-        }
-    }
-    // Stable: what travelled at the same time keeps the exchanges' order.
-    out.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
-    out
+    /// What a SHOULD of the transport advises against (an SSE response without
+    /// `X-Accel-Buffering: no`, messages after a stream's final response).
+    pub advice: Vec<Violation>,
 }
 
 impl Conversation {
     /// The conversation in `exchanges` (any order; those that carry no MCP are left out).
     pub fn read(exchanges: &[HttpExchange]) -> Self {
+        Self::read_as(exchanges, None)
+    }
+
+    /// The conversation in `exchanges`, read as `era` says (every exchange of that era, a
+    /// choice made by hand), or as each exchange's request says when none.
+    pub fn read_as(exchanges: &[HttpExchange], era: Option<Era>) -> Self {
         let (mine, transport, endpoint) = mcp_exchanges(exchanges);
+        let eras = era::eras(&mine, era);
         let messages = travelled(&mine, transport);
         let mut conversation =
             Self { transport, endpoint, exchanges: mine.iter().map(|e| e.id).collect(), ..Self::default() };
-        conversation.pair(&messages);
+        (conversation.era, conversation.era_change) = era::of_conversation(&mine, &eras, era);
+        conversation.pair(&messages, &eras);
+        calls::finish(&mut conversation.calls, &mine);
         conversation.follow_session(&mine);
+        let legacy: Vec<&HttpExchange> =
+            mine.iter().copied().filter(|e| eras.get(&e.id) != Some(&Era::Modern)).collect();
+        let legacy_messages: Vec<&Travelled> =
+            messages.iter().filter(|m| eras.get(&m.exchange) != Some(&Era::Modern)).collect();
         conversation.violations = rules::check(
-            &mine,
-            &messages,
+            &legacy,
+            &legacy_messages,
             transport,
             conversation.session_id.as_deref(),
             conversation.protocol_version.as_deref(),
         );
+        let modern: Vec<&HttpExchange> =
+            mine.iter().copied().filter(|e| eras.get(&e.id) == Some(&Era::Modern)).collect();
+        let found = modern_rules::check(&modern, &messages, &conversation.calls);
+        conversation.violations.extend(found.violations);
+        conversation.advice = found.advice;
         conversation
     }
 
@@ -207,7 +209,7 @@ impl Conversation {
         Some(self.calls.len() - 1)
     }
 
-    fn pair(&mut self, messages: &[Travelled]) {
+    fn pair(&mut self, messages: &[Travelled], eras: &HashMap<u64, Era>) {
         let mut pending: HashMap<(Direction, String), usize> = HashMap::new();
         let mut by_token: HashMap<String, usize> = HashMap::new();
         // A POST's request: what its response stream's notifications belong to.
@@ -228,6 +230,12 @@ impl Conversation {
                 latency_ms: None,
                 notes: Vec::new(),
                 notes_dropped: 0,
+                era: eras.get(&exchange).copied().unwrap_or(Era::Legacy),
+                name: None,
+                failed: false,
+                cancelled: false,
+                headers: Vec::new(),
+                rounds: Vec::new(),
             };
             match message {
                 Message::Request { id, method, params } => {
@@ -277,7 +285,18 @@ impl Conversation {
                         Err(value) => (false, message::shown(value)),
                     };
                     let reply = Reply { ok, value, at_ms, exchange, via };
-                    match pending.remove(&(direction.other(), id.clone())) {
+                    // On its own POST's answer, a response answers that POST's request (modern
+                    // clients share no session: two of them may use the same id).
+                    let on_its_post = matches!(via, Via::PostJson | Via::PostStream)
+                        .then(|| by_post.get(&exchange).copied())
+                        .flatten()
+                        .filter(|index| self.calls[*index].id.as_ref() == Some(id));
+                    if let Some(index) = on_its_post {
+                        if let Some(asked) = self.calls[index].id.clone() {
+                            pending.remove(&(direction.other(), asked));
+                        }
+                    }
+                    match on_its_post.or_else(|| pending.remove(&(direction.other(), id.clone()))) {
                         Some(index) => {
                             let asked = &mut self.calls[index];
                             asked.latency_ms = Some(at_ms - asked.at_ms);

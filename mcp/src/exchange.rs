@@ -33,6 +33,9 @@ pub struct HttpExchange {
     pub response_body: String,
     /// A `text/event-stream` response's events.
     pub events: Vec<StreamEvent>,
+    /// The client closed the connection before the response ended (on revision 2026-07-28, a
+    /// request's stream closed by its client is that request cancelled).
+    pub client_closed: bool,
 }
 
 impl HttpExchange {

@@ -1,7 +1,7 @@
-//! The transport's rules, each checked on the exchanges and named with the one that broke it.
-//! The quotes are from the specification's Transports page: revision 2025-06-18 for Streamable
-//! HTTP (<https://modelcontextprotocol.io/specification/2025-06-18/basic/transports>), 2024-11-05
-//! for HTTP+SSE.
+//! The legacy era's transport rules, each checked on the legacy exchanges and named with the one
+//! that broke it. The quotes are from the specification's Transports page: revision 2025-06-18
+//! for Streamable HTTP (<https://modelcontextprotocol.io/specification/2025-06-18/basic/transports>),
+//! 2024-11-05 for HTTP+SSE. The modern era's are in `modern_rules.rs`.
 
 use std::collections::HashMap;
 
@@ -27,18 +27,29 @@ pub struct Violation {
     pub detail: String,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub exchange: u64,
+    /// The revision whose page the quote is from (`2025-06-18`, `2024-11-05`, `2026-07-28`).
+    pub revision: String,
 }
 
-struct Found(Vec<Violation>);
+/// Violations found so far, bounded.
+pub(crate) struct Found {
+    pub(crate) list: Vec<Violation>,
+    revision: &'static str,
+}
 
 impl Found {
-    fn add(&mut self, rule: &str, quote: &str, exchange: &HttpExchange, detail: String) {
-        if self.0.len() < MAX_VIOLATIONS {
-            self.0.push(Violation {
+    pub(crate) fn new(revision: &'static str) -> Self {
+        Self { list: Vec::new(), revision }
+    }
+
+    pub(crate) fn add(&mut self, rule: &str, quote: &str, exchange: &HttpExchange, detail: String) {
+        if self.list.len() < MAX_VIOLATIONS {
+            self.list.push(Violation {
                 rule: rule.into(),
                 quote: quote.into(),
                 detail: format!("{}: {detail}", exchange.label()),
                 exchange: exchange.id,
+                revision: self.revision.into(),
             });
         }
     }
@@ -61,24 +72,28 @@ const GET_REFUSALS: [u16; 4] = [400, 401, 403, 404];
 /// the session the conversation found.
 pub(crate) fn check(
     exchanges: &[&HttpExchange],
-    messages: &[Travelled],
+    messages: &[&Travelled],
     transport: Option<Transport>,
     session_id: Option<&str>,
     protocol_version: Option<&str>,
 ) -> Vec<Violation> {
-    let mut found = Found(Vec::new());
     match transport {
         Some(Transport::StreamableHttp) => {
+            let mut found = Found::new("2025-06-18");
             get_streams(exchanges, &mut found);
             session_headers(exchanges, messages, (session_id, protocol_version), &mut found);
             responses_on_get(exchanges, messages, &mut found);
             resumptions(exchanges, &mut found);
             post_answers(exchanges, &mut found);
+            found.list
         }
-        Some(Transport::HttpSse) => endpoint_events(exchanges, &mut found),
-        None => {}
+        Some(Transport::HttpSse) => {
+            let mut found = Found::new("2024-11-05");
+            endpoint_events(exchanges, &mut found);
+            found.list
+        }
+        None => Vec::new(),
     }
-    found.0
 }
 
 fn get_streams(exchanges: &[&HttpExchange], found: &mut Found) {
@@ -96,7 +111,7 @@ fn get_streams(exchanges: &[&HttpExchange], found: &mut Found) {
 /// agreed revision (from 2025-06-18, the revision that made the header a rule).
 fn session_headers(
     exchanges: &[&HttpExchange],
-    messages: &[Travelled],
+    messages: &[&Travelled],
     (session_id, protocol_version): (Option<&str>, Option<&str>),
     found: &mut Found,
 ) {
@@ -149,7 +164,7 @@ impl HeaderRule {
     }
 }
 
-fn responses_on_get(exchanges: &[&HttpExchange], messages: &[Travelled], found: &mut Found) {
+fn responses_on_get(exchanges: &[&HttpExchange], messages: &[&Travelled], found: &mut Found) {
     for travelled in messages.iter().filter(|m| m.via == Via::GetStream) {
         let Message::Response { id, .. } = &travelled.message else { continue };
         let Some(exchange) = exchanges.iter().find(|e| e.id == travelled.exchange) else { continue };

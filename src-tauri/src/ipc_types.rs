@@ -25,7 +25,10 @@ use sse_inspector::{
     RawView, StatsReport, WhitespaceView,
 };
 use sse_llm::{Arguments, Block, BlockKind, Completeness, Oddities, Provider, Stall, Summary, Timing, Usage};
-use sse_mcp::{Call, CallKind, Conversation, Direction, Note, Reply, SessionEnd, Transport, Via, Violation};
+use sse_mcp::{
+    Call, CallKind, Conversation, Direction, Era, EraChange, MetadataHeader, Note, Reply, Round, SessionEnd,
+    Transport, Via, Violation,
+};
 use sse_subscriber::{FailedResponse, FeedUpdate};
 use ts_rs::{Config, TS};
 
@@ -368,7 +371,11 @@ fn declarations() -> String {
         Oddities,
         Conversation,
         Transport,
+        Era,
+        EraChange,
         Call,
+        Round,
+        MetadataHeader,
         CallKind,
         Direction,
         Via,

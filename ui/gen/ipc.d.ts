@@ -10,7 +10,7 @@ export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | 
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
 
-export type Doc = "faults" | "expectations" | "serverCheck";
+export type Doc = "faults" | "expectations" | "serverCheck" | "breakpoints";
 
 export type DocText = { path: string, text: string, };
 
@@ -765,6 +765,14 @@ sequenceGaps: Array<[number, number]>, };
 
 export type Conversation = { transport: Transport | null, 
 /**
+ * The era it speaks (the last, when it changed); chosen by hand, when it was.
+ */
+era: Era | null, 
+/**
+ * Where a client that tried the modern era fell back to `initialize`.
+ */
+eraChange: EraChange | null, 
+/**
  * The path JSON-RPC messages were posted to (the MCP endpoint, or the message endpoint).
  */
 endpoint: string | null, 
@@ -788,9 +796,26 @@ unanswered: number,
 /**
  * The exchanges that carried MCP, by their numbers.
  */
-exchanges: number[], violations: Array<Violation>, };
+exchanges: number[], violations: Array<Violation>, 
+/**
+ * What a SHOULD of the transport advises against (an SSE response without
+ * `X-Accel-Buffering: no`, messages after a stream's final response).
+ */
+advice: Array<Violation>, };
 
 export type Transport = "streamableHttp" | "httpSse";
+
+export type Era = "legacy" | "modern";
+
+export type EraChange = { 
+/**
+ * The refused modern attempt.
+ */
+refused: number, 
+/**
+ * The `initialize` that followed it.
+ */
+fellBack: number, };
 
 export type Call = { kind: CallKind, direction: Direction, 
 /**
@@ -808,7 +833,74 @@ exchange: number, via: Via, reply: Reply | null,
 /**
  * From the request to its response.
  */
-latencyMs: number | null, notes: Array<Note>, notesDropped: number, };
+latencyMs: number | null, notes: Array<Note>, notesDropped: number, 
+/**
+ * The era of the exchange it travelled on.
+ */
+era: Era, 
+/**
+ * The tool (`tools/call`, `prompts/get`: `params.name`) or resource (`resources/read`:
+ * `params.uri`) it names.
+ */
+name: string | null, 
+/**
+ * A `tools/call` answered with a result whose `isError` is true.
+ */
+failed: boolean, 
+/**
+ * Its client closed its response stream before the response came (revision 2026-07-28:
+ * that cancels it).
+ */
+cancelled: boolean, 
+/**
+ * A modern request's metadata headers, each beside the body field it mirrors.
+ */
+headers: Array<MetadataHeader>, 
+/**
+ * A multi round-trip request's rounds before its last answer: what the server asked, what
+ * the client answered, the retry that carried it.
+ */
+rounds: Array<Round>, };
+
+export type Round = { 
+/**
+ * The `inputRequests` the server sent (JSON).
+ */
+asked: string, 
+/**
+ * The `inputResponses` the retry carried (JSON), if any.
+ */
+answered: string | null, 
+/**
+ * The retry: its id, exchange and time.
+ */
+retryId: string | null, retryExchange: number, retryAtMs: number, 
+/**
+ * The retry's metadata headers.
+ */
+headers: Array<MetadataHeader>, };
+
+export type MetadataHeader = { name: string, 
+/**
+ * As sent; none when it is missing.
+ */
+sent: string | null, 
+/**
+ * A Base64 sentinel's value, decoded.
+ */
+decoded: string | null, 
+/**
+ * The body field it mirrors (`method`, `params.name`, `params.arguments.region`).
+ */
+field: string, 
+/**
+ * That field's value, as the header would carry it; none when the body has none.
+ */
+bodyValue: string | null, 
+/**
+ * What is wrong with it, if anything: missing, differs from the body, badly encoded.
+ */
+problem: string | null, };
 
 export type CallKind = "request" | "notification" | "strayResponse";
 
@@ -843,7 +935,11 @@ quote: string,
 /**
  * What happened.
  */
-detail: string, exchange: number, };
+detail: string, exchange: number, 
+/**
+ * The revision whose page the quote is from (`2025-06-18`, `2024-11-05`, `2026-07-28`).
+ */
+revision: string, };
 
 export type StreamInfo = { name: string, subscribers: number, lastEventId: number, };
 
