@@ -1,7 +1,9 @@
 //! MCP through a tap: a server and a client from the official TypeScript SDK (npm
 //! `@modelcontextprotocol/sdk`, run under Node; `tests/mcp/*.mjs`) talk through a tap over
 //! Streamable HTTP and over the older HTTP+SSE transport, and the tap's record reads as their
-//! conversation: paired, notifications under their call, the session followed, no rule broken.
+//! conversation: paired, notifications under their call, the session followed, no rule broken;
+//! the SDK v2 (`@modelcontextprotocol/server` and `/client`) speaking revision 2026-07-28 reads
+//! call by call, its rounds, listen stream, cancellation and metadata headers with it.
 //! A raw server that breaks the transport's rules is reported, rule by rule.
 
 mod support;
@@ -30,9 +32,14 @@ fn root() -> String {
 
 /// Starts the SDK's server over `kind` (`streamable` or `sse`); it and its port.
 async fn sdk_server(kind: &str) -> (Child, u16) {
+    node_server("server.mjs", &[kind]).await
+}
+
+/// Starts `script` with `args` under Node; it and the port it says it listens on.
+async fn node_server(script_name: &str, args: &[&str]) -> (Child, u16) {
     let mut child = Command::new("node")
-        .arg(script("server.mjs"))
-        .arg(kind)
+        .arg(script(script_name))
+        .args(args)
         .current_dir(root())
         .stdout(Stdio::piped())
         .kill_on_drop(true)
@@ -50,7 +57,12 @@ async fn sdk_server(kind: &str) -> (Child, u16) {
 
 /// Runs the SDK's client against `url` over `kind`; what it saw (its one JSON line).
 async fn sdk_client(url: &str, kind: &str) -> Value {
-    let run = Command::new("node").arg(script("client.mjs")).args([url, kind]).current_dir(root()).output();
+    node_client("client.mjs", &[url, kind]).await
+}
+
+/// Runs `script` with `args` under Node to its end; what it saw (its last line, JSON).
+async fn node_client(script_name: &str, args: &[&str]) -> Value {
+    let run = Command::new("node").arg(script(script_name)).args(args).current_dir(root()).output();
     let output =
         tokio::time::timeout(Duration::from_secs(30), run).await.expect("the client ends").expect("run node");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -142,6 +154,60 @@ async fn the_sdk_over_streamable_http_reads_as_its_conversation() {
         position("initialize") < position("tools/list") && position("tools/list") < position("tools/call"),
         "{order:?}"
     );
+}
+
+/// The SDK v2's client and server (npm `@modelcontextprotocol/client` and `/server` 2.4.0)
+/// speaking revision 2026-07-28 through a tap: the conversation is modern, every call paired on
+/// its POST and named, progress under its call, the listen stream's acknowledgement and
+/// list-changed notification under it, the elicitation round folded into its call, the
+/// cancelled call and the failed one said, the non-ASCII parameter header decoded and equal to
+/// the body; no rule broken.
+#[tokio::test]
+async fn the_sdk_v2_over_revision_2026_07_28_reads_call_by_call() {
+    let (_server, port) = node_server("server-v2.mjs", &[]).await;
+    let (taps, id, tap_port, _updates) = tap_in_front_of(port);
+    let seen = node_client("client-v2.mjs", &[&format!("http://127.0.0.1:{tap_port}/mcp")]).await;
+    assert_eq!((seen["counted"].as_str(), seen["cancelled"].as_str()), (Some("3"), Some("yes")), "{seen}");
+
+    let named = |c: &Conversation, name: &str| {
+        c.calls.iter().any(|call| call.name.as_deref() == Some(name) && call.reply.is_some())
+    };
+    let conversation = conversation_when(&taps, id, |c| {
+        named(c, "fail") && c.calls.iter().any(|call| call.method == "notifications/cancelled")
+    })
+    .await;
+    assert_eq!(conversation.era, Some(sse_mcp::Era::Modern), "{conversation:#?}");
+    assert!(conversation.violations.is_empty(), "the SDK keeps the rules: {:#?}", conversation.violations);
+    let tool = |name: &str| {
+        conversation
+            .calls
+            .iter()
+            .find(|call| call.name.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} call"))
+    };
+    let progress = tool("count").notes.iter().filter(|note| note.method == "notifications/progress").count();
+    assert_eq!(progress, 3, "{:#?}", tool("count"));
+    assert!(tool("count").notes.iter().any(|note| note.method == "notifications/message"));
+    let listen = call(&conversation, "subscriptions/listen");
+    let heard: Vec<&str> = listen.notes.iter().map(|note| note.method.as_str()).collect();
+    assert_eq!(heard, ["notifications/subscriptions/acknowledged", "notifications/tools/list_changed"]);
+    let confirm = tool("confirm");
+    assert_eq!(confirm.rounds.len(), 1, "{confirm:#?}");
+    assert!(confirm.rounds[0].asked.contains("elicitation/create"));
+    assert!(confirm.reply.as_ref().is_some_and(|reply| reply.value.contains("confirmed the deploy")));
+    assert!(tool("slow").cancelled, "{:#?}", tool("slow"));
+    assert!(tool("fail").failed);
+    let greeting = tool("greet")
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("Mcp-Param-Greeting"))
+        .expect("mirrored");
+    assert_eq!(
+        (greeting.decoded.as_deref(), greeting.problem.as_deref()),
+        (Some("Grüße, 世界"), None),
+        "{greeting:#?}"
+    );
+    assert!(tool("greet").headers.iter().all(|h| h.problem.is_none()), "{:#?}", tool("greet").headers);
 }
 
 /// The SDK's client and server over the older HTTP+SSE transport through a tap: the endpoint

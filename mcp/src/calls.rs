@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::conversation::{Call, CallKind, Round};
+use crate::call::{Call, CallKind, Round};
 use crate::era::Era;
 use crate::exchange::HttpExchange;
 use crate::message::{Direction, Via};

@@ -12,8 +12,8 @@
 //! - [`HttpExchange`], [`StreamEvent`] (`exchange.rs`): what it reads, one HTTP exchange each.
 //! - [`Transport`], [`Direction`], [`Via`] (`message.rs`): JSON-RPC messages found in bodies
 //!   and events, classified, and where each travelled.
-//! - [`Conversation`], [`Call`], [`Reply`], [`Note`], [`Round`] (`conversation.rs`): the calls paired, in
-//!   order, with the session.
+//! - [`Call`], [`Reply`], [`Note`], [`Round`] (`call.rs`): one call and what belongs to it.
+//! - [`Conversation`] (`conversation.rs`): the calls paired, in order, with the session.
 //! - `reading.rs`: which exchanges carry MCP, and the messages they carried, in order.
 //! - [`Era`], [`EraChange`] (`era.rs`): the legacy era (2024-11-05 to 2025-11-25) and the modern
 //!   one (2026-07-28: no sessions, a request per POST), each exchange's, and a client's fallback.
@@ -25,6 +25,7 @@
 //! - [`Violation`] (`rules.rs`): the legacy era's transport rules, each quoting the sentence it
 //!   checks; `modern_rules.rs`: the modern era's (revision 2026-07-28), and its SHOULDs as advice.
 
+mod call;
 mod calls;
 mod conversation;
 mod era;
@@ -35,7 +36,8 @@ mod modern_rules;
 mod reading;
 mod rules;
 
-pub use conversation::{Call, CallKind, Conversation, Note, Reply, Round, SessionEnd};
+pub use call::{Call, CallKind, Note, Reply, Round};
+pub use conversation::{Conversation, SessionEnd};
 pub use era::{Era, EraChange, MODERN_REVISION};
 pub use exchange::{HttpExchange, StreamEvent};
 pub use message::{Direction, Transport, Via};

@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
+use crate::call::Call;
 use crate::calls::{asks_input, ROUND_TRIPS};
-use crate::conversation::Call;
 use crate::exchange::HttpExchange;
 use crate::message::{self, Direction, Message, Travelled, Via};
 use crate::metadata::MetadataHeader;

@@ -18,15 +18,16 @@ function makeServer() {
     { description: "Counts to `to`, reporting progress at each step", inputSchema: z.object({ to: z.number().int().min(1).max(10) }) },
     async ({ to }, ctx) => {
       for (let step = 1; step <= to; step += 1) {
-        await ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken: ctx.mcpReq._meta?.progressToken ?? 0, progress: step, total: to } }).catch(() => {});
+        await ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken: ctx.mcpReq._meta?.progressToken ?? 0, progress: step, total: to } });
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      await ctx.mcpReq.log("info", `counted to ${to}`).catch(() => {});
+      await ctx.mcpReq.notify({ method: "notifications/message", params: { level: "info", data: `counted to ${to}` } });
       return { content: [{ type: "text", text: String(to) }] };
     },
   );
   server.registerTool("slow", { description: "Reports progress until cancelled", inputSchema: z.object({}) }, async (_args, ctx) => {
     for (let step = 1; step <= 200 && !ctx.mcpReq.signal?.aborted; step += 1) {
+      // Its client may have closed the stream (cancelled it) since the last step.
       await ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken: ctx.mcpReq._meta?.progressToken ?? 0, progress: step } }).catch(() => {});
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
