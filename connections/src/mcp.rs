@@ -1,13 +1,13 @@
-//! Exchanges as `sse_mcp` reads them: a tap's, each request and response as the tap recorded
-//! them, for the MCP conversation through a tap; or a connection's one exchange (a JSON-RPC
-//! request in its body, its stream). Times on the wall clock, so exchanges on different
-//! connections line up. Nothing is rewritten.
+//! Exchanges as `sse_mcp` reads them: a tap's (as the tap reads its own record,
+//! `sse_tap::mcp_exchange`), for the MCP conversation through a tap; or a connection's one
+//! exchange (a JSON-RPC request in its body, its stream). Times on the wall clock, so exchanges
+//! on different connections line up. Nothing is rewritten.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sse_inspector::Capture;
 use sse_mcp::{Conversation, HttpExchange, StreamEvent};
-use sse_tap::{Exchange, Recorder};
+use sse_tap::Recorder;
 
 use crate::expectations::ResponseHead;
 use crate::spec::ConnectionSpec;
@@ -15,35 +15,6 @@ use crate::spec::ConnectionSpec;
 fn wall_ms(start: Option<SystemTime>, after: Duration) -> f64 {
     let start = start.and_then(|start| start.duration_since(UNIX_EPOCH).ok()).unwrap_or_default();
     (start + after).as_secs_f64() * 1000.0
-}
-
-/// One tapped exchange for `sse_mcp`.
-pub(crate) fn http_exchange(exchange: &Exchange) -> HttpExchange {
-    let at = |after: Duration| wall_ms(exchange.started, after);
-    HttpExchange {
-        id: exchange.id,
-        started_ms: at(Duration::ZERO),
-        method: exchange.method.clone(),
-        target: exchange.target.clone(),
-        request_headers: exchange.request_headers.clone(),
-        request_body: String::from_utf8_lossy(&exchange.request_body).into_owned(),
-        status: exchange.status,
-        response_headers: exchange.response_headers.clone(),
-        head_ms: exchange.head_after.map(at),
-        response_body: String::from_utf8_lossy(&exchange.response_body).into_owned(),
-        events: exchange
-            .events
-            .iter()
-            .map(|event| StreamEvent {
-                at_ms: at(event.at),
-                event: event.event.clone(),
-                // Its own id only: the rules follow the ids a server set.
-                id: if event.id_set { event.id.clone() } else { String::new() },
-                data: event.data.clone(),
-            })
-            .collect(),
-        client_closed: matches!(exchange.ending, Some(sse_tap::Ending::ClientHungUp { .. })),
-    }
 }
 
 /// A connection's current stream as one exchange: the request its spec makes, the response
@@ -89,7 +60,5 @@ pub(crate) fn connection_exchange(
 
 /// The MCP conversation in what a tap's record keeps.
 pub(crate) fn conversation(recorder: &Recorder) -> Conversation {
-    let mut exchanges = Vec::new();
-    recorder.visit(|exchange| exchanges.push(http_exchange(exchange)));
-    Conversation::read(&exchanges)
+    sse_tap::mcp_conversation(recorder)
 }

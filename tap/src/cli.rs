@@ -61,4 +61,9 @@ pub struct Args {
     /// event stream or was answered with one: the same JSON as `sse-server --report`.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Print one line per MCP call instead of the exchange lines of MCP exchanges, as each call
+    /// completes: time (UTC), era, method and name, id, outcome (result, isError, a JSON-RPC
+    /// error, cancelled, input required after N rounds), latency and the rules it broke.
+    #[arg(long)]
+    pub mcp: bool,
 }

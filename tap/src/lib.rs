@@ -30,6 +30,8 @@
 //!   WebSocket upgrades tunnelled.
 //! - `upstream.rs`, `tls.rs`: one upstream connection per exchange; TLS with ALPN (HTTP/2 or
 //!   HTTP/1.1), the system's roots plus an extra CA, or none checked.
+//! - [`mcp_exchange`], [`McpLines`] (`mcp_calls.rs`): the record read as MCP (`sse_mcp`), and
+//!   `sse-tap --mcp`'s line per call.
 //! - [`har`] (`har.rs`): the session as HAR 1.2, credentials redacted unless kept.
 //! - [`capture`] (`capture_file.rs`): a tapped stream as a capture file, for the inspector.
 //! - [`TapError`] (`error.rs`).
@@ -55,6 +57,7 @@ mod graded;
 mod har;
 mod headers;
 mod held;
+mod mcp_calls;
 mod proxy;
 mod record;
 mod tls;
@@ -71,5 +74,6 @@ pub use config::{
 pub use error::TapError;
 pub use har::{har, redact_headers, redact_url, Secrets, REDACTED};
 pub use headers::is_hop_by_hop;
+pub use mcp_calls::{mcp_conversation, mcp_exchange, McpLines};
 pub use proxy::Tap;
 pub use record::{Chunk, Ending, Exchange, ExchangeSummary, Recorder, TappedEvent};

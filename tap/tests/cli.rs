@@ -231,3 +231,59 @@ async fn a_faulted_exchange_is_said_in_its_line_and_marked_in_the_har() {
     assert_eq!(fault["profile"]["cutAfterEvents"], 2, "{fault}");
     assert!(fault["did"][0].as_str().unwrap_or("").starts_with("cut after 2 events"), "{fault}");
 }
+
+/// `sse-tap --mcp` prints one line per MCP call instead of its exchange's line: time, era,
+/// method and name, id, outcome and the rules its exchange broke (a client whose `Mcp-Method`
+/// differs from its body, a server that answers it 200); other exchanges keep their line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_mcp_each_call_is_a_line() {
+    let answer = r#"{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":true,"resultType":"complete"}}"#;
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+        answer.len()
+    );
+    let (upstream, _heads) = common::raw_upstream(vec![response.into_bytes()], false).await;
+    let (mut tap, url) =
+        start_sse_tap(&["--listen", "127.0.0.1:0", "--upstream", &format!("http://{upstream}"), "--mcp"]);
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"greet","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"#;
+    let posted = Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-H",
+            "Content-Type: application/json",
+            "-H",
+            "MCP-Protocol-Version: 2026-07-28",
+        ])
+        .args([
+            "-H",
+            "Mcp-Method: tools/list",
+            "-H",
+            "Mcp-Name: greet",
+            "--data",
+            body,
+            &format!("{url}/mcp"),
+        ])
+        .status()
+        .expect("run curl");
+    assert!(posted.success());
+    let plain = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", &format!("{url}/plain")])
+        .status()
+        .expect("run curl");
+    assert!(plain.success());
+    let mut lines = BufReader::new(tap.stdout.take().unwrap()).lines();
+    let (first, second) = tokio::task::spawn_blocking(move || {
+        let mut next = || lines.next().expect("a line").expect("readable");
+        (next(), next())
+    })
+    .await
+    .unwrap();
+    let call = first.split_once(' ').map(|(time, rest)| (time.len(), rest.to_owned())).expect("a time first");
+    assert_eq!(call.0, "HH:MM:SS.mmm".len(), "{first}");
+    assert!(call.1.starts_with("modern tools/call greet #1 isError "), "{first}");
+    assert!(call.1.ends_with("· breaks metadata-headers, header-mismatch-answer"), "{first}");
+    assert!(second.starts_with("GET /plain 200 "), "an exchange that is not MCP keeps its line: {second}");
+    terminate(tap).await;
+}

@@ -12,7 +12,7 @@ use clap::Parser;
 use sse_faults::FaultRules;
 use sse_logging::Failure;
 use sse_tap::cli::Args;
-use sse_tap::{har, write_capture, Recorder, Secrets, Tap, TapConfig};
+use sse_tap::{har, write_capture, McpLines, Recorder, Secrets, Tap, TapConfig};
 use tokio::net::TcpListener;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -71,11 +71,21 @@ async fn run(args: &Args) -> Result<(), Failure<anyhow::Error>> {
         "sse-tap: listening on http://{local}, forwarding to {upstream} (point your app's base URL here)"
     );
     let captured = Arc::new(Mutex::new(HashSet::new()));
-    let printer =
-        tokio::spawn(print_finished(recorder.clone(), args.capture.clone(), secrets, captured.clone()));
+    let mcp = args.mcp.then(|| Arc::new(Mutex::new(McpLines::default())));
+    let printer = tokio::spawn(print_finished(
+        recorder.clone(),
+        args.capture.clone(),
+        secrets,
+        captured.clone(),
+        mcp.clone(),
+    ));
     tap.run(listener, shutdown_signal()).await.map_err(|error| Failure::Run(error.into()))?;
     // The printer has written the captures of the streams that ended; the rest are written now.
     printer.abort();
+    if let Some(lines) = &mcp {
+        let rest = lines.lock().map(|mut lines| lines.rest(&recorder)).unwrap_or_default();
+        rest.iter().for_each(|line| println!("{line}"));
+    }
     let written = captured.lock().map(|ids| ids.clone()).unwrap_or_default();
     if let Some(dir) = &args.capture {
         for exchange in recorder.exchanges().iter().filter(|e| e.is_stream && !written.contains(&e.id)) {
@@ -101,19 +111,25 @@ fn write_report(path: &Path, recorder: &Recorder) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One line per finished exchange (its warnings after it, on stderr), and each stream's
-/// capture as it ends (its id noted in `captured`).
+/// One line per finished exchange (its warnings after it, on stderr), or with `--mcp` (`mcp`)
+/// one per MCP call that completed instead of an MCP exchange's line; and each stream's capture
+/// as it ends (its id noted in `captured`).
 async fn print_finished(
     recorder: Recorder,
     capture_dir: Option<PathBuf>,
     secrets: Secrets,
     captured: Arc<Mutex<HashSet<u64>>>,
+    mcp: Option<Arc<Mutex<McpLines>>>,
 ) {
     let mut finished = recorder.finished();
     loop {
         match finished.recv().await {
             Ok(summary) => {
-                println!("{summary}");
+                let calls = mcp.as_ref().and_then(|lines| lines.lock().ok()?.finished(summary.id, &recorder));
+                match calls {
+                    Some(calls) => calls.iter().for_each(|line| println!("{line}")),
+                    None => println!("{summary}"),
+                }
                 for warning in &summary.warnings {
                     eprintln!("sse-tap: {} {}: {warning}", summary.method, summary.target);
                 }
