@@ -177,8 +177,9 @@ export const setStreamFaults = (stream, profile) => call("set_stream_faults", { 
 /** @param {string} stream */
 export const clearStreamFaults = (stream) => call("clear_stream_faults", { stream });
 
-/** The MCP conversation through a tap. @param {number} id */
-export const tapMcp = (id) => call("tap_mcp", { id });
+/** The MCP conversation through a tap, read as `era` says (null: as each request says).
+ * @param {number} id @param {import("./gen/ipc").Era | null} era */
+export const tapMcp = (id, era = null) => call("tap_mcp", { id, era });
 
 /** @param {number} id @param {number} exchange @param {number} speed */
 export const replayExchange = (id, exchange, speed) => call("replay_exchange", { id, exchange, speed });

@@ -26,6 +26,7 @@ import { showTapTab, wireTapExchange } from "./tap-exchange.js";
 import { wireTapFaults } from "./tap-faults.js";
 import { wireTapBreakpoints } from "./tap-breakpoints.js";
 import { wireHeld } from "./tap-held.js";
+import { wireTapMcp } from "./tap-mcp.js";
 import { renderTap as drawTap, wireExchangeTable } from "./tap-view.js";
 import { wireWaterfall } from "./waterfall.js";
 import { addTap, selectTap, startTap, wireTaps } from "./taps.js";
@@ -130,6 +131,7 @@ async function start() {
       requestAnimationFrame(() => ($("bp-event").hidden ? button("tap-tab-breakpoints") : $("bp-event")).focus());
     });
     wireHeld();
+    wireTapMcp();
     wireWaterfall(() => state.selectedTap);
     // A replayed stream opens as a connection to the embedded server (as an import does).
     wireTapExchange(

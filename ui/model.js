@@ -269,6 +269,8 @@ export class Tap {
     /** @type {import("./gen/ipc").Conversation | null} the MCP conversation, as last fetched */
     this.mcp = null;
     this.mcpVersion = -1; // the tap's version it was fetched at
+    /** @type {import("./gen/ipc").Era | null} the era chosen to read it as (null: as each request says) */
+    this.mcpEra = null;
     /** @type {Set<string>} the MCP calls the user opened */
     this.mcpOpened = new Set();
     this.timelineVersion = -1; // the tap's version the waterfall's rows were fetched at

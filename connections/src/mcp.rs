@@ -58,7 +58,7 @@ pub(crate) fn connection_exchange(
     }
 }
 
-/// The MCP conversation in what a tap's record keeps.
-pub(crate) fn conversation(recorder: &Recorder) -> Conversation {
-    sse_tap::mcp_conversation(recorder)
+/// The MCP conversation in what a tap's record keeps (read as `era` says, when it says).
+pub(crate) fn conversation(recorder: &Recorder, era: Option<sse_mcp::Era>) -> Conversation {
+    sse_tap::mcp_conversation(recorder, era)
 }

@@ -290,8 +290,12 @@ impl RunningTaps {
 
     /// The MCP conversation through a tap: its JSON-RPC exchanges paired, the session
     /// followed, the transport's rules checked (`sse_mcp`).
-    pub fn mcp_conversation(&self, id: u64) -> Result<sse_mcp::Conversation, InspectError> {
-        Ok(crate::mcp::conversation(&self.recorder(id)?))
+    pub fn mcp_conversation(
+        &self,
+        id: u64,
+        era: Option<sse_mcp::Era>,
+    ) -> Result<sse_mcp::Conversation, InspectError> {
+        Ok(crate::mcp::conversation(&self.recorder(id)?, era))
     }
 
     /// One exchange of a tap, whole, credentials masked; none once it is no longer kept.

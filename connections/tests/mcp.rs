@@ -89,7 +89,7 @@ async fn conversation_when(
 ) -> Conversation {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
-        let conversation = taps.mcp_conversation(id).expect("the tap is open");
+        let conversation = taps.mcp_conversation(id, None).expect("the tap is open");
         if done(&conversation) || tokio::time::Instant::now() > deadline {
             return conversation;
         }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::exchange::HttpExchange;
@@ -20,7 +20,7 @@ pub(crate) const VERSION_META: &str = "io.modelcontextprotocol/protocolVersion";
 pub(crate) const MODERN_ERRORS: [i64; 3] = [-32020, -32021, -32022];
 
 /// An era of MCP over HTTP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Era {

@@ -170,7 +170,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
             ts::<Option<ExchangeDetail>>(cfg),
         ),
         command("tap_timeline", vec![id(), arg("max", ts::<usize>(cfg))], ts::<Vec<TimelineRow>>(cfg)),
-        command("tap_mcp", vec![id()], ts::<Conversation>(cfg)),
+        command("tap_mcp", vec![id(), arg("era", ts::<Option<Era>>(cfg))], ts::<Conversation>(cfg)),
         command(
             "inspect_exchange",
             vec![

@@ -7,7 +7,7 @@ use sse_connections::{
     ConnectionSpec, ConnectionUpdate, ExchangeDetail, SavedTap, SettingsStore, TapOpened, TapSpec, TapUpdate,
     TimelineRow,
 };
-use sse_mcp::Conversation;
+use sse_mcp::{Conversation, Era};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -93,10 +93,10 @@ pub fn inspect_exchange(
 }
 
 /// The MCP conversation through a tap: its JSON-RPC exchanges paired, the session followed,
-/// the transport's rules checked.
+/// each era's rules checked; read as `era` says when the user chose one.
 #[tauri::command]
-pub fn tap_mcp(state: State<'_, AppState>, id: u64) -> Result<Conversation, CommandError> {
-    Ok(state.taps.mcp_conversation(id)?)
+pub fn tap_mcp(state: State<'_, AppState>, id: u64, era: Option<Era>) -> Result<Conversation, CommandError> {
+    Ok(state.taps.mcp_conversation(id, era)?)
 }
 
 /// The waterfall of a tap's newest exchanges (at most `max`, 500 at most), oldest first.

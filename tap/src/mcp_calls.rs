@@ -44,11 +44,12 @@ pub fn mcp_exchange(exchange: &Exchange) -> HttpExchange {
     }
 }
 
-/// The MCP conversation in what `recorder` keeps.
-pub fn mcp_conversation(recorder: &Recorder) -> Conversation {
+/// The MCP conversation in what `recorder` keeps, read as `era` says (a choice made by hand),
+/// or as each exchange's request says when none.
+pub fn mcp_conversation(recorder: &Recorder, era: Option<Era>) -> Conversation {
     let mut exchanges = Vec::new();
     recorder.visit(|exchange| exchanges.push(mcp_exchange(exchange)));
-    Conversation::read(&exchanges)
+    Conversation::read_as(&exchanges, era)
 }
 
 /// The lines of `sse-tap --mcp`: the calls printed so far are remembered.
@@ -61,7 +62,7 @@ impl McpLines {
     /// Exchange `finished` ended: the lines of the calls that completed since, if it carried
     /// MCP (then its own line is not printed); none when it did not.
     pub fn finished(&mut self, finished: u64, recorder: &Recorder) -> Option<Vec<String>> {
-        let conversation = mcp_conversation(recorder);
+        let conversation = mcp_conversation(recorder, None);
         if !conversation.exchanges.contains(&finished) {
             return None;
         }
@@ -70,7 +71,7 @@ impl McpLines {
 
     /// At exit: the calls still unprinted, those waiting for an answer included.
     pub fn rest(&mut self, recorder: &Recorder) -> Vec<String> {
-        self.lines(&mcp_conversation(recorder), true)
+        self.lines(&mcp_conversation(recorder, None), true)
     }
 
     fn lines(&mut self, conversation: &Conversation, all: bool) -> Vec<String> {

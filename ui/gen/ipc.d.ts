@@ -1233,7 +1233,7 @@ export interface Commands {
   save_taps: { args: { taps: Array<SavedTap> }; result: Array<string> };
   tap_exchange: { args: { id: number; exchange: number }; result: ExchangeDetail | null };
   tap_timeline: { args: { id: number; max: number }; result: Array<TimelineRow> };
-  tap_mcp: { args: { id: number }; result: Conversation };
+  tap_mcp: { args: { id: number; era: Era | null }; result: Conversation };
   inspect_exchange: { args: { id: number; exchange: number; onUpdate: ChannelOf<ConnectionUpdate> }; result: number };
   replay_exchange: { args: { id: number; exchange: number; speed: number }; result: Imported | null };
   export_har: { args: { id: number; withSecrets: boolean; path?: string | null }; result: Exported | null };

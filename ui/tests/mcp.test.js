@@ -6,7 +6,10 @@ import { isJsonRpc } from "../panels/mcp.js";
 
 /** @param {Partial<import("../gen/ipc").Call>} fields @returns {import("../gen/ipc").Call} */
 function call(fields) {
-  return { kind: "request", direction: "clientToServer", id: "1", method: "tools/call", params: "", atMs: 1000, exchange: 4, via: "postBody", reply: null, latencyMs: null, notes: [], notesDropped: 0, ...fields };
+  return {
+    kind: "request", direction: "clientToServer", id: "1", method: "tools/call", params: "", atMs: 1000, exchange: 4, via: "postBody", reply: null, latencyMs: null, notes: [], notesDropped: 0,
+    era: "legacy", name: null, failed: false, cancelled: false, headers: [], rounds: [], ...fields,
+  };
 }
 
 test("a call's line says which way, what, and how it was answered", () => {
@@ -19,15 +22,31 @@ test("a call's line says which way, what, and how it was answered", () => {
   assert.equal(callLine(call({ kind: "strayResponse", id: "9", method: "" }), 1000), "+0 ms → response to 9 (no request seen)");
 });
 
+test("a modern call's line names its tool and says a failure, a cancel, its rounds", () => {
+  const reply = { ok: true, value: '{"content":[],"resultType":"complete"}', atMs: 1050, exchange: 4, via: "postJson" };
+  const round = { asked: "{}", answered: "{}", retryId: "2", retryExchange: 5, retryAtMs: 1030, headers: [] };
+  const modern = { era: /** @type {const} */ ("modern"), name: "greet" };
+  assert.equal(callLine(call({ ...modern, reply, latencyMs: 50, failed: true }), 1000), "+0 ms → tools/call greet #1 · failed (isError) in 50 ms");
+  assert.equal(callLine(call({ ...modern, cancelled: true }), 1000), "+0 ms → tools/call greet #1 · cancelled (its client closed the stream)");
+  assert.equal(callLine(call({ ...modern, reply, latencyMs: 60, rounds: [round] }), 1000), "+0 ms → tools/call greet #1 · result after 2 rounds in 60 ms");
+  const asks = { ...reply, value: '{"resultType":"input_required","inputRequests":{}}' };
+  assert.equal(callLine(call({ ...modern, reply: asks, latencyMs: 5 }), 1000), "+0 ms → tools/call greet #1 · input required after 1 round");
+});
+
 test("the session line names the transport, the session and what broke", () => {
   /** @type {import("../gen/ipc").Conversation} */
   const conversation = {
     transport: "streamableHttp", endpoint: "/mcp", sessionId: "s-1", protocolVersion: "2025-06-18",
     sessionEnd: { exchange: 6, status: 200, atMs: 0 }, calls: [call({})], callsDropped: 0, unanswered: 1, exchanges: [1],
-    violations: [{ rule: "session-id", quote: "", detail: "", exchange: 4 }],
+    violations: [{ rule: "session-id", quote: "", detail: "", exchange: 4, revision: "2025-06-18" }],
+    era: "legacy", eraChange: null, advice: [],
   };
   assert.equal(sessionLine(conversation), "Streamable HTTP · endpoint /mcp · session s-1 · revision 2025-06-18 · ended by DELETE (#6, 200) · 1 message, 1 unanswered · 1 rule broken");
   assert.match(sessionLine({ ...conversation, transport: null }), /^No MCP traffic/);
+  const modern = { ...conversation, era: /** @type {const} */ ("modern"), sessionId: null, protocolVersion: null, sessionEnd: null, violations: [], unanswered: 0 };
+  assert.equal(sessionLine(modern), "Streamable HTTP · revision 2026-07-28 (no sessions: a request per POST) · endpoint /mcp · 1 message, 0 unanswered");
+  const fellBack = { ...conversation, eraChange: { refused: 1, fellBack: 2 }, sessionEnd: null, violations: [] };
+  assert.match(sessionLine(fellBack), /^Streamable HTTP · tried 2026-07-28, refused \(#1\), fell back to initialize \(#2\) · endpoint/);
 });
 
 test("a JSON-RPC body is told from other bodies", () => {

@@ -1,6 +1,7 @@
 //! The tap's MCP tab: the official TypeScript SDK's client and server (the scripts of
 //! connections/tests/mcp) talk Streamable HTTP through a tap made in the window; the tab lists
-//! their conversation, a call opens to its notifications, and an exchange is one click away.
+//! their conversation, a call opens to its notifications, and an exchange is one click away;
+//! the SDK v2 on revision 2026-07-28 reads call by call, with its metadata headers.
 
 use std::process::{Command, Stdio};
 
@@ -27,9 +28,14 @@ impl Drop for SdkServer {
 }
 
 fn sdk_server() -> SdkServer {
+    node_server(&[mcp_script("server.mjs").as_str(), "streamable"])
+}
+
+/// `node ARGS…` as a server that says `listening on PORT` first.
+fn node_server(args: &[&str]) -> SdkServer {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new("node")
-        .args([mcp_script("server.mjs").as_str(), "streamable"])
+        .args(args)
         .current_dir(workspace())
         .stdout(Stdio::piped())
         .spawn()
@@ -74,7 +80,7 @@ async fn the_mcp_tab_lists_a_conversation_through_a_tap() {
         app.eval("return [...document.querySelectorAll('#mcp-calls summary')].map(s => s.textContent)").await;
     let lines: Vec<String> =
         lines.as_array().into_iter().flatten().filter_map(|l| l.as_str().map(str::to_owned)).collect();
-    let find = |method: &str| lines.iter().position(|line| line.contains(&format!("→ {method} #")));
+    let find = |method: &str| lines.iter().position(|line| line.contains(&format!("→ {method} ")));
     let (initialize, list, call) = (find("initialize"), find("tools/list"), find("tools/call"));
     assert!(initialize < list && list < call && call.is_some(), "{lines:#?}");
     let call = call.unwrap_or_default();
@@ -106,6 +112,79 @@ async fn the_mcp_tab_lists_a_conversation_through_a_tap() {
         app.eval("return document.getElementById('tap-tab-exchange').getAttribute('aria-selected')").await,
         json!("true")
     );
+    app.close().await;
+}
+
+/// The SDK v2's client and server on revision 2026-07-28 through a tap made in the window: the
+/// MCP tab says the revision, each call line names its tool and says the rounds, the cancel and
+/// the failure; a call opens by keyboard to its metadata headers beside the body (a non-ASCII
+/// parameter decoded); reading it as the older era is a choice away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mcp_tab_reads_revision_2026_07_28_call_by_call() {
+    let server = node_server(&[mcp_script("server-v2.mjs").as_str()]);
+    let app = spawn_app().await;
+    app.wait_until(30, "the app has started", || async { app.text("ipc-state").await == "open" }).await;
+    app.click("new-tap").await;
+    app.type_into("t-upstream", &server.1).await;
+    app.click("tap-start").await;
+    app.wait_until(20, "the tap listens", || async { app.text("tap-state").await == "listening" }).await;
+    let listen_url = app.text("tap-url").await;
+    let client = Command::new("node")
+        .args([mcp_script("client-v2.mjs").as_str(), &format!("{listen_url}/mcp")])
+        .current_dir(workspace())
+        .output()
+        .expect("run the SDK v2's client");
+    assert!(client.status.success(), "{}", String::from_utf8_lossy(&client.stderr));
+
+    app.click("tap-tab-mcp").await;
+    let summaries = || async {
+        let lines = app
+            .eval("return [...document.querySelectorAll('#mcp-calls summary')].map(s => s.textContent)")
+            .await;
+        lines
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l.as_str().map(str::to_owned))
+            .collect::<Vec<String>>()
+    };
+    app.wait_until(20, "the modern conversation is listed to its last call", || async {
+        app.text("mcp-session").await.starts_with("Streamable HTTP · revision 2026-07-28")
+            && summaries().await.iter().any(|line| line.contains("→ notifications/cancelled"))
+    })
+    .await;
+    let session = app.text("mcp-session").await;
+    assert!(!session.contains("broken"), "{session}");
+    let lines = summaries().await;
+    for expected in [
+        "tools/call confirm #3 · result after 2 rounds in ",
+        "tools/call slow #6 · cancelled (its client closed the stream)",
+        "tools/call fail #7 · failed (isError) in ",
+    ] {
+        assert!(lines.iter().any(|line| line.contains(expected)), "{expected} in {lines:#?}");
+    }
+
+    // By keyboard: the greet call opens to its metadata headers.
+    let greet = lines.iter().position(|line| line.contains("tools/call greet #")).expect("greet listed");
+    app.eval(&format!("document.querySelectorAll('#mcp-calls summary')[{greet}].focus()")).await;
+    app.press('\u{E007}').await; // Enter
+    let rows = app
+        .eval(&format!("return [...document.querySelectorAll('#mcp-calls details')[{greet}].querySelectorAll('.mcp-headers tr')].map(r => [r.textContent, r.dataset.problem ?? ''])"))
+        .await;
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    let greeting = rows
+        .iter()
+        .find(|row| row[0].as_str().unwrap_or("").starts_with("Mcp-Param-Greeting"))
+        .expect("the parameter's header");
+    assert!(greeting[0].as_str().unwrap_or("").contains("Grüße, 世界"), "{rows:#?}");
+    assert!(rows.iter().all(|row| row[1] == ""), "no header differs from the body: {rows:#?}");
+
+    // Read as the older era, by choice.
+    app.set_value("mcp-era", "legacy").await;
+    app.wait_until(10, "read as the older era", || async {
+        !app.text("mcp-session").await.contains("revision 2026-07-28")
+    })
+    .await;
     app.close().await;
 }
 
