@@ -48,6 +48,7 @@ export function readForm() {
     },
     assemblePath: input("f-assemble").value.trim(),
     llm: select("f-llm").value,
+    mcpHeaders: input("f-mcp-headers").checked,
   };
 }
 
@@ -72,6 +73,7 @@ export function fillForm(spec) {
   input("f-idle-timeout").value = String((reconnect && reconnect.idleTimeoutSecs) || 0);
   input("f-assemble").value = spec.assemblePath || "";
   select("f-llm").value = spec.llm || "";
+  input("f-mcp-headers").checked = spec.mcpHeaders !== false;
   const needsOptions = spec.method !== "GET" || (spec.headers || []).length > 0 || auth.kind !== "none" || spec.body;
   showOptions(Boolean(needsOptions));
   showAuthFields();
@@ -138,9 +140,16 @@ export function formChanged() {
     if (!connection.running && connection.spec === spec) connection.info = info;
     if (connection !== state.selected) return;
     setCommandPreview(info.curlShown);
+    showAddedHeaders(info.addedHeaders);
     const judged = connection.edited || spec.url !== "";
     setFormProblem(judged ? info.problem || "" : "");
   }, CHECK_DELAY_MS);
+}
+
+/** Says which headers the connection adds to the user's. @param {import("./gen/ipc").HeaderField[]} added */
+function showAddedHeaders(added) {
+  const said = added.length ? `Added to a body naming MCP revision 2026-07-28: ${added.map((h) => `${h.name}: ${h.value}`).join(" · ")}` : "";
+  setText($("f-added-headers"), said);
 }
 
 /** Copies the form as a command line. @param {"curl" | "sse-sub"} which */

@@ -339,6 +339,7 @@ export function blankSpec() {
     reconnect: { enabled: true, retryHttpErrors: false, connectTimeoutSecs: 10, idleTimeoutSecs: 0 },
     assemblePath: "",
     llm: "",
+    mcpHeaders: true,
   };
 }
 

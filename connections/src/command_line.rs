@@ -43,10 +43,13 @@ impl Words {
     }
 }
 
+/// The user's headers, then those the connection adds (MCP's metadata headers).
 fn named_headers(spec: &ConnectionSpec) -> impl Iterator<Item = String> + '_ {
     spec.headers
         .iter()
         .filter(|h| !h.name.trim().is_empty())
+        .cloned()
+        .chain(spec.added_headers())
         .map(|h| format!("{}: {}", h.name.trim(), h.value.trim()))
 }
 

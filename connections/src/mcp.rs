@@ -47,7 +47,12 @@ pub(crate) fn connection_exchange(
         started_ms,
         method: spec.method_name(),
         target,
-        request_headers: spec.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect(),
+        request_headers: spec
+            .headers
+            .iter()
+            .chain(&spec.added_headers())
+            .map(|h| (h.name.clone(), h.value.clone()))
+            .collect(),
         request_body: spec.body.clone(),
         status: Some(*status),
         response_headers: headers.clone(),

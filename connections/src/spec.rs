@@ -32,6 +32,9 @@ pub struct ConnectionSpec {
     /// How the LLM panel reads the stream: empty to guess from the URL and the first events,
     /// `off`, or a provider's key (`openai`, `responses`, `anthropic`, `gemini`, `ollama`).
     pub llm: String,
+    /// Add MCP revision 2026-07-28's request metadata headers to a JSON-RPC body whose
+    /// `params._meta` names that revision ([`ConnectionSpec::added_headers`]).
+    pub mcp_headers: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +102,7 @@ impl Default for ConnectionSpec {
             reconnect: ReconnectOptions::default(),
             assemble_path: String::new(),
             llm: String::new(),
+            mcp_headers: true,
         }
     }
 }
@@ -164,7 +168,7 @@ impl ConnectionSpec {
             reason: format!("`{}` is not an HTTP method", self.method.trim()),
         })?;
         request = request.method(method);
-        for field in self.headers.iter().filter(|h| !h.name.trim().is_empty()) {
+        for field in self.headers.iter().filter(|h| !h.name.trim().is_empty()).chain(&self.added_headers()) {
             let (name, value): (HeaderName, HeaderValue) =
                 parse_header_line(&format!("{}: {}", field.name.trim(), field.value))?;
             request = request.header(name, value);
@@ -188,6 +192,21 @@ impl ConnectionSpec {
             .retry_server_errors(self.reconnect.retry_http_errors)
             .connect_timeout(seconds("connect timeout", self.reconnect.connect_timeout_secs)?)
             .idle_timeout(if idle > 0.0 { Some(seconds("idle timeout", idle)?) } else { None }))
+    }
+
+    /// The headers the connection adds to those the user set: MCP revision 2026-07-28's request
+    /// metadata headers (`sse_mcp::request_metadata`) when the body is a JSON-RPC request naming
+    /// that revision, unless switched off; never one the user set (by name, any case).
+    pub fn added_headers(&self) -> Vec<HeaderField> {
+        if !self.mcp_headers {
+            return Vec::new();
+        }
+        let set = |name: &str| self.headers.iter().any(|h| h.name.trim().eq_ignore_ascii_case(name));
+        sse_mcp::request_metadata(&self.body)
+            .into_iter()
+            .filter(|(name, _)| !set(name))
+            .map(|(name, value)| HeaderField { name, value })
+            .collect()
     }
 
     /// A copy with tokens, passwords, credential headers and query keys replaced by `***`, for
@@ -243,6 +262,34 @@ mod tests {
 
     fn spec(url: &str) -> ConnectionSpec {
         ConnectionSpec { url: url.into(), ..ConnectionSpec::default() }
+    }
+
+    /// A JSON-RPC body naming revision 2026-07-28 gets MCP's metadata headers, a name that is not
+    /// plain ASCII encoded; a header the user set wins; switched off, none.
+    #[test]
+    fn an_mcp_body_adds_its_metadata_headers() {
+        let body = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"grüßen","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"#;
+        let mut mcp = ConnectionSpec { method: "POST".into(), body: body.into(), ..spec("http://x/mcp") };
+        let added = |spec: &ConnectionSpec| -> Vec<String> {
+            spec.added_headers().iter().map(|h| format!("{}: {}", h.name, h.value)).collect()
+        };
+        assert_eq!(
+            added(&mcp),
+            [
+                "MCP-Protocol-Version: 2026-07-28",
+                "Mcp-Method: tools/call",
+                "Mcp-Name: =?base64?Z3LDvMOfZW4=?="
+            ]
+        );
+        mcp.headers = vec![HeaderField::new("mcp-method", "mine")];
+        assert_eq!(added(&mcp).len(), 2, "the user's header is never replaced");
+        assert!(
+            crate::curl_command(&mcp).contains("-H 'mcp-method: mine' -H 'MCP-Protocol-Version: 2026-07-28'")
+        );
+        mcp.mcp_headers = false;
+        assert!(added(&mcp).is_empty());
+        assert!(!crate::curl_command(&mcp).contains("MCP-Protocol-Version"));
+        assert!(added(&ConnectionSpec { body: "{}".into(), ..spec("http://x/") }).is_empty());
     }
 
     #[test]

@@ -210,6 +210,55 @@ async fn the_sdk_v2_over_revision_2026_07_28_reads_call_by_call() {
     assert!(tool("greet").headers.iter().all(|h| h.problem.is_none()), "{:#?}", tool("greet").headers);
 }
 
+/// A connection whose body is a JSON-RPC request naming revision 2026-07-28 adds the request
+/// metadata headers the SDK v2's server requires (it refuses a request without them): its tool
+/// call streams its progress and result, and reads as a modern call with no rule broken.
+#[tokio::test]
+async fn a_connection_adds_the_metadata_headers_a_modern_server_requires() {
+    let (_server, port) = node_server("server-v2.mjs", &[]).await;
+    let connections = RunningConnections::new(tokio::runtime::Handle::current());
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"count","arguments":{"to":2},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"sse-monitor","version":"1"},"io.modelcontextprotocol/clientCapabilities":{},"progressToken":7}}}"#;
+    let spec = ConnectionSpec {
+        url: format!("http://127.0.0.1:{port}/mcp"),
+        method: "POST".into(),
+        headers: vec![
+            HeaderField::new("Content-Type", "application/json"),
+            HeaderField::new("Accept", "application/json, text/event-stream"),
+        ],
+        body: body.into(),
+        reconnect: ReconnectOptions { enabled: false, ..ReconnectOptions::default() },
+        ..ConnectionSpec::default()
+    };
+    let added: Vec<(String, String)> = spec.added_headers().into_iter().map(|h| (h.name, h.value)).collect();
+    assert_eq!(
+        added,
+        [
+            ("MCP-Protocol-Version".to_owned(), "2026-07-28".to_owned()),
+            ("Mcp-Method".to_owned(), "tools/call".to_owned()),
+            ("Mcp-Name".to_owned(), "count".to_owned())
+        ]
+    );
+    let id = connections.open(spec, std::sync::Arc::new(|_| true)).unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let conversation = loop {
+        let read = connections.mcp_conversation(id).unwrap();
+        if let Some(conversation) = read.filter(|c| c.calls.first().is_some_and(|call| call.reply.is_some()))
+        {
+            break conversation;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no answered tools/call within 10 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(conversation.era, Some(sse_mcp::Era::Modern));
+    let count = call(&conversation, "tools/call");
+    assert!(
+        count.reply.as_ref().is_some_and(|reply| reply.ok && reply.value.contains("\"text\":\"2\"")),
+        "{count:#?}"
+    );
+    assert_eq!(count.notes.iter().filter(|note| note.method == "notifications/progress").count(), 2);
+    assert!(conversation.violations.is_empty(), "{:#?}", conversation.violations);
+}
+
 /// The SDK's client and server over the older HTTP+SSE transport through a tap: the endpoint
 /// event's session, each POSTed request answered on the /sse stream and paired, the tool call's
 /// progress under it.

@@ -41,7 +41,7 @@ pub use conversation::{Conversation, SessionEnd};
 pub use era::{Era, EraChange, MODERN_REVISION};
 pub use exchange::{HttpExchange, StreamEvent};
 pub use message::{Direction, Transport, Via};
-pub use metadata::MetadataHeader;
+pub use metadata::{encode as encode_header_value, request_metadata, MetadataHeader};
 pub use rules::Violation;
 
 /// The most text kept of one message's params, result or error (its JSON, cut there).

@@ -54,6 +54,44 @@ pub(crate) fn decode(value: &str) -> Result<String, String> {
     }
 }
 
+/// A value as a header carries it: as it is when plain ASCII with no surrounding spaces (and not
+/// itself shaped like a sentinel), else as a `=?base64?…?=` sentinel of its UTF-8.
+pub fn encode(value: &str) -> String {
+    let sentinel_shaped = value.starts_with(SENTINEL_START) && value.ends_with(SENTINEL_END);
+    match decode(value) {
+        Ok(_) if !sentinel_shaped => value.to_owned(),
+        _ => format!(
+            "{SENTINEL_START}{}{SENTINEL_END}",
+            base64::engine::general_purpose::STANDARD.encode(value)
+        ),
+    }
+}
+
+/// The metadata headers a client sends with `body` when it is one JSON-RPC request whose
+/// `params._meta` names a modern revision: `MCP-Protocol-Version`, `Mcp-Method`, and for
+/// `tools/call`, `resources/read` and `prompts/get`, `Mcp-Name` (encoded when needed). None for
+/// any other body. (`Mcp-Param-*` need the tool's schema, which a request alone does not carry.)
+pub fn request_metadata(body: &str) -> Vec<(String, String)> {
+    let Ok(body) = serde_json::from_str::<Value>(body.trim()) else { return Vec::new() };
+    let (Some(method), Some(version)) = (body.get("method").and_then(Value::as_str), body_version(&body))
+    else {
+        return Vec::new();
+    };
+    if !crate::era::is_modern(version) || body.get("id").is_none_or(Value::is_null) {
+        return Vec::new();
+    }
+    let mut headers = vec![
+        ("MCP-Protocol-Version".to_owned(), version.to_owned()),
+        ("Mcp-Method".to_owned(), method.to_owned()),
+    ];
+    let named = NAMED.iter().find(|(named, _)| *named == method);
+    let name = named.and_then(|(_, field)| body.get("params")?.get(*field).and_then(header_text));
+    if let Some(name) = name {
+        headers.push(("Mcp-Name".to_owned(), encode(&name)));
+    }
+    headers
+}
+
 /// A JSON value as a header carries it: a string as it is, an integer in decimal, a boolean in
 /// lower case; none for anything else.
 fn header_text(value: &Value) -> Option<String> {
@@ -215,6 +253,35 @@ mod tests {
         let list = r#"{"tools":[{"name":"greet","inputSchema":{"type":"object","properties":{"greeting":{"type":"string","x-mcp-header":"Greeting"},"n":{"type":"integer","x-mcp-header":"N"}}}}]}"#;
         params.learn(&serde_json::from_str(list).expect("JSON"));
         params
+    }
+
+    /// Values are encoded as the spec's table shows, and decode back.
+    #[test]
+    fn values_encode_as_the_spec_shows() {
+        for (value, encoded) in [
+            ("us-west1", "us-west1"),
+            ("Hello, 世界", "=?base64?SGVsbG8sIOS4lueVjA==?="),
+            (" padded ", "=?base64?IHBhZGRlZCA=?="),
+            ("line1\nline2", "=?base64?bGluZTEKbGluZTI=?="),
+            ("=?base64?literal?=", "=?base64?PT9iYXNlNjQ/bGl0ZXJhbD89?="),
+        ] {
+            assert_eq!(encode(value), encoded);
+            assert_eq!(decode(encoded).as_deref(), Ok(value));
+        }
+    }
+
+    /// A request naming 2026-07-28 gets its headers (its name encoded); anything else none.
+    #[test]
+    fn a_modern_request_gets_its_headers() {
+        let call = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"grüßen","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"#;
+        let headers = request_metadata(call);
+        assert_eq!(headers[0], ("MCP-Protocol-Version".to_owned(), "2026-07-28".to_owned()));
+        assert_eq!(headers[1], ("Mcp-Method".to_owned(), "tools/call".to_owned()));
+        assert_eq!(headers[2].1, encode("grüßen"));
+        assert!(request_metadata(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#).is_empty());
+        let notification = r#"{"jsonrpc":"2.0","method":"x","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"#;
+        assert!(request_metadata(notification).is_empty());
+        assert!(request_metadata("not json").is_empty());
     }
 
     /// The spec's encoding examples decode; values that needed the sentinel and lack it, or a

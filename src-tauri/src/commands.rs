@@ -1,8 +1,8 @@
 use embedded_server::COUNTER_STREAM;
 use serde::Serialize;
 use sse_connections::{
-    curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, LlmReport, Loaded, Page,
-    PaneLayout, Preset, SavedConnection, SettingsStore,
+    curl_command, presets, sse_sub_command, ConnectionSpec, ConnectionUpdate, HeaderField, LlmReport, Loaded,
+    Page, PaneLayout, Preset, SavedConnection, SettingsStore,
 };
 use sse_inspector::{Counts, EventDetail, EventFilter, ExportFormat, RawView};
 use sse_mcp::Conversation;
@@ -92,6 +92,8 @@ pub struct SpecInfo {
     pub browser_limits: Vec<String>,
     /// The first problem that stops it from connecting.
     pub problem: Option<String>,
+    /// Headers the connection adds to those the user set (MCP's request metadata headers).
+    pub added_headers: Vec<HeaderField>,
 }
 
 /// Copy-as-command lines, browser limits and validation for a spec.
@@ -105,6 +107,7 @@ pub fn inspect_connection(spec: ConnectionSpec) -> SpecInfo {
         sse_sub_shown: sse_sub_command(&masked),
         browser_limits: spec.browser_limits(),
         problem: spec.to_request().err().map(|e| e.to_string()),
+        added_headers: spec.added_headers(),
     }
 }
 

@@ -44,7 +44,11 @@ browserLimits: Array<string>,
 /**
  * The first problem that stops it from connecting.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * Headers the connection adds to those the user set (MCP's request metadata headers).
+ */
+addedHeaders: Array<HeaderField>, };
 
 export type StreamStatus = { stream: string, subscribers: number, };
 
@@ -78,7 +82,12 @@ assemblePath: string,
  * How the LLM panel reads the stream: empty to guess from the URL and the first events,
  * `off`, or a provider's key (`openai`, `responses`, `anthropic`, `gemini`, `ollama`).
  */
-llm: string, };
+llm: string, 
+/**
+ * Add MCP revision 2026-07-28's request metadata headers to a JSON-RPC body whose
+ * `params._meta` names that revision ([`ConnectionSpec::added_headers`]).
+ */
+mcpHeaders: boolean, };
 
 export type HeaderField = { name: string, value: string, };
 
