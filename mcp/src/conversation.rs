@@ -86,13 +86,7 @@ impl Conversation {
             mine.iter().copied().filter(|e| eras.get(&e.id) != Some(&Era::Modern)).collect();
         let legacy_messages: Vec<&Travelled> =
             messages.iter().filter(|m| eras.get(&m.exchange) != Some(&Era::Modern)).collect();
-        conversation.violations = rules::check(
-            &legacy,
-            &legacy_messages,
-            transport,
-            conversation.session_id.as_deref(),
-            conversation.protocol_version.as_deref(),
-        );
+        conversation.violations = rules::check(&legacy, &legacy_messages, transport);
         let modern: Vec<&HttpExchange> =
             mine.iter().copied().filter(|e| eras.get(&e.id) == Some(&Era::Modern)).collect();
         let found = modern_rules::check(&modern, &messages, &conversation.calls);

@@ -68,20 +68,17 @@ const ENDPOINT_EVENT: &str = "When a client connects, the server MUST send an en
 /// session (400, 404) and authorization (401, 403).
 const GET_REFUSALS: [u16; 4] = [400, 401, 403, 404];
 
-/// The violations in `exchanges` (the MCP ones, in order) and the `messages` they carried, for
-/// the session the conversation found.
+/// The violations in `exchanges` (the legacy MCP ones, in order) and the `messages` they carried.
 pub(crate) fn check(
     exchanges: &[&HttpExchange],
     messages: &[&Travelled],
     transport: Option<Transport>,
-    session_id: Option<&str>,
-    protocol_version: Option<&str>,
 ) -> Vec<Violation> {
     match transport {
         Some(Transport::StreamableHttp) => {
             let mut found = Found::new("2025-06-18");
             get_streams(exchanges, &mut found);
-            session_headers(exchanges, messages, (session_id, protocol_version), &mut found);
+            session_headers(exchanges, messages, &mut found);
             responses_on_get(exchanges, messages, &mut found);
             resumptions(exchanges, &mut found);
             post_answers(exchanges, &mut found);
@@ -107,31 +104,62 @@ fn get_streams(exchanges: &[&HttpExchange], found: &mut Found) {
     }
 }
 
-/// Every request after the initialize response carries the session id it gave, and the
-/// agreed revision (from 2025-06-18, the revision that made the header a rule).
-fn session_headers(
-    exchanges: &[&HttpExchange],
-    messages: &[&Travelled],
-    (session_id, protocol_version): (Option<&str>, Option<&str>),
-    found: &mut Found,
-) {
-    let Some(initialize) = messages
-        .iter()
-        .find(|m| matches!(&m.message, Message::Request { method, .. } if method == "initialize"))
-    else {
-        return;
+/// One initialization: where it was answered, the session id it gave, the revision it agreed.
+struct Session<'a> {
+    answered_at: f64,
+    id: Option<&'a str>,
+    version: Option<String>,
+}
+
+/// The initializations among `messages`, each with what its exchange answered.
+fn sessions<'a>(exchanges: &[&'a HttpExchange], messages: &[&Travelled]) -> Vec<Session<'a>> {
+    let initializations = messages.iter().filter_map(|m| match &m.message {
+        Message::Request { id, method, .. } if method == "initialize" => Some((m.exchange, id)),
+        _ => None,
+    });
+    initializations
+        .filter_map(|(exchange, asked)| {
+            let on = exchanges.iter().find(|e| e.id == exchange)?;
+            let version = messages.iter().find_map(|m| match &m.message {
+                Message::Response { id, outcome: Ok(result) } if id == asked && m.exchange == exchange => {
+                    result.get("protocolVersion")?.as_str().map(str::to_owned)
+                }
+                _ => None,
+            });
+            Some(Session { answered_at: on.head_ms?, id: on.response_header("mcp-session-id"), version })
+        })
+        .collect()
+}
+
+/// Every request after an initialize response carries the session id it gave, and the revision
+/// it agreed (from 2025-06-18, the revision that made the header a rule). A tap may see several
+/// clients, each with its session: a request is held to the session whose id it carries, or,
+/// carrying none (or an id the server accepted though no initialization here gave it), to the
+/// one session there is (with several, whose it is cannot be told).
+fn session_headers(exchanges: &[&HttpExchange], messages: &[&Travelled], found: &mut Found) {
+    let sessions = sessions(exchanges, messages);
+    let initializes = |exchange: &HttpExchange| {
+        message::parse(&exchange.request_body).is_some_and(|ms| {
+            ms.iter().any(|m| matches!(m, Message::Request { method, .. } if method == "initialize"))
+        })
     };
-    let Some(answered_at) = exchanges.iter().find(|e| e.id == initialize.exchange).and_then(|e| e.head_ms)
-    else {
-        return;
-    };
-    let version = protocol_version.filter(|version| *version >= "2025-06-18");
-    for exchange in exchanges.iter().filter(|e| e.id != initialize.exchange && e.started_ms >= answered_at) {
-        if let Some(session) = session_id {
+    for exchange in exchanges.iter().filter(|e| !initializes(e)) {
+        let established: Vec<&Session> =
+            sessions.iter().filter(|s| s.answered_at <= exchange.started_ms).collect();
+        let only = (established.len() == 1).then(|| established.first()).flatten();
+        let accepted = exchange.status.is_some_and(|status| (200..300).contains(&status));
+        let session = match exchange.request_header("mcp-session-id") {
+            // An id no initialization here gave: another client's, unless there is one session
+            // and the server took the request as its.
+            Some(sent) => established.iter().find(|s| s.id == Some(sent)).or(only.filter(|_| accepted)),
+            None => only,
+        };
+        let Some(session) = session else { continue };
+        if let Some(id) = session.id {
             let rule = HeaderRule { rule: "session-id", quote: SESSION_ID, header: "Mcp-Session-Id" };
-            rule.check(exchange, session, "the session is", "the session's", found);
+            rule.check(exchange, id, "the session is", "the session's", found);
         }
-        if let Some(version) = version {
+        if let Some(version) = session.version.as_deref().filter(|version| *version >= "2025-06-18") {
             let rule = HeaderRule {
                 rule: "protocol-version",
                 quote: PROTOCOL_VERSION,

@@ -260,3 +260,32 @@ fn the_http_sse_transport_is_paired_across_its_stream() {
     );
     assert!(conversation.violations.is_empty(), "{:#?}", conversation.violations);
 }
+
+/// Two clients through one tap, each with its session: each request is held to the session
+/// whose id it carries, and a request without one, with two sessions open, is nobody's to judge.
+#[test]
+fn each_client_is_held_to_its_own_session() {
+    let first = session();
+    let mut second: Vec<HttpExchange> = session()
+        .into_iter()
+        .map(|mut exchange| {
+            exchange.id += 10;
+            exchange.started_ms += 50.0;
+            exchange.head_ms = exchange.head_ms.map(|at| at + 50.0);
+            for event in &mut exchange.events {
+                event.at_ms += 50.0;
+            }
+            for (name, value) in
+                exchange.request_headers.iter_mut().chain(exchange.response_headers.iter_mut())
+            {
+                if name.eq_ignore_ascii_case("mcp-session-id") {
+                    *value = "second".into();
+                }
+            }
+            exchange
+        })
+        .collect();
+    second[3].request_headers.retain(|(name, _)| name != "mcp-session-id");
+    let both: Vec<HttpExchange> = first.into_iter().chain(second).collect();
+    assert_eq!(rules(&both), vec![], "each request kept its own session's rules");
+}
