@@ -60,6 +60,8 @@ pub(crate) fn connection_exchange(
         response_body: String::new(),
         events,
         client_closed: false,
+        comments: 0,
+        duration_ms: None,
     }
 }
 

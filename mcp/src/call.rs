@@ -32,6 +32,35 @@ pub struct Reply {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub exchange: u64,
     pub via: Via,
+    /// An error's code and name (`-32020 HeaderMismatch`), or its code and message when the
+    /// specification names no such code.
+    pub error: Option<String>,
+}
+
+/// The name the specification (JSON-RPC's and MCP's schema) gives an error code.
+pub fn error_name(code: i64) -> Option<&'static str> {
+    Some(match code {
+        -32700 => "Parse error",
+        -32600 => "Invalid Request",
+        -32601 => "Method not found",
+        -32602 => "Invalid params",
+        -32603 => "Internal error",
+        -32020 => "HeaderMismatch",
+        -32021 => "MissingRequiredClientCapability",
+        -32022 => "UnsupportedProtocolVersion",
+        _ => return None,
+    })
+}
+
+/// An error object in words: its code and name, or its code and message.
+pub(crate) fn error_words(error: &serde_json::Value) -> String {
+    let code = error.get("code").and_then(serde_json::Value::as_i64);
+    let message = error.get("message").and_then(serde_json::Value::as_str).unwrap_or("");
+    match (code, code.and_then(error_name)) {
+        (Some(code), Some(name)) => format!("{code} {name}"),
+        (Some(code), None) => format!("{code} {message}").trim_end().to_owned(),
+        (None, _) => message.to_owned(),
+    }
 }
 
 /// A notification under the request it belongs to.

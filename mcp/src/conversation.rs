@@ -179,7 +179,8 @@ impl Conversation {
                         Ok(value) => (true, message::shown(value)),
                         Err(value) => (false, message::shown(value)),
                     };
-                    let reply = Reply { ok, value, at_ms, exchange, via };
+                    let error = outcome.as_ref().err().map(crate::call::error_words);
+                    let reply = Reply { ok, value, at_ms, exchange, via, error };
                     // On its own POST's answer, a response answers that POST's request (modern
                     // clients share no session: two of them may use the same id).
                     let on_its_post = matches!(via, Via::PostJson | Via::PostStream)

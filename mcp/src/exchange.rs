@@ -36,6 +36,10 @@ pub struct HttpExchange {
     /// The client closed the connection before the response ended (on revision 2026-07-28, a
     /// request's stream closed by its client is that request cancelled).
     pub client_closed: bool,
+    /// SSE comment lines (`:` keep-alives) the response carried, as far as the record kept it.
+    pub comments: u64,
+    /// How long the exchange lasted (so far, while it is open).
+    pub duration_ms: Option<f64>,
 }
 
 impl HttpExchange {

@@ -36,7 +36,7 @@ mod modern_rules;
 mod reading;
 mod rules;
 
-pub use call::{Call, CallKind, Note, Reply, Round};
+pub use call::{error_name, Call, CallKind, Note, Reply, Round};
 pub use conversation::{Conversation, SessionEnd};
 pub use era::{Era, EraChange, MODERN_REVISION};
 pub use exchange::{HttpExchange, StreamEvent};

@@ -29,6 +29,9 @@ const INPUT_REQUIRED_ON: &str =
 const RETRY_ID: &str = "The JSON-RPC id MUST be different between the initial request and the retry, as they are independent requests.";
 const X_ACCEL: &str = "When initiating an SSE stream, servers SHOULD include the X-Accel-Buffering: no header in the HTTP response.";
 const FINAL_RESPONSE: &str = "The final JSON-RPC response SHOULD terminate the stream.";
+const KEEP_ALIVE: &str = "For long-lived streams — in particular the subscriptions/listen response stream — servers are encouraged to periodically emit an SSE comment line (a line beginning with a colon, e.g. :\\r\\n) as a keep-alive.";
+/// A listen stream quiet this long with no keep-alive comment is advised one.
+const KEEP_ALIVE_AFTER_MS: f64 = 30_000.0;
 
 /// The modern rules' findings.
 pub(crate) struct Findings {
@@ -105,6 +108,7 @@ pub(crate) fn check(exchanges: &[&HttpExchange], messages: &[Travelled], calls: 
         }
     }
     listen_streams(exchanges, &modern, &mut found);
+    keep_alives(exchanges, &mut advice);
     final_responses(calls, &modern, exchange, &mut advice);
     after_cancel(calls, &modern, exchange, &mut found);
     Findings { violations: found.list, advice: advice.list }
@@ -217,6 +221,25 @@ fn listen_streams(exchanges: &[&HttpExchange], messages: &[&Travelled], found: &
                     );
                 }
             }
+        }
+    }
+}
+
+/// A listen stream that lasted 30 s without a single comment line is advised keep-alives.
+fn keep_alives(exchanges: &[&HttpExchange], advice: &mut Found) {
+    for on in exchanges.iter().filter(|on| on.content_type() == "text/event-stream" && on.comments == 0) {
+        let listens = message::parse(&on.request_body).is_some_and(|ms| {
+            ms.iter()
+                .any(|m| matches!(m, Message::Request { method, .. } if method == "subscriptions/listen"))
+        });
+        let lasted = on.duration_ms.unwrap_or(0.0);
+        if listens && lasted >= KEEP_ALIVE_AFTER_MS {
+            advice.add(
+                "keep-alive",
+                KEEP_ALIVE,
+                on,
+                format!("a listen stream of {:.0} s with no comment line", lasted / 1000.0),
+            );
         }
     }
 }

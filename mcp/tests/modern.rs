@@ -314,9 +314,28 @@ fn a_fallback_to_initialize_changes_the_era() {
     assert_eq!((change.refused, change.fell_back), (1, 2));
     assert_eq!(conversation.violations, vec![], "the fallback breaks no rule");
     assert_eq!(conversation.session_id.as_deref(), Some("s1"));
+    probe.response_headers = vec![("content-type".into(), "application/json".into())];
     probe.response_body = r#"{"jsonrpc":"2.0","id":"probe","error":{"code":-32022,"message":"unsupported","data":{"supported":["2026-07-28"]}}}"#.into();
     let stays = Conversation::read(&[probe]);
     assert_eq!((stays.era, stays.era_change), (Some(Era::Modern), None));
+    let refused = stays.calls[0].reply.as_ref().expect("answered");
+    assert_eq!(refused.error.as_deref(), Some("-32022 UnsupportedProtocolVersion"), "the error named");
     let forced = Conversation::read_as(&[initialize, list], Some(Era::Modern));
     assert_eq!(forced.era, Some(Era::Modern), "a choice made by hand");
+}
+
+/// A listen stream that lasted 30 s without a keep-alive comment is advised one; an SSE answer
+/// without `X-Accel-Buffering: no` is advised it; neither is a broken rule.
+#[test]
+fn long_quiet_listen_streams_and_buffered_answers_are_advice() {
+    let mut exchanges = sdk_conversation();
+    exchanges[2].duration_ms = Some(45_000.0);
+    exchanges[3].response_headers.retain(|(name, _)| name != "x-accel-buffering");
+    let conversation = Conversation::read(&exchanges);
+    let advice: Vec<(&str, u64)> = conversation.advice.iter().map(|a| (a.rule.as_str(), a.exchange)).collect();
+    assert_eq!(advice, [("x-accel-buffering", 4), ("keep-alive", 3)]);
+    assert_eq!(conversation.violations, vec![]);
+    exchanges[2].comments = 2;
+    let kept_alive = Conversation::read(&exchanges);
+    assert!(kept_alive.advice.iter().all(|a| a.rule != "keep-alive"), "{:#?}", kept_alive.advice);
 }

@@ -41,7 +41,25 @@ pub fn mcp_exchange(exchange: &Exchange) -> HttpExchange {
             })
             .collect(),
         client_closed: matches!(exchange.ending, Some(Ending::ClientHungUp { .. })),
+        comments: comment_lines(exchange),
+        duration_ms: Some(exchange.duration.unwrap_or_else(|| {
+            exchange.started.and_then(|started| started.elapsed().ok()).unwrap_or_default()
+        }))
+        .map(|duration| duration.as_secs_f64() * 1000.0),
     }
+}
+
+/// SSE comment lines among the stream's kept bytes (a line that begins with `:`).
+fn comment_lines(exchange: &Exchange) -> u64 {
+    let mut at_line_start = true;
+    let mut count = 0;
+    for byte in exchange.raw.iter().flat_map(|(_, bytes)| bytes.iter()) {
+        if at_line_start && *byte == b':' {
+            count += 1;
+        }
+        at_line_start = *byte == b'\n' || *byte == b'\r';
+    }
+    count
 }
 
 /// The MCP conversation in what `recorder` keeps, read as `era` says (a choice made by hand),

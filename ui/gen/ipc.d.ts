@@ -925,7 +925,12 @@ ok: boolean,
 /**
  * The result or error as JSON (cut at 16 KiB).
  */
-value: string, atMs: number, exchange: number, via: Via, };
+value: string, atMs: number, exchange: number, via: Via, 
+/**
+ * An error's code and name (`-32020 HeaderMismatch`), or its code and message when the
+ * specification names no such code.
+ */
+error: string | null, };
 
 export type Note = { method: string, params: string, atMs: number, exchange: number, via: Via, };
 

@@ -27,6 +27,8 @@ test("a modern call's line names its tool and says a failure, a cancel, its roun
   const round = { asked: "{}", answered: "{}", retryId: "2", retryExchange: 5, retryAtMs: 1030, headers: [] };
   const modern = { era: /** @type {const} */ ("modern"), name: "greet" };
   assert.equal(callLine(call({ ...modern, reply, latencyMs: 50, failed: true }), 1000), "+0 ms → tools/call greet #1 · failed (isError) in 50 ms");
+  const refused = { ...reply, ok: false, value: '{"code":-32020}', error: "-32020 HeaderMismatch" };
+  assert.equal(callLine(call({ ...modern, reply: refused, latencyMs: 3 }), 1000), "+0 ms → tools/call greet #1 · error -32020 HeaderMismatch in 3 ms");
   assert.equal(callLine(call({ ...modern, cancelled: true }), 1000), "+0 ms → tools/call greet #1 · cancelled (its client closed the stream)");
   assert.equal(callLine(call({ ...modern, reply, latencyMs: 60, rounds: [round] }), 1000), "+0 ms → tools/call greet #1 · result after 2 rounds in 60 ms");
   const asks = { ...reply, value: '{"resultType":"input_required","inputRequests":{}}' };
