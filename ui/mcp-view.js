@@ -29,6 +29,7 @@ export function sessionLine(conversation) {
   if (end) parts.push(`ended by DELETE (#${end.exchange}, ${end.status ?? "no answer"})`);
   const calls = conversation.calls.length + conversation.callsDropped;
   parts.push(`${calls} message${calls === 1 ? "" : "s"}, ${conversation.unanswered} unanswered`);
+  if (!modern && conversation.era === "legacy") parts.push("legacy era (2024-11-05 to 2025-11-25)");
   if (conversation.violations.length) parts.push(`${conversation.violations.length} rule${conversation.violations.length === 1 ? "" : "s"} broken`);
   if (conversation.advice.length) parts.push(`${conversation.advice.length} SHOULD${conversation.advice.length === 1 ? "" : "s"} missed`);
   return parts.join(" · ");
@@ -89,7 +90,8 @@ function headerTable(headers) {
   for (const header of headers) {
     const row = document.createElement("tr");
     if (header.problem) row.dataset.problem = "true";
-    for (const text of [header.name, header.sent ?? "(missing)", header.decoded ?? "", header.field, header.bodyValue ?? "", header.problem ?? ""]) row.append(el("td", "", text));
+    const problem = header.problem ? `${header.rule}: ${header.problem}` : "";
+    for (const text of [header.name, header.sent ?? "(missing)", header.decoded ?? "", header.field, header.bodyValue ?? "", problem]) row.append(el("td", "", text));
     table.append(row);
   }
   return table;

@@ -33,6 +33,16 @@ pub struct MetadataHeader {
     pub body_value: Option<String>,
     /// What is wrong with it, if anything: missing, differs from the body, badly encoded.
     pub problem: Option<String>,
+    /// The rule that problem breaks (`metadata-headers`, `header-encoding`).
+    pub rule: Option<String>,
+}
+
+/// The rule a header's problem breaks: its encoding, or its mirroring of the body.
+fn rule_of(problem: &str) -> &'static str {
+    match problem.contains("Base64") || problem.contains("plain ASCII") {
+        true => "header-encoding",
+        false => "metadata-headers",
+    }
 }
 
 /// A header value decoded: a sentinel's Base64 as UTF-8, or a plain value as it is; why not.
@@ -188,13 +198,15 @@ pub(crate) fn headers_of(
         let lower = name.to_ascii_lowercase();
         if lower.starts_with(PARAM_PREFIX) && !named.contains(&lower) {
             let decoded = decode(value);
+            let problem = decoded.as_ref().err().cloned();
             headers.push(MetadataHeader {
                 name: name.clone(),
                 sent: Some(value.clone()),
                 decoded: decoded.as_ref().ok().filter(|d| d != &value).cloned(),
                 field: "an argument (no x-mcp-header annotation seen for it)".into(),
                 body_value: None,
-                problem: decoded.err(),
+                rule: problem.as_deref().map(|problem| rule_of(problem).to_owned()),
+                problem,
             });
         }
     }
@@ -222,6 +234,7 @@ fn check(
         _ => None,
     };
     let decoded = decoded.and_then(Result::ok).filter(|decoded| Some(decoded) != sent.as_ref());
+    let rule = problem.as_deref().map(|problem| rule_of(problem).to_owned());
     MetadataHeader {
         name: name.to_owned(),
         sent,
@@ -229,6 +242,7 @@ fn check(
         field: field.to_owned(),
         body_value: body,
         problem,
+        rule,
     }
 }
 

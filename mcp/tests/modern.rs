@@ -332,7 +332,8 @@ fn long_quiet_listen_streams_and_buffered_answers_are_advice() {
     exchanges[2].duration_ms = Some(45_000.0);
     exchanges[3].response_headers.retain(|(name, _)| name != "x-accel-buffering");
     let conversation = Conversation::read(&exchanges);
-    let advice: Vec<(&str, u64)> = conversation.advice.iter().map(|a| (a.rule.as_str(), a.exchange)).collect();
+    let advice: Vec<(&str, u64)> =
+        conversation.advice.iter().map(|a| (a.rule.as_str(), a.exchange)).collect();
     assert_eq!(advice, [("x-accel-buffering", 4), ("keep-alive", 3)]);
     assert_eq!(conversation.violations, vec![]);
     exchanges[2].comments = 2;

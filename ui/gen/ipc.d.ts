@@ -909,7 +909,11 @@ bodyValue: string | null,
 /**
  * What is wrong with it, if anything: missing, differs from the body, badly encoded.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * The rule that problem breaks (`metadata-headers`, `header-encoding`).
+ */
+rule: string | null, };
 
 export type CallKind = "request" | "notification" | "strayResponse";
 

@@ -43,7 +43,7 @@ test("the session line names the transport, the session and what broke", () => {
     violations: [{ rule: "session-id", quote: "", detail: "", exchange: 4, revision: "2025-06-18" }],
     era: "legacy", eraChange: null, advice: [],
   };
-  assert.equal(sessionLine(conversation), "Streamable HTTP · endpoint /mcp · session s-1 · revision 2025-06-18 · ended by DELETE (#6, 200) · 1 message, 1 unanswered · 1 rule broken");
+  assert.equal(sessionLine(conversation), "Streamable HTTP · endpoint /mcp · session s-1 · revision 2025-06-18 · ended by DELETE (#6, 200) · 1 message, 1 unanswered · legacy era (2024-11-05 to 2025-11-25) · 1 rule broken");
   assert.match(sessionLine({ ...conversation, transport: null }), /^No MCP traffic/);
   const modern = { ...conversation, era: /** @type {const} */ ("modern"), sessionId: null, protocolVersion: null, sessionEnd: null, violations: [], unanswered: 0 };
   assert.equal(sessionLine(modern), "Streamable HTTP · revision 2026-07-28 (no sessions: a request per POST) · endpoint /mcp · 1 message, 0 unanswered");
