@@ -109,7 +109,7 @@ async fn npm_eventsource_is_graded() {
     let server = spawn_app(quiet_config()).await;
     let urls = scenarios(&server, "eventsource").await;
     // Long enough for the 4 s retry to be waited and the reconnect to come.
-    let seen = node("eventsource-graded.mjs", 6, &urls).await;
+    let seen = node("eventsource-graded.mjs", 20, &urls).await;
     assert_eq!(seen.len(), 6);
     let cards = cards_once(&server, "the give-up rule decided", |c| gave_up_decided(c, "eventsource")).await;
     keeps_the_spec(&cards, "eventsource");
@@ -122,7 +122,7 @@ async fn npm_eventsource_is_graded() {
 async fn chromium_is_graded() {
     let server = spawn_app(quiet_config()).await;
     let urls = scenarios(&server, "chromium").await;
-    let seen = node("chromium-graded.mjs", 6, &urls).await;
+    let seen = node("chromium-graded.mjs", 20, &urls).await;
     assert_eq!(seen.len(), 6, "{seen:?}");
     let cards = cards_once(&server, "the give-up rule decided", |c| gave_up_decided(c, "chromium")).await;
     keeps_the_spec(&cards, "chromium");
@@ -243,15 +243,29 @@ async fn kick_storm(script: &str, name: &str) -> Vec<(String, String)> {
 /// Known behaviour: after a kick, npm `eventsource` and Chromium each bring their three
 /// EventSources back after exactly the retry (no jitter): the card's MAY rule on lockstep fails
 /// for those that came back together, each naming another and its wait. (On a busy machine one
-/// of the three may be late by more than 20 ms; two always come back together.)
+/// of the three may be late by more than 20 ms, or all three, when the kick itself is spread
+/// over 200 ms: a storm is tried up to three times, and one must show two in lockstep.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_kick_eventsource_and_chromium_come_back_in_lockstep() {
     for (script, name) in
         [("eventsource-graded.mjs", "storm-eventsource"), ("chromium-graded.mjs", "storm-chromium")]
     {
-        let verdicts = kick_storm(script, name).await;
-        let failed = verdicts.iter().filter(|(verdict, _)| verdict == "fail").count();
-        assert!(failed >= 2, "{name}: at least two in lockstep: {verdicts:?}");
+        let in_lockstep =
+            |verdicts: &[(String, String)]| verdicts.iter().filter(|(v, _)| v == "fail").count() >= 2;
+        let mut storms = Vec::new();
+        for _ in 0..3 {
+            let verdicts = kick_storm(script, name).await;
+            let done = in_lockstep(&verdicts);
+            storms.push(verdicts);
+            if done {
+                break;
+            }
+        }
+        let verdicts = storms.last().cloned().unwrap_or_default();
+        assert!(
+            in_lockstep(&verdicts),
+            "{name}: at least two in lockstep in one of three storms: {storms:?}"
+        );
         for (n, (verdict, evidence)) in verdicts.iter().enumerate() {
             if verdict != "fail" {
                 continue;

@@ -167,7 +167,7 @@ fn tap_report(recorder: &Recorder) -> Value {
 async fn graded_both_ways(script: &str, client: &str, racy: bool) -> Vec<Graded> {
     let server = embedded_server().await;
     let urls = on_the_embedded_server(&server, client).await;
-    let seen = node(script, 6, &urls, None).await;
+    let seen = node(script, 20, &urls, None).await;
     assert_eq!(seen.len(), 6, "{seen:?}");
     let report = || async { server.get("/clients").await.json::<Value>().await.unwrap() };
     let broker_cards =
@@ -182,7 +182,7 @@ async fn graded_both_ways(script: &str, client: &str, racy: bool) -> Vec<Graded>
         .map(|(scenario, _)| format!("http://{addr}/events?count=1000&every=20&client={client}-{scenario}"))
         .collect();
     let page = format!("http://{addr}/json");
-    let seen = node(script, 6, &urls, Some(&page)).await;
+    let seen = node(script, 20, &urls, Some(&page)).await;
     assert_eq!(seen.len(), 6, "{seen:?}");
     let report = || async { tap_report(&recorder) };
     let tap_cards =

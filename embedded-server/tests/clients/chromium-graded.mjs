@@ -1,7 +1,8 @@
 // Debian's Chromium, headless through npm `playwright-core`, graded by the embedded server's
 // report card: a page of the server (its stream list, which runs no script) opens one
-// EventSource per URL, lets each reconnect on its own for SECS seconds, then prints one JSON
-// line per URL. Through a tap (tap/tests/graded_clients.rs), PAGE names a page of the tap's own
+// EventSource per URL, lets each reconnect on its own until every one has settled (closed for
+// good, or back with data after an error) or SECS seconds passed, then prints one JSON line
+// per URL. Through a tap (tap/tests/graded_clients.rs), PAGE names a page of the tap's own
 // origin instead (the upstream sends no CORS headers).
 //   [PAGE=URL] node chromium-graded.mjs SECS URL...
 import { chromium } from "playwright-core";
@@ -29,7 +30,14 @@ try {
       return { source, got };
     });
   }, urls);
-  await page.waitForTimeout(Number(secs) * 1000);
+  // Settled: closed for good, or reconnected and given data again.
+  await page
+    .waitForFunction(
+      () => window.sources.every(({ source, got }) => source.readyState === 2 || (got.errors > 0 && got.data.length >= 2)),
+      null,
+      { timeout: Number(secs) * 1000, polling: 50 },
+    )
+    .catch(() => {}); // past SECS: what there is
   const results = await page.evaluate(() =>
     window.sources.map(({ source, got }) => {
       got.readyState = source.readyState;

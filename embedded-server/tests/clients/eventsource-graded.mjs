@@ -1,5 +1,6 @@
 // npm `eventsource` (the WHATWG EventSource for Node), graded by the embedded server's report
-// card: opens one EventSource per URL, lets each reconnect on its own for SECS seconds, then
+// card: opens one EventSource per URL, lets each reconnect on its own until every one has
+// settled (closed for good, or back with data after an error) or SECS seconds passed, then
 // closes them and prints one JSON line per URL (its data, errors and final readyState).
 //   node eventsource-graded.mjs SECS URL...
 import { EventSource } from "eventsource";
@@ -12,11 +13,17 @@ const sources = urls.map((url) => {
   source.onerror = () => { got.errors += 1; };
   return { source, got };
 });
-setTimeout(() => {
+/** Closed for good, or reconnected and given data again. */
+const settled = ({ source, got }) => source.readyState === 2 || (got.errors > 0 && got.data.length >= 2);
+const deadline = Date.now() + Number(secs) * 1000;
+const finish = () => {
+  if (!sources.every(settled) && Date.now() < deadline) return;
+  clearInterval(watch);
   for (const { source, got } of sources) {
     got.readyState = source.readyState;
     source.close();
     console.log(JSON.stringify(got));
   }
   process.exit(0);
-}, Number(secs) * 1000);
+};
+const watch = setInterval(finish, 50);
