@@ -42,7 +42,7 @@ export function outcomeText(call) {
   const latency = call.latencyMs === null ? "?" : `${Math.round(call.latencyMs)} ms`;
   const rounds = call.rounds.length ? ` after ${call.rounds.length + 1} rounds` : "";
   if (!call.reply.ok) return `error${call.reply.error ? ` ${call.reply.error}` : ""}${rounds} in ${latency}`;
-  if (call.reply.value.includes('"resultType":"input_required"')) return `input required after ${call.rounds.length + 1} round${call.rounds.length ? "s" : ""}`;
+  if (call.reply.inputRequired) return `input required after ${call.rounds.length + 1} round${call.rounds.length ? "s" : ""}`;
   if (call.failed) return `failed (isError)${rounds} in ${latency}`;
   return `result${rounds} in ${latency}`;
 }

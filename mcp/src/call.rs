@@ -35,6 +35,9 @@ pub struct Reply {
     /// An error's code and name (`-32020 HeaderMismatch`), or its code and message when the
     /// specification names no such code.
     pub error: Option<String>,
+    /// A result that asks the client for input (`resultType: "input_required"`, revision
+    /// 2026-07-28): the request is to be retried with the answers.
+    pub input_required: bool,
 }
 
 /// The name the specification (JSON-RPC's and MCP's schema) gives an error code.

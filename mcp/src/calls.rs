@@ -99,15 +99,12 @@ fn fold_rounds(calls: &mut Vec<Call>) {
             first.cancelled = retry.cancelled;
             first.notes.extend(retry.notes);
             folded[at] = true;
-            let still_asks =
-                first.reply.as_ref().and_then(|reply| json(&reply.value)).is_some_and(|r| asks_input(&r));
-            if !still_asks {
+            if !first.reply.as_ref().is_some_and(|reply| reply.input_required) {
                 open.remove(&key);
             }
             continue;
         }
-        let asks = calls[at].reply.as_ref().filter(|reply| reply.ok).and_then(|reply| json(&reply.value));
-        if asks.is_some_and(|result| asks_input(&result)) {
+        if calls[at].reply.as_ref().is_some_and(|reply| reply.input_required) {
             open.insert(key, at);
         }
     }

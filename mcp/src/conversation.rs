@@ -180,7 +180,8 @@ impl Conversation {
                         Err(value) => (false, message::shown(value)),
                     };
                     let error = outcome.as_ref().err().map(crate::call::error_words);
-                    let reply = Reply { ok, value, at_ms, exchange, via, error };
+                    let input_required = outcome.as_ref().is_ok_and(calls::asks_input);
+                    let reply = Reply { ok, value, at_ms, exchange, via, error, input_required };
                     // On its own POST's answer, a response answers that POST's request (modern
                     // clients share no session: two of them may use the same id).
                     let on_its_post = matches!(via, Via::PostJson | Via::PostStream)

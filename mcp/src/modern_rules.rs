@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::call::Call;
-use crate::calls::{asks_input, ROUND_TRIPS};
+use crate::calls::ROUND_TRIPS;
 use crate::exchange::HttpExchange;
 use crate::message::{self, Direction, Message, Travelled, Via};
 use crate::metadata::MetadataHeader;
@@ -153,13 +153,9 @@ fn error_code(on: &HttpExchange) -> Option<i64> {
 }
 
 fn input_required_on(call: &Call, on: &HttpExchange, found: &mut Found) {
-    let asked = call
-        .reply
-        .as_ref()
-        .filter(|reply| reply.ok)
-        .and_then(|reply| serde_json::from_str::<Value>(&reply.value).ok());
     let allowed = ROUND_TRIPS.iter().any(|(method, _)| *method == call.method);
-    if asked.is_some_and(|result| asks_input(&result)) && !allowed && call.rounds.is_empty() {
+    let asked = call.reply.as_ref().is_some_and(|reply| reply.input_required);
+    if asked && !allowed && call.rounds.is_empty() {
         found.add(
             "input-required-on",
             INPUT_REQUIRED_ON,

@@ -99,7 +99,7 @@ impl McpLines {
             if !complete && !all {
                 continue;
             }
-            if !all && call.reply.as_ref().is_some_and(|reply| reply.value.contains("\"input_required\"")) {
+            if !all && call.reply.as_ref().is_some_and(|reply| reply.input_required) {
                 continue; // its retry comes: the line waits for the last round
             }
             let key =
@@ -157,7 +157,7 @@ fn outcome(call: &Call) -> String {
                 .map_or_else(String::new, |m| format!(" {m}"));
             format!("error{code}{message}")
         }
-        (_, Some(reply)) if reply.value.contains("\"input_required\"") => {
+        (_, Some(reply)) if reply.input_required => {
             format!(
                 "input required after {} round{}",
                 call.rounds.len() + 1,

@@ -934,7 +934,12 @@ value: string, atMs: number, exchange: number, via: Via,
  * An error's code and name (`-32020 HeaderMismatch`), or its code and message when the
  * specification names no such code.
  */
-error: string | null, };
+error: string | null, 
+/**
+ * A result that asks the client for input (`resultType: "input_required"`, revision
+ * 2026-07-28): the request is to be retried with the answers.
+ */
+inputRequired: boolean, };
 
 export type Note = { method: string, params: string, atMs: number, exchange: number, via: Via, };
 

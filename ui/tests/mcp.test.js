@@ -31,7 +31,7 @@ test("a modern call's line names its tool and says a failure, a cancel, its roun
   assert.equal(callLine(call({ ...modern, reply: refused, latencyMs: 3 }), 1000), "+0 ms → tools/call greet #1 · error -32020 HeaderMismatch in 3 ms");
   assert.equal(callLine(call({ ...modern, cancelled: true }), 1000), "+0 ms → tools/call greet #1 · cancelled (its client closed the stream)");
   assert.equal(callLine(call({ ...modern, reply, latencyMs: 60, rounds: [round] }), 1000), "+0 ms → tools/call greet #1 · result after 2 rounds in 60 ms");
-  const asks = { ...reply, value: '{"resultType":"input_required","inputRequests":{}}' };
+  const asks = { ...reply, value: '{"resultType":"input_required","inputRequests":{}}', inputRequired: true };
   assert.equal(callLine(call({ ...modern, reply: asks, latencyMs: 5 }), 1000), "+0 ms → tools/call greet #1 · input required after 1 round");
 });
 
