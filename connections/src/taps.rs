@@ -72,11 +72,9 @@ pub struct TapOpened {
 
 struct RunningTap {
     recorder: Recorder,
-    /// Shared with each run's tap: set here, taken by the exchanges. Never saved, so a tap
-    /// that starts with the app breaks nothing unasked.
-    faults: FaultRules,
-    /// Shared the same way, never saved either; its holds are the exchanges'.
-    breakpoints: TapBreakpoints,
+    /// The fault rules and breakpoints, shared with each run's tap: set here, taken by the
+    /// exchanges. Never saved, so a tap that starts with the app breaks nothing unasked.
+    shared: Shared,
     /// Towards the upstream: a request copied as curl needs them too.
     tls: crate::spec::TlsOptions,
     /// While it listens; a stopped tap keeps its record.
@@ -166,13 +164,8 @@ impl RunningTaps {
             }
         });
         let run = Some(TapRun { stop: stop.clone(), listening });
-        let tap = RunningTap {
-            recorder: recorder.clone(),
-            faults: shared.faults.clone(),
-            breakpoints: shared.breakpoints.clone(),
-            tls: spec.tls.clone(),
-            run,
-        };
+        let tap =
+            RunningTap { recorder: recorder.clone(), shared: shared.clone(), tls: spec.tls.clone(), run };
         self.lock().insert(id, tap);
         let taps = self.taps.clone();
         self.runtime.spawn(async move {
@@ -256,10 +249,7 @@ impl RunningTaps {
     fn recorder_and_shared(&self, id: u64) -> Result<(Recorder, Shared), InspectError> {
         let taps = self.lock();
         let tap = taps.get(&id).ok_or(InspectError::NoTap(id))?;
-        Ok((
-            tap.recorder.clone(),
-            Shared { faults: tap.faults.clone(), breakpoints: tap.breakpoints.clone() },
-        ))
+        Ok((tap.recorder.clone(), tap.shared.clone()))
     }
 
     /// Tap `id`'s breakpoints (the window's Breakpoints tab works on them, `tap_breakpoints.rs`).

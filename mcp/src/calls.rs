@@ -10,12 +10,8 @@ use serde_json::Value;
 use crate::call::{Call, CallKind, Round};
 use crate::era::Era;
 use crate::exchange::HttpExchange;
-use crate::message::{Direction, Via};
+use crate::message::{naming_field, Direction, Via};
 use crate::metadata::{self, ParamHeaders};
-
-/// Methods a server may answer with `input_required`, and the params field that names them.
-pub(crate) const ROUND_TRIPS: [(&str, &str); 3] =
-    [("tools/call", "name"), ("resources/read", "uri"), ("prompts/get", "name")];
 
 /// The JSON a call kept (its params, its result), if it was kept whole.
 fn json(text: &str) -> Option<Value> {
@@ -34,10 +30,8 @@ pub(crate) fn finish(calls: &mut Vec<Call>, exchanges: &[&HttpExchange]) {
     let mut params = ParamHeaders::default();
     for call in calls.iter_mut() {
         let request = json(&call.params);
-        call.name = ROUND_TRIPS
-            .iter()
-            .find(|(method, _)| *method == call.method)
-            .and_then(|(_, field)| request.as_ref()?.get(*field)?.as_str().map(str::to_owned));
+        call.name = naming_field(&call.method)
+            .and_then(|field| request.as_ref()?.get(field)?.as_str().map(str::to_owned));
         let result = call.reply.as_ref().filter(|reply| reply.ok).and_then(|reply| json(&reply.value));
         call.failed = call.method == "tools/call"
             && result.as_ref().and_then(|result| result.get("isError")).and_then(Value::as_bool)

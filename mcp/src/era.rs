@@ -108,8 +108,7 @@ pub(crate) fn of_conversation(
     let change = refused.and_then(|at| {
         let initialize = exchanges[at + 1..].iter().find(|exchange| {
             eras.get(&exchange.id) == Some(&Era::Legacy)
-                && serde_json::from_str::<Value>(exchange.request_body.trim())
-                    .is_ok_and(|body| body.get("method").and_then(Value::as_str) == Some("initialize"))
+                && crate::message::requests(&exchange.request_body, "initialize")
         })?;
         Some(EraChange { refused: exchanges[at].id, fell_back: initialize.id })
     });

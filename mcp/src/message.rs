@@ -112,6 +112,24 @@ pub(crate) fn parse(text: &str) -> Option<Vec<Message>> {
     }
 }
 
+/// The requests that name what they act on, and the params field that names it: a tool
+/// (`tools/call`), a resource (`resources/read`), a prompt (`prompts/get`). Revision 2026-07-28
+/// mirrors that name in `Mcp-Name`, and lets a server answer only these with `input_required`.
+pub(crate) const NAMED: [(&str, &str); 3] =
+    [("tools/call", "name"), ("resources/read", "uri"), ("prompts/get", "name")];
+
+/// The params field naming what a request for `method` acts on, if it names one.
+pub(crate) fn naming_field(method: &str) -> Option<&'static str> {
+    NAMED.iter().find(|(named, _)| *named == method).map(|(_, field)| *field)
+}
+
+/// Whether `body` holds a JSON-RPC request for `method`.
+pub(crate) fn requests(body: &str, method: &str) -> bool {
+    parse(body).is_some_and(|messages| {
+        messages.iter().any(|m| matches!(m, Message::Request { method: asked, .. } if asked == method))
+    })
+}
+
 /// A value as compact JSON, cut at [`MAX_SHOWN`] bytes (on a character boundary).
 pub(crate) fn shown(value: &Value) -> String {
     let mut text = value.to_string();

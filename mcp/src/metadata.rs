@@ -10,12 +10,11 @@ use serde_json::Value;
 
 use crate::era::{body_version, VERSION_META};
 use crate::exchange::HttpExchange;
+use crate::message::naming_field;
 
 const SENTINEL_START: &str = "=?base64?";
 const SENTINEL_END: &str = "?=";
 const PARAM_PREFIX: &str = "mcp-param-";
-/// Methods whose requests carry `Mcp-Name`, and the params field it mirrors.
-const NAMED: [(&str, &str); 3] = [("tools/call", "name"), ("resources/read", "uri"), ("prompts/get", "name")];
 
 /// One metadata header of a request, as sent, beside the body field it mirrors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -94,8 +93,7 @@ pub fn request_metadata(body: &str) -> Vec<(String, String)> {
         ("MCP-Protocol-Version".to_owned(), version.to_owned()),
         ("Mcp-Method".to_owned(), method.to_owned()),
     ];
-    let named = NAMED.iter().find(|(named, _)| *named == method);
-    let name = named.and_then(|(_, field)| body.get("params")?.get(*field).and_then(header_text));
+    let name = naming_field(method).and_then(|field| body.get("params")?.get(field).and_then(header_text));
     if let Some(name) = name {
         headers.push(("Mcp-Name".to_owned(), encode(&name)));
     }
@@ -172,8 +170,8 @@ pub(crate) fn headers_of(
     ));
     headers.push(check(exchange, "Mcp-Method", "method", Some(method.to_owned()), false));
     let arguments = body.get("params");
-    if let Some((_, field)) = NAMED.iter().find(|(named, _)| *named == method) {
-        let value = arguments.and_then(|p| p.get(*field)).and_then(header_text);
+    if let Some(field) = naming_field(method) {
+        let value = arguments.and_then(|p| p.get(field)).and_then(header_text);
         headers.push(check(exchange, "Mcp-Name", &format!("params.{field}"), value, true));
     }
     let tool =

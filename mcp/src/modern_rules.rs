@@ -6,7 +6,6 @@
 use serde_json::Value;
 
 use crate::call::Call;
-use crate::calls::ROUND_TRIPS;
 use crate::exchange::HttpExchange;
 use crate::message::{self, Direction, Message, Travelled, Via};
 use crate::metadata::MetadataHeader;
@@ -153,7 +152,7 @@ fn error_code(on: &HttpExchange) -> Option<i64> {
 }
 
 fn input_required_on(call: &Call, on: &HttpExchange, found: &mut Found) {
-    let allowed = ROUND_TRIPS.iter().any(|(method, _)| *method == call.method);
+    let allowed = message::naming_field(&call.method).is_some();
     let asked = call.reply.as_ref().is_some_and(|reply| reply.input_required);
     if asked && !allowed && call.rounds.is_empty() {
         found.add(
@@ -190,10 +189,7 @@ fn post_answer(on: &HttpExchange, found: &mut Found) {
 /// request-scoped notification.
 fn listen_streams(exchanges: &[&HttpExchange], messages: &[&Travelled], found: &mut Found) {
     for on in exchanges {
-        let listens = message::parse(&on.request_body).is_some_and(|ms| {
-            ms.iter()
-                .any(|m| matches!(m, Message::Request { method, .. } if method == "subscriptions/listen"))
-        });
+        let listens = message::requests(&on.request_body, "subscriptions/listen");
         if !listens {
             continue;
         }
@@ -224,10 +220,7 @@ fn listen_streams(exchanges: &[&HttpExchange], messages: &[&Travelled], found: &
 /// A listen stream that lasted 30 s without a single comment line is advised keep-alives.
 fn keep_alives(exchanges: &[&HttpExchange], advice: &mut Found) {
     for on in exchanges.iter().filter(|on| on.content_type() == "text/event-stream" && on.comments == 0) {
-        let listens = message::parse(&on.request_body).is_some_and(|ms| {
-            ms.iter()
-                .any(|m| matches!(m, Message::Request { method, .. } if method == "subscriptions/listen"))
-        });
+        let listens = message::requests(&on.request_body, "subscriptions/listen");
         let lasted = on.duration_ms.unwrap_or(0.0);
         if listens && lasted >= KEEP_ALIVE_AFTER_MS {
             advice.add(

@@ -138,12 +138,7 @@ fn sessions<'a>(exchanges: &[&'a HttpExchange], messages: &[&Travelled]) -> Vec<
 /// one session there is (with several, whose it is cannot be told).
 fn session_headers(exchanges: &[&HttpExchange], messages: &[&Travelled], found: &mut Found) {
     let sessions = sessions(exchanges, messages);
-    let initializes = |exchange: &HttpExchange| {
-        message::parse(&exchange.request_body).is_some_and(|ms| {
-            ms.iter().any(|m| matches!(m, Message::Request { method, .. } if method == "initialize"))
-        })
-    };
-    for exchange in exchanges.iter().filter(|e| !initializes(e)) {
+    for exchange in exchanges.iter().filter(|e| !message::requests(&e.request_body, "initialize")) {
         let established: Vec<&Session> =
             sessions.iter().filter(|s| s.answered_at <= exchange.started_ms).collect();
         let only = (established.len() == 1).then(|| established.first()).flatten();

@@ -27,11 +27,15 @@ impl StreamHold {
 
     /// Takes the upstream's next block.
     pub(crate) fn push(&mut self, block: OwnedBlock) -> Result<(), HoldFull> {
+        self.with_stops(|hold, stops| hold.push(block, Instant::now(), stops))
+    }
+
+    /// Runs `work` on the hold with the breakpoints that watch this exchange now.
+    fn with_stops<R>(&mut self, work: impl FnOnce(&mut Hold, Option<Stops<'_>>) -> R) -> R {
         let list = self.watch.list();
-        let key = self.watch.key().clone();
-        let stop_at = |event: &EventView| list.as_ref().and_then(|list| list.stop_at(&key, event));
-        let stops: Option<Stops<'_>> = list.is_some().then_some(&stop_at);
-        self.hold.push(block, Instant::now(), stops)
+        let key = self.watch.key();
+        let stop_at = |event: &EventView| list.as_ref().and_then(|list| list.stop_at(key, event));
+        work(&mut self.hold, list.is_some().then_some(&stop_at))
     }
 
     /// Takes the actions the user sent; whether any came.
@@ -45,11 +49,7 @@ impl StreamHold {
     }
 
     fn act(&mut self, action: Action) {
-        let list = self.watch.list();
-        let key = self.watch.key().clone();
-        let stop_at = |event: &EventView| list.as_ref().and_then(|list| list.stop_at(&key, event));
-        let stops: Option<Stops<'_>> = list.is_some().then_some(&stop_at);
-        if let Err(error) = self.hold.act(action, Instant::now(), stops) {
+        if let Err(error) = self.with_stops(|hold, stops| hold.act(action, Instant::now(), stops)) {
             tracing::debug!(%error, "a breakpoint action was not taken");
         }
     }
