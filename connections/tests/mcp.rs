@@ -8,7 +8,6 @@
 
 mod support;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -16,8 +15,8 @@ use sse_connections::{
     ConnectionSpec, HeaderField, ReconnectOptions, RunningConnections, RunningTaps, TapSpec,
 };
 use sse_mcp::{CallKind, Conversation, Transport, Via};
-use support::{emitter, request};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use support::{emitter, node_server, request};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::process::{Child, Command};
 
@@ -33,26 +32,6 @@ fn root() -> String {
 /// Starts the SDK's server over `kind` (`streamable` or `sse`); it and its port.
 async fn sdk_server(kind: &str) -> (Child, u16) {
     node_server("server.mjs", &[kind]).await
-}
-
-/// Starts `script` with `args` under Node; it and the port it says it listens on.
-async fn node_server(script_name: &str, args: &[&str]) -> (Child, u16) {
-    let mut child = Command::new("node")
-        .arg(script(script_name))
-        .args(args)
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("run node (scripts/setup.sh installs it)");
-    let stdout = child.stdout.take().expect("its stdout");
-    let mut line = String::new();
-    tokio::time::timeout(Duration::from_secs(20), BufReader::new(stdout).read_line(&mut line))
-        .await
-        .expect("the SDK server starts within 20 s")
-        .expect("read its first line");
-    let port = line.trim().strip_prefix("listening on ").and_then(|p| p.parse().ok());
-    (child, port.unwrap_or_else(|| panic!("`listening on PORT`, got {line:?}")))
 }
 
 /// Runs the SDK's client against `url` over `kind`; what it saw (its one JSON line).

@@ -7,37 +7,18 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+
 use std::time::Duration;
 
 use serde_json::Value;
 use sse_connections::{RunningTaps, TapSpec};
 use sse_mcp::{Conversation, Era};
-use support::emitter;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use support::{emitter, node_server};
+
+use tokio::process::Command;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A test server of `connections/tests/mcp` under Node 20; it and its port.
-async fn node_server(args: &[&str]) -> (Child, u16) {
-    let mut child = Command::new("node")
-        .args(args)
-        .current_dir(root().join("connections/tests/mcp"))
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("run node");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("its stdout");
-    tokio::time::timeout(Duration::from_secs(20), BufReader::new(stdout).read_line(&mut line))
-        .await
-        .expect("the server starts within 20 s")
-        .expect("read its first line");
-    let port = line.trim().strip_prefix("listening on ").and_then(|p| p.parse().ok());
-    (child, port.unwrap_or_else(|| panic!("`listening on PORT`, got {line:?}")))
 }
 
 /// Runs the suite's server scenarios against `url` at `version`; the ids of the checks it
@@ -76,8 +57,8 @@ async fn conformance(url: &str, version: &str, output: &Path) -> (Vec<String>, u
 }
 
 /// The server behind a tap, the suite through it; the conversation the tap's record reads as.
-async fn through_a_tap(server: &[&str], version: &str, name: &str) -> (Conversation, Vec<String>) {
-    let (_server, port) = node_server(server).await;
+async fn through_a_tap(server: (&str, &[&str]), version: &str, name: &str) -> (Conversation, Vec<String>) {
+    let (_server, port) = node_server(server.0, server.1).await;
     let taps = RunningTaps::new(tokio::runtime::Handle::current());
     let (emit, _updates) = emitter();
     let spec = TapSpec { upstream: format!("http://127.0.0.1:{port}"), ..TapSpec::default() };
@@ -94,7 +75,7 @@ async fn through_a_tap(server: &[&str], version: &str, name: &str) -> (Conversat
 /// Revision 2026-07-28: the SDK v2's server, read as modern, no rule broken.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_suite_against_the_sdk_v2_server_breaks_no_rule_in_the_view() {
-    let (conversation, failed) = through_a_tap(&["server-v2.mjs"], "2026-07-28", "v2").await;
+    let (conversation, failed) = through_a_tap(("server-v2.mjs", &[]), "2026-07-28", "v2").await;
     assert_eq!(conversation.era, Some(Era::Modern));
     assert!(conversation.calls.len() > 10, "{} calls", conversation.calls.len());
     assert!(
@@ -108,7 +89,7 @@ async fn the_suite_against_the_sdk_v2_server_breaks_no_rule_in_the_view() {
 /// broken (each client held to its own session).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_suite_against_the_v1_sdk_server_breaks_no_rule_in_the_view() {
-    let (conversation, failed) = through_a_tap(&["server.mjs", "streamable"], "2025-11-25", "v1").await;
+    let (conversation, failed) = through_a_tap(("server.mjs", &["streamable"]), "2025-11-25", "v1").await;
     assert_eq!(conversation.era, Some(Era::Legacy));
     assert!(conversation.calls.len() > 10, "{} calls", conversation.calls.len());
     assert!(

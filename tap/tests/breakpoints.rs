@@ -19,7 +19,7 @@ use tokio::net::TcpStream;
 
 mod common;
 use common::starlette::Starlette;
-use common::start_tap;
+use common::{dechunk, start_tap};
 
 /// A tap to `upstream` with the window's breakpoints set to `list` (and `rules`, if any).
 async fn tap_with(
@@ -55,17 +55,7 @@ async fn held(breakpoints: &TapBreakpoints, recorder: &Recorder, number: u64) ->
 
 /// The exchange for a target starting `prefix`, once it ended (10 s at most).
 async fn ended(recorder: &Recorder, prefix: &str) -> Exchange {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut changes = recorder.changes();
-    loop {
-        let found =
-            recorder.exchanges().into_iter().find(|e| e.target.starts_with(prefix) && e.ending.is_some());
-        if let Some(exchange) = found {
-            return exchange;
-        }
-        assert!(Instant::now() < deadline, "the exchange for {prefix} did not end within 10 s");
-        let _ = tokio::time::timeout(Duration::from_millis(200), changes.changed()).await;
-    }
+    common::ended_where(recorder, prefix, |target| target.starts_with(prefix)).await
 }
 
 /// Waits for `check` (10 s at most), woken by the tap's holds every 20 ms.
@@ -132,21 +122,7 @@ impl RawClient {
     /// The body so far, de-chunked (the chunk sizes taken out).
     fn body(&self) -> Vec<u8> {
         let at = self.raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a head") + 4;
-        let mut rest = &self.raw[at..];
-        let mut body = Vec::new();
-        while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
-            let Ok(size) = usize::from_str_radix(String::from_utf8_lossy(&rest[..end]).trim(), 16) else {
-                break;
-            };
-            rest = &rest[end + 2..];
-            let take = size.min(rest.len());
-            body.extend_from_slice(&rest[..take]);
-            if size == 0 || rest.len() < size + 2 {
-                break;
-            }
-            rest = &rest[size + 2..];
-        }
-        body
+        dechunk(&self.raw[at..]).0
     }
 }
 

@@ -14,7 +14,7 @@ use tokio::net::TcpStream;
 
 mod common;
 use common::starlette::Starlette;
-use common::start_tap;
+use common::{dechunk, start_tap};
 
 /// What a raw socket client got.
 struct Got {
@@ -31,27 +31,6 @@ impl Got {
     /// When the body first held `len` bytes.
     fn when_it_had(&self, len: usize) -> Duration {
         self.reads.iter().find(|(_, had)| *had >= len).map(|(at, _)| *at).expect("the body got that far")
-    }
-}
-
-/// Decodes a chunked body as far as it goes: the bytes, and whether the last chunk came.
-fn dechunk(mut raw: &[u8]) -> (Vec<u8>, bool) {
-    let mut body = Vec::new();
-    loop {
-        let Some(line_end) = raw.windows(2).position(|w| w == b"\r\n") else { return (body, false) };
-        let size =
-            std::str::from_utf8(&raw[..line_end]).ok().and_then(|s| usize::from_str_radix(s.trim(), 16).ok());
-        let Some(size) = size else { return (body, false) };
-        raw = &raw[line_end + 2..];
-        if size == 0 {
-            return (body, raw.starts_with(b"\r\n"));
-        }
-        let take = size.min(raw.len());
-        body.extend_from_slice(&raw[..take]);
-        if take < size || raw.len() < size + 2 {
-            return (body, false);
-        }
-        raw = &raw[size + 2..];
     }
 }
 
@@ -104,16 +83,7 @@ async fn tap_with(upstream: &str, rules: &str) -> (SocketAddr, Recorder, tokio::
 
 /// The exchange for `target` once it ended (waited for, 10 s at most).
 async fn ended(recorder: &Recorder, target: &str) -> Exchange {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let found = recorder.exchanges().into_iter().find(|e| e.target == target && e.ending.is_some());
-        if let Some(exchange) = found {
-            return exchange;
-        }
-        assert!(Instant::now() < deadline, "the exchange for {target} did not end within 10 s");
-        let mut changes = recorder.changes();
-        let _ = tokio::time::timeout(Duration::from_millis(200), changes.changed()).await;
-    }
+    common::ended_where(recorder, target, |sent| sent == target).await
 }
 
 /// The upstream's body as the tap recorded it (decoded).

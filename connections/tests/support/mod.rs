@@ -70,3 +70,26 @@ pub async fn wait_for_events(connections: &RunningConnections, id: u64, count: u
     .await
     .unwrap_or_else(|_| panic!("fewer than {count} events within 5 s"));
 }
+
+/// Starts `tests/mcp/SCRIPT ARGS…` under Node (from the workspace root, where `npm ci` put the
+/// SDKs); it and the port it says it listens on (`listening on PORT`, within 20 s).
+pub async fn node_server(script: &str, args: &[&str]) -> (tokio::process::Child, u16) {
+    use tokio::io::AsyncBufReadExt;
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    let mut child = tokio::process::Command::new("node")
+        .arg(format!("{manifest}/tests/mcp/{script}"))
+        .args(args)
+        .current_dir(format!("{manifest}/.."))
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("run node (scripts/setup.sh installs it)");
+    let stdout = child.stdout.take().expect("its stdout");
+    let mut line = String::new();
+    tokio::time::timeout(Duration::from_secs(20), tokio::io::BufReader::new(stdout).read_line(&mut line))
+        .await
+        .expect("the server starts within 20 s")
+        .expect("read its first line");
+    let port = line.trim().strip_prefix("listening on ").and_then(|p| p.parse().ok());
+    (child, port.unwrap_or_else(|| panic!("`listening on PORT`, got {line:?}")))
+}

@@ -421,6 +421,17 @@ impl App {
         assert_eq!(self.focused().await, id, "Tab never reached #{id}: {}", self.describe().await);
     }
 
+    /// Makes a tap in front of `upstream` by the keyboard (the form starts it on Enter) and
+    /// waits until it listens; where it listens.
+    pub(crate) async fn start_tap(&self, upstream: &str) -> String {
+        self.click("new-tap").await;
+        self.type_into("t-upstream", upstream).await;
+        self.press(char::from(fantoccini::key::Key::Enter)).await;
+        self.wait_until(20, "the tap listens", || async { self.text("tap-state").await == "listening" })
+            .await;
+        self.text("tap-url").await
+    }
+
     /// The id of the element that has the focus.
     pub(crate) async fn focused(&self) -> String {
         self.eval("return document.activeElement ? document.activeElement.id : ''")

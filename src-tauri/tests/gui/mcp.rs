@@ -54,11 +54,7 @@ async fn the_mcp_tab_lists_a_conversation_through_a_tap() {
     let server = sdk_server();
     let app = spawn_app().await;
     app.wait_until(30, "the app has started", || async { app.text("ipc-state").await == "open" }).await;
-    app.click("new-tap").await;
-    app.type_into("t-upstream", &server.1).await;
-    app.click("tap-start").await;
-    app.wait_until(20, "the tap listens", || async { app.text("tap-state").await == "listening" }).await;
-    let listen_url = app.text("tap-url").await;
+    let listen_url = app.start_tap(&server.1).await;
 
     let client = Command::new("node")
         .args([mcp_script("client.mjs").as_str(), &format!("{listen_url}/mcp"), "streamable"])
@@ -124,11 +120,7 @@ async fn the_mcp_tab_reads_revision_2026_07_28_call_by_call() {
     let server = node_server(&[mcp_script("server-v2.mjs").as_str()]);
     let app = spawn_app().await;
     app.wait_until(30, "the app has started", || async { app.text("ipc-state").await == "open" }).await;
-    app.click("new-tap").await;
-    app.type_into("t-upstream", &server.1).await;
-    app.click("tap-start").await;
-    app.wait_until(20, "the tap listens", || async { app.text("tap-state").await == "listening" }).await;
-    let listen_url = app.text("tap-url").await;
+    let listen_url = app.start_tap(&server.1).await;
     let client = Command::new("node")
         .args([mcp_script("client-v2.mjs").as_str(), &format!("{listen_url}/mcp")])
         .current_dir(workspace())

@@ -77,10 +77,7 @@ async fn a_breakpoint_holds_edits_drops_and_resumes_by_keyboard() {
     let app = spawn_app_in(&config, &[]).await;
     app.wait_until(30, "the app has started", || async { app.text("ipc-state").await == "open" }).await;
     let upstream = app.text("server-url").await;
-    app.click("new-tap").await;
-    app.type_into("t-upstream", &upstream).await;
-    app.press(char::from(Key::Enter)).await; // the form starts the tap
-    app.wait_until(20, "the tap listens", || async { app.text("tap-state").await == "listening" }).await;
+    let listen_url = app.start_tap(&upstream).await;
 
     // To the Breakpoints tab with the arrow keys; a breakpoint from the Type field, by Enter.
     app.click("tap-tab-waterfall").await;
@@ -98,7 +95,6 @@ async fn a_breakpoint_holds_edits_drops_and_resumes_by_keyboard() {
     let list = app.eval("return document.getElementById('bp-json').value").await;
     assert_eq!(list, "[\n  {\"event\":\"error\"}\n]\n");
 
-    let listen_url = app.text("tap-url").await;
     let curl = Curl::start(&format!("{listen_url}/events?stream=messages"));
     app.wait_until(10, "curl's stream is through the tap", || async {
         app.eval("return document.querySelectorAll('#tap-rows tr').length").await == json!(1)

@@ -26,11 +26,7 @@ async fn a_taps_clients_are_graded_in_its_clients_tab() {
     let app = spawn_app_in(&config, &[]).await;
     app.wait_until(30, "the app has started", || async { app.text("ipc-state").await == "open" }).await;
     let upstream = app.text("server-url").await;
-    app.click("new-tap").await;
-    app.type_into("t-upstream", &upstream).await;
-    app.press(char::from(Key::Enter)).await; // the form starts the tap
-    app.wait_until(20, "the tap listens", || async { app.text("tap-state").await == "listening" }).await;
-    let tap = app.text("tap-url").await;
+    let tap = app.start_tap(&upstream).await;
 
     // To the Clients tab with the arrow keys.
     app.click("tap-tab-waterfall").await;

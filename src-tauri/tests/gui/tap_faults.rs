@@ -32,10 +32,7 @@ mod test_hooks {
         let app = spawn_app_in(&config, &[]).await;
         app.wait_until(30, "the app has started", || async { app.text("ipc-state").await == "open" }).await;
         let upstream = app.text("server-url").await;
-        app.click("new-tap").await;
-        app.type_into("t-upstream", &upstream).await;
-        app.press(char::from(Key::Enter)).await; // the form starts the tap
-        app.wait_until(20, "the tap listens", || async { app.text("tap-state").await == "listening" }).await;
+        app.start_tap(&upstream).await;
         assert_eq!(app.eval("return document.getElementById('tap-faults-badge').hidden").await, true);
 
         // To the Faults tab with the arrow keys, then into the box with Tab.

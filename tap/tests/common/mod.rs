@@ -102,6 +102,42 @@ pub async fn ended(recorder: &Recorder) -> Exchange {
     panic!("no exchange ended: {:?}", recorder.exchanges());
 }
 
+/// Decodes a chunked body as far as it goes: the bytes, and whether the last chunk came.
+/// The first exchange for a target `pick` accepts, once it ended (10 s at most), waiting on the
+/// record's changes; `what` names it when it does not come.
+pub async fn ended_where(recorder: &Recorder, what: &str, pick: impl Fn(&str) -> bool) -> Exchange {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut changes = recorder.changes();
+    loop {
+        let found = recorder.exchanges().into_iter().find(|e| pick(&e.target) && e.ending.is_some());
+        if let Some(exchange) = found {
+            return exchange;
+        }
+        assert!(std::time::Instant::now() < deadline, "the exchange for {what} did not end within 10 s");
+        let _ = tokio::time::timeout(Duration::from_millis(200), changes.changed()).await;
+    }
+}
+
+pub fn dechunk(mut raw: &[u8]) -> (Vec<u8>, bool) {
+    let mut body = Vec::new();
+    loop {
+        let Some(line_end) = raw.windows(2).position(|w| w == b"\r\n") else { return (body, false) };
+        let size =
+            std::str::from_utf8(&raw[..line_end]).ok().and_then(|s| usize::from_str_radix(s.trim(), 16).ok());
+        let Some(size) = size else { return (body, false) };
+        raw = &raw[line_end + 2..];
+        if size == 0 {
+            return (body, raw.starts_with(b"\r\n"));
+        }
+        let take = size.min(raw.len());
+        body.extend_from_slice(&raw[..take]);
+        if take < size || raw.len() < size + 2 {
+            return (body, false);
+        }
+        raw = &raw[size + 2..];
+    }
+}
+
 pub fn split_head(response: &[u8]) -> (String, Vec<u8>) {
     let at = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
     (String::from_utf8_lossy(&response[..at]).into_owned(), response[at + 4..].to_vec())
