@@ -1,6 +1,6 @@
 // The LLM panel's two small charts, drawn on canvases in the theme's colours: the
 // inter-token gap histogram, and the timeline whose lanes are the answer's blocks (from
-// their first piece to their latest), with time to first token and stalls marked.
+// their first piece to their latest), with the first content (TTFT) and stalls marked.
 import { GAP_LABELS, msText } from "./llm-text.js";
 
 /** @typedef {import("./gen/ipc").Summary} Summary */
@@ -65,7 +65,7 @@ export function drawHistogram(canvas, histogram) {
   );
 }
 
-/** A lane per block from its first to its latest piece; a line at the first token, stalls
+/** A lane per block from its first to its latest piece; a line at the first content, stalls
  * in the warning colour across the lanes.
  * @param {HTMLCanvasElement} canvas @param {Summary} summary */
 export function drawTimeline(canvas, summary) {
@@ -98,7 +98,7 @@ export function drawTimeline(canvas, summary) {
     g.fillStyle = malformed ? bad : block.kind === "reasoning" ? muted : accent;
     g.fillRect(start, middle - 4, end - start, 8);
   });
-  const first = summary.timing.firstTokenMs;
+  const first = summary.milestones.firstContent;
   if (first !== null) {
     g.fillStyle = text;
     g.fillRect(x(first), 0, 1, lanesBottom);

@@ -8,6 +8,8 @@
 /** @typedef {import("./gen/ipc").Timing} Timing */
 /** @typedef {import("./gen/ipc").Usage} Usage */
 /** @typedef {import("./gen/ipc").Oddities} Oddities */
+/** @typedef {import("./gen/ipc").Milestones} Milestones */
+/** @typedef {import("./gen/ipc").NoContent} NoContent */
 
 /**
  * What the panel holds of a connection's reading: the latest report (its blocks' text is only
@@ -84,12 +86,13 @@ function capitalised(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** The timing figures, from the request being sent. @param {Timing} timing */
-export function timingFigures(timing) {
+/** The figures, from the request being sent: TTFT is the first content.
+ * @param {Milestones} milestones @param {Timing} timing */
+export function timingFigures(milestones, timing) {
   const rate = timing.tokensPerSecond === null ? "–" : `${timing.tokensPerSecond.toFixed(1)}/s`;
   return [
-    ["First byte", msText(timing.firstByteMs)],
-    ["First token", msText(timing.firstTokenMs)],
+    ["TTFT (first content)", msText(milestones.firstContent)],
+    ["First text", msText(milestones.firstText)],
     ["Second token", msText(timing.secondTokenMs)],
     ["Tokens", `${timing.tokens} · ${rate}`],
     ["Gap p50 / p99", `${msText(timing.gapP50Ms)} / ${msText(timing.gapP99Ms)}`],
@@ -97,10 +100,51 @@ export function timingFigures(timing) {
   ];
 }
 
+/** The milestones in order, as the timeline names them. @type {{ key: Exclude<keyof Milestones, "noContentReason">, name: string }[]} */
+export const MILESTONES = [
+  { key: "requestSent", name: "request sent" },
+  { key: "headReceived", name: "head received" },
+  { key: "firstByte", name: "first byte" },
+  { key: "firstEvent", name: "first event" },
+  { key: "firstContent", name: "first content" },
+  { key: "firstText", name: "first text" },
+  { key: "lastContent", name: "last content" },
+  { key: "end", name: "end" },
+];
+
+/** @typedef {{ key: string, name: string, at: number | null, gap: number | null }} MilestoneRow */
+
+/** Each milestone with its time and the gap since the one before that came (null: never).
+ * @param {Milestones} milestones @returns {MilestoneRow[]} */
+export function milestoneRows(milestones) {
+  /** @type {number | null} */
+  let before = null;
+  return MILESTONES.map(({ key, name }) => {
+    const at = milestones[key];
+    const gap = at !== null && before !== null ? at - before : null;
+    if (at !== null) before = at;
+    return { key, name, at, gap };
+  });
+}
+
+/** Why there is no content, or what came instead of answer text; "" when neither applies.
+ * @param {NoContent | null} reason */
+export function noContentText(reason) {
+  switch (reason) {
+    case "cut": return "No content: the stream was cut before any.";
+    case "error": return "No content: an error came in band before any.";
+    case "noneGenerated": return "No content: none was generated.";
+    case "onlyReasoning": return "No answer text: only reasoning.";
+    case "onlyToolCalls": return "No answer text: only tool calls.";
+    case "onlyRefusal": return "No answer text: only a refusal.";
+    default: return "";
+  }
+}
+
 /** A block's heading: what it is, where, and how it stands.
  * @param {Block} block @param {boolean} ended the stream is over */
 export function blockTitle(block, ended) {
-  const kind = block.kind === "toolCall" ? "Tool call" : block.kind === "reasoning" ? "Reasoning" : "Text";
+  const kind = { toolCall: "Tool call", reasoning: "Reasoning", refusal: "Refusal", text: "Text" }[block.kind];
   const named = block.kind === "toolCall" ? ` ${block.name ?? "(no name)"}${block.id ? ` (${block.id})` : ""}` : "";
   const parts = [`${kind}${named}`, block.place, `${block.pieces} piece${block.pieces === 1 ? "" : "s"}`];
   if (block.truncated) parts.push("cut at 4 MiB");

@@ -4,14 +4,18 @@
 //! - `process.rs`: the server or proxy under test as a child process (a proxy with its workers
 //!   in a process group, killed whole), its CPU and memory.
 //! - [`load`]: subscribers that measure each event's latency, and one measuring window.
+//! - [`llm_ttft`]: an LLM provider's SDK streaming a fixture through a tap, the tap's first
+//!   content against the SDK's.
 //!
 //! The binaries: `main.rs` (`sse-load`: sse-server under many subscribers, against a named
 //! baseline), `abuse.rs` (`sse-abuse`: idle hordes, slow-loris, oversized input, connection
 //! floods), `tap_bench.rs` (`sse-tap-bench`: the tap against nginx and mitmproxy) and
 //! `inspector/` (`sse-inspector-bench`: the window under load and at rest; `session.rs` the app
 //! under WebDriver, `page.rs` what it reads of the page, `idle.rs` the window at rest,
-//! `tapped.rs` the load through a tap).
+//! `tapped.rs` the load through a tap), `llm_ttft_bench.rs` (`sse-llm-ttft-bench`: how much
+//! earlier the tap sees an LLM stream's first content than each provider's SDK yields it).
 
+pub mod llm_ttft;
 pub mod load;
 mod process;
 

@@ -217,7 +217,7 @@ mod tests {
         assert!(!second.fresh);
         let summary = second.summary.unwrap();
         assert_eq!(summary.blocks[0].text, "lo");
-        assert_eq!(summary.timing.first_token_ms, Some(300.0));
+        assert_eq!(summary.milestones.first_content, Some(300.0));
         assert!(view.take_report(true).is_none(), "nothing changed");
     }
 

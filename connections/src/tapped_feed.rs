@@ -25,7 +25,10 @@ struct Read {
     /// Bytes the record let go before they were read.
     missed: u64,
     chunks: Vec<(Duration, Bytes)>,
-    ending: Option<String>,
+    /// When the body's first bytes came, after the exchange began.
+    first_byte: Option<Duration>,
+    /// How it ended, and when, after the exchange began.
+    ending: Option<(String, Duration)>,
 }
 
 enum Phase {
@@ -47,6 +50,8 @@ pub(crate) struct TappedFeed {
     /// The next chunk starts mid-line (the record let the bytes before it go): skip to the line's end.
     resync: bool,
     phase: Phase,
+    /// Whether the body's first byte was told.
+    first_byte_told: bool,
     outbox: VecDeque<Update>,
     /// Made on the first read, on the task's runtime (the feed may be made off it).
     poll: Option<Interval>,
@@ -79,6 +84,7 @@ impl TappedFeed {
             read_to: 0,
             resync: false,
             phase: Phase::Starting,
+            first_byte_told: false,
             outbox,
             poll: None,
         })
@@ -109,19 +115,27 @@ impl TappedFeed {
     fn read(&mut self) {
         let (read_to, want_head) = (self.read_to, matches!(self.phase, Phase::Starting));
         let Some(read) = self.recorder.with_exchange(self.exchange, |e| look(e, read_to, want_head)) else {
-            self.close("the tap no longer keeps this exchange (it keeps the newest 1,000)".into());
+            let reason = "the tap no longer keeps this exchange (it keeps the newest 1,000)";
+            self.close(reason.into(), SystemTime::now());
             return;
         };
         if matches!(self.phase, Phase::Starting) {
             let Some((status, headers, head_after)) = read.head else {
-                if let Some(ending) = read.ending {
-                    self.close(format!("the exchange ended before its response: {ending}"));
+                if let Some((ending, after)) = read.ending {
+                    self.close(
+                        format!("the exchange ended before its response: {ending}"),
+                        self.started + after,
+                    );
                 }
                 return;
             };
             let received_at = self.started + head_after;
             self.outbox.push_back(Update::Open { status, headers, received_at });
             self.phase = Phase::Open;
+        }
+        if let Some(after) = read.first_byte.filter(|_| !self.first_byte_told) {
+            self.first_byte_told = true;
+            self.outbox.push_back(Update::FirstByte { received_at: self.started + after });
         }
         if read.missed > 0 {
             self.missed(read.missed);
@@ -130,10 +144,10 @@ impl TappedFeed {
             self.read_to += bytes.len() as u64;
             self.push_chunk(at, bytes);
         }
-        if let Some(ending) = read.ending {
+        if let Some((ending, after)) = read.ending {
             // An event without its blank line is not dispatched, as in EventSource.
             self.reader.finish();
-            self.close(format!("the tapped stream ended: {ending}"));
+            self.close(format!("the tapped stream ended: {ending}"), self.started + after);
         }
     }
 
@@ -185,8 +199,9 @@ impl TappedFeed {
         }
     }
 
-    fn close(&mut self, reason: String) {
-        self.outbox.push_back(Update::Closed { reason });
+    /// Ends the feed at `at` (the record's time, when it has one).
+    fn close(&mut self, reason: String, at: SystemTime) {
+        self.outbox.push_back(Update::Closed { reason, at });
         self.phase = Phase::Done;
     }
 }
@@ -219,5 +234,7 @@ fn look(exchange: &Exchange, read_to: u64, want_head: bool) -> Read {
         }
         position = end;
     }
-    Read { head, missed, chunks, ending: exchange.ending.as_ref().map(ToString::to_string) }
+    let ending =
+        exchange.ending.as_ref().map(|ending| (ending.to_string(), exchange.duration.unwrap_or_default()));
+    Read { head, missed, chunks, first_byte: exchange.first_byte_after, ending }
 }

@@ -241,6 +241,8 @@ impl ConnectionTask {
                 Ok(())
             }
             Update::Event(event) => self.on_event(event, kept),
+            // The LLM reading took its time; its report goes with the next event.
+            Update::FirstByte { .. } => Ok(()),
             lifecycle => self.on_lifecycle(lifecycle),
         }
     }
@@ -250,7 +252,7 @@ impl ConnectionTask {
         if self.flush_at.take().is_some() {
             self.flush_events()?;
         }
-        let update = FeedUpdate::from(lifecycle);
+        let Some(update) = FeedUpdate::from_update(lifecycle) else { return Ok(()) };
         self.opened_at = matches!(update, FeedUpdate::Open { .. }).then(Instant::now);
         let changed = self.diagnostics.observe(&update);
         self.send(ConnectionUpdate::Feed { update })?;

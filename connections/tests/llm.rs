@@ -73,20 +73,35 @@ impl Folded {
 
 /// Folds reports until one's stream is no longer streaming; that last report.
 async fn until_settled(updates: &mut Updates, folded: &mut Folded) -> LlmReport {
+    until(updates, folded, "the stream settled", |summary| summary.completeness != Completeness::Streaming)
+        .await
+}
+
+/// Folds reports until one's summary is `done`, 10 s at most; that last report.
+async fn until(
+    updates: &mut Updates,
+    folded: &mut Folded,
+    what: &str,
+    done: impl Fn(&sse_llm::Summary) -> bool,
+) -> LlmReport {
     tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             if let ConnectionUpdate::Llm { report } = updates.recv().await.expect("still reporting") {
                 folded.add(&report);
-                let settled =
-                    report.summary.as_ref().is_some_and(|s| s.completeness != Completeness::Streaming);
-                if settled {
+                if report.summary.as_ref().is_some_and(&done) {
                     return *report;
                 }
             }
         }
     })
     .await
-    .expect("the stream did not settle within 10 s")
+    .unwrap_or_else(|_| panic!("waited 10 s for a report saying {what}"))
+}
+
+/// Folds reports until the stream's end is among its milestones; that last report.
+async fn until_ended(updates: &mut Updates) -> LlmReport {
+    until(updates, &mut Folded::default(), "the stream ended", |summary| summary.milestones.end.is_some())
+        .await
 }
 
 /// An Anthropic stream, recognised by its URL, arrives in pieces that add up to the whole
@@ -163,10 +178,11 @@ async fn serve_paced(body: String, head_after: Duration, first_after: Duration) 
     RawServer::start(RawAnswer { every_connection: true, ..answer }).await.addr
 }
 
-/// A settled report's time to first byte and to first token, in ms.
-fn first_byte_and_token(report: &LlmReport) -> (f64, f64) {
-    let timing = &report.summary.as_ref().expect("read as Chat Completions").timing;
-    (timing.first_byte_ms.expect("a first byte"), timing.first_token_ms.expect("a first token"))
+/// A settled report's milestones, in ms: the head, the first byte, the first content (TTFT)
+/// and the end.
+fn milestones(report: &LlmReport) -> [f64; 4] {
+    let m = &report.summary.as_ref().expect("read as Chat Completions").milestones;
+    [m.head_received, m.first_byte, m.first_content, m.end].map(|at| at.expect("every milestone came"))
 }
 
 /// Opens exchange `exchange` of `tap` in the inspector and reads it to its end.
@@ -175,16 +191,17 @@ async fn tapped_timing(
     taps: &RunningTaps,
     tap: u64,
     exchange: u64,
-) -> (f64, f64) {
+) -> [f64; 4] {
     let (tx, mut updates) = mpsc::unbounded_channel();
     let recorder = taps.recorder(tap).unwrap();
     connections.open_tapped(recorder, exchange, Arc::new(move |update| tx.send(update).is_ok())).unwrap();
-    first_byte_and_token(&until_settled(&mut updates, &mut Folded::default()).await)
+    milestones(&until_ended(&mut updates).await)
 }
 
-/// One exchange through a tap shows the same TTFB and TTFT to the millisecond opened while it
-/// streams and opened after it ended (its times are the tap's record's, not the moment it was
-/// opened), and a connection of its own to the same paced server agrees within 20 ms.
+/// One exchange through a tap shows the same milestones (head, first byte, TTFT, end) to the
+/// millisecond opened while it streams and opened after it ended (its times are the tap's
+/// record's, not the moment it was opened), and a connection of its own to the same paced
+/// server agrees within 20 ms.
 #[tokio::test]
 async fn a_tapped_exchange_is_timed_alike_live_after_it_ended_and_directly() {
     let head_after = Duration::from_millis(150);
@@ -204,14 +221,22 @@ async fn a_tapped_exchange_is_timed_alike_live_after_it_ended_and_directly() {
     drop(client.await.expect("the client read the stream to [DONE]"));
     support::next_row(&mut rows, |candidate| candidate.id == row.id && candidate.ending.is_some()).await;
     let after = tapped_timing(&connections, &taps, tap.id, row.id).await;
-    assert_eq!(live, after, "live (TTFB, TTFT) and after it ended, in ms");
-    let (first_byte, first_token) = live;
-    assert!(first_byte >= head_after.as_millis() as f64, "TTFB {first_byte} ms counts from the request");
-    assert!(first_token >= first_byte + 600.0, "TTFT {first_token} ms after TTFB {first_byte} ms");
+    assert_eq!(live, after, "live [head, first byte, TTFT, end] and after it ended, in ms");
+    let [head, first_byte, first_content, end] = live;
+    assert!(head >= head_after.as_millis() as f64, "the head at {head} ms counts from the request");
+    assert!(
+        first_byte >= head + 600.0,
+        "the body's first byte at {first_byte} ms, 600 ms after the head at {head} ms"
+    );
+    // The first event is role-only: the content comes with the next, 30 ms later.
+    assert!(first_content >= first_byte + 30.0, "TTFT {first_content} ms, the first byte {first_byte} ms");
+    assert!(end >= first_content, "the end at {end} ms, TTFT {first_content} ms");
 
     let (id, mut updates) = open(&connections, format!("http://{addr}/v1/chat/completions"));
-    let direct = first_byte_and_token(&until_settled(&mut updates, &mut Folded::default()).await);
+    let direct = milestones(&until_ended(&mut updates).await);
     assert!(connections.close(id), "the direct connection was open");
-    assert!((direct.0 - first_byte).abs() <= 20.0, "TTFB direct {} ms, tapped {first_byte} ms", direct.0);
-    assert!((direct.1 - first_token).abs() <= 20.0, "TTFT direct {} ms, tapped {first_token} ms", direct.1);
+    for (name, (direct, tapped)) in ["head", "first byte", "TTFT", "end"].iter().zip(direct.iter().zip(live))
+    {
+        assert!((direct - tapped).abs() <= 20.0, "{name}: directly {direct} ms, tapped {tapped} ms");
+    }
 }

@@ -102,7 +102,10 @@ impl Capture {
                 let seq = self.history.push(event, self.connections, raw_range);
                 return Some(Kept { seq, new_type });
             }
-            Update::Error { .. } | Update::Retrying { .. } | Update::Closed { .. } => {}
+            Update::Error { .. }
+            | Update::Retrying { .. }
+            | Update::Closed { .. }
+            | Update::FirstByte { .. } => {}
         }
         None
     }

@@ -23,6 +23,8 @@ pub enum BlockKind {
     /// Reasoning or thinking, shown apart from the answer.
     Reasoning,
     ToolCall,
+    /// A refusal to answer, in the provider's own field (OpenAI's `refusal`).
+    Refusal,
 }
 
 /// Whether a tool call's arguments parse as JSON, checked when its block ends.
@@ -84,8 +86,35 @@ pub struct Usage {
     pub total: Option<u64>,
 }
 
+/// When content came, and of which kinds; fed every piece a reader finds.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ContentSeen {
+    pub first: Option<Duration>,
+    pub first_text: Option<Duration>,
+    pub last: Option<Duration>,
+    pub reasoning: bool,
+    pub tool_calls: bool,
+    pub refusal: bool,
+}
+
+impl ContentSeen {
+    /// A non-empty piece of `kind` came `at`.
+    pub fn piece(&mut self, kind: BlockKind, at: Duration) {
+        self.first.get_or_insert(at);
+        self.last = Some(at);
+        match kind {
+            BlockKind::Text => {
+                self.first_text.get_or_insert(at);
+            }
+            BlockKind::Reasoning => self.reasoning = true,
+            BlockKind::ToolCall => self.tool_calls = true,
+            BlockKind::Refusal => self.refusal = true,
+        }
+    }
+}
+
 /// The assembled answer, as the provider modules build it.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Answer {
     pub blocks: Vec<Block>,
     by_key: HashMap<String, usize>,
@@ -96,7 +125,11 @@ pub(crate) struct Answer {
     pub terminal: Option<String>,
     pub error: Option<String>,
     pub model: Option<String>,
+    /// The response's id, as the provider names it.
+    pub response_id: Option<String>,
     pub clock: TokenClock,
+    /// When content came, of which kinds.
+    pub content: ContentSeen,
     /// Blocks that could not be kept (over the limit), by key (up to a bound).
     dropped: HashSet<String>,
 }
@@ -140,13 +173,15 @@ impl Answer {
         self.dropped.len() as u64
     }
 
-    /// Appends a piece of text to a block (made if new), and counts it as a token at `at`.
-    /// Empty pieces (role-only deltas, a done line) carry no token and make no block.
+    /// Appends a piece of text to a block (made if new), and counts it as a token at `at`: the
+    /// event that brought it carries content. Empty pieces (role-only deltas, a done line)
+    /// carry no token, no content and make no block.
     pub fn piece(&mut self, key: &str, kind: BlockKind, place: &str, group: &str, text: &str, at: Duration) {
         if text.is_empty() {
             return;
         }
         self.clock.token(at);
+        self.content.piece(kind, at);
         if let Some(block) = self.block(key, kind, place, group) {
             block.pieces += 1;
             block.first_ms.get_or_insert(ms(at));
@@ -173,6 +208,13 @@ impl Answer {
 
     pub fn close_all(&mut self) {
         self.blocks.iter_mut().for_each(close_block);
+    }
+
+    /// The response's id, the first the stream names.
+    pub fn response_id(&mut self, id: Option<&str>) {
+        if let Some(id) = id.filter(|id| !id.is_empty()) {
+            self.response_id.get_or_insert_with(|| id.to_owned());
+        }
     }
 
     /// An in-band error: the answer is partial.
@@ -234,7 +276,7 @@ mod tests {
             })
         );
         assert_eq!(answer.blocks[0].pieces, 2);
-        assert_eq!(answer.clock.timing(None).tokens, 2);
+        assert_eq!(answer.clock.timing().tokens, 2);
     }
 
     #[test]

@@ -3,6 +3,10 @@
 //! `message_delta` (the stop reason, output tokens), `message_stop` (the end), `ping`, and
 //! `error` in band (such as `overloaded_error`).
 //! <https://docs.anthropic.com/en/docs/build-with-claude/streaming>
+//!
+//! Carries content: a `content_block_delta` with non-empty `text_delta`, `thinking_delta` or
+//! `input_json_delta` (or a block started with text already in it). Not `message_start`, an
+//! empty block's start, `signature_delta`, `ping`, `message_delta` or `message_stop`.
 
 use std::time::Duration;
 
@@ -21,6 +25,7 @@ pub(crate) fn apply(answer: &mut Answer, event_type: &str, json: &Value, at: Dur
             if let Some(model) = message.and_then(|m| m.get("model")).and_then(Value::as_str) {
                 answer.model = Some(model.to_owned());
             }
+            answer.response_id(message.and_then(|m| m.get("id")).and_then(Value::as_str));
             if let Some(usage) = message.and_then(|m| m.get("usage")) {
                 usage_from(answer, usage);
             }

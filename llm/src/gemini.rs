@@ -3,6 +3,10 @@
 //! whole `functionCall`; a candidate's `finishReason` ends it; `usageMetadata`; an `error`
 //! object, or a prompt blocked (`promptFeedback.blockReason`), is an error.
 //! <https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent>
+//!
+//! Carries content: a chunk with a part of non-empty `text` (a `thought` one is reasoning) or
+//! a `functionCall` (it comes whole). Not a chunk of only `usageMetadata`, nor a candidate
+//! with only its `finishReason`.
 
 use std::time::Duration;
 
@@ -27,6 +31,7 @@ pub(crate) fn apply(answer: &mut Answer, json: &Value, at: Duration) -> Fit {
     if let Some(model) = json.get("modelVersion").and_then(Value::as_str) {
         answer.model = Some(model.to_owned());
     }
+    answer.response_id(json.get("responseId").and_then(Value::as_str));
     if let Some(usage) = json.get("usageMetadata") {
         answer.usage = Some(Usage {
             input: usage.get("promptTokenCount").and_then(Value::as_u64),

@@ -3,6 +3,9 @@
 //! and `thinking`; the last object has `done: true`, `done_reason` and the counts; an `error`
 //! string is an error.
 //! <https://github.com/ollama/ollama/blob/main/docs/api.md>
+//!
+//! Carries content: a line with non-empty `content`/`response`, `thinking`, or `tool_calls`
+//! (they come whole). Not the last line's empty `content` with `done: true`.
 
 use std::time::Duration;
 

@@ -1,8 +1,12 @@
 //! OpenAI Chat Completions chunks (and compatible APIs): `choices[].delta` with `content`,
-//! `reasoning_content` or `reasoning` (compatible APIs' reasoning), `tool_calls[]` assembled
-//! by `index`; `finish_reason` per choice; `usage` in a last chunk with empty `choices`; an
-//! `error` object in band; `data: [DONE]` ends the stream.
+//! `reasoning_content` or `reasoning` (compatible APIs' reasoning), `refusal`, `tool_calls[]`
+//! assembled by `index`; `finish_reason` per choice; `usage` in a last chunk with empty
+//! `choices`; an `error` object in band; `data: [DONE]` ends the stream.
 //! <https://platform.openai.com/docs/api-reference/chat-streaming>
+//!
+//! Carries content: a chunk whose delta has a non-empty `content`, reasoning, `refusal` or
+//! tool call `arguments`. Not the first chunk's `role` with `content: ""`, a tool call's name
+//! alone, a finish reason or the usage chunk.
 
 use std::time::Duration;
 
@@ -20,6 +24,7 @@ pub(crate) fn apply(answer: &mut Answer, json: &Value, at: Duration) -> Fit {
     if let Some(model) = json.get("model").and_then(Value::as_str) {
         answer.model.get_or_insert_with(|| model.to_owned());
     }
+    answer.response_id(json.get("id").and_then(Value::as_str));
     if let Some(usage) = json.get("usage").filter(|usage| usage.is_object()) {
         answer.usage = Some(Usage {
             input: usage.get("prompt_tokens").and_then(Value::as_u64),
@@ -34,6 +39,10 @@ pub(crate) fn apply(answer: &mut Answer, json: &Value, at: Duration) -> Fit {
         if let Some(delta) = choice.get("delta") {
             if let Some(text) = delta.get("content").and_then(Value::as_str) {
                 answer.piece(&group, BlockKind::Text, &group, &group, text, at);
+            }
+            if let Some(text) = delta.get("refusal").and_then(Value::as_str) {
+                let key = format!("{group} refusal");
+                answer.piece(&key, BlockKind::Refusal, &group, &group, text, at);
             }
             for field in ["reasoning_content", "reasoning"] {
                 if let Some(text) = delta.get(field).and_then(Value::as_str) {

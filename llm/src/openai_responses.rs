@@ -4,6 +4,11 @@
 //! and their `.done`, `.output_item.done`; the end is `response.completed` (or
 //! `response.incomplete`, with its reason); `response.failed` and `error` are errors.
 //! <https://platform.openai.com/docs/api-reference/responses-streaming>
+//!
+//! Carries content: a non-empty `delta` of `response.output_text`, `.refusal`,
+//! `.reasoning_summary_text`, `.reasoning_text` or `.function_call_arguments`. Not
+//! `response.created`, `.in_progress`, an item or part added, nor any `.done` (their text
+//! came in the deltas).
 
 use std::time::Duration;
 
@@ -23,6 +28,7 @@ pub(crate) fn apply(answer: &mut Answer, event_type: &str, json: &Value, at: Dur
             if let Some(model) = json.pointer("/response/model").and_then(Value::as_str) {
                 answer.model = Some(model.to_owned());
             }
+            answer.response_id(json.pointer("/response/id").and_then(Value::as_str));
         }
         "response.output_item.added" => {
             let item = json.get("item");
@@ -33,9 +39,13 @@ pub(crate) fn apply(answer: &mut Answer, event_type: &str, json: &Value, at: Dur
                 }
             }
         }
-        "response.output_text.delta" | "response.refusal.delta" => {
+        "response.output_text.delta" => {
             let key = format!("{group} content {content}");
             answer.piece(&key, BlockKind::Text, &group, &group, delta, at);
+        }
+        "response.refusal.delta" => {
+            let key = format!("{group} content {content}");
+            answer.piece(&key, BlockKind::Refusal, &group, &group, delta, at);
         }
         "response.output_text.done" | "response.refusal.done" => {
             answer.close(&format!("{group} content {content}"))

@@ -6,9 +6,10 @@
 //! # The clock (where TTFB and TTFT are computed)
 //! Per attempt, from its request being sent: [`Lifecycle::RequestSent`] starts an attempt's
 //! clock; the response head of that attempt ([`Lifecycle::HeadReceived`]) starts a new
-//! reading whose first byte is `head - sent`, and each event is at `received - sent`. Every
-//! time comes with the lifecycle (a stream read again from a record keeps its times), never
-//! from this reader's own clock.
+//! reading, its body's first byte ([`Lifecycle::FirstByte`]), each event and the end are at
+//! `their time - sent`: the stream's [`crate::Milestones`]. Every time comes with the
+//! lifecycle (a stream read again from a record keeps its times), never from this reader's
+//! own clock.
 
 use std::time::{Duration, SystemTime};
 
@@ -25,10 +26,12 @@ pub enum Lifecycle<'a> {
     RequestSent { url: &'a str, at: SystemTime },
     /// That attempt's response head came at `at`: a new stream.
     HeadReceived { at: SystemTime },
+    /// The first bytes of that response's body came at `at`.
+    FirstByte { at: SystemTime },
     /// An event (an NDJSON line is a `message`) and when it came.
     Event { event_type: &'a str, data: &'a str, received_at: SystemTime },
-    /// The stream ended, or the attempt failed.
-    End,
+    /// The stream ended, or the attempt failed, at `at`.
+    End { at: SystemTime },
 }
 
 /// How a stream is to be read.
@@ -43,7 +46,7 @@ pub enum ReadAs {
 }
 
 /// One subscription read as an LLM stream, a reading per response.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LlmReading {
     read_as: ReadAs,
     /// What the request's headers say (`anthropic-version`, `x-goog-api-key`).
@@ -52,9 +55,10 @@ pub struct LlmReading {
     /// When the latest attempt's request went, and the current stream's.
     attempt_sent: Option<SystemTime>,
     sent: Option<SystemTime>,
-    /// When the current stream's response head came.
+    /// When the current stream's response head, first body byte and end came.
     head_at: Option<SystemTime>,
-    ended: bool,
+    first_byte_at: Option<SystemTime>,
+    ended_at: Option<SystemTime>,
     stream: Option<LlmStream>,
     found: String,
     /// Events looked at without a guess.
@@ -83,18 +87,30 @@ impl LlmReading {
             Lifecycle::HeadReceived { at } => {
                 self.sent = self.attempt_sent;
                 self.head_at = Some(at);
-                self.ended = false;
+                self.first_byte_at = None;
+                self.ended_at = None;
                 self.restart();
                 true
             }
-            Lifecycle::Event { event_type, data, received_at } => self.event(event_type, data, received_at),
-            Lifecycle::End => {
-                let was_open = !self.ended;
-                self.ended = true;
-                if let Some(stream) = self.stream.as_mut().filter(|_| was_open) {
-                    stream.end();
+            Lifecycle::FirstByte { at } => {
+                if self.first_byte_at.is_some() || self.ended_at.is_some() || self.head_at.is_none() {
+                    return false;
                 }
-                was_open
+                self.first_byte_at = Some(at);
+                let since_sent = since(at, self.sent);
+                self.stream.as_mut().map(|stream| stream.first_byte(since_sent)).is_some()
+            }
+            Lifecycle::Event { event_type, data, received_at } => self.event(event_type, data, received_at),
+            Lifecycle::End { at } => {
+                if self.ended_at.is_some() {
+                    return false;
+                }
+                self.ended_at = Some(at);
+                let since_sent = since(at, self.sent);
+                if let Some(stream) = self.stream.as_mut() {
+                    stream.end(since_sent);
+                }
+                true
             }
         }
     }
@@ -107,8 +123,8 @@ impl LlmReading {
 
     /// Ends the reading again after its events were fed again, if the stream had ended.
     pub fn end_again(&mut self) {
-        if let Some(stream) = self.stream.as_mut().filter(|_| self.ended) {
-            stream.end();
+        if let (Some(stream), Some(at)) = (self.stream.as_mut(), self.ended_at) {
+            stream.end(since(at, self.sent));
         }
     }
 
@@ -135,7 +151,10 @@ impl LlmReading {
     fn start(&mut self, provider: Provider, found: &str) {
         let mut stream = LlmStream::new(provider);
         if let Some(head_at) = self.head_at {
-            stream.first_byte(since(head_at, self.sent));
+            stream.head(since(head_at, self.sent));
+        }
+        if let Some(first_byte_at) = self.first_byte_at {
+            stream.first_byte(since(first_byte_at, self.sent));
         }
         self.stream = Some(stream);
         self.found = found.to_owned();
@@ -199,6 +218,7 @@ mod tests {
     }
 
     const CHUNK: &str = r#"{"choices":[{"index":0,"delta":{"content":"hi"}}]}"#;
+    const ROLE: &str = r#"{"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}"#;
 
     /// TTFB and TTFT count from the attempt's request, by the times the lifecycle carries; a
     /// second attempt starts its own clock and reading.
@@ -208,16 +228,29 @@ mod tests {
         let url = "http://127.0.0.1:1/v1/chat/completions";
         reading.observe(Lifecycle::RequestSent { url, at: at(1_000) });
         reading.observe(Lifecycle::HeadReceived { at: at(1_040) });
+        reading.observe(Lifecycle::FirstByte { at: at(1_060) });
+        reading.observe(Lifecycle::Event { event_type: "message", data: ROLE, received_at: at(1_070) });
         reading.observe(Lifecycle::Event { event_type: "message", data: CHUNK, received_at: at(1_100) });
-        let timing = reading.summary().expect("read as Chat Completions").timing;
-        assert_eq!((timing.first_byte_ms, timing.first_token_ms), (Some(40.0), Some(100.0)));
+        let m = reading.summary().expect("read as Chat Completions").milestones;
+        assert_eq!(
+            (m.request_sent, m.head_received, m.first_byte, m.first_event, m.first_content, m.first_text),
+            (Some(0.0), Some(40.0), Some(60.0), Some(70.0), Some(100.0), Some(100.0))
+        );
+        assert_eq!((m.end, m.no_content_reason), (None, None), "still streaming");
         assert_eq!(reading.found(), "guessed from the URL");
-        reading.observe(Lifecycle::End);
+        reading.observe(Lifecycle::End { at: at(1_200) });
+        assert_eq!(reading.summary().expect("ended").milestones.end, Some(200.0));
         reading.observe(Lifecycle::RequestSent { url, at: at(5_000) });
         reading.observe(Lifecycle::HeadReceived { at: at(5_010) });
+        reading.observe(Lifecycle::FirstByte { at: at(5_020) });
         reading.observe(Lifecycle::Event { event_type: "message", data: CHUNK, received_at: at(5_030) });
-        let timing = reading.summary().expect("a new reading").timing;
-        assert_eq!((timing.first_byte_ms, timing.first_token_ms, timing.tokens), (Some(10.0), Some(30.0), 1));
+        let summary = reading.summary().expect("a new reading");
+        let m = summary.milestones;
+        assert_eq!(
+            (m.head_received, m.first_byte, m.first_content, m.end),
+            (Some(10.0), Some(20.0), Some(30.0), None)
+        );
+        assert_eq!(summary.timing.tokens, 1);
         assert_eq!(reading.readings(), 2);
     }
 

@@ -26,6 +26,7 @@ impl Summary {
             let what = match block.kind {
                 BlockKind::Text => "text".to_owned(),
                 BlockKind::Reasoning => "reasoning".to_owned(),
+                BlockKind::Refusal => "refusal".to_owned(),
                 BlockKind::ToolCall => {
                     let name = block.name.as_deref().unwrap_or("?");
                     let id = block.id.as_deref().map(|id| format!(" [{id}]")).unwrap_or_default();
@@ -59,17 +60,11 @@ impl Summary {
             .collect();
             let _ = writeln!(out, "  usage: {}", parts.join(", "));
         }
-        let t = &self.timing;
         let ms = |value: Option<f64>| value.map_or("–".to_owned(), |v| format!("{v:.1} ms"));
+        self.milestones_text(&mut out);
+        let t = &self.timing;
         let rate = t.tokens_per_second.map_or("–".to_owned(), |r| format!("{r:.1}"));
-        let _ = writeln!(
-            out,
-            "  timing: first byte {}, first token {}, second token {}; {} tokens, {rate}/s",
-            ms(t.first_byte_ms),
-            ms(t.first_token_ms),
-            ms(t.second_token_ms),
-            t.tokens
-        );
+        let _ = writeln!(out, "  tokens: {}, {rate}/s; second token {}", t.tokens, ms(t.second_token_ms));
         if t.gap_p50_ms.is_some() {
             let buckets: Vec<String> = t
                 .gap_histogram
@@ -123,5 +118,27 @@ impl Summary {
             }
         }
         out
+    }
+
+    /// The milestones, one a line with the gap since the one before; TTFT named.
+    fn milestones_text(&self, out: &mut String) {
+        let m = &self.milestones;
+        let ttft = m.first_content.map_or("–".to_owned(), |v| format!("{v:.1} ms"));
+        let _ = writeln!(out, "  time to first content (TTFT): {ttft}");
+        let _ =
+            writeln!(out, "  milestones, ms from the request being sent (+ the gap since the one before):");
+        let mut before: Option<f64> = None;
+        for (name, at) in m.named() {
+            let Some(at) = at else {
+                let _ = writeln!(out, "    {name:<14} {:>9}", "–");
+                continue;
+            };
+            let gap = before.map(|b| format!("  +{:.1}", at - b)).unwrap_or_default();
+            let _ = writeln!(out, "    {name:<14} {at:>9.1}{gap}");
+            before = Some(at);
+        }
+        if let Some(reason) = m.no_content_reason {
+            let _ = writeln!(out, "  {}", reason.words());
+        }
     }
 }

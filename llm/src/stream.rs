@@ -7,6 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::answer::{Answer, Block, Usage};
+use crate::completeness::Completeness;
+use crate::milestones::{milestones, Milestones, Moments};
 use crate::provider::Provider;
 use crate::shared::Fit;
 use crate::timing::Timing;
@@ -17,21 +19,6 @@ const SAMPLES: usize = 5;
 const SAMPLE_CHARS: usize = 300;
 /// After this many events none of which fitted, the guess is wrong.
 const GUESS_AFTER: u64 = 3;
-
-/// Where a stream stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub enum Completeness {
-    /// Still open, its terminal event not yet come.
-    Streaming,
-    /// The provider's terminal event came.
-    Complete,
-    /// It ended without its terminal event: the answer may be cut short.
-    Truncated,
-    /// An error came in band: the answer is partial.
-    Failed,
-}
 
 /// Counts of what did not fit, and examples of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -65,6 +52,8 @@ pub struct Summary {
     /// False when the events do not look like `provider`'s: show the plain view instead.
     pub fits: bool,
     pub model: Option<String>,
+    /// The response's id, as the provider names it.
+    pub response_id: Option<String>,
     pub blocks: Vec<Block>,
     pub usage: Option<Usage>,
     /// Finish or stop reasons, one per choice or candidate.
@@ -73,18 +62,21 @@ pub struct Summary {
     /// Says why: "message_stop", "the stream ended without message_stop", the error.
     pub detail: String,
     pub error: Option<String>,
+    /// When each moment came, TTFT (the first content) among them.
+    pub milestones: Milestones,
     pub timing: Timing,
     pub oddities: Oddities,
 }
 
 /// One stream of one provider, fed its events as they arrive.
+#[derive(Debug, Clone)]
 pub struct LlmStream {
     provider: Provider,
     answer: Answer,
     oddities: Oddities,
     fitted: u64,
     next_sequence: Option<u64>,
-    first_byte: Option<Duration>,
+    moments: Moments,
     ended: bool,
 }
 
@@ -96,7 +88,7 @@ impl LlmStream {
             oddities: Oddities::default(),
             fitted: 0,
             next_sequence: None,
-            first_byte: None,
+            moments: Moments::default(),
             ended: false,
         }
     }
@@ -105,16 +97,21 @@ impl LlmStream {
         self.provider
     }
 
-    /// When the response's first byte came, from the request being sent.
+    /// When the response's head came, from the request being sent.
+    pub fn head(&mut self, at: Duration) {
+        self.moments.head.get_or_insert(at);
+    }
+
+    /// When the response body's first byte came, from the request being sent.
     pub fn first_byte(&mut self, at: Duration) {
-        self.first_byte.get_or_insert(at);
+        self.moments.first_byte.get_or_insert(at);
     }
 
     /// One event (its SSE type and data; an NDJSON line is a `message`), received `at` after
     /// the request was sent.
     pub fn push(&mut self, event_type: &str, data: &str, at: Duration) {
         self.oddities.events += 1;
-        self.first_byte(at);
+        self.moments.first_event.get_or_insert(at);
         if self.provider == Provider::OpenAiChat && data.trim() == "[DONE]" {
             self.answer.terminal = Some("[DONE]".into());
             self.answer.close_all();
@@ -149,9 +146,11 @@ impl LlmStream {
         }
     }
 
-    /// The stream ended (the server closed it, or the connection failed).
-    pub fn end(&mut self) {
+    /// The stream ended (the server closed it, or the connection failed) `at` after the
+    /// request was sent.
+    pub fn end(&mut self, at: Duration) {
         self.ended = true;
+        self.moments.end.get_or_insert(at);
         self.answer.check_open_blocks();
     }
 
@@ -199,13 +198,15 @@ impl LlmStream {
             provider: self.provider,
             fits: self.fitted > 0 || self.oddities.events < GUESS_AFTER,
             model: answer.model.clone(),
+            response_id: answer.response_id.clone(),
             blocks: answer.blocks.clone(),
             usage: answer.usage.clone(),
             finish: answer.finish.clone(),
             completeness,
             detail,
             error: answer.error.clone(),
-            timing: answer.clock.timing(self.first_byte),
+            milestones: milestones(&self.moments, &answer.content, completeness),
+            timing: answer.clock.timing(),
             oddities,
         }
     }

@@ -1,5 +1,6 @@
-//! Token timing, counted from the request being sent: first and second token, tokens (delta
-//! pieces) per second, the gaps between tokens (p50, p99, max, a histogram) and stalls.
+//! Token timing, counted from the request being sent: the second token, tokens (delta pieces)
+//! per second, the gaps between tokens (p50, p99, max, a histogram) and stalls. The first
+//! token is a milestone (`milestones.rs`): the first content.
 
 use std::time::Duration;
 
@@ -30,7 +31,7 @@ impl TokenClock {
         }
     }
 
-    pub fn timing(&self, first_byte: Option<Duration>) -> Timing {
+    pub fn timing(&self) -> Timing {
         let times = &self.times;
         let mut gaps: Vec<Duration> = times.windows(2).map(|pair| pair[1].saturating_sub(pair[0])).collect();
         let stalls_from = gaps.clone();
@@ -71,8 +72,6 @@ impl TokenClock {
             _ => None,
         };
         Timing {
-            first_byte_ms: first_byte.map(ms),
-            first_token_ms: times.first().copied().map(ms),
             second_token_ms: times.get(1).copied().map(ms),
             tokens: self.count,
             tokens_per_second: per_second,
@@ -107,8 +106,6 @@ pub struct Stall {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Timing {
-    pub first_byte_ms: Option<f64>,
-    pub first_token_ms: Option<f64>,
     pub second_token_ms: Option<f64>,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub tokens: u64,
@@ -134,11 +131,8 @@ mod tests {
 
     #[test]
     fn steady_tokens_have_even_gaps_and_no_stall() {
-        let timing = clock(&[300, 320, 340, 360, 380]).timing(Some(Duration::from_millis(250)));
-        assert_eq!(
-            (timing.first_byte_ms, timing.first_token_ms, timing.second_token_ms),
-            (Some(250.0), Some(300.0), Some(320.0))
-        );
+        let timing = clock(&[300, 320, 340, 360, 380]).timing();
+        assert_eq!(timing.second_token_ms, Some(320.0));
         assert_eq!(
             (timing.gap_p50_ms, timing.gap_p99_ms, timing.gap_max_ms),
             (Some(20.0), Some(20.0), Some(20.0))
@@ -150,18 +144,18 @@ mod tests {
 
     #[test]
     fn a_long_gap_over_five_medians_and_half_a_second_is_a_stall() {
-        let timing = clock(&[100, 110, 120, 130, 800, 810]).timing(None);
+        let timing = clock(&[100, 110, 120, 130, 800, 810]).timing();
         assert_eq!(timing.stalls, [Stall { after_token: 4, at_ms: 130.0, gap_ms: 670.0 }]);
         assert_eq!(timing.gap_max_ms, Some(670.0));
         // 400 ms is over five medians but under half a second: no stall.
-        assert!(clock(&[0, 10, 20, 420]).timing(None).stalls.is_empty());
+        assert!(clock(&[0, 10, 20, 420]).timing().stalls.is_empty());
     }
 
     #[test]
     fn no_tokens_give_no_figures() {
-        let timing = clock(&[]).timing(None);
+        let timing = clock(&[]).timing();
         assert_eq!(
-            (timing.tokens, timing.first_token_ms, timing.gap_p50_ms, timing.tokens_per_second),
+            (timing.tokens, timing.second_token_ms, timing.gap_p50_ms, timing.tokens_per_second),
             (0, None, None, None)
         );
     }

@@ -1,6 +1,9 @@
 //! Every provider's documented stream, assembled: text, reasoning, tool calls with their
-//! arguments checked, usage, completeness, in-band errors and cut streams; timing on a paced
-//! replay (an event every 20 ms from 200 ms).
+//! arguments checked, usage, completeness, in-band errors and cut streams; milestones and
+//! timing on a paced replay (the head at 140 ms, the first byte at 150 ms, an event every
+//! 20 ms from 200 ms, the end 20 ms after the last).
+
+use sse_llm::NoContent;
 
 use std::time::Duration;
 
@@ -29,14 +32,24 @@ fn events(name: &str) -> Vec<(String, String)> {
     events
 }
 
-/// Replays a fixture, an event every 20 ms from 200 ms, and ends the stream.
+/// Replays a fixture's events paced as the module says, and ends the stream.
 fn replay(name: &str, provider: Provider) -> Summary {
+    replay_events(&events(name), provider)
+}
+
+/// The time of the `n`th event of a replay, in ms.
+fn event_ms(n: u64) -> f64 {
+    (200 + 20 * n) as f64
+}
+
+fn replay_events(events: &[(String, String)], provider: Provider) -> Summary {
     let mut stream = LlmStream::new(provider);
+    stream.head(Duration::from_millis(140));
     stream.first_byte(Duration::from_millis(150));
-    for (n, (event_type, data)) in events(name).iter().enumerate() {
+    for (n, (event_type, data)) in events.iter().enumerate() {
         stream.push(event_type, data, Duration::from_millis(200 + 20 * n as u64));
     }
-    stream.end();
+    stream.end(Duration::from_millis(200 + 20 * events.len() as u64));
     stream.summary()
 }
 
@@ -56,10 +69,12 @@ fn openai_chat_text_is_complete_with_usage_and_timing() {
     assert_eq!((usage.input, usage.output, usage.total), (Some(19), Some(7), Some(26)));
     let t = &summary.timing;
     // The role chunk (event 0) has no text: tokens are events 1, 2 and 3.
+    let m = &summary.milestones;
     assert_eq!(
-        (t.first_byte_ms, t.first_token_ms, t.second_token_ms),
-        (Some(150.0), Some(220.0), Some(240.0))
+        (m.request_sent, m.head_received, m.first_byte, m.first_event, m.first_content, m.end),
+        (Some(0.0), Some(140.0), Some(150.0), Some(200.0), Some(220.0), Some(340.0))
     );
+    assert_eq!(t.second_token_ms, Some(240.0));
     assert_eq!(
         (t.tokens, t.tokens_per_second, t.gap_p50_ms, t.gap_max_ms),
         (3, Some(50.0), Some(20.0), Some(20.0))
@@ -249,7 +264,7 @@ fn bad_input_is_counted_sampled_and_bounded() {
         );
         stream.push("content_block_start", &block, at);
     }
-    stream.end();
+    stream.end(Duration::from_millis(1));
     let summary = stream.summary();
     let odd = &summary.oddities;
     assert_eq!((odd.not_json, odd.unknown_types, odd.unexpected, odd.dropped_blocks), (1, 1, 1, 45));
@@ -276,9 +291,110 @@ fn the_text_report_reads_as_a_summary() {
         "    The user wants the weather in San Francisco.",
         "  tool call get_weather [toolu_01T1x1fJ34qAmk2tNTrN7Up6] (block 2, 3 pieces · arguments are valid JSON):",
         "  usage: 472 in, 89 out, 561 total",
-        "  timing: first byte 150.0 ms, first token 240.0 ms, second token 260.0 ms; 7 tokens, 23.1/s",
+        "  time to first content (TTFT): 240.0 ms",
+        "  milestones, ms from the request being sent (+ the gap since the one before):",
+        "    request sent         0.0",
+        "    head received      140.0  +140.0",
+        "    first byte         150.0  +10.0",
+        "    first event        200.0  +50.0",
+        "    first content      240.0  +40.0",
+        "    first text         360.0  +120.0",
+        "    last content       500.0  +140.0",
+        "    end                580.0  +80.0",
+        "  tokens: 7, 23.1/s; second token 260.0 ms",
         "  gaps: p50 20.0 ms, p99 100.0 ms, max 100.0 ms; <50ms 4, <100ms 1, <200ms 1",
     ] {
         assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
+}
+
+/// Each provider's rule for "carries content", on its fixtures: the first event with generated
+/// content (never a role-only delta, `response.created`, `message_start`, `ping` or a
+/// usage-only chunk), the first answer text, the last content, and what came instead of text.
+#[test]
+fn first_content_is_the_first_event_carrying_generated_content() {
+    for (name, provider, first_content, first_text, last_content, reason) in [
+        ("openai-chat-text.sse", Provider::OpenAiChat, 1, Some(1), 3, None),
+        ("openai-chat-tools.sse", Provider::OpenAiChat, 1, None, 5, Some(NoContent::OnlyToolCalls)),
+        ("openai-chat-truncated.sse", Provider::OpenAiChat, 1, Some(1), 2, None),
+        ("openai-chat-error.sse", Provider::OpenAiChat, 1, Some(1), 1, None),
+        ("openai-responses.sse", Provider::OpenAiResponses, 4, Some(4), 11, None),
+        ("anthropic-tools.sse", Provider::Anthropic, 2, Some(8), 15, None),
+        ("anthropic-overloaded.sse", Provider::Anthropic, 2, Some(2), 2, None),
+        ("gemini.sse", Provider::Gemini, 0, Some(0), 3, None),
+        ("ollama-chat.ndjson", Provider::Ollama, 0, Some(0), 2, None),
+        ("ollama-truncated.ndjson", Provider::Ollama, 0, Some(0), 1, None),
+    ] {
+        let m = replay(name, provider).milestones;
+        assert_eq!(
+            (m.first_content, m.first_text, m.last_content, m.no_content_reason),
+            (Some(event_ms(first_content)), first_text.map(event_ms), Some(event_ms(last_content)), reason),
+            "{name}"
+        );
+        assert_eq!(m.first_event, Some(event_ms(0)), "{name}");
+    }
+}
+
+/// Streams without content say why (cut, an error, none generated), and streams without
+/// answer text say what came instead (reasoning, a refusal), for each provider's own shapes.
+#[test]
+fn streams_without_content_or_text_say_why() {
+    let ev = |event_type: &str, data: &str| (event_type.to_owned(), data.to_owned());
+    let role =
+        ev("message", r#"{"id":"c1","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}"#);
+    let finish = ev("message", r#"{"id":"c1","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#);
+    let usage =
+        ev("message", r#"{"id":"c1","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":0}}"#);
+    let done = ev("message", "[DONE]");
+    let refusal =
+        ev("message", r#"{"id":"c1","choices":[{"index":0,"delta":{"refusal":"I can't help with that."}}]}"#);
+    let created = ev(
+        "response.created",
+        r#"{"type":"response.created","sequence_number":0,"response":{"id":"resp_1","model":"m"}}"#,
+    );
+    let failed = ev(
+        "response.failed",
+        r#"{"type":"response.failed","sequence_number":1,"response":{"error":{"code":"server_error","message":"boom"}}}"#,
+    );
+    let start = ev("message_start", r#"{"type":"message_start","message":{"id":"msg_1","model":"m"}}"#);
+    let ping = ev("ping", r#"{"type":"ping"}"#);
+    let thought = ev(
+        "message",
+        r#"{"candidates":[{"content":{"parts":[{"text":"Thinking...","thought":true}]},"index":0}]}"#,
+    );
+    let gemini_stop = ev(
+        "message",
+        r#"{"candidates":[{"finishReason":"STOP","index":0}],"usageMetadata":{"totalTokenCount":3}}"#,
+    );
+    for (what, provider, events, reason) in [
+        (
+            "role, finish, usage, [DONE]",
+            Provider::OpenAiChat,
+            vec![role.clone(), finish.clone(), usage, done.clone()],
+            NoContent::NoneGenerated,
+        ),
+        ("role only, then cut", Provider::OpenAiChat, vec![role.clone()], NoContent::Cut),
+        ("a refusal", Provider::OpenAiChat, vec![role, refusal, finish, done], NoContent::OnlyRefusal),
+        ("created, then failed", Provider::OpenAiResponses, vec![created, failed], NoContent::Error),
+        ("message_start and ping, then cut", Provider::Anthropic, vec![start, ping], NoContent::Cut),
+        ("only a thought", Provider::Gemini, vec![thought, gemini_stop], NoContent::OnlyReasoning),
+    ] {
+        let summary = replay_events(&events, provider);
+        assert_eq!(summary.milestones.no_content_reason, Some(reason), "{what}");
+        assert!(summary.text().contains(reason.words()), "{what}: {}", summary.text());
+    }
+}
+
+/// The response's id, as each provider names it.
+#[test]
+fn the_response_id_is_read() {
+    for (name, provider, id) in [
+        ("openai-chat-text.sse", Provider::OpenAiChat, Some("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT")),
+        ("openai-responses.sse", Provider::OpenAiResponses, Some("resp_67c9fdcecf488190bdd9a0409de3a1ec")),
+        ("anthropic-tools.sse", Provider::Anthropic, Some("msg_014p7gG3wDgGV9EUtLvnow3U")),
+        ("gemini.sse", Provider::Gemini, Some("T5s0aL6QKqSJ7dcPjtLU2Ag")),
+        ("ollama-chat.ndjson", Provider::Ollama, None),
+    ] {
+        assert_eq!(replay(name, provider).response_id.as_deref(), id, "{name}");
     }
 }

@@ -43,7 +43,7 @@ fn ours(name: &str, provider: Provider) -> Summary {
             stream.push(&event.event, &event.data, Duration::ZERO);
         }
     }
-    stream.end();
+    stream.end(Duration::ZERO);
     stream.summary()
 }
 

@@ -24,7 +24,10 @@ use sse_inspector::{
     BatchIds, Counts, EventDetail, EventFilter, EventRow, ExportFormat, LineEnding, LineKind, RawLine,
     RawView, StatsReport, WhitespaceView,
 };
-use sse_llm::{Arguments, Block, BlockKind, Completeness, Oddities, Provider, Stall, Summary, Timing, Usage};
+use sse_llm::{
+    Arguments, Block, BlockKind, Completeness, Milestones, NoContent, Oddities, Provider, Stall, Summary,
+    Timing, Usage,
+};
 use sse_mcp::{
     Call, CallKind, Conversation, Direction, Era, EraChange, MetadataHeader, Note, Reply, Round, SessionEnd,
     Transport, Via, Violation,
@@ -367,6 +370,8 @@ fn declarations() -> String {
         Arguments,
         Usage,
         Timing,
+        Milestones,
+        NoContent,
         Stall,
         Oddities,
         Conversation,

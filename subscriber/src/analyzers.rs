@@ -14,10 +14,13 @@ pub fn llm_lifecycle(update: &Update) -> Option<Lifecycle<'_>> {
     Some(match update {
         Update::Connecting { url, sent_at, .. } => Lifecycle::RequestSent { url, at: *sent_at },
         Update::Open { received_at, .. } => Lifecycle::HeadReceived { at: *received_at },
+        Update::FirstByte { received_at } => Lifecycle::FirstByte { at: *received_at },
         Update::Event(event) => {
             Lifecycle::Event { event_type: &event.event, data: &event.data, received_at: event.received_at }
         }
-        Update::Error { .. } | Update::Retrying { .. } | Update::Closed { .. } => Lifecycle::End,
+        // A failure or an end carries no time of its own: it is told now.
+        Update::Closed { at, .. } => Lifecycle::End { at: *at },
+        Update::Error { .. } | Update::Retrying { .. } => Lifecycle::End { at: SystemTime::now() },
         Update::Raw(_) => return None,
     })
 }
@@ -46,7 +49,8 @@ pub fn expect_lifecycle(update: &Update) -> Option<sse_expect::Lifecycle<'_>> {
             },
             None => Expect::Ended { at: SystemTime::now() },
         },
-        Update::Retrying { .. } | Update::Closed { .. } => Expect::Ended { at: SystemTime::now() },
-        Update::Raw(_) => return None,
+        Update::Closed { at, .. } => Expect::Ended { at: *at },
+        Update::Retrying { .. } => Expect::Ended { at: SystemTime::now() },
+        Update::Raw(_) | Update::FirstByte { .. } => return None,
     })
 }

@@ -171,7 +171,7 @@ async fn watch_stream(
                 answered.send_replace(true);
                 return;
             }
-            Update::Retrying { .. } => {}
+            Update::Retrying { .. } | Update::FirstByte { .. } => {}
         }
         // A `retry` in a block of its own dispatches no event: read from the parser.
         if let Some(retry) = subscription.reconnection_time() {
@@ -207,7 +207,7 @@ async fn side(
                 connection.failure = Some(error.to_string());
                 break;
             }
-            Update::Closed { reason } => {
+            Update::Closed { reason, .. } => {
                 connection.failure.get_or_insert(reason);
                 break;
             }

@@ -70,9 +70,11 @@ impl From<SseEvent> for FeedUpdate {
     }
 }
 
-impl From<Update> for FeedUpdate {
-    fn from(update: Update) -> Self {
-        match update {
+impl FeedUpdate {
+    /// The feed's form of `update`; none for the body's first byte (a timing the feed does
+    /// not show).
+    pub fn from_update(update: Update) -> Option<Self> {
+        Some(match update {
             Update::Connecting { url, attempt, .. } => FeedUpdate::Connecting { url, attempt },
             Update::Open { status, headers, .. } => {
                 let content_type = headers
@@ -91,8 +93,9 @@ impl From<Update> for FeedUpdate {
             Update::Retrying { delay } => {
                 FeedUpdate::Retrying { in_ms: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX) }
             }
-            Update::Closed { reason } => FeedUpdate::Closed { reason },
-        }
+            Update::Closed { reason, .. } => FeedUpdate::Closed { reason },
+            Update::FirstByte { .. } => return None,
+        })
     }
 }
 
@@ -101,8 +104,10 @@ impl From<Update> for FeedUpdate {
 pub async fn watch(request: SubscribeRequest, mut emit: impl FnMut(FeedUpdate) -> bool) {
     let mut subscription = Subscription::new(request);
     while let Some(update) = subscription.next().await {
-        if !emit(update.into()) {
-            return;
+        if let Some(update) = FeedUpdate::from_update(update) {
+            if !emit(update) {
+                return;
+            }
         }
     }
 }

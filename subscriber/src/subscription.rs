@@ -31,6 +31,11 @@ pub enum Update {
         headers: HeaderMap,
         received_at: SystemTime,
     },
+    /// The response body's first bytes came at `received_at` (once per connection, before
+    /// the events and raw bytes they start).
+    FirstByte {
+        received_at: SystemTime,
+    },
     Event(SseEvent),
     /// The bytes of one network read (decoded, when the body is compressed), before the
     /// events they complete; only when the request asked for them
@@ -45,9 +50,10 @@ pub enum Update {
     Retrying {
         delay: Duration,
     },
-    /// The subscription is over for good.
+    /// The subscription is over for good, at `at`.
     Closed {
         reason: String,
+        at: SystemTime,
     },
 }
 
@@ -75,6 +81,8 @@ pub struct Subscription {
     attempts: u32,
     /// Attempts that failed in a row; 0 once a connection opens.
     failures: u32,
+    /// Whether the open connection's body has sent a byte yet.
+    body_started: bool,
     outbox: VecDeque<Update>,
 }
 
@@ -89,6 +97,7 @@ impl Subscription {
             phase: Phase::Connect,
             attempts: 0,
             failures: 0,
+            body_started: false,
             outbox: VecDeque::new(),
         }
     }
@@ -185,6 +194,7 @@ impl Subscription {
                     received_at: SystemTime::now(),
                 });
                 self.reader.begin(connection.format);
+                self.body_started = false;
                 self.phase = Phase::Open(connection);
             }
             Ok(Opened::NoContent) => {
@@ -215,8 +225,15 @@ impl Subscription {
                 Ok(Some(read)) => {
                     // The raw bytes go before the events they complete.
                     self.reader.feed(&read.bytes);
+                    let first = !std::mem::replace(&mut self.body_started, true);
                     if self.request.report_raw {
-                        return Some(Update::Raw(read));
+                        if !first {
+                            return Some(Update::Raw(read));
+                        }
+                        self.outbox.push_back(Update::Raw(read));
+                    }
+                    if first {
+                        return Some(Update::FirstByte { received_at: SystemTime::now() });
                     }
                 }
                 Ok(None) => {
@@ -248,7 +265,7 @@ impl Subscription {
     }
 
     fn close(&mut self, reason: &str) {
-        self.outbox.push_back(Update::Closed { reason: reason.to_owned() });
+        self.outbox.push_back(Update::Closed { reason: reason.to_owned(), at: SystemTime::now() });
         self.phase = Phase::Done;
     }
 

@@ -82,7 +82,7 @@ async fn after_a_cut(server: &support::EmbeddedServer, answer: &str, until: &str
             let line = match update {
                 Update::Event(event) => format!("event {}", event.data),
                 Update::Error { error, will_retry } => format!("error ({will_retry}) {error}"),
-                Update::Closed { reason } => format!("closed {reason}"),
+                Update::Closed { reason, .. } => format!("closed {reason}"),
                 _ => continue,
             };
             seen.push_str(&line);

@@ -37,7 +37,48 @@ async fn an_anthropic_stream_is_summarised_at_its_end() {
     ] {
         assert!(out.contains(line), "{line:?} not in\n{out}");
     }
-    assert!(out.contains("; 7 tokens, "), "{out}");
+    assert!(out.contains("  tokens: 7, "), "{out}");
+    assert!(out.contains("  time to first content (TTFT): ") && out.contains("    first content  "), "{out}");
+}
+
+/// `--json`'s last line carries the milestones in ms from the request, in order, the first
+/// content two events (20 ms of pacing) after the first event; a stream of only tool calls
+/// says so as its `noContentReason`.
+#[tokio::test]
+async fn with_json_the_milestones_come_in_order() {
+    let addr = spawn_chunked(paced_fixture("anthropic-tools.sse")).await;
+    let (code, out, err) = sse_sub(&["--llm", "--json", &format!("http://{addr}/v1/messages")]).await;
+    assert_eq!(code, Some(0), "{out}{err}");
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let m = &last["llm"]["milestones"];
+    let keys = [
+        "requestSent",
+        "headReceived",
+        "firstByte",
+        "firstEvent",
+        "firstContent",
+        "firstText",
+        "lastContent",
+        "end",
+    ];
+    let times: Vec<f64> =
+        keys.iter().map(|key| m[key].as_f64().unwrap_or_else(|| panic!("{key} in {m}"))).collect();
+    assert_eq!(times[0], 0.0, "{m}");
+    assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "in order: {m}");
+    assert!(times[4] - times[3] >= 19.0, "the first content is event 2, 20 ms after event 0: {m}");
+    assert!(times[5] > times[4], "reasoning came before the text: {m}");
+    assert!(m["noContentReason"].is_null(), "{m}");
+
+    let addr = spawn_chunked(paced_fixture("openai-chat-tools.sse")).await;
+    let (code, out, err) = sse_sub(&["--llm", "--json", &format!("http://{addr}/v1/chat/completions")]).await;
+    assert_eq!(code, Some(0), "{out}{err}");
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let m = &last["llm"]["milestones"];
+    assert_eq!(
+        (m["noContentReason"].as_str(), m["firstText"].as_f64()),
+        (Some("onlyToolCalls"), None),
+        "{m}"
+    );
 }
 
 /// With --json the summary is the last line, and a failed stream says it failed.

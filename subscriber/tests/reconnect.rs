@@ -82,7 +82,7 @@ async fn no_content_stops_reconnecting() {
     let mut subscription = Subscription::new(SubscribeRequest::new(&server.url("/")).unwrap());
     let updates = collect(&mut subscription, |_| false).await;
     match updates.last() {
-        Some(Update::Closed { reason }) => assert!(reason.contains("204"), "{reason}"),
+        Some(Update::Closed { reason, .. }) => assert!(reason.contains("204"), "{reason}"),
         other => panic!("expected closed, got {other:?}"),
     }
     assert_eq!(server.requests().await.len(), 2);

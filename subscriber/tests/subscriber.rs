@@ -23,7 +23,7 @@ async fn next_event(subscription: &mut Subscription) -> SseEvent {
         match update {
             Update::Event(event) => return event,
             Update::Error { error, .. } => panic!("unexpected error: {error}"),
-            Update::Closed { reason } => panic!("closed: {reason}"),
+            Update::Closed { reason, .. } => panic!("closed: {reason}"),
             _ => {}
         }
     }

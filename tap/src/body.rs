@@ -111,6 +111,7 @@ impl Decoder {
                 // A malformed stream passes untouched: an event too large for the parser is
                 // only left out of the record.
                 while let Ok(Some((event, _))) = reader.next_event() {
+                    exchange.llm_event(&event.event, &event.data, at);
                     exchange.push_event(TappedEvent {
                         at,
                         event: event.event,
@@ -229,6 +230,10 @@ impl Body for TappedResponse {
                     let at = this.started.elapsed();
                     this.bytes += data.len() as u64;
                     let mut exchange = lock(&this.exchange);
+                    if exchange.first_byte_after.is_none() {
+                        exchange.first_byte_after = Some(at);
+                        exchange.llm_first_byte(at);
+                    }
                     exchange.response_bytes = this.bytes;
                     exchange.push_chunk(Chunk { received: at, written: None, len: data.len() });
                     drop(exchange);

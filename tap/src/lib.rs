@@ -30,6 +30,8 @@
 //!   WebSocket upgrades tunnelled.
 //! - `upstream.rs`, `tls.rs`: one upstream connection per exchange; TLS with ALPN (HTTP/2 or
 //!   HTTP/1.1), the system's roots plus an extra CA, or none checked.
+//! - `llm.rs`: a stream read as an LLM's (`sse_llm`), its milestones on the record's clock
+//!   ([`Exchange::llm`]).
 //! - [`mcp_exchange`], [`McpLines`] (`mcp_calls.rs`): the record read as MCP (`sse_mcp`), and
 //!   `sse-tap --mcp`'s line per call.
 //! - [`har`] (`har.rs`): the session as HAR 1.2, credentials redacted unless kept.
@@ -57,6 +59,7 @@ mod graded;
 mod har;
 mod headers;
 mod held;
+mod llm;
 mod mcp_calls;
 mod proxy;
 mod record;

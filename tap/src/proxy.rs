@@ -330,6 +330,9 @@ async fn handle(
         record.response_headers = header_pairs(response.headers());
         record.head_after = Some(started.elapsed());
         record.is_stream = decoder.is_stream() && !switching;
+        if record.is_stream {
+            record.begin_llm();
+        }
         record.upstream_version = Some(format!("{version:?}"));
         record.warnings = warnings;
         record.fault = applied.clone();

@@ -69,6 +69,8 @@ pub struct Exchange {
     /// As sent to the client.
     pub response_headers: Vec<(String, String)>,
     pub head_after: Option<Duration>,
+    /// When the response body's first bytes came from upstream.
+    pub first_byte_after: Option<Duration>,
     /// A body that is not a stream: its first bytes (up to the body limit).
     pub response_body: Vec<u8>,
     pub response_bytes: u64,
@@ -105,6 +107,8 @@ pub struct Exchange {
     pub delivered: Delivered,
     /// Its attempt on the report card, and whether it was answered with a stream.
     pub attempt: Option<(AttemptKey, bool)>,
+    /// A stream's reading as an LLM's (`llm.rs`), from its head on.
+    pub llm: Option<Box<sse_llm::LlmReading>>,
 }
 
 impl Exchange {
@@ -300,6 +304,7 @@ impl Recorder {
             });
             exchange.ending = Some(ending);
             exchange.duration = Some(duration);
+            exchange.llm_end(duration);
             (exchange.summary(), attempt)
         };
         if let Some((key, delivered, end, silent)) = attempt {

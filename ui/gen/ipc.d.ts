@@ -691,7 +691,11 @@ export type Summary = { provider: Provider,
 /**
  * False when the events do not look like `provider`'s: show the plain view instead.
  */
-fits: boolean, model: string | null, blocks: Array<Block>, usage: Usage | null, 
+fits: boolean, model: string | null, 
+/**
+ * The response's id, as the provider names it.
+ */
+responseId: string | null, blocks: Array<Block>, usage: Usage | null, 
 /**
  * Finish or stop reasons, one per choice or candidate.
  */
@@ -699,7 +703,11 @@ finish: Array<string>, completeness: Completeness,
 /**
  * Says why: "message_stop", "the stream ended without message_stop", the error.
  */
-detail: string, error: string | null, timing: Timing, oddities: Oddities, };
+detail: string, error: string | null, 
+/**
+ * When each moment came, TTFT (the first content) among them.
+ */
+milestones: Milestones, timing: Timing, oddities: Oddities, };
 
 export type Provider = "openAiChat" | "openAiResponses" | "anthropic" | "gemini" | "ollama";
 
@@ -740,17 +748,37 @@ closed: boolean,
  */
 arguments: Arguments | null, };
 
-export type BlockKind = "text" | "reasoning" | "toolCall";
+export type BlockKind = "text" | "reasoning" | "toolCall" | "refusal";
 
 export type Arguments = { "state": "valid" } | { "state": "malformed", message: string, line: number, column: number, };
 
 export type Usage = { input: number | null, output: number | null, reasoning: number | null, total: number | null, };
 
-export type Timing = { firstByteMs: number | null, firstTokenMs: number | null, secondTokenMs: number | null, tokens: number, tokensPerSecond: number | null, gapP50Ms: number | null, gapP99Ms: number | null, gapMaxMs: number | null, 
+export type Timing = { secondTokenMs: number | null, tokens: number, tokensPerSecond: number | null, gapP50Ms: number | null, gapP99Ms: number | null, gapMaxMs: number | null, 
 /**
  * Gaps per bucket of [`GAP_BUCKETS_MS`] (under 1 ms, 1-2, ..., 1-5 s, over 5 s).
  */
 gapHistogram: number[], stalls: Array<Stall>, };
+
+export type Milestones = { 
+/**
+ * 0 when the stream had a request (every time counts from it).
+ */
+requestSent: number | null, headReceived: number | null, firstByte: number | null, firstEvent: number | null, 
+/**
+ * The first event carrying generated content: TTFT.
+ */
+firstContent: number | null, 
+/**
+ * The first piece of answer text (not reasoning, a tool call or a refusal).
+ */
+firstText: number | null, lastContent: number | null, end: number | null, 
+/**
+ * Once the stream is over: why no content came, or what came instead of answer text.
+ */
+noContentReason: NoContent | null, };
+
+export type NoContent = "cut" | "error" | "noneGenerated" | "onlyReasoning" | "onlyToolCalls" | "onlyRefusal";
 
 export type Stall = { 
 /**

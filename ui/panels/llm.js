@@ -1,10 +1,11 @@
 // LLM: the stream read the way its developers think of it (sse_llm, in Rust): the answer per
 // choice or content block (text, reasoning apart, each tool call with its arguments checked),
-// time to first token, the gap histogram, a timeline of the blocks with stalls, and a warning
-// when the stream was cut or failed. The provider is guessed or chosen here. Text from the
+// its milestones on one time axis (TTFT: the first content), the gap histogram, a timeline of
+// the blocks with stalls, and a warning when the stream was cut or failed. The provider is guessed or chosen here. Text from the
 // stream is set as text, never as markup.
 import { drawHistogram, drawTimeline } from "../llm-charts.js";
-import { argumentsCheck, blockTitle, headline, odditiesText, timingFigures, usageText, warningText, msText } from "../llm-text.js";
+import { drawMilestones } from "../llm-milestones.js";
+import { argumentsCheck, blockTitle, headline, noContentText, odditiesText, timingFigures, usageText, warningText, msText } from "../llm-text.js";
 import { chooseLlm, fillLlmChoices } from "../llm.js";
 import { mountTemplate, setText } from "../dom.js";
 
@@ -26,7 +27,7 @@ function blockView() {
 
 /** @returns {import("../panels.js").Panel} */
 export function llmPanel() {
-  /** @type {Record<"choice" | "headline" | "problem" | "warning" | "reading" | "figures" | "charts" | "histogram" | "timeline" | "stalls" | "usage" | "blocks" | "oddities" | "odditiesText" | "samples", HTMLElement> | null} */
+  /** @type {Record<"choice" | "headline" | "problem" | "warning" | "reading" | "figures" | "noContent" | "milestones" | "charts" | "histogram" | "timeline" | "stalls" | "usage" | "blocks" | "oddities" | "odditiesText" | "samples", HTMLElement> | null} */
   let els = null;
   /** @type {HTMLElement[]} the figures' values */
   let figures = [];
@@ -48,6 +49,8 @@ export function llmPanel() {
         warning: "llm-warning",
         reading: "llm-reading",
         figures: "llm-figures",
+        noContent: "llm-no-content",
+        milestones: "llm-milestones",
         charts: "llm-charts",
         histogram: "llm-histogram",
         timeline: "llm-timeline",
@@ -61,7 +64,9 @@ export function llmPanel() {
       const choice = /** @type {HTMLSelectElement} */ (els.choice);
       fillLlmChoices(choice);
       choice.addEventListener("change", () => chooseLlm(choice.value));
-      figures = timingFigures({ firstByteMs: null, firstTokenMs: null, secondTokenMs: null, tokens: 0, tokensPerSecond: null, gapP50Ms: null, gapP99Ms: null, gapMaxMs: null, gapHistogram: [], stalls: [] }).map(([name]) => {
+      const never = { requestSent: null, headReceived: null, firstByte: null, firstEvent: null, firstContent: null, firstText: null, lastContent: null, end: null, noContentReason: null };
+      const none = { secondTokenMs: null, tokens: 0, tokensPerSecond: null, gapP50Ms: null, gapP99Ms: null, gapMaxMs: null, gapHistogram: [], stalls: [] };
+      figures = timingFigures(never, none).map(([name]) => {
         const row = document.createElement("div");
         const term = document.createElement("dt");
         term.textContent = name;
@@ -91,7 +96,9 @@ export function llmPanel() {
       setText(els.warning, warning);
       els.warning.hidden = warning === "";
       if (!held || !summary) return;
-      timingFigures(summary.timing).forEach(([, value], i) => setText(figures[i], value));
+      timingFigures(summary.milestones, summary.timing).forEach(([, value], i) => setText(figures[i], value));
+      setText(els.noContent, noContentText(summary.milestones.noContentReason));
+      drawMilestones(/** @type {HTMLCanvasElement} */ (els.milestones), summary.milestones);
       // A guess that does not fit falls back to the plain view: no answer, the events raw.
       els.charts.hidden = !summary.fits;
       els.blocks.hidden = !summary.fits;

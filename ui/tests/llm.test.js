@@ -1,7 +1,7 @@
 // The LLM panel's answer and words: node --test ui/tests
 import test from "node:test";
 import assert from "node:assert/strict";
-import { argumentsCheck, blockTitle, foldLlmReport, headline, msText, odditiesText, warningText } from "../llm-text.js";
+import { argumentsCheck, blockTitle, foldLlmReport, headline, milestoneRows, msText, noContentText, odditiesText, warningText } from "../llm-text.js";
 
 /** @param {Partial<import("../gen/ipc").Block>} fields @returns {import("../gen/ipc").Block} */
 function block(fields) {
@@ -12,7 +12,9 @@ function block(fields) {
 function summary(blocks, fields = {}) {
   return {
     provider: "anthropic", fits: true, model: "claude", blocks, usage: null, finish: [], completeness: "streaming", detail: "streaming…", error: null,
-    timing: { firstByteMs: null, firstTokenMs: null, secondTokenMs: null, tokens: 0, tokensPerSecond: null, gapP50Ms: null, gapP99Ms: null, gapMaxMs: null, gapHistogram: [], stalls: [] },
+    responseId: null,
+    milestones: { requestSent: 0, headReceived: null, firstByte: null, firstEvent: null, firstContent: null, firstText: null, lastContent: null, end: null, noContentReason: null },
+    timing: { secondTokenMs: null, tokens: 0, tokensPerSecond: null, gapP50Ms: null, gapP99Ms: null, gapMaxMs: null, gapHistogram: [], stalls: [] },
     oddities: { events: 0, notJson: 0, unexpected: 0, unknownTypes: 0, droppedBlocks: 0, samples: [], sequenceGaps: [] },
     ...fields,
   };
@@ -56,4 +58,20 @@ test("blocks and tool calls say what they are and how they stand", () => {
   assert.equal(msText(1234), "1.23 s");
   assert.equal(msText(4.25), "4.3 ms");
   assert.equal(odditiesText({ events: 9, notJson: 2, unexpected: 0, unknownTypes: 1, droppedBlocks: 0, samples: [], sequenceGaps: [[4, 6]] }), "Of 9 events: 2 not JSON · 1 of unknown types · sequence_number gaps: expected 4, got 6");
+});
+
+test("milestones come in order with the gap since the last one that came; never is null", () => {
+  const rows = milestoneRows({ requestSent: 0, headReceived: 40, firstByte: 45, firstEvent: 50, firstContent: 300, firstText: null, lastContent: 900, end: 950, noContentReason: "onlyToolCalls" });
+  assert.deepEqual(rows.map((row) => [row.name, row.at, row.gap]), [
+    ["request sent", 0, null],
+    ["head received", 40, 40],
+    ["first byte", 45, 5],
+    ["first event", 50, 5],
+    ["first content", 300, 250],
+    ["first text", null, null],
+    ["last content", 900, 600],
+    ["end", 950, 50],
+  ]);
+  assert.equal(noContentText("onlyToolCalls"), "No answer text: only tool calls.");
+  assert.equal(noContentText(null), "");
 });

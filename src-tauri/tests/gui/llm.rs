@@ -1,6 +1,6 @@
 //! The LLM tab: provider streams (the fixtures the official SDKs read in llm/tests) served over
 //! real HTTP, paced, to a connection made in the form; the window shows the assembled answer
-//! per block, time to first token, the gap histogram, a stall, a truncation warning, and a
+//! per block, time to first content and the milestones, the gap histogram, a stall, a truncation warning, and a
 //! provider chosen by keyboard.
 
 use std::net::SocketAddr;
@@ -113,12 +113,29 @@ async fn an_llm_stream_shows_its_answer_timing_and_truncation() {
     let figures = app
         .eval("return [...document.querySelectorAll('#llm-figures div')].map(d => d.querySelector('dt').textContent + ': ' + d.querySelector('dd').textContent)")
         .await;
-    let first_token = figures
+    let ttft = figures
         .as_array()
-        .and_then(|f| f.iter().find_map(|f| f.as_str().and_then(|f| f.strip_prefix("First token: "))))
+        .and_then(|f| {
+            f.iter().find_map(|f| f.as_str().and_then(|f| f.strip_prefix("TTFT (first content): ")))
+        })
         .unwrap_or("–")
         .to_owned();
-    assert!(first_token.ends_with(" ms") || first_token.ends_with(" s"), "time to first token: {figures}");
+    assert!(ttft.ends_with(" ms") || ttft.ends_with(" s"), "time to first content: {figures}");
+    // The milestones on one axis, each with the gap since the one before; the stream had text.
+    let milestones =
+        app.eval("return document.getElementById('llm-milestones').getAttribute('aria-label')").await;
+    let milestones = milestones.as_str().unwrap_or("");
+    assert!(
+        milestones
+            .starts_with("Milestones from the request being sent: request sent at 0.0 ms; head received at "),
+        "{milestones}"
+    );
+    for said in
+        ["; first byte at ", "; first content at ", "; first text at ", "; end at ", " after the one before"]
+    {
+        assert!(milestones.contains(said), "{said:?} not in {milestones}");
+    }
+    assert_eq!(app.text("llm-no-content").await, "", "the stream had answer text");
     let histogram =
         app.eval("return document.getElementById('llm-histogram').getAttribute('aria-label')").await;
     assert!(histogram.as_str().unwrap_or("").starts_with("Gaps between tokens, in ms: "), "{histogram}");

@@ -34,7 +34,7 @@ impl LlmWatch {
     /// The summary of the last stream: text, or with `json` a last NDJSON line. `failure`:
     /// why the subscription failed, if it did (with no stream, that is what is said).
     pub fn finish(mut self, json: bool, failure: Option<String>) -> String {
-        self.reading.observe(sse_llm::Lifecycle::End);
+        self.reading.observe(sse_llm::Lifecycle::End { at: std::time::SystemTime::now() });
         let Some(summary) = self.reading.summary() else {
             let unknown = "not a stream of a provider it knows (openai, responses, anthropic, gemini, ollama): name one with --llm PROVIDER";
             let why = match failure.filter(|_| !self.reading.has_stream()) {

@@ -104,7 +104,8 @@ fn describe(update: &Update) -> String {
         Update::Error { error, will_retry: true } => format!("error: {error} (will retry)"),
         Update::Error { error, will_retry: false } => format!("error: {error}"),
         Update::Retrying { delay } => format!("retrying in {}", describe_delay(*delay)),
-        Update::Closed { reason } => format!("closed: {reason}"),
+        Update::Closed { reason, .. } => format!("closed: {reason}"),
+        Update::FirstByte { .. } => "the body's first bytes came".to_owned(),
     }
 }
 
