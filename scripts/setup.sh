@@ -97,6 +97,13 @@ if [ "$mode" = test ]; then
     target/test-venv/bin/pip install --quiet --disable-pip-version-check \
       "sse-starlette==3.7.1" "starlette==1.10.0" "uvicorn==0.38.0"
   fi
+  # PyPI opentelemetry-proto (on protobuf): the official OTLP definitions behind the test
+  # receiver that decodes what sse-otlp exports (otlp/tests/receiver.py).
+  if ! target/test-venv/bin/pip show opentelemetry-proto 2>/dev/null | grep -q '^Version: 1.45.2$'; then
+    say "installing opentelemetry-proto 1.45.2 and protobuf 6.33.6 into target/test-venv"
+    target/test-venv/bin/pip install --quiet --disable-pip-version-check \
+      "opentelemetry-proto==1.45.2" "protobuf==6.33.6"
+  fi
 fi
 
 if [ "$mode" = bench ]; then

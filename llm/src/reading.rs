@@ -193,6 +193,16 @@ impl LlmReading {
         self.stream.as_ref().map(LlmStream::summary)
     }
 
+    /// When each event of the current stream came, from its request being sent.
+    pub fn event_times(&self) -> &[Duration] {
+        self.stream.as_ref().map_or(&[], LlmStream::event_times)
+    }
+
+    /// When the current stream's request was sent (the origin of its times).
+    pub fn request_sent(&self) -> Option<SystemTime> {
+        self.sent
+    }
+
     /// How the provider was found ("chosen", "guessed from the URL", ...), or why there is none.
     pub fn found(&self) -> &str {
         &self.found

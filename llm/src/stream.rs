@@ -19,6 +19,8 @@ const SAMPLES: usize = 5;
 const SAMPLE_CHARS: usize = 300;
 /// After this many events none of which fitted, the guess is wrong.
 const GUESS_AFTER: u64 = 3;
+/// The most event times kept (16 MB); later events are counted but not timed.
+const MAX_EVENT_TIMES: usize = 1_000_000;
 
 /// Counts of what did not fit, and examples of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -77,6 +79,8 @@ pub struct LlmStream {
     fitted: u64,
     next_sequence: Option<u64>,
     moments: Moments,
+    /// When each event came (the first [`MAX_EVENT_TIMES`]).
+    event_times: Vec<Duration>,
     ended: bool,
 }
 
@@ -89,6 +93,7 @@ impl LlmStream {
             fitted: 0,
             next_sequence: None,
             moments: Moments::default(),
+            event_times: Vec::new(),
             ended: false,
         }
     }
@@ -112,6 +117,9 @@ impl LlmStream {
     pub fn push(&mut self, event_type: &str, data: &str, at: Duration) {
         self.oddities.events += 1;
         self.moments.first_event.get_or_insert(at);
+        if self.event_times.len() < MAX_EVENT_TIMES {
+            self.event_times.push(at);
+        }
         if self.provider == Provider::OpenAiChat && data.trim() == "[DONE]" {
             self.answer.terminal = Some("[DONE]".into());
             self.answer.close_all();
@@ -152,6 +160,12 @@ impl LlmStream {
         self.ended = true;
         self.moments.end.get_or_insert(at);
         self.answer.check_open_blocks();
+    }
+
+    /// When each event came, from the request being sent (the first million): the chunks
+    /// whose gaps OpenTelemetry's `time_per_output_chunk` counts.
+    pub fn event_times(&self) -> &[Duration] {
+        &self.event_times
     }
 
     fn sample(&mut self, event_type: &str, data: &str) {

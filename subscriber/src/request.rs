@@ -100,6 +100,11 @@ impl SubscribeRequest {
         self
     }
 
+    /// The request's body (empty when it has none).
+    pub fn body_bytes(&self) -> &[u8] {
+        self.body.as_deref().unwrap_or_default()
+    }
+
     /// `Authorization: Bearer TOKEN`.
     pub fn bearer_auth(self, token: &str) -> Result<Self, SubscribeError> {
         self.authorization("Bearer", token)

@@ -159,3 +159,76 @@ async fn a_failed_request_is_said_as_no_stream() {
     assert!(out.contains(r#""reason":"no stream: HTTP 500"#), "{out}");
     assert!(!out.contains("provider it knows"), "{out}");
 }
+
+/// `--otlp`: the call, once its stream ends, reaches a real OTLP receiver (the official
+/// `opentelemetry-proto` definitions) as a span named by the conventions with its time to first
+/// chunk and first content, and the metrics; the summary is printed as without it.
+#[tokio::test]
+async fn otlp_exports_the_call_when_its_stream_ends() {
+    let mut receiver = sse_test_support::OtlpReceiver::start().await;
+    let addr = spawn_chunked(paced_fixture("anthropic-tools.sse")).await;
+    let url = format!("http://{addr}/v1/messages");
+    let (code, out, err) =
+        sse_sub(&["--llm", "-q", "--otlp", &receiver.url, "--otlp-protocol", "http/json", &url]).await;
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("LLM stream: Anthropic Messages (claude-sonnet-4-5): complete: message_stop"),
+        "{out}"
+    );
+    assert!(err.is_empty(), "nothing said: {err}");
+    let traces = receiver.next("/v1/traces").await;
+    let span = &traces["body"]["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    assert_eq!(span["name"], "chat", "no request model without a body: {span}");
+    let a = sse_test_support::otlp::attributes(&span["attributes"]);
+    let get = |key| sse_test_support::otlp::get(&a, key).cloned();
+    assert_eq!(get("gen_ai.provider.name"), Some("anthropic".into()));
+    assert_eq!(get("gen_ai.response.model"), Some("claude-sonnet-4-5".into()));
+    let first_chunk =
+        get("gen_ai.response.time_to_first_chunk").and_then(|v| v.as_f64()).expect("time to first chunk");
+    let first_content =
+        get("sse_monitor.time_to_first_content").and_then(|v| v.as_f64()).expect("time to first content");
+    assert!(
+        first_content >= first_chunk + 0.019,
+        "the first content two events (20 ms) after the first: {a:?}"
+    );
+    assert!(get("gen_ai.output.messages").is_none(), "no content without --otlp-content");
+    let metrics = receiver.next("/v1/metrics").await;
+    let names: Vec<&str> = metrics["body"]["resourceMetrics"][0]["scopeMetrics"][0]["metrics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["name"].as_str())
+        .collect();
+    for name in [
+        "gen_ai.client.operation.duration",
+        "gen_ai.client.token.usage",
+        "gen_ai.client.operation.time_to_first_chunk",
+        "gen_ai.client.operation.time_per_output_chunk",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+}
+
+/// A collector that is down: the stream, its summary and the exit code are as without
+/// `--otlp`; the failure is one line on stderr. A protocol other than HTTP's two is refused
+/// before anything is sent, with exit 2.
+#[tokio::test]
+async fn a_collector_that_is_down_changes_nothing_but_one_line() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let collector = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let addr = spawn_chunked(paced_fixture("anthropic-tools.sse")).await;
+    let url = format!("http://{addr}/v1/messages");
+    let (code, out, err) = sse_sub(&["--llm", "--json", "--otlp", &collector, &url]).await;
+    assert_eq!(code, Some(0), "{out}{err}");
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(last["llm"]["completeness"], "complete", "{last}");
+    assert_eq!(out.lines().count(), 20, "19 events, then the summary:\n{out}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].starts_with(&format!("sse-sub: OpenTelemetry export to {collector} failed: ")), "{err}");
+
+    let (code, _, err) = sse_sub(&["--llm", "--otlp", &collector, "--otlp-protocol", "grpc", &url]).await;
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--otlp-protocol: the OTLP protocol `grpc` is not supported"), "{err}");
+}

@@ -31,10 +31,21 @@ impl LlmWatch {
         }
     }
 
-    /// The summary of the last stream: text, or with `json` a last NDJSON line. `failure`:
-    /// why the subscription failed, if it did (with no stream, that is what is said).
-    pub fn finish(mut self, json: bool, failure: Option<String>) -> String {
+    /// The last stream as the call `--otlp` exports (once it ended): none when it was not
+    /// read as an LLM's. `url` and `body`: the request's.
+    pub fn call(&self, url: &str, body: &[u8]) -> Option<sse_otlp::LlmCall> {
+        sse_otlp::LlmCall::from_reading(&self.reading, url, body)
+    }
+
+    /// The stream is over (if the subscription did not say so already).
+    pub fn end(&mut self) {
         self.reading.observe(sse_llm::Lifecycle::End { at: std::time::SystemTime::now() });
+    }
+
+    /// The summary of the last stream, once ended: text, or with `json` a last NDJSON line.
+    /// `failure`: why the subscription failed, if it did (with no stream, that is what is
+    /// said).
+    pub fn finish(&self, json: bool, failure: Option<String>) -> String {
         let Some(summary) = self.reading.summary() else {
             let unknown = "not a stream of a provider it knows (openai, responses, anthropic, gemini, ollama): name one with --llm PROVIDER";
             let why = match failure.filter(|_| !self.reading.has_stream()) {

@@ -4,6 +4,7 @@
 mod check;
 mod expectations;
 mod llm;
+mod otlp;
 
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
@@ -261,6 +262,13 @@ async fn main() -> ExitCode {
     }
     let started = Instant::now();
     let mut stats = Stats::default();
+    let exporter = match otlp::exporter(&args) {
+        Ok(exporter) => exporter,
+        Err(message) => {
+            eprintln!("sse-sub: {message}");
+            return ExitCode::from(2);
+        }
+    };
     if let Some(given) = &args.llm {
         let header_names = args.headers.iter().filter_map(|line| line.split_once(':').map(|(name, _)| name));
         match llm::LlmWatch::new(given, header_names) {
@@ -280,12 +288,20 @@ async fn main() -> ExitCode {
         // End the `\r` line so the shell prompt starts on a fresh one.
         let _ = writeln!(io::stdout());
     }
-    if let Some(llm) = stats.llm.take() {
+    if let Some(mut llm) = stats.llm.take() {
+        llm.end();
         let failure = match &result {
             Err(Failure::Subscribe(error)) => Some(error.to_string()),
             _ => None,
         };
         let _ = io::stdout().write_all(llm.finish(args.json, failure).as_bytes());
+        let request = args.request().ok();
+        let url = request.as_ref().map_or(args.url.as_deref().unwrap_or(""), |r| r.url().as_str());
+        let body = request.as_ref().map_or(&[][..], |r| r.body_bytes());
+        if let (Some(exporter), Some(call)) = (exporter, llm.call(url, body)) {
+            let _ = io::stdout().flush();
+            otlp::export(exporter, &call).await;
+        }
     }
     if args.stats {
         print_stats(&stats, started.elapsed());
