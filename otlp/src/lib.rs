@@ -21,8 +21,12 @@
 //! - [`ExportQueue`] (`queue.rs`): calls waiting to be sent (at most 1,000, the oldest
 //!   dropped and counted), for a tap that exports each call as it ends.
 //! - [`OtlpError`] (`error.rs`).
+//! - [`cli`] (feature `cli`): the `--otlp`, `--otlp-protocol` and `--otlp-content` arguments
+//!   `sse-sub` and `sse-tap` share, and the exporter they ask for.
 
 mod call;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod config;
 mod conventions;
 mod error;
@@ -34,5 +38,5 @@ mod span;
 pub use call::LlmCall;
 pub use config::{OtlpConfig, OtlpProtocol};
 pub use error::OtlpError;
-pub use exporter::Exporter;
+pub use exporter::{Exporter, EXPORT_TIMEOUT};
 pub use queue::ExportQueue;

@@ -127,25 +127,8 @@ pub struct Args {
     /// twice). With --json the summary is a last line, {"llm": {...}}.
     #[arg(long, value_name = "PROVIDER", num_args = 0..=1, default_missing_value = "auto")]
     pub llm: Option<String>,
-    /// With --llm: export the call, when its stream ends, to the OpenTelemetry collector at
-    /// this base URL (as OTEL_EXPORTER_OTLP_ENDPOINT means it: spans to URL/v1/traces,
-    /// metrics to URL/v1/metrics) as the GenAI semantic conventions define it; sse-sub waits
-    /// at most 5 s for it before exiting. OTEL_EXPORTER_OTLP_HEADERS is sent. A failed export
-    /// is said once and changes no exit code.
-    #[arg(long, value_name = "URL", requires = "llm", help_heading = "OpenTelemetry")]
-    pub otlp: Option<String>,
-    /// With --otlp: http/protobuf or http/json (gRPC is not supported).
-    #[arg(
-        long,
-        value_name = "PROTOCOL",
-        default_value = "http/protobuf",
-        requires = "otlp",
-        help_heading = "OpenTelemetry"
-    )]
-    pub otlp_protocol: String,
-    /// With --otlp: export the prompt and the completion too (never by default).
-    #[arg(long, requires = "otlp", help_heading = "OpenTelemetry")]
-    pub otlp_content: bool,
+    #[command(flatten)]
+    pub otlp: sse_otlp::cli::OtlpArgs,
     /// Check the stream against the expectations in this TOML file (docs/expectations.md):
     /// run until each is decided, the stream ends or --timeout, print each as pass, fail or
     /// undecided, and exit with a code that says which.

@@ -66,4 +66,6 @@ pub struct Args {
     /// error, cancelled, input required after N rounds), latency and the rules it broke.
     #[arg(long)]
     pub mcp: bool,
+    #[command(flatten)]
+    pub otlp: sse_otlp::cli::OtlpArgs,
 }

@@ -32,6 +32,8 @@
 //!   HTTP/1.1), the system's roots plus an extra CA, or none checked.
 //! - `llm.rs`: a stream read as an LLM's (`sse_llm`), its milestones on the record's clock
 //!   ([`Exchange::llm`]).
+//! - [`LlmExport`] (`llm_export.rs`): each LLM call exported when its exchange ends
+//!   (`sse_otlp`): `sse-tap --otlp` and the window's export.
 //! - [`mcp_exchange`], [`McpLines`] (`mcp_calls.rs`): the record read as MCP (`sse_mcp`), and
 //!   `sse-tap --mcp`'s line per call.
 //! - [`har`] (`har.rs`): the session as HAR 1.2, credentials redacted unless kept.
@@ -60,6 +62,7 @@ mod har;
 mod headers;
 mod held;
 mod llm;
+mod llm_export;
 mod mcp_calls;
 mod proxy;
 mod record;
@@ -77,6 +80,7 @@ pub use config::{
 pub use error::TapError;
 pub use har::{har, redact_headers, redact_url, Secrets, REDACTED};
 pub use headers::is_hop_by_hop;
+pub use llm_export::LlmExport;
 pub use mcp_calls::{mcp_conversation, mcp_exchange, McpLines};
 pub use proxy::Tap;
 pub use record::{Chunk, Ending, Exchange, ExchangeSummary, Recorder, TappedEvent};

@@ -3,39 +3,13 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use embedded_server::Publish;
 use serde_json::Value;
 
 mod common;
-use common::embedded_server;
-
-/// Starts `sse-tap` with `args`; the child and the URL it says it listens on.
-fn start_sse_tap(args: &[&str]) -> (Child, String) {
-    let mut tap = Command::new(env!("CARGO_BIN_EXE_sse-tap"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start sse-tap");
-    let mut said = String::new();
-    BufReader::new(tap.stderr.as_mut().unwrap()).read_line(&mut said).unwrap();
-    let url = said
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .expect("the listening URL")
-        .trim_end_matches(',')
-        .to_owned();
-    (tap, url)
-}
-
-/// SIGTERM, then waits for a clean exit.
-async fn terminate(mut tap: Child) {
-    let _ = Command::new("kill").args(["-TERM", &tap.id().to_string()]).status();
-    let status = tokio::task::spawn_blocking(move || tap.wait()).await.unwrap().unwrap();
-    assert!(status.success(), "{status}");
-}
+use common::{embedded_server, start_sse_tap, terminate};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sse-tap-cli-{}-{name}", std::process::id()));

@@ -69,3 +69,87 @@ async fn a_plain_stream_is_not_read_as_an_llm_stream() {
     assert!(tapped.is_stream && tapped.events.len() == 2, "{tapped:?}");
     assert!(tapped.llm().is_none(), "{:?}", tapped.llm());
 }
+
+/// `sse-tap --otlp URL --otlp-protocol http/json`: an LLM call through the tap reaches a real
+/// OTLP receiver when its exchange ends, as a span with the request's model (from its body)
+/// and the stream's milestones, and the metrics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sse_tap_exports_each_llm_call_as_it_ends() {
+    let mut receiver = sse_test_support::OtlpReceiver::start().await;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../llm/tests/fixtures/openai-chat-text.sse");
+    let fixture = std::fs::read_to_string(path).expect("the fixture");
+    let mut chunks = vec![HEAD.to_vec()];
+    chunks.extend(fixture.split_inclusive("\n\n").map(|block| block.as_bytes().to_vec()));
+    let (upstream, _) = raw_upstream(chunks, false).await;
+    let upstream = format!("http://{upstream}");
+    let args = [
+        "--listen",
+        "127.0.0.1:0",
+        "--upstream",
+        &upstream,
+        "--otlp",
+        &receiver.url,
+        "--otlp-protocol",
+        "http/json",
+    ];
+    let (tap, url) = common::start_sse_tap(&args);
+    let body = r#"{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]}"#;
+    let addr = url.trim_start_matches("http://").parse().expect("the tap's address");
+    let request = format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    exchange(addr, &request).await;
+    let traces = receiver.next("/v1/traces").await;
+    let span = &traces["body"]["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    assert_eq!(span["name"], "chat gpt-4o", "{span}");
+    let a = sse_test_support::otlp::attributes(&span["attributes"]);
+    let get = |key| sse_test_support::otlp::get(&a, key).cloned();
+    assert_eq!(get("gen_ai.provider.name"), Some("openai".into()));
+    assert_eq!(get("gen_ai.response.model"), Some("gpt-4o-2024-08-06".into()));
+    assert_eq!(get("gen_ai.response.finish_reasons"), Some(serde_json::json!(["stop"])));
+    assert_eq!(get("gen_ai.usage.input_tokens"), Some(19.into()));
+    let resource =
+        sse_test_support::otlp::attributes(&traces["body"]["resourceSpans"][0]["resource"]["attributes"]);
+    assert_eq!(sse_test_support::otlp::get(&resource, "service.name"), Some(&"sse-tap".into()));
+    let metrics = receiver.next("/v1/metrics").await;
+    assert!(
+        metrics["body"].to_string().contains("gen_ai.client.operation.time_per_output_chunk"),
+        "{metrics}"
+    );
+    common::terminate(tap).await;
+}
+
+/// A collector that is down: the stream through the tap is whole, and the tap says so once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collector_that_is_down_never_stops_a_stream() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let collector = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../llm/tests/fixtures/openai-chat-text.sse");
+    let fixture = std::fs::read_to_string(path).expect("the fixture");
+    let (upstream, _) = raw_upstream(vec![HEAD.to_vec(), fixture.clone().into_bytes()], false).await;
+    let upstream = format!("http://{upstream}");
+    let (mut tap, url) =
+        common::start_sse_tap(&["--listen", "127.0.0.1:0", "--upstream", &upstream, "--otlp", &collector]);
+    let addr = url.trim_start_matches("http://").parse().expect("the tap's address");
+    for _ in 0..2 {
+        let response = exchange(
+            addr,
+            "GET /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nconnection: close\r\n\r\n",
+        )
+        .await;
+        let text = String::from_utf8_lossy(&response);
+        assert!(text.contains("data: [DONE]"), "the stream is whole: {text}");
+    }
+    let mut stderr = tap.stderr.take().expect("its stderr");
+    common::terminate(tap).await;
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut said).unwrap();
+    let failures: Vec<&str> = said.lines().filter(|line| line.contains("OpenTelemetry export")).collect();
+    assert_eq!(failures.len(), 1, "said once: {said}");
+    assert!(
+        failures[0].starts_with(&format!("sse-tap: OpenTelemetry export to {collector} failed: ")),
+        "{said}"
+    );
+}

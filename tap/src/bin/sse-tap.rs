@@ -12,7 +12,7 @@ use clap::Parser;
 use sse_faults::FaultRules;
 use sse_logging::Failure;
 use sse_tap::cli::Args;
-use sse_tap::{har, write_capture, McpLines, Recorder, Secrets, Tap, TapConfig};
+use sse_tap::{har, write_capture, LlmExport, McpLines, Recorder, Secrets, Tap, TapConfig};
 use tokio::net::TcpListener;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -60,6 +60,8 @@ fn prepare(args: &Args) -> anyhow::Result<(Tap, String)> {
 
 async fn run(args: &Args) -> Result<(), Failure<anyhow::Error>> {
     let (tap, upstream) = prepare(args).map_err(Failure::Arguments)?;
+    let exporter =
+        args.otlp.exporter("sse-tap").map_err(|message| Failure::Arguments(anyhow::anyhow!(message)))?;
     let secrets = if args.har_secrets { Secrets::Keep } else { Secrets::Redact };
     let listener = TcpListener::bind(&args.listen)
         .await
@@ -79,7 +81,19 @@ async fn run(args: &Args) -> Result<(), Failure<anyhow::Error>> {
         captured.clone(),
         mcp.clone(),
     ));
+    let export =
+        exporter.map(|exporter| LlmExport::start(&recorder, exporter, |line| eprintln!("sse-tap: {line}")));
     tap.run(listener, shutdown_signal()).await.map_err(|error| Failure::Run(error.into()))?;
+    if let Some(export) = export {
+        // The calls that ended get 5 s to reach the collector.
+        let dropped = export.dropped();
+        export.finish(sse_otlp::EXPORT_TIMEOUT).await;
+        if dropped > 0 {
+            eprintln!(
+                "sse-tap: {dropped} LLM calls were not exported: more than 1,000 waited for the collector"
+            );
+        }
+    }
     // The printer has written the captures of the streams that ended; the rest are written now.
     printer.abort();
     if let Some(lines) = &mcp {

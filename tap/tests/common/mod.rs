@@ -2,6 +2,7 @@
 //! writes exactly the bytes a test gives it, and a tap, each on 127.0.0.1:0.
 #![allow(dead_code)] // each test binary uses its own share of it
 
+use std::io::BufRead as _;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -141,4 +142,30 @@ pub fn dechunk(mut raw: &[u8]) -> (Vec<u8>, bool) {
 pub fn split_head(response: &[u8]) -> (String, Vec<u8>) {
     let at = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
     (String::from_utf8_lossy(&response[..at]).into_owned(), response[at + 4..].to_vec())
+}
+
+/// Starts `sse-tap` with `args`; the child and the URL it says it listens on.
+pub fn start_sse_tap(args: &[&str]) -> (std::process::Child, String) {
+    let mut tap = std::process::Command::new(env!("CARGO_BIN_EXE_sse-tap"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start sse-tap");
+    let mut said = String::new();
+    std::io::BufReader::new(tap.stderr.as_mut().unwrap()).read_line(&mut said).unwrap();
+    let url = said
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .expect("the listening URL")
+        .trim_end_matches(',')
+        .to_owned();
+    (tap, url)
+}
+
+/// SIGTERM, then waits for a clean exit.
+pub async fn terminate(mut tap: std::process::Child) {
+    let _ = std::process::Command::new("kill").args(["-TERM", &tap.id().to_string()]).status();
+    let status = tokio::task::spawn_blocking(move || tap.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "{status}");
 }

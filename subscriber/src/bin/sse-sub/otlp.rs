@@ -4,19 +4,19 @@
 
 use std::time::Duration;
 
-use sse_otlp::{Exporter, LlmCall, OtlpConfig, OtlpProtocol};
+use sse_otlp::{Exporter, LlmCall};
 use sse_subscriber::cli::Args;
 
 /// The most sse-sub waits for the collector before exiting.
 const WAIT: Duration = Duration::from_secs(5);
 
-/// The exporter `--otlp` asks for, if any; a wrong URL or protocol is a usage error.
+/// The exporter `--otlp` asks for, if any; a wrong URL or protocol, or `--otlp` without
+/// `--llm`, is a usage error.
 pub fn exporter(args: &Args) -> Result<Option<Exporter>, String> {
-    let Some(url) = &args.otlp else { return Ok(None) };
-    let protocol = OtlpProtocol::parse(&args.otlp_protocol).map_err(|e| format!("--otlp-protocol: {e}"))?;
-    let mut config = OtlpConfig::new(url, protocol, "sse-sub").map_err(|e| format!("--otlp: {e}"))?;
-    config.content = args.otlp_content;
-    Exporter::new(config).map(Some).map_err(|e| format!("--otlp: {e}"))
+    if args.otlp.otlp.is_some() && args.llm.is_none() {
+        return Err("--otlp exports LLM calls: it needs --llm".into());
+    }
+    args.otlp.exporter("sse-sub")
 }
 
 /// Sends `call` and waits for the collector, 5 s at most; says a failure on stderr.
