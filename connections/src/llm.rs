@@ -99,13 +99,22 @@ impl LlmView {
     }
 
     /// What the task saw, in order; `connection` is the capture's current connection number.
-    pub(crate) fn observe(&mut self, update: &Update, connection: u32) {
+    /// Whether it ended a stream read as an LLM's (a call to export).
+    pub(crate) fn observe(&mut self, update: &Update, connection: u32) -> bool {
         if matches!(update, Update::Open { .. }) {
             self.connection = connection;
         }
-        if let Some(lifecycle) = llm_lifecycle(update) {
-            self.changed |= self.reading.observe(lifecycle);
-        }
+        let Some(lifecycle) = llm_lifecycle(update) else { return false };
+        let end = matches!(lifecycle, Lifecycle::End { .. });
+        let changed = self.reading.observe(lifecycle);
+        self.changed |= changed;
+        end && changed && self.reading.summary().is_some()
+    }
+
+    /// The current stream as the call the OpenTelemetry export sends; `url` and `body`: its
+    /// request's.
+    pub(crate) fn call(&self, url: &str, body: &[u8]) -> Option<sse_otlp::LlmCall> {
+        sse_otlp::LlmCall::from_reading(&self.reading, url, body)
     }
 
     /// Reads the current connection again as `read_as` says: the events the log keeps of it,

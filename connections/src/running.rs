@@ -21,9 +21,10 @@ use tokio_util::sync::CancellationToken;
 use crate::error::{InspectError, SpecError};
 use crate::expectations::{self, ExpectationsReport, SharedExpectations};
 use crate::llm::{self as llm_view, parse_read_as, LlmReport, SharedLlm};
+use crate::otlp_export::SharedExport;
 use crate::spec::ConnectionSpec;
 use crate::tapped_feed::TappedFeed;
-use crate::task::{self, lock, Links, Plan, SharedCapture};
+use crate::task::{self, lock, ExportHook, Links, Plan, SharedCapture};
 use crate::update::{ConnectionUpdate, Emitter};
 
 /// What a connection reads.
@@ -51,6 +52,8 @@ pub struct RunningConnections {
     batching: BatchPolicy,
     next_id: Arc<AtomicU64>,
     running: Arc<Mutex<BTreeMap<u64, Running>>>,
+    /// The app's OpenTelemetry export, off unless set.
+    export: SharedExport,
 }
 
 impl RunningConnections {
@@ -62,7 +65,14 @@ impl RunningConnections {
             batching: BatchPolicy::default(),
             next_id: Arc::new(AtomicU64::new(1)),
             running: Arc::default(),
+            export: SharedExport::default(),
         }
+    }
+
+    /// Exports its connections' LLM calls while `export` is set.
+    pub fn with_export(mut self, export: SharedExport) -> Self {
+        self.export = export;
+        self
     }
 
     /// How much each connection keeps.
@@ -110,8 +120,16 @@ impl RunningConnections {
             llm: llm.clone(),
         };
         self.lock().insert(id, running);
-        self.start(id, plan, Links { emit, stop, capture, expectations, llm });
+        let export = self.export_hook(&plan);
+        self.start(id, plan, Links { emit, stop, capture, expectations, llm, export });
         id
+    }
+
+    /// What a connection's task needs to export its LLM calls (a tapped stream's are the
+    /// tap's).
+    fn export_hook(&self, plan: &Plan) -> Option<ExportHook> {
+        let (url, body) = plan.request()?;
+        Some(ExportHook { export: self.export.clone(), runtime: self.runtime.clone(), url, body })
     }
 
     fn start(&self, id: u64, plan: Plan, links: Links) {
@@ -175,6 +193,7 @@ impl RunningConnections {
             capture: current.capture.clone(),
             expectations: current.expectations.clone(),
             llm: current.llm.clone(),
+            export: self.export_hook(&plan),
         };
         drop(running);
         self.start(id, plan, links);

@@ -11,6 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SettingsError;
+use crate::otlp_export::{SavedOtlp, OTLP_KEY};
 use crate::query_keys::{restore_query_secrets, split_query_secrets};
 use crate::secrets::{restore_header_secrets, split_header_secrets, SecretHeader, SecretStore, Secrets};
 use crate::spec::ConnectionSpec;
@@ -134,6 +135,9 @@ pub struct Settings {
     /// Added after version 1 was out: a file without it has no taps.
     #[serde(default)]
     pub taps: Vec<SavedTap>,
+    /// The OpenTelemetry export, when it is on (added after version 1: off when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otlp: Option<SavedOtlp>,
 }
 
 impl Default for Settings {
@@ -145,6 +149,7 @@ impl Default for Settings {
             window: None,
             panes: PaneLayout::default(),
             taps: Vec::new(),
+            otlp: None,
         }
     }
 }
@@ -163,7 +168,7 @@ pub struct Loaded {
 pub struct SettingsStore {
     dir: PathBuf,
     secrets: Box<dyn SecretStore>,
-    busy: Mutex<()>,
+    pub(crate) busy: Mutex<()>,
 }
 
 fn now_secs() -> u64 {
@@ -241,11 +246,17 @@ impl SettingsStore {
                 restore_query_secrets(&mut saved.spec.upstream, SecretHeader::into_pairs(secrets.query));
             }
         }
+        if let Some(saved) = &mut settings.otlp {
+            let read = self.read_secrets(OTLP_KEY, "the OpenTelemetry export", saved.secrets, &mut problems);
+            if let Some(header) = read.and_then(|secrets| secrets.headers.into_iter().next()) {
+                saved.settings.header_value = header.value;
+            }
+        }
         Loaded { settings, problems }
     }
 
     /// One entry's secrets back from the keyring; what went wrong goes to `problems`.
-    fn read_secrets(
+    pub(crate) fn read_secrets(
         &self,
         key: &str,
         name: &str,
@@ -286,7 +297,7 @@ impl SettingsStore {
 
     /// Keeps one entry's secrets in the keyring (the keyring is only touched for entries that
     /// have or had some); where they are now. A keyring that fails is a note for the user.
-    fn keep_secrets(
+    pub(crate) fn keep_secrets(
         &self,
         key: &str,
         name: &str,
@@ -322,7 +333,7 @@ impl SettingsStore {
         }
     }
 
-    fn write(&self, settings: &Settings) -> Result<(), SettingsError> {
+    pub(crate) fn write(&self, settings: &Settings) -> Result<(), SettingsError> {
         let write_error = |source| SettingsError::Write { path: self.path(), source };
         fs::create_dir_all(&self.dir).map_err(write_error)?;
         let json = serde_json::to_vec_pretty(settings).map_err(|e| write_error(std::io::Error::other(e)))?;
@@ -333,7 +344,7 @@ impl SettingsStore {
     }
 
     /// The file as it is, or the defaults if it is missing or unreadable (`load` reports that).
-    fn current(&self) -> Settings {
+    pub(crate) fn current(&self) -> Settings {
         self.read_file().ok().flatten().unwrap_or_default()
     }
 

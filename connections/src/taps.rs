@@ -14,6 +14,7 @@ use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::InspectError;
+use crate::otlp_export::SharedExport;
 use crate::tap_detail::{ExchangeDetail, ExchangeRow, TimelineRow};
 use crate::tap_spec::TapSpec;
 
@@ -79,6 +80,8 @@ struct RunningTap {
     tls: crate::spec::TlsOptions,
     /// While it listens; a stopped tap keeps its record.
     run: Option<TapRun>,
+    /// Its LLM calls exported, while the app's OpenTelemetry export is on.
+    export: Option<sse_tap::LlmExport>,
 }
 
 /// One run of a tap, from Start to Stop.
@@ -102,12 +105,32 @@ pub struct RunningTaps {
     runtime: Handle,
     next_id: Arc<AtomicU64>,
     taps: Arc<Mutex<BTreeMap<u64, RunningTap>>>,
+    /// The app's OpenTelemetry export, off unless set.
+    export: SharedExport,
 }
 
 impl RunningTaps {
     /// Taps run on `runtime`.
     pub fn new(runtime: Handle) -> Self {
-        Self { runtime, next_id: Arc::new(AtomicU64::new(1)), taps: Arc::default() }
+        Self {
+            runtime,
+            next_id: Arc::new(AtomicU64::new(1)),
+            taps: Arc::default(),
+            export: SharedExport::default(),
+        }
+    }
+
+    /// Exports each tap's LLM calls while `export` is set.
+    pub fn with_export(mut self, export: SharedExport) -> Self {
+        self.export = export;
+        self
+    }
+
+    /// The export was set or turned off: each tap's export follows.
+    pub fn apply_export(&self) {
+        for tap in self.lock().values_mut() {
+            tap.export = self.export.tap_export(&self.runtime, &tap.recorder);
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, BTreeMap<u64, RunningTap>> {
@@ -164,8 +187,14 @@ impl RunningTaps {
             }
         });
         let run = Some(TapRun { stop: stop.clone(), listening });
-        let tap =
-            RunningTap { recorder: recorder.clone(), shared: shared.clone(), tls: spec.tls.clone(), run };
+        let export = self.export.tap_export(&self.runtime, &recorder);
+        let tap = RunningTap {
+            recorder: recorder.clone(),
+            shared: shared.clone(),
+            tls: spec.tls.clone(),
+            run,
+            export,
+        };
         self.lock().insert(id, tap);
         let taps = self.taps.clone();
         self.runtime.spawn(async move {

@@ -75,6 +75,16 @@ pub(crate) struct Plan {
 
 impl Plan {
     /// A stream through a tap: nothing to assemble, nothing to check.
+    /// The URL and body of its request (none for a tapped stream).
+    pub(crate) fn request(&self) -> Option<(String, Vec<u8>)> {
+        match &self.source {
+            Source::Subscription(_, request) => {
+                Some((request.url().to_string(), request.body_bytes().to_vec()))
+            }
+            Source::Tapped(_) => None,
+        }
+    }
+
     pub(crate) fn tapped(feed: TappedFeed) -> Self {
         Self { source: Source::Tapped(Box::new(feed)), assembler: None, llm: ReadAs::Auto, llm_headers: None }
     }
@@ -109,6 +119,17 @@ pub(crate) struct Links {
     pub(crate) capture: SharedCapture,
     pub(crate) expectations: SharedExpectations,
     pub(crate) llm: SharedLlm,
+    /// Where its LLM calls go when the app exports them (a connection of its own; a tapped
+    /// stream is the tap's to export).
+    pub(crate) export: Option<ExportHook>,
+}
+
+/// What the OpenTelemetry export needs of a connection: the app's export and its request.
+pub(crate) struct ExportHook {
+    pub(crate) export: crate::otlp_export::SharedExport,
+    pub(crate) runtime: tokio::runtime::Handle,
+    pub(crate) url: String,
+    pub(crate) body: Vec<u8>,
 }
 
 /// A new connection's LLM reading.
@@ -231,7 +252,12 @@ impl ConnectionTask {
             (capture.observe(&update), capture.connections())
         };
         expectations::lock(&self.links.expectations).observe(&update, connection, kept.map(|kept| kept.seq));
-        llm_view::lock(&self.links.llm).observe(&update, connection);
+        let ended = llm_view::lock(&self.links.llm).observe(&update, connection);
+        if let Some(hook) = self.links.export.as_ref().filter(|_| ended) {
+            if let Some(call) = llm_view::lock(&self.links.llm).call(&hook.url, &hook.body) {
+                hook.export.export(&hook.runtime, call);
+            }
+        }
         match update {
             Update::Raw(read) => {
                 self.last_received = Some(Instant::now());

@@ -266,3 +266,36 @@ fn a_file_from_before_taps_loads_without_them() {
     assert!(loaded.settings.taps.is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The OpenTelemetry export is saved beside the rest, its header's value in the keyring (never
+/// in the file), and comes back; turned off, it is gone and so is its secret.
+#[test]
+fn the_otlp_export_is_saved_with_its_header_in_the_keyring() {
+    use sse_connections::OtlpSettings;
+    let dir = temp_dir("otlp");
+    let store = SettingsStore::new(&dir, Box::new(OsKeyring));
+    let otlp = OtlpSettings {
+        url: "http://127.0.0.1:4318".into(),
+        protocol: "http/json".into(),
+        content: true,
+        header_name: "authorization".into(),
+        header_value: "Bearer otlp-secret-token".into(),
+    };
+    let notes = store.save_otlp(Some(&otlp)).unwrap();
+    let on_disk = std::fs::read_to_string(dir.join(SETTINGS_FILE)).unwrap();
+    assert!(!on_disk.contains("otlp-secret-token") && on_disk.contains("http://127.0.0.1:4318"), "{on_disk}");
+    let loaded = store.load();
+    let saved = loaded.settings.otlp.expect("the export comes back");
+    if std::env::var_os("SSE_MONITOR_EXPECT_KEYRING").is_some() || keyring_available() {
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!((saved.secrets, saved.settings), (SecretState::InKeyring, otlp));
+    } else {
+        assert_eq!(saved.secrets, SecretState::NotSaved, "{notes:?}");
+        assert_eq!(saved.settings.header_value, "");
+    }
+    store.save_otlp(None).unwrap();
+    assert!(store.load().settings.otlp.is_none());
+    use sse_connections::SecretStore;
+    assert_eq!(OsKeyring.get("otlp-export").unwrap(), None, "the secret left the keyring");
+    let _ = std::fs::remove_dir_all(dir);
+}

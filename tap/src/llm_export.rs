@@ -21,11 +21,17 @@ pub struct LlmExport {
 
 impl LlmExport {
     /// Starts exporting the calls `recorder`'s exchanges finish with (on the current tokio
-    /// runtime); `say` hears the first failure.
-    pub fn start(recorder: &Recorder, exporter: Exporter, say: impl Fn(String) + Send + 'static) -> Self {
+    /// runtime); `say` hears the first failure (the exporter's: it may be shared), `sent`
+    /// each call sent.
+    pub fn start(
+        recorder: &Recorder,
+        exporter: Arc<Exporter>,
+        say: impl Fn(String) + Send + 'static,
+        sent: impl Fn() + Send + 'static,
+    ) -> Self {
         let queue = ExportQueue::new();
         let watcher = tokio::spawn(watch(recorder.clone(), queue.clone()));
-        let sender = tokio::spawn(send(queue.clone(), Arc::new(exporter), say));
+        let sender = tokio::spawn(send(queue.clone(), exporter, say, sent));
         Self { queue, watcher, sender }
     }
 
@@ -74,11 +80,14 @@ async fn watch(recorder: Recorder, queue: ExportQueue) {
     }
 }
 
-async fn send(queue: ExportQueue, exporter: Arc<Exporter>, say: impl Fn(String)) {
+async fn send(queue: ExportQueue, exporter: Arc<Exporter>, say: impl Fn(String), sent: impl Fn()) {
     while let Some(call) = queue.next().await {
-        if let Err(error) = exporter.export(&call).await {
-            if let Some(line) = exporter.first_failure(&error) {
-                say(line);
+        match exporter.export(&call).await {
+            Ok(()) => sent(),
+            Err(error) => {
+                if let Some(line) = exporter.first_failure(&error) {
+                    say(line);
+                }
             }
         }
     }

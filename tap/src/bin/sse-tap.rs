@@ -81,8 +81,9 @@ async fn run(args: &Args) -> Result<(), Failure<anyhow::Error>> {
         captured.clone(),
         mcp.clone(),
     ));
-    let export =
-        exporter.map(|exporter| LlmExport::start(&recorder, exporter, |line| eprintln!("sse-tap: {line}")));
+    let export = exporter.map(|exporter| {
+        LlmExport::start(&recorder, Arc::new(exporter), |line| eprintln!("sse-tap: {line}"), || {})
+    });
     tap.run(listener, shutdown_signal()).await.map_err(|error| Failure::Run(error.into()))?;
     if let Some(export) = export {
         // The calls that ended get 5 s to reach the collector.
