@@ -17,6 +17,9 @@
 //! - [`LlmReport`], [`parse_read_as`] (`llm.rs`): a connection's stream read as an LLM's by
 //!   `sse_llm`'s one driver (fed through `sse_subscriber::analyzers`, as `sse-sub --llm` is),
 //!   reported to the window's LLM panel in pieces.
+//! - [`SharedExport`], [`OtlpSettings`], [`OtlpStatus`] (`otlp_export.rs`): the app's one
+//!   OpenTelemetry export (`sse_otlp`) of its connections' and taps' LLM calls;
+//!   `otlp_settings.rs`: kept with the settings, its header's value in the keyring.
 //! - [`RunningConnections`], [`Page`] (`running.rs`): the open connections, each with its
 //!   inspector capture (pages, detail, filter, clear, raw bytes, export), closed on request.
 //! - `task.rs`: one connection's task: subscription, capture, diagnostics, batches.
@@ -50,6 +53,7 @@ mod launch;
 mod llm;
 mod mcp;
 mod otlp_export;
+mod otlp_settings;
 mod presets;
 mod query_keys;
 mod running;
@@ -73,14 +77,14 @@ pub use expectations::{ExpectationRow, ExpectationsReport};
 pub use json_path::TextAssembler;
 pub use launch::LaunchOptions;
 pub use llm::{parse_read_as, LlmReport};
-pub use otlp_export::{OtlpSettings, OtlpStatus, SavedOtlp, SharedExport};
+pub use otlp_export::{OtlpSettings, OtlpStatus, SharedExport};
 pub use presets::{embedded_counter, presets, HintField, Preset, OPENAI_TEXT_PATH};
 pub use running::{Page, RunningConnections};
 pub use secrets::{OsKeyring, SecretStore, SecretStoreError, KEYRING_SERVICE};
 pub use server_check::check_server;
 pub use settings::{
-    Loaded, PaneLayout, SavedConnection, SavedTap, SecretState, Settings, SettingsStore, WindowState,
-    SETTINGS_FILE, SETTINGS_VERSION,
+    Loaded, PaneLayout, SavedConnection, SavedOtlp, SavedTap, SecretState, Settings, SettingsStore,
+    WindowState, SETTINGS_FILE, SETTINGS_VERSION,
 };
 pub use spec::{Auth, ConnectionSpec, HeaderField, ReconnectOptions, TlsOptions};
 pub use sse_expect::{JsonPath, JsonPathError};

@@ -8,24 +8,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::SettingsError;
-use crate::secrets::{SecretHeader, Secrets};
-use crate::settings::{SecretState, SettingsStore};
 use sse_otlp::{Exporter, LlmCall, OtlpConfig, OtlpError, OtlpProtocol};
 use tokio::runtime::Handle;
-
-/// The OpenTelemetry export as saved: its header's value in the keyring.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct SavedOtlp {
-    pub settings: OtlpSettings,
-    #[serde(default)]
-    pub secrets: SecretState,
-}
-
-/// The keyring entry of the OpenTelemetry export's header.
-pub(crate) const OTLP_KEY: &str = "otlp-export";
 
 /// What the user set, as the window sends it and the settings keep it (the header's value
 /// goes to the keyring).
@@ -171,44 +155,5 @@ impl SharedExport {
         let (exporter, say, sent) = self.parts()?;
         let _entered = runtime.enter();
         Some(sse_tap::LlmExport::start(recorder, exporter, say, sent))
-    }
-}
-
-impl SettingsStore {
-    /// Saves the OpenTelemetry export (`None`: off), its header's value to the keyring,
-    /// keeping everything else. Returns notes for the user, e.g. the secret not saved.
-    pub fn save_otlp(&self, otlp: Option<&OtlpSettings>) -> Result<Vec<String>, SettingsError> {
-        let _busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut settings = self.current();
-        let mut notes = Vec::new();
-        let had = settings.otlp.as_ref().is_some_and(|old| old.secrets == SecretState::InKeyring);
-        settings.otlp = match otlp {
-            None => {
-                // No secrets: the keyring entry, if any, goes.
-                self.keep_secrets(
-                    OTLP_KEY,
-                    "the OpenTelemetry export",
-                    &Secrets::default(),
-                    had,
-                    &mut notes,
-                )?;
-                None
-            }
-            Some(otlp) => {
-                let mut bare = otlp.clone();
-                let value = std::mem::take(&mut bare.header_value);
-                let headers = if bare.header_name.trim().is_empty() || value.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![SecretHeader { name: bare.header_name.clone(), value }]
-                };
-                let secrets = Secrets { headers, ..Secrets::default() };
-                let state =
-                    self.keep_secrets(OTLP_KEY, "the OpenTelemetry export", &secrets, had, &mut notes)?;
-                Some(SavedOtlp { settings: bare, secrets: state })
-            }
-        };
-        self.write(&settings)?;
-        Ok(notes)
     }
 }

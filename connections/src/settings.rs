@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SettingsError;
-use crate::otlp_export::{SavedOtlp, OTLP_KEY};
+use crate::otlp_export::OtlpSettings;
 use crate::query_keys::{restore_query_secrets, split_query_secrets};
 use crate::secrets::{restore_header_secrets, split_header_secrets, SecretHeader, SecretStore, Secrets};
 use crate::spec::ConnectionSpec;
@@ -53,6 +53,16 @@ pub struct SavedTap {
     /// Stable across saves; names the tap's keyring entry.
     pub key: String,
     pub spec: TapSpec,
+    #[serde(default)]
+    pub secrets: SecretState,
+}
+
+/// The OpenTelemetry export as saved: its header's value in the keyring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SavedOtlp {
+    pub settings: OtlpSettings,
     #[serde(default)]
     pub secrets: SecretState,
 }
@@ -247,10 +257,7 @@ impl SettingsStore {
             }
         }
         if let Some(saved) = &mut settings.otlp {
-            let read = self.read_secrets(OTLP_KEY, "the OpenTelemetry export", saved.secrets, &mut problems);
-            if let Some(header) = read.and_then(|secrets| secrets.headers.into_iter().next()) {
-                saved.settings.header_value = header.value;
-            }
+            self.restore_otlp(saved, &mut problems);
         }
         Loaded { settings, problems }
     }
