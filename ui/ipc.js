@@ -225,3 +225,10 @@ export const clearExpectations = (id) => call("clear_expectations", { id });
 /** Reads a connection's stream as `choice` says ("" to guess, "off", a provider's key).
  * @param {number} id @param {string} choice */
 export const chooseLlm = (id, choice) => call("choose_llm", { id, choice });
+
+/** Sets the app's OpenTelemetry export (null: off) and saves it; its status and notes.
+ * @param {import("./gen/ipc").OtlpSettings | null} settings */
+export const setOtlpExport = (settings) => call("set_otlp_export", { settings });
+
+/** Where the OpenTelemetry export stands. */
+export const otlpExportStatus = () => call("otlp_export_status", {});

@@ -141,6 +141,15 @@ export function noContentText(reason) {
   }
 }
 
+/** The LLM tab's line about the OpenTelemetry export. @param {import("./gen/ipc").OtlpStatus | null} status */
+export function otlpStatusText(status) {
+  if (!status || !status.on) return "OpenTelemetry export: off.";
+  const content = status.content ? ", prompts and completions included" : "";
+  const header = status.headerName ? `, header ${status.headerName}` : "";
+  const sent = `${status.exported} call${status.exported === 1 ? "" : "s"} sent`;
+  return `Every LLM call is exported to OpenTelemetry at ${status.url} (${status.protocol}${content}${header}) · ${sent}`;
+}
+
 /** A block's heading: what it is, where, and how it stands.
  * @param {Block} block @param {boolean} ended the stream is over */
 export function blockTitle(block, ended) {

@@ -15,6 +15,7 @@ import { renderList as drawList } from "./list.js";
 import { renderInspector as drawInspector } from "./log.js";
 import { blankSpec, state } from "./model.js";
 import { notify } from "./notices.js";
+import { loadOtlp } from "./otlp.js";
 import { mountPanels, updatePanels } from "./panels.js";
 import { wirePresets } from "./presets.js";
 import { timed } from "./probe.js";
@@ -148,6 +149,7 @@ async function start() {
     const loaded = await ipc.loadSettings();
     wireLayout(loaded.settings.panes);
     loaded.problems.forEach((problem) => notify(problem));
+    loadOtlp(loaded.settings.otlp ? loaded.settings.otlp.settings : null);
     for (const saved of loaded.settings.connections) addConnection(saved.spec, false, saved.key);
     // Saved taps listen again at once, on their ports when free (the app pointed at one finds it).
     for (const saved of loaded.settings.taps) startTap(addTap(saved.spec, false, saved.key), saved.spec);

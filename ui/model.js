@@ -356,6 +356,18 @@ export const state = {
   embeddedBaseUrl: "",
   /** @type {Set<string>} notices shown once */
   shownNotices: new Set(),
+  /** The app's OpenTelemetry export (Export to OpenTelemetry… in the LLM tab). */
+  otlp: {
+    /** @type {import("./gen/ipc").OtlpStatus | null} as Rust last said it */
+    status: /** @type {import("./gen/ipc").OtlpStatus | null} */ (null),
+    /** @type {import("./gen/ipc").OtlpSettings | null} as saved (the form starts from it) */
+    settings: /** @type {import("./gen/ipc").OtlpSettings | null} */ (null),
+    /** The form is open. */
+    editing: false,
+    problem: "",
+    /** When the status was last asked for (performance.now()). */
+    askedAt: -Infinity,
+  },
   view: {
     follow: true, // keep the newest event in view
     raw: false, // the raw bytes instead of the log

@@ -40,8 +40,7 @@ impl SettingsStore {
                     vec![SecretHeader { name: bare.header_name.clone(), value }]
                 };
                 let secrets = Secrets { headers, ..Secrets::default() };
-                let state =
-                    self.keep_secrets(OTLP_KEY, "the OpenTelemetry export", &secrets, had, &mut notes)?;
+                let state = self.keep_secrets(OTLP_KEY, "OpenTelemetry export", &secrets, had, &mut notes)?;
                 Some(SavedOtlp { settings: bare, secrets: state })
             }
         };
@@ -51,7 +50,7 @@ impl SettingsStore {
 
     /// The header's value back from the keyring into `saved` (what went wrong to `problems`).
     pub(crate) fn restore_otlp(&self, saved: &mut SavedOtlp, problems: &mut Vec<String>) {
-        let read = self.read_secrets(OTLP_KEY, "the OpenTelemetry export", saved.secrets, problems);
+        let read = self.read_secrets(OTLP_KEY, "OpenTelemetry export", saved.secrets, problems);
         if let Some(header) = read.and_then(|secrets| secrets.headers.into_iter().next()) {
             saved.settings.header_value = header.value;
         }

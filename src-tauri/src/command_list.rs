@@ -56,6 +56,8 @@ macro_rules! with_commands {
             expectations::save_expectations,
             expectations::clear_expectations,
             commands::choose_llm,
+            otlp::set_otlp_export,
+            otlp::otlp_export_status,
             commands::mcp_conversation,
             streams::server_streams,
             streams::create_stream,

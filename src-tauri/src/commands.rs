@@ -132,10 +132,14 @@ pub fn watch_server(state: State<'_, AppState>, on_status: Channel<StreamStatus>
     });
 }
 
-/// The saved connections (secrets back from the keyring) and what went wrong reading them.
+/// The saved connections (secrets back from the keyring) and what went wrong reading them;
+/// the saved OpenTelemetry export is applied.
 #[tauri::command]
-pub fn load_settings(store: State<'_, SettingsStore>) -> Loaded {
-    store.load()
+pub fn load_settings(state: State<'_, AppState>, store: State<'_, SettingsStore>) -> Loaded {
+    let mut loaded = store.load();
+    let otlp = loaded.settings.otlp.as_ref().map(|saved| saved.settings.clone());
+    crate::otlp::apply_saved(&state, otlp.as_ref(), &mut loaded.problems);
+    loaded
 }
 
 /// Problems no command returns (a panic in a background task) go to `on_problem`.

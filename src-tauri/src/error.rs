@@ -15,6 +15,8 @@ pub enum CommandError {
     Tap(#[from] sse_tap::TapError),
     #[error(transparent)]
     Faults(#[from] embedded_server::ProfileError),
+    #[error(transparent)]
+    Otlp(#[from] sse_otlp::OtlpError),
     #[error("the background task failed: {0}")]
     Task(#[from] tauri::Error),
     #[error("files are chosen in the dialog: this build takes no path from the window")]
@@ -40,6 +42,8 @@ pub enum ErrorKind {
     Broker,
     Tap,
     Faults,
+    /// The OpenTelemetry export's settings.
+    Otlp,
     Task,
     File,
     /// A command panicked (a bug): it was caught and logged, and the app goes on.
@@ -65,6 +69,7 @@ impl CommandError {
             CommandError::Broker(_) => ErrorKind::Broker,
             CommandError::Tap(_) => ErrorKind::Tap,
             CommandError::Faults(_) => ErrorKind::Faults,
+            CommandError::Otlp(_) => ErrorKind::Otlp,
             CommandError::Task(_) => ErrorKind::Task,
             CommandError::File { .. } | CommandError::PathRefused => ErrorKind::File,
         }

@@ -15,9 +15,9 @@ use sse_breakpoints::{HeldView, HoldMark, MarkAction, WrittenEvent};
 use sse_connections::{
     Auth, BodyView, CompressionReport, ConnectionSpec, ConnectionUpdate, DiagnosticsReport, ExchangeDetail,
     ExchangeRow, ExpectationRow, ExpectationsReport, HeaderField, HintField, HoldAction, LlmReport, Loaded,
-    Page, PaneLayout, Preset, RawChunk, ReconnectOptions, Resume, SavedConnection, SavedTap, SecretState,
-    ServerCard, ServerRule, Settings, TapBreakpointsView, TapFaults, TapOpened, TapSpec, TapUpdate,
-    TimelineRow, TlsOptions, ViaVerdict, Warning, WarningKind, WindowState,
+    OtlpSettings, OtlpStatus, Page, PaneLayout, Preset, RawChunk, ReconnectOptions, Resume, SavedConnection,
+    SavedOtlp, SavedTap, SecretState, ServerCard, ServerRule, Settings, TapBreakpointsView, TapFaults,
+    TapOpened, TapSpec, TapUpdate, TimelineRow, TlsOptions, ViaVerdict, Warning, WarningKind, WindowState,
 };
 use sse_expect::Verdict;
 use sse_inspector::{
@@ -284,6 +284,12 @@ fn commands(cfg: &Config) -> Vec<Command> {
         // Registered only with `test-hooks`.
         command("panic_for_test", vec![arg("message", ts::<String>(cfg))], ts::<()>(cfg)),
         command("choose_llm", vec![id(), arg("choice", ts::<String>(cfg))], ts::<LlmReport>(cfg)),
+        command(
+            "set_otlp_export",
+            vec![arg("settings", ts::<Option<OtlpSettings>>(cfg))],
+            ts::<(OtlpStatus, Vec<String>)>(cfg),
+        ),
+        command("otlp_export_status", vec![], ts::<OtlpStatus>(cfg)),
     ]
 }
 
@@ -317,6 +323,9 @@ fn declarations() -> String {
         HintField,
         SecretState,
         SavedConnection,
+        OtlpSettings,
+        SavedOtlp,
+        OtlpStatus,
         WindowState,
         PaneLayout,
         Settings,

@@ -22,6 +22,8 @@
 //!   action on a held event).
 //! - `tap_faults.rs`: a tap's Faults tab's commands (its rules read and set; a rule file loaded or
 //!   saved through the native dialogs).
+//! - `otlp.rs`: Export to OpenTelemetry… (the LLM tab's command): the app's one collector for
+//!   every LLM call, saved with the settings.
 //! - `docs.rs`: the reference pages the window shows, read from where they are installed.
 //! - `taps.rs`: the commands of taps (open, close, save, an exchange, the waterfall, replay,
 //!   HAR).
@@ -39,6 +41,7 @@ mod expectations;
 mod files;
 #[cfg(test)]
 mod ipc_types;
+mod otlp;
 mod panics;
 mod platform;
 mod server_check;

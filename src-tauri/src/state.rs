@@ -7,7 +7,7 @@ use std::sync::{Mutex, PoisonError};
 
 use embedded_server::{Broker, ClientBook, FaultBook, LoadConfig, Server, ServerConfig, COUNTER_STREAM};
 use sse_connections::{
-    ConnectionSpec, LaunchOptions, OsKeyring, RunningConnections, RunningTaps, SettingsStore,
+    ConnectionSpec, LaunchOptions, OsKeyring, RunningConnections, RunningTaps, SettingsStore, SharedExport,
 };
 use sse_inspector::{BatchPolicy, CaptureLimits};
 use tauri::Manager;
@@ -31,6 +31,10 @@ pub struct AppState {
     pub connections: RunningConnections,
     /// The taps the user has open.
     pub taps: RunningTaps,
+    /// The OpenTelemetry export of their LLM calls (Export to OpenTelemetry…), off unless set.
+    pub export: SharedExport,
+    /// Tauri's tokio runtime, where the exporter sends.
+    pub runtime: tokio::runtime::Handle,
     /// What the window opens on (`--url`, or the counter).
     pub initial_connection: ConnectionSpec,
     /// Fired on exit so the server ends its streams cleanly.
@@ -75,13 +79,19 @@ impl AppState {
         let limits = CaptureLimits { keep_events: options.keep_events as usize, ..CaptureLimits::default() };
         let batching = if options.ipc_unbatched { BatchPolicy::UNBATCHED } else { BatchPolicy::PER_FRAME };
         let tauri::async_runtime::RuntimeHandle::Tokio(runtime) = tauri::async_runtime::handle();
+        let export = SharedExport::default();
         Ok(Self {
             server_addr: addr,
             broker,
             faults,
             clients,
-            connections: RunningConnections::new(runtime.clone()).with_limits(limits).with_batching(batching),
-            taps: RunningTaps::new(runtime),
+            connections: RunningConnections::new(runtime.clone())
+                .with_limits(limits)
+                .with_batching(batching)
+                .with_export(export.clone()),
+            taps: RunningTaps::new(runtime.clone()).with_export(export.clone()),
+            export,
+            runtime,
             initial_connection,
             server_shutdown: Mutex::new(Some(shutdown_tx)),
         })

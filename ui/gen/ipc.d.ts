@@ -6,7 +6,7 @@ export interface ChannelOf<T> {
   onmessage: (message: T) => void;
 }
 
-export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "tap" | "faults" | "task" | "file" | "internal";
+export type ErrorKind = "spec" | "settings" | "inspect" | "replay" | "broker" | "tap" | "faults" | "otlp" | "task" | "file" | "internal";
 
 export type ErrorPayload = { kind: ErrorKind, message: string, };
 
@@ -137,6 +137,44 @@ export type SavedConnection = {
  */
 key: string, spec: ConnectionSpec, secrets: SecretState, };
 
+export type OtlpSettings = { 
+/**
+ * The collector's base URL (`http://127.0.0.1:4318`).
+ */
+url: string, 
+/**
+ * `http/protobuf` or `http/json`.
+ */
+protocol: string, 
+/**
+ * Prompts and completions too.
+ */
+content: boolean, 
+/**
+ * A header sent with every export (`authorization`), empty for none.
+ */
+headerName: string, 
+/**
+ * Its value: a secret.
+ */
+headerValue: string, };
+
+export type SavedOtlp = { settings: OtlpSettings, secrets: SecretState, };
+
+export type OtlpStatus = { on: boolean, url: string, protocol: string, content: boolean, 
+/**
+ * The header's name, if one is sent (its value never leaves Rust).
+ */
+headerName: string, 
+/**
+ * Calls sent since it was set.
+ */
+exported: number, 
+/**
+ * The first failure since it was set, as said.
+ */
+failure: string | null, };
+
 export type WindowState = { width: number, height: number, x: number | null, y: number | null, maximized: boolean, };
 
 export type PaneLayout = { 
@@ -169,7 +207,11 @@ selected: string | null, window: WindowState | null, panes: PaneLayout,
 /**
  * Added after version 1 was out: a file without it has no taps.
  */
-taps: Array<SavedTap>, };
+taps: Array<SavedTap>, 
+/**
+ * The OpenTelemetry export, when it is on (added after version 1: off when absent).
+ */
+otlp?: SavedOtlp | null, };
 
 export type Loaded = { settings: Settings, 
 /**
@@ -1314,4 +1356,6 @@ export interface Commands {
   read_doc: { args: { doc: Doc }; result: DocText };
   panic_for_test: { args: { message: string }; result: null };
   choose_llm: { args: { id: number; choice: string }; result: LlmReport };
+  set_otlp_export: { args: { settings: OtlpSettings | null }; result: [OtlpStatus, Array<string>] };
+  otlp_export_status: { args: {  }; result: OtlpStatus };
 }

@@ -8,6 +8,7 @@ import { drawMilestones } from "../llm-milestones.js";
 import { argumentsCheck, blockTitle, headline, noContentText, odditiesText, timingFigures, usageText, warningText, msText } from "../llm-text.js";
 import { chooseLlm, fillLlmChoices } from "../llm.js";
 import { mountTemplate, setText } from "../dom.js";
+import { drawOtlp, mountOtlp } from "../otlp-form.js";
 
 /** @typedef {import("../llm-text.js").LlmState} LlmState */
 /** @typedef {{ section: HTMLElement, title: HTMLElement, args: HTMLElement, text: HTMLElement }} BlockView */
@@ -27,12 +28,14 @@ function blockView() {
 
 /** @returns {import("../panels.js").Panel} */
 export function llmPanel() {
-  /** @type {Record<"choice" | "headline" | "problem" | "warning" | "reading" | "figures" | "noContent" | "milestones" | "charts" | "histogram" | "timeline" | "stalls" | "usage" | "blocks" | "oddities" | "odditiesText" | "samples", HTMLElement> | null} */
+  /** @type {Record<"choice" | "headline" | "problem" | "warning" | "reading" | "figures" | "noContent" | "milestones" | "charts" | "histogram" | "timeline" | "stalls" | "usage" | "blocks" | "oddities" | "odditiesText" | "samples" | "otlpStatus" | "otlpOpen" | "otlpFailure" | "otlpForm" | "otlpProblem", HTMLElement> | null} */
   let els = null;
   /** @type {HTMLElement[]} the figures' values */
   let figures = [];
   /** @type {BlockView[]} */
   let blocks = [];
+  /** @type {import("../otlp-form.js").OtlpEls | null} */
+  let otlp = null;
   /** What was drawn: the reading's version, whether the stream had ended, the charts' width. */
   let drawn = { state: /** @type {LlmState | null | undefined} */ (undefined), ended: false, width: 0 };
   return {
@@ -60,7 +63,14 @@ export function llmPanel() {
         oddities: "llm-oddities",
         odditiesText: "llm-oddities-text",
         samples: "llm-samples",
+        otlpStatus: "llm-otlp-status",
+        otlpOpen: "llm-otlp-open",
+        otlpFailure: "llm-otlp-failure",
+        otlpForm: "llm-otlp-form",
+        otlpProblem: "otlp-problem",
       });
+      otlp = { status: els.otlpStatus, open: els.otlpOpen, failure: els.otlpFailure, form: els.otlpForm, problem: els.otlpProblem };
+      mountOtlp(otlp);
       const choice = /** @type {HTMLSelectElement} */ (els.choice);
       fillLlmChoices(choice);
       choice.addEventListener("change", () => chooseLlm(choice.value));
@@ -83,6 +93,7 @@ export function llmPanel() {
       const chosen = connection.spec.llm || "";
       if (choice.value !== chosen && document.activeElement !== choice) choice.value = chosen;
       setText(els.problem, run.llmProblem);
+      if (otlp) drawOtlp(otlp);
       const feed = run.ipcFeed.state;
       const ended = feed !== "open" && feed !== "connecting";
       const width = els.charts.clientWidth;
@@ -129,6 +140,7 @@ export function llmPanel() {
     },
     unmount() {
       els = null;
+      otlp = null;
       figures = [];
       blocks = [];
       drawn = { state: undefined, ended: false, width: 0 };

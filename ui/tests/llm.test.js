@@ -1,7 +1,7 @@
 // The LLM panel's answer and words: node --test ui/tests
 import test from "node:test";
 import assert from "node:assert/strict";
-import { argumentsCheck, blockTitle, foldLlmReport, headline, milestoneRows, msText, noContentText, odditiesText, warningText } from "../llm-text.js";
+import { argumentsCheck, blockTitle, foldLlmReport, headline, milestoneRows, msText, noContentText, odditiesText, otlpStatusText, warningText } from "../llm-text.js";
 
 /** @param {Partial<import("../gen/ipc").Block>} fields @returns {import("../gen/ipc").Block} */
 function block(fields) {
@@ -74,4 +74,11 @@ test("milestones come in order with the gap since the last one that came; never 
   ]);
   assert.equal(noContentText("onlyToolCalls"), "No answer text: only tool calls.");
   assert.equal(noContentText(null), "");
+});
+
+test("the OpenTelemetry line says where calls go, how many were sent, and never a secret", () => {
+  assert.equal(otlpStatusText(null), "OpenTelemetry export: off.");
+  const on = { on: true, url: "http://127.0.0.1:4318", protocol: "http/json", content: true, headerName: "authorization", exported: 1, failure: null };
+  assert.equal(otlpStatusText(on), "Every LLM call is exported to OpenTelemetry at http://127.0.0.1:4318 (http/json, prompts and completions included, header authorization) · 1 call sent");
+  assert.equal(otlpStatusText({ ...on, on: false }), "OpenTelemetry export: off.");
 });

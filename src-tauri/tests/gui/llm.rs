@@ -175,3 +175,57 @@ async fn an_llm_stream_shows_its_answer_timing_and_truncation() {
     assert!(text[0][3].as_str().unwrap_or("").starts_with("The answer is"), "{text}");
     app.close().await;
 }
+
+/// Export to OpenTelemetry… by keyboard: Enter on its button opens the form on the URL field,
+/// Enter exports; an LLM stream's call then reaches a real OTLP receiver (PyPI
+/// `opentelemetry-proto`) as its span and the tab says where calls go and counts them; Turn
+/// off, by keyboard too, says it is off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_calls_are_exported_to_opentelemetry_set_by_keyboard() {
+    let mut receiver = sse_test_support::OtlpReceiver::start().await;
+    let fixtures = serve_llm_fixtures().await;
+    let app = spawn_app().await;
+    app.wait_until(30, "the counter opens", || async { app.text("ipc-state").await == "open" }).await;
+    app.click("tab-llm").await;
+    app.wait_until(5, "the export said to be off", || async {
+        app.text("llm-otlp-status").await == "OpenTelemetry export: off."
+    })
+    .await;
+    app.eval("document.getElementById('llm-otlp-open').focus()").await;
+    app.press('\u{E007}').await; // Enter
+    app.wait_until(5, "the form open on its URL field", || async { app.focused().await == "otlp-url" }).await;
+    app.type_into("otlp-url", &receiver.url).await;
+    app.press('\u{E007}').await; // Enter exports
+    let exporting =
+        format!("Every LLM call is exported to OpenTelemetry at {} (http/protobuf)", receiver.url);
+    app.wait_until(5, "the export on", || async {
+        app.text("llm-otlp-status").await.starts_with(&exporting)
+    })
+    .await;
+    assert_eq!(app.eval("return document.getElementById('llm-otlp-form').hidden").await, json!(true));
+
+    open_llm_connection(&app, &format!("http://{fixtures}/v1/messages")).await;
+    let traces = receiver.next("/v1/traces").await;
+    let span = &traces["body"]["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    let attributes = sse_test_support::otlp::attributes(&span["attributes"]);
+    assert_eq!(sse_test_support::otlp::get(&attributes, "gen_ai.provider.name"), Some(&json!("anthropic")));
+    let resource =
+        sse_test_support::otlp::attributes(&traces["body"]["resourceSpans"][0]["resource"]["attributes"]);
+    assert_eq!(sse_test_support::otlp::get(&resource, "service.name"), Some(&json!("sse-monitor")));
+    app.click("tab-llm").await;
+    app.wait_until(10, "the call counted", || async {
+        app.text("llm-otlp-status").await.ends_with("· 1 call sent")
+    })
+    .await;
+
+    app.eval("document.getElementById('llm-otlp-open').focus()").await;
+    app.press('\u{E007}').await;
+    app.wait_until(5, "the form open again", || async { app.focused().await == "otlp-url" }).await;
+    app.eval("document.getElementById('otlp-off').focus()").await;
+    app.press('\u{E007}').await;
+    app.wait_until(5, "the export off", || async {
+        app.text("llm-otlp-status").await == "OpenTelemetry export: off."
+    })
+    .await;
+    app.close().await;
+}
