@@ -81,3 +81,37 @@ impl ExportQueue {
         self.len() == 0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    fn call(n: u64) -> LlmCall {
+        let mut reading = sse_llm::LlmReading::new(sse_llm::ReadAs::Auto, None);
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(n);
+        reading.observe(sse_llm::Lifecycle::RequestSent { url: "http://h/v1/chat/completions", at });
+        reading.observe(sse_llm::Lifecycle::HeadReceived { at });
+        LlmCall::from_reading(&reading, "http://h/v1/chat/completions", b"").expect("a call")
+    }
+
+    /// Past 1,000 unsent calls the oldest go, counted; the rest come out in order, then none
+    /// once closed.
+    #[tokio::test]
+    async fn the_oldest_calls_go_past_the_bound_and_are_counted() {
+        let queue = ExportQueue::new();
+        for n in 0..(MAX_UNSENT as u64 + 5) {
+            queue.push(call(n));
+        }
+        assert_eq!((queue.len(), queue.dropped()), (MAX_UNSENT, 5));
+        queue.close();
+        let first = queue.next().await.expect("a call");
+        assert_eq!(first.request_sent, SystemTime::UNIX_EPOCH + Duration::from_secs(5), "calls 0 to 4 went");
+        let mut rest = 0;
+        while queue.next().await.is_some() {
+            rest += 1;
+        }
+        assert_eq!(rest, MAX_UNSENT - 1);
+    }
+}

@@ -153,3 +153,23 @@ async fn a_collector_that_is_down_never_stops_a_stream() {
         "{said}"
     );
 }
+
+/// `--otlp-protocol grpc` (or anything but HTTP's two) is refused before the tap listens, with
+/// exit 2 and the reason in one line.
+#[test]
+fn a_protocol_other_than_http_is_refused() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sse-tap"))
+        .args([
+            "--upstream",
+            "http://127.0.0.1:9",
+            "--otlp",
+            "http://127.0.0.1:4318",
+            "--otlp-protocol",
+            "grpc",
+        ])
+        .output()
+        .expect("sse-tap runs");
+    assert_eq!(output.status.code(), Some(2));
+    let said = sse_test_support::failure_line(&output, "sse-tap");
+    assert!(said.contains("--otlp-protocol: the OTLP protocol `grpc` is not supported"), "{said}");
+}
