@@ -9,16 +9,17 @@ const LANE_PX = 16;
 const LABEL_PX = 92; // the lane's name
 const AXIS_PX = 14;
 
-/** @param {string} name */
-function cssColor(name) {
+/** A colour of the theme. @param {string} name */
+export function cssColor(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
 }
 
-/** Sizes `canvas` to its box at the screen's pixel ratio; its 2D context, scaled, and width.
- * @param {HTMLCanvasElement} canvas @param {number} height */
-function prepare(canvas, height) {
+/** Sizes `canvas` to its box (at least `least` px wide) at the screen's pixel ratio; its 2D
+ * context, scaled, and width.
+ * @param {HTMLCanvasElement} canvas @param {number} height @param {number} [least] */
+export function prepare(canvas, height, least = 160) {
   const ratio = window.devicePixelRatio || 1;
-  const width = Math.max(canvas.parentElement ? canvas.parentElement.clientWidth - 4 : 300, 160);
+  const width = Math.max(canvas.parentElement ? canvas.parentElement.clientWidth - 4 : 300, least);
   canvas.style.width = `${width}px`;
   canvas.style.height = `${height}px`;
   canvas.width = Math.round(width * ratio);

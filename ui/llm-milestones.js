@@ -2,6 +2,7 @@
 // byte, first event, first content, first text, last content, end), its bar spanning the gap
 // since the milestone before, labelled with that gap; time to first content (TTFT) in the
 // accent colour with a line down the rows. Drawn on a canvas in the theme's colours.
+import { cssColor, prepare } from "./llm-charts.js";
 import { milestoneRows, msText } from "./llm-text.js";
 
 /** @typedef {import("./gen/ipc").Milestones} Milestones */
@@ -10,32 +11,19 @@ const ROW_PX = 15;
 const AXIS_PX = 14;
 const LABEL_PX = 176; // the milestone's name and time
 
-/** @param {string} name */
-function cssColor(name) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
-}
-
 /** Draws `milestones` on `canvas` (sized to its box) and says them in its label.
  * @param {HTMLCanvasElement} canvas @param {Milestones} milestones */
 export function drawMilestones(canvas, milestones) {
   const rows = milestoneRows(milestones);
-  const height = rows.length * ROW_PX + AXIS_PX;
-  const ratio = window.devicePixelRatio || 1;
-  const width = Math.max(canvas.parentElement ? canvas.parentElement.clientWidth - 4 : 300, 220);
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  const g = canvas.getContext("2d");
-  if (g) drawRows(g, ratio, width, rows);
+  const { g, width } = prepare(canvas, rows.length * ROW_PX + AXIS_PX, 220);
+  if (g) drawRows(g, width, rows);
   const said = rows.map((row) => (row.at === null ? `${row.name}: never` : `${row.name} at ${msText(row.at)}${row.gap === null ? "" : `, ${msText(row.gap)} after the one before`}`));
   canvas.setAttribute("aria-label", `Milestones from the request being sent: ${said.join("; ")}`);
 }
 
-/** @param {CanvasRenderingContext2D} g @param {number} ratio @param {number} width
+/** @param {CanvasRenderingContext2D} g @param {number} width
  * @param {import("./llm-text.js").MilestoneRow[]} rows */
-function drawRows(g, ratio, width, rows) {
-  g.scale(ratio, ratio);
+function drawRows(g, width, rows) {
   const [text, muted, accent, border] = ["--text", "--muted", "--accent", "--border"].map(cssColor);
   const span = Math.max(1, ...rows.map((row) => row.at ?? 0));
   const right = width - 64; // room for the last gap's label
