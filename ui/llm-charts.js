@@ -7,7 +7,7 @@ import { GAP_LABELS, msText } from "./llm-text.js";
 
 const LANE_PX = 16;
 const LABEL_PX = 92; // the lane's name
-const AXIS_PX = 14;
+export const AXIS_PX = 14; // a time axis and its labels
 
 /** A colour of the theme. @param {string} name */
 export function cssColor(name) {
@@ -27,6 +27,20 @@ export function prepare(canvas, height, least = 160) {
   const g = canvas.getContext("2d");
   if (g) g.scale(ratio, ratio);
   return { g, width };
+}
+
+/** A time axis along `y` from `left` to `right`: a line, `0` at its start and `span` (ms) at
+ * its end, in the theme's colours.
+ * @param {CanvasRenderingContext2D} g @param {number} left @param {number} right @param {number} y
+ * @param {number} span */
+export function drawAxis(g, left, right, y, span) {
+  g.fillStyle = cssColor("--border");
+  g.fillRect(left, y, right - left, 1);
+  g.fillStyle = cssColor("--muted");
+  g.textAlign = "left";
+  g.fillText("0", left, y + AXIS_PX / 2 + 1);
+  g.textAlign = "right";
+  g.fillText(msText(span), right, y + AXIS_PX / 2 + 1);
 }
 
 /** The gaps between tokens per bucket, a bar each, every bar labelled right under it (on up
@@ -75,7 +89,7 @@ export function drawTimeline(canvas, summary) {
   const height = Math.max(1, lanes.length) * LANE_PX + AXIS_PX;
   const { g, width } = prepare(canvas, height);
   if (!g) return;
-  const [text, muted, accent, warn, bad, border] = ["--text", "--muted", "--accent", "--warn", "--bad", "--border"].map(cssColor);
+  const [text, muted, accent, warn, bad] = ["--text", "--muted", "--accent", "--warn", "--bad"].map(cssColor);
   const ends = lanes.map((block) => block.lastMs ?? 0).concat(stalls.map((stall) => stall.atMs + stall.gapMs));
   const span = Math.max(1, ...ends);
   const x = (/** @type {number} */ ms) => LABEL_PX + (ms / span) * (width - LABEL_PX - 6);
@@ -104,13 +118,7 @@ export function drawTimeline(canvas, summary) {
     g.fillStyle = text;
     g.fillRect(x(first), 0, 1, lanesBottom);
   }
-  g.fillStyle = border;
-  g.fillRect(LABEL_PX, lanesBottom, width - LABEL_PX, 1);
-  g.fillStyle = muted;
-  g.textAlign = "left";
-  g.fillText("0", LABEL_PX, lanesBottom + AXIS_PX / 2 + 1);
-  g.textAlign = "right";
-  g.fillText(msText(span), width - 4, lanesBottom + AXIS_PX / 2 + 1);
+  drawAxis(g, LABEL_PX, width - 4, lanesBottom, span);
   const stallWords = stalls.length ? `; ${stalls.length} stall${stalls.length === 1 ? "" : "s"}, the longest ${msText(Math.max(...stalls.map((s) => s.gapMs)))}` : "";
   canvas.setAttribute("aria-label", `Timeline of ${lanes.length} blocks over ${msText(span)}${stallWords}`);
 }

@@ -2,13 +2,12 @@
 // byte, first event, first content, first text, last content, end), its bar spanning the gap
 // since the milestone before, labelled with that gap; time to first content (TTFT) in the
 // accent colour with a line down the rows. Drawn on a canvas in the theme's colours.
-import { cssColor, prepare } from "./llm-charts.js";
+import { AXIS_PX, cssColor, drawAxis, prepare } from "./llm-charts.js";
 import { milestoneRows, msText } from "./llm-text.js";
 
 /** @typedef {import("./gen/ipc").Milestones} Milestones */
 
 const ROW_PX = 15;
-const AXIS_PX = 14;
 const LABEL_PX = 176; // the milestone's name and time
 
 /** Draws `milestones` on `canvas` (sized to its box) and says them in its label.
@@ -24,7 +23,7 @@ export function drawMilestones(canvas, milestones) {
 /** @param {CanvasRenderingContext2D} g @param {number} width
  * @param {import("./llm-text.js").MilestoneRow[]} rows */
 function drawRows(g, width, rows) {
-  const [text, muted, accent, border] = ["--text", "--muted", "--accent", "--border"].map(cssColor);
+  const [text, muted, accent] = ["--text", "--muted", "--accent"].map(cssColor);
   const span = Math.max(1, ...rows.map((row) => row.at ?? 0));
   const right = width - 64; // room for the last gap's label
   const x = (/** @type {number} */ ms) => LABEL_PX + (ms / span) * (right - LABEL_PX);
@@ -58,11 +57,5 @@ function drawRows(g, width, rows) {
     }
     before = row.at;
   });
-  g.fillStyle = border;
-  g.fillRect(LABEL_PX, bottom, right - LABEL_PX, 1);
-  g.fillStyle = muted;
-  g.textAlign = "left";
-  g.fillText("0", LABEL_PX, bottom + AXIS_PX / 2 + 1);
-  g.textAlign = "right";
-  g.fillText(msText(span), right, bottom + AXIS_PX / 2 + 1);
+  drawAxis(g, LABEL_PX, right, bottom, span);
 }
