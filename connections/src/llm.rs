@@ -99,7 +99,7 @@ impl LlmView {
     }
 
     /// What the task saw, in order; `connection` is the capture's current connection number.
-    /// Whether it ended a stream read as an LLM's (a call to export).
+    /// Whether it ended the stream (a call to export, if it was read as an LLM's).
     pub(crate) fn observe(&mut self, update: &Update, connection: u32) -> bool {
         if matches!(update, Update::Open { .. }) {
             self.connection = connection;
@@ -108,11 +108,11 @@ impl LlmView {
         let end = matches!(lifecycle, Lifecycle::End { .. });
         let changed = self.reading.observe(lifecycle);
         self.changed |= changed;
-        end && changed && self.reading.summary().is_some()
+        end && changed
     }
 
-    /// The current stream as the call the OpenTelemetry export sends; `url` and `body`: its
-    /// request's.
+    /// The current stream as the call the OpenTelemetry export sends (none when it was not read
+    /// as an LLM's); `url` and `body`: its request's.
     pub(crate) fn call(&self, url: &str, body: &[u8]) -> Option<sse_otlp::LlmCall> {
         sse_otlp::LlmCall::from_reading(&self.reading, url, body)
     }

@@ -10,6 +10,8 @@ use crate::settings::{SavedOtlp, SecretState, SettingsStore};
 
 /// The keyring entry of the OpenTelemetry export's header.
 pub(crate) const OTLP_KEY: &str = "otlp-export";
+/// What the user's notes call it.
+const OTLP_NAME: &str = "OpenTelemetry export";
 
 impl SettingsStore {
     /// Saves the OpenTelemetry export (`None`: off), its header's value to the keyring,
@@ -22,13 +24,7 @@ impl SettingsStore {
         settings.otlp = match otlp {
             None => {
                 // No secrets: the keyring entry, if any, goes.
-                self.keep_secrets(
-                    OTLP_KEY,
-                    "the OpenTelemetry export",
-                    &Secrets::default(),
-                    had,
-                    &mut notes,
-                )?;
+                self.keep_secrets(OTLP_KEY, OTLP_NAME, &Secrets::default(), had, &mut notes)?;
                 None
             }
             Some(otlp) => {
@@ -40,7 +36,7 @@ impl SettingsStore {
                     vec![SecretHeader { name: bare.header_name.clone(), value }]
                 };
                 let secrets = Secrets { headers, ..Secrets::default() };
-                let state = self.keep_secrets(OTLP_KEY, "OpenTelemetry export", &secrets, had, &mut notes)?;
+                let state = self.keep_secrets(OTLP_KEY, OTLP_NAME, &secrets, had, &mut notes)?;
                 Some(SavedOtlp { settings: bare, secrets: state })
             }
         };
@@ -50,7 +46,7 @@ impl SettingsStore {
 
     /// The header's value back from the keyring into `saved` (what went wrong to `problems`).
     pub(crate) fn restore_otlp(&self, saved: &mut SavedOtlp, problems: &mut Vec<String>) {
-        let read = self.read_secrets(OTLP_KEY, "OpenTelemetry export", saved.secrets, problems);
+        let read = self.read_secrets(OTLP_KEY, OTLP_NAME, saved.secrets, problems);
         if let Some(header) = read.and_then(|secrets| secrets.headers.into_iter().next()) {
             saved.settings.header_value = header.value;
         }

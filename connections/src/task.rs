@@ -252,11 +252,14 @@ impl ConnectionTask {
             (capture.observe(&update), capture.connections())
         };
         expectations::lock(&self.links.expectations).observe(&update, connection, kept.map(|kept| kept.seq));
-        let ended = llm_view::lock(&self.links.llm).observe(&update, connection);
-        if let Some(hook) = self.links.export.as_ref().filter(|_| ended) {
-            if let Some(call) = llm_view::lock(&self.links.llm).call(&hook.url, &hook.body) {
-                hook.export.export(&hook.runtime, call);
-            }
+        let call = {
+            let mut llm = llm_view::lock(&self.links.llm);
+            let ended = llm.observe(&update, connection);
+            let hook = self.links.export.as_ref().filter(|_| ended);
+            hook.and_then(|hook| Some((hook, llm.call(&hook.url, &hook.body)?)))
+        };
+        if let Some((hook, call)) = call {
+            hook.export.export(&hook.runtime, call);
         }
         match update {
             Update::Raw(read) => {

@@ -23,7 +23,7 @@ use crate::call::LlmCall;
 use crate::config::OtlpConfig;
 use crate::error::OtlpError;
 use crate::metrics::Instruments;
-use crate::span::span_data;
+use crate::span::{common_attributes, span_data};
 
 /// How long the collector has to answer a send.
 pub const EXPORT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -85,8 +85,11 @@ impl Exporter {
 
     /// Sends `call`'s span and its metrics, and waits for the collector (5 s at most each).
     pub async fn export(&self, call: &LlmCall) -> Result<(), OtlpError> {
-        let span = span_data(call, self.config.content, &self.scope);
-        self.instruments.record(call);
+        // The request's body is read once for the model, the rest of the attributes made once.
+        let model = call.request_model();
+        let common = common_attributes(call, model.as_deref());
+        let span = span_data(call, model.as_deref(), &common, self.config.content, &self.scope);
+        self.instruments.record(call, &common);
         let spans = tokio::time::timeout(EXPORT_TIMEOUT, self.spans.export(vec![span]))
             .await
             .map_err(|_| OtlpError::TimedOut(EXPORT_TIMEOUT.as_secs()))

@@ -8,7 +8,6 @@ use opentelemetry::KeyValue;
 
 use crate::call::LlmCall;
 use crate::conventions as c;
-use crate::span::common_attributes;
 
 pub(crate) struct Instruments {
     duration: Histogram<f64>,
@@ -46,9 +45,9 @@ impl Instruments {
         }
     }
 
-    pub(crate) fn record(&self, call: &LlmCall) {
-        let attributes = common_attributes(call);
-        self.duration.record(call.duration().as_secs_f64(), &attributes);
+    /// Records `call`, its [`crate::span::common_attributes`] being `attributes`.
+    pub(crate) fn record(&self, call: &LlmCall, attributes: &[KeyValue]) {
+        self.duration.record(call.duration().as_secs_f64(), attributes);
         // The usage metric takes no error.type: only the operation's own attributes.
         let usage_base: Vec<KeyValue> =
             attributes.iter().filter(|kv| kv.key.as_str() != c::ERROR_TYPE).cloned().collect();

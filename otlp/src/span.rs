@@ -15,15 +15,15 @@ use sse_llm::Completeness;
 use crate::call::LlmCall;
 use crate::conventions as c;
 
-/// The attributes every signal of a call carries: the operation, the provider, the models,
-/// the server.
-pub(crate) fn common_attributes(call: &LlmCall) -> Vec<KeyValue> {
+/// The attributes every signal of a call carries: the operation, the provider, the models
+/// (`model`: the one asked for, read once from the request), the server.
+pub(crate) fn common_attributes(call: &LlmCall, model: Option<&str>) -> Vec<KeyValue> {
     let mut attributes = vec![
         KeyValue::new(c::OPERATION_NAME, c::operation_name(call.summary.provider, &call.url)),
         KeyValue::new(c::PROVIDER_NAME, c::provider_name(call.summary.provider)),
     ];
-    if let Some(model) = call.request_model() {
-        attributes.push(KeyValue::new(c::REQUEST_MODEL, model));
+    if let Some(model) = model {
+        attributes.push(KeyValue::new(c::REQUEST_MODEL, model.to_owned()));
     }
     if let Some(model) = &call.summary.model {
         attributes.push(KeyValue::new(c::RESPONSE_MODEL, model.clone()));
@@ -61,11 +61,18 @@ fn seconds(ms: f64) -> f64 {
     ms / 1000.0
 }
 
-/// The call's span, content (prompts and completions) only when `content`.
-pub(crate) fn span_data(call: &LlmCall, content: bool, scope: &InstrumentationScope) -> SpanData {
+/// The call's span, on `common` (its [`common_attributes`]); content (prompts and
+/// completions) only when `content`.
+pub(crate) fn span_data(
+    call: &LlmCall,
+    model: Option<&str>,
+    common: &[KeyValue],
+    content: bool,
+    scope: &InstrumentationScope,
+) -> SpanData {
     let ids = RandomIdGenerator::default();
     let summary = &call.summary;
-    let mut attributes = common_attributes(call);
+    let mut attributes = common.to_vec();
     attributes.push(KeyValue::new(c::REQUEST_STREAM, true));
     if let Some(id) = &summary.response_id {
         attributes.push(KeyValue::new(c::RESPONSE_ID, id.clone()));
@@ -96,7 +103,7 @@ pub(crate) fn span_data(call: &LlmCall, content: bool, scope: &InstrumentationSc
         attributes.push(KeyValue::new(c::OUTPUT_MESSAGES, call.output_messages().to_string()));
     }
     let operation = c::operation_name(summary.provider, &call.url);
-    let name = match call.request_model() {
+    let name = match model {
         Some(model) => format!("{operation} {model}"),
         None => operation.to_owned(),
     };
