@@ -27,7 +27,9 @@ if [ "$mode" = test ]; then
   apt_packages+=(xvfb xauth webkit2gtk-driver rpm dbus gnome-keyring chromium python3-venv nginx)
 fi
 if [ "$mode" = bench ]; then
-  apt_packages+=(nginx python3-venv)
+  # sse-inspector-bench: each window on an Xvfb of its own with openbox (xprop tells when it
+  # manages the screen), the anchor window in Python GObject, the app under tauri-driver.
+  apt_packages+=(nginx python3-venv xvfb xauth webkit2gtk-driver openbox x11-utils python3-gi gir1.2-webkit2-4.1)
 fi
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 

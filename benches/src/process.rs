@@ -110,6 +110,14 @@ pub fn rss_kib(pid: u32) -> anyhow::Result<u64> {
     Ok(line.split_whitespace().nth(1).context("bad VmRSS")?.parse()?)
 }
 
+/// The process's proportional set size (its private memory plus its share of what it shares
+/// with others, WebKit's processes' shared memory included), in KiB.
+pub fn pss_kib(pid: u32) -> anyhow::Result<u64> {
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))?;
+    let line = rollup.lines().find(|l| l.starts_with("Pss:")).context("no Pss")?;
+    Ok(line.split_whitespace().nth(1).context("bad Pss")?.parse()?)
+}
+
 /// The processes whose parent is `pid` (nginx's workers, say).
 pub fn children(pid: u32) -> Vec<u32> {
     all_pids()

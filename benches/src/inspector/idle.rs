@@ -1,63 +1,95 @@
-//! `--idle`: what the window costs while little happens. The app opens on the embedded counter
-//! (10 events/s); after it settles, the CPU time of the app and its WebKit processes is taken
-//! over a span in each state a user leaves it in: following the counter, Follow off, paused,
-//! disconnected. The states are set as a user would (the Follow box, the Pause and Disconnect
-//! buttons), so any build of the app can be measured, the baseline too.
+//! `--idle`: what the window costs while little happens, against the anchor (`anchor.rs`).
+//! The app opens on the embedded counter (10 events/s) on a display of its own; after it
+//! settles, the CPU time of its process tree (the app with its embedded server and subscriber,
+//! WebKit's web and network processes) is taken over a span in each state a user leaves it in:
+//! following the counter, Follow off, paused, hidden (minimised while following) and
+//! disconnected, with the PSS at the end of each. The states are set as a user would (the
+//! Follow box, Pause, Disconnect, the window manager's minimise), so any build of the app can
+//! be measured, the baseline too.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
-use fantoccini::Locator;
 use serde_json::json;
 
-use crate::session::{total_cpu_secs, Session};
+use crate::display::{Display, HEIGHT, WIDTH};
+use crate::session::{total_cpu_secs, total_pss_mib, Session};
 
-/// A state, how to get there from the one before, and how to tell it was reached.
-struct State {
-    name: &'static str,
-    /// The button or box to click, if any.
-    click: Option<&'static str>,
-    /// A script that returns true once the page shows the state.
-    reached: &'static str,
+/// How a state is reached from the one before.
+enum Step {
+    Nothing,
+    /// Restore the minimised window (the WebDriver spec's Set Window Rect restores it), then
+    /// click.
+    RestoreAndClick(&'static [&'static str]),
+    /// Click the element with this id (by script: a minimised window takes no pointer).
+    Click(&'static [&'static str]),
+    /// Turn Follow and Pause back as they were on the counter, then minimise the window.
+    Minimise,
 }
 
+/// A state, how to get there from the one before, and a script that returns true once the
+/// page shows it.
+struct State {
+    name: &'static str,
+    step: Step,
+    reached: &'static str,
+    /// The most the state may cost, as a multiple of the anchor's CPU (the issue's target).
+    target: f64,
+}
+
+const FOLLOWING: &str = "return document.getElementById('follow').checked === true \
+     && document.getElementById('pause-button').textContent.trim() === 'Pause'";
+
 const STATES: &[State] = &[
-    State {
-        name: "on the counter, following",
-        click: None,
-        reached: "return document.getElementById('follow').checked === true",
-    },
+    State { name: "following", step: Step::Nothing, reached: FOLLOWING, target: 3.0 },
     State {
         name: "Follow off",
-        click: Some("follow"),
+        step: Step::Click(&["follow"]),
         reached: "return document.getElementById('follow').checked === false",
+        target: 3.0,
     },
     State {
         name: "paused",
-        click: Some("pause-button"),
+        step: Step::Click(&["pause-button"]),
         reached: "return document.getElementById('pause-button').textContent.trim() === 'Resume'",
+        target: 1.5,
     },
+    State { name: "hidden (minimised)", step: Step::Minimise, reached: FOLLOWING, target: 1.5 },
     State {
         name: "disconnected",
-        click: Some("disconnect-button"),
+        step: Step::RestoreAndClick(&["disconnect-button"]),
         reached: "return document.getElementById('ipc-state').textContent.trim() === 'closed'",
+        target: 1.5,
     },
 ];
 
-/// Per state: % of one core used by the app alone, and by the app with its WebKit processes.
-pub struct IdleFigures {
-    pub states: Vec<(&'static str, f64, f64)>,
+/// One state's figures: % of one core used by the app alone and by its whole tree, PSS of the
+/// tree at the state's end.
+pub struct StateFigures {
+    pub name: &'static str,
+    pub app: f64,
+    pub all: f64,
+    pub pss_mib: f64,
+    pub target: f64,
 }
 
-/// `before`, if given, runs in the page after it settles (for experiments: hide a part, say).
-pub async fn measure(
-    app: &Path,
-    settle: Duration,
-    span: Duration,
-    before: Option<&str>,
-) -> anyhow::Result<IdleFigures> {
-    let session = Session::open(app, &[]).await?;
+/// How long to settle and to measure; `before`, if given, runs in the page after it settles
+/// (for experiments: hide a part, say), and `after` at the end of each state, its answer
+/// printed; `only`, if not empty, names the states measured (the
+/// others are passed through).
+pub struct Plan<'a> {
+    pub settle: Duration,
+    pub span: Duration,
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
+    pub only: &'a [String],
+}
+
+pub async fn measure(app: &Path, plan: &Plan<'_>) -> anyhow::Result<Vec<StateFigures>> {
+    let Plan { settle, span, before, after, only } = *plan;
+    let display = Display::start()?;
+    let session = Session::open(app, &[], &display).await?;
     let counting = "const el = document.getElementById('ipc-count'); \
                     return el !== null && Number(el.textContent) > 0";
     session.wait_for("the counter's first events", counting).await?;
@@ -69,12 +101,30 @@ pub async fn measure(
     if pids.is_empty() {
         bail!("cannot find the app's process ({})", app.display());
     }
-    let mut states = Vec::new();
+    let mut figures = Vec::new();
     for state in STATES {
-        if let Some(id) = state.click {
-            session.client.find(Locator::Id(id)).await?.click().await?;
+        match state.step {
+            Step::Nothing => {}
+            Step::Click(ids) => click(&session, ids).await?,
+            Step::RestoreAndClick(ids) => {
+                session.client.set_window_rect(0, 0, WIDTH, HEIGHT).await?;
+                session
+                    .wait_for("the window shown again", "return document.visibilityState === 'visible'")
+                    .await?;
+                click(&session, ids).await?;
+            }
+            Step::Minimise => {
+                click(&session, &["pause-button", "follow"]).await?;
+                session.wait_for("following again", FOLLOWING).await?;
+                session.client.minimize_window().await?;
+                let seen = session.client.execute("return document.visibilityState", vec![]).await?;
+                eprintln!("  minimised: the page's visibilityState is {seen}");
+            }
         }
         session.wait_for(state.name, state.reached).await?;
+        if !only.is_empty() && !only.iter().any(|name| state.name.starts_with(name.as_str())) {
+            continue;
+        }
         // Let what the change set off (a last page, a redraw) pass before measuring.
         tokio::time::sleep(Duration::from_secs(1)).await;
         let (app_before, all_before) = (total_cpu_secs(&pids[..1]), total_cpu_secs(&pids));
@@ -83,22 +133,50 @@ pub async fn measure(
         let elapsed = started.elapsed().as_secs_f64();
         let app_share = (total_cpu_secs(&pids[..1]) - app_before) / elapsed * 100.0;
         let all_share = (total_cpu_secs(&pids) - all_before) / elapsed * 100.0;
-        eprintln!("  {:<28} {app_share:>10.1} {all_share:>16.1}", state.name);
-        states.push((state.name, app_share, all_share));
+        let pss_mib = total_pss_mib(&pids);
+        if let Some(script) = after {
+            eprintln!("  after {}: {}", state.name, session.client.execute(script, vec![]).await?);
+        }
+        eprintln!("  {:<20} {app_share:>8.1} {all_share:>8.1} {pss_mib:>8.0}", state.name);
+        figures.push(StateFigures {
+            name: state.name,
+            app: app_share,
+            all: all_share,
+            pss_mib,
+            target: state.target,
+        });
     }
     let still =
         session.client.execute("return document.getElementById('ipc-state').textContent", vec![]).await?;
-    if still != json!("closed") {
+    if only.is_empty() && still != json!("closed") {
         bail!("the app did not stay disconnected: {still}");
     }
     session.close().await;
-    Ok(IdleFigures { states })
+    Ok(figures)
 }
 
-pub fn print(label: &str, figures: &IdleFigures) {
+/// Clicks each element by id, in order.
+async fn click(session: &Session, ids: &[&str]) -> anyhow::Result<()> {
+    for id in ids {
+        session.client.execute("document.getElementById(arguments[0]).click()", vec![json!(id)]).await?;
+    }
+    Ok(())
+}
+
+/// The states as a table: absolute figures, and the whole tree as a multiple of the anchor's
+/// CPU beside the target.
+pub fn print(label: &str, figures: &[StateFigures], anchor_cpu: f64) {
     println!("{label}");
-    println!("  {:<28} {:>10} {:>16}", "state", "app %CPU", "app+WebKit %CPU");
-    for (name, app, all) in &figures.states {
-        println!("  {name:<28} {app:>10.1} {all:>16.1}");
+    println!(
+        "  {:<20} {:>9} {:>11} {:>9} {:>9} {:>7}",
+        "state", "app %CPU", "tree %CPU", "x anchor", "target", "PSS MiB"
+    );
+    for f in figures {
+        let ratio = f.all / anchor_cpu;
+        let verdict = if ratio <= f.target { "met" } else { "not met" };
+        println!(
+            "  {:<20} {:>9.1} {:>11.1} {:>9.1} {:>5.1} {:<3} {:>7.0}",
+            f.name, f.app, f.all, ratio, f.target, verdict, f.pss_mib
+        );
     }
 }

@@ -8,18 +8,22 @@
 //!   in it), IPC-vs-EventSource lag p50/p99 (over every event matched by id), and RSS every
 //!   10 s: the app's process, and with its WebKit web and network processes.
 //! - `--idle`: the CPU the app and its WebKit processes use on the counter (10 events/s)
-//!   following, with Follow off, paused and disconnected (`idle.rs`).
+//!   following, with Follow off, paused, hidden and disconnected (`idle.rs`), each as a
+//!   multiple of the anchor's: the same counter in a plain WebKitGTK window (`anchor.rs`).
 //! - `--tapped`: also the same load through a tap, its stream opened in the inspector
 //!   (`tapped.rs`), beside the plain connection's figures of the same run.
 //! - `--app-baseline PATH`: the same measurements of another build (say, the release binary
 //!   of an earlier commit) in the same run.
 //!
-//! The app must be built with `test-hooks` for the 10,000 events/s mode (the page's test hook
-//! carries the frame probe); a baseline from before the hook existed is probed through its
-//! page's globals. Run:
+//! Each window measured gets an X display of its own (`display.rs`: Xvfb at 1280x800 with
+//! openbox), so no display is needed to run it. The app must be built with `test-hooks` for
+//! the 10,000 events/s mode (the page's test hook carries the frame probe); a baseline from
+//! before the hook existed is probed through its page's globals. Run:
 //! `cargo build --release -p sse-monitor --features test-hooks && cargo build --release -p sse-bench && \
-//!  xvfb-run -a -s "-screen 0 1280x800x24" target/release/sse-inspector-bench [--idle]`
+//!  target/release/sse-inspector-bench [--idle]`
 
+mod anchor;
+mod display;
 mod idle;
 mod page;
 mod session;
@@ -33,7 +37,7 @@ use clap::Parser;
 use serde_json::Value;
 
 use crate::page::Page;
-use crate::session::{total_rss_mib, Session};
+use crate::session::{total_cpu_secs, total_pss_mib, total_rss_mib, Session};
 
 #[derive(Parser)]
 #[command(
@@ -71,6 +75,14 @@ struct Args {
     /// Measure only the batched app (no baseline).
     #[arg(long)]
     batched_only: bool,
+    /// With --idle: measure only the states named (following, "Follow off", paused, hidden,
+    /// disconnected; each reached through the ones before it), and no anchor when given.
+    #[arg(long = "state", value_name = "NAME")]
+    states: Vec<String>,
+    /// With --idle: a script run in the page after each state's span, its answer printed (for
+    /// experiments: counters that --before set up, say).
+    #[arg(long, value_name = "JS")]
+    after: Option<String>,
     /// A script run in the page before measuring (for experiments: hide a part, say).
     #[arg(long, value_name = "JS")]
     before: Option<String>,
@@ -90,8 +102,10 @@ struct Figures {
     lag_p99: Option<f64>,
     matched: u64,
     browser_per_sec: f64,
-    /// (second, app MiB, app + its WebKit processes MiB)
-    rss: Vec<(u64, f64, f64)>,
+    /// (second, the app process's RSS MiB, the PSS MiB of the app with its WebKit processes)
+    memory: Vec<(u64, f64, f64)>,
+    /// % of one core the app and its WebKit processes used over the span.
+    cpu: f64,
     dropped: u64,
 }
 
@@ -123,7 +137,8 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
     if mode == Mode::Unbatched {
         app_args.push("--ipc-unbatched");
     }
-    let session = Session::open(app, &app_args).await?;
+    let display = display::Display::start()?;
+    let session = Session::open(app, &app_args, &display).await?;
     let page = Page::of(&session).await?;
     let deadline = Instant::now() + Duration::from_secs(60);
     while page.ipc_count(&session).await? == 0 {
@@ -147,14 +162,16 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
     }
     let before = page.start_probe(&session).await?;
     let started = Instant::now();
-    let sample = |t: u64| (t, total_rss_mib(&pids[..1.min(pids.len())]), total_rss_mib(&pids));
-    let mut rss = vec![sample(0)];
+    let cpu_before = total_cpu_secs(&pids);
+    let sample = |t: u64| (t, total_rss_mib(&pids[..1.min(pids.len())]), total_pss_mib(&pids));
+    let mut memory = vec![sample(0)];
     for step in 1..=(args.secs / 10) {
         tokio::time::sleep_until((started + Duration::from_secs(step * 10)).into()).await;
-        rss.push(sample(step * 10));
+        memory.push(sample(step * 10));
     }
     let after = page.finish_probe(&session).await?;
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = (total_cpu_secs(&pids) - cpu_before) / elapsed * 100.0;
     session.close().await;
     let number = |v: &Value| v.as_f64().unwrap_or(0.0);
     Ok(Figures {
@@ -169,7 +186,8 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
         lag_p50: after["p50"].as_f64(),
         lag_p99: after["p99"].as_f64(),
         matched: after["matched"].as_u64().unwrap_or(0),
-        rss,
+        memory,
+        cpu,
         dropped: after["dropped"].as_u64().unwrap_or(0),
     })
 }
@@ -197,9 +215,11 @@ fn print(label: &str, f: &Figures, secs: u64) {
     }
     println!("  frames in {secs} s            {:>10} ({:.1} fps)", f.frames, f.frames as f64 / secs as f64);
     println!(
-        "  longest frame gap         {:>10.1} ms ({} gaps over 50 ms)",
+        "  longest frame gap         {:>10.1} ms ({} gaps over 50 ms, {:.2} in 1,000 frames; {} over 100 ms)",
         f.max_gap_ms,
-        f.long_frames.len()
+        f.long_frames.len(),
+        f.long_frames.len() as f64 * 1000.0 / f.frames.max(1) as f64,
+        f.long_frames.iter().filter(|long| long.gap > 100.0).count()
     );
     const LISTED: usize = 12;
     for long in f.long_frames.iter().take(LISTED) {
@@ -216,30 +236,54 @@ fn print(label: &str, f: &Figures, secs: u64) {
     }
     println!("  lag IPC - EventSource p50 {:>10}", ms(f.lag_p50));
     println!("  lag IPC - EventSource p99 {:>10} ({} events matched)", ms(f.lag_p99), f.matched);
-    let app: Vec<String> = f.rss.iter().map(|(t, mib, _)| format!("{t}s {mib:.0}")).collect();
-    let all: Vec<String> = f.rss.iter().map(|(t, _, mib)| format!("{t}s {mib:.0}")).collect();
+    // Every minute (every 10 s in a run of a minute or less).
+    let every = if secs > 60 { 6 } else { 1 };
+    let shown = f.memory.iter().step_by(every);
+    let app: Vec<String> = shown.clone().map(|(t, mib, _)| format!("{t}s {mib:.0}")).collect();
+    let all: Vec<String> = shown.map(|(t, _, mib)| format!("{t}s {mib:.0}")).collect();
+    println!("  app + WebKit %CPU         {:>10.1}", f.cpu);
     println!("  RSS MiB, app process      {}", app.join(", "));
-    println!("  RSS MiB, app + WebKit     {}", all.join(", "));
+    println!("  PSS MiB, app + WebKit     {}", all.join(", "));
     println!("  old events dropped        {:>10}", f.dropped);
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    if std::env::var_os("DISPLAY").is_none() {
-        bail!("needs an X display: run it under xvfb-run");
-    }
     if args.idle {
         println!(
-            "sse-inspector-bench --idle: the embedded counter (10 events/s), {} s to settle, {} s per state",
-            args.settle, args.secs
+            "sse-inspector-bench --idle: the embedded counter (10 events/s), {} s to settle, {} s per state, \
+             each window on its own Xvfb at {}x{} with openbox",
+            args.settle,
+            args.secs,
+            display::WIDTH,
+            display::HEIGHT
         );
         let (settle, span) = (Duration::from_secs(args.settle), Duration::from_secs(args.secs));
-        let figures = idle::measure(&args.app, settle, span, args.before.as_deref()).await?;
-        idle::print(&format!("app {}", args.app.display()), &figures);
+        let anchor_cpu = if args.states.is_empty() {
+            let server = sse_bench::sse_server_bin(None)?;
+            let anchor = anchor::measure(&server, settle, span).await?;
+            println!("anchor: the demo page in a plain WebKitGTK 4.1 window, compositing mode off");
+            println!(
+                "  {:>9.1} %CPU (window and WebKit processes), PSS {:.0} MiB",
+                anchor.cpu, anchor.pss_mib
+            );
+            anchor.cpu
+        } else {
+            f64::NAN
+        };
+        let plan = idle::Plan {
+            settle,
+            span,
+            before: args.before.as_deref(),
+            after: args.after.as_deref(),
+            only: &args.states,
+        };
+        let figures = idle::measure(&args.app, &plan).await?;
+        idle::print(&format!("app {}", args.app.display()), &figures, anchor_cpu);
         if let Some(baseline) = &args.app_baseline {
-            let figures = idle::measure(baseline, settle, span, args.before.as_deref()).await?;
-            idle::print(&format!("baseline {}", baseline.display()), &figures);
+            let figures = idle::measure(baseline, &plan).await?;
+            idle::print(&format!("baseline {}", baseline.display()), &figures, anchor_cpu);
         }
         return Ok(());
     }

@@ -12,7 +12,9 @@ use anyhow::{bail, Context};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
-use sse_bench::{all_pids, children, cpu_secs, kill_group, rss_kib};
+use sse_bench::{all_pids, children, cpu_secs, kill_group, pss_kib, rss_kib};
+
+use crate::display::Display;
 
 /// tauri-driver, leading its own process group, killed with everything it started (its
 /// WebKitWebDriver, the app, WebKit's processes) when dropped.
@@ -34,9 +36,9 @@ pub struct Session {
 }
 
 impl Session {
-    /// Starts `app` with `args` (and settings in a fresh directory) under tauri-driver and
-    /// waits for its page to load.
-    pub async fn open(app: &Path, args: &[&str]) -> anyhow::Result<Session> {
+    /// Starts `app` with `args` (and settings in a fresh directory) under tauri-driver on
+    /// `display` and waits for its page to load.
+    pub async fn open(app: &Path, args: &[&str], display: &Display) -> anyhow::Result<Session> {
         let app = std::fs::canonicalize(app).with_context(|| format!("{}", app.display()))?;
         let config = TempDir::new()?;
         let port = free_port()?;
@@ -44,6 +46,7 @@ impl Session {
         let driver = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("SSE_MONITOR_CONFIG_DIR", &config.0)
+            .env("DISPLAY", &display.name)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)
@@ -90,12 +93,7 @@ impl Session {
     pub fn processes(&self) -> Vec<u32> {
         let is_app =
             |pid: &u32| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == self.app);
-        let Some(app) = all_pids().into_iter().find(is_app) else {
-            return Vec::new();
-        };
-        let mut pids = vec![app];
-        pids.extend(children(app));
-        pids
+        all_pids().into_iter().find(is_app).map(process_tree).unwrap_or_default()
     }
 
     pub async fn close(self) {
@@ -106,6 +104,21 @@ impl Session {
 /// User plus system CPU seconds of `pids` together (processes gone count nothing).
 pub fn total_cpu_secs(pids: &[u32]) -> f64 {
     pids.iter().filter_map(|pid| cpu_secs(*pid).ok()).sum()
+}
+
+/// `pid` and its descendants, `pid` first.
+pub fn process_tree(pid: u32) -> Vec<u32> {
+    let mut pids = vec![pid];
+    let mut at = 0;
+    while at < pids.len() {
+        pids.extend(children(pids[at]));
+        at += 1;
+    }
+    pids
+}
+
+pub fn total_pss_mib(pids: &[u32]) -> f64 {
+    pids.iter().filter_map(|pid| pss_kib(*pid).ok()).sum::<u64>() as f64 / 1024.0
 }
 
 pub fn total_rss_mib(pids: &[u32]) -> f64 {

@@ -1,0 +1,84 @@
+//! A display of its own for each window measured, so that two windows never share an X
+//! server's time: Xvfb at 1280x800 with Debian's `openbox` on it (without a window manager a
+//! window cannot be minimised). Both are killed when the display is dropped.
+
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use sse_bench::kill_group;
+
+pub const WIDTH: u32 = 1280;
+pub const HEIGHT: u32 = 800;
+
+/// A child leading its own process group, killed with it when dropped.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        kill_group(self.0.id());
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(command: &mut Command, what: &str) -> anyhow::Result<Killed> {
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .with_context(|| format!("start {what}"))?;
+    Ok(Killed(child))
+}
+
+/// Xvfb and openbox on display `name` (`:N`). The window manager goes first when dropped.
+pub struct Display {
+    pub name: String,
+    _wm: Killed,
+    _xvfb: Killed,
+}
+
+impl Display {
+    /// Starts Xvfb on the first free display from :90 and openbox on it; returns once openbox
+    /// manages the screen (it has set `_NET_SUPPORTING_WM_CHECK` on the root window).
+    pub fn start() -> anyhow::Result<Display> {
+        let number = (90..200)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .context("no free X display number from :90 to :199")?;
+        let name = format!(":{number}");
+        let screen = format!("{WIDTH}x{HEIGHT}x24");
+        let xvfb = spawn(
+            Command::new("Xvfb").args([name.as_str(), "-screen", "0", &screen, "-nolisten", "tcp"]),
+            "Xvfb (apt install xvfb)",
+        )?;
+        wait_until(&format!("Xvfb to listen on {name}"), || {
+            Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
+        })?;
+        let wm = spawn(Command::new("openbox").env("DISPLAY", &name), "openbox (apt install openbox)")?;
+        wait_until(&format!("openbox to manage {name}"), || {
+            Command::new("xprop")
+                .args(["-display", &name, "-root", "_NET_SUPPORTING_WM_CHECK"])
+                .output()
+                .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("window id"))
+        })?;
+        Ok(Display { name, _wm: wm, _xvfb: xvfb })
+    }
+}
+
+/// Polls `ready` every 50 ms for at most 20 s.
+pub fn wait_until(what: &str, mut ready: impl FnMut() -> bool) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !ready() {
+        if Instant::now() > deadline {
+            bail!("gave up after 20 s waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
