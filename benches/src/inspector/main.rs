@@ -37,7 +37,7 @@ use clap::Parser;
 use serde_json::Value;
 
 use crate::page::Page;
-use crate::session::{total_cpu_secs, total_pss_mib, total_rss_mib, Session};
+use crate::session::{pss_mib, total_cpu_secs, total_pss_mib, total_rss_mib, Session};
 
 #[derive(Parser)]
 #[command(
@@ -104,6 +104,9 @@ struct Figures {
     browser_per_sec: f64,
     /// (second, the app process's RSS MiB, the PSS MiB of the app with its WebKit processes)
     memory: Vec<(u64, f64, f64)>,
+    /// Each process's command name and PSS MiB at the start and the end of the span: where
+    /// the memory went.
+    by_process: Vec<(String, f64, f64)>,
     /// % of one core the app and its WebKit processes used over the span.
     cpu: f64,
     dropped: u64,
@@ -165,10 +168,19 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
     let cpu_before = total_cpu_secs(&pids);
     let sample = |t: u64| (t, total_rss_mib(&pids[..1.min(pids.len())]), total_pss_mib(&pids));
     let mut memory = vec![sample(0)];
+    let pss_at_start: Vec<f64> = pids.iter().map(|pid| pss_mib(*pid)).collect();
     for step in 1..=(args.secs / 10) {
         tokio::time::sleep_until((started + Duration::from_secs(step * 10)).into()).await;
         memory.push(sample(step * 10));
     }
+    let by_process = pids
+        .iter()
+        .zip(pss_at_start)
+        .map(|(pid, start)| {
+            let name = sse_bench::Stat::of(*pid).map_or_else(|| pid.to_string(), |stat| stat.command);
+            (name, start, pss_mib(*pid))
+        })
+        .collect();
     let after = page.finish_probe(&session).await?;
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = (total_cpu_secs(&pids) - cpu_before) / elapsed * 100.0;
@@ -187,6 +199,7 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
         lag_p99: after["p99"].as_f64(),
         matched: after["matched"].as_u64().unwrap_or(0),
         memory,
+        by_process,
         cpu,
         dropped: after["dropped"].as_u64().unwrap_or(0),
     })
@@ -244,6 +257,9 @@ fn print(label: &str, f: &Figures, secs: u64) {
     println!("  app + WebKit %CPU         {:>10.1}", f.cpu);
     println!("  RSS MiB, app process      {}", app.join(", "));
     println!("  PSS MiB, app + WebKit     {}", all.join(", "));
+    for (name, start, end) in &f.by_process {
+        println!("    {name:<22} {start:>6.0} -> {end:.0} MiB");
+    }
     println!("  old events dropped        {:>10}", f.dropped);
 }
 

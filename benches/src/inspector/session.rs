@@ -118,7 +118,12 @@ pub fn process_tree(pid: u32) -> Vec<u32> {
 }
 
 pub fn total_pss_mib(pids: &[u32]) -> f64 {
-    pids.iter().filter_map(|pid| pss_kib(*pid).ok()).sum::<u64>() as f64 / 1024.0
+    pids.iter().map(|pid| pss_mib(*pid)).sum()
+}
+
+/// A process's PSS in MiB (0 once it is gone).
+pub fn pss_mib(pid: u32) -> f64 {
+    pss_kib(pid).map_or(0.0, |kib| kib as f64 / 1024.0)
 }
 
 pub fn total_rss_mib(pids: &[u32]) -> f64 {
