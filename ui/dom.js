@@ -51,6 +51,12 @@ export function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
 
+/** Hides or shows `el` only when that changes (the frame's draw sets it every frame).
+ * @param {HTMLElement} el @param {boolean} hidden */
+export function setHidden(el, hidden) {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}
+
 /** A state badge: its text, and `data-state` for its colour.
  * @param {HTMLElement} el @param {string} state */
 export function setBadge(el, state) {

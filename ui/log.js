@@ -1,6 +1,6 @@
 // The event log: a virtual list that asks Rust for the rows in view only, its status line and
 // type menu, and the switch to the raw bytes.
-import { $, input, select, setText, span } from "./dom.js";
+import { $, input, select, setHidden, setText, span } from "./dom.js";
 import { deltaText, formatBytes, timeText } from "./format.js";
 import * as ipc from "./ipc.js";
 import { state } from "./model.js";
@@ -94,7 +94,7 @@ function renderLogStatus(connection) {
   if (c.dropped > 0) parts.push(`${COUNT.format(c.dropped)} older events dropped (the newest are kept)`);
   setText($("log-counts"), parts.join(" · "));
   const note = $("paused-note");
-  note.hidden = !connection.paused;
+  setHidden(note, !connection.paused);
   if (connection.paused) {
     const received = (connection.run.stats ? connection.run.stats.events : 0) - connection.pausedAtEvents;
     setText(note, `Paused · ${COUNT.format(received)} received since`);
@@ -140,9 +140,9 @@ export function renderInspector(force) {
   const render = state.render;
   renderLogStatus(connection);
   const raw = state.view.raw;
-  $("ipc-log").hidden = raw;
-  $("log-head").hidden = raw;
-  $("raw-view").hidden = !raw;
+  setHidden($("ipc-log"), raw);
+  setHidden($("log-head"), raw);
+  setHidden($("raw-view"), !raw);
   if (raw) {
     const due = performance.now() - render.rawFetchedAt > RAW_REFRESH_MS;
     if (force || (render.inspectorDirty && due && !connection.paused)) {
@@ -227,5 +227,8 @@ export function onLogScroll() {
   const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - ROW_HEIGHT;
   const byUser = performance.now() - state.render.userScrolledAt < USER_SCROLL_MS;
   if (!atBottom && byUser && state.view.follow) setFollow(false);
+  // A log following the newest row scrolls itself in each frame that draws it: its rows are
+  // already drawn for where it scrolled to.
+  if (!byUser && state.view.follow) return;
   renderInspector(true);
 }

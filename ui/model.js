@@ -377,8 +377,11 @@ export const state = {
   panes: { sidebar: null, detail: null, lower: null, tab: null, lowerMaximised: false },
   render: {
     queued: false,
-    /** A timer for a frame later (the slow parts' next turn); 0 for none. */
+    /** When the last frame was drawn; a timer for a frame later (the slow parts' next turn,
+     * paced news; 0 for none) and when it fires. */
+    frameAt: -Infinity,
     laterTimer: 0,
+    laterAt: 0,
     slowRenderedAt: -Infinity,
     /** The selected connection's event log has news. */
     inspectorDirty: false,

@@ -3,6 +3,13 @@
 // ask for frames need not know what draws).
 import { state } from "./model.js";
 
+// News (a feed's events, a connection's reports) is drawn at most 4 times a second, as the
+// slow parts always were; what the user does is drawn in the next frame. Each frame costs
+// WebKit a rendering update of the window, dear in software rendering: with a frame for each
+// event, the counter's 10 events/s cost 5.3 times what a plain WebKit page showing the same
+// stream costs, at 4 frames a second 2.8 times (docs/benchmarks.md, issue #46).
+const NEWS_FRAME_MS = 250;
+
 /** @type {(now: number) => number | null} */
 let drawFrame = () => null;
 
@@ -18,6 +25,7 @@ export function scheduleRender() {
   render.queued = true;
   requestAnimationFrame((now) => {
     render.queued = false;
+    render.frameAt = now;
     const later = drawFrame(now);
     if (later !== null) scheduleRenderIn(later);
   });
@@ -28,13 +36,29 @@ export function scheduleRender() {
  * @param {import("./model.js").Connection} connection */
 export function scheduleRenderFor(connection) {
   if (connection.paused && connection === state.selected) return;
-  scheduleRender();
+  scheduleNewsFrame();
 }
 
-/** A frame in `ms` (a timer, not a chain of idle frames). @param {number} ms */
+/** A frame for news: the next one, unless the last was under NEWS_FRAME_MS ago (then when it
+ * is due; what comes meanwhile is drawn by the same frame). */
+export function scheduleNewsFrame() {
+  const render = state.render;
+  if (render.queued) return;
+  const wait = render.frameAt + NEWS_FRAME_MS - performance.now();
+  if (wait <= 0) scheduleRender();
+  else scheduleRenderIn(wait);
+}
+
+/** A frame in `ms` (a timer, not a chain of idle frames), or sooner if one is due sooner.
+ * @param {number} ms */
 function scheduleRenderIn(ms) {
   const render = state.render;
-  if (render.laterTimer !== 0) return;
+  const at = performance.now() + ms;
+  if (render.laterTimer !== 0) {
+    if (render.laterAt <= at) return;
+    clearTimeout(render.laterTimer);
+  }
+  render.laterAt = at;
   render.laterTimer = setTimeout(() => {
     render.laterTimer = 0;
     scheduleRender();

@@ -1,5 +1,5 @@
 // The request bar's buttons and the line under it: the state of the app's own connection.
-import { $, button, setBadge, setText } from "./dom.js";
+import { $, button, setBadge, setHidden, setText } from "./dom.js";
 import { state } from "./model.js";
 
 /** @param {import("./model.js").Connection} connection */
@@ -8,15 +8,15 @@ export function renderStatus(connection) {
   const tapped = connection.tapped;
   const form = $("request-form");
   if (form.hidden !== Boolean(tapped)) {
-    form.hidden = Boolean(tapped);
-    $("tapped-head").hidden = !tapped;
+    setHidden(form, Boolean(tapped));
+    setHidden($("tapped-head"), !tapped);
     setText(button("disconnect-button"), tapped ? "Stop following" : "Disconnect");
   }
-  button("reconnect-button").hidden = Boolean(tapped);
+  setHidden(button("reconnect-button"), Boolean(tapped));
   // A tapped stream that ended (as the tap saw it end) has nothing left to follow: no button
   // rather than a dead one.
   const ended = ["closed", "failed"].includes(connection.run.ipcFeed.state);
-  button("disconnect-button").hidden = Boolean(tapped) && (!open || ended);
+  setHidden(button("disconnect-button"), Boolean(tapped) && (!open || ended));
   if (tapped) {
     setText($("tapped-title"), tapped.label.title);
     const where = $("tapped-where");
@@ -27,7 +27,7 @@ export function renderStatus(connection) {
   setText(button("connect-button"), open ? "Apply and reconnect" : "Connect");
   button("disconnect-button").disabled = !open;
   button("reconnect-button").disabled = connection.id === null;
-  $("insecure-badge").hidden = !(connection.spec.tls && connection.spec.tls.insecure);
+  setHidden($("insecure-badge"), !(connection.spec.tls && connection.spec.tls.insecure));
   const feed = connection.run.ipcFeed;
   setBadge($("ipc-state"), feed.state);
   const detail = $("ipc-detail");
