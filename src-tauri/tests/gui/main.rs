@@ -128,7 +128,9 @@ async fn the_connection_form_reports_failures_and_connects() {
     .await;
     let said = app.eval("return document.body.innerText.split('add http:// or https://').length - 1").await;
     assert_eq!(said, json!(1), "the missing scheme is said exactly once");
-    assert_eq!(app.text("ipc-state").await, "failed");
+    // The form's message is written at once; the feed's state in the frame after it.
+    app.wait_until(5, "the feed to show it failed", || async { app.text("ipc-state").await == "failed" })
+        .await;
 
     app.type_into("f-url", &remote.events_url()).await;
     app.click("connect-button").await;
