@@ -41,7 +41,7 @@ export function scheduleRenderFor(connection) {
 
 /** A frame for news: the next one, unless the last was under NEWS_FRAME_MS ago (then when it
  * is due; what comes meanwhile is drawn by the same frame). */
-export function scheduleNewsFrame() {
+function scheduleNewsFrame() {
   const render = state.render;
   if (render.queued) return;
   const wait = render.frameAt + NEWS_FRAME_MS - performance.now();

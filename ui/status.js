@@ -8,8 +8,8 @@ export function renderStatus(connection) {
   const tapped = connection.tapped;
   const form = $("request-form");
   if (form.hidden !== Boolean(tapped)) {
-    setHidden(form, Boolean(tapped));
-    setHidden($("tapped-head"), !tapped);
+    form.hidden = Boolean(tapped);
+    $("tapped-head").hidden = !tapped;
     setText(button("disconnect-button"), tapped ? "Stop following" : "Disconnect");
   }
   setHidden(button("reconnect-button"), Boolean(tapped));

@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 
 use crate::display::Display;
-use crate::session::{process_tree, total_cpu_secs, total_pss_mib};
+use crate::session::{process_tree, total_pss_mib, CpuMark};
 
 /// The script beside this crate's sources.
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/anchor/webkit_anchor.py");
@@ -54,11 +54,9 @@ pub async fn measure(server: &Path, settle: Duration, span: Duration) -> anyhow:
     }
     tokio::time::sleep(settle).await;
     let pids = process_tree(pid);
-    let before = total_cpu_secs(&pids);
-    let started = Instant::now();
+    let mark = CpuMark::take(&[&pids]);
     tokio::time::sleep(span).await;
-    let cpu = (total_cpu_secs(&pids) - before) / started.elapsed().as_secs_f64() * 100.0;
-    Ok(AnchorFigures { cpu, pss_mib: total_pss_mib(&pids) })
+    Ok(AnchorFigures { cpu: mark.percent(&[&pids])[0], pss_mib: total_pss_mib(&pids) })
 }
 
 /// Whether the counter stream has a subscriber (`GET /streams`).

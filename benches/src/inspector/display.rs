@@ -13,32 +13,37 @@ use sse_bench::kill_group;
 pub const WIDTH: u32 = 1280;
 pub const HEIGHT: u32 = 800;
 
-/// A child leading its own process group, killed with it when dropped.
-struct Killed(Child);
+/// A child leading its own process group, killed with everything it started when dropped:
+/// Xvfb, openbox, tauri-driver (with its WebKitWebDriver, the app and WebKit's processes).
+pub struct GroupChild(Child);
 
-impl Drop for Killed {
+impl GroupChild {
+    /// Starts `command` (`what` names it, and how to install it, in the error) in a new
+    /// process group, its output discarded.
+    pub fn spawn(command: &mut Command, what: &str) -> anyhow::Result<GroupChild> {
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .with_context(|| format!("start {what}"))?;
+        Ok(GroupChild(child))
+    }
+}
+
+impl Drop for GroupChild {
     fn drop(&mut self) {
         kill_group(self.0.id());
         let _ = self.0.wait();
     }
 }
 
-fn spawn(command: &mut Command, what: &str) -> anyhow::Result<Killed> {
-    let child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .with_context(|| format!("start {what}"))?;
-    Ok(Killed(child))
-}
-
 /// Xvfb and openbox on display `name` (`:N`). The window manager goes first when dropped.
 pub struct Display {
     pub name: String,
-    _wm: Killed,
-    _xvfb: Killed,
+    _wm: GroupChild,
+    _xvfb: GroupChild,
 }
 
 impl Display {
@@ -53,14 +58,17 @@ impl Display {
             .context("no free X display number from :90 to :199")?;
         let name = format!(":{number}");
         let screen = format!("{WIDTH}x{HEIGHT}x24");
-        let xvfb = spawn(
+        let xvfb = GroupChild::spawn(
             Command::new("Xvfb").args([name.as_str(), "-screen", "0", &screen, "-nolisten", "tcp"]),
             "Xvfb (apt install xvfb)",
         )?;
         wait_until(&format!("Xvfb to listen on {name}"), || {
             Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
         })?;
-        let wm = spawn(Command::new("openbox").env("DISPLAY", &name), "openbox (apt install openbox)")?;
+        let wm = GroupChild::spawn(
+            Command::new("openbox").env("DISPLAY", &name),
+            "openbox (apt install openbox)",
+        )?;
         wait_until(&format!("openbox to manage {name}"), || {
             Command::new("xprop")
                 .args(["-display", &name, "-root", "_NET_SUPPORTING_WM_CHECK"])

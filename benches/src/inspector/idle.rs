@@ -8,13 +8,13 @@
 //! be measured, the baseline too.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::bail;
 use serde_json::json;
 
 use crate::display::{Display, HEIGHT, WIDTH};
-use crate::session::{total_cpu_secs, total_pss_mib, Session};
+use crate::session::{total_pss_mib, CpuMark, Session};
 
 /// How a state is reached from the one before.
 enum Step {
@@ -127,12 +127,11 @@ pub async fn measure(app: &Path, plan: &Plan<'_>) -> anyhow::Result<Vec<StateFig
         }
         // Let what the change set off (a last page, a redraw) pass before measuring.
         tokio::time::sleep(Duration::from_secs(1)).await;
-        let (app_before, all_before) = (total_cpu_secs(&pids[..1]), total_cpu_secs(&pids));
-        let started = Instant::now();
+        let sets: [&[u32]; 2] = [&pids[..1], &pids];
+        let mark = CpuMark::take(&sets);
         tokio::time::sleep(span).await;
-        let elapsed = started.elapsed().as_secs_f64();
-        let app_share = (total_cpu_secs(&pids[..1]) - app_before) / elapsed * 100.0;
-        let all_share = (total_cpu_secs(&pids) - all_before) / elapsed * 100.0;
+        let shares = mark.percent(&sets);
+        let (app_share, all_share) = (shares[0], shares[1]);
         let pss_mib = total_pss_mib(&pids);
         if let Some(script) = after {
             eprintln!("  after {}: {}", state.name, session.client.execute(script, vec![]).await?);

@@ -37,7 +37,7 @@ use clap::Parser;
 use serde_json::Value;
 
 use crate::page::Page;
-use crate::session::{pss_mib, total_cpu_secs, total_pss_mib, total_rss_mib, Session};
+use crate::session::{pss_mib, total_pss_mib, total_rss_mib, CpuMark, Session};
 
 #[derive(Parser)]
 #[command(
@@ -165,7 +165,7 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
     }
     let before = page.start_probe(&session).await?;
     let started = Instant::now();
-    let cpu_before = total_cpu_secs(&pids);
+    let cpu_mark = CpuMark::take(&[&pids]);
     let sample = |t: u64| (t, total_rss_mib(&pids[..1.min(pids.len())]), total_pss_mib(&pids));
     let mut memory = vec![sample(0)];
     let pss_at_start: Vec<f64> = pids.iter().map(|pid| pss_mib(*pid)).collect();
@@ -183,7 +183,7 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
         .collect();
     let after = page.finish_probe(&session).await?;
     let elapsed = started.elapsed().as_secs_f64();
-    let cpu = (total_cpu_secs(&pids) - cpu_before) / elapsed * 100.0;
+    let cpu = cpu_mark.percent(&[&pids])[0];
     session.close().await;
     let number = |v: &Value| v.as_f64().unwrap_or(0.0);
     Ok(Figures {

@@ -3,35 +3,24 @@
 //! and its WebKit children) for CPU and memory.
 
 use std::net::{Ipv4Addr, TcpListener};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
-use sse_bench::{all_pids, children, cpu_secs, kill_group, pss_kib, rss_kib};
+use sse_bench::{all_pids, children, cpu_secs, pss_kib, rss_kib};
 
-use crate::display::Display;
-
-/// tauri-driver, leading its own process group, killed with everything it started (its
-/// WebKitWebDriver, the app, WebKit's processes) when dropped.
-pub struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        kill_group(self.0.id());
-        let _ = self.0.wait();
-    }
-}
+use crate::display::{Display, GroupChild};
 
 /// A WebDriver session on the app; the app closes with it.
 pub struct Session {
     pub client: Client,
     pub app: PathBuf,
-    _driver: Driver,
+    /// tauri-driver, killed with everything it started (the app too) when dropped.
+    _driver: GroupChild,
     _config: TempDir,
 }
 
@@ -43,16 +32,13 @@ impl Session {
         let config = TempDir::new()?;
         let port = free_port()?;
         let native_port = free_port()?;
-        let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("SSE_MONITOR_CONFIG_DIR", &config.0)
-            .env("DISPLAY", &display.name)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .map(Driver)
-            .context("start tauri-driver (cargo install tauri-driver --locked)")?;
+        let driver = GroupChild::spawn(
+            Command::new("tauri-driver")
+                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .env("SSE_MONITOR_CONFIG_DIR", &config.0)
+                .env("DISPLAY", &display.name),
+            "tauri-driver (cargo install tauri-driver --locked)",
+        )?;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
         capabilities.insert("tauri:options".into(), json!({ "application": app, "args": args }));
@@ -104,6 +90,28 @@ impl Session {
 /// User plus system CPU seconds of `pids` together (processes gone count nothing).
 pub fn total_cpu_secs(pids: &[u32]) -> f64 {
     pids.iter().filter_map(|pid| cpu_secs(*pid).ok()).sum()
+}
+
+/// Where the CPU time of some sets of processes stood at an instant, to tell each set's share
+/// of one core since.
+pub struct CpuMark {
+    at: Instant,
+    secs: Vec<f64>,
+}
+
+impl CpuMark {
+    pub fn take(sets: &[&[u32]]) -> CpuMark {
+        CpuMark { at: Instant::now(), secs: sets.iter().map(|pids| total_cpu_secs(pids)).collect() }
+    }
+
+    /// Each set's % of one core since the mark (the same sets, in the same order).
+    pub fn percent(&self, sets: &[&[u32]]) -> Vec<f64> {
+        let elapsed = self.at.elapsed().as_secs_f64();
+        sets.iter()
+            .zip(&self.secs)
+            .map(|(pids, before)| (total_cpu_secs(pids) - before) / elapsed * 100.0)
+            .collect()
+    }
 }
 
 /// `pid` and its descendants, `pid` first.
