@@ -1,5 +1,6 @@
 // The browser's own EventSource on a connection's URL, the second path events take to the
 // window (compared with the Rust subscriber's by the comparison panel).
+import { PathComparison } from "./compare.js";
 import { state } from "./model.js";
 import { timed } from "./probe.js";
 import { scheduleRender, scheduleRenderFor } from "./schedule.js";
@@ -17,10 +18,23 @@ function originOf(url) {
   }
 }
 
-/** Opens the browser's feed on `connection`, unless the browser cannot open it.
- * @param {Connection} connection */
+/** The browser feed stalls the window when the window's frames come late while the feed holds
+ * at least this share of the page's thread (its handlers and WebKit's work between them; the
+ * rest of WebKit's work on it is not seen). At 100,000 events/s asked it held 22-39 % and
+ * frames came up to 313 ms late, where the app's own feed alone kept every frame under 100 ms;
+ * at 10,000 events/s it held 2-6 % (docs/benchmarks.md). */
+export const STALLING_SHARE = 0.1;
+/** A stall this recent counts. */
+const STALL_RECENT_MS = 3000;
+
+/** Opens the browser's feed on `connection`, unless the browser cannot open it or the user
+ * paused it. @param {Connection} connection */
 export function startBrowserFeed(connection) {
   const feed = connection.run.browserFeed;
+  if (connection.browserFeedPaused) {
+    feed.setState("paused", "Paused by you: the app's own connection goes on; nothing is compared.");
+    return;
+  }
   const limits = connection.info ? connection.info.browserLimits : [];
   if (limits.length > 0) {
     feed.setState("unavailable", `Not possible here: ${limits.join("; ")}.`);
@@ -110,12 +124,43 @@ const onBrowserEvent = timed(
   "onBrowserEvent",
   /** @param {Connection} connection @param {MessageEvent} event */
   (connection, event) => {
+    const run = connection.run;
+    const arrived = performance.now();
     const data = typeof event.data === "string" ? event.data : String(event.data);
-    connection.run.browserFeed.receive(event.type, data, event.lastEventId);
-    connection.run.comparison.observe("browser", event.lastEventId, performance.now());
+    run.browserFeed.receive(event.type, data, event.lastEventId);
+    run.comparison.observe("browser", event.lastEventId, arrived);
     scheduleRenderFor(connection);
+    run.browserBusy.note(arrived, performance.now());
   },
 );
+
+/** Whether the browser feed is what stalls the window (frames came late while it held a
+ * large share of the page's thread), what it holds, and how late the last late frame was.
+ * @param {Connection} connection @param {number} now */
+export function browserFeedCost(connection, now) {
+  const { share, rate } = connection.run.browserBusy.report(now);
+  const render = state.render;
+  const stalled = now - render.stalledAt < STALL_RECENT_MS;
+  const stalling = connection.source !== null && stalled && share >= STALLING_SHARE;
+  return { share, rate, stalling, lateMs: stalled ? render.stallMs : 0 };
+}
+
+/** Closes the browser's feed until the user resumes it; the app's own connection goes on.
+ * @param {Connection} connection */
+export function pauseBrowserFeed(connection) {
+  connection.browserFeedPaused = true;
+  closeBrowserFeed(connection);
+  startBrowserFeed(connection); // says it is paused
+}
+
+/** Opens the browser's feed again; the comparison starts afresh from here (what came while it
+ * was paused was never the browser's to miss). @param {Connection} connection */
+export function resumeBrowserFeed(connection) {
+  connection.browserFeedPaused = false;
+  connection.run.comparison = new PathComparison();
+  if (connection.running) startBrowserFeed(connection);
+  else connection.run.browserFeed.setState("idle");
+}
 
 /** @param {Connection} connection */
 export function closeBrowserFeed(connection) {

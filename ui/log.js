@@ -86,13 +86,19 @@ function sizeSpacer(total) {
 function renderLogStatus(connection) {
   const c = connection.run.counts;
   const parts = [];
+  // First what is on screen: the line is cut at the log's width.
+  const oneIn = state.render.sampling.oneIn();
+  if (oneIn > 0 && state.view.follow && !connection.paused) parts.push(`sampling: showing 1 event in ${COUNT.format(oneIn)}`);
   if (c.kept === 0) parts.push(connection.id === null ? "Not connected." : "No events yet.");
   else {
     parts.push(`${COUNT.format(c.kept)} kept`);
     if (c.filtered) parts.push(`${COUNT.format(c.matching)} match the filter`);
   }
   if (c.dropped > 0) parts.push(`${COUNT.format(c.dropped)} older events dropped (the newest are kept)`);
-  setText($("log-counts"), parts.join(" · "));
+  const counts = $("log-counts");
+  const text = parts.join(" · ");
+  setText(counts, text);
+  if (counts.title !== text) counts.title = text;
   const note = $("paused-note");
   setHidden(note, !connection.paused);
   if (connection.paused) {
@@ -181,8 +187,17 @@ async function fetchPage(connection) {
   try {
     const total = connection.shownTotal;
     sizeSpacer(total);
-    if (state.view.follow && !connection.paused) log.scrollTop = log.scrollHeight;
+    const following = state.view.follow && !connection.paused;
+    if (following) log.scrollTop = log.scrollHeight;
     const view = visibleWindow(total, ROW_HEIGHT, log.scrollTop, log.clientHeight);
+    const fits = Math.max(1, Math.floor(log.clientHeight / ROW_HEIGHT));
+    // Events so far: the log keeps the newest 100,000, so past that its total holds still
+    // while the events dropped from its start go on counting (unfiltered: under a filter,
+    // which of the dropped matched is not known).
+    const c = run.counts;
+    const seen = c.matching + (c.filtered ? 0 : c.dropped);
+    if (following) render.sampling.drew(connection, seen, fits, performance.now());
+    else render.sampling.reset();
     // Following the newest events, the latest batch brought the rows: no round trip.
     const tailStart = run.counts.matching - run.tail.length;
     if (!connection.paused && total === run.counts.matching && view.first >= tailStart && run.tail.length > 0) {

@@ -1,6 +1,9 @@
 // The one home of the window's mutable state: the connections with everything each one has
 // seen (every field declared in a constructor here), and the view's own state in `state`.
+import { BusyMeter } from "./busy-meter.js";
 import { PathComparison } from "./compare.js";
+import { FeedState } from "./feed-state.js";
+import { SamplingMeter } from "./sampling.js";
 import { connectionLabel } from "./format.js";
 
 /** @typedef {import("./gen/ipc").ConnectionSpec} ConnectionSpec */
@@ -13,69 +16,13 @@ import { connectionLabel } from "./format.js";
 /** @typedef {import("./gen/ipc").DiagnosticsReport} DiagnosticsReport */
 /** @typedef {import("./gen/ipc").ExpectationsReport} ExpectationsReport */
 
-export const LOG_SHOWN = 12; // rows in the browser log, newest first
-
-/** @typedef {{ at: number, type: string, data: string, id: string }} LogEntry */
-
-/** How much of an event's data a feed keeps to show. */
-const FEED_DATA_CHARS = 1000;
-
-/** One feed's counters: the IPC subscriber's or the browser's. */
-export class FeedState {
-  constructor() {
-    this.count = 0;
-    /** @type {string | null} */
-    this.latest = null;
-    this.lastId = "";
-    // The last LOG_SHOWN events, in a ring whose entries are reused: at thousands of events a
-    // second, garbage means collector pauses, and pauses mean dropped frames.
-    /** @type {LogEntry[]} */
-    this.log = Array.from({ length: LOG_SHOWN }, () => ({ at: 0, type: "", data: "", id: "" }));
-    this.logNext = 0;
-    this.logSize = 0;
-    this.state = "idle";
-    this.detail = "";
-    this.isError = false;
-    this.gaveUp = false; // EventSource closed for good; the reason is told when shown
-  }
-
-  /** @param {string} state @param {string} [detail] @param {boolean} [isError] */
-  setState(state, detail = "", isError = false) {
-    this.gaveUp = false;
-    this.state = state;
-    this.detail = detail;
-    this.isError = isError;
-  }
-
-  /** Records one event in the small log. @param {string} type @param {string} data @param {string} id */
-  receive(type, data, id) {
-    // A huge event is kept (and drawn) as its start: the page never lays out megabytes.
-    if (data.length > FEED_DATA_CHARS) data = `${data.slice(0, FEED_DATA_CHARS)}…`;
-    this.count += 1;
-    this.latest = data;
-    this.lastId = id;
-    const entry = this.log[this.logNext];
-    entry.at = Date.now();
-    entry.type = type;
-    entry.data = data;
-    entry.id = id;
-    this.logNext = (this.logNext + 1) % LOG_SHOWN;
-    this.logSize = Math.min(this.logSize + 1, LOG_SHOWN);
-  }
-
-  /** The kept events, newest first. */
-  recent() {
-    const entries = [];
-    for (let i = 1; i <= this.logSize; i += 1) entries.push(this.log[(this.logNext - i + LOG_SHOWN) % LOG_SHOWN]);
-    return entries;
-  }
-}
-
 /** What one run of a connection has seen: made afresh each time it is (re)opened. */
 export class Run {
   constructor() {
     this.ipcFeed = new FeedState();
     this.browserFeed = new FeedState();
+    // How much of the page's main thread the browser feed holds (it can stall the window).
+    this.browserBusy = new BusyMeter();
     this.comparison = new PathComparison();
     /** @type {Counts} */
     this.counts = { kept: 0, matching: 0, dropped: 0, filtered: false, view: 0 };
@@ -159,6 +106,8 @@ export class Connection {
     this.source = null;
     /** @type {string | null} */
     this.sourceOrigin = null;
+    // The user paused the browser's feed (it cost the window too much); kept across reconnects.
+    this.browserFeedPaused = false;
     // The user has typed in its form: only then does the form say what is wrong with it (a
     // blank connection is not an error yet).
     this.edited = false;
@@ -393,6 +342,11 @@ export const state = {
     userScrolledAt: -Infinity,
     /** Rows on screen: the first's index in the (filtered) log and how many. */
     lastWindow: { first: 0, count: 0 },
+    /** The last frame that came STALL_MS or more late (schedule.js): when, and how late. */
+    stalledAt: -Infinity,
+    stallMs: 0,
+    /** Whether the log following a fast stream shows every event or 1 in N. */
+    sampling: new SamplingMeter(),
   },
   timers: { save: 0, inspect: 0, filter: 0, panes: 0, tapSave: 0 },
   /** @type {((name: string, ms: number, outermost: boolean) => void) | null} told how long each

@@ -19,12 +19,26 @@ export function setFrame(draw) {
   drawFrame = draw;
 }
 
+/** A frame that comes this late (ms after it was asked for, or after its timer was due) means
+ * the window stalled: something held the page's thread. */
+export const STALL_MS = 100;
+
+/** Notes a frame `late` ms late at `now`, if that is a stall. @param {number} late @param {number} now */
+function noteLateness(late, now) {
+  if (late < STALL_MS) return;
+  const render = state.render;
+  render.stalledAt = now;
+  render.stallMs = late;
+}
+
 export function scheduleRender() {
   const render = state.render;
   if (render.queued) return;
   render.queued = true;
+  const askedAt = performance.now();
   requestAnimationFrame((now) => {
     render.queued = false;
+    noteLateness(now - askedAt, now);
     render.frameAt = now;
     const later = drawFrame(now);
     if (later !== null) scheduleRenderIn(later);
@@ -61,6 +75,8 @@ function scheduleRenderIn(ms) {
   render.laterAt = at;
   render.laterTimer = setTimeout(() => {
     render.laterTimer = 0;
+    const now = performance.now();
+    noteLateness(now - render.laterAt, now);
     scheduleRender();
   }, ms);
 }

@@ -12,9 +12,15 @@ import { state } from "./model.js";
  * @typedef {object} SelectedSummary
  * @property {number | null} id the backend's id of the selected connection
  * @property {string} name as the list shows it
+ * @property {string} url its URL
  * @property {number} ipcCount events the Rust subscriber delivered
  * @property {number} browserCount events the browser's EventSource delivered
  * @property {number} dropped old events the log dropped
+ * @property {string} ipcLastId the last event id the Rust subscriber delivered
+ * @property {string} browserLastId the last event id the browser's EventSource delivered
+ * @property {number} browserShare the share of the page's main thread the browser feed held
+ *   over the last second (busy-meter.js)
+ * @property {number} browserRate the browser feed's events/s over the last second
  */
 
 /**
@@ -41,7 +47,19 @@ export function installTestHook() {
       const c = state.selected;
       if (!c) return null;
       const run = c.run;
-      return { id: c.id, name: c.name, ipcCount: run.ipcFeed.count, browserCount: run.browserFeed.count, dropped: run.counts.dropped };
+      const cost = run.browserBusy.report(performance.now());
+      return {
+        id: c.id,
+        name: c.name,
+        url: c.spec.url,
+        ipcCount: run.ipcFeed.count,
+        browserCount: run.browserFeed.count,
+        dropped: run.counts.dropped,
+        ipcLastId: run.ipcFeed.lastId,
+        browserLastId: run.browserFeed.lastId,
+        browserShare: cost.share,
+        browserRate: cost.rate,
+      };
     },
     selectedTap() {
       const tap = state.selectedTap;

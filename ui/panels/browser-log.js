@@ -3,7 +3,7 @@ import { mountTemplate, setText, span } from "../dom.js";
 import { timeText } from "../format.js";
 import { state } from "../model.js";
 
-/** @typedef {import("../model.js").LogEntry} LogEntry */
+/** @typedef {import("../feed-state.js").LogEntry} LogEntry */
 
 /** Fills a log row (made once, reused) with `entry`. @param {Element} row @param {LogEntry} entry */
 function fillLogRow(row, entry) {

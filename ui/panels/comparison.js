@@ -45,6 +45,7 @@ export function comparisonPanel() {
       const failure = browserFeedFailure(connection);
       let text;
       if (failure !== null) text = `the browser feed failed, so there is nothing to compare it with (${b.count} events before it failed)`;
+      else if (connection.browserFeedPaused) text = `the browser feed is paused, so nothing is compared (${r.matched} matched before)`;
       else if (b.state === "unavailable") text = "only the app can open this connection (the browser's EventSource cannot)";
       else if (a.count === 0 && b.count === 0) text = "waiting for both feeds…";
       else {

@@ -30,6 +30,11 @@ impl GroupChild {
             .with_context(|| format!("start {what}"))?;
         Ok(GroupChild(child))
     }
+
+    /// Whether it has exited.
+    pub fn exited(&mut self) -> bool {
+        matches!(self.0.try_wait(), Ok(Some(_)))
+    }
 }
 
 impl Drop for GroupChild {
@@ -65,16 +70,29 @@ impl Display {
         wait_until(&format!("Xvfb to listen on {name}"), || {
             Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
         })?;
-        let wm = GroupChild::spawn(
-            Command::new("openbox").env("DISPLAY", &name),
-            "openbox (apt install openbox)",
-        )?;
+        let start_wm = || {
+            GroupChild::spawn(Command::new("openbox").env("DISPLAY", &name), "openbox (apt install openbox)")
+        };
+        let mut wm = start_wm()?;
+        let mut wm_error = None;
         wait_until(&format!("openbox to manage {name}"), || {
-            Command::new("xprop")
-                .args(["-display", &name, "-root", "_NET_SUPPORTING_WM_CHECK"])
-                .output()
-                .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("window id"))
+            // Xvfb's socket can exist before it takes clients: an openbox that could not open
+            // the display has exited, and goes again.
+            if wm.exited() {
+                match start_wm() {
+                    Ok(again) => wm = again,
+                    Err(error) => wm_error = Some(error),
+                }
+            }
+            wm_error.is_some()
+                || Command::new("xprop")
+                    .args(["-display", &name, "-root", "_NET_SUPPORTING_WM_CHECK"])
+                    .output()
+                    .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("window id"))
         })?;
+        if let Some(error) = wm_error {
+            return Err(error);
+        }
         Ok(Display { name, _wm: wm, _xvfb: xvfb })
     }
 }

@@ -27,6 +27,7 @@ mod display;
 mod idle;
 mod page;
 mod session;
+mod streams;
 mod tapped;
 
 use std::path::{Path, PathBuf};
@@ -37,7 +38,7 @@ use clap::Parser;
 use serde_json::Value;
 
 use crate::page::Page;
-use crate::session::{pss_mib, total_pss_mib, total_rss_mib, CpuMark, Session};
+use crate::session::{pss_by_process, pss_mib, total_pss_mib, total_rss_mib, CpuMark, Session};
 
 #[derive(Parser)]
 #[command(
@@ -68,6 +69,10 @@ struct Args {
     /// Also measure with the browser's EventSource closed (the IPC path alone).
     #[arg(long)]
     ipc_only: bool,
+    /// Also measure the anchor page (an EventSource writing each event into a div, in a plain
+    /// WebKitGTK window) fed --rate events/s for --secs: the engine's own floor at that rate.
+    #[arg(long)]
+    anchor_load: bool,
     /// Also measure a tapped stream's view: the load read by curl through a tap made in the
     /// window, its exchange open in the inspector.
     #[arg(long)]
@@ -79,8 +84,8 @@ struct Args {
     /// disconnected; each reached through the ones before it), and no anchor when given.
     #[arg(long = "state", value_name = "NAME")]
     states: Vec<String>,
-    /// With --idle: a script run in the page after each state's span, its answer printed (for
-    /// experiments: counters that --before set up, say).
+    /// A script run in the page after each span (with --idle, each state's), its answer printed
+    /// (for experiments: counters that --before set up, say).
     #[arg(long, value_name = "JS")]
     after: Option<String>,
     /// A script run in the page before measuring (for experiments: hide a part, say).
@@ -110,6 +115,17 @@ struct Figures {
     /// % of one core the app and its WebKit processes used over the span.
     cpu: f64,
     dropped: u64,
+    /// The server's own count over the span: its stream's last id advanced this much (the
+    /// embedded server numbers its events 1, 2, 3...). None if it could not be asked.
+    published: Option<u64>,
+    /// Each feed's events counted over the span, and how far its last id advanced: equal when
+    /// every event was counted once.
+    ipc_counted: (u64, Option<u64>),
+    browser_counted: (u64, Option<u64>),
+    /// The share of the page's main thread the browser feed held over the last second, as the
+    /// window's own meter tells it (`ui/busy-meter.js`; None before it existed).
+    browser_share: Option<f64>,
+    elapsed: f64,
 }
 
 /// What is measured: the app's own connection as shipped, with the browser's EventSource
@@ -165,6 +181,14 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
     }
     let before = page.start_probe(&session).await?;
     let started = Instant::now();
+    let server = before[4].as_str().and_then(streams::server_and_stream);
+    let published_at = || async {
+        match &server {
+            Some((addr, name)) => streams::stream(addr, name).await.map(|s| s.last_event_id),
+            None => None,
+        }
+    };
+    let published_before = published_at().await;
     let cpu_mark = CpuMark::take(&[&pids]);
     let sample = |t: u64| (t, total_rss_mib(&pids[..1.min(pids.len())]), total_pss_mib(&pids));
     let mut memory = vec![sample(0)];
@@ -173,15 +197,12 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
         tokio::time::sleep_until((started + Duration::from_secs(step * 10)).into()).await;
         memory.push(sample(step * 10));
     }
-    let by_process = pids
-        .iter()
-        .zip(pss_at_start)
-        .map(|(pid, start)| {
-            let name = sse_bench::Stat::of(*pid).map_or_else(|| pid.to_string(), |stat| stat.command);
-            (name, start, pss_mib(*pid))
-        })
-        .collect();
+    let by_process = pss_by_process(&pids, pss_at_start);
+    if let Some(script) = &args.after {
+        println!("  --after: {}", session.client.execute(script, vec![]).await?);
+    }
     let after = page.finish_probe(&session).await?;
+    let published_after = published_at().await;
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = cpu_mark.percent(&[&pids])[0];
     session.close().await;
@@ -202,7 +223,21 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
         by_process,
         cpu,
         dropped: after["dropped"].as_u64().unwrap_or(0),
+        published: published_before.zip(published_after).map(|(from, to)| to - from),
+        ipc_counted: counted(&before[0], &after["ipc"], &before[2], &after["ipcLastId"]),
+        browser_counted: counted(&before[1], &after["browser"], &before[3], &after["browserLastId"]),
+        browser_share: after["browserShare"].as_f64(),
+        elapsed,
     })
+}
+
+/// A feed's events counted between two looks, and how far its last id advanced (if both ids
+/// are numbers).
+fn counted(count_from: &Value, count_to: &Value, id_from: &Value, id_to: &Value) -> (u64, Option<u64>) {
+    let count = |v: &Value| v.as_u64().unwrap_or(0);
+    let id = |v: &Value| v.as_str().and_then(|id| id.parse::<u64>().ok());
+    let advanced = id(id_from).zip(id(id_to)).map(|(from, to)| to.saturating_sub(from));
+    (count(count_to).saturating_sub(count(count_from)), advanced)
 }
 
 /// `{name: [ms, calls]}`, the most costly first.
@@ -220,8 +255,22 @@ fn by_name(value: &Value) -> Vec<(String, f64, u64)> {
 fn print(label: &str, f: &Figures, secs: u64) {
     let ms = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{v:.1} ms"));
     println!("{label}");
-    println!("  events shown/s (IPC)      {:>10.0}", f.shown_per_sec);
-    println!("  events/s (EventSource)    {:>10.0}", f.browser_per_sec);
+    match f.published {
+        Some(published) => println!(
+            "  server published/s        {:>10.0} (its own count: {published} in {:.1} s)",
+            published as f64 / f.elapsed,
+            f.elapsed
+        ),
+        None => println!("  server published/s                 – (the server could not be asked)"),
+    }
+    println!("  events shown/s (IPC)      {:>10.0}{}", f.shown_per_sec, exactness(f.ipc_counted));
+    println!("  events/s (EventSource)    {:>10.0}{}", f.browser_per_sec, exactness(f.browser_counted));
+    if let Some(share) = f.browser_share {
+        println!(
+            "  browser feed's share      {:>10.0} % of the page's thread (the window's meter, last second)",
+            share * 100.0
+        );
+    }
     println!("  page's handlers           {:>10.1} ms/s ({} calls)", f.js_ms / secs as f64, f.handlers);
     for (name, ms, calls) in &f.by_name {
         println!("    {name:<22} {:>10.1} ms/s ({calls} calls)", ms / secs as f64);
@@ -257,10 +306,26 @@ fn print(label: &str, f: &Figures, secs: u64) {
     println!("  app + WebKit %CPU         {:>10.1}", f.cpu);
     println!("  RSS MiB, app process      {}", app.join(", "));
     println!("  PSS MiB, app + WebKit     {}", all.join(", "));
-    for (name, start, end) in &f.by_process {
+    print_by_process(&f.by_process);
+    println!("  old events dropped        {:>10}", f.dropped);
+}
+
+/// Whether a feed counted each event once: its count against how far its ids advanced.
+fn exactness((counted, advanced): (u64, Option<u64>)) -> String {
+    match advanced {
+        Some(advanced) if advanced == counted => {
+            format!(" (counted {counted}, ids advanced {advanced}: exact)")
+        }
+        Some(advanced) => format!(" (counted {counted}, ids advanced {advanced}: NOT exact)"),
+        None => format!(" (counted {counted})"),
+    }
+}
+
+/// Each process's PSS at the start and the end of the span.
+fn print_by_process(by_process: &[(String, f64, f64)]) {
+    for (name, start, end) in by_process {
         println!("    {name:<22} {start:>6.0} -> {end:.0} MiB");
     }
-    println!("  old events dropped        {:>10}", f.dropped);
 }
 
 #[tokio::main]
@@ -278,7 +343,7 @@ async fn main() -> anyhow::Result<()> {
         let (settle, span) = (Duration::from_secs(args.settle), Duration::from_secs(args.secs));
         let anchor_cpu = if args.states.is_empty() {
             let server = sse_bench::sse_server_bin(None)?;
-            let anchor = anchor::measure(&server, settle, span).await?;
+            let anchor = anchor::measure(&server, None, settle, span).await?;
             println!("anchor: the demo page in a plain WebKitGTK 4.1 window, compositing mode off");
             println!(
                 "  {:>9.1} %CPU (window and WebKit processes), PSS {:.0} MiB",
@@ -309,6 +374,21 @@ async fn main() -> anyhow::Result<()> {
         args.secs,
         args.app.display()
     );
+    if args.anchor_load {
+        let server = sse_bench::sse_server_bin(None)?;
+        let (warmup, span) = (Duration::from_secs(args.warmup), Duration::from_secs(args.secs));
+        let anchor = anchor::measure(&server, Some(args.rate), warmup, span).await?;
+        println!(
+            "anchor: the demo page in a plain WebKitGTK 4.1 window, its EventSource fed {} events/s",
+            args.rate
+        );
+        println!("  window + WebKit %CPU      {:>10.1}", anchor.cpu);
+        let every = if args.secs > 60 { 6 } else { 1 };
+        let pss: Vec<String> =
+            anchor.pss_every_10s.iter().step_by(every).map(|(t, mib)| format!("{t}s {mib:.0}")).collect();
+        println!("  PSS MiB, window + WebKit  {}", pss.join(", "));
+        print_by_process(&anchor.by_process);
+    }
     let batched = measure(&args, &args.app, Mode::Batched).await?;
     print("batched per frame (as shipped)", &batched, args.secs);
     if let Some(baseline) = &args.app_baseline {

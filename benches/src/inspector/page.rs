@@ -78,7 +78,8 @@ impl Page {
         Ok(())
     }
 
-    /// Starts the frame loop and the probe, and the comparison afresh; both feeds' counts.
+    /// Starts the frame loop and the probe, and the comparison afresh; both feeds' counts and
+    /// last ids, and the connection's URL.
     pub async fn start_probe(self, session: &Session) -> anyhow::Result<Value> {
         let probe = match self {
             Page::Hooked => {
@@ -86,7 +87,8 @@ impl Page {
                    if (outermost) { probe.js += ms; probe.handlers += 1; } \
                    const spent = probe.by[name] || (probe.by[name] = [0, 0]); spent[0] += ms; spent[1] += 1; }); \
                  const hook = window.__sseMonitorTest; hook.resetComparison(); \
-                 const s = hook.selected(); return [s.ipcCount, s.browserCount];"
+                 const s = hook.selected(); \
+                 return [s.ipcCount, s.browserCount, s.ipcLastId ?? null, s.browserLastId ?? null, s.url ?? null];"
             }
             Page::Legacy => {
                 "const timed = (handler) => function (...args) { const t0 = performance.now(); \
@@ -95,13 +97,15 @@ impl Page {
                  onUpdate = timed(onUpdate); onBrowserEvent = timed(onBrowserEvent); \
                  renderSelected = timed(renderSelected); renderList = timed(renderList); \
                  showRows = timed(showRows); selected.comparison = new PathComparison(); \
-                 return [selected.ipcFeed.count, selected.browserFeed.count];"
+                 return [selected.ipcFeed.count, selected.browserFeed.count, selected.ipcFeed.lastId, \
+                         selected.browserFeed.lastId, selected.spec.url];"
             }
         };
         Ok(session.client.execute(&format!("{FRAME_LOOP} {probe}"), vec![]).await?)
     }
 
-    /// Stops the probe; frames, long frames, both feeds' counts, lag and dropped events.
+    /// Stops the probe; frames, long frames, both feeds' counts and last ids, lag and dropped
+    /// events.
     pub async fn finish_probe(self, session: &Session) -> anyhow::Result<Value> {
         let read = match self {
             Page::Hooked => {
@@ -109,12 +113,15 @@ impl Page {
                  const r = hook.comparison(); const s = hook.selected(); \
                  return { frames: b.frames, maxGapMs: b.maxGapMs, long: b.long, jsMs: b.js, handlers: b.handlers, by: b.by, \
                           ipc: s.ipcCount, browser: s.browserCount, \
+                          ipcLastId: s.ipcLastId ?? null, browserLastId: s.browserLastId ?? null, \
+                          browserShare: s.browserShare ?? null, \
                           p50: r.p50, p99: r.p99, matched: r.matched, dropped: s.dropped };"
             }
             Page::Legacy => {
                 "const r = selected.comparison.report(performance.now(), { ipc: true, browser: true }); \
                  return { frames: b.frames, maxGapMs: b.maxGapMs, long: b.long, jsMs: b.js, handlers: b.handlers, by: b.by, \
                           ipc: selected.ipcFeed.count, browser: selected.browserFeed.count, \
+                          ipcLastId: selected.ipcFeed.lastId, browserLastId: selected.browserFeed.lastId, \
                           p50: r.lagP50, p99: r.lagP99, matched: r.matched, dropped: selected.counts.dropped };"
             }
         };

@@ -129,6 +129,17 @@ pub fn total_pss_mib(pids: &[u32]) -> f64 {
     pids.iter().map(|pid| pss_mib(*pid)).sum()
 }
 
+/// Each of `pids` by command name, with its PSS `at_start` (in the same order) and now.
+pub fn pss_by_process(pids: &[u32], at_start: Vec<f64>) -> Vec<(String, f64, f64)> {
+    pids.iter()
+        .zip(at_start)
+        .map(|(pid, start)| {
+            let name = sse_bench::Stat::of(*pid).map_or_else(|| pid.to_string(), |stat| stat.command);
+            (name, start, pss_mib(*pid))
+        })
+        .collect()
+}
+
 /// A process's PSS in MiB (0 once it is gone).
 pub fn pss_mib(pid: u32) -> f64 {
     pss_kib(pid).map_or(0.0, |kib| kib as f64 / 1024.0)

@@ -10,6 +10,7 @@ mod clients;
 mod compressed;
 mod counts;
 mod expectations;
+mod fast_stream;
 mod faults;
 mod focus;
 mod harness;
