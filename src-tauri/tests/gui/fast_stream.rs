@@ -2,24 +2,12 @@
 //! own feed can be paused (and resumed) while the app's connection goes on.
 
 use fantoccini::key::Key;
-use serde_json::Value;
 
 use crate::harness::*;
 
-/// Subscribers of the embedded server's `stream`, from its own `GET /streams`.
+/// Subscribers of the embedded server's `stream`.
 async fn embedded_subscribers(app: &App, stream: &str) -> u64 {
-    let base = app.text("server-url").await;
-    let addr = base.trim_start_matches("http://");
-    let response =
-        http_exchange(addr, &format!("GET /streams HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"))
-            .await;
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or("[]");
-    let streams: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    streams
-        .as_array()
-        .and_then(|list| list.iter().find(|s| s["name"] == stream))
-        .and_then(|s| s["subscribers"].as_u64())
-        .unwrap_or(0)
+    stream_subscribers(&app.text("server-url").await, stream).await
 }
 
 /// At 5,000 events/s the log, following the newest rows a few times a second, cannot show
@@ -90,7 +78,7 @@ async fn the_browser_feed_pauses_and_resumes() {
     app.close().await;
 }
 
-/// A stand-in server pouring numbered events at up to 50,000 a second (1,000 every 20 ms), with
+/// A stand-in server pouring numbered events at up to 100,000 a second (1,000 every 10 ms), with
 /// CORS open so that the window's EventSource reads it too; the URL of its events. (Unpaced,
 /// the window's page is too busy to answer WebDriver at all.)
 async fn spawn_flood_server() -> String {
@@ -108,14 +96,14 @@ async fn spawn_flood_server() -> String {
             if socket.write_all(chunk.as_bytes()).await.is_err() {
                 return;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     })
     .await
 }
 
-/// At 50,000 events/s the window's EventSource holds much of the window's time: the browser card says it stalls the window and offers Pause in red, and once paused it says so
-/// no more.
+/// At 100,000 events/s the window's EventSource holds much of the window's time: the browser
+/// card says it stalls the window and offers Pause in red, and once paused it says so no more.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_feed_that_stalls_the_window_says_so() {
     let url = spawn_flood_server().await;

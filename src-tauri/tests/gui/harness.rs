@@ -207,20 +207,24 @@ impl RemoteServer {
 
     /// The remote's subscriber count on `messages`, from its own `GET /streams`.
     pub(crate) async fn subscribers(&self) -> u64 {
-        let addr = self.base_url.trim_start_matches("http://");
-        let response = http_exchange(
-            addr,
-            &format!("GET /streams HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
-        )
-        .await;
-        let body = response.split("\r\n\r\n").nth(1).unwrap_or("[]");
-        let streams: Value = serde_json::from_str(body).expect("JSON stream list");
-        streams
-            .as_array()
-            .and_then(|list| list.iter().find(|s| s["name"] == "messages"))
-            .and_then(|s| s["subscribers"].as_u64())
-            .unwrap_or(0)
+        stream_subscribers(&self.base_url, "messages").await
     }
+}
+
+/// Subscribers of `stream` on the sse-server (or the app's embedded one) at `base_url`, from
+/// its own `GET /streams`.
+pub(crate) async fn stream_subscribers(base_url: &str, stream: &str) -> u64 {
+    let addr = base_url.trim_start_matches("http://");
+    let response =
+        http_exchange(addr, &format!("GET /streams HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"))
+            .await;
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or("[]");
+    let streams: Value = serde_json::from_str(body).expect("JSON stream list");
+    streams
+        .as_array()
+        .and_then(|list| list.iter().find(|s| s["name"] == stream))
+        .and_then(|s| s["subscribers"].as_u64())
+        .unwrap_or(0)
 }
 
 /// A directory of its own for one app's settings, so tests do not see each other's.
