@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use sse_bench::kill_group;
 
+/// How long Xvfb and openbox may take to start.
+const START_WITHIN: Duration = Duration::from_secs(20);
+
 pub const WIDTH: u32 = 1280;
 pub const HEIGHT: u32 = 800;
 
@@ -35,6 +38,17 @@ impl GroupChild {
     pub fn exited(&mut self) -> bool {
         matches!(self.0.try_wait(), Ok(Some(_)))
     }
+
+    /// Asks the leader to end (SIGTERM), so that it cleans up after itself, and waits up to
+    /// `within` for it to exit; the group is killed when dropped whatever happened.
+    fn terminate(&mut self, within: Duration) {
+        let Ok(pid) = i32::try_from(self.0.id()) else { return };
+        // SAFETY: kill(2) signals one process; it touches no memory.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
+        let _ = wait_until("the process to exit", within, || self.exited());
+    }
 }
 
 impl Drop for GroupChild {
@@ -44,11 +58,19 @@ impl Drop for GroupChild {
     }
 }
 
-/// Xvfb and openbox on display `name` (`:N`). The window manager goes first when dropped.
+/// Xvfb and openbox on display `name` (`:N`). Dropped, Xvfb is asked to end first: killed, it
+/// would leave its socket and lock behind (`/tmp/.X11-unix/XN`, `/tmp/.XN-lock`), and each
+/// run after would take a higher display number until none from :90 to :199 is free.
 pub struct Display {
     pub name: String,
     _wm: GroupChild,
-    _xvfb: GroupChild,
+    xvfb: GroupChild,
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        self.xvfb.terminate(Duration::from_secs(5));
+    }
 }
 
 impl Display {
@@ -67,7 +89,7 @@ impl Display {
             Command::new("Xvfb").args([name.as_str(), "-screen", "0", &screen, "-nolisten", "tcp"]),
             "Xvfb (apt install xvfb)",
         )?;
-        wait_until(&format!("Xvfb to listen on {name}"), || {
+        wait_until(&format!("Xvfb to listen on {name}"), START_WITHIN, || {
             Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
         })?;
         let start_wm = || {
@@ -75,7 +97,7 @@ impl Display {
         };
         let mut wm = start_wm()?;
         let mut wm_error = None;
-        wait_until(&format!("openbox to manage {name}"), || {
+        wait_until(&format!("openbox to manage {name}"), START_WITHIN, || {
             // Xvfb's socket can exist before it takes clients: an openbox that could not open
             // the display has exited, and goes again.
             if wm.exited() {
@@ -93,16 +115,16 @@ impl Display {
         if let Some(error) = wm_error {
             return Err(error);
         }
-        Ok(Display { name, _wm: wm, _xvfb: xvfb })
+        Ok(Display { name, _wm: wm, xvfb })
     }
 }
 
-/// Polls `ready` every 50 ms for at most 20 s.
-pub fn wait_until(what: &str, mut ready: impl FnMut() -> bool) -> anyhow::Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(20);
+/// Polls `ready` every 50 ms for at most `within`.
+pub fn wait_until(what: &str, within: Duration, mut ready: impl FnMut() -> bool) -> anyhow::Result<()> {
+    let deadline = Instant::now() + within;
     while !ready() {
         if Instant::now() > deadline {
-            bail!("gave up after 20 s waiting for {what}");
+            bail!("gave up after {} s waiting for {what}", within.as_secs());
         }
         std::thread::sleep(Duration::from_millis(50));
     }
