@@ -23,7 +23,7 @@ function originOf(url) {
  * rest of WebKit's work on it is not seen). At 100,000 events/s asked it held 22-39 % and
  * frames came up to 313 ms late, where the app's own feed alone kept every frame under 100 ms;
  * at 10,000 events/s it held 2-6 % (docs/benchmarks.md). */
-export const STALLING_SHARE = 0.1;
+const STALLING_SHARE = 0.1;
 /** A stall this recent counts. */
 const STALL_RECENT_MS = 3000;
 

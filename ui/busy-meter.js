@@ -18,7 +18,6 @@ export class BusyMeter {
     // The last whole window's figures.
     this.share = 0;
     this.rate = 0;
-    this.toldAt = -Infinity;
   }
 
   /** One event's handler ran from `start` to `end` (performance.now() ms).
@@ -42,7 +41,6 @@ export class BusyMeter {
       this.share = 0;
       this.rate = 0;
     }
-    this.toldAt = now;
     this.windowStart = now;
     this.busyMs = 0;
     this.events = 0;

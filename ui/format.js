@@ -8,6 +8,14 @@ export function formatBytes(n) {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
 
+// Made once: toLocaleString() builds a formatter on every call.
+const COUNT = new Intl.NumberFormat();
+
+/** A count as the window writes it (grouped as the locale groups digits). @param {number} n */
+export function countText(n) {
+  return COUNT.format(n);
+}
+
 /** @param {number} n @param {number} [width] */
 function pad(n, width = 2) {
   return String(n).padStart(width, "0");

@@ -1,7 +1,7 @@
 // The event log: a virtual list that asks Rust for the rows in view only, its status line and
 // type menu, and the switch to the raw bytes.
 import { $, input, select, setHidden, setText, span } from "./dom.js";
-import { deltaText, formatBytes, timeText } from "./format.js";
+import { countText, deltaText, formatBytes, timeText } from "./format.js";
 import * as ipc from "./ipc.js";
 import { state } from "./model.js";
 import { timed } from "./probe.js";
@@ -17,8 +17,6 @@ const USER_SCROLL_MS = 1000; // a scroll this soon after the user's wheel, key o
 const FOLLOW_REFRESH_MS = 33; // a log following a fast stream redraws at most ~30 times a second
 const RAW_REFRESH_MS = 250;
 const ROW_FIELDS = ["time", "delta", "id", "type", "size", "data"];
-// Made once: toLocaleString() builds a formatter on every call.
-const COUNT = new Intl.NumberFormat();
 
 /** The message under the toolbar (a bad regex, a failed page). @param {string} text */
 export function setFilterProblem(text) {
@@ -88,13 +86,13 @@ function renderLogStatus(connection) {
   const parts = [];
   // First what is on screen: the line is cut at the log's width.
   const oneIn = state.render.sampling.oneIn();
-  if (oneIn > 0 && state.view.follow && !connection.paused) parts.push(`sampling: showing 1 event in ${COUNT.format(oneIn)}`);
+  if (oneIn > 0 && state.view.follow && !connection.paused) parts.push(`sampling: showing 1 event in ${countText(oneIn)}`);
   if (c.kept === 0) parts.push(connection.id === null ? "Not connected." : "No events yet.");
   else {
-    parts.push(`${COUNT.format(c.kept)} kept`);
-    if (c.filtered) parts.push(`${COUNT.format(c.matching)} match the filter`);
+    parts.push(`${countText(c.kept)} kept`);
+    if (c.filtered) parts.push(`${countText(c.matching)} match the filter`);
   }
-  if (c.dropped > 0) parts.push(`${COUNT.format(c.dropped)} older events dropped (the newest are kept)`);
+  if (c.dropped > 0) parts.push(`${countText(c.dropped)} older events dropped (the newest are kept)`);
   const counts = $("log-counts");
   const text = parts.join(" · ");
   setText(counts, text);
@@ -103,7 +101,7 @@ function renderLogStatus(connection) {
   setHidden(note, !connection.paused);
   if (connection.paused) {
     const received = (connection.run.stats ? connection.run.stats.events : 0) - connection.pausedAtEvents;
-    setText(note, `Paused · ${COUNT.format(received)} received since`);
+    setText(note, `Paused · ${countText(received)} received since`);
   }
   const pause = $("pause-button");
   setText(pause, connection.paused ? "Resume" : "Pause");

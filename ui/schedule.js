@@ -21,7 +21,7 @@ export function setFrame(draw) {
 
 /** A frame that comes this late (ms after it was asked for, or after its timer was due) means
  * the window stalled: something held the page's thread. */
-export const STALL_MS = 100;
+const STALL_MS = 100;
 
 /** Notes a frame `late` ms late at `now`, if that is a stall. @param {number} late @param {number} now */
 function noteLateness(late, now) {

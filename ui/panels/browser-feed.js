@@ -3,16 +3,15 @@
 // few events are a tab of their own (browser-log.js).
 import { browserFeedCost, browserFeedFailure, pauseBrowserFeed, resumeBrowserFeed } from "../browser-feed.js";
 import { mountTemplate, setBadge, setHidden, setText } from "../dom.js";
+import { countText } from "../format.js";
 import { state } from "../model.js";
 import { scheduleRender } from "../schedule.js";
-
-const COUNT = new Intl.NumberFormat();
 
 /** What the card says of the feed's cost, when the feed stalls the window ("" otherwise).
  * @param {{ share: number, rate: number, stalling: boolean, lateMs: number }} cost */
 export function stallText(cost) {
   if (!cost.stalling) return "";
-  return `This EventSource (${COUNT.format(Math.round(cost.rate))} events/s) holds ${Math.round(cost.share * 100)} % of the window's time while the window's frames come up to ${Math.round(cost.lateMs)} ms late, so the window stalls: pause it to keep the window responsive (the app's own connection goes on).`;
+  return `This EventSource (${countText(Math.round(cost.rate))} events/s) holds ${Math.round(cost.share * 100)} % of the window's time while the window's frames come up to ${Math.round(cost.lateMs)} ms late, so the window stalls: pause it to keep the window responsive (the app's own connection goes on).`;
 }
 
 /** @returns {import("../panels.js").Panel} */

@@ -15,7 +15,7 @@ use sse_bench::{spawn_listening, Group};
 use tokio::process::Command;
 
 use crate::display::Display;
-use crate::session::{process_tree, pss_by_process, pss_mib, total_pss_mib, CpuMark};
+use crate::session::{every_10s, process_tree, pss_by_process, pss_mib, total_pss_mib, CpuMark};
 use crate::streams::stream;
 
 /// The stream the demo page subscribes to.
@@ -77,10 +77,7 @@ pub async fn measure(
     let started = Instant::now();
     let at_start: Vec<f64> = pids.iter().map(|pid| pss_mib(*pid)).collect();
     let mut pss_every_10s = vec![(0, total_pss_mib(&pids))];
-    for step in 1..=span.as_secs() / 10 {
-        tokio::time::sleep_until((started + Duration::from_secs(step * 10)).into()).await;
-        pss_every_10s.push((step * 10, total_pss_mib(&pids)));
-    }
+    every_10s(started, span, |t| pss_every_10s.push((t, total_pss_mib(&pids)))).await;
     tokio::time::sleep_until((started + span).into()).await;
     Ok(AnchorFigures {
         cpu: mark.percent(&[&pids])[0],

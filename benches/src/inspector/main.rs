@@ -38,7 +38,9 @@ use clap::Parser;
 use serde_json::Value;
 
 use crate::page::Page;
-use crate::session::{pss_by_process, pss_mib, total_pss_mib, total_rss_mib, CpuMark, Session};
+use crate::session::{
+    every_10s, pss_by_process, pss_mib, series, total_pss_mib, total_rss_mib, CpuMark, Session,
+};
 
 #[derive(Parser)]
 #[command(
@@ -193,10 +195,7 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
     let sample = |t: u64| (t, total_rss_mib(&pids[..1.min(pids.len())]), total_pss_mib(&pids));
     let mut memory = vec![sample(0)];
     let pss_at_start: Vec<f64> = pids.iter().map(|pid| pss_mib(*pid)).collect();
-    for step in 1..=(args.secs / 10) {
-        tokio::time::sleep_until((started + Duration::from_secs(step * 10)).into()).await;
-        memory.push(sample(step * 10));
-    }
+    every_10s(started, Duration::from_secs(args.secs), |t| memory.push(sample(t))).await;
     let by_process = pss_by_process(&pids, pss_at_start);
     if let Some(script) = &args.after {
         println!("  --after: {}", session.client.execute(script, vec![]).await?);
@@ -298,14 +297,9 @@ fn print(label: &str, f: &Figures, secs: u64) {
     }
     println!("  lag IPC - EventSource p50 {:>10}", ms(f.lag_p50));
     println!("  lag IPC - EventSource p99 {:>10} ({} events matched)", ms(f.lag_p99), f.matched);
-    // Every minute (every 10 s in a run of a minute or less).
-    let every = if secs > 60 { 6 } else { 1 };
-    let shown = f.memory.iter().step_by(every);
-    let app: Vec<String> = shown.clone().map(|(t, mib, _)| format!("{t}s {mib:.0}")).collect();
-    let all: Vec<String> = shown.map(|(t, _, mib)| format!("{t}s {mib:.0}")).collect();
     println!("  app + WebKit %CPU         {:>10.1}", f.cpu);
-    println!("  RSS MiB, app process      {}", app.join(", "));
-    println!("  PSS MiB, app + WebKit     {}", all.join(", "));
+    println!("  RSS MiB, app process      {}", series(f.memory.iter().map(|(t, mib, _)| (*t, *mib)), secs));
+    println!("  PSS MiB, app + WebKit     {}", series(f.memory.iter().map(|(t, _, mib)| (*t, *mib)), secs));
     print_by_process(&f.by_process);
     println!("  old events dropped        {:>10}", f.dropped);
 }
@@ -383,10 +377,7 @@ async fn main() -> anyhow::Result<()> {
             args.rate
         );
         println!("  window + WebKit %CPU      {:>10.1}", anchor.cpu);
-        let every = if args.secs > 60 { 6 } else { 1 };
-        let pss: Vec<String> =
-            anchor.pss_every_10s.iter().step_by(every).map(|(t, mib)| format!("{t}s {mib:.0}")).collect();
-        println!("  PSS MiB, window + WebKit  {}", pss.join(", "));
+        println!("  PSS MiB, window + WebKit  {}", series(anchor.pss_every_10s.iter().copied(), args.secs));
         print_by_process(&anchor.by_process);
     }
     let batched = measure(&args, &args.app, Mode::Batched).await?;

@@ -129,6 +129,21 @@ pub fn total_pss_mib(pids: &[u32]) -> f64 {
     pids.iter().map(|pid| pss_mib(*pid)).sum()
 }
 
+/// Calls `sample` with the second, every 10 s after `started` while within `span`.
+pub async fn every_10s(started: Instant, span: Duration, mut sample: impl FnMut(u64)) {
+    for step in 1..=span.as_secs() / 10 {
+        tokio::time::sleep_until((started + Duration::from_secs(step * 10)).into()).await;
+        sample(step * 10);
+    }
+}
+
+/// Samples taken every 10 s as `10s 123, 20s 130, ...`: every minute in a run of over a
+/// minute, else all of them.
+pub fn series(samples: impl Iterator<Item = (u64, f64)>, secs: u64) -> String {
+    let every = if secs > 60 { 6 } else { 1 };
+    samples.step_by(every).map(|(t, mib)| format!("{t}s {mib:.0}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Each of `pids` by command name, with its PSS `at_start` (in the same order) and now.
 pub fn pss_by_process(pids: &[u32], at_start: Vec<f64>) -> Vec<(String, f64, f64)> {
     pids.iter()
