@@ -2,6 +2,7 @@
 // browser's EventSource. Events are matched by id: the nth event in a run carrying the same
 // lastEventId matches the nth on the other side, so carried ids match too. An id that comes
 // back after a different one is a duplicate (a replay).
+import { SeenIds } from "./seen-ids.js";
 
 /**
  * One path's bookkeeping.
@@ -14,9 +15,7 @@
  * @property {string[]} missingIds
  * @property {string | null} lastId
  * @property {number} run events in a row with `lastId`
- * @property {Map<string, number>} seen
- * @property {(string | undefined)[]} seenOrder
- * @property {number} seenNext
+ * @property {SeenIds} seen
  * @property {Map<string, number>} pending
  * @property {string[]} queueKeys
  * @property {number[]} queueAts
@@ -26,10 +25,12 @@
 /** @typedef {"ipc" | "browser"} SideName */
 
 export class PathComparison {
-  /** @param {{ graceMs?: number, keptIds?: number }} [options] */
-  constructor({ graceMs = 3000, keptIds = 100000 } = {}) {
+  /** @param {{ graceMs?: number, keptPending?: number, keptRanges?: number, keptOtherIds?: number }} [options]
+   * keptPending: events kept waiting for the other side; keptRanges, keptOtherIds: seen-ids.js */
+  constructor({ graceMs = 3000, keptPending = 100000, keptRanges, keptOtherIds } = {}) {
     this.graceMs = graceMs;
-    this.keptIds = keptIds;
+    this.keptPending = keptPending;
+    this.seenOptions = { keptRanges, keptOtherIds };
     this.sides = { ipc: this.newSide(), browser: this.newSide() };
     // Lags (IPC arrival minus browser arrival) in a histogram, so every matched event counts
     // and a report costs the same at a million events as at ten.
@@ -51,11 +52,7 @@ export class PathComparison {
       missingIds: [],
       lastId: null,
       run: 0,
-      // Ids seen, for duplicates: id -> its slot in `seenOrder`, a ring of the last
-      // `keptIds` ids (the oldest is forgotten without walking the map).
-      seen: new Map(),
-      seenOrder: new Array(this.keptIds),
-      seenNext: 0,
+      seen: new SeenIds(this.seenOptions), // ids delivered, for duplicates
       // Events not yet seen on the other side: key -> arrival time, and the same in arrival
       // order (`queueKeys`/`queueAts` from `queueHead`), so settling never walks a map full of
       // deletions. Plain strings and numbers: no object per event for the collector.
@@ -64,17 +61,6 @@ export class PathComparison {
       queueAts: [],
       queueHead: 0,
     };
-  }
-
-  /** Remembers `id` as seen on `side`, forgetting the oldest beyond `keptIds`.
-   * @param {Side} side @param {string} id */
-  rememberSeen(side, id) {
-    const slot = side.seenNext;
-    const evicted = side.seenOrder[slot];
-    if (evicted !== undefined && side.seen.get(evicted) === slot) side.seen.delete(evicted);
-    side.seenOrder[slot] = id;
-    side.seen.set(id, slot);
-    side.seenNext = (slot + 1) % this.keptIds;
   }
 
   /** One event on `side` ("ipc" or "browser") with its lastEventId, arrived at `at` ms.
@@ -88,13 +74,12 @@ export class PathComparison {
     if (id === side.lastId) {
       side.run += 1;
     } else {
-      if (side.seen.has(id)) {
+      if (side.seen.record(id)) {
         side.duplicates += 1;
         remember(side.duplicateIds, id);
       }
       side.run = 1;
       side.lastId = id;
-      this.rememberSeen(side, id);
     }
     // Most ids come once: the id itself is the key, and no string is made per event.
     const key = side.run === 1 ? id : `${id}\u0000${side.run}`;
@@ -111,8 +96,8 @@ export class PathComparison {
     side.pending.set(key, at);
     side.queueKeys.push(key);
     side.queueAts.push(at);
-    // Bounded: beyond `keptIds` unmatched events, the oldest are given up on.
-    while (side.queueKeys.length - side.queueHead > this.keptIds) {
+    // Bounded: beyond `keptPending` unmatched events, the oldest are given up on.
+    while (side.queueKeys.length - side.queueHead > this.keptPending) {
       const oldest = side.queueKeys[side.queueHead];
       if (side.pending.get(oldest) === side.queueAts[side.queueHead]) side.pending.delete(oldest);
       side.queueHead += 1;

@@ -77,13 +77,23 @@ test("the lag histogram keeps half-millisecond precision and clamps outliers", (
 });
 
 test("memory stays bounded: old ids are forgotten and unmatched events given up on", () => {
-  const c = new PathComparison({ keptIds: 100, graceMs: 10 });
-  for (let n = 0; n < 10000; n += 1) c.observe("ipc", String(n), n);
+  const c = new PathComparison({ keptPending: 100, keptOtherIds: 100, graceMs: 10 });
+  for (let n = 0; n < 10000; n += 1) c.observe("ipc", `k${n}`, n);
   const side = c.sides.ipc;
-  assert.ok(side.seen.size <= 100, `${side.seen.size} ids kept`);
+  assert.ok(side.seen.others.size <= 100, `${side.seen.others.size} ids kept`);
   assert.ok(side.pending.size <= 100, `${side.pending.size} pending`);
   assert.ok(side.queueKeys.length <= 2200, `${side.queueKeys.length} queued`);
-  c.observe("ipc", "9990", 10001); // recent: a duplicate
-  c.observe("ipc", "5", 10002); // long forgotten: not counted
+  c.observe("ipc", "k9990", 10001); // recent: a duplicate
+  c.observe("ipc", "k5", 10002); // long forgotten: not counted
   assert.equal(c.report(10003).ipc.duplicates, 1);
+});
+
+test("a counter's ids are remembered however many: a replay from the start is caught", () => {
+  const c = new PathComparison({ keptRanges: 4 });
+  for (let n = 1; n <= 200000; n += 1) c.observe("browser", String(n), 0);
+  assert.equal(c.sides.browser.seen.numbers.size, 1, "one range");
+  for (const id of ["1", "2", "150000"]) c.observe("browser", id, 0);
+  const r = c.report(0);
+  assert.equal(r.browser.duplicates, 3);
+  assert.deepEqual(r.browser.duplicateIds, ["1", "2", "150000"]);
 });
