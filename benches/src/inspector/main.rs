@@ -111,6 +111,8 @@ struct Figures {
     browser_per_sec: f64,
     /// (second, the app process's RSS MiB, the PSS MiB of the app with its WebKit processes)
     memory: Vec<(u64, f64, f64)>,
+    /// When each memory reading began and ended, in page time (ms).
+    memory_read_at: Vec<(f64, f64)>,
     /// Each process's command name and PSS MiB at the start and the end of the span: where
     /// the memory went.
     by_process: Vec<(String, f64, f64)>,
@@ -183,6 +185,9 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
     }
     let before = page.start_probe(&session).await?;
     let started = Instant::now();
+    // The page's clock now, to place the memory readings (each walks the processes' mappings
+    // under their memory lock) beside the late frames.
+    let page_ms_at_start = session.client.execute("return performance.now()", vec![]).await?.as_f64();
     let server = before[4].as_str().and_then(streams::server_and_stream);
     let published_at = || async {
         match &server {
@@ -192,7 +197,14 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
     };
     let published_before = published_at().await;
     let cpu_mark = CpuMark::take(&[&pids]);
-    let sample = |t: u64| (t, total_rss_mib(&pids[..1.min(pids.len())]), total_pss_mib(&pids));
+    let page_now = || page_ms_at_start.map(|page_ms| page_ms + started.elapsed().as_secs_f64() * 1000.0);
+    let mut memory_read_at = Vec::new();
+    let mut sample = |t: u64| {
+        let from = page_now();
+        let read = (t, total_rss_mib(&pids[..1.min(pids.len())]), total_pss_mib(&pids));
+        memory_read_at.extend(from.zip(page_now()));
+        read
+    };
     let mut memory = vec![sample(0)];
     let pss_at_start: Vec<f64> = pids.iter().map(|pid| pss_mib(*pid)).collect();
     every_10s(started, Duration::from_secs(args.secs), |t| memory.push(sample(t))).await;
@@ -219,6 +231,7 @@ async fn measure(args: &Args, app: &Path, mode: Mode) -> anyhow::Result<Figures>
         lag_p99: after["p99"].as_f64(),
         matched: after["matched"].as_u64().unwrap_or(0),
         memory,
+        memory_read_at,
         by_process,
         cpu,
         dropped: after["dropped"].as_u64().unwrap_or(0),
@@ -284,12 +297,15 @@ fn print(label: &str, f: &Figures, secs: u64) {
     );
     const LISTED: usize = 12;
     for long in f.long_frames.iter().take(LISTED) {
+        // A reading that overlapped the gap (the clocks are matched to a WebDriver round trip).
+        let read = f.memory_read_at.iter().find(|(from, to)| *from <= long.at && *to >= long.at - long.gap);
         println!(
-            "    {:>6.1} ms at page time {:>6.1} s, the page's handlers ran {:.1} ms ({} calls)",
+            "    {:>6.1} ms at page time {:>6.1} s, the page's handlers ran {:.1} ms ({} calls){}",
             long.gap,
             long.at / 1000.0,
             long.js_ms,
-            long.handlers
+            long.handlers,
+            read.map_or(String::new(), |(from, to)| format!("; memory read {:.0} ms in it", to - from))
         );
     }
     if f.long_frames.len() > LISTED {

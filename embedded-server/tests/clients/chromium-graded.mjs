@@ -2,8 +2,9 @@
 // report card: a page of the server (its stream list, which runs no script) opens one
 // EventSource per URL, lets each reconnect on its own until every one has settled (closed for
 // good, or back with data after an error) or SECS seconds passed, then prints one JSON line
-// per URL. Through a tap (tap/tests/graded_clients.rs), PAGE names a page of the tap's own
-// origin instead (the upstream sends no CORS headers).
+// per URL, with `log`: when (ms after the sources opened) each opened, got data or failed, and
+// its readyState then. Through a tap (tap/tests/graded_clients.rs), PAGE names a page of the
+// tap's own origin instead (the upstream sends no CORS headers).
 //   [PAGE=URL] node chromium-graded.mjs SECS URL...
 import { chromium } from "playwright-core";
 
@@ -22,11 +23,21 @@ try {
   pageUrl.hostname = "localhost";
   await page.goto(process.env.PAGE ?? pageUrl.href);
   await page.evaluate((urls) => {
+    const start = performance.now();
     window.sources = urls.map((url) => {
-      const got = { url, data: [], errors: 0 };
+      const got = { url, data: [], errors: 0, log: [] };
       const source = new EventSource(url);
-      source.onmessage = (event) => got.data.push(event.data);
-      source.onerror = () => { got.errors += 1; };
+      const note = (/** @type {string} */ what) =>
+        got.log.push(`${Math.round(performance.now() - start)} ${what} ${source.readyState}`);
+      source.onopen = () => note("open");
+      source.onmessage = (event) => {
+        got.data.push(event.data);
+        note(`data ${event.lastEventId}`);
+      };
+      source.onerror = () => {
+        got.errors += 1;
+        note("error");
+      };
       return { source, got };
     });
   }, urls);
