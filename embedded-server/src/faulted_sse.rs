@@ -43,8 +43,11 @@ pub(crate) async fn serve_subscribe(
     if is_reconnect(last_event_id, state.clients.ended_there(&kept)) {
         if let Some(answer) = state.faults.reconnect_answer(&stream, client.as_deref()) {
             let record = state.clients.open_kept(kept, answer.recorded());
-            answer_instead(socket, answer).await;
+            // Ended before a byte goes: a client that follows a redirect at once could otherwise
+            // be seen starting while this attempt is still open, and be taken for another
+            // EventSource (a new instance) on a busy machine.
             record.finish(Delivered::default(), AttemptEnd::Answered, None);
+            answer_instead(socket, answer).await;
             return None;
         }
     }
