@@ -10,7 +10,7 @@ import * as ipc from "./ipc.js";
 import { renderInspector, setFollow } from "./log.js";
 import { Connection, blankSpec, state } from "./model.js";
 import { timed } from "./probe.js";
-import { scheduleRender, scheduleRenderFor } from "./schedule.js";
+import { scheduleFullRender, scheduleRender, scheduleRenderFor } from "./schedule.js";
 import { scheduleSave } from "./settings.js";
 import { leaveTap } from "./taps.js";
 
@@ -43,7 +43,7 @@ export function selectConnection(connection) {
   setFollow(true);
   renderDetail(connection);
   renderInspector(true);
-  scheduleRender();
+  scheduleFullRender();
   scheduleSave();
 }
 
@@ -84,7 +84,7 @@ export async function openConnection(connection, spec) {
     else renderInspector(true);
   }
   startBrowserFeed(connection);
-  scheduleRender();
+  scheduleFullRender();
 }
 
 /** Stops both feeds of a connection (it stays in the list); with `keep`, its captured events

@@ -45,6 +45,14 @@ export function scheduleRender() {
   });
 }
 
+/** The next frame, drawing the slow parts too (which tabs apply, the list): for what the user
+ * did that changes them, a connection chosen or (re)opened, so a tab it brings is there at
+ * once rather than at the next slow frame. */
+export function scheduleFullRender() {
+  state.render.slowRenderedAt = -Infinity;
+  scheduleRender();
+}
+
 /** A frame for news of `connection`: none for the paused view on screen, whose frames come
  * once a second (main.js), so a paused window holds still.
  * @param {import("./model.js").Connection} connection */
