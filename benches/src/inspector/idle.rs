@@ -14,7 +14,7 @@ use anyhow::bail;
 use serde_json::json;
 
 use crate::display::{Display, HEIGHT, WIDTH};
-use crate::session::{total_pss_mib, CpuMark, Session};
+use crate::session::{process_name, total_pss_mib, CpuMark, Session};
 
 /// How a state is reached from the one before.
 enum Step {
@@ -127,16 +127,27 @@ pub async fn measure(app: &Path, plan: &Plan<'_>) -> anyhow::Result<Vec<StateFig
         }
         // Let what the change set off (a last page, a redraw) pass before measuring.
         tokio::time::sleep(Duration::from_secs(1)).await;
-        let sets: [&[u32]; 2] = [&pids[..1], &pids];
+        // The tree, then each of its processes alone (where a frame's cost lands).
+        let mut sets: Vec<&[u32]> = vec![&pids];
+        sets.extend(pids.chunks(1));
         let mark = CpuMark::take(&sets);
         tokio::time::sleep(span).await;
         let shares = mark.percent(&sets);
-        let (app_share, all_share) = (shares[0], shares[1]);
+        let (all_share, app_share) = (shares[0], shares[1]);
         let pss_mib = total_pss_mib(&pids);
         if let Some(script) = after {
             eprintln!("  after {}: {}", state.name, session.client.execute(script, vec![]).await?);
         }
-        eprintln!("  {:<20} {app_share:>8.1} {all_share:>8.1} {pss_mib:>8.0}", state.name);
+        let each: Vec<String> = pids
+            .iter()
+            .zip(&shares[1..])
+            .map(|(pid, share)| format!("{} {share:.1}", process_name(*pid)))
+            .collect();
+        eprintln!(
+            "  {:<20} {app_share:>8.1} {all_share:>8.1} {pss_mib:>8.0}  ({})",
+            state.name,
+            each.join(", ")
+        );
         figures.push(StateFigures {
             name: state.name,
             app: app_share,

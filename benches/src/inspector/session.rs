@@ -125,6 +125,13 @@ pub fn process_tree(pid: u32) -> Vec<u32> {
     pids
 }
 
+/// The process's name as the kernel has it (`WebKitWebProcess`, say), or its pid.
+pub fn process_name(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|name| name.trim().to_owned())
+        .unwrap_or_else(|_| pid.to_string())
+}
+
 pub fn total_pss_mib(pids: &[u32]) -> f64 {
     pids.iter().map(|pid| pss_mib(*pid)).sum()
 }
