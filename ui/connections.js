@@ -73,7 +73,7 @@ export async function openConnection(connection, spec) {
     run.ipcFeed.setState("failed", inForm ? "not started: see the request above" : run.lastError, true);
     run.browserFeed.setState("idle", "");
     if (connection === state.selected) setFormProblem(run.lastError);
-    scheduleRender();
+    scheduleFullRender(); // the new spec decides which tabs apply, started or not
     return;
   }
   if (connection === state.selected) {
