@@ -216,8 +216,9 @@ impl StreamState {
 
 /// The `Instant` that was `at` (a wall-clock time in the past), for the age limit.
 fn instant_of(at: SystemTime) -> Instant {
-    let age = SystemTime::now().duration_since(at).unwrap_or_default();
-    Instant::now().checked_sub(age).unwrap_or_else(Instant::now)
+    let (now, now_wall) = sse_wire::now_on_both_clocks();
+    let age = now_wall.duration_since(at).unwrap_or_default();
+    now.checked_sub(age).unwrap_or(now)
 }
 
 impl Broker {

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use http::HeaderMap;
 
@@ -186,7 +186,8 @@ impl ClientBook {
     /// Records an attempt kept earlier, from when it was kept.
     pub fn open_kept(&self, request: KeptRequest, answer: Answer) -> AttemptRecord {
         let at_ms = self.ms_since_start(request.at);
-        let wall = SystemTime::now().checked_sub(request.at.elapsed()).unwrap_or_else(SystemTime::now);
+        let (now, now_wall) = sse_wire::now_on_both_clocks();
+        let wall = now_wall.checked_sub(now.saturating_duration_since(request.at)).unwrap_or(now_wall);
         let wall_ms = wall.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
         let mut book = self.lock();
         let serial = book.next_serial;

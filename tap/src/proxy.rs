@@ -5,7 +5,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HOST, UPGRADE};
@@ -172,7 +172,7 @@ async fn handle(
     cut: CutSignal,
     peer: Option<std::net::IpAddr>,
 ) -> Result<Response<ProxyBody>, Infallible> {
-    let started = Instant::now();
+    let (started, started_wall) = sse_wire::now_on_both_clocks();
     let config = &shared.config;
     let client_target = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
     let upstream_target = config.target_for(&fault::without_client_tag(&client_target, &config.faults));
@@ -189,7 +189,7 @@ async fn handle(
     let after_an_end = !config.faults.is_empty() && candidate.after_an_end_there(&book);
     let exchange = shared.recorder.begin(Exchange {
         client: candidate.client().to_owned(),
-        started: Some(SystemTime::now()),
+        started: Some(started_wall),
         method: request.method().to_string(),
         target: client_target,
         url: config.url_for(&upstream_target),

@@ -12,15 +12,19 @@
 //!   DNS-rebinding check of servers and taps bound to loopback).
 //! - [`write_event`], [`EventFields`], [`LineEnding`] (`event_text.rs`): an event as a stream
 //!   writes it (the embedded server's events, a breakpoint's edited or injected ones).
+//! - [`now_on_both_clocks`] (`clock.rs`): one moment on the wall and the monotonic clock, the
+//!   start a record's times are measured from (the tap's exchanges, the report card's attempts).
 //! - [`JsonPath`] (`json_path.rs`): `a.b[0].c` into an event's data (expectations, the
 //!   assembled text, breakpoints).
 
+mod clock;
 mod content_type;
 mod credentials;
 mod event_text;
 mod host;
 mod json_path;
 
+pub use clock::{bracket, now_on_both_clocks};
 pub use content_type::{essence, has_essence};
 pub use credentials::is_credential_name;
 pub use event_text::{lines, write_comment, write_event, EventFields, LineEnding};
