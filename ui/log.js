@@ -163,12 +163,13 @@ export function renderInspector(force) {
   }
   render.pageShownAt = now;
   render.inspectorDirty = false;
-  fetchPage(connection);
+  fetchPage(connection, force);
 }
 
-/** Shows the rows in view: from the latest batch when following, else asked of Rust.
- * @param {Connection} connection */
-async function fetchPage(connection) {
+/** Shows the rows in view: from the latest batch when following, else asked of Rust (unless
+ * they are the rows on screen, unless `force`).
+ * @param {Connection} connection @param {boolean} force */
+async function fetchPage(connection, force) {
   const render = state.render;
   if (render.pageInFlight) {
     render.pageAgain = true;
@@ -202,9 +203,16 @@ async function fetchPage(connection) {
       const offset = view.first - tailStart;
       const rows = run.tail.slice(offset, offset + view.count);
       render.lastWindow = { first: view.first, count: rows.length };
+      render.pageShows = "";
       showRows(rows, view.top, connection);
       return;
     }
+    // Follow off, news below the rows in view changes none of them (which events the indexes
+    // hold changes only with the filter's view or a drop, how they read with the clock): no
+    // round trip to Rust, no rows redrawn.
+    const shows = `${connection.id} ${view.first} ${view.count} ${c.view} ${c.dropped} ${state.view.utc}`;
+    if (!force && shows === render.pageShows) return;
+    render.pageShows = "";
     const page = await ipc.eventsPage(connection.id, view.first, view.count);
     if (connection !== state.selected) return;
     if (page.counts.view < run.counts.view) {
@@ -214,6 +222,7 @@ async function fetchPage(connection) {
     if (!connection.paused) run.counts = page.counts;
     render.lastWindow = { first: view.first, count: page.rows.length };
     showRows(page.rows, view.top, connection);
+    if (page.rows.length === view.count) render.pageShows = shows;
   } catch (error) {
     // The connection closed meanwhile: its log is gone with it.
     if (connection.id !== null) setFilterProblem(ipc.errorMessage(error));

@@ -337,6 +337,8 @@ export const state = {
     pageInFlight: false,
     pageAgain: false,
     pageShownAt: -Infinity,
+    /** What the rows on screen were asked for, when they came from Rust (log.js). */
+    pageShows: "",
     rawFetchedAt: 0,
     /** When the user last scrolled the log themselves (log.js: only that stops Follow). */
     userScrolledAt: -Infinity,

@@ -13,15 +13,15 @@ const TRIES: usize = 4;
 
 /// Now on the monotonic and the wall clock as one moment: the wall clock read between two
 /// monotonic reads, the instant being their midpoint, of the tightest of a few tries. Either
-/// clock's reading plus an elapsed time on the other is then off by at most half the bracket
-/// ([`bracket`] to check), not by whatever came between two separate reads.
+/// clock's reading plus an elapsed time on the other is then off by at most half the bracket,
+/// not by whatever came between two separate reads.
 pub fn now_on_both_clocks() -> (Instant, SystemTime) {
     let (instant, wall, _) = bracket();
     (instant, wall)
 }
 
 /// [`now_on_both_clocks`] with the width of the bracket it was read in.
-pub fn bracket() -> (Instant, SystemTime, Duration) {
+fn bracket() -> (Instant, SystemTime, Duration) {
     let mut best = read_once();
     for _ in 1..TRIES {
         if best.2 <= TIGHT {

@@ -24,7 +24,7 @@ mod event_text;
 mod host;
 mod json_path;
 
-pub use clock::{bracket, now_on_both_clocks};
+pub use clock::now_on_both_clocks;
 pub use content_type::{essence, has_essence};
 pub use credentials::is_credential_name;
 pub use event_text::{lines, write_comment, write_event, EventFields, LineEnding};
