@@ -27,14 +27,16 @@ import { removeTap, renameTap, selectTap } from "./taps.js";
 
 /** @param {Connection} connection @returns {Entry} */
 function connectionEntry(connection) {
+  const shown = connection === state.selected && state.selectedTap === null;
   return {
     key: `${connection.savedKey}\u0000${connection.spec.name}\u0000${connection.spec.url}`,
     label: connection.label,
     name: connection.spec.name || "",
     hover: connection.spec.url || "no URL yet",
     state: connection.run.ipcFeed.state,
-    count: String(connection.run.ipcFeed.count),
-    selected: connection === state.selected && state.selectedTap === null,
+    // The selected connection's count is in its card beside the list, and only there (counts.js).
+    count: shown ? "" : String(connection.run.ipcFeed.count),
+    selected: shown,
     kind: "connection",
     pick: () => selectConnection(connection),
     rename: (name) => renameConnection(connection, name),
@@ -102,10 +104,7 @@ function listItem(list, entry) {
   label.className = "label";
   const second = document.createElement("span");
   second.className = "second";
-  const count = span("count", entry.count);
-  // The selected connection's count is the one count (counts.js), drawn every frame.
-  if (entry.selected && entry.kind === "connection") count.dataset.count = "app";
-  second.append(span("where", where), count);
+  second.append(span("where", where), span("count", entry.count));
   label.append(span("name", title), second);
   pick.append(dot, label);
   pick.addEventListener("click", entry.pick);
